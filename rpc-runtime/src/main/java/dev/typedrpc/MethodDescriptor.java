@@ -1,0 +1,79 @@
+package dev.typedrpc;
+
+import dev.typedrpc.spi.MessageCodec;
+import java.util.Objects;
+
+/**
+ * Describes one remote method: its names, its {@link CallKind} and the codecs of its request and response
+ * messages. Generated code creates one constant per method; immutable and thread-safe.
+ *
+ * @param <Req> the request message type (for client streaming: the type of each request)
+ * @param <Resp> the response message type (for server streaming: the type of each response)
+ */
+public final class MethodDescriptor<Req, Resp> {
+  private final String serviceName;
+  private final String methodName;
+  private final String fullName;
+  private final CallKind kind;
+  private final MessageCodec<Req> requestCodec;
+  private final MessageCodec<Resp> responseCodec;
+
+  private MethodDescriptor(
+      String serviceName,
+      String methodName,
+      CallKind kind,
+      MessageCodec<Req> requestCodec,
+      MessageCodec<Resp> responseCodec) {
+    this.serviceName = Objects.requireNonNull(serviceName, "serviceName");
+    this.methodName = Objects.requireNonNull(methodName, "methodName");
+    this.fullName = serviceName + "/" + methodName;
+    this.kind = Objects.requireNonNull(kind, "kind");
+    this.requestCodec = Objects.requireNonNull(requestCodec, "requestCodec");
+    this.responseCodec = Objects.requireNonNull(responseCodec, "responseCodec");
+  }
+
+  /**
+   * A method descriptor.
+   *
+   * @param serviceName the fully qualified service name, e.g. {@code chat.ChatService}
+   * @param methodName the method's name in the schema, e.g. {@code PostMessage}
+   */
+  public static <Req, Resp> MethodDescriptor<Req, Resp> of(
+      String serviceName,
+      String methodName,
+      CallKind kind,
+      MessageCodec<Req> requestCodec,
+      MessageCodec<Resp> responseCodec) {
+    return new MethodDescriptor<>(serviceName, methodName, kind, requestCodec, responseCodec);
+  }
+
+  public String serviceName() {
+    return serviceName;
+  }
+
+  public String methodName() {
+    return methodName;
+  }
+
+  /** {@code service/method}, e.g. {@code chat.ChatService/PostMessage}: the name calls travel under. */
+  public String fullName() {
+    return fullName;
+  }
+
+  public CallKind kind() {
+    return kind;
+  }
+
+  public MessageCodec<Req> requestCodec() {
+    return requestCodec;
+  }
+
+  public MessageCodec<Resp> responseCodec() {
+    return responseCodec;
+  }
+
+  @Override
+  public String toString() {
+    return fullName + " (" + kind + ")";
+  }
+}

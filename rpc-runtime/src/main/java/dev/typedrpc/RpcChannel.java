@@ -1,0 +1,63 @@
+package dev.typedrpc;
+
+import dev.typedrpc.internal.ChannelImpl;
+import java.net.URI;
+import java.time.Duration;
+
+/**
+ * A client's connection to one server, shared by any number of concurrent calls, which it multiplexes over one
+ * transport connection. Thread-safe; create one per server and reuse it. Close it when done.
+ *
+ * <pre>{@code
+ * try (RpcChannel channel = RpcChannel.connect(URI.create("ws://127.0.0.1:7070/rpc"))) {
+ *   ChatService chat = channel.stub(ChatService.class);
+ *   chat.post(new Post("lobby", "ana", "hello"));
+ * }
+ * }</pre>
+ */
+public interface RpcChannel extends AutoCloseable {
+
+  /**
+   * Connects to {@code target}, choosing the transport by the URI's scheme ({@code ws}, {@code wss},
+   * {@code mem}, ...) among the transports found with {@link java.util.ServiceLoader}. Connecting is lazy: the
+   * first call opens the connection, and a lost connection is reopened by the next call.
+   */
+  static RpcChannel connect(URI target) {
+    return connect(target, ChannelOptions.DEFAULT);
+  }
+
+  /** As {@link #connect(URI)}, with options. */
+  static RpcChannel connect(URI target, ChannelOptions options) {
+    return ChannelImpl.create(target, options);
+  }
+
+  /** A stub for a generated service interface, with default call options. */
+  default <T> T stub(Class<T> serviceInterface) {
+    return stub(serviceInterface, CallOptions.DEFAULT);
+  }
+
+  /**
+   * A stub for {@code serviceInterface}, whose calls use {@code options}. Fails with a message naming the
+   * interface if no generated code for it is on the class path.
+   */
+  <T> T stub(Class<T> serviceInterface, CallOptions options);
+
+  /** Creates a call; the lower level under the stubs. */
+  <Req, Resp> ClientCall<Req, Resp> newCall(MethodDescriptor<Req, Resp> method, CallOptions options);
+
+  /** The URI this channel connects to. */
+  URI target();
+
+  /** Stops new calls; calls in progress continue. */
+  void shutdown();
+
+  /** Stops new calls and cancels the ones in progress with {@code UNAVAILABLE}. */
+  void shutdownNow();
+
+  /** Waits until all calls finished and the connection is closed; returns whether that happened in time. */
+  boolean awaitTermination(Duration timeout) throws InterruptedException;
+
+  /** {@link #shutdown()}, then waits up to a few seconds, then {@link #shutdownNow()}. */
+  @Override
+  void close();
+}

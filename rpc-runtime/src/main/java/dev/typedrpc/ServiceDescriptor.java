@@ -1,0 +1,68 @@
+package dev.typedrpc;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Describes one service: its fully qualified name, its version and its methods, plus where its generated schema
+ * files live on the class path. Generated code creates one per {@code @RpcService}; immutable and thread-safe.
+ */
+public final class ServiceDescriptor {
+  private final String name;
+  private final int version;
+  private final List<MethodDescriptor<?, ?>> methods;
+
+  private ServiceDescriptor(String name, int version, List<MethodDescriptor<?, ?>> methods) {
+    this.name = Objects.requireNonNull(name, "name");
+    this.version = version;
+    this.methods = List.copyOf(methods);
+    for (MethodDescriptor<?, ?> m : this.methods) {
+      if (!m.serviceName().equals(name)) {
+        throw new IllegalArgumentException(m.fullName() + " does not belong to service " + name);
+      }
+    }
+  }
+
+  public static ServiceDescriptor of(String name, int version, List<MethodDescriptor<?, ?>> methods) {
+    return new ServiceDescriptor(name, version, methods);
+  }
+
+  /** Fully qualified name, e.g. {@code chat.ChatService}. */
+  public String name() {
+    return name;
+  }
+
+  /** The service version from {@code @RpcService(version = N)}. */
+  public int version() {
+    return version;
+  }
+
+  public List<MethodDescriptor<?, ?>> methods() {
+    return methods;
+  }
+
+  /** The method with this schema name, or null. */
+  public MethodDescriptor<?, ?> method(String methodName) {
+    for (MethodDescriptor<?, ?> m : methods) {
+      if (m.methodName().equals(methodName)) {
+        return m;
+      }
+    }
+    return null;
+  }
+
+  /** Class-path resource of the generated {@code .proto} file. */
+  public String protoResource() {
+    return "META-INF/typedrpc/" + name + ".proto";
+  }
+
+  /** Class-path resource of the generated JSON descriptor. */
+  public String descriptorResource() {
+    return "META-INF/typedrpc/" + name + ".json";
+  }
+
+  @Override
+  public String toString() {
+    return name + " v" + version + " " + methods;
+  }
+}

@@ -1,0 +1,49 @@
+package dev.typedrpc.spi;
+
+import dev.typedrpc.Deadline;
+import dev.typedrpc.Metadata;
+import dev.typedrpc.MethodDescriptor;
+import dev.typedrpc.Status;
+
+/**
+ * One client connection to a server, carrying many concurrent streams (one per call). Created by a
+ * {@link TransportProvider}; the channel above it handles reconnects by creating a new transport.
+ *
+ * <p>Thread-safe: every method may be called from any thread. Streams may be created before the connection is
+ * established; they wait for it, and fail with {@code UNAVAILABLE} if it cannot be made.
+ */
+public interface ClientTransport {
+
+  /** Hears about the connection's life. Called on the transport's thread; must not block. */
+  interface Listener {
+    /** The connection is established and streams flow. */
+    void transportReady();
+
+    /**
+     * The transport takes no new streams: it failed, was shut down, or the server sent go-away. Existing streams
+     * may continue. Called once.
+     */
+    void transportShutdown(Status reason);
+
+    /** Every stream is closed and the connection is released. Called once, last. */
+    void transportTerminated();
+  }
+
+  /** Begins connecting. Called once, before anything else. */
+  void start(Listener listener);
+
+  /**
+   * Starts a stream for one call. Never blocks and never throws for transport failures: a stream that cannot be
+   * started is closed through {@code listener.onClose} with a status.
+   *
+   * @param deadline the call's deadline, sent to the server; may be null
+   */
+  ClientStream newStream(
+      MethodDescriptor<?, ?> method, Metadata headers, Deadline deadline, ClientStreamListener listener);
+
+  /** Takes no new streams; existing ones finish; then the connection closes. */
+  void shutdown(Status reason);
+
+  /** Closes at once; every open stream ends with {@code reason}. */
+  void shutdownNow(Status reason);
+}

@@ -1,0 +1,57 @@
+package dev.typedrpc.spi;
+
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
+import java.io.IOException;
+
+/**
+ * Writes and reads one message type in the Protocol Buffers wire format.
+ *
+ * <p>The annotation processor generates an implementation per record, enum-wrapper, sealed interface and
+ * synthesized request/response message; none uses reflection. Implementations are stateless and thread-safe.
+ *
+ * <p>Decoding is defensive: malformed input throws {@link IOException} (usually
+ * {@code InvalidProtocolBufferException}) or an unchecked exception from a record's constructor, never loops or
+ * allocates beyond the input's size; nesting deeper than {@link #MAX_DEPTH} is rejected. Unknown fields are
+ * skipped.
+ *
+ * @param <T> the Java type of the message
+ */
+public interface MessageCodec<T> {
+  /** Deepest nesting of messages that {@link #decode} accepts, as in protobuf-java. */
+  int MAX_DEPTH = 100;
+
+  /** The number of bytes {@link #encode} writes for {@code value} (without any length prefix). */
+  int encodedSize(T value);
+
+  /**
+   * Writes the fields of {@code value} (exactly {@link #encodedSize} bytes, no length prefix). Throws
+   * {@link NullPointerException} naming the field if a required field is null.
+   */
+  void encode(T value, CodedOutputStream out) throws IOException;
+
+  /**
+   * Reads one message from {@code in} up to its current limit (or its end).
+   *
+   * @param depth nesting depth of this message: 0 at the top level; nested messages are read at depth + 1
+   */
+  T decode(CodedInputStream in, int depth) throws IOException;
+
+  /** Encodes to a new array: a convenience for tests and tools, not used on the call path. */
+  default byte[] toByteArray(T value) {
+    byte[] bytes = new byte[encodedSize(value)];
+    CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+    try {
+      encode(value, out);
+      out.checkNoSpaceLeft();
+    } catch (IOException e) {
+      throw new IllegalStateException("encodedSize and encode disagree for " + value, e);
+    }
+    return bytes;
+  }
+
+  /** Decodes a whole array: a convenience for tests and tools. */
+  default T parseFrom(byte[] bytes) throws IOException {
+    return decode(CodedInputStream.newInstance(bytes), 0);
+  }
+}

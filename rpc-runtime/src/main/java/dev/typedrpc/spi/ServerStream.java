@@ -1,0 +1,31 @@
+package dev.typedrpc.spi;
+
+import dev.typedrpc.Metadata;
+import dev.typedrpc.Status;
+
+/**
+ * The server end of one call. Thread-safe: methods may be called from any thread; the transport orders them as
+ * called. Messages are encoded with the method's response codec.
+ */
+public interface ServerStream {
+  /** Lets the client send {@code n} more request messages. */
+  void request(int n);
+
+  /** Sends response headers; optional, at most once, before any message. */
+  void writeHeaders(Metadata headers);
+
+  /** Sends one response message. Callers respect {@link #demand()}. */
+  void writeMessage(Object message);
+
+  /** Ends the call with a status and trailers. Once; later calls are ignored. */
+  void close(Status status, Metadata trailers);
+
+  /**
+   * How many response messages may be written now without buffering: the client's remaining credit, or 0 while
+   * the connection's outbound buffer is full. {@link ServerStreamListener#onReady} signals an increase from 0.
+   */
+  long demand();
+
+  /** The remote address, for logs. */
+  String peer();
+}

@@ -1,0 +1,26 @@
+package dev.typedrpc.spi;
+
+import dev.typedrpc.Deadline;
+import dev.typedrpc.Metadata;
+import dev.typedrpc.MethodDescriptor;
+
+/**
+ * The server's side of the transport contract: routes streams to method implementations. Called on transport
+ * threads; implementations must not block.
+ */
+public interface ServerTransportListener {
+  /**
+   * The method for a full name ({@code service/method}), or null, in which case the transport ends the stream
+   * with {@code UNIMPLEMENTED} without creating a call. The transport needs it to decode request messages.
+   */
+  MethodDescriptor<?, ?> lookupMethod(String fullMethodName);
+
+  /**
+   * A client started a call.
+   *
+   * @param deadline the client's deadline, or null
+   * @return the listener for the stream's events
+   */
+  ServerStreamListener streamCreated(
+      ServerStream stream, MethodDescriptor<?, ?> method, Metadata headers, Deadline deadline);
+}
