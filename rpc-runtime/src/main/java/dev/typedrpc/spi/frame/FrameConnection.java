@@ -1,5 +1,8 @@
 package dev.typedrpc.spi.frame;
 
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.WireFormat;
 import dev.typedrpc.Deadline;
 import dev.typedrpc.Metadata;
 import dev.typedrpc.MethodDescriptor;
@@ -7,38 +10,813 @@ import dev.typedrpc.Status;
 import dev.typedrpc.spi.ClientStream;
 import dev.typedrpc.spi.ClientStreamListener;
 import dev.typedrpc.spi.ClientTransport;
+import dev.typedrpc.spi.MessageCodec;
+import dev.typedrpc.spi.ServerStreamListener;
 import dev.typedrpc.spi.ServerTransportListener;
 import dev.typedrpc.spi.TransportSettings;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** PLACEHOLDER: signatures only; the implementation lands with the frame engine. */
+/**
+ * The typedrpc frame protocol ({@code docs/PROTOCOL.md}) over one physical connection: stream multiplexing,
+ * message-credit flow control, fragmentation, deadlines on the wire, cancellation, go-away, and the stream- and
+ * connection-level errors the protocol defines. Transports (WebSocket, SSE, in-memory) feed it whole frames and
+ * give it a {@link FrameSink}; it knows nothing of sockets.
+ *
+ * <p>Threading: confined to {@link FrameSink#executor()}. Every {@code on*} method must be called there; the
+ * stream and shutdown methods may be called from any thread and hop onto it. Listener callbacks run there and
+ * must not block.
+ */
 public final class FrameConnection {
-  private FrameConnection() {}
+  private static final Logger log = LoggerFactory.getLogger(FrameConnection.class);
 
+  final FrameSink sink;
+  final TransportSettings settings;
+  private final boolean client;
+  private final ClientTransport.Listener clientListener;
+  private final ServerTransportListener serverListener;
+  private final Map<Integer, FrameStream> streams = new HashMap<>();
+  /** Client: tasks that wait for the connection to open. */
+  private final ArrayDeque<Runnable> untilOpen = new ArrayDeque<>();
+
+  private boolean open;
+  private boolean closed;
+  private boolean shutdownNotified;
+  private boolean draining;
+  private Status goAwayStatus;
+  private int nextStreamId = 1;
+  private int highestStreamId;
+  private int peerMaxFrameSize = FrameType.MIN_MAX_FRAME_SIZE;
+  private int peerMaxMessageSize = Integer.MAX_VALUE;
+  private boolean flushScheduled;
+  private final Runnable flushTask = this::flushNow;
+
+  private FrameConnection(
+      FrameSink sink,
+      TransportSettings settings,
+      ClientTransport.Listener clientListener,
+      ServerTransportListener serverListener) {
+    this.sink = sink;
+    this.settings = settings;
+    this.client = clientListener != null;
+    this.clientListener = clientListener;
+    this.serverListener = serverListener;
+  }
+
+  /** The client end of a connection; call {@link #onOpen()} when the physical connection is up. */
   public static FrameConnection client(
       FrameSink sink, TransportSettings settings, ClientTransport.Listener listener) {
-    throw new UnsupportedOperationException();
+    return new FrameConnection(sink, settings, listener, null);
   }
 
+  /** The server end of a connection; call {@link #onOpen()} when the physical connection is up. */
   public static FrameConnection server(
       FrameSink sink, TransportSettings settings, ServerTransportListener listener) {
-    throw new UnsupportedOperationException();
+    return new FrameConnection(sink, settings, null, listener);
   }
 
+  // ================================================================ application side (any thread)
+
+  /** Starts a client stream; see {@link ClientTransport#newStream}. */
   public ClientStream newStream(
       MethodDescriptor<?, ?> method, Metadata headers, Deadline deadline, ClientStreamListener listener) {
-    throw new UnsupportedOperationException();
+    if (!client) {
+      throw new IllegalStateException("streams are started by the client");
+    }
+    ClientFrameStream stream = new ClientFrameStream(this, method, headers, deadline, listener);
+    execute(() -> start(stream));
+    return stream;
   }
 
-  public void onOpen() {}
+  /** Takes no new streams; the connection closes when the open ones end. Server: sends GOAWAY. */
+  public void shutdown(Status reason) {
+    executeNow(() -> beginShutdown(reason, false));
+  }
 
-  public void onFrame(ByteBuffer frame) {}
+  /** Ends every stream with {@code reason} and closes. */
+  public void shutdownNow(Status reason) {
+    executeNow(() -> beginShutdown(reason, true));
+  }
 
-  public void onWritabilityChanged() {}
+  /**
+   * Runs {@code task} on the connection's executor. On a client that is not open yet, the task waits for the
+   * connection, keeping its order.
+   */
+  void execute(Runnable task) {
+    executeNow(
+        () -> {
+          if (client && !open && !closed) {
+            untilOpen.add(task);
+          } else {
+            task.run();
+          }
+        });
+  }
 
-  public void onClosed(Throwable cause) {}
+  private void executeNow(Runnable task) {
+    if (sink.inExecutor()) {
+      task.run();
+    } else {
+      sink.executor().execute(task);
+    }
+  }
 
-  public void shutdown(Status reason) {}
+  // ================================================================ transport side (executor only)
 
-  public void shutdownNow(Status reason) {}
+  /** The physical connection is up: sends SETTINGS and releases streams that waited. */
+  public void onOpen() {
+    if (open || closed) {
+      return;
+    }
+    open = true;
+    writeSettings();
+    if (client) {
+      clientListener.transportReady();
+      while (!untilOpen.isEmpty() && !closed) {
+        untilOpen.poll().run();
+      }
+    }
+    scheduleFlush();
+  }
+
+  /** The outbound buffer crossed a water mark: streams with credit hear they are ready again. */
+  public void onWritabilityChanged() {
+    if (!sink.isWritable() || closed) {
+      return;
+    }
+    for (FrameStream s : new ArrayList<>(streams.values())) {
+      if (!s.closed && s.appCredit.get() > 0) {
+        s.notifyReady();
+      }
+    }
+  }
+
+  /** The physical connection is gone: every open stream ends. Idempotent. */
+  public void onClosed(Throwable cause) {
+    if (closed && streams.isEmpty() && untilOpen.isEmpty()) {
+      notifyTerminated();
+      return;
+    }
+    closed = true;
+    Status status =
+        goAwayStatus != null && !goAwayStatus.isOk() && goAwayStatus.code() != Status.Code.UNAVAILABLE
+            ? goAwayStatus
+            : Status.UNAVAILABLE.withDescription(
+                cause == null ? "connection closed" : "connection closed: " + cause).withCause(cause);
+    failAllStreams(status);
+    while (!untilOpen.isEmpty()) {
+      untilOpen.poll().run(); // streams that never started fail in start()
+    }
+    notifyShutdown(status);
+    notifyTerminated();
+  }
+
+  private boolean terminatedNotified;
+
+  private void notifyTerminated() {
+    if (client && !terminatedNotified) {
+      terminatedNotified = true;
+      clientListener.transportTerminated();
+    }
+  }
+
+  private void notifyShutdown(Status status) {
+    if (client && !shutdownNotified) {
+      shutdownNotified = true;
+      clientListener.transportShutdown(status);
+    }
+  }
+
+  /** One whole frame arrived. The buffer is read during this call only. */
+  public void onFrame(ByteBuffer frame) {
+    if (closed) {
+      return;
+    }
+    try {
+      readFrame(frame);
+    } catch (ProtocolException e) {
+      connectionError(e.status());
+    } catch (RuntimeException e) {
+      log.error("bug: frame handling failed; closing the connection", e);
+      connectionError(Status.INTERNAL.withDescription("internal error: " + e).withCause(e));
+    }
+  }
+
+  // ================================================================ reading
+
+  private void readFrame(ByteBuffer frame) throws ProtocolException {
+    if (frame.remaining() > settings.maxFrameSize() + FrameType.MAX_HEADER_SIZE) {
+      throw ProtocolException.connection(
+          "frame of " + frame.remaining() + " bytes exceeds max_frame_size " + settings.maxFrameSize());
+    }
+    if (frame.remaining() < 3) {
+      throw ProtocolException.connection("frame of " + frame.remaining() + " bytes is shorter than its header");
+    }
+    byte type = frame.get();
+    int flags = frame.get() & 0xff;
+    int id = readVarint32(frame, "stream id");
+    if ((flags & ~FrameType.FLAG_END_STREAM) != 0) {
+      throw ProtocolException.connection("unknown flags 0x" + Integer.toHexString(flags));
+    }
+    switch (type) {
+      case FrameType.SETTINGS, FrameType.PING, FrameType.PONG, FrameType.GOAWAY -> {
+        if (id != 0) {
+          throw ProtocolException.connection(FrameType.name(type) + " on stream " + id + "; it belongs on 0");
+        }
+        readConnectionFrame(type, frame);
+      }
+      case FrameType.CALL_START -> readCallStart(id, flags, frame);
+      case FrameType.HEADERS,
+          FrameType.MESSAGE,
+          FrameType.MESSAGE_START,
+          FrameType.MESSAGE_PART,
+          FrameType.CREDIT,
+          FrameType.HALF_CLOSE,
+          FrameType.CANCEL,
+          FrameType.STATUS -> readStreamFrame(type, flags, id, frame);
+      default -> throw ProtocolException.connection("unknown frame type " + FrameType.name(type));
+    }
+  }
+
+  private void readConnectionFrame(byte type, ByteBuffer payload) throws ProtocolException {
+    switch (type) {
+      case FrameType.SETTINGS -> readSettings(payload);
+      case FrameType.PING -> {
+        if (payload.remaining() != 8) {
+          throw ProtocolException.connection("PING payload must be 8 bytes, was " + payload.remaining());
+        }
+        writePong(payload.getLong());
+      }
+      case FrameType.PONG -> {
+        // keep-alive answers need no action yet
+      }
+      default -> readGoAway(payload);
+    }
+  }
+
+  private void readSettings(ByteBuffer payload) throws ProtocolException {
+    try {
+      CodedInputStream in = CodedInputStream.newInstance(payload);
+      while (!in.isAtEnd()) {
+        int tag = in.readTag();
+        switch (WireFormat.getTagFieldNumber(tag)) {
+          case 1 -> {
+            int version = in.readUInt32();
+            if (version != FrameType.PROTOCOL_VERSION) {
+              throw ProtocolException.connection("unsupported protocol version " + version);
+            }
+          }
+          case 2 -> peerMaxFrameSize = Math.max(FrameType.MIN_MAX_FRAME_SIZE, in.readUInt32());
+          case 3 -> peerMaxMessageSize = positive(in.readUInt32());
+          default -> in.skipField(tag);
+        }
+      }
+    } catch (IOException e) {
+      throw ProtocolException.connection("malformed SETTINGS: " + e.getMessage());
+    }
+  }
+
+  private static int positive(int v) {
+    return v <= 0 ? Integer.MAX_VALUE : v;
+  }
+
+  private void readGoAway(ByteBuffer payload) throws ProtocolException {
+    int last = 0;
+    int code = 0;
+    String message = null;
+    try {
+      CodedInputStream in = CodedInputStream.newInstance(payload);
+      while (!in.isAtEnd()) {
+        int tag = in.readTag();
+        switch (WireFormat.getTagFieldNumber(tag)) {
+          case 1 -> last = in.readUInt32();
+          case 2 -> code = in.readUInt32();
+          case 3 -> message = in.readStringRequireUtf8();
+          default -> in.skipField(tag);
+        }
+      }
+    } catch (IOException e) {
+      throw ProtocolException.connection("malformed GOAWAY: " + e.getMessage());
+    }
+    Status status = Status.fromCode(code, message == null ? "peer went away" : message);
+    goAwayStatus = status;
+    if (!client) {
+      return; // a client going away simply closes when done
+    }
+    draining = true;
+    notifyShutdown(status.isOk() ? Status.UNAVAILABLE.withDescription("server went away") : status);
+    for (FrameStream s : new ArrayList<>(streams.values())) {
+      if (s.id > last) {
+        finishClientStream(
+            (ClientFrameStream) s,
+            Status.UNAVAILABLE.withDescription(
+                "server went away before processing the call (" + status + "); it is safe to retry"),
+            Metadata.EMPTY,
+            false);
+      }
+    }
+    closeIfDrained();
+  }
+
+  private void readCallStart(int id, int flags, ByteBuffer payload) throws ProtocolException {
+    if (client) {
+      throw ProtocolException.connection("CALL_START sent by the server");
+    }
+    if (id <= highestStreamId) {
+      throw ProtocolException.connection(
+          "CALL_START for stream " + id + " after stream " + highestStreamId + "; ids must increase");
+    }
+    highestStreamId = id;
+    CallStart start = CallStart.read(payload, settings.maxMetadataSize());
+    Status refusal = refusal(start);
+    if (refusal != null) {
+      writeStatus(id, refusal, Metadata.EMPTY);
+      return;
+    }
+    MethodDescriptor<?, ?> method = serverListener.lookupMethod(start.method());
+    if (method == null) {
+      writeStatus(
+          id,
+          Status.UNIMPLEMENTED.withDescription("Method not found: " + start.method()),
+          Metadata.EMPTY);
+      return;
+    }
+    ServerFrameStream stream = new ServerFrameStream(this, id, method, start.initialCredit());
+    streams.put(id, stream);
+    Deadline deadline = start.timeoutMicros() < 0 ? null : Deadline.afterNanos(start.timeoutMicros() * 1000);
+    ServerStreamListener listener;
+    try {
+      listener = serverListener.streamCreated(stream, method, start.metadata(), deadline);
+    } catch (RuntimeException e) {
+      log.error("bug: streamCreated failed for {}", method.fullName(), e);
+      finishServerStream(stream, Status.INTERNAL.withDescription("server failed to start the call"), Metadata.EMPTY);
+      return;
+    }
+    stream.listener = listener;
+    if ((flags & FrameType.FLAG_END_STREAM) != 0) {
+      try {
+        stream.onInboundEnd();
+      } catch (ProtocolException e) {
+        streamError(stream, e.status());
+      }
+    }
+  }
+
+  private Status refusal(CallStart start) {
+    if (start.metadataTooLarge()) {
+      return Status.RESOURCE_EXHAUSTED.withDescription(
+          "request metadata exceeds the limit of " + settings.maxMetadataSize() + " bytes");
+    }
+    if (draining) {
+      return Status.UNAVAILABLE.withDescription("server is shutting down");
+    }
+    if (streams.size() >= settings.maxConcurrentStreams()) {
+      return Status.RESOURCE_EXHAUSTED.withDescription(
+          "too many concurrent calls on this connection (limit " + settings.maxConcurrentStreams() + ")");
+    }
+    return null;
+  }
+
+  private void readStreamFrame(byte type, int flags, int id, ByteBuffer payload) throws ProtocolException {
+    if (id == 0) {
+      throw ProtocolException.connection(FrameType.name(type) + " on stream 0");
+    }
+    FrameStream stream = streams.get(id);
+    if (stream == null) {
+      int highest = client ? nextStreamId - 1 : highestStreamId;
+      if (id <= highest) {
+        return; // the stream ended; frames already in flight are ignored
+      }
+      throw ProtocolException.connection(FrameType.name(type) + " for stream " + id + ", which was never opened");
+    }
+    boolean end = (flags & FrameType.FLAG_END_STREAM) != 0;
+    try {
+      if (client) {
+        readClientStreamFrame(type, (ClientFrameStream) stream, payload);
+      } else {
+        readServerStreamFrame(type, end, (ServerFrameStream) stream, payload);
+      }
+    } catch (ProtocolException e) {
+      if (e.connectionLevel()) {
+        throw e;
+      }
+      streamError(stream, e.status());
+    }
+  }
+
+  private void readClientStreamFrame(byte type, ClientFrameStream s, ByteBuffer payload)
+      throws ProtocolException {
+    switch (type) {
+      case FrameType.HEADERS -> s.onHeaders(readMetadataBlock(payload, Frames.METADATA_FIELD));
+      case FrameType.MESSAGE -> s.onMessage(payload, false);
+      case FrameType.MESSAGE_START -> s.onMessageStart(readVarint32(payload, "total_length"), payload, false);
+      case FrameType.MESSAGE_PART -> s.onMessagePart(payload, false);
+      case FrameType.CREDIT -> s.onCredit(readCredit(payload));
+      case FrameType.STATUS -> {
+        StatusFrame st = StatusFrame.read(payload, settings.maxMetadataSize());
+        s.onStatus(st.status(), st.trailers());
+      }
+      default -> throw ProtocolException.connection(FrameType.name(type) + " sent by the server");
+    }
+  }
+
+  private void readServerStreamFrame(byte type, boolean end, ServerFrameStream s, ByteBuffer payload)
+      throws ProtocolException {
+    switch (type) {
+      case FrameType.MESSAGE -> s.onMessage(payload, end);
+      case FrameType.MESSAGE_START -> s.onMessageStart(readVarint32(payload, "total_length"), payload, end);
+      case FrameType.MESSAGE_PART -> s.onMessagePart(payload, end);
+      case FrameType.CREDIT -> s.onCredit(readCredit(payload));
+      case FrameType.HALF_CLOSE -> s.onInboundEnd();
+      case FrameType.CANCEL -> {
+        StatusFrame st = StatusFrame.read(payload, settings.maxMetadataSize());
+        streams.remove(s.id);
+        s.cancelled(st.status().isOk() ? Status.CANCELLED : st.status());
+        closeIfDrained();
+      }
+      default -> throw ProtocolException.connection(FrameType.name(type) + " sent by the client");
+    }
+  }
+
+  private static int readCredit(ByteBuffer payload) throws ProtocolException {
+    int n = readVarint32(payload, "credit");
+    if (n <= 0) {
+      throw ProtocolException.connection("CREDIT of " + (n & 0xffffffffL) + "; it must be 1 to 2^31-1");
+    }
+    return n;
+  }
+
+  private Metadata readMetadataBlock(ByteBuffer payload, int field) throws ProtocolException {
+    try {
+      CodedInputStream in = CodedInputStream.newInstance(payload);
+      Metadata.Builder md = Metadata.builder();
+      int total = 0;
+      while (!in.isAtEnd()) {
+        int tag = in.readTag();
+        if (WireFormat.getTagFieldNumber(tag) == field) {
+          total += Frames.readEntry(in, md);
+          if (total > settings.maxMetadataSize()) {
+            throw ProtocolException.stream(
+                Status.RESOURCE_EXHAUSTED.withDescription(
+                    "response metadata exceeds the limit of " + settings.maxMetadataSize() + " bytes"));
+          }
+        } else {
+          in.skipField(tag);
+        }
+      }
+      return md.build();
+    } catch (IOException e) {
+      throw ProtocolException.connection("malformed metadata: " + e.getMessage());
+    }
+  }
+
+  /** Reads an unsigned varint32 and advances the buffer. */
+  static int readVarint32(ByteBuffer buf, String what) throws ProtocolException {
+    int result = 0;
+    for (int shift = 0; shift < 35; shift += 7) {
+      if (!buf.hasRemaining()) {
+        throw ProtocolException.connection("truncated varint (" + what + ")");
+      }
+      byte b = buf.get();
+      result |= (b & 0x7f) << shift;
+      if (b >= 0) {
+        if (shift == 28 && (b & 0xf0) != 0) {
+          throw ProtocolException.connection("varint too large (" + what + ")");
+        }
+        return result;
+      }
+    }
+    throw ProtocolException.connection("malformed varint (" + what + ")");
+  }
+
+  // ================================================================ stream lifecycle (executor only)
+
+  private void start(ClientFrameStream s) {
+    if (s.closed) {
+      return;
+    }
+    if (closed || draining) {
+      s.close(
+          Status.UNAVAILABLE.withDescription(
+              closed ? "connection is closed" : "connection is shutting down; the call was not sent"),
+          Metadata.EMPTY);
+      return;
+    }
+    if (s.deadline != null && s.deadline.isExpired()) {
+      s.close(Status.DEADLINE_EXCEEDED.withDescription("deadline passed before the call started"), Metadata.EMPTY);
+      return;
+    }
+    if (nextStreamId <= 0) {
+      draining = true;
+      notifyShutdown(Status.UNAVAILABLE.withDescription("stream ids exhausted"));
+      s.close(Status.UNAVAILABLE.withDescription("stream ids exhausted on this connection"), Metadata.EMPTY);
+      return;
+    }
+    s.id = nextStreamId++;
+    streams.put(s.id, s);
+    int credit = s.takeInitialCredit();
+    writeCallStart(s, credit);
+    s.announcedInitialCredit(credit);
+  }
+
+  /** The client application cancelled. */
+  void cancelStream(ClientFrameStream s, Status status) {
+    finishClientStream(s, status, Metadata.EMPTY, true);
+  }
+
+  void finishClientStream(ClientFrameStream s, Status status, Metadata trailers, boolean sendCancel) {
+    if (s.closed) {
+      return;
+    }
+    if (s.started) {
+      streams.remove(s.id);
+      if (sendCancel && !closed) {
+        writeCancel(s.id, status);
+      }
+    }
+    s.close(status, trailers);
+    closeIfDrained();
+  }
+
+  void finishServerStream(ServerFrameStream s, Status status, Metadata trailers) {
+    if (s.closed) {
+      return;
+    }
+    s.closed = true;
+    streams.remove(s.id);
+    if (!closed) {
+      writeStatus(s.id, status, trailers);
+    }
+    closeIfDrained();
+  }
+
+  private void streamError(FrameStream stream, Status status) {
+    if (stream.closed) {
+      return;
+    }
+    if (stream instanceof ClientFrameStream c) {
+      finishClientStream(c, status, Metadata.EMPTY, true);
+    } else {
+      ServerFrameStream s = (ServerFrameStream) stream;
+      finishServerStream(s, status, Metadata.EMPTY);
+      if (s.listener != null) {
+        s.listener.onCancel(status);
+      }
+    }
+  }
+
+  private void failAllStreams(Status status) {
+    for (FrameStream s : new ArrayList<>(streams.values())) {
+      if (s instanceof ClientFrameStream c) {
+        finishClientStream(c, status, Metadata.EMPTY, false);
+      } else {
+        streams.remove(s.id);
+        ((ServerFrameStream) s).cancelled(status);
+      }
+    }
+  }
+
+  private void connectionError(Status status) {
+    if (closed) {
+      return;
+    }
+    log.debug("connection error with {}: {}", sink.peer(), status);
+    writeGoAway(status);
+    goAwayStatus = status;
+    closed = true;
+    failAllStreams(status);
+    notifyShutdown(status);
+    sink.flush();
+    sink.close();
+  }
+
+  private void beginShutdown(Status reason, boolean now) {
+    if (closed) {
+      return;
+    }
+    if (!client && !draining && open) {
+      writeGoAway(reason);
+    }
+    draining = true;
+    notifyShutdown(reason);
+    if (now) {
+      failAllStreams(reason);
+      closed = true;
+      while (!untilOpen.isEmpty()) {
+        untilOpen.poll().run();
+      }
+      sink.flush();
+      sink.close();
+      return;
+    }
+    closeIfDrained();
+  }
+
+  private void closeIfDrained() {
+    if (draining && streams.isEmpty() && untilOpen.isEmpty() && !closed) {
+      closed = true;
+      sink.flush();
+      sink.close();
+    }
+  }
+
+  // ================================================================ writing (executor only)
+
+  private void flushNow() {
+    flushScheduled = false;
+    sink.flush();
+  }
+
+  private void scheduleFlush() {
+    if (!flushScheduled) {
+      flushScheduled = true;
+      sink.executor().execute(flushTask);
+    }
+  }
+
+  /** Allocates, fills and queues one frame. */
+  private void writeFrame(byte type, int flags, int id, int payloadSize, PayloadWriter payload) {
+    ByteBuffer buf = sink.allocate(Frames.headerSize(id) + payloadSize);
+    try {
+      CodedOutputStream out = Frames.begin(buf, type, flags, id);
+      payload.write(out);
+      out.flush();
+    } catch (IOException | RuntimeException e) {
+      sink.discard(buf);
+      throw new IllegalStateException("could not encode " + FrameType.name(type), e);
+    }
+    sink.write(buf);
+    scheduleFlush();
+  }
+
+  @FunctionalInterface
+  private interface PayloadWriter {
+    void write(CodedOutputStream out) throws IOException;
+  }
+
+  private void writeSettings() {
+    int size =
+        CodedOutputStream.computeUInt32Size(1, FrameType.PROTOCOL_VERSION)
+            + CodedOutputStream.computeUInt32Size(2, settings.maxFrameSize())
+            + CodedOutputStream.computeUInt32Size(3, settings.maxMessageSize())
+            + CodedOutputStream.computeUInt32Size(4, settings.maxMetadataSize())
+            + CodedOutputStream.computeUInt32Size(5, settings.maxConcurrentStreams());
+    writeFrame(
+        FrameType.SETTINGS,
+        0,
+        0,
+        size,
+        out -> {
+          out.writeUInt32(1, FrameType.PROTOCOL_VERSION);
+          out.writeUInt32(2, settings.maxFrameSize());
+          out.writeUInt32(3, settings.maxMessageSize());
+          out.writeUInt32(4, settings.maxMetadataSize());
+          out.writeUInt32(5, settings.maxConcurrentStreams());
+        });
+  }
+
+  private void writeCallStart(ClientFrameStream s, int initialCredit) {
+    CallStart start =
+        new CallStart(
+            s.method.fullName(),
+            s.deadline == null ? -1 : Math.max(0, s.deadline.remainingNanos() / 1000),
+            s.headers,
+            initialCredit,
+            false);
+    writeFrame(FrameType.CALL_START, 0, s.id, start.size(), start::write);
+  }
+
+  void writeHeaders(ServerFrameStream s, Metadata headers) {
+    writeFrame(
+        FrameType.HEADERS,
+        0,
+        s.id,
+        Frames.metadataSize(Frames.METADATA_FIELD, headers),
+        out -> Frames.writeMetadata(out, Frames.METADATA_FIELD, headers));
+  }
+
+  void writeControl(FrameStream s, byte type, int flags) {
+    writeFrame(type, flags, s.id, 0, out -> {});
+  }
+
+  void writeCredit(FrameStream s, int n) {
+    if (closed || (client && !((ClientFrameStream) s).started)) {
+      return;
+    }
+    writeFrame(FrameType.CREDIT, 0, s.id, CodedOutputStream.computeUInt32SizeNoTag(n), out -> out.writeUInt32NoTag(n));
+  }
+
+  private void writeStatus(int id, Status status, Metadata trailers) {
+    StatusFrame st = new StatusFrame(status, trailers);
+    writeFrame(FrameType.STATUS, 0, id, st.size(), st::write);
+  }
+
+  private void writeCancel(int id, Status status) {
+    StatusFrame st = new StatusFrame(status, Metadata.EMPTY);
+    writeFrame(FrameType.CANCEL, 0, id, st.size(), st::write);
+  }
+
+  private void writePong(long payload) {
+    writeFrame(FrameType.PONG, 0, 0, 8, out -> out.writeFixed64NoTag(Long.reverseBytes(payload)));
+  }
+
+  private void writeGoAway(Status status) {
+    int last = client ? 0 : highestStreamId;
+    String message = status.description() == null ? "" : status.description();
+    int size =
+        CodedOutputStream.computeUInt32Size(1, last)
+            + CodedOutputStream.computeUInt32Size(2, status.code().value())
+            + CodedOutputStream.computeStringSize(3, message);
+    writeFrame(
+        FrameType.GOAWAY,
+        0,
+        0,
+        size,
+        out -> {
+          out.writeUInt32(1, last);
+          out.writeUInt32(2, status.code().value());
+          out.writeString(3, message);
+        });
+  }
+
+  /**
+   * Encodes one message of stream {@code s} straight into the transport's buffer, in one frame or, if larger
+   * than the peer's frame limit, in a MESSAGE_START and MESSAGE_PARTs. A message the peer would refuse as too
+   * large, or one that fails to encode, fails its call here and is never sent.
+   */
+  @SuppressWarnings("unchecked")
+  void writeMessage(FrameStream s, Object message) {
+    MessageCodec<Object> codec =
+        (MessageCodec<Object>) (client ? s.method.requestCodec() : s.method.responseCodec());
+    int size;
+    try {
+      size = codec.encodedSize(message);
+    } catch (RuntimeException e) {
+      failLocally(s, Status.INTERNAL.withDescription("could not encode a message of " + s.method.fullName() + ": " + e).withCause(e));
+      return;
+    }
+    if (size > peerMaxMessageSize) {
+      failLocally(
+          s,
+          Status.RESOURCE_EXHAUSTED.withDescription(
+              "message of " + size + " bytes for " + s.method.fullName() + " exceeds the peer's limit of "
+                  + peerMaxMessageSize + " bytes"));
+      return;
+    }
+    try {
+      if (Frames.headerSize(s.id) + size <= peerMaxFrameSize) {
+        writeFrame(FrameType.MESSAGE, 0, s.id, size, out -> codec.encode(message, out));
+      } else {
+        writeFragmented(s, codec, message, size);
+      }
+    } catch (IllegalStateException | IOException e) {
+      failLocally(s, Status.INTERNAL.withDescription("could not encode a message of " + s.method.fullName() + ": " + e.getCause()).withCause(e));
+    }
+  }
+
+  private void writeFragmented(FrameStream s, MessageCodec<Object> codec, Object message, int size)
+      throws IOException {
+    FragmentingOutput fragments = new FragmentingOutput(this, s.id, size, peerMaxFrameSize);
+    CodedOutputStream out = CodedOutputStream.newInstance(fragments, 8192);
+    codec.encode(message, out);
+    out.flush();
+    fragments.finish();
+  }
+
+  ByteBuffer allocateFrame(int size) {
+    return sink.allocate(size);
+  }
+
+  void queueFrame(ByteBuffer frame) {
+    sink.write(frame);
+    scheduleFlush();
+  }
+
+  private void failLocally(FrameStream s, Status status) {
+    if (s instanceof ClientFrameStream c) {
+      finishClientStream(c, status, Metadata.EMPTY, true);
+    } else {
+      ServerFrameStream ss = (ServerFrameStream) s;
+      finishServerStream(ss, status, Metadata.EMPTY);
+      if (ss.listener != null) {
+        ss.listener.onCancel(status);
+      }
+    }
+  }
+
+  /** For tests and diagnostics: the number of open streams. Executor only. */
+  int openStreams() {
+    return streams.size();
+  }
+
+  List<Integer> openStreamIds() {
+    return new ArrayList<>(streams.keySet());
+  }
 }

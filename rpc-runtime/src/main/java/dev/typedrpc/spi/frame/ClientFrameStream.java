@@ -1,0 +1,171 @@
+package dev.typedrpc.spi.frame;
+
+import dev.typedrpc.Deadline;
+import dev.typedrpc.Metadata;
+import dev.typedrpc.MethodDescriptor;
+import dev.typedrpc.Status;
+import dev.typedrpc.spi.ClientStream;
+import dev.typedrpc.spi.ClientStreamListener;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The client end of a call on a {@link FrameConnection}. */
+final class ClientFrameStream extends FrameStream implements ClientStream {
+  private final ClientStreamListener listener;
+  final Metadata headers;
+  final Deadline deadline;
+  /**
+   * Credit the application granted before CALL_START went out, folded into its {@code initial_credit}; -1 once
+   * it has gone out.
+   */
+  private final AtomicLong preStartCredit = new AtomicLong();
+
+  boolean started;
+  private boolean headersReceived;
+  private boolean halfClosePending;
+  private boolean halfClosed;
+  private Status deferredStatus;
+  private Metadata deferredTrailers;
+
+  ClientFrameStream(
+      FrameConnection conn,
+      MethodDescriptor<?, ?> method,
+      Metadata headers,
+      Deadline deadline,
+      ClientStreamListener listener) {
+    // the server accepts one request message before granting more; the client grants at CALL_START
+    super(conn, 0, method, true, 0, 1);
+    this.listener = listener;
+    this.headers = headers;
+    this.deadline = deadline;
+  }
+
+  /** Called when CALL_START is written: returns the credit to announce in it. */
+  int takeInitialCredit() {
+    long credit = preStartCredit.getAndSet(-1);
+    int initial = (int) Math.min(credit, Integer.MAX_VALUE / 2);
+    started = true;
+    return initial;
+  }
+
+  /** Counts credit announced in CALL_START as granted (executor only). */
+  void announcedInitialCredit(int n) {
+    if (n > 0) {
+      requestGranted(n);
+    }
+  }
+
+  // ------------------------------------------------------------ ClientStream (any thread)
+
+  @Override
+  public void request(int n) {
+    if (n <= 0) {
+      throw new IllegalArgumentException("request(" + n + "): n must be positive");
+    }
+    for (long c = preStartCredit.get(); c >= 0; c = preStartCredit.get()) {
+      if (preStartCredit.compareAndSet(c, c + n < 0 ? Long.MAX_VALUE : c + n)) {
+        conn.execute(() -> request((long) n, true));
+        return;
+      }
+    }
+    conn.execute(() -> request((long) n));
+  }
+
+  @Override
+  public void writeMessage(Object message) {
+    appCredit.decrementAndGet();
+    conn.execute(() -> sendOrQueue(message));
+  }
+
+  @Override
+  public void halfClose() {
+    conn.execute(
+        () -> {
+          if (closed || halfClosed || halfClosePending) {
+            return;
+          }
+          halfClosePending = true;
+          if (outbox.isEmpty()) {
+            onOutboxDrained();
+          }
+        });
+  }
+
+  @Override
+  public void cancel(Status status) {
+    conn.execute(() -> conn.cancelStream(this, status));
+  }
+
+  // ------------------------------------------------------------ engine side (executor only)
+
+  /** A request() made before CALL_START: its credit already travels in CALL_START; only deliver. */
+  private void request(long n, boolean preStart) {
+    readerDemandOnly(n);
+  }
+
+  @Override
+  void onOutboxDrained() {
+    if (halfClosePending && !halfClosed && !closed) {
+      halfClosed = true;
+      conn.writeControl(this, FrameType.HALF_CLOSE, 0);
+    }
+  }
+
+  void onHeaders(Metadata md) throws ProtocolException {
+    if (headersReceived) {
+      throw ProtocolException.stream(Status.INTERNAL.withDescription("HEADERS received twice"));
+    }
+    headersReceived = true;
+    listener.onHeaders(md);
+  }
+
+  /** STATUS from the server: an OK status waits until buffered messages are delivered. */
+  void onStatus(Status status, Metadata trailers) {
+    if (status.isOk() && !inboxDrained()) {
+      deferredStatus = status;
+      deferredTrailers = trailers;
+      return;
+    }
+    conn.finishClientStream(this, status, trailers, false);
+  }
+
+  @Override
+  void afterDelivery() {
+    if (deferredStatus != null && inboxDrained() && !closed) {
+      Status s = deferredStatus;
+      deferredStatus = null;
+      conn.finishClientStream(this, s, deferredTrailers, false);
+    }
+  }
+
+  void close(Status status, Metadata trailers) {
+    closed = true;
+    listener.onClose(status, trailers);
+  }
+
+  @Override
+  void deliverMessage(Object message) {
+    listener.onMessage(message);
+  }
+
+  @Override
+  void deliverInboundEnd() {
+    // client streams end with STATUS, never with END_STREAM
+  }
+
+  @Override
+  void notifyReady() {
+    listener.onReady();
+  }
+
+  @Override
+  void sendCredit(int n) {
+    conn.writeCredit(this, n);
+  }
+
+  @Override
+  Status decodeFailure(Throwable cause) {
+    return Status.INTERNAL
+        .withDescription("could not decode a response of " + method.fullName() + ": " + cause)
+        .withCause(cause);
+  }
+}

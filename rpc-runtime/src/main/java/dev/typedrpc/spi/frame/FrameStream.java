@@ -1,0 +1,304 @@
+package dev.typedrpc.spi.frame;
+
+import com.google.protobuf.CodedInputStream;
+import dev.typedrpc.MethodDescriptor;
+import dev.typedrpc.Status;
+import dev.typedrpc.spi.MessageCodec;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * State of one call on a {@link FrameConnection}, shared by both ends: inbound credit, buffering and delivery,
+ * message reassembly, and outbound credit. All fields but {@link #appCredit} are confined to the connection's
+ * executor.
+ */
+abstract class FrameStream {
+  /** Most credit outstanding at once when the reader asked for an unbounded number of messages. */
+  private static final int UNBOUNDED_WINDOW = 1 << 20;
+  private static final Object END_OF_INBOUND = new Object();
+
+  final FrameConnection conn;
+  /** Set when the stream starts (client: when CALL_START is written). */
+  int id;
+  final MethodDescriptor<?, ?> method;
+  private final MessageCodec<?> inboundCodec;
+  private final boolean inboundMany;
+
+  // inbound: credit we granted and the reader's demand
+  private long readerDemand;
+  private long granted;
+  private final ArrayDeque<Object> inbox = new ArrayDeque<>(2);
+  private int received;
+  private boolean inboundEnded;
+  private boolean delivering;
+
+  // reassembly of a message sent in parts
+  private byte[] partial;
+  private int partialLength;
+  private int partialExpected = -1;
+
+  // outbound
+  /** Peer credit as application threads see it: decremented when they write. */
+  final AtomicLong appCredit;
+  long peerCredit;
+  final ArrayDeque<Object> outbox = new ArrayDeque<>(2);
+
+  boolean closed;
+
+  FrameStream(
+      FrameConnection conn,
+      int id,
+      MethodDescriptor<?, ?> method,
+      boolean clientSide,
+      long initialGranted,
+      long initialPeerCredit) {
+    this.conn = conn;
+    this.id = id;
+    this.method = method;
+    this.inboundCodec = clientSide ? method.responseCodec() : method.requestCodec();
+    this.inboundMany = clientSide ? method.kind().serverSendsMany() : method.kind().clientSendsMany();
+    this.granted = initialGranted;
+    this.peerCredit = initialPeerCredit;
+    this.appCredit = new AtomicLong(initialPeerCredit);
+  }
+
+  /** Hands one decoded message to the listener. */
+  abstract void deliverMessage(Object message);
+
+  /** The peer will send nothing more (server: half-close). Client streams end by STATUS instead. */
+  abstract void deliverInboundEnd();
+
+  /** Called when the stream can take messages again. */
+  abstract void notifyReady();
+
+  /** Sends the frame granting {@code n} more messages. */
+  abstract void sendCredit(int n);
+
+  // ---------------------------------------------------------------- inbound
+
+  /** The reader asks for {@code n} more messages. */
+  final void request(long n) {
+    if (closed || n <= 0) {
+      return;
+    }
+    readerDemand = readerDemand + n < 0 ? Long.MAX_VALUE : readerDemand + n;
+    deliver();
+    grantCredit();
+  }
+
+  /** Credit announced outside a CREDIT frame (in CALL_START). */
+  final void requestGranted(long n) {
+    granted += n;
+  }
+
+  /** Raises the reader's demand without granting credit (it was granted already). */
+  final void readerDemandOnly(long n) {
+    readerDemand = readerDemand + n < 0 ? Long.MAX_VALUE : readerDemand + n;
+    deliver();
+  }
+
+  private void grantCredit() {
+    if (closed || inboundEnded) {
+      return;
+    }
+    long wanted = readerDemand == Long.MAX_VALUE ? UNBOUNDED_WINDOW : readerDemand - inbox.size();
+    if (wanted > granted && (readerDemand != Long.MAX_VALUE || granted < UNBOUNDED_WINDOW / 2)) {
+      int add = (int) Math.min(Integer.MAX_VALUE, wanted - granted);
+      granted += add;
+      sendCredit(add);
+    }
+  }
+
+  /** A whole message arrived in {@code payload}. */
+  final void onMessage(ByteBuffer payload, boolean endStream) throws ProtocolException {
+    if (payload.remaining() > conn.settings.maxMessageSize()) {
+      throw ProtocolException.stream(tooLarge(payload.remaining()));
+    }
+    acceptMessage(decode(CodedInputStream.newInstance(payload)), endStream);
+  }
+
+  /** The first part of a message too large for one frame. */
+  final void onMessageStart(int totalLength, ByteBuffer firstPart, boolean endStream)
+      throws ProtocolException {
+    if (partialExpected >= 0) {
+      throw ProtocolException.stream(
+          Status.INTERNAL.withDescription("MESSAGE_START while a message is still being received"));
+    }
+    if (totalLength < 0 || totalLength > conn.settings.maxMessageSize()) {
+      throw ProtocolException.stream(tooLarge(totalLength & 0xffffffffL));
+    }
+    partialExpected = totalLength;
+    partialLength = 0;
+    // grow as bytes arrive: a peer that announces a large message but sends little costs little memory
+    partial = new byte[Math.min(totalLength, 64 * 1024)];
+    onMessagePart(firstPart, endStream);
+  }
+
+  /** The next part of a message. */
+  final void onMessagePart(ByteBuffer part, boolean endStream) throws ProtocolException {
+    if (partialExpected < 0) {
+      throw ProtocolException.stream(
+          Status.INTERNAL.withDescription("MESSAGE_PART without a MESSAGE_START"));
+    }
+    int n = part.remaining();
+    if (n > partialExpected - partialLength) {
+      throw ProtocolException.stream(
+          Status.INTERNAL.withDescription("message parts exceed the announced length " + partialExpected));
+    }
+    if (partialLength + n > partial.length) {
+      byte[] grown = new byte[(int) Math.min(partialExpected, Math.max(partial.length * 2L, partialLength + n))];
+      System.arraycopy(partial, 0, grown, 0, partialLength);
+      partial = grown;
+    }
+    part.get(partial, partialLength, n);
+    partialLength += n;
+    if (partialLength == partialExpected) {
+      byte[] bytes = partial;
+      partial = null;
+      partialExpected = -1;
+      acceptMessage(decode(CodedInputStream.newInstance(bytes, 0, partialLength)), endStream);
+    } else if (endStream) {
+      throw ProtocolException.stream(
+          Status.INTERNAL.withDescription("stream ended in the middle of a message"));
+    }
+  }
+
+  private Status tooLarge(long size) {
+    return Status.RESOURCE_EXHAUSTED.withDescription(
+        "message of "
+            + size
+            + " bytes for "
+            + method.fullName()
+            + " exceeds the limit of "
+            + conn.settings.maxMessageSize()
+            + " bytes");
+  }
+
+  private Object decode(CodedInputStream in) throws ProtocolException {
+    if (granted <= 0) {
+      throw ProtocolException.stream(
+          Status.INTERNAL.withDescription("message received beyond flow-control credit"));
+    }
+    if (inboundEnded) {
+      throw ProtocolException.stream(Status.INTERNAL.withDescription("message received after end of stream"));
+    }
+    if (!inboundMany && received >= 1) {
+      throw ProtocolException.stream(
+          Status.INTERNAL.withDescription(method.fullName() + " takes one message, but a second arrived"));
+    }
+    try {
+      return inboundCodec.decode(in, 0);
+    } catch (Exception | StackOverflowError e) {
+      throw ProtocolException.stream(decodeFailure(e));
+    }
+  }
+
+  /** The status of a message that does not decode: the receiver's side decides the code. */
+  abstract Status decodeFailure(Throwable cause);
+
+  private void acceptMessage(Object message, boolean endStream) {
+    granted--;
+    received++;
+    inbox.add(message);
+    if (endStream) {
+      inboundEnded = true;
+      inbox.add(END_OF_INBOUND);
+    }
+    deliver();
+    if (readerDemand == Long.MAX_VALUE) {
+      grantCredit();
+    }
+  }
+
+  /** The peer half-closed without a message. */
+  final void onInboundEnd() throws ProtocolException {
+    if (inboundEnded) {
+      throw ProtocolException.stream(Status.INTERNAL.withDescription("end of stream received twice"));
+    }
+    if (partialExpected >= 0) {
+      throw ProtocolException.stream(Status.INTERNAL.withDescription("stream ended in the middle of a message"));
+    }
+    inboundEnded = true;
+    inbox.add(END_OF_INBOUND);
+    deliver();
+  }
+
+  /** Whether every received message has been handed to the reader. */
+  final boolean inboxDrained() {
+    return inbox.isEmpty();
+  }
+
+  private void deliver() {
+    if (delivering) {
+      return; // a listener called request() from inside a delivery: the outer loop continues
+    }
+    delivering = true;
+    try {
+      while (!closed && !inbox.isEmpty()) {
+        Object next = inbox.peek();
+        if (next == END_OF_INBOUND) {
+          inbox.poll();
+          deliverInboundEnd();
+        } else if (readerDemand > 0) {
+          inbox.poll();
+          if (readerDemand != Long.MAX_VALUE) {
+            readerDemand--;
+          }
+          deliverMessage(next);
+        } else {
+          break;
+        }
+      }
+    } finally {
+      delivering = false;
+    }
+    afterDelivery();
+  }
+
+  /** Hook after messages were delivered (client: a deferred OK status may now be delivered). */
+  void afterDelivery() {}
+
+  // ---------------------------------------------------------------- outbound
+
+  /** Messages that may be written now without buffering. Any thread. */
+  public final long demand() {
+    return conn.sink.isWritable() ? Math.max(0, appCredit.get()) : 0;
+  }
+
+  /** The peer granted {@code n} more messages. */
+  final void onCredit(int n) {
+    long before = appCredit.getAndAdd(n);
+    peerCredit += n;
+    drainOutbox();
+    if (before <= 0 && before + n > 0 && conn.sink.isWritable()) {
+      notifyReady();
+    }
+  }
+
+  /** Writes the message now if the peer's credit allows, else queues it until credit arrives. */
+  final void sendOrQueue(Object message) {
+    if (closed) {
+      return;
+    }
+    if (peerCredit > 0 && outbox.isEmpty()) {
+      peerCredit--;
+      conn.writeMessage(this, message);
+    } else {
+      outbox.add(message);
+    }
+  }
+
+  private void drainOutbox() {
+    while (!closed && peerCredit > 0 && !outbox.isEmpty()) {
+      peerCredit--;
+      conn.writeMessage(this, outbox.poll());
+    }
+    if (outbox.isEmpty()) {
+      onOutboxDrained();
+    }
+  }
+
+  /** Hook: queued messages are all written (a pending half-close or status may go now). */
+  void onOutboxDrained() {}
+}

@@ -1,0 +1,120 @@
+package dev.typedrpc.spi.frame;
+
+import dev.typedrpc.Metadata;
+import dev.typedrpc.MethodDescriptor;
+import dev.typedrpc.Status;
+import dev.typedrpc.spi.ServerStream;
+import dev.typedrpc.spi.ServerStreamListener;
+
+/** The server end of a call on a {@link FrameConnection}. */
+final class ServerFrameStream extends FrameStream implements ServerStream {
+  ServerStreamListener listener;
+  private boolean headersSent;
+  private boolean messageSent;
+  private Status pendingStatus;
+  private Metadata pendingTrailers;
+
+  ServerFrameStream(FrameConnection conn, int id, MethodDescriptor<?, ?> method, int initialCredit) {
+    // every stream starts with one credit for the client's first message (PROTOCOL.md, flow control)
+    super(conn, id, method, false, 1, initialCredit);
+  }
+
+  // ------------------------------------------------------------ ServerStream (any thread)
+
+  @Override
+  public void request(int n) {
+    if (n <= 0) {
+      throw new IllegalArgumentException("request(" + n + "): n must be positive");
+    }
+    conn.execute(() -> request((long) n));
+  }
+
+  @Override
+  public void writeHeaders(Metadata headers) {
+    conn.execute(
+        () -> {
+          if (closed || headersSent || messageSent) {
+            return;
+          }
+          headersSent = true;
+          conn.writeHeaders(this, headers);
+        });
+  }
+
+  @Override
+  public void writeMessage(Object message) {
+    appCredit.decrementAndGet();
+    conn.execute(
+        () -> {
+          messageSent = true;
+          sendOrQueue(message);
+        });
+  }
+
+  @Override
+  public void close(Status status, Metadata trailers) {
+    conn.execute(
+        () -> {
+          if (closed || pendingStatus != null) {
+            return;
+          }
+          if (status.isOk() && !outbox.isEmpty()) {
+            // messages still wait for credit: the status follows them
+            pendingStatus = status;
+            pendingTrailers = trailers;
+            return;
+          }
+          outbox.clear();
+          conn.finishServerStream(this, status, trailers);
+        });
+  }
+
+  @Override
+  public String peer() {
+    return conn.sink.peer();
+  }
+
+  // ------------------------------------------------------------ engine side (executor only)
+
+  @Override
+  void onOutboxDrained() {
+    if (pendingStatus != null && !closed) {
+      conn.finishServerStream(this, pendingStatus, pendingTrailers);
+    }
+  }
+
+  @Override
+  void deliverMessage(Object message) {
+    listener.onMessage(message);
+  }
+
+  @Override
+  void deliverInboundEnd() {
+    listener.onHalfClose();
+  }
+
+  @Override
+  void notifyReady() {
+    listener.onReady();
+  }
+
+  @Override
+  void sendCredit(int n) {
+    conn.writeCredit(this, n);
+  }
+
+  @Override
+  Status decodeFailure(Throwable cause) {
+    return Status.INVALID_ARGUMENT
+        .withDescription("could not decode the request of " + method.fullName() + ": " + cause)
+        .withCause(cause);
+  }
+
+  /** The call ended without the server closing it (client cancel, connection loss, protocol error). */
+  void cancelled(Status status) {
+    closed = true;
+    if (listener != null) {
+      listener.onCancel(status);
+    }
+  }
+}
