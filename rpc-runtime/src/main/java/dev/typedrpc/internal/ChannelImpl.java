@@ -1,14 +1,175 @@
 package dev.typedrpc.internal;
 
+import dev.typedrpc.CallOptions;
 import dev.typedrpc.ChannelOptions;
+import dev.typedrpc.ClientCall;
+import dev.typedrpc.Deadline;
+import dev.typedrpc.Metadata;
+import dev.typedrpc.MethodDescriptor;
 import dev.typedrpc.RpcChannel;
+import dev.typedrpc.Status;
+import dev.typedrpc.spi.ClientStream;
+import dev.typedrpc.spi.ClientStreamListener;
+import dev.typedrpc.spi.ClientTransport;
+import dev.typedrpc.spi.TransportProvider;
 import java.net.URI;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 
-/** PLACEHOLDER. */
-public final class ChannelImpl {
-  private ChannelImpl() {}
+/**
+ * The {@link RpcChannel}: keeps one live transport to the target, opens a new one when the last failed or went
+ * away, and creates calls on it. Thread-safe.
+ */
+public final class ChannelImpl implements RpcChannel {
+  private final URI target;
+  private final ChannelOptions options;
+  private final TransportProvider provider;
+  private final Executor executor;
+  private final Set<ClientTransport> live = ConcurrentHashMap.newKeySet();
+  private final CountDownLatch terminated = new CountDownLatch(1);
+  private ClientTransport current; // guarded by this
+  private volatile boolean shutdown;
+
+  private ChannelImpl(URI target, ChannelOptions options) {
+    this.target = target;
+    this.options = options;
+    this.provider = Registries.transport(target.getScheme());
+    this.executor = options.executor() == null ? Executors2.sharedCallbackExecutor() : options.executor();
+  }
 
   public static RpcChannel create(URI target, ChannelOptions options) {
-    throw new UnsupportedOperationException();
+    return new ChannelImpl(target, options);
+  }
+
+  @Override
+  public <T> T stub(Class<T> serviceInterface, CallOptions options) {
+    return Registries.service(serviceInterface).newStub(this, options);
+  }
+
+  @Override
+  public <Req, Resp> ClientCall<Req, Resp> newCall(MethodDescriptor<Req, Resp> method, CallOptions options) {
+    return newCall(method, options, new SerializingExecutor(executor));
+  }
+
+  /** A call whose callbacks run on {@code callbacks} (which must serialize them). */
+  public <Req, Resp> ClientCall<Req, Resp> newCall(
+      MethodDescriptor<Req, Resp> method, CallOptions options, Executor callbacks) {
+    return new ClientCallImpl<>(this, method, options, callbacks);
+  }
+
+  /** The channel's executor for application callbacks. */
+  public Executor executor() {
+    return executor;
+  }
+
+  ClientStream newStream(
+      MethodDescriptor<?, ?> method, Metadata headers, Deadline deadline, ClientStreamListener listener) {
+    ClientTransport transport = transport();
+    if (transport == null) {
+      return FailedStream.failed(listener, Status.UNAVAILABLE.withDescription("channel is shut down"));
+    }
+    return transport.newStream(method, headers, deadline, listener);
+  }
+
+  private synchronized ClientTransport transport() {
+    if (shutdown) {
+      return null;
+    }
+    if (current == null) {
+      ClientTransport t = provider.newClientTransport(target, options.transport());
+      current = t;
+      live.add(t);
+      t.start(new TransportListener(t));
+    }
+    return current;
+  }
+
+  private final class TransportListener implements ClientTransport.Listener {
+    private final ClientTransport transport;
+
+    TransportListener(ClientTransport transport) {
+      this.transport = transport;
+    }
+
+    @Override
+    public void transportReady() {}
+
+    @Override
+    public void transportShutdown(Status reason) {
+      synchronized (ChannelImpl.this) {
+        if (current == transport) {
+          current = null; // the next call opens a new connection
+        }
+      }
+    }
+
+    @Override
+    public void transportTerminated() {
+      transportShutdown(Status.UNAVAILABLE);
+      live.remove(transport);
+      checkTerminated();
+    }
+  }
+
+  private void checkTerminated() {
+    if (shutdown && live.isEmpty()) {
+      terminated.countDown();
+    }
+  }
+
+  @Override
+  public URI target() {
+    return target;
+  }
+
+  @Override
+  public void shutdown() {
+    ClientTransport t;
+    synchronized (this) {
+      shutdown = true;
+      t = current;
+      current = null;
+    }
+    if (t != null) {
+      t.shutdown(Status.UNAVAILABLE.withDescription("channel shut down"));
+    }
+    checkTerminated();
+  }
+
+  @Override
+  public void shutdownNow() {
+    shutdown();
+    for (ClientTransport t : live) {
+      t.shutdownNow(Status.UNAVAILABLE.withDescription("channel shut down"));
+    }
+    checkTerminated();
+  }
+
+  @Override
+  public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    return terminated.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void close() {
+    shutdown();
+    try {
+      if (!awaitTermination(Duration.ofSeconds(5))) {
+        shutdownNow();
+        awaitTermination(Duration.ofSeconds(5));
+      }
+    } catch (InterruptedException e) {
+      shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RpcChannel[" + target + "]";
   }
 }

@@ -1,37 +1,270 @@
 package dev.typedrpc.stub;
 
 import dev.typedrpc.CallOptions;
+import dev.typedrpc.ClientCall;
+import dev.typedrpc.Metadata;
 import dev.typedrpc.MethodDescriptor;
 import dev.typedrpc.RpcChannel;
+import dev.typedrpc.RpcException;
+import dev.typedrpc.Status;
+import dev.typedrpc.internal.ChannelImpl;
+import dev.typedrpc.internal.HasDemand;
+import dev.typedrpc.internal.OutboundPump;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
+import java.util.function.Consumer;
 
-/** PLACEHOLDER: signatures only. Entry points generated stubs call. */
+/**
+ * The entry points generated stubs call: they adapt a {@link ClientCall} to a blocking result, a
+ * {@link CompletableFuture} or a {@link Flow.Publisher}. Errors surface as {@link RpcException}.
+ */
 public final class ClientCalls {
   private ClientCalls() {}
 
+  /**
+   * One request, one response, waiting for it. Interrupting the waiting thread cancels the call and throws
+   * {@code CANCELLED} (the interrupt flag stays set).
+   */
   public static <Req, Resp> Resp blockingUnary(
       RpcChannel channel, MethodDescriptor<Req, Resp> method, CallOptions options, Req request) {
-    throw new UnsupportedOperationException();
+    // completing a future is all the callbacks do, so they run where the response arrives: no thread hop
+    ClientCall<Req, Resp> call =
+        channel instanceof ChannelImpl impl
+            ? impl.newCall(method, options, Runnable::run)
+            : channel.newCall(method, options);
+    UnaryResult<Resp> result = new UnaryResult<>(call);
+    startUnary(call, result, request);
+    try {
+      return result.get();
+    } catch (InterruptedException e) {
+      call.cancel("the calling thread was interrupted", e);
+      Thread.currentThread().interrupt();
+      throw Status.CANCELLED.withDescription("interrupted while waiting for " + method.fullName()).asException();
+    } catch (ExecutionException e) {
+      throw rethrow(e.getCause());
+    }
   }
 
+  /** One request, one response, as a future; cancelling the future cancels the call. */
   public static <Req, Resp> CompletableFuture<Resp> futureUnary(
       RpcChannel channel, MethodDescriptor<Req, Resp> method, CallOptions options, Req request) {
-    throw new UnsupportedOperationException();
+    ClientCall<Req, Resp> call = channel.newCall(method, options);
+    UnaryResult<Resp> result = new UnaryResult<>(call);
+    startUnary(call, result, request);
+    return result;
   }
 
+  /**
+   * One request, a stream of responses. The publisher is cold: each subscription makes one call. The
+   * subscriber's {@code request(n)} is sent to the server as credit, so the server never sends more than asked.
+   */
   public static <Req, Resp> Flow.Publisher<Resp> serverStreaming(
       RpcChannel channel, MethodDescriptor<Req, Resp> method, CallOptions options, Req request) {
-    throw new UnsupportedOperationException();
+    return subscriber ->
+        new ResponseSubscription<>(channel.newCall(method, options), subscriber)
+            .start(
+                call -> {
+                  call.sendMessage(request);
+                  call.halfClose();
+                });
   }
 
+  /** A stream of requests (sent as the server grants credit), one response. */
   public static <Req, Resp> CompletableFuture<Resp> clientStreaming(
       RpcChannel channel, MethodDescriptor<Req, Resp> method, CallOptions options, Flow.Publisher<Req> requests) {
-    throw new UnsupportedOperationException();
+    ClientCall<Req, Resp> call = channel.newCall(method, options);
+    UnaryResult<Resp> result = new UnaryResult<>(call);
+    OutboundPump<Req> pump = new OutboundPump<>(new CallTarget<>(call));
+    result.pump = pump;
+    call.start(result.listener, Metadata.EMPTY);
+    call.request(1);
+    requests.subscribe(pump);
+    return result;
   }
 
+  /** Streams both ways; each subscription to the result makes one call and subscribes to {@code requests}. */
   public static <Req, Resp> Flow.Publisher<Resp> bidiStreaming(
       RpcChannel channel, MethodDescriptor<Req, Resp> method, CallOptions options, Flow.Publisher<Req> requests) {
-    throw new UnsupportedOperationException();
+    return subscriber -> {
+      ClientCall<Req, Resp> call = channel.newCall(method, options);
+      ResponseSubscription<Req, Resp> subscription = new ResponseSubscription<>(call, subscriber);
+      subscription.pump = new OutboundPump<>(new CallTarget<>(call));
+      subscription.start(c -> requests.subscribe(subscription.pump));
+    };
+  }
+
+  private static <Req, Resp> void startUnary(ClientCall<Req, Resp> call, UnaryResult<Resp> result, Req request) {
+    call.start(result.listener, Metadata.EMPTY);
+    call.request(1);
+    call.sendMessage(request);
+    call.halfClose();
+  }
+
+  /** A fresh exception with the caller's stack trace, keeping the status and trailers. */
+  private static RuntimeException rethrow(Throwable t) {
+    if (t instanceof RpcException e) {
+      return new RpcException(e.status(), e.trailers());
+    }
+    return Status.INTERNAL.withDescription("unexpected failure: " + t).withCause(t).asException();
+  }
+
+  /** Sends pumped items on a call. */
+  private record CallTarget<Req>(ClientCall<Req, ?> call) implements OutboundPump.Target<Req> {
+    @Override
+    public long demand() {
+      return call instanceof HasDemand d ? d.demand() : call.isReady() ? 1 : 0;
+    }
+
+    @Override
+    public void send(Req item) {
+      call.sendMessage(item);
+    }
+
+    @Override
+    public void complete() {
+      call.halfClose();
+    }
+
+    @Override
+    public void fail(Throwable error) {
+      call.cancel("the request publisher failed", error);
+    }
+  }
+
+  /** The result of a call with one response: a future that cancels the call when cancelled. */
+  private static final class UnaryResult<Resp> extends CompletableFuture<Resp> {
+    private final ClientCall<?, Resp> call;
+    final ClientCall.Listener<Resp> listener = new Listener();
+    OutboundPump<?> pump;
+
+    UnaryResult(ClientCall<?, Resp> call) {
+      this.call = call;
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+      boolean cancelled = super.cancel(mayInterruptIfRunning);
+      if (cancelled) {
+        call.cancel("the future was cancelled", null);
+        if (pump != null) {
+          pump.cancel();
+        }
+      }
+      return cancelled;
+    }
+
+    private final class Listener extends ClientCall.Listener<Resp> {
+      private boolean received;
+      private Resp value;
+
+      @Override
+      public void onMessage(Resp message) {
+        received = true;
+        value = message;
+      }
+
+      @Override
+      public void onReady() {
+        if (pump != null) {
+          pump.onReady();
+        }
+      }
+
+      @Override
+      public void onClose(Status status, Metadata trailers) {
+        if (pump != null && !status.isOk()) {
+          pump.cancel();
+        }
+        if (!status.isOk()) {
+          completeExceptionally(status.asException(trailers));
+        } else if (!received) {
+          completeExceptionally(
+              Status.INTERNAL.withDescription("the server closed the call without a response").asException());
+        } else {
+          complete(value);
+        }
+      }
+    }
+  }
+
+  /** One subscriber's view of a call whose responses stream: requests become credit, responses onNext. */
+  private static final class ResponseSubscription<Req, Resp> extends ClientCall.Listener<Resp>
+      implements Flow.Subscription {
+    private final ClientCall<Req, Resp> call;
+    private final Flow.Subscriber<? super Resp> subscriber;
+    OutboundPump<Req> pump;
+    private volatile boolean cancelled;
+    private boolean terminated; // callback executor only
+
+    ResponseSubscription(ClientCall<Req, Resp> call, Flow.Subscriber<? super Resp> subscriber) {
+      this.call = call;
+      this.subscriber = subscriber;
+    }
+
+    void start(Consumer<ClientCall<Req, Resp>> afterStart) {
+      call.start(this, Metadata.EMPTY);
+      // a failure may close the call at once: onClose waits for onSubscribe (rule 1.9: onSubscribe comes first)
+      synchronized (this) {
+        subscriber.onSubscribe(this);
+      }
+      afterStart.accept(call);
+    }
+
+    @Override
+    public void request(long n) {
+      if (cancelled) {
+        return;
+      }
+      if (n <= 0) {
+        call.cancel("subscriber requested " + n + " items", null);
+        cancelled = true;
+        subscriber.onError(
+            new IllegalArgumentException("request(" + n + "): n must be positive (Reactive Streams rule 3.9)"));
+        return;
+      }
+      call.request((int) Math.min(n, Integer.MAX_VALUE));
+    }
+
+    @Override
+    public void cancel() {
+      if (!cancelled) {
+        cancelled = true;
+        call.cancel("the subscriber cancelled", null);
+        if (pump != null) {
+          pump.cancel();
+        }
+      }
+    }
+
+    @Override
+    public synchronized void onMessage(Resp message) {
+      if (!cancelled && !terminated) {
+        subscriber.onNext(message);
+      }
+    }
+
+    @Override
+    public void onReady() {
+      if (pump != null) {
+        pump.onReady();
+      }
+    }
+
+    @Override
+    public synchronized void onClose(Status status, Metadata trailers) {
+      if (pump != null) {
+        pump.cancel();
+      }
+      if (terminated || cancelled) {
+        return;
+      }
+      terminated = true;
+      if (status.isOk()) {
+        subscriber.onComplete();
+      } else {
+        subscriber.onError(status.asException(trailers));
+      }
+    }
   }
 }

@@ -1,0 +1,203 @@
+package dev.typedrpc;
+
+import dev.typedrpc.internal.Executors2;
+import dev.typedrpc.internal.Registries;
+import dev.typedrpc.internal.ServerImpl;
+import dev.typedrpc.spi.ServerTransport;
+import dev.typedrpc.spi.TransportSettings;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Serves service implementations on one or more transports. Thread-safe once started.
+ *
+ * <pre>{@code
+ * RpcServer server = RpcServer.builder()
+ *     .listen(URI.create("ws://127.0.0.1:7070/rpc"))
+ *     .addService(ChatServiceRpc.bind(new ChatServer()))
+ *     .build()
+ *     .start();
+ * server.awaitTermination();
+ * }</pre>
+ */
+public final class RpcServer implements AutoCloseable {
+  private final List<URI> listenUris;
+  private final List<ServerServiceDefinition> services;
+  private final Executor executor;
+  private final TransportSettings settings;
+  private final List<ServerTransport> transports = new ArrayList<>();
+  private final List<URI> addresses = new ArrayList<>();
+  private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+  private boolean started;
+
+  private RpcServer(Builder b) {
+    this.listenUris = List.copyOf(b.listen);
+    this.services = List.copyOf(b.services);
+    this.executor = b.executor == null ? Executors2.sharedCallbackExecutor() : b.executor;
+    this.settings = b.settings;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Binds every listen address and starts serving. */
+  public synchronized RpcServer start() throws IOException {
+    if (started) {
+      throw new IllegalStateException("already started");
+    }
+    started = true;
+    ServerImpl router = new ServerImpl(services, executor);
+    try {
+      for (URI uri : listenUris) {
+        ServerTransport t = Registries.transport(uri.getScheme()).newServerTransport(uri, settings);
+        t.start(router);
+        transports.add(t);
+        addresses.add(withPort(uri, t.localAddress()));
+      }
+    } catch (IOException | RuntimeException e) {
+      shutdownNow();
+      throw e;
+    }
+    return this;
+  }
+
+  private static URI withPort(URI uri, InetSocketAddress bound) {
+    if (uri.getPort() != 0) {
+      return uri;
+    }
+    try {
+      return new URI(uri.getScheme(), uri.getUserInfo(), uri.getHost(), bound.getPort(), uri.getPath(), null, null);
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The first listen address, with the real port if it was 0. */
+  public synchronized URI address() {
+    return addresses.get(0);
+  }
+
+  /** Every listen address, with real ports. */
+  public synchronized List<URI> addresses() {
+    return List.copyOf(addresses);
+  }
+
+  /** Stops accepting; calls in progress finish; then the server terminates. */
+  public synchronized void shutdown() {
+    List<CompletableFuture<Void>> all = new ArrayList<>();
+    for (ServerTransport t : transports) {
+      all.add(t.shutdown());
+    }
+    CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])).whenComplete((v, e) -> terminated.complete(null));
+  }
+
+  /** Closes every connection; calls in progress end with {@code UNAVAILABLE}. */
+  public synchronized void shutdownNow() {
+    for (ServerTransport t : transports) {
+      t.shutdownNow();
+    }
+    shutdown();
+  }
+
+  /** Waits until the server terminated; returns whether it did within {@code timeout}. */
+  public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    try {
+      terminated.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (ExecutionException e) {
+      return true;
+    }
+  }
+
+  /** Waits until the server terminated. */
+  public void awaitTermination() throws InterruptedException {
+    try {
+      terminated.get();
+    } catch (ExecutionException e) {
+      // terminated anyway
+    }
+  }
+
+  /** {@link #shutdown()}, waiting up to 5 s for calls to finish, then {@link #shutdownNow()}. */
+  @Override
+  public void close() {
+    shutdown();
+    try {
+      if (!awaitTermination(Duration.ofSeconds(5))) {
+        shutdownNow();
+        awaitTermination(Duration.ofSeconds(5));
+      }
+    } catch (InterruptedException e) {
+      shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Configures a server. Not thread-safe. */
+  public static final class Builder {
+    private final List<URI> listen = new ArrayList<>();
+    private final List<ServerServiceDefinition> services = new ArrayList<>();
+    private Executor executor;
+    private TransportSettings settings = TransportSettings.DEFAULT;
+
+    private Builder() {}
+
+    /** Listens at {@code uri}, e.g. {@code ws://127.0.0.1:7070/rpc} (port 0 picks a free one) or {@code mem:chat}. */
+    public Builder listen(URI uri) {
+      listen.add(uri);
+      return this;
+    }
+
+    public Builder listen(String uri) {
+      return listen(URI.create(uri));
+    }
+
+    /** Serves a bound service, e.g. {@code ChatServiceRpc.bind(impl)}. */
+    public Builder addService(ServerServiceDefinition service) {
+      services.add(service);
+      return this;
+    }
+
+    /** Serves {@code impl} through the generated code found for {@code serviceInterface}. */
+    public <T> Builder addService(Class<T> serviceInterface, T impl) {
+      return addService(Registries.service(serviceInterface).bind(impl));
+    }
+
+    /**
+     * Where implementations run; default: a shared pool of cached daemon threads. Each call's events run in order;
+     * different calls run concurrently.
+     */
+    public Builder executor(Executor executor) {
+      this.executor = executor;
+      return this;
+    }
+
+    public Builder transportSettings(TransportSettings settings) {
+      this.settings = settings;
+      return this;
+    }
+
+    public RpcServer build() {
+      if (listen.isEmpty()) {
+        throw new IllegalStateException("no listen address: call listen(URI) at least once");
+      }
+      if (services.isEmpty()) {
+        throw new IllegalStateException("no services: call addService(...) at least once");
+      }
+      return new RpcServer(this);
+    }
+  }
+}

@@ -1,0 +1,109 @@
+package dev.typedrpc.internal;
+
+import dev.typedrpc.Deadline;
+import dev.typedrpc.Metadata;
+import dev.typedrpc.MethodDescriptor;
+import dev.typedrpc.RpcContext;
+import dev.typedrpc.Status;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The runtime's {@link RpcContext}: one per server call. */
+final class CallContext extends RpcContext {
+  private static final Logger log = LoggerFactory.getLogger(CallContext.class);
+
+  private final MethodDescriptor<?, ?> method;
+  private final Metadata headers;
+  private final Deadline deadline;
+  private final String peer;
+  private List<Runnable> listeners = new ArrayList<>(2); // guarded by this; null once cancelled
+  private volatile Status cancellation;
+
+  CallContext(MethodDescriptor<?, ?> method, Metadata headers, Deadline deadline, String peer) {
+    this.method = method;
+    this.headers = headers;
+    this.deadline = deadline;
+    this.peer = peer;
+  }
+
+  void run(Runnable body) {
+    runWith(this, body);
+  }
+
+  /** Marks the call cancelled and runs the listeners; later calls do nothing. */
+  void cancel(Status status) {
+    List<Runnable> toRun;
+    synchronized (this) {
+      if (listeners == null) {
+        return;
+      }
+      cancellation = status;
+      toRun = listeners;
+      listeners = null;
+    }
+    for (Runnable r : toRun) {
+      runListener(r);
+    }
+  }
+
+  /** The call finished normally: listeners will never run. */
+  synchronized void complete() {
+    if (listeners != null) {
+      listeners = List.of();
+    }
+  }
+
+  @Override
+  public void addCancelListener(Runnable listener) {
+    synchronized (this) {
+      if (listeners != null) {
+        if (!(listeners instanceof ArrayList)) {
+          return; // completed: the call can no longer be cancelled
+        }
+        listeners.add(listener);
+        return;
+      }
+    }
+    runListener(listener);
+  }
+
+  private static void runListener(Runnable r) {
+    try {
+      r.run();
+    } catch (RuntimeException e) {
+      log.warn("cancel listener failed", e);
+    }
+  }
+
+  @Override
+  public MethodDescriptor<?, ?> method() {
+    return method;
+  }
+
+  @Override
+  public Metadata headers() {
+    return headers;
+  }
+
+  @Override
+  public Deadline deadline() {
+    return deadline;
+  }
+
+  @Override
+  public String peer() {
+    return peer;
+  }
+
+  @Override
+  public boolean isCancelled() {
+    return cancellation != null;
+  }
+
+  @Override
+  public Status cancellationStatus() {
+    return cancellation;
+  }
+}

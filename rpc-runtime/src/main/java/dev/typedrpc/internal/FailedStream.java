@@ -1,0 +1,31 @@
+package dev.typedrpc.internal;
+
+import dev.typedrpc.Metadata;
+import dev.typedrpc.Status;
+import dev.typedrpc.spi.ClientStream;
+import dev.typedrpc.spi.ClientStreamListener;
+
+/** A stream that failed before it started: closes its listener at once and ignores everything. */
+final class FailedStream implements ClientStream {
+  static ClientStream failed(ClientStreamListener listener, Status status) {
+    listener.onClose(status, Metadata.EMPTY);
+    return new FailedStream();
+  }
+
+  @Override
+  public void request(int n) {}
+
+  @Override
+  public void writeMessage(Object message) {}
+
+  @Override
+  public void halfClose() {}
+
+  @Override
+  public void cancel(Status status) {}
+
+  @Override
+  public long demand() {
+    return 0;
+  }
+}

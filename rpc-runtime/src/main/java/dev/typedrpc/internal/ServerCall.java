@@ -1,0 +1,257 @@
+package dev.typedrpc.internal;
+
+import dev.typedrpc.Deadline;
+import dev.typedrpc.Metadata;
+import dev.typedrpc.RpcException;
+import dev.typedrpc.Status;
+import dev.typedrpc.spi.ServerStream;
+import dev.typedrpc.spi.ServerStreamListener;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One call on the server: runs the implementation on the server's executor (events of the call in order),
+ * enforces the deadline, forwards cancellation to the implementation, and turns its result or exception into
+ * messages and a status.
+ */
+final class ServerCall<Req, Resp> implements ServerStreamListener {
+  private static final Logger log = LoggerFactory.getLogger(ServerCall.class);
+
+  private final MethodHandler<Req, Resp> handler;
+  private final ServerStream stream;
+  private final CallContext context;
+  private final SerializingExecutor serial;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private ScheduledFuture<?> deadlineTimer;
+  private Req request;
+  private boolean hasRequest;
+  private volatile OutboundPump<Resp> pump;
+  private RequestPublisher<Req> requests;
+
+  ServerCall(
+      MethodHandler<Req, Resp> handler, ServerStream stream, Metadata headers, Deadline deadline, Executor executor) {
+    this.handler = handler;
+    this.stream = stream;
+    this.context = new CallContext(handler.method(), headers, deadline, stream.peer());
+    this.serial = new SerializingExecutor(executor);
+  }
+
+  void start() {
+    Deadline deadline = context.deadline();
+    if (deadline != null) {
+      long nanos = deadline.remainingNanos();
+      deadlineTimer =
+          Executors2.timers()
+              .schedule(
+                  () ->
+                      close(
+                          Status.DEADLINE_EXCEEDED.withDescription(
+                              "deadline of " + TimeUnit.NANOSECONDS.toMillis(nanos) + " ms exceeded on the server"),
+                          Metadata.EMPTY),
+                  nanos,
+                  TimeUnit.NANOSECONDS);
+    }
+    if (handler.method().kind().clientSendsMany()) {
+      requests = new RequestPublisher<>(stream);
+      serial.execute(this::invokeStreaming);
+    } else {
+      stream.request(1);
+    }
+  }
+
+  // ---------------------------------------------------------- stream events (transport thread)
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public void onMessage(Object message) {
+    if (requests != null) {
+      serial.execute(() -> requests.onMessage((Req) message));
+    } else {
+      serial.execute(
+          () -> {
+            request = (Req) message;
+            hasRequest = true;
+          });
+    }
+  }
+
+  @Override
+  public void onHalfClose() {
+    if (requests != null) {
+      serial.execute(requests::onComplete);
+    } else {
+      serial.execute(this::invokeSingleRequest);
+    }
+  }
+
+  @Override
+  public void onReady() {
+    OutboundPump<Resp> p = pump;
+    if (p != null) {
+      p.onReady();
+    }
+  }
+
+  @Override
+  public void onCancel(Status status) {
+    if (closed.compareAndSet(false, true)) {
+      cancelTimer();
+      context.cancel(status);
+      if (requests != null) {
+        serial.execute(() -> requests.onError(status.asException()));
+      }
+    }
+  }
+
+  // ---------------------------------------------------------- invoking the implementation
+
+  private void invokeSingleRequest() {
+    if (closed.get()) {
+      return;
+    }
+    if (!hasRequest) {
+      close(Status.INTERNAL.withDescription("the client half-closed without sending a request"), Metadata.EMPTY);
+      return;
+    }
+    Req req = request;
+    request = null;
+    context.run(
+        () -> {
+          try {
+            if (handler instanceof MethodHandler.Unary<Req, Resp> h) {
+              Resp response = h.impl().apply(req);
+              respond(response);
+            } else if (handler instanceof MethodHandler.UnaryAsync<Req, Resp> h) {
+              awaitStage(h.impl().apply(req));
+            } else if (handler instanceof MethodHandler.ServerStreaming<Req, Resp> h) {
+              pumpFrom(h.impl().apply(req));
+            }
+          } catch (RuntimeException | Error e) {
+            fail(e);
+          }
+        });
+  }
+
+  private void invokeStreaming() {
+    context.run(
+        () -> {
+          try {
+            if (handler instanceof MethodHandler.ClientStreaming<Req, Resp> h) {
+              awaitStage(h.impl().apply(requests));
+            } else if (handler instanceof MethodHandler.BidiStreaming<Req, Resp> h) {
+              pumpFrom(h.impl().apply(requests));
+            }
+          } catch (RuntimeException | Error e) {
+            fail(e);
+          }
+        });
+  }
+
+  private void respond(Resp response) {
+    if (closed.get()) {
+      return;
+    }
+    stream.writeMessage(response);
+    close(Status.OK, Metadata.EMPTY);
+  }
+
+  private void awaitStage(CompletionStage<Resp> stage) {
+    if (stage == null) {
+      fail(new NullPointerException(handler.method().fullName() + " returned a null CompletionStage"));
+      return;
+    }
+    CompletableFuture<Resp> future = stage.toCompletableFuture();
+    context.addCancelListener(() -> future.cancel(true));
+    future.whenComplete(
+        (response, error) -> {
+          if (error != null) {
+            fail(error);
+          } else {
+            respond(response);
+          }
+        });
+  }
+
+  private void pumpFrom(Flow.Publisher<Resp> publisher) {
+    if (publisher == null) {
+      fail(new NullPointerException(handler.method().fullName() + " returned a null Publisher"));
+      return;
+    }
+    OutboundPump<Resp> p = new OutboundPump<>(new StreamTarget());
+    pump = p;
+    context.addCancelListener(p::cancel);
+    publisher.subscribe(p);
+  }
+
+  /** Sends the implementation's items within the client's credit. */
+  private final class StreamTarget implements OutboundPump.Target<Resp> {
+    @Override
+    public long demand() {
+      return closed.get() ? 0 : stream.demand();
+    }
+
+    @Override
+    public void send(Resp item) {
+      if (!closed.get()) {
+        stream.writeMessage(item);
+      }
+    }
+
+    @Override
+    public void complete() {
+      close(Status.OK, Metadata.EMPTY);
+    }
+
+    @Override
+    public void fail(Throwable error) {
+      ServerCall.this.fail(error);
+    }
+  }
+
+  private void fail(Throwable error) {
+    Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    if (closed.get()) {
+      return; // e.g. the future was cancelled because the call was
+    }
+    if (e instanceof RpcException rpc) {
+      close(rpc.status(), rpc.trailers());
+    } else if (e instanceof CancellationException) {
+      close(Status.CANCELLED.withDescription("the server cancelled the call"), Metadata.EMPTY);
+    } else {
+      log.error("{} failed with an unexpected exception (the client sees UNKNOWN)", handler.method().fullName(), e);
+      close(Status.UNKNOWN.withDescription("unexpected server error (details are in the server log)"), Metadata.EMPTY);
+    }
+  }
+
+  /** Ends the call once: the stream closes with {@code status}; a non-OK status cancels the implementation. */
+  private void close(Status status, Metadata trailers) {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    cancelTimer();
+    stream.close(status, trailers);
+    if (status.isOk()) {
+      context.complete();
+    } else {
+      context.cancel(status);
+      if (requests != null) {
+        serial.execute(() -> requests.onError(status.asException()));
+      }
+    }
+  }
+
+  private synchronized void cancelTimer() {
+    if (deadlineTimer != null) {
+      deadlineTimer.cancel(false);
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package dev.typedrpc.internal;
+
+import dev.typedrpc.Deadline;
+import dev.typedrpc.Metadata;
+import dev.typedrpc.MethodDescriptor;
+import dev.typedrpc.ServerServiceDefinition;
+import dev.typedrpc.spi.ServerStream;
+import dev.typedrpc.spi.ServerStreamListener;
+import dev.typedrpc.spi.ServerTransportListener;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+
+/** Routes streams from every transport of a server to the bound method implementations. Thread-safe. */
+public final class ServerImpl implements ServerTransportListener {
+  private final Map<String, MethodHandler<?, ?>> handlers;
+  private final Executor executor;
+
+  public ServerImpl(List<ServerServiceDefinition> services, Executor executor) {
+    Map<String, MethodHandler<?, ?>> map = new HashMap<>();
+    for (ServerServiceDefinition service : services) {
+      for (MethodDescriptor<?, ?> m : service.descriptor().methods()) {
+        if (map.put(m.fullName(), service.handler(m.fullName())) != null) {
+          throw new IllegalArgumentException("service " + service.descriptor().name() + " is added twice");
+        }
+      }
+    }
+    this.handlers = Map.copyOf(map);
+    this.executor = executor;
+  }
+
+  @Override
+  public MethodDescriptor<?, ?> lookupMethod(String fullMethodName) {
+    MethodHandler<?, ?> h = handlers.get(fullMethodName);
+    return h == null ? null : h.method();
+  }
+
+  @Override
+  public ServerStreamListener streamCreated(
+      ServerStream stream, MethodDescriptor<?, ?> method, Metadata headers, Deadline deadline) {
+    ServerCall<?, ?> call = new ServerCall<>(handlers.get(method.fullName()), stream, headers, deadline, executor);
+    call.start();
+    return call;
+  }
+}

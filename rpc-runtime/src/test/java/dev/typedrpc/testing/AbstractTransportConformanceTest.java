@@ -1,0 +1,407 @@
+package dev.typedrpc.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.typedrpc.CallOptions;
+import dev.typedrpc.ChannelOptions;
+import dev.typedrpc.Metadata;
+import dev.typedrpc.RpcChannel;
+import dev.typedrpc.RpcException;
+import dev.typedrpc.RpcServer;
+import dev.typedrpc.Status;
+import dev.typedrpc.spi.TransportSettings;
+import dev.typedrpc.stub.ClientCalls;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * What every transport must do, run against the real runtime on both ends. A transport's test subclasses this
+ * and says where its server listens ({@link #listenUri()}); the server's real address is what the client
+ * connects to.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+public abstract class AbstractTransportConformanceTest {
+  protected final ConformanceService service = new ConformanceService();
+  protected RpcServer server;
+  protected RpcChannel channel;
+
+  /** Where the server listens, e.g. {@code ws://127.0.0.1:0/rpc} or {@code mem:<unique name>}. */
+  protected abstract URI listenUri();
+
+  /** Limits for both ends; a small message limit keeps the size tests fast. */
+  protected TransportSettings settings() {
+    return TransportSettings.DEFAULT.withMaxMessageSize(2 << 20);
+  }
+
+  @BeforeEach
+  void startServer() throws Exception {
+    server =
+        RpcServer.builder()
+            .listen(listenUri())
+            .addService(service.definition())
+            .transportSettings(settings())
+            .build()
+            .start();
+    channel = RpcChannel.connect(server.address(), ChannelOptions.DEFAULT.withTransport(settings()));
+  }
+
+  @AfterEach
+  void stopServer() throws Exception {
+    if (channel != null) {
+      channel.shutdownNow();
+      assertThat(channel.awaitTermination(Duration.ofSeconds(10))).isTrue();
+    }
+    if (server != null) {
+      server.shutdownNow();
+      assertThat(server.awaitTermination(Duration.ofSeconds(10))).isTrue();
+    }
+  }
+
+  private <Req, Resp> Resp call(dev.typedrpc.MethodDescriptor<Req, Resp> m, Req req) {
+    return ClientCalls.blockingUnary(channel, m, CallOptions.DEFAULT, req);
+  }
+
+  @Test
+  void unaryBlocking() {
+    assertThat(call(ConformanceService.ECHO, "hello")).isEqualTo("hello");
+    assertThat(call(ConformanceService.ECHO, "")).isEqualTo("");
+  }
+
+  @Test
+  void unaryAsync() throws Exception {
+    CompletableFuture<String> f =
+        ClientCalls.futureUnary(channel, ConformanceService.ECHO_ASYNC, CallOptions.DEFAULT, "x");
+    assertThat(f.get(10, TimeUnit.SECONDS)).isEqualTo("async:x");
+  }
+
+  @Test
+  void manyConcurrentCallsShareOneConnection() throws Exception {
+    List<CompletableFuture<String>> calls = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      calls.add(ClientCalls.futureUnary(channel, ConformanceService.ECHO, CallOptions.DEFAULT, "m" + i));
+    }
+    for (int i = 0; i < calls.size(); i++) {
+      assertThat(calls.get(i).get(10, TimeUnit.SECONDS)).isEqualTo("m" + i);
+    }
+  }
+
+  @Test
+  void metadataReachesTheServer() {
+    CallOptions options = CallOptions.DEFAULT.withMetadata(Metadata.of("x-room", "lobby"));
+    assertThat(ClientCalls.blockingUnary(channel, ConformanceService.HEADER, options, "x-room")).isEqualTo("lobby");
+  }
+
+  @Test
+  void statusThrownByTheServerReachesTheClient() {
+    assertThatThrownBy(() -> call(ConformanceService.FAIL, "status"))
+        .isInstanceOfSatisfying(
+            RpcException.class,
+            e -> {
+              assertThat(e.status().code()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+              assertThat(e.status().description()).isEqualTo("room is closed");
+            });
+  }
+
+  @Test
+  void unexpectedServerExceptionBecomesUnknownWithoutDetails() {
+    assertThatThrownBy(() -> call(ConformanceService.FAIL, "crash"))
+        .isInstanceOfSatisfying(
+            RpcException.class,
+            e -> {
+              assertThat(e.status().code()).isEqualTo(Status.Code.UNKNOWN);
+              assertThat(e.status().description()).doesNotContain("secret");
+            });
+    assertThat(call(ConformanceService.ECHO, "still serving")).isEqualTo("still serving");
+  }
+
+  @Test
+  void unknownMethodIsUnimplemented() {
+    assertThatThrownBy(() -> call(ConformanceService.MISSING, "x"))
+        .isInstanceOfSatisfying(
+            RpcException.class,
+            e -> {
+              assertThat(e.status().code()).isEqualTo(Status.Code.UNIMPLEMENTED);
+              assertThat(e.status().description()).contains("Missing");
+            });
+  }
+
+  @Test
+  void deadlineExceededOnBothSides() throws Exception {
+    CallOptions options = CallOptions.DEFAULT.withTimeout(Duration.ofMillis(200));
+    assertThatThrownBy(() -> ClientCalls.blockingUnary(channel, ConformanceService.SLEEP, options, "x"))
+        .isInstanceOfSatisfying(
+            RpcException.class, e -> assertThat(e.status().code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+    assertThat(service.sleepCancelled.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(service.sleepCancelStatus.get().code())
+        .isIn(Status.Code.DEADLINE_EXCEEDED, Status.Code.CANCELLED);
+  }
+
+  @Test
+  void clientCancelReachesTheServerImplementation() throws Exception {
+    CompletableFuture<String> f =
+        ClientCalls.futureUnary(channel, ConformanceService.SLEEP, CallOptions.DEFAULT, "x");
+    assertThat(service.sleepStarted.await(10, TimeUnit.SECONDS)).isTrue();
+    f.cancel(true);
+    assertThat(service.sleepCancelled.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(service.sleepCancelStatus.get().code()).isEqualTo(Status.Code.CANCELLED);
+  }
+
+  @Test
+  void serverStreamingHonoursOneAtATimeDemand() throws Exception {
+    Flow.Publisher<String> items =
+        ClientCalls.serverStreaming(channel, ConformanceService.COUNT, CallOptions.DEFAULT, "100000");
+    OneAtATime subscriber = new OneAtATime(200);
+    items.subscribe(subscriber);
+    assertThat(subscriber.done.await(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(subscriber.error.get()).isNull();
+    assertThat(subscriber.maxAhead.get()).as("items the server produced beyond what the client had").isLessThanOrEqualTo(1);
+    CountingPublisher p = service.lastCount.get();
+    assertThat(p.cancelled.await(10, TimeUnit.SECONDS)).as("cancel reached the server's publisher").isTrue();
+    assertThat(p.emitted.get()).isLessThanOrEqualTo(201);
+  }
+
+  /** Requests one item at a time, checking how far the server's producer ran ahead; cancels after {@code n}. */
+  private final class OneAtATime implements Flow.Subscriber<String> {
+    private final int n;
+    final CountDownLatch done = new CountDownLatch(1);
+    final AtomicReference<Throwable> error = new AtomicReference<>();
+    final java.util.concurrent.atomic.AtomicLong maxAhead = new java.util.concurrent.atomic.AtomicLong();
+    private Flow.Subscription s;
+    private int received;
+
+    OneAtATime(int n) {
+      this.n = n;
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+      this.s = s;
+      s.request(1);
+    }
+
+    @Override
+    public void onNext(String item) {
+      assertThat(item).isEqualTo("item-" + received);
+      received++;
+      CountingPublisher p = service.lastCount.get();
+      maxAhead.accumulateAndGet(p.emitted.get() - received, Math::max);
+      if (received == n) {
+        s.cancel();
+        done.countDown();
+      } else {
+        s.request(1);
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      error.set(t);
+      done.countDown();
+    }
+
+    @Override
+    public void onComplete() {
+      error.set(new AssertionError("completed early"));
+      done.countDown();
+    }
+  }
+
+  @Test
+  void serverStreamingToCompletion() throws Exception {
+    Collector collector = new Collector(Long.MAX_VALUE);
+    ClientCalls.serverStreaming(channel, ConformanceService.COUNT, CallOptions.DEFAULT, "5000").subscribe(collector);
+    assertThat(collector.result.get(20, TimeUnit.SECONDS)).hasSize(5000).startsWith("item-0").endsWith("item-4999");
+  }
+
+  @Test
+  void serverStreamingInBatches() throws Exception {
+    Collector collector = new Collector(16);
+    ClientCalls.serverStreaming(channel, ConformanceService.COUNT, CallOptions.DEFAULT, "1000").subscribe(collector);
+    assertThat(collector.result.get(20, TimeUnit.SECONDS)).hasSize(1000);
+    assertThat(service.lastCount.get().emitted.get()).isEqualTo(1000);
+  }
+
+  @Test
+  void clientStreaming() throws Exception {
+    List<String> parts = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      parts.add(Integer.toString(i % 10));
+    }
+    CompletableFuture<String> joined =
+        ClientCalls.clientStreaming(channel, ConformanceService.JOIN, CallOptions.DEFAULT, new ListPublisher(parts));
+    assertThat(joined.get(20, TimeUnit.SECONDS)).isEqualTo(String.join("", parts));
+  }
+
+  @Test
+  void bidiStreaming() throws Exception {
+    List<String> words = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      words.add("w" + i);
+    }
+    Collector collector = new Collector(Long.MAX_VALUE);
+    ClientCalls.bidiStreaming(channel, ConformanceService.CHAT, CallOptions.DEFAULT, new ListPublisher(words))
+        .subscribe(collector);
+    List<String> echoed = collector.result.get(20, TimeUnit.SECONDS);
+    assertThat(echoed).hasSize(300).startsWith("echo:w0").endsWith("echo:w299");
+  }
+
+  @Test
+  void bidiStreamingServerError() throws Exception {
+    Collector collector = new Collector(Long.MAX_VALUE);
+    ClientCalls.bidiStreaming(
+            channel, ConformanceService.CHAT, CallOptions.DEFAULT, new ListPublisher(List.of("a", "boom", "c")))
+        .subscribe(collector);
+    assertThatThrownBy(() -> collector.result.get(20, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .isInstanceOfSatisfying(
+            RpcException.class, e -> assertThat(e.status().code()).isEqualTo(Status.Code.ABORTED));
+  }
+
+  @Test
+  void largeMessagesTravelInParts() {
+    byte[] big = new byte[(1 << 20) + 12345];
+    for (int i = 0; i < big.length; i++) {
+      big[i] = (byte) (i * 31);
+    }
+    assertThat(call(ConformanceService.BYTES, big)).isEqualTo(big);
+  }
+
+  @Test
+  void oversizedRequestIsResourceExhaustedAndOtherCallsGoOn() {
+    CompletableFuture<String> inFlight =
+        ClientCalls.futureUnary(channel, ConformanceService.SLEEP, CallOptions.DEFAULT, "x");
+    byte[] tooBig = new byte[(2 << 20) + 1];
+    assertThatThrownBy(() -> call(ConformanceService.BYTES, tooBig))
+        .isInstanceOfSatisfying(
+            RpcException.class, e -> assertThat(e.status().code()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
+    assertThat(call(ConformanceService.ECHO, "after")).isEqualTo("after");
+    assertThat(inFlight).isNotDone();
+    inFlight.cancel(true);
+  }
+
+  @Test
+  void oversizedResponseIsResourceExhaustedAndOtherCallsGoOn() {
+    byte[] ask = ("size:" + ((2 << 20) + 100)).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    assertThatThrownBy(() -> call(ConformanceService.BYTES, ask))
+        .isInstanceOfSatisfying(
+            RpcException.class, e -> assertThat(e.status().code()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
+    assertThat(call(ConformanceService.ECHO, "after")).isEqualTo("after");
+  }
+
+  @Test
+  void gracefulServerShutdownLetsCallsInProgressFinish() throws Exception {
+    Collector collector = new Collector(1);
+    ClientCalls.serverStreaming(channel, ConformanceService.COUNT, CallOptions.DEFAULT, "50").subscribe(collector);
+    assertThat(collector.first.await(10, TimeUnit.SECONDS)).isTrue();
+    server.shutdown();
+    collector.requestMore(Long.MAX_VALUE);
+    assertThat(collector.result.get(20, TimeUnit.SECONDS)).hasSize(50);
+    assertThat(server.awaitTermination(Duration.ofSeconds(10))).isTrue();
+    assertThatThrownBy(() -> call(ConformanceService.ECHO, "late"))
+        .isInstanceOfSatisfying(
+            RpcException.class, e -> assertThat(e.status().code()).isEqualTo(Status.Code.UNAVAILABLE));
+  }
+
+  /** Collects every item, requesting {@code batch} at a time. */
+  protected static final class Collector implements Flow.Subscriber<String> {
+    private final long batch;
+    private final List<String> items = new CopyOnWriteArrayList<>();
+    final CompletableFuture<List<String>> result = new CompletableFuture<>();
+    final CountDownLatch first = new CountDownLatch(1);
+    private volatile Flow.Subscription s;
+    private long outstanding;
+
+    Collector(long batch) {
+      this.batch = batch;
+    }
+
+    void requestMore(long n) {
+      s.request(n);
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+      this.s = s;
+      outstanding = batch;
+      s.request(batch);
+    }
+
+    @Override
+    public void onNext(String item) {
+      items.add(item);
+      first.countDown();
+      if (batch != Long.MAX_VALUE && batch > 1 && --outstanding == 0) {
+        outstanding = batch;
+        s.request(batch);
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      result.completeExceptionally(t);
+    }
+
+    @Override
+    public void onComplete() {
+      result.complete(List.copyOf(items));
+    }
+  }
+
+  /** Publishes a fixed list, honouring demand. */
+  protected static final class ListPublisher implements Flow.Publisher<String> {
+    private final List<String> items;
+
+    ListPublisher(List<String> items) {
+      this.items = items;
+    }
+
+    @Override
+    public void subscribe(Flow.Subscriber<? super String> subscriber) {
+      subscriber.onSubscribe(
+          new Flow.Subscription() {
+            private int next;
+            private long demand;
+            private boolean emitting;
+            private boolean done;
+
+            @Override
+            public synchronized void request(long n) {
+              demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
+              if (emitting) {
+                return;
+              }
+              emitting = true;
+              while (demand > 0 && next < items.size() && !done) {
+                demand--;
+                subscriber.onNext(items.get(next++));
+              }
+              if (next == items.size() && !done) {
+                done = true;
+                subscriber.onComplete();
+              }
+              emitting = false;
+            }
+
+            @Override
+            public synchronized void cancel() {
+              done = true;
+            }
+          });
+    }
+  }
+}

@@ -1,0 +1,168 @@
+package dev.typedrpc.testing;
+
+import dev.typedrpc.CallKind;
+import dev.typedrpc.MethodDescriptor;
+import dev.typedrpc.RpcContext;
+import dev.typedrpc.RpcException;
+import dev.typedrpc.ServerServiceDefinition;
+import dev.typedrpc.ServiceDescriptor;
+import dev.typedrpc.Status;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Flow;
+import java.util.concurrent.SubmissionPublisher;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The service every transport's conformance run talks to: written by hand against the runtime API (as generated
+ * code would be), so the runtime's tests need no annotation processor.
+ */
+public final class ConformanceService {
+  public static final String NAME = "typedrpc.testing.Conformance";
+
+  public static final MethodDescriptor<String, String> ECHO = unary("Echo");
+  public static final MethodDescriptor<String, String> ECHO_ASYNC = unary("EchoAsync");
+  public static final MethodDescriptor<String, String> FAIL = unary("Fail");
+  public static final MethodDescriptor<String, String> SLEEP = unary("Sleep");
+  public static final MethodDescriptor<String, String> HEADER = unary("Header");
+  public static final MethodDescriptor<byte[], byte[]> BYTES =
+      MethodDescriptor.of(NAME, "Bytes", CallKind.UNARY, TestCodecs.BYTES, TestCodecs.BYTES);
+  public static final MethodDescriptor<String, String> COUNT =
+      MethodDescriptor.of(NAME, "Count", CallKind.SERVER_STREAMING, TestCodecs.STRING, TestCodecs.STRING);
+  public static final MethodDescriptor<String, String> JOIN =
+      MethodDescriptor.of(NAME, "Join", CallKind.CLIENT_STREAMING, TestCodecs.STRING, TestCodecs.STRING);
+  public static final MethodDescriptor<String, String> CHAT =
+      MethodDescriptor.of(NAME, "Chat", CallKind.BIDI_STREAMING, TestCodecs.STRING, TestCodecs.STRING);
+  /** Not bound by the server: calling it must fail with UNIMPLEMENTED. */
+  public static final MethodDescriptor<String, String> MISSING = unary("Missing");
+
+  public static final ServiceDescriptor DESCRIPTOR =
+      ServiceDescriptor.of(NAME, 1, List.of(ECHO, ECHO_ASYNC, FAIL, SLEEP, HEADER, BYTES, COUNT, JOIN, CHAT));
+
+  /** The publisher behind the latest COUNT call, for backpressure assertions. */
+  public final AtomicReference<CountingPublisher> lastCount = new AtomicReference<>();
+  /** Counted down when a SLEEP call observes its cancellation; holds the status it saw. */
+  public volatile CountDownLatch sleepCancelled = new CountDownLatch(1);
+  public final AtomicReference<Status> sleepCancelStatus = new AtomicReference<>();
+  public final CountDownLatch sleepStarted = new CountDownLatch(1);
+
+  private static MethodDescriptor<String, String> unary(String name) {
+    return MethodDescriptor.of(NAME, name, CallKind.UNARY, TestCodecs.STRING, TestCodecs.STRING);
+  }
+
+  public ServerServiceDefinition definition() {
+    return ServerServiceDefinition.builder(DESCRIPTOR)
+        .unary(ECHO, s -> s)
+        .unaryAsync(ECHO_ASYNC, s -> CompletableFuture.supplyAsync(() -> "async:" + s))
+        .unary(FAIL, ConformanceService::fail)
+        .unaryAsync(SLEEP, s -> sleep())
+        .unary(HEADER, key -> String.valueOf(RpcContext.current().headers().get(key)))
+        .unary(BYTES, this::bytes)
+        .serverStreaming(COUNT, this::count)
+        .clientStreaming(JOIN, ConformanceService::join)
+        .bidiStreaming(CHAT, ConformanceService::chat)
+        .build();
+  }
+
+  private static String fail(String how) {
+    if (how.equals("status")) {
+      throw Status.FAILED_PRECONDITION.withDescription("room is closed").asException();
+    }
+    throw new IllegalStateException("secret internal detail");
+  }
+
+  private CompletableFuture<String> sleep() {
+    RpcContext ctx = RpcContext.current();
+    CompletableFuture<String> never = new CompletableFuture<>();
+    ctx.addCancelListener(
+        () -> {
+          sleepCancelStatus.set(ctx.cancellationStatus());
+          sleepCancelled.countDown();
+        });
+    sleepStarted.countDown();
+    return never;
+  }
+
+  private byte[] bytes(byte[] request) {
+    // "size:N" asks for a response of N bytes; anything else is echoed
+    String text = new String(request, java.nio.charset.StandardCharsets.ISO_8859_1);
+    if (text.startsWith("size:")) {
+      return new byte[Integer.parseInt(text.substring(5))];
+    }
+    return request;
+  }
+
+  private Flow.Publisher<String> count(String limit) {
+    CountingPublisher p = new CountingPublisher(Long.parseLong(limit));
+    lastCount.set(p);
+    return p;
+  }
+
+  private static CompletableFuture<String> join(Flow.Publisher<String> parts) {
+    CompletableFuture<String> result = new CompletableFuture<>();
+    parts.subscribe(
+        new Flow.Subscriber<String>() {
+          private final StringBuilder sb = new StringBuilder();
+          private Flow.Subscription s;
+
+          @Override
+          public void onSubscribe(Flow.Subscription s) {
+            this.s = s;
+            s.request(1);
+          }
+
+          @Override
+          public void onNext(String item) {
+            sb.append(item);
+            s.request(1);
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            result.completeExceptionally(t);
+          }
+
+          @Override
+          public void onComplete() {
+            result.complete(sb.toString());
+          }
+        });
+    return result;
+  }
+
+  private static Flow.Publisher<String> chat(Flow.Publisher<String> in) {
+    SubmissionPublisher<String> out = new SubmissionPublisher<>(Runnable::run, 64);
+    in.subscribe(
+        new Flow.Subscriber<String>() {
+          private Flow.Subscription s;
+
+          @Override
+          public void onSubscribe(Flow.Subscription s) {
+            this.s = s;
+            s.request(8);
+          }
+
+          @Override
+          public void onNext(String item) {
+            if (item.equals("boom")) {
+              out.closeExceptionally(Status.ABORTED.withDescription("boom").asException());
+              return;
+            }
+            out.submit("echo:" + item);
+            s.request(1);
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            out.closeExceptionally(t instanceof RpcException ? t : new RuntimeException(t));
+          }
+
+          @Override
+          public void onComplete() {
+            out.close();
+          }
+        });
+    return out;
+  }
+}
