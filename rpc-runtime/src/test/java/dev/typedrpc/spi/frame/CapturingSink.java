@@ -1,0 +1,70 @@
+package dev.typedrpc.spi.frame;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+
+/** A sink that runs everything on the calling thread and keeps the frames written, for engine tests. */
+final class CapturingSink implements FrameSink {
+  final List<ByteBuffer> frames = new ArrayList<>();
+  boolean closed;
+  int allocated;
+
+  @Override
+  public ByteBuffer allocate(int size) {
+    allocated += size;
+    return ByteBuffer.allocate(size);
+  }
+
+  @Override
+  public void write(ByteBuffer frame) {
+    frame.flip();
+    frames.add(frame);
+  }
+
+  @Override
+  public void discard(ByteBuffer frame) {}
+
+  @Override
+  public void flush() {}
+
+  @Override
+  public boolean isWritable() {
+    return true;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+  }
+
+  @Override
+  public String peer() {
+    return "test";
+  }
+
+  @Override
+  public Executor executor() {
+    return Runnable::run;
+  }
+
+  @Override
+  public boolean inExecutor() {
+    return true;
+  }
+
+  /** Frames of {@code type} written so far, removed from the capture. */
+  List<ByteBuffer> take(byte type) {
+    List<ByteBuffer> out = new ArrayList<>();
+    frames.removeIf(
+        f -> {
+          if (f.get(0) == type) {
+            out.add(f.duplicate());
+            return true;
+          }
+          return false;
+        });
+    return out;
+  }
+}
