@@ -1,22 +1,28 @@
 package dev.typedrpc.internal;
 
 import dev.typedrpc.spi.ServerStream;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 
 /**
- * The client's request messages as a {@link Flow.Publisher} for a streaming server method. One subscriber;
- * its {@code request(n)} becomes credit for the client. Signals are delivered on the call's serial executor.
+ * The client's request messages as a {@link Flow.Publisher} for a streaming server method. One subscriber; its
+ * {@code request(n)} becomes credit for the client. Every signal, including {@code onSubscribe}, is delivered on
+ * the call's serial executor, so the subscriber sees them in order from one thread at a time.
  */
 final class RequestPublisher<T> implements Flow.Publisher<T>, Flow.Subscription {
   private final ServerStream stream;
-  private Flow.Subscriber<? super T> subscriber; // guarded by this
+  private final Executor serial;
+  private volatile Flow.Subscriber<? super T> subscriber;
   private volatile boolean cancelled;
+  // serial executor only:
+  private boolean subscribed;
   private boolean terminated;
   private Throwable pendingError;
   private boolean pendingComplete;
 
-  RequestPublisher(ServerStream stream) {
+  RequestPublisher(ServerStream stream, Executor serial) {
     this.stream = stream;
+    this.serial = serial;
   }
 
   @Override
@@ -29,23 +35,20 @@ final class RequestPublisher<T> implements Flow.Publisher<T>, Flow.Subscription 
       }
     }
     if (!accepted) {
-      s.onSubscribe(
-          new Flow.Subscription() {
-            @Override
-            public void request(long n) {}
-
-            @Override
-            public void cancel() {}
-          });
+      s.onSubscribe(NOOP);
       s.onError(new IllegalStateException("the request stream allows one subscriber"));
       return;
     }
-    s.onSubscribe(this);
-    if (pendingError != null) {
-      onError(pendingError);
-    } else if (pendingComplete) {
-      onComplete();
-    }
+    serial.execute(
+        () -> {
+          subscribed = true;
+          s.onSubscribe(this);
+          if (pendingError != null) {
+            onError(pendingError);
+          } else if (pendingComplete) {
+            onComplete();
+          }
+        });
   }
 
   @Override
@@ -55,7 +58,10 @@ final class RequestPublisher<T> implements Flow.Publisher<T>, Flow.Subscription 
     }
     if (n <= 0) {
       cancelled = true;
-      subscriber.onError(new IllegalArgumentException("request(" + n + "): n must be positive (rule 3.9)"));
+      serial.execute(
+          () ->
+              subscriber.onError(
+                  new IllegalArgumentException("request(" + n + "): n must be positive (Reactive Streams rule 3.9)")));
       return;
     }
     stream.request((int) Math.min(n, Integer.MAX_VALUE));
@@ -66,31 +72,39 @@ final class RequestPublisher<T> implements Flow.Publisher<T>, Flow.Subscription 
     cancelled = true; // the implementation wants no more requests; the call itself goes on
   }
 
+  /** Serial executor only. */
   void onMessage(T message) {
-    if (!cancelled && !terminated && subscriber != null) {
+    if (subscribed && !cancelled && !terminated) {
       subscriber.onNext(message);
     }
   }
 
+  /** Serial executor only. */
   void onComplete() {
-    if (subscriber == null) {
+    if (!subscribed) {
       pendingComplete = true;
-      return;
-    }
-    if (!terminated && !cancelled) {
+    } else if (!terminated && !cancelled) {
       terminated = true;
       subscriber.onComplete();
     }
   }
 
+  /** Serial executor only. */
   void onError(Throwable error) {
-    if (subscriber == null) {
+    if (!subscribed) {
       pendingError = error;
-      return;
-    }
-    if (!terminated && !cancelled) {
+    } else if (!terminated && !cancelled) {
       terminated = true;
       subscriber.onError(error);
     }
   }
+
+  private static final Flow.Subscription NOOP =
+      new Flow.Subscription() {
+        @Override
+        public void request(long n) {}
+
+        @Override
+        public void cancel() {}
+      };
 }

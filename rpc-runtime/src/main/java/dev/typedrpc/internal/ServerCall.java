@@ -61,7 +61,7 @@ final class ServerCall<Req, Resp> implements ServerStreamListener {
                   TimeUnit.NANOSECONDS);
     }
     if (handler.method().kind().clientSendsMany()) {
-      requests = new RequestPublisher<>(stream);
+      requests = new RequestPublisher<>(stream, serial);
       serial.execute(this::invokeStreaming);
     } else {
       stream.request(1);
@@ -97,7 +97,8 @@ final class ServerCall<Req, Resp> implements ServerStreamListener {
   public void onReady() {
     OutboundPump<Resp> p = pump;
     if (p != null) {
-      p.onReady();
+      // the implementation's publisher may do work in request(n): never on the transport's thread
+      serial.execute(p::onReady);
     }
   }
 

@@ -1,0 +1,187 @@
+package dev.typedrpc.it;
+
+import dev.typedrpc.RpcContext;
+import dev.typedrpc.Status;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Flow;
+import java.util.concurrent.SubmissionPublisher;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The server side of {@link ItService}, recording what the tests assert on. */
+final class ItServiceImpl implements ItService {
+  final List<String> events = new CopyOnWriteArrayList<>();
+  /** Items the latest {@link #count} stream produced, and how many the runtime asked it for. */
+  final AtomicLong produced = new AtomicLong();
+  final AtomicLong requestedFromProducer = new AtomicLong();
+  final CountDownLatch countCancelled = new CountDownLatch(1);
+  private final ConcurrentHashMap<String, CompletableFuture<Status>> hangCancellations = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, CountDownLatch> hangStarts = new ConcurrentHashMap<>();
+
+  @Override
+  public Reply greet(Greeting greeting) {
+    return new Reply("hello " + greeting.name() + " x" + greeting.count() + " " + greeting.tags(), 1);
+  }
+
+  @Override
+  public CompletableFuture<String> shout(String text, int times) {
+    return CompletableFuture.supplyAsync(() -> (text.toUpperCase(java.util.Locale.ROOT) + "!").repeat(times));
+  }
+
+  @Override
+  public CompletionStage<Long> length(String text) {
+    return CompletableFuture.completedFuture((long) text.length());
+  }
+
+  @Override
+  public void record(String event) {
+    if (event.equals("bad")) {
+      throw Status.INVALID_ARGUMENT.withDescription("bad event").asException();
+    }
+    events.add(event);
+  }
+
+  @Override
+  public List<String> recorded() {
+    return List.copyOf(events);
+  }
+
+  @Override
+  public Flow.Publisher<Tick> count(long limit) {
+    produced.set(0);
+    requestedFromProducer.set(0);
+    return subscriber ->
+        subscriber.onSubscribe(
+            new Flow.Subscription() {
+              private long demand;
+              private boolean emitting;
+              private boolean done;
+
+              @Override
+              public synchronized void request(long n) {
+                requestedFromProducer.addAndGet(n);
+                demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
+                if (emitting) {
+                  return;
+                }
+                emitting = true;
+                while (demand > 0 && !done && produced.get() < limit) {
+                  demand--;
+                  subscriber.onNext(new Tick(produced.getAndIncrement()));
+                }
+                if (!done && produced.get() == limit) {
+                  done = true;
+                  subscriber.onComplete();
+                }
+                emitting = false;
+              }
+
+              @Override
+              public synchronized void cancel() {
+                done = true;
+                countCancelled.countDown();
+              }
+            });
+  }
+
+  @Override
+  public CompletableFuture<Long> sum(Flow.Publisher<Long> numbers) {
+    CompletableFuture<Long> result = new CompletableFuture<>();
+    numbers.subscribe(
+        new Flow.Subscriber<Long>() {
+          private long total;
+          private Flow.Subscription s;
+
+          @Override
+          public void onSubscribe(Flow.Subscription s) {
+            this.s = s;
+            s.request(4);
+          }
+
+          @Override
+          public void onNext(Long item) {
+            total += item;
+            s.request(1);
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            result.completeExceptionally(t);
+          }
+
+          @Override
+          public void onComplete() {
+            result.complete(total);
+          }
+        });
+    return result;
+  }
+
+  @Override
+  public Flow.Publisher<Reply> converse(Flow.Publisher<Greeting> greetings) {
+    SubmissionPublisher<Reply> replies = new SubmissionPublisher<>(Runnable::run, 256);
+    greetings.subscribe(
+        new Flow.Subscriber<Greeting>() {
+          private Flow.Subscription s;
+          private long n;
+
+          @Override
+          public void onSubscribe(Flow.Subscription s) {
+            this.s = s;
+            s.request(1);
+          }
+
+          @Override
+          public void onNext(Greeting g) {
+            replies.submit(new Reply("hi " + g.name(), ++n));
+            s.request(1);
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            replies.closeExceptionally(t);
+          }
+
+          @Override
+          public void onComplete() {
+            replies.close();
+          }
+        });
+    return replies;
+  }
+
+  @Override
+  public CompletableFuture<Reply> hang(String why) {
+    RpcContext ctx = RpcContext.current();
+    CompletableFuture<Status> cancelled = hangCancellation(why);
+    ctx.addCancelListener(() -> cancelled.complete(ctx.cancellationStatus()));
+    hangStarted(why).countDown();
+    return new CompletableFuture<>();
+  }
+
+  /** Completes with the status the server saw when the {@code hang(why)} call was cancelled. */
+  CompletableFuture<Status> hangCancellation(String why) {
+    return hangCancellations.computeIfAbsent(why, k -> new CompletableFuture<>());
+  }
+
+  CountDownLatch hangStarted(String why) {
+    return hangStarts.computeIfAbsent(why, k -> new CountDownLatch(1));
+  }
+
+  @Override
+  public Reply fail(String how) {
+    if (how.equals("not-found")) {
+      throw Status.NOT_FOUND.withDescription("no such thing").asException();
+    }
+    throw new IllegalStateException("database password is hunter2");
+  }
+
+  @Override
+  public byte[] echo(byte[] payload) {
+    return payload;
+  }
+}

@@ -1,0 +1,145 @@
+package dev.typedrpc.sample.chat;
+
+import dev.typedrpc.RpcChannel;
+import dev.typedrpc.RpcException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The terminal client: joins a room, prints its events as they arrive, and posts each line typed. Commands:
+ * {@code /members}, {@code /history}, {@code /quit}.
+ */
+public final class ChatClient implements AutoCloseable {
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
+
+  private final RpcChannel channel;
+  private final ChatService chat;
+  private final String room;
+  private final String user;
+  private final PrintStream out;
+  private final EventPrinter events = new EventPrinter();
+
+  public ChatClient(URI server, String room, String user, PrintStream out) {
+    this.channel = RpcChannel.connect(server);
+    this.chat = channel.stub(ChatService.class);
+    this.room = room;
+    this.user = user;
+    this.out = out;
+  }
+
+  /** Joins, subscribes, then posts lines from {@code in} until {@code /quit} or end of input. */
+  public void run(BufferedReader in) throws IOException, InterruptedException {
+    Welcome welcome = chat.join(room, user);
+    out.println("Joined #" + room + " as " + user + ". Members: " + String.join(", ", welcome.members()));
+    welcome.recent().forEach(this::print);
+    chat.subscribe(room, user).subscribe(events);
+    events.subscribed.await(10, TimeUnit.SECONDS);
+    out.println("Type a message and press Enter. Commands: /members /history /quit");
+    for (String line = in.readLine(); line != null; line = in.readLine()) {
+      if (!handle(line.strip())) {
+        break;
+      }
+    }
+  }
+
+  /** Handles one typed line; returns false to stop. */
+  private boolean handle(String line) {
+    try {
+      switch (line) {
+        case "" -> {}
+        case "/quit" -> {
+          return false;
+        }
+        case "/members" -> out.println("Members of #" + room + ": " + String.join(", ", chat.members(room)));
+        case "/history" -> chat.history(room, 20).join().forEach(this::print);
+        default -> chat.post(new Post(room, user, line));
+      }
+    } catch (RpcException e) {
+      out.println("! " + e.status());
+    } catch (java.util.concurrent.CompletionException e) {
+      out.println("! " + e.getCause());
+    }
+    return true;
+  }
+
+  private void print(ChatMessage m) {
+    out.println("[" + TIME.format(m.at()) + "] " + m.user() + ": " + m.text());
+  }
+
+  private void print(RoomEvent event) {
+    if (event instanceof RoomEvent.MessagePosted posted) {
+      print(posted.message());
+    } else if (event instanceof RoomEvent.MemberJoined joined) {
+      out.println("* " + joined.user() + " joined #" + joined.room());
+    } else if (event instanceof RoomEvent.MemberLeft left) {
+      out.println("* " + left.user() + " left #" + left.room());
+    }
+  }
+
+  /** Prints room events, asking for a few at a time. */
+  private final class EventPrinter implements Flow.Subscriber<RoomEvent> {
+    private static final int BATCH = 16;
+    final CountDownLatch subscribed = new CountDownLatch(1);
+    private Flow.Subscription subscription;
+    private int left;
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+      subscription = s;
+      left = BATCH;
+      s.request(BATCH);
+      subscribed.countDown();
+    }
+
+    @Override
+    public void onNext(RoomEvent event) {
+      print(event);
+      if (--left == 0) {
+        left = BATCH;
+        subscription.request(BATCH);
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      out.println("! the room feed ended: " + (t instanceof RpcException e ? e.status() : t));
+    }
+
+    @Override
+    public void onComplete() {
+      out.println("* the room feed ended");
+    }
+
+    void cancel() {
+      if (subscription != null) {
+        subscription.cancel();
+      }
+    }
+  }
+
+  /** Leaves the room and closes the connection. */
+  @Override
+  public void close() {
+    events.cancel();
+    try {
+      chat.leave(room, user);
+    } catch (RpcException e) {
+      // the server may be gone already; leaving is best effort
+    }
+    channel.close();
+  }
+
+  /** For tests: members as the server sees them. */
+  List<String> members() {
+    return chat.members(room);
+  }
+}
