@@ -74,7 +74,12 @@ final class ServerCall<Req, Resp> implements ServerStreamListener {
   @SuppressWarnings("unchecked")
   public void onMessage(Object message) {
     if (requests != null) {
-      serial.execute(() -> requests.onMessage((Req) message));
+      serial.execute(
+          () -> {
+            if (!closed.get()) { // once the call ended, the implementation hears no more requests
+              requests.onMessage((Req) message);
+            }
+          });
     } else {
       serial.execute(
           () -> {

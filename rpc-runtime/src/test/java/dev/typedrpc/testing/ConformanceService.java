@@ -146,6 +146,7 @@ public final class ConformanceService {
           @Override
           public void onNext(String item) {
             if (item.equals("boom")) {
+              s.cancel();
               out.closeExceptionally(Status.ABORTED.withDescription("boom").asException());
               return;
             }

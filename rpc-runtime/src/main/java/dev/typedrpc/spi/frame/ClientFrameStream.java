@@ -63,7 +63,7 @@ final class ClientFrameStream extends FrameStream implements ClientStream {
     }
     for (long c = preStartCredit.get(); c >= 0; c = preStartCredit.get()) {
       if (preStartCredit.compareAndSet(c, c + n < 0 ? Long.MAX_VALUE : c + n)) {
-        conn.execute(() -> request((long) n, true));
+        conn.execute(() -> readerDemandOnly(n));
         return;
       }
     }
@@ -96,11 +96,7 @@ final class ClientFrameStream extends FrameStream implements ClientStream {
   }
 
   // ------------------------------------------------------------ engine side (executor only)
-
-  /** A request() made before CALL_START: its credit already travels in CALL_START; only deliver. */
-  private void request(long n, boolean preStart) {
-    readerDemandOnly(n);
-  }
+  // (a request() made before CALL_START only raises the reader's demand: its credit travels in CALL_START)
 
   @Override
   void onOutboxDrained() {

@@ -35,6 +35,12 @@ import org.slf4j.LoggerFactory;
  * must not block.
  */
 public final class FrameConnection {
+  /**
+   * Bytes a frame may have beyond {@code maxFrameSize}: its header (type, flags, stream id). A transport that
+   * limits its own message size sets {@code maxFrameSize + MAX_FRAME_OVERHEAD}.
+   */
+  public static final int MAX_FRAME_OVERHEAD = FrameType.MAX_HEADER_SIZE;
+
   private static final Logger log = LoggerFactory.getLogger(FrameConnection.class);
 
   final FrameSink sink;
@@ -142,6 +148,8 @@ public final class FrameConnection {
       while (!untilOpen.isEmpty() && !closed) {
         untilOpen.poll().run();
       }
+      // demand() was 0 while the connection was not writable: writers that looked then must hear it changed
+      onWritabilityChanged();
     }
     scheduleFlush();
   }
@@ -158,7 +166,11 @@ public final class FrameConnection {
     }
   }
 
-  /** The physical connection is gone: every open stream ends. Idempotent. */
+  /**
+   * The physical connection is gone: every open stream ends. Idempotent.
+   *
+   * @param cause why, or null for an orderly close
+   */
   public void onClosed(Throwable cause) {
     if (closed && streams.isEmpty() && untilOpen.isEmpty()) {
       notifyTerminated();

@@ -1,0 +1,79 @@
+package dev.typedrpc.netty;
+
+import dev.typedrpc.spi.frame.FrameConnection;
+
+import dev.typedrpc.spi.ServerTransportListener;
+import dev.typedrpc.spi.TransportSettings;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+
+/** Builds the server and client WebSocket pipelines. */
+final class WsPipelines {
+  /** The WebSocket subprotocol of version 1 of the typedrpc frame protocol. */
+  static final String SUBPROTOCOL = "typedrpc.v1";
+
+  /** Only upgrade requests and their responses are aggregated, and they are small. */
+  static final int MAX_HTTP_MESSAGE = 8192;
+
+  /**
+   * What a frame may carry beyond {@code maxFrameSize} payload bytes: its header (type, flags, stream id). The
+   * engine accepts {@code maxFrameSize} + 7; WebSocket messages may be a little larger than that, never smaller.
+   */
+  static final int FRAME_HEADER_ALLOWANCE = FrameConnection.MAX_FRAME_OVERHEAD;
+
+  private WsPipelines() {}
+
+  /** The largest WebSocket message (one typedrpc frame) accepted. */
+  static int maxMessage(TransportSettings settings) {
+    return settings.maxFrameSize() + FRAME_HEADER_ALLOWANCE;
+  }
+
+  /** HTTP codec, gate, WebSocket handshake and codec, message aggregation, then the engine. */
+  static void server(
+      ChannelPipeline p, String path, TransportSettings settings, ServerTransportListener listener) {
+    WebSocketServerProtocolConfig config =
+        WebSocketServerProtocolConfig.newBuilder()
+            .websocketPath(path)
+            .subprotocols(SUBPROTOCOL)
+            .checkStartsWith(false)
+            .maxFramePayloadLength(maxMessage(settings))
+            .allowExtensions(false)
+            .handshakeTimeoutMillis(settings.connectTimeout().toMillis())
+            .sendCloseFrame(null) // close frames are sent explicitly, never before the handshake
+            .build();
+    p.addLast("http", new HttpServerCodec());
+    p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_MESSAGE));
+    p.addLast("http-gate", new HttpRequestGate(path, settings.connectTimeout().toMillis()));
+    p.addLast("websocket", new WebSocketServerProtocolHandler(config));
+    p.addLast("ws-aggregator", new WebSocketFrameAggregator(maxMessage(settings)));
+    p.addLast("frames", FrameHandler.server(ChannelFrameSink.of(p.channel()), settings, listener));
+  }
+
+  /** HTTP codec, WebSocket handshake and codec, message aggregation, then the engine's handler. */
+  static void client(
+      ChannelPipeline p, WsEndpoint target, TransportSettings settings, FrameHandler frames) {
+    WebSocketClientProtocolConfig config =
+        WebSocketClientProtocolConfig.newBuilder()
+            .webSocketUri(target.uri())
+            .subprotocol(SUBPROTOCOL)
+            .version(WebSocketVersion.V13)
+            .allowExtensions(false)
+            .maxFramePayloadLength(maxMessage(settings))
+            .handshakeTimeoutMillis(settings.connectTimeout().toMillis())
+            .sendCloseFrame(null)
+            .build();
+    p.addLast("http", new HttpClientCodec());
+    p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_MESSAGE));
+    p.addLast("websocket", new WebSocketClientProtocolHandler(config));
+    p.addLast("ws-aggregator", new WebSocketFrameAggregator(maxMessage(settings)));
+    p.addLast("frames", frames);
+  }
+}

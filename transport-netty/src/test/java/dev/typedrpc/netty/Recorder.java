@@ -1,0 +1,49 @@
+package dev.typedrpc.netty;
+
+import dev.typedrpc.Metadata;
+import dev.typedrpc.Status;
+import dev.typedrpc.spi.ClientStreamListener;
+import dev.typedrpc.spi.ClientTransport;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** Records what a client transport and one of its streams report. */
+final class Recorder implements ClientTransport.Listener, ClientStreamListener {
+  final CompletableFuture<Void> ready = new CompletableFuture<>();
+  final CompletableFuture<Status> shutdown = new CompletableFuture<>();
+  final CompletableFuture<Void> terminated = new CompletableFuture<>();
+  final List<Object> messages = new CopyOnWriteArrayList<>();
+  final CompletableFuture<Status> closed = new CompletableFuture<>();
+
+  @Override
+  public void transportReady() {
+    ready.complete(null);
+  }
+
+  @Override
+  public void transportShutdown(Status reason) {
+    shutdown.complete(reason);
+  }
+
+  @Override
+  public void transportTerminated() {
+    terminated.complete(null);
+  }
+
+  @Override
+  public void onHeaders(Metadata headers) {}
+
+  @Override
+  public void onMessage(Object message) {
+    messages.add(message);
+  }
+
+  @Override
+  public void onReady() {}
+
+  @Override
+  public void onClose(Status status, Metadata trailers) {
+    closed.complete(status);
+  }
+}
