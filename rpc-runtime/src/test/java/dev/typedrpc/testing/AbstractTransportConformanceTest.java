@@ -82,6 +82,11 @@ public abstract class AbstractTransportConformanceTest {
   }
 
   @Test
+  void emptyMessagesBothWays() {
+    assertThat(call(ConformanceService.PING, null)).isNull();
+  }
+
+  @Test
   void unaryAsync() throws Exception {
     CompletableFuture<String> f =
         ClientCalls.futureUnary(channel, ConformanceService.ECHO_ASYNC, CallOptions.DEFAULT, "x");

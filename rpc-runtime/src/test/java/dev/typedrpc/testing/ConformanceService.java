@@ -34,11 +34,18 @@ public final class ConformanceService {
       MethodDescriptor.of(NAME, "Join", CallKind.CLIENT_STREAMING, TestCodecs.STRING, TestCodecs.STRING);
   public static final MethodDescriptor<String, String> CHAT =
       MethodDescriptor.of(NAME, "Chat", CallKind.BIDI_STREAMING, TestCodecs.STRING, TestCodecs.STRING);
+  public static final MethodDescriptor<Void, Void> PING =
+      MethodDescriptor.of(
+          NAME,
+          "Ping",
+          CallKind.UNARY,
+          dev.typedrpc.codec.EmptyCodec.INSTANCE,
+          dev.typedrpc.codec.EmptyCodec.INSTANCE);
   /** Not bound by the server: calling it must fail with UNIMPLEMENTED. */
   public static final MethodDescriptor<String, String> MISSING = unary("Missing");
 
   public static final ServiceDescriptor DESCRIPTOR =
-      ServiceDescriptor.of(NAME, 1, List.of(ECHO, ECHO_ASYNC, FAIL, SLEEP, HEADER, BYTES, COUNT, JOIN, CHAT));
+      ServiceDescriptor.of(NAME, 1, List.of(ECHO, ECHO_ASYNC, FAIL, SLEEP, HEADER, BYTES, COUNT, JOIN, CHAT, PING));
 
   /** The publisher behind the latest COUNT call, for backpressure assertions. */
   public final AtomicReference<CountingPublisher> lastCount = new AtomicReference<>();
@@ -62,6 +69,7 @@ public final class ConformanceService {
         .serverStreaming(COUNT, this::count)
         .clientStreaming(JOIN, ConformanceService::join)
         .bidiStreaming(CHAT, ConformanceService::chat)
+        .unary(PING, v -> null)
         .build();
   }
 

@@ -17,6 +17,8 @@ abstract class FrameStream {
   /** Most credit outstanding at once when the reader asked for an unbounded number of messages. */
   private static final int UNBOUNDED_WINDOW = 1 << 20;
   private static final Object END_OF_INBOUND = new Object();
+  /** Stands for a null message (e.g. {@code google.protobuf.Empty} as {@code Void}) in the queues. */
+  private static final Object NULL_MESSAGE = new Object();
 
   final FrameConnection conn;
   /** Set when the stream starts (client: when CALL_START is written). */
@@ -200,7 +202,7 @@ abstract class FrameStream {
   private void acceptMessage(Object message, boolean endStream) {
     granted--;
     received++;
-    inbox.add(message);
+    inbox.add(message == null ? NULL_MESSAGE : message);
     if (endStream) {
       inboundEnded = true;
       inbox.add(END_OF_INBOUND);
@@ -245,7 +247,7 @@ abstract class FrameStream {
           if (readerDemand != Long.MAX_VALUE) {
             readerDemand--;
           }
-          deliverMessage(next);
+          deliverMessage(next == NULL_MESSAGE ? null : next);
         } else {
           break;
         }
@@ -285,14 +287,15 @@ abstract class FrameStream {
       peerCredit--;
       conn.writeMessage(this, message);
     } else {
-      outbox.add(message);
+      outbox.add(message == null ? NULL_MESSAGE : message);
     }
   }
 
   private void drainOutbox() {
     while (!closed && peerCredit > 0 && !outbox.isEmpty()) {
       peerCredit--;
-      conn.writeMessage(this, outbox.poll());
+      Object next = outbox.poll();
+      conn.writeMessage(this, next == NULL_MESSAGE ? null : next);
     }
     if (outbox.isEmpty()) {
       onOutboxDrained();

@@ -1,0 +1,7 @@
+/**
+ * The annotations a service author writes: {@link dev.typedrpc.annotations.RpcService} marks the
+ * interface, {@link dev.typedrpc.annotations.Field}, {@link dev.typedrpc.annotations.Since} and
+ * {@link dev.typedrpc.annotations.Reserved} pin the wire schema. Read at compile time by {@code
+ * rpc-processor}.
+ */
+package dev.typedrpc.annotations;

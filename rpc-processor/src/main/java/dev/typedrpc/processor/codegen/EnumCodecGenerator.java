@@ -1,0 +1,115 @@
+package dev.typedrpc.processor.codegen;
+
+import static dev.typedrpc.processor.codegen.RuntimeTypes.CODED_INPUT;
+import static dev.typedrpc.processor.codegen.RuntimeTypes.CODED_OUTPUT;
+import static dev.typedrpc.processor.codegen.RuntimeTypes.IO_EXCEPTION;
+import static dev.typedrpc.processor.codegen.RuntimeTypes.PACKED;
+
+import com.palantir.javapoet.ArrayTypeName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.JavaFile;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import dev.typedrpc.processor.model.EnumModel;
+import java.util.ArrayList;
+import java.util.List;
+import javax.lang.model.element.Modifier;
+
+/**
+ * Generates {@code <Enum>EnumCodec}: the mapping between constants and wire numbers, plus packed
+ * lists. Unknown numbers decode to the constant numbered 0.
+ */
+public final class EnumCodecGenerator {
+  private EnumCodecGenerator() {}
+
+  public static JavaFile generate(EnumModel e) {
+    TypeName list = ParameterizedTypeName.get(RuntimeTypes.LIST, e.javaName());
+    List<CodeBlock> numbers = new ArrayList<>();
+    for (EnumModel.Constant c : e.constants()) {
+      numbers.add(CodeBlock.of("$L", c.number()));
+    }
+    MethodSpec.Builder fromNumber =
+        MethodSpec.methodBuilder("fromNumber")
+            .addJavadoc(
+                "The constant numbered {@code number}; unknown numbers give the one numbered 0.\n")
+            .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+            .returns(e.javaName())
+            .addParameter(int.class, "number")
+            .beginControlFlow("switch (number)");
+    for (EnumModel.Constant c : e.constants()) {
+      if (c.number() != 0) {
+        fromNumber.addCode("case $L:\n$>return $T.$L;\n$<", c.number(), e.javaName(), c.javaName());
+      }
+    }
+    fromNumber
+        .addCode("default:\n$>return $T.$L;\n$<", e.javaName(), e.zero().javaName())
+        .endControlFlow();
+    TypeSpec type =
+        TypeSpec.classBuilder(e.codec())
+            .addJavadoc("Wire numbers of enum {@code $L}.\n", e.protoName())
+            .addAnnotation(RuntimeTypes.generated())
+            .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+            .addOriginatingElement(e.origin())
+            .addField(
+                FieldSpec.builder(
+                        ArrayTypeName.of(int.class),
+                        "NUMBERS",
+                        Modifier.PRIVATE,
+                        Modifier.STATIC,
+                        Modifier.FINAL)
+                    .initializer("{$L}", CodeBlock.join(numbers, ", "))
+                    .build())
+            .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build())
+            .addMethod(
+                MethodSpec.methodBuilder("toNumber")
+                    .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                    .returns(int.class)
+                    .addParameter(e.javaName(), "value")
+                    .addStatement("return NUMBERS[value.ordinal()]")
+                    .build())
+            .addMethod(fromNumber.build())
+            .addMethod(
+                MethodSpec.methodBuilder("packedDataSize")
+                    .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                    .returns(int.class)
+                    .addParameter(list, "values")
+                    .addStatement("int size = 0")
+                    .beginControlFlow("for ($T value : values)", e.javaName())
+                    .addStatement("size += $T.computeEnumSizeNoTag(toNumber(value))", CODED_OUTPUT)
+                    .endControlFlow()
+                    .addStatement("return size")
+                    .build())
+            .addMethod(
+                MethodSpec.methodBuilder("writePacked")
+                    .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                    .addParameter(CODED_OUTPUT, "out")
+                    .addParameter(int.class, "number")
+                    .addParameter(list, "values")
+                    .addException(IO_EXCEPTION)
+                    .beginControlFlow("if (values.isEmpty())")
+                    .addStatement("return")
+                    .endControlFlow()
+                    .addStatement("$T.writeHeader(out, number, packedDataSize(values))", PACKED)
+                    .beginControlFlow("for ($T value : values)", e.javaName())
+                    .addStatement("out.writeEnumNoTag(toNumber(value))")
+                    .endControlFlow()
+                    .build())
+            .addMethod(
+                MethodSpec.methodBuilder("readPacked")
+                    .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                    .addParameter(CODED_INPUT, "in")
+                    .addParameter(list, "target")
+                    .addException(IO_EXCEPTION)
+                    .addStatement("int oldLimit = in.pushLimit(in.readRawVarint32())")
+                    .beginControlFlow("while (in.getBytesUntilLimit() > 0)")
+                    .addStatement("target.add(fromNumber(in.readEnum()))")
+                    .endControlFlow()
+                    .addStatement("in.popLimit(oldLimit)")
+                    .build())
+            .build();
+    return JavaFile.builder(e.codec().packageName(), type).skipJavaLangImports(true).build();
+  }
+}

@@ -1,0 +1,161 @@
+package dev.typedrpc.processor.codegen;
+
+import static dev.typedrpc.processor.codegen.RuntimeTypes.MESSAGES;
+import static dev.typedrpc.processor.codegen.RuntimeTypes.PACKED;
+
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
+import dev.typedrpc.processor.model.FieldModel;
+import dev.typedrpc.processor.model.ValueType;
+import dev.typedrpc.processor.model.ValueType.EnumValue;
+import dev.typedrpc.processor.model.ValueType.ScalarValue;
+
+/** Size and write statements of one field, by label. */
+final class FieldSizes {
+  private FieldSizes() {}
+
+  /** Adds the field's size to {@code size}. */
+  static CodeBlock size(FieldModel f, String x, String owner) {
+    ValueType v = f.value();
+    int n = f.number();
+    CodeBlock.Builder b = CodeBlock.builder();
+    switch (f.label()) {
+      case SINGULAR -> {
+        if (FieldCode.hasDefault(v)) {
+          b.beginControlFlow("if ($L)", FieldCode.nonDefault(v, x))
+              .addStatement("size += $L", FieldCode.size(v, n, x))
+              .endControlFlow();
+        } else {
+          b.addStatement("size += $L", FieldCode.size(v, n, x));
+        }
+      }
+      case OPTIONAL -> {
+        boolean wrapped = f.presence() == FieldModel.Presence.OPTIONAL;
+        b.beginControlFlow(wrapped ? "if ($L.isPresent())" : "if ($L != null)", x)
+            .addStatement("size += $L", FieldCode.size(v, n, wrapped ? x + ".get()" : x))
+            .endControlFlow();
+      }
+      case REPEATED -> {
+        if (v.packable()) {
+          b.addStatement("size += $T.fieldSize($L, $L)", PACKED, n, packedDataSize(v, x));
+        } else {
+          b.beginControlFlow("for ($T element : $L)", FieldCode.boxed(v), x)
+              .addStatement(
+                  "size += $L", FieldCode.size(v, n, checked(owner + "." + f.name() + " element")))
+              .endControlFlow();
+        }
+      }
+      case MAP -> {
+        b.beginControlFlow("for ($T entry : $L.entrySet())", entryType(f), x);
+        entryLocals(b, f, owner);
+        b.addStatement("size += $T.lengthDelimitedSize($L, $L)", MESSAGES, n, entrySize(f));
+        b.endControlFlow();
+      }
+    }
+    return b.build();
+  }
+
+  /** Writes the field. */
+  static CodeBlock write(FieldModel f, String x, String owner) {
+    ValueType v = f.value();
+    int n = f.number();
+    CodeBlock.Builder b = CodeBlock.builder();
+    switch (f.label()) {
+      case SINGULAR -> {
+        if (FieldCode.hasDefault(v)) {
+          b.beginControlFlow("if ($L)", FieldCode.nonDefault(v, x))
+              .addStatement("$L", FieldCode.write(v, n, x))
+              .endControlFlow();
+        } else {
+          b.addStatement("$L", FieldCode.write(v, n, x));
+        }
+      }
+      case OPTIONAL -> {
+        boolean wrapped = f.presence() == FieldModel.Presence.OPTIONAL;
+        b.beginControlFlow(wrapped ? "if ($L.isPresent())" : "if ($L != null)", x)
+            .addStatement("$L", FieldCode.write(v, n, wrapped ? x + ".get()" : x))
+            .endControlFlow();
+      }
+      case REPEATED -> {
+        if (v instanceof EnumValue e) {
+          b.addStatement("$T.writePacked(out, $L, $L)", e.codec(), n, x);
+        } else if (v.packable()) {
+          b.addStatement(
+              "$T.write$L(out, $L, $L)",
+              PACKED,
+              FieldCode.method(((ScalarValue) v).scalar()),
+              n,
+              x);
+        } else {
+          b.beginControlFlow("for ($T element : $L)", FieldCode.boxed(v), x)
+              .addStatement(
+                  "$L", FieldCode.write(v, n, checked(owner + "." + f.name() + " element")))
+              .endControlFlow();
+        }
+      }
+      case MAP -> {
+        b.beginControlFlow("for ($T entry : $L.entrySet())", entryType(f), x);
+        entryLocals(b, f, owner);
+        b.addStatement("out.writeTag($L, 2)", n);
+        b.addStatement("out.writeUInt32NoTag($L)", entrySize(f));
+        b.addStatement("$L", FieldCode.write(f.key(), 1, "key"));
+        b.addStatement("$L", FieldCode.write(v, 2, "mapValue"));
+        b.endControlFlow();
+      }
+    }
+    return b.build();
+  }
+
+  /** Reads a packed run into list {@code x}. */
+  static CodeBlock readPacked(ValueType v, String x) {
+    if (v instanceof EnumValue e) {
+      return CodeBlock.of("$T.readPacked(in, $L)", e.codec(), x);
+    }
+    return CodeBlock.of(
+        "$T.read$L(in, $L)", PACKED, FieldCode.method(((ScalarValue) v).scalar()), x);
+  }
+
+  private static CodeBlock packedDataSize(ValueType v, String x) {
+    if (v instanceof EnumValue e) {
+      return CodeBlock.of("$T.packedDataSize($L)", e.codec(), x);
+    }
+    return switch (((ScalarValue) v).scalar()) {
+      case INT32 -> CodeBlock.of("$T.int32DataSize($L)", PACKED, x);
+      case INT64 -> CodeBlock.of("$T.int64DataSize($L)", PACKED, x);
+      case BOOL -> CodeBlock.of("$L.size()", x);
+      case FLOAT -> CodeBlock.of("$L.size() * 4", x);
+      case DOUBLE -> CodeBlock.of("$L.size() * 8", x);
+      default -> throw new IllegalArgumentException("not packable: " + v);
+    };
+  }
+
+  private static CodeBlock checked(String what) {
+    return CodeBlock.of("$T.checkNotNull(element, $S)", MESSAGES, what);
+  }
+
+  static TypeName entryType(FieldModel f) {
+    return ParameterizedTypeName.get(
+        RuntimeTypes.MAP.nestedClass("Entry"),
+        FieldCode.boxed(f.key()),
+        FieldCode.boxed(f.value()));
+  }
+
+  private static void entryLocals(CodeBlock.Builder b, FieldModel f, String owner) {
+    b.addStatement(
+        "$T key = $T.checkNotNull(entry.getKey(), $S)",
+        FieldCode.boxed(f.key()),
+        MESSAGES,
+        owner + "." + f.name() + " key");
+    b.addStatement(
+        "$T mapValue = $T.checkNotNull(entry.getValue(), $S)",
+        FieldCode.boxed(f.value()),
+        MESSAGES,
+        owner + "." + f.name() + " value");
+  }
+
+  private static CodeBlock entrySize(FieldModel f) {
+    return CodeBlock.of(
+        "$L + $L", FieldCode.size(f.key(), 1, "key"), FieldCode.size(f.value(), 2, "mapValue"));
+  }
+}

@@ -1,0 +1,296 @@
+package dev.typedrpc.processor.codegen;
+
+import static dev.typedrpc.processor.codegen.RuntimeTypes.CALL_KIND;
+import static dev.typedrpc.processor.codegen.RuntimeTypes.CALL_OPTIONS;
+import static dev.typedrpc.processor.codegen.RuntimeTypes.CLIENT_CALLS;
+import static dev.typedrpc.processor.codegen.RuntimeTypes.METHOD_DESCRIPTOR;
+import static dev.typedrpc.processor.codegen.RuntimeTypes.RPC_CHANNEL;
+import static dev.typedrpc.processor.codegen.RuntimeTypes.SERVER_CALLS;
+import static dev.typedrpc.processor.codegen.RuntimeTypes.SERVER_SERVICE_DEFINITION;
+import static dev.typedrpc.processor.codegen.RuntimeTypes.SERVICE_DESCRIPTOR;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.JavaFile;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import dev.typedrpc.processor.model.FieldModel;
+import dev.typedrpc.processor.model.MessageModel;
+import dev.typedrpc.processor.model.MethodModel;
+import dev.typedrpc.processor.model.MethodModel.Param;
+import dev.typedrpc.processor.model.MethodModel.Style;
+import dev.typedrpc.processor.model.ServiceModel;
+import java.util.ArrayList;
+import java.util.List;
+import javax.lang.model.element.Modifier;
+
+/**
+ * Generates {@code <Iface>Rpc}: descriptors, stub, dispatcher, skeleton, provider, request records.
+ */
+public final class RpcClassGenerator {
+  private RpcClassGenerator() {}
+
+  public static JavaFile generate(ServiceModel s) {
+    ClassName rpc = s.rpcClass();
+    TypeSpec.Builder type =
+        TypeSpec.classBuilder(rpc)
+            .addJavadoc(
+                "Client stub, server binding and descriptors of service {@code $L} ({@link $T}).\n",
+                s.serviceName(),
+                s.iface())
+            .addAnnotation(RuntimeTypes.generated())
+            .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+            .addOriginatingElement(s.origin());
+    type.addField(
+        FieldSpec.builder(
+                String.class, "SERVICE_NAME", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+            .initializer("$S", s.serviceName())
+            .build());
+    List<CodeBlock> constants = new ArrayList<>();
+    for (MethodModel m : s.methods()) {
+      type.addField(descriptor(m));
+      constants.add(CodeBlock.of("$N", m.constantName()));
+    }
+    type.addField(
+        FieldSpec.builder(
+                SERVICE_DESCRIPTOR, "DESCRIPTOR", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+            .initializer(
+                "$T.of(SERVICE_NAME, $L, $T.of($L))",
+                SERVICE_DESCRIPTOR,
+                s.version(),
+                RuntimeTypes.LIST,
+                CodeBlock.join(constants, ", "))
+            .build());
+    type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+    type.addMethod(
+        MethodSpec.methodBuilder("newStub")
+            .addJavadoc(
+                "A client of the service over {@code channel}, with default call options.\n")
+            .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+            .returns(s.iface())
+            .addParameter(RPC_CHANNEL, "channel")
+            .addStatement("return new Stub(channel, $T.DEFAULT)", CALL_OPTIONS)
+            .build());
+    type.addMethod(
+        MethodSpec.methodBuilder("newStub")
+            .addJavadoc(
+                "A client of the service over {@code channel} whose calls use {@code options}.\n")
+            .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+            .returns(s.iface())
+            .addParameter(RPC_CHANNEL, "channel")
+            .addParameter(CALL_OPTIONS, "options")
+            .addStatement("return new Stub(channel, options)")
+            .build());
+    type.addMethod(bind(s));
+    for (MessageModel m : s.messages()) {
+      if (m.kind() == MessageModel.Kind.SYNTHESIZED_RECORD) {
+        type.addType(requestRecord(m));
+      }
+    }
+    type.addType(stub(s));
+    type.addType(skeleton(s));
+    type.addType(provider(s));
+    return JavaFile.builder(rpc.packageName(), type.build()).skipJavaLangImports(true).build();
+  }
+
+  private static FieldSpec descriptor(MethodModel m) {
+    TypeName t = ParameterizedTypeName.get(METHOD_DESCRIPTOR, m.requestType(), m.responseType());
+    return FieldSpec.builder(t, m.constantName(), Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+        .initializer(
+            "$T.of(SERVICE_NAME, $S, $T.$L, $T.INSTANCE, $T.INSTANCE)",
+            METHOD_DESCRIPTOR,
+            m.schemaName(),
+            CALL_KIND,
+            m.kind().name(),
+            m.requestCodec(),
+            m.responseCodec())
+        .build();
+  }
+
+  private static MethodSpec bind(ServiceModel s) {
+    CodeBlock.Builder b =
+        CodeBlock.builder().add("return $T.builder(DESCRIPTOR)\n$>$>", SERVER_SERVICE_DEFINITION);
+    for (MethodModel m : s.methods()) {
+      String register =
+          switch (m.kind()) {
+            case UNARY -> m.style() == Style.FUTURE ? "unaryAsync" : "unary";
+            case SERVER_STREAMING -> "serverStreaming";
+            case CLIENT_STREAMING -> "clientStreaming";
+            case BIDI_STREAMING -> "bidiStreaming";
+          };
+      b.add(".$L($N, $L)\n", register, m.constantName(), handler(m));
+    }
+    b.add(".build();\n$<$<");
+    return MethodSpec.methodBuilder("bind")
+        .addJavadoc("Routes incoming calls of the service to {@code impl}.\n")
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .returns(SERVER_SERVICE_DEFINITION)
+        .addParameter(s.iface(), "impl")
+        .addCode(b.build())
+        .build();
+  }
+
+  private static CodeBlock handler(MethodModel m) {
+    CodeBlock call;
+    switch (m.request()) {
+      case SINGLE_MESSAGE, STREAM -> {
+        if (m.style() != Style.VOID) {
+          return CodeBlock.of("impl::$N", m.javaName());
+        }
+        call = CodeBlock.of("impl.$N(request)", m.javaName());
+      }
+      case EMPTY -> call = CodeBlock.of("impl.$N()", m.javaName());
+      default -> {
+        List<CodeBlock> args = new ArrayList<>();
+        for (Param p : m.params()) {
+          args.add(CodeBlock.of("request.$N()", p.name()));
+        }
+        call = CodeBlock.of("impl.$N($L)", m.javaName(), CodeBlock.join(args, ", "));
+      }
+    }
+    if (m.style() == Style.VOID) {
+      return CodeBlock.of("request -> {\n$>$L;\nreturn null;\n$<}", call);
+    }
+    return CodeBlock.of("request -> $L", call);
+  }
+
+  private static TypeSpec requestRecord(MessageModel m) {
+    MethodSpec.Builder ctor = MethodSpec.constructorBuilder();
+    for (FieldModel f : m.fields()) {
+      ctor.addParameter(FieldCode.javaType(f), f.name());
+    }
+    return TypeSpec.recordBuilder(m.simpleName())
+        .addJavadoc("The parameters of one call, as message {@code $L}.\n", m.protoName())
+        .addModifiers(Modifier.PUBLIC)
+        .recordConstructor(ctor.build())
+        .build();
+  }
+
+  private static MethodSpec.Builder override(MethodModel m) {
+    MethodSpec.Builder b =
+        MethodSpec.methodBuilder(m.javaName())
+            .addAnnotation(Override.class)
+            .addModifiers(Modifier.PUBLIC)
+            .returns(m.returnType());
+    for (Param p : m.params()) {
+      b.addParameter(ParameterSpec.builder(p.type(), p.name()).build());
+    }
+    return b;
+  }
+
+  private static TypeSpec stub(ServiceModel s) {
+    TypeSpec.Builder b =
+        TypeSpec.classBuilder("Stub")
+            .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+            .addSuperinterface(s.iface())
+            .addField(RPC_CHANNEL, "channel", Modifier.PRIVATE, Modifier.FINAL)
+            .addField(CALL_OPTIONS, "options", Modifier.PRIVATE, Modifier.FINAL)
+            .addMethod(
+                MethodSpec.constructorBuilder()
+                    .addParameter(RPC_CHANNEL, "channel")
+                    .addParameter(CALL_OPTIONS, "options")
+                    .addStatement("this.channel = channel")
+                    .addStatement("this.options = options")
+                    .build());
+    for (MethodModel m : s.methods()) {
+      String entry =
+          switch (m.kind()) {
+            case UNARY -> m.style() == Style.FUTURE ? "futureUnary" : "blockingUnary";
+            case SERVER_STREAMING -> "serverStreaming";
+            case CLIENT_STREAMING -> "clientStreaming";
+            case BIDI_STREAMING -> "bidiStreaming";
+          };
+      CodeBlock call =
+          CodeBlock.of(
+              "$T.$L(this.channel, $N, this.options, $L)",
+              CLIENT_CALLS,
+              entry,
+              m.constantName(),
+              request(m));
+      MethodSpec.Builder method = override(m);
+      if (m.style() == Style.VOID) {
+        method.addStatement("$L", call);
+      } else {
+        method.addStatement("return $L", call);
+      }
+      b.addMethod(method.build());
+    }
+    return b.build();
+  }
+
+  private static CodeBlock request(MethodModel m) {
+    return switch (m.request()) {
+      case EMPTY -> CodeBlock.of("null");
+      case SINGLE_MESSAGE, STREAM -> CodeBlock.of("$N", m.params().get(0).name());
+      case SYNTHESIZED -> {
+        List<CodeBlock> args = new ArrayList<>();
+        for (Param p : m.params()) {
+          args.add(CodeBlock.of("$N", p.name()));
+        }
+        yield CodeBlock.of("new $T($L)", m.requestType(), CodeBlock.join(args, ", "));
+      }
+    };
+  }
+
+  private static TypeSpec skeleton(ServiceModel s) {
+    TypeSpec.Builder b =
+        TypeSpec.classBuilder("Skeleton")
+            .addJavadoc(
+                "A server implementation to extend: every method fails with {@code UNIMPLEMENTED}"
+                    + " until overridden.\n")
+            .addModifiers(Modifier.PUBLIC, Modifier.ABSTRACT, Modifier.STATIC)
+            .addSuperinterface(s.iface());
+    for (MethodModel m : s.methods()) {
+      b.addMethod(
+          override(m)
+              .addStatement("throw $T.unimplemented($N)", SERVER_CALLS, m.constantName())
+              .build());
+    }
+    return b.build();
+  }
+
+  private static TypeSpec provider(ServiceModel s) {
+    ClassName iface = s.iface();
+    return TypeSpec.classBuilder("Provider")
+        .addJavadoc("Found by {@link java.util.ServiceLoader}; stateless.\n")
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+        .addSuperinterface(ParameterizedTypeName.get(RuntimeTypes.GENERATED_SERVICE, iface))
+        .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC).build())
+        .addMethod(
+            MethodSpec.methodBuilder("serviceInterface")
+                .addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC)
+                .returns(ParameterizedTypeName.get(ClassName.get(Class.class), iface))
+                .addStatement("return $T.class", iface)
+                .build())
+        .addMethod(
+            MethodSpec.methodBuilder("descriptor")
+                .addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC)
+                .returns(SERVICE_DESCRIPTOR)
+                .addStatement("return DESCRIPTOR")
+                .build())
+        .addMethod(
+            MethodSpec.methodBuilder("newStub")
+                .addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC)
+                .returns(iface)
+                .addParameter(RPC_CHANNEL, "channel")
+                .addParameter(CALL_OPTIONS, "options")
+                .addStatement("return $T.newStub(channel, options)", s.rpcClass())
+                .build())
+        .addMethod(
+            MethodSpec.methodBuilder("bind")
+                .addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC)
+                .returns(SERVER_SERVICE_DEFINITION)
+                .addParameter(iface, "implementation")
+                .addStatement("return $T.bind(implementation)", s.rpcClass())
+                .build())
+        .build();
+  }
+}

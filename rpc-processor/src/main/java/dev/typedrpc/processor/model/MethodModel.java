@@ -1,0 +1,75 @@
+package dev.typedrpc.processor.model;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.TypeName;
+import java.util.List;
+
+/**
+ * One RPC.
+ *
+ * @param javaName the interface method name
+ * @param schemaName the UpperCamel name on the wire
+ * @param constantName the {@code UPPER_SNAKE} name of its {@code MethodDescriptor} constant
+ * @param returnType the Java return type, as declared
+ * @param params the Java parameters, as declared
+ * @param request how parameters become the request message
+ * @param requestType the request message's Java type ({@code Void} for Empty)
+ * @param requestCodec the class with {@code INSTANCE} for the request
+ * @param requestProto the request message's proto name
+ */
+public record MethodModel(
+    String javaName,
+    String schemaName,
+    String constantName,
+    CallKind kind,
+    Style style,
+    TypeName returnType,
+    List<Param> params,
+    RequestForm request,
+    TypeName requestType,
+    ClassName requestCodec,
+    String requestProto,
+    TypeName responseType,
+    ClassName responseCodec,
+    String responseProto,
+    int since) {
+
+  public MethodModel {
+    params = List.copyOf(params);
+  }
+
+  /** The call kinds, mirroring {@code dev.typedrpc.CallKind}. */
+  public enum CallKind {
+    UNARY,
+    SERVER_STREAMING,
+    CLIENT_STREAMING,
+    BIDI_STREAMING;
+  }
+
+  /** How the Java method returns its result. */
+  public enum Style {
+    /** {@code R m(..)}. */
+    BLOCKING,
+    /** {@code void m(..)}. */
+    VOID,
+    /** {@code CompletableFuture<R>} or {@code CompletionStage<R>}. */
+    FUTURE,
+    /** {@code Flow.Publisher<R>}. */
+    PUBLISHER;
+  }
+
+  /** How the parameters make up the request. */
+  public enum RequestForm {
+    /** No parameters: {@code google.protobuf.Empty}. */
+    EMPTY,
+    /** A single message-typed parameter is the request. */
+    SINGLE_MESSAGE,
+    /** Parameters are the fields of a synthesized record. */
+    SYNTHESIZED,
+    /** The single {@code Flow.Publisher} parameter's elements are the requests. */
+    STREAM;
+  }
+
+  /** A Java parameter. */
+  public record Param(String name, TypeName type) {}
+}

@@ -1,0 +1,269 @@
+package dev.typedrpc.processor;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.JavaFileObjects;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** One negative compilation per {@link Message}: the error's text, file and line. */
+@Timeout(120)
+class DiagnosticsTest {
+
+  /**
+   * A compilation that must fail with {@code message} (containing {@code fragment}) in {@code
+   * sources[0]} on the line containing {@code line}.
+   */
+  record Case(
+      Message message,
+      String fragment,
+      String line,
+      List<String> options,
+      List<JavaFileObject> sources) {
+    Case(
+        Message message,
+        String fragment,
+        String line,
+        List<String> options,
+        JavaFileObject... sources) {
+      this(message, fragment, line, options, List.of(sources));
+    }
+
+    @Override
+    public String toString() {
+      return message.name();
+    }
+  }
+
+  private static JavaFileObject source(String name, String... lines) {
+    return JavaFileObjects.forSourceLines(name, lines);
+  }
+
+  /**
+   * A service {@code t.Svc} with the given body lines (imports of the annotations and java.util).
+   */
+  private static JavaFileObject service(String... body) {
+    List<String> lines = new ArrayList<>(header("t"));
+    lines.add("@RpcService(version = 2) public interface Svc {");
+    lines.addAll(List.of(body));
+    lines.add("}");
+    return JavaFileObjects.forSourceLines("t.Svc", lines);
+  }
+
+  private static List<String> header(String pkg) {
+    return List.of(
+        "package " + pkg + ";",
+        "import dev.typedrpc.annotations.*;",
+        "import java.util.*;",
+        "import java.util.concurrent.*;");
+  }
+
+  private static JavaFileObject type(String name, String... body) {
+    List<String> lines = new ArrayList<>(header("t"));
+    lines.addAll(List.of(body));
+    return JavaFileObjects.forSourceLines("t." + name, lines);
+  }
+
+  private static Case error(Message m, String fragment, String line, JavaFileObject... sources) {
+    return new Case(m, fragment, line, List.of(), sources);
+  }
+
+  static Stream<Case> cases() {
+    return Stream.of(
+        error(
+            Message.RPC_NOT_INTERFACE,
+            "Svc is a class",
+            "class Svc",
+            type("Svc", "@RpcService public class Svc {}")),
+        error(
+            Message.GENERIC_SERVICE,
+            "Svc declares T",
+            "interface Svc<T>",
+            type("Svc", "@RpcService public interface Svc<T> {", "  void m(int a);", "}")),
+        error(
+            Message.GENERIC_METHOD, "m declares T", "<T> void m", service("  <T> void m(int a);")),
+        error(
+            Message.OVERLOADED_METHOD,
+            "m is declared more than once",
+            "void m(String b)",
+            service("  void m(int a);", "  void m(String b);")),
+        error(
+            Message.UNSUPPORTED_TYPE,
+            "m.s has type java.util.Set<java.lang.String>",
+            "void m(Set<String> s)",
+            service("  void m(Set<String> s);")),
+        error(
+            Message.CHECKED_EXCEPTION,
+            "declares java.io.IOException",
+            "throws java.io.IOException",
+            service("  void m() throws java.io.IOException;")),
+        error(
+            Message.DUPLICATE_FIELD_NUMBER,
+            "R.b reuses number 1 of R.a",
+            "int b",
+            type("R", "public record R(", "    @Field(1) int a,", "    @Field(1) int b) {}"),
+            service("  void m(R r);")),
+        error(
+            Message.FIELD_NUMBER_OUT_OF_RANGE,
+            "R.a has 0",
+            "int a",
+            type("R", "public record R(", "    @Field(0) int a) {}"),
+            service("  void m(R r);")),
+        error(
+            Message.FIELD_NUMBER_IN_RESERVED_RANGE,
+            "R.a has 19500",
+            "int a",
+            type("R", "public record R(", "    @Field(19500) int a) {}"),
+            service("  void m(R r);")),
+        error(
+            Message.RESERVED_NUMBER_REUSED,
+            "R.b has number 2, reserved by R",
+            "int b",
+            type("R", "@Reserved(numbers = 2)", "public record R(", "    int a,", "    int b) {}"),
+            service("  void m(R r);")),
+        error(
+            Message.RESERVED_NAME_REUSED,
+            "R.b is reserved by R",
+            "int b",
+            type(
+                "R", "@Reserved(names = \"b\")", "public record R(", "    int a,", "    int b) {}"),
+            service("  void m(R r);")),
+        error(
+            Message.SINCE_ABOVE_VERSION,
+            "@Since(3) and t.Svc is version 2",
+            "@Since(3)",
+            service("  @Since(3) void m();")),
+        error(
+            Message.ENUM_NO_ZERO,
+            "t.E has none",
+            "enum E",
+            type("E", "public enum E {", "  @Field(1) A,", "  @Field(2) B", "}"),
+            service("  void m(E e);")),
+        error(
+            Message.DUPLICATE_ENUM_NUMBER,
+            "E.B reuses number 0 of E.A",
+            "@Field(0) B",
+            type("E", "public enum E {", "  A,", "  @Field(0) B", "}"),
+            service("  void m(E e);")),
+        error(
+            Message.SEALED_NON_RECORD,
+            "S permits t.S.B",
+            "sealed interface S",
+            type(
+                "S",
+                "public sealed interface S permits S.A, S.B {",
+                "  record A() implements S {}",
+                "  final class B implements S {}",
+                "}"),
+            service("  void m(S s);")),
+        error(
+            Message.INTERFACE_NOT_SEALED,
+            "t.I (used by m.i) is not",
+            "void m(I i)",
+            service("  void m(I i);"),
+            type("I", "public interface I {}")),
+        error(
+            Message.RECURSIVE_RECORD,
+            "Node reaches Node again",
+            "Node next",
+            type("Node", "public record Node(", "    String value,", "    Node next) {}"),
+            service("  void m(Node n);")),
+        error(
+            Message.UNSUPPORTED_MAP_KEY,
+            "has key type java.lang.Double",
+            "void m(Map<Double, String> m)",
+            service("  void m(Map<Double, String> m);")),
+        error(
+            Message.NESTED_COLLECTION,
+            "m.l has type java.util.List<java.util.List<java.lang.String>>",
+            "void m(List<List<String>> l)",
+            service("  void m(List<List<String>> l);")),
+        error(
+            Message.SYNTHESIZED_NAME_CLASH,
+            "method post needs message PostRequest, which t.PostRequest already uses",
+            "void post(String a, String b)",
+            service("  void post(String a, String b);", "  PostRequest get();"),
+            type("PostRequest", "public record PostRequest(String a) {}")),
+        error(
+            Message.PROTO_NAME_CLASH,
+            "a.Point and b.Point are both named Point",
+            "record Point",
+            source("b.Point", "package b;", "public record Point(int x) {}"),
+            source("a.Point", "package a;", "public record Point(int x) {}"),
+            service("  void m(a.Point p, b.Point q);")),
+        error(
+            Message.PUBLISHER_PARAMETER,
+            "m has it at parameter p",
+            "void m(Flow.Publisher<String> p, int x)",
+            service("  void m(Flow.Publisher<String> p, int x);")),
+        new Case(
+            Message.PROCESSOR_BUG,
+            "crashed on Svc",
+            "interface Svc",
+            List.of("-A" + RpcProcessor.CRASH_OPTION),
+            service("  void m();")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void reportsErrorOnElement(Case c) {
+    Compilation compilation = TestCompiler.compile(c.sources(), c.options().toArray(new String[0]));
+    assertThat(compilation).failed();
+    assertThat(compilation)
+        .hadErrorContaining("[" + c.message().tag() + "]")
+        .inFile(c.sources().get(0))
+        .onLineContaining(c.line());
+    assertThat(compilation).hadErrorContaining(c.fragment());
+  }
+
+  @Test
+  void everyMessageHasANegativeTest() {
+    Set<Message> covered = EnumSet.noneOf(Message.class);
+    cases().forEach(c -> covered.add(c.message()));
+    assertThat(covered).containsExactlyInAnyOrder(Message.values());
+  }
+
+  @Test
+  void everyTagIsUniqueAndEveryTextSaysWhatToDo() {
+    Set<String> tags = new java.util.HashSet<>();
+    for (Message m : Message.values()) {
+      assertThat(tags.add(m.tag())).as(m.tag()).isTrue();
+    }
+  }
+
+  @Test
+  void defaultAndStaticMethodsAreNotRpcs() {
+    Compilation compilation =
+        TestCompiler.compile(
+            service(
+                "  void m();",
+                "  default Set<String> helper() { return Set.of(); }",
+                "  static Set<String> util() { return Set.of(); }"));
+    assertThat(compilation).succeededWithoutWarnings();
+  }
+
+  @Test
+  void serviceWaitsForGeneratedTypes() {
+    // the record refers to a type generated by another processor in a later round
+    Compilation compilation =
+        com.google.testing.compile.Compiler.javac()
+            .withProcessors(new RpcProcessor(), new LateTypeProcessor())
+            .compile(
+                service("  Late m(Holder h);"),
+                type("Holder", "public record Holder(Late late) {}"),
+                type("Trigger", "@Deprecated public class Trigger {}"));
+    assertThat(compilation).succeeded();
+    assertThat(compilation).generatedSourceFile("t.SvcRpc");
+    assertThat(compilation).generatedSourceFile("t.LateCodec");
+  }
+}

@@ -1,0 +1,101 @@
+package dev.typedrpc.codec;
+
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.WireFormat;
+import dev.typedrpc.spi.MessageCodec;
+import java.io.IOException;
+
+/** Length-delimited (nested) messages, depth checks and null checks for generated codecs. */
+public final class Messages {
+  /** The shared empty {@code bytes} value (an empty array has no state to share). */
+  public static final byte[] EMPTY_BYTES = new byte[0];
+
+  private Messages() {}
+
+  /**
+   * Returns {@code value}, or throws {@link NullPointerException} naming the field ({@code
+   * Type.component}) that must not be null.
+   */
+  public static <T> T checkNotNull(T value, String field) {
+    if (value == null) {
+      throw new NullPointerException(field + " must not be null");
+    }
+    return value;
+  }
+
+  /** Size of a length-delimited field {@code number} whose payload is {@code length} bytes. */
+  public static int lengthDelimitedSize(int number, int length) {
+    return CodedOutputStream.computeTagSize(number)
+        + CodedOutputStream.computeUInt32SizeNoTag(length)
+        + length;
+  }
+
+  /** Size of {@code value} written as message field {@code number}. */
+  public static <T> int sizeOf(int number, MessageCodec<T> codec, T value) {
+    return lengthDelimitedSize(number, codec.encodedSize(value));
+  }
+
+  /** Writes {@code value} as message field {@code number}: tag, length, fields. */
+  public static <T> void write(CodedOutputStream out, int number, MessageCodec<T> codec, T value)
+      throws IOException {
+    out.writeTag(number, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    out.writeUInt32NoTag(codec.encodedSize(value));
+    codec.encode(value, out);
+  }
+
+  /**
+   * Reads a length-prefixed message whose tag was just read by a message at {@code depth}; the
+   * nested message is decoded at {@code depth + 1}.
+   */
+  public static <T> T read(CodedInputStream in, MessageCodec<T> codec, int depth)
+      throws IOException {
+    checkDepth(depth);
+    int length = in.readRawVarint32();
+    int oldLimit = in.pushLimit(length);
+    T value = codec.decode(in, depth + 1);
+    in.checkLastTagWas(0);
+    in.popLimit(oldLimit);
+    return value;
+  }
+
+  /**
+   * Throws if a message at {@code depth} may not contain another nested message ({@code depth + 1}
+   * would exceed {@link MessageCodec#MAX_DEPTH}).
+   */
+  public static void checkDepth(int depth) throws InvalidProtocolBufferException {
+    if (depth >= MessageCodec.MAX_DEPTH) {
+      throw new InvalidProtocolBufferException(
+          "Protocol message had too many levels of nesting (more than "
+              + MessageCodec.MAX_DEPTH
+              + ")");
+    }
+  }
+
+  /**
+   * Starts reading a length-delimited entry (map entry or nested message read inline) after its
+   * tag: checks the depth and pushes the limit. Returns the old limit for {@link #endNested}.
+   */
+  public static int beginNested(CodedInputStream in, int depth) throws IOException {
+    checkDepth(depth);
+    int length = in.readRawVarint32();
+    return in.pushLimit(length);
+  }
+
+  /** Ends what {@link #beginNested} began. */
+  public static void endNested(CodedInputStream in, int oldLimit) throws IOException {
+    in.checkLastTagWas(0);
+    in.popLimit(oldLimit);
+  }
+
+  /**
+   * The error a decoder reports for a oneof (sealed interface) message without any known case set.
+   */
+  public static InvalidProtocolBufferException noCaseSet(String messageName) {
+    return new InvalidProtocolBufferException(
+        "Message "
+            + messageName
+            + " has no known case of its oneof set (absent, or written by a newer peer)");
+  }
+}

@@ -1,0 +1,154 @@
+package dev.typedrpc.codec;
+
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.WireFormat;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * Packed repeated scalars. Writers skip empty lists (proto3); readers accept the packed form (one
+ * length-delimited field, handled here) and generated codecs also accept the unpacked form (one
+ * field per element). Elements must not be null: a null element throws {@link NullPointerException}
+ * when unboxed.
+ */
+public final class Packed {
+  private Packed() {}
+
+  /** Payload size of packed int32 values. */
+  public static int int32DataSize(List<Integer> values) {
+    int size = 0;
+    for (int value : values) {
+      size += CodedOutputStream.computeInt32SizeNoTag(value);
+    }
+    return size;
+  }
+
+  /** Payload size of packed int64 values. */
+  public static int int64DataSize(List<Long> values) {
+    int size = 0;
+    for (long value : values) {
+      size += CodedOutputStream.computeInt64SizeNoTag(value);
+    }
+    return size;
+  }
+
+  /**
+   * Size of a packed field (tag, length, payload) with a payload of {@code dataSize}; 0 if empty.
+   */
+  public static int fieldSize(int number, int dataSize) {
+    return dataSize == 0 ? 0 : Messages.lengthDelimitedSize(number, dataSize);
+  }
+
+  /** Writes the tag and length of a packed field. */
+  public static void writeHeader(CodedOutputStream out, int number, int dataSize)
+      throws IOException {
+    out.writeTag(number, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    out.writeUInt32NoTag(dataSize);
+  }
+
+  /** Writes packed int32 values (nothing if empty). */
+  public static void writeInt32(CodedOutputStream out, int number, List<Integer> values)
+      throws IOException {
+    if (values.isEmpty()) {
+      return;
+    }
+    writeHeader(out, number, int32DataSize(values));
+    for (int value : values) {
+      out.writeInt32NoTag(value);
+    }
+  }
+
+  /** Writes packed int64 values (nothing if empty). */
+  public static void writeInt64(CodedOutputStream out, int number, List<Long> values)
+      throws IOException {
+    if (values.isEmpty()) {
+      return;
+    }
+    writeHeader(out, number, int64DataSize(values));
+    for (long value : values) {
+      out.writeInt64NoTag(value);
+    }
+  }
+
+  /** Writes packed bool values (nothing if empty). */
+  public static void writeBool(CodedOutputStream out, int number, List<Boolean> values)
+      throws IOException {
+    if (values.isEmpty()) {
+      return;
+    }
+    writeHeader(out, number, values.size());
+    for (boolean value : values) {
+      out.writeBoolNoTag(value);
+    }
+  }
+
+  /** Writes packed float values (nothing if empty). */
+  public static void writeFloat(CodedOutputStream out, int number, List<Float> values)
+      throws IOException {
+    if (values.isEmpty()) {
+      return;
+    }
+    writeHeader(out, number, values.size() * 4);
+    for (float value : values) {
+      out.writeFloatNoTag(value);
+    }
+  }
+
+  /** Writes packed double values (nothing if empty). */
+  public static void writeDouble(CodedOutputStream out, int number, List<Double> values)
+      throws IOException {
+    if (values.isEmpty()) {
+      return;
+    }
+    writeHeader(out, number, values.size() * 8);
+    for (double value : values) {
+      out.writeDoubleNoTag(value);
+    }
+  }
+
+  /** Reads a packed int32 payload (after its tag) into {@code target}. */
+  public static void readInt32(CodedInputStream in, List<Integer> target) throws IOException {
+    int oldLimit = in.pushLimit(in.readRawVarint32());
+    while (in.getBytesUntilLimit() > 0) {
+      target.add(in.readInt32());
+    }
+    in.popLimit(oldLimit);
+  }
+
+  /** Reads a packed int64 payload (after its tag) into {@code target}. */
+  public static void readInt64(CodedInputStream in, List<Long> target) throws IOException {
+    int oldLimit = in.pushLimit(in.readRawVarint32());
+    while (in.getBytesUntilLimit() > 0) {
+      target.add(in.readInt64());
+    }
+    in.popLimit(oldLimit);
+  }
+
+  /** Reads a packed bool payload (after its tag) into {@code target}. */
+  public static void readBool(CodedInputStream in, List<Boolean> target) throws IOException {
+    int oldLimit = in.pushLimit(in.readRawVarint32());
+    while (in.getBytesUntilLimit() > 0) {
+      target.add(in.readBool());
+    }
+    in.popLimit(oldLimit);
+  }
+
+  /** Reads a packed float payload (after its tag) into {@code target}. */
+  public static void readFloat(CodedInputStream in, List<Float> target) throws IOException {
+    int oldLimit = in.pushLimit(in.readRawVarint32());
+    while (in.getBytesUntilLimit() > 0) {
+      target.add(in.readFloat());
+    }
+    in.popLimit(oldLimit);
+  }
+
+  /** Reads a packed double payload (after its tag) into {@code target}. */
+  public static void readDouble(CodedInputStream in, List<Double> target) throws IOException {
+    int oldLimit = in.pushLimit(in.readRawVarint32());
+    while (in.getBytesUntilLimit() > 0) {
+      target.add(in.readDouble());
+    }
+    in.popLimit(oldLimit);
+  }
+}

@@ -1,0 +1,104 @@
+package dev.typedrpc.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.Empty;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.typedrpc.spi.MessageCodec;
+import java.io.IOException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30)
+class MessagesTest {
+  /** {@code message Counter { int32 n = 1; }} as a tiny hand-written codec. */
+  static final MessageCodec<Integer> COUNTER =
+      new MessageCodec<>() {
+        @Override
+        public int encodedSize(Integer value) {
+          return value == 0 ? 0 : CodedOutputStream.computeInt32Size(1, value);
+        }
+
+        @Override
+        public void encode(Integer value, CodedOutputStream out) throws IOException {
+          if (value != 0) {
+            out.writeInt32(1, value);
+          }
+        }
+
+        @Override
+        public Integer decode(CodedInputStream in, int depth) throws IOException {
+          int n = 0;
+          for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+            if (tag == 8) {
+              n = in.readInt32();
+            } else if (!in.skipField(tag)) {
+              break;
+            }
+          }
+          return n;
+        }
+      };
+
+  @Test
+  void checkNotNullNamesTheField() {
+    assertThat(Messages.checkNotNull("x", "Post.text")).isEqualTo("x");
+    assertThatThrownBy(() -> Messages.checkNotNull(null, "Post.text"))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("Post.text must not be null");
+  }
+
+  @Test
+  void nestedMessageWriteAndRead() throws IOException {
+    byte[] bytes = new byte[Messages.sizeOf(3, COUNTER, 150)];
+    CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+    Messages.write(out, 3, COUNTER, 150);
+    out.checkNoSpaceLeft();
+    assertThat(bytes).containsExactly(0x1a, 0x03, 0x08, 0x96, 0x01);
+
+    CodedInputStream in = CodedInputStream.newInstance(bytes);
+    assertThat(in.readTag()).isEqualTo(0x1a);
+    assertThat(Messages.read(in, COUNTER, 0)).isEqualTo(150);
+    assertThat(in.isAtEnd()).isTrue();
+  }
+
+  @Test
+  void readRejectsTooDeepNesting() {
+    byte[] bytes = {0x1a, 0x00};
+    assertThatThrownBy(
+            () -> {
+              CodedInputStream in = CodedInputStream.newInstance(bytes);
+              in.readTag();
+              Messages.read(in, COUNTER, MessageCodec.MAX_DEPTH);
+            })
+        .isInstanceOf(InvalidProtocolBufferException.class)
+        .hasMessageContaining("nesting");
+  }
+
+  @Test
+  void readRejectsLengthBeyondInput() {
+    byte[] bytes = {0x1a, 0x7f, 0x08};
+    assertThatThrownBy(
+            () -> {
+              CodedInputStream in = CodedInputStream.newInstance(bytes);
+              in.readTag();
+              Messages.read(in, COUNTER, 0);
+            })
+        .isInstanceOf(InvalidProtocolBufferException.class);
+  }
+
+  @Test
+  void emptyCodecMatchesProtobufEmptyAndSkipsFields() throws IOException {
+    assertThat(EmptyCodec.INSTANCE.toByteArray(null))
+        .isEqualTo(Empty.getDefaultInstance().toByteArray());
+    assertThat(EmptyCodec.INSTANCE.parseFrom(new byte[] {0x08, 0x01, 0x12, 0x01, 0x41})).isNull();
+  }
+
+  @Test
+  void noCaseSetNamesTheMessage() {
+    assertThat(Messages.noCaseSet("Shape")).hasMessageContaining("Shape");
+  }
+}
