@@ -127,9 +127,10 @@ final class RawFrames implements WebSocket.Listener, AutoCloseable {
     return null;
   }
 
+  /** The connection ended without a close frame (e.g. reset): -1. */
   @Override
   public void onError(WebSocket ws, Throwable error) {
-    closed.completeExceptionally(error);
+    closed.complete(-1);
   }
 
   @Override

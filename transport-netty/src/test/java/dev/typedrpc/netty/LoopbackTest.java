@@ -164,13 +164,20 @@ class LoopbackTest {
   @Test
   void oversizedMessageClosesOnlyThatConnectionWith1009() throws Exception {
     int port = server.localAddress().getPort();
-    CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+    // the server closes right after its close frame while bytes of the oversized message are still unread, so
+    // TCP may reset the connection before the client reads the 1009: either ending is the connection closing
+    CompletableFuture<Object> ended = new CompletableFuture<>();
     WebSocket.Listener listener =
         new WebSocket.Listener() {
           @Override
           public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            closeCode.complete(statusCode);
+            ended.complete(statusCode);
             return null;
+          }
+
+          @Override
+          public void onError(WebSocket webSocket, Throwable error) {
+            ended.complete(error);
           }
         };
     WebSocket jdkClient = // a client that is not Netty, and ignores the limits the server announced
@@ -184,7 +191,12 @@ class LoopbackTest {
     // the send itself may fail: the server can close before the whole message is out
     CompletableFuture<WebSocket> unused =
         jdkClient.sendBinary(ByteBuffer.allocate(2 * SETTINGS.maxFrameSize()), true);
-    assertThat(closeCode.get(10, TimeUnit.SECONDS)).isEqualTo(1009);
+    Object ending = ended.get(10, TimeUnit.SECONDS);
+    if (ending instanceof Integer code) {
+      assertThat(code).isEqualTo(1009);
+    } else {
+      assertThat(ending).isInstanceOf(java.io.IOException.class);
+    }
 
     Recorder recorder = new Recorder(); // the server still serves other connections
     call(client("/rpc", recorder), recorder, "still there");
