@@ -17,19 +17,25 @@ public final class MethodDescriptor<Req, Resp> {
   private final CallKind kind;
   private final MessageCodec<Req> requestCodec;
   private final MessageCodec<Resp> responseCodec;
+  private final int since;
 
   private MethodDescriptor(
       String serviceName,
       String methodName,
       CallKind kind,
       MessageCodec<Req> requestCodec,
-      MessageCodec<Resp> responseCodec) {
+      MessageCodec<Resp> responseCodec,
+      int since) {
     this.serviceName = Objects.requireNonNull(serviceName, "serviceName");
     this.methodName = Objects.requireNonNull(methodName, "methodName");
     this.fullName = serviceName + "/" + methodName;
     this.kind = Objects.requireNonNull(kind, "kind");
     this.requestCodec = Objects.requireNonNull(requestCodec, "requestCodec");
     this.responseCodec = Objects.requireNonNull(responseCodec, "responseCodec");
+    if (since < 1) {
+      throw new IllegalArgumentException("since must be 1 or more, was " + since);
+    }
+    this.since = since;
   }
 
   /**
@@ -44,7 +50,21 @@ public final class MethodDescriptor<Req, Resp> {
       CallKind kind,
       MessageCodec<Req> requestCodec,
       MessageCodec<Resp> responseCodec) {
-    return new MethodDescriptor<>(serviceName, methodName, kind, requestCodec, responseCodec);
+    return new MethodDescriptor<>(serviceName, methodName, kind, requestCodec, responseCodec, 1);
+  }
+
+  /**
+   * A method descriptor for a method introduced in service version {@code since} ({@code @Since}); a client
+   * talking to a server of an older version fails such a call at once instead of sending it.
+   */
+  public static <Req, Resp> MethodDescriptor<Req, Resp> of(
+      String serviceName,
+      String methodName,
+      CallKind kind,
+      MessageCodec<Req> requestCodec,
+      MessageCodec<Resp> responseCodec,
+      int since) {
+    return new MethodDescriptor<>(serviceName, methodName, kind, requestCodec, responseCodec, since);
   }
 
   public String serviceName() {
@@ -70,6 +90,11 @@ public final class MethodDescriptor<Req, Resp> {
 
   public MessageCodec<Resp> responseCodec() {
     return responseCodec;
+  }
+
+  /** The service version that introduced this method (1 unless {@code @Since} says otherwise). */
+  public int since() {
+    return since;
   }
 
   @Override

@@ -10,11 +10,13 @@ import java.util.Objects;
 public final class ServiceDescriptor {
   private final String name;
   private final int version;
+  private final String fingerprint;
   private final List<MethodDescriptor<?, ?>> methods;
 
-  private ServiceDescriptor(String name, int version, List<MethodDescriptor<?, ?>> methods) {
+  private ServiceDescriptor(String name, int version, String fingerprint, List<MethodDescriptor<?, ?>> methods) {
     this.name = Objects.requireNonNull(name, "name");
     this.version = version;
+    this.fingerprint = Objects.requireNonNull(fingerprint, "fingerprint");
     this.methods = List.copyOf(methods);
     for (MethodDescriptor<?, ?> m : this.methods) {
       if (!m.serviceName().equals(name)) {
@@ -24,7 +26,16 @@ public final class ServiceDescriptor {
   }
 
   public static ServiceDescriptor of(String name, int version, List<MethodDescriptor<?, ?>> methods) {
-    return new ServiceDescriptor(name, version, methods);
+    return new ServiceDescriptor(name, version, "", methods);
+  }
+
+  /**
+   * A service descriptor with the fingerprint of its schema: a stable hash of the JSON descriptor the processor
+   * emits, equal on both ends exactly when their schemas are equal.
+   */
+  public static ServiceDescriptor of(
+      String name, int version, String fingerprint, List<MethodDescriptor<?, ?>> methods) {
+    return new ServiceDescriptor(name, version, fingerprint, methods);
   }
 
   /** Fully qualified name, e.g. {@code chat.ChatService}. */
@@ -35,6 +46,11 @@ public final class ServiceDescriptor {
   /** The service version from {@code @RpcService(version = N)}. */
   public int version() {
     return version;
+  }
+
+  /** The schema fingerprint, or the empty string if the descriptor was made without one. */
+  public String fingerprint() {
+    return fingerprint;
   }
 
   public List<MethodDescriptor<?, ?>> methods() {
