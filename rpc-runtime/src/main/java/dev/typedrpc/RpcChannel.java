@@ -3,6 +3,8 @@ package dev.typedrpc;
 import dev.typedrpc.internal.ChannelImpl;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A client's connection to one server, shared by any number of concurrent calls, which it multiplexes over one
@@ -47,6 +49,13 @@ public interface RpcChannel extends AutoCloseable {
 
   /** The URI this channel connects to. */
   URI target();
+
+  /**
+   * The services the server runs, with their versions and schema fingerprints, as the server announced them
+   * when the current connection opened; connects if there is no connection. Empty if the server's transport does
+   * not announce services.
+   */
+  CompletableFuture<List<ServiceVersion>> serverServices();
 
   /** Stops new calls; calls in progress continue. */
   void shutdown();

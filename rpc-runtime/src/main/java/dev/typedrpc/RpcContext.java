@@ -49,6 +49,12 @@ public abstract class RpcContext {
   /** The client's address, for logs. */
   public abstract String peer();
 
+  /**
+   * The version of this call's service the client was compiled with, as it announced it when connecting; null
+   * if it did not announce one (e.g. a gRPC client).
+   */
+  public abstract ServiceVersion clientService();
+
   /** Whether the call ended before the server finished it. */
   public abstract boolean isCancelled();
 

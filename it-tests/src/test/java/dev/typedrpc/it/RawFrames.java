@@ -44,6 +44,7 @@ final class RawFrames implements WebSocket.Listener, AutoCloseable {
             .connectTimeout(Duration.ofSeconds(10))
             .buildAsync(server, this)
             .get(10, TimeUnit.SECONDS);
+    send(SETTINGS, 0, 0, new byte[] {0x08, 0x01}); // the first frame: protocol_version = 1
   }
 
   void send(byte type, int flags, int streamId, byte[] payload) throws Exception {

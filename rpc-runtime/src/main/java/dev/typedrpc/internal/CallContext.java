@@ -4,6 +4,7 @@ import dev.typedrpc.Deadline;
 import dev.typedrpc.Metadata;
 import dev.typedrpc.MethodDescriptor;
 import dev.typedrpc.RpcContext;
+import dev.typedrpc.ServiceVersion;
 import dev.typedrpc.Status;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,14 +19,21 @@ final class CallContext extends RpcContext {
   private final Metadata headers;
   private final Deadline deadline;
   private final String peer;
+  private final ServiceVersion clientService;
   private List<Runnable> listeners = new ArrayList<>(2); // guarded by this; null once cancelled
   private volatile Status cancellation;
 
-  CallContext(MethodDescriptor<?, ?> method, Metadata headers, Deadline deadline, String peer) {
+  CallContext(
+      MethodDescriptor<?, ?> method,
+      Metadata headers,
+      Deadline deadline,
+      String peer,
+      ServiceVersion clientService) {
     this.method = method;
     this.headers = headers;
     this.deadline = deadline;
     this.peer = peer;
+    this.clientService = clientService;
   }
 
   void run(Runnable body) {
@@ -95,6 +103,11 @@ final class CallContext extends RpcContext {
   @Override
   public String peer() {
     return peer;
+  }
+
+  @Override
+  public ServiceVersion clientService() {
+    return clientService;
   }
 
   @Override

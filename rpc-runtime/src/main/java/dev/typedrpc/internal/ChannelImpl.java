@@ -7,14 +7,18 @@ import dev.typedrpc.Deadline;
 import dev.typedrpc.Metadata;
 import dev.typedrpc.MethodDescriptor;
 import dev.typedrpc.RpcChannel;
+import dev.typedrpc.ServiceVersion;
 import dev.typedrpc.Status;
+import dev.typedrpc.spi.GeneratedService;
 import dev.typedrpc.spi.ClientStream;
 import dev.typedrpc.spi.ClientStreamListener;
 import dev.typedrpc.spi.ClientTransport;
 import dev.typedrpc.spi.TransportProvider;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
@@ -30,6 +34,9 @@ public final class ChannelImpl implements RpcChannel {
   private final TransportProvider provider;
   private final Executor executor;
   private final Set<ClientTransport> live = ConcurrentHashMap.newKeySet();
+  /** Services this channel made stubs for: announced to the server. */
+  private final ConcurrentHashMap<String, ServiceVersion> localServices = new ConcurrentHashMap<>();
+  private CompletableFuture<List<ServiceVersion>> serverServices = new CompletableFuture<>(); // guarded by this
   private final CountDownLatch terminated = new CountDownLatch(1);
   private ClientTransport current; // guarded by this
   private volatile boolean shutdown;
@@ -47,7 +54,22 @@ public final class ChannelImpl implements RpcChannel {
 
   @Override
   public <T> T stub(Class<T> serviceInterface, CallOptions options) {
-    return Registries.service(serviceInterface).newStub(this, options);
+    GeneratedService<T> service = Registries.service(serviceInterface);
+    ServiceVersion version = ServiceVersion.of(service.descriptor());
+    localServices.putIfAbsent(version.name(), version);
+    return service.newStub(this, options);
+  }
+
+  @Override
+  public CompletableFuture<List<ServiceVersion>> serverServices() {
+    CompletableFuture<List<ServiceVersion>> known;
+    synchronized (this) {
+      if (transport() == null) {
+        return CompletableFuture.failedFuture(Status.UNAVAILABLE.withDescription("channel is shut down").asException());
+      }
+      known = serverServices;
+    }
+    return known.copy();
   }
 
   @Override
@@ -82,6 +104,9 @@ public final class ChannelImpl implements RpcChannel {
     if (current == null) {
       ClientTransport t = provider.newClientTransport(target, options.transport());
       current = t;
+      if (serverServices.isDone()) {
+        serverServices = new CompletableFuture<>(); // a new connection learns them anew
+      }
       live.add(t);
       t.start(new TransportListener(t));
     }
@@ -96,13 +121,30 @@ public final class ChannelImpl implements RpcChannel {
     }
 
     @Override
-    public void transportReady() {}
+    public void transportReady() {
+      serverServices(List.of()); // a transport that announced nothing: nothing is known
+    }
+
+    @Override
+    public List<ServiceVersion> localServices() {
+      return List.copyOf(localServices.values());
+    }
+
+    @Override
+    public void serverServices(List<ServiceVersion> services) {
+      synchronized (ChannelImpl.this) {
+        if (current == transport) {
+          serverServices.complete(services);
+        }
+      }
+    }
 
     @Override
     public void transportShutdown(Status reason) {
       synchronized (ChannelImpl.this) {
         if (current == transport) {
           current = null; // the next call opens a new connection
+          serverServices.completeExceptionally(reason.asException());
         }
       }
     }

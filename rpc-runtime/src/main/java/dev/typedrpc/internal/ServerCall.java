@@ -41,7 +41,7 @@ final class ServerCall<Req, Resp> implements ServerStreamListener {
       MethodHandler<Req, Resp> handler, ServerStream stream, Metadata headers, Deadline deadline, Executor executor) {
     this.handler = handler;
     this.stream = stream;
-    this.context = new CallContext(handler.method(), headers, deadline, stream.peer());
+    this.context = new CallContext(handler.method(), headers, deadline, stream.peer(), stream.clientService());
     this.serial = new SerializingExecutor(executor);
   }
 

@@ -4,6 +4,8 @@ import dev.typedrpc.Deadline;
 import dev.typedrpc.Metadata;
 import dev.typedrpc.MethodDescriptor;
 import dev.typedrpc.ServerServiceDefinition;
+import dev.typedrpc.ServiceVersion;
+import java.util.ArrayList;
 import dev.typedrpc.spi.ServerStream;
 import dev.typedrpc.spi.ServerStreamListener;
 import dev.typedrpc.spi.ServerTransportListener;
@@ -15,11 +17,14 @@ import java.util.concurrent.Executor;
 /** Routes streams from every transport of a server to the bound method implementations. Thread-safe. */
 public final class ServerImpl implements ServerTransportListener {
   private final Map<String, MethodHandler<?, ?>> handlers;
+  private final List<ServiceVersion> services;
   private final Executor executor;
 
   public ServerImpl(List<ServerServiceDefinition> services, Executor executor) {
     Map<String, MethodHandler<?, ?>> map = new HashMap<>();
+    List<ServiceVersion> versions = new ArrayList<>();
     for (ServerServiceDefinition service : services) {
+      versions.add(ServiceVersion.of(service.descriptor()));
       for (MethodDescriptor<?, ?> m : service.descriptor().methods()) {
         if (map.put(m.fullName(), service.handler(m.fullName())) != null) {
           throw new IllegalArgumentException("service " + service.descriptor().name() + " is added twice");
@@ -27,7 +32,13 @@ public final class ServerImpl implements ServerTransportListener {
       }
     }
     this.handlers = Map.copyOf(map);
+    this.services = List.copyOf(versions);
     this.executor = executor;
+  }
+
+  @Override
+  public List<ServiceVersion> services() {
+    return services;
   }
 
   @Override

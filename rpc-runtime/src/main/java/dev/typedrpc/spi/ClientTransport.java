@@ -3,7 +3,9 @@ package dev.typedrpc.spi;
 import dev.typedrpc.Deadline;
 import dev.typedrpc.Metadata;
 import dev.typedrpc.MethodDescriptor;
+import dev.typedrpc.ServiceVersion;
 import dev.typedrpc.Status;
+import java.util.List;
 
 /**
  * One client connection to a server, carrying many concurrent streams (one per call). Created by a
@@ -27,6 +29,17 @@ public interface ClientTransport {
 
     /** Every stream is closed and the connection is released. Called once, last. */
     void transportTerminated();
+
+    /** The services this client uses, announced to the server when the connection opens. */
+    default List<ServiceVersion> localServices() {
+      return List.of();
+    }
+
+    /**
+     * The services the server announced, before {@link #transportReady()}; an empty list if the server
+     * announced none (then nothing is known about its versions).
+     */
+    default void serverServices(List<ServiceVersion> services) {}
   }
 
   /** Begins connecting. Called once, before anything else. */

@@ -1,6 +1,7 @@
 package dev.typedrpc.spi;
 
 import dev.typedrpc.Metadata;
+import dev.typedrpc.ServiceVersion;
 import dev.typedrpc.Status;
 
 /**
@@ -28,4 +29,9 @@ public interface ServerStream {
 
   /** The remote address, for logs. */
   String peer();
+
+  /** The version of this call's service that the client announced, or null if it announced none. */
+  default ServiceVersion clientService() {
+    return null;
+  }
 }

@@ -3,6 +3,8 @@ package dev.typedrpc.spi;
 import dev.typedrpc.Deadline;
 import dev.typedrpc.Metadata;
 import dev.typedrpc.MethodDescriptor;
+import dev.typedrpc.ServiceVersion;
+import java.util.List;
 
 /**
  * The server's side of the transport contract: routes streams to method implementations. Called on transport
@@ -23,4 +25,9 @@ public interface ServerTransportListener {
    */
   ServerStreamListener streamCreated(
       ServerStream stream, MethodDescriptor<?, ?> method, Metadata headers, Deadline deadline);
+
+  /** The services this server runs, announced to every client when a connection opens. */
+  default List<ServiceVersion> services() {
+    return List.of();
+  }
 }

@@ -42,6 +42,11 @@ public abstract class AbstractTransportConformanceTest {
   /** Where the server listens, e.g. {@code ws://127.0.0.1:0/rpc} or {@code mem:<unique name>}. */
   protected abstract URI listenUri();
 
+  /** Whether the transport tells the client which service versions the server runs (see ServiceVersion). */
+  protected boolean announcesServices() {
+    return true;
+  }
+
   /** Limits for both ends; a small message limit keeps the size tests fast. */
   protected TransportSettings settings() {
     return TransportSettings.DEFAULT.withMaxMessageSize(2 << 20);
@@ -79,6 +84,38 @@ public abstract class AbstractTransportConformanceTest {
   void unaryBlocking() {
     assertThat(call(ConformanceService.ECHO, "hello")).isEqualTo("hello");
     assertThat(call(ConformanceService.ECHO, "")).isEqualTo("");
+  }
+
+  @Test
+  void theServerAnnouncesItsServices() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(announcesServices());
+    List<dev.typedrpc.ServiceVersion> services = channel.serverServices().get(10, TimeUnit.SECONDS);
+    assertThat(services).contains(new dev.typedrpc.ServiceVersion(ConformanceService.NAME, 1, ""));
+  }
+
+  @Test
+  void aMethodNewerThanTheServerFailsWithoutBeingSent() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(announcesServices());
+    // Echo exists on the server: were the call sent, it would succeed
+    dev.typedrpc.MethodDescriptor<String, String> fromVersion2 =
+        dev.typedrpc.MethodDescriptor.of(
+            ConformanceService.NAME, "Echo", dev.typedrpc.CallKind.UNARY, TestCodecs.STRING, TestCodecs.STRING, 2);
+    assertThatThrownBy(() -> call(fromVersion2, "x"))
+        .isInstanceOfSatisfying(
+            RpcException.class,
+            e -> {
+              assertThat(e.status().code()).isEqualTo(Status.Code.UNIMPLEMENTED);
+              assertThat(e.status().description())
+                  .contains("was added in version 2")
+                  .contains("the server runs version 1");
+            });
+    dev.typedrpc.MethodDescriptor<String, String> otherService =
+        dev.typedrpc.MethodDescriptor.of(
+            "typedrpc.testing.Elsewhere", "Echo", dev.typedrpc.CallKind.UNARY, TestCodecs.STRING, TestCodecs.STRING);
+    assertThatThrownBy(() -> call(otherService, "x"))
+        .isInstanceOfSatisfying(
+            RpcException.class,
+            e -> assertThat(e.status().description()).contains("does not serve typedrpc.testing.Elsewhere"));
   }
 
   @Test

@@ -6,6 +6,7 @@ import com.google.protobuf.WireFormat;
 import dev.typedrpc.Deadline;
 import dev.typedrpc.Metadata;
 import dev.typedrpc.MethodDescriptor;
+import dev.typedrpc.ServiceVersion;
 import dev.typedrpc.Status;
 import dev.typedrpc.spi.ClientStream;
 import dev.typedrpc.spi.ClientStreamListener;
@@ -53,6 +54,10 @@ public final class FrameConnection {
   private final ArrayDeque<Runnable> untilOpen = new ArrayDeque<>();
 
   private boolean open;
+  /** The peer's SETTINGS arrived: a client sends calls only from then on. */
+  private boolean peerReady;
+  private Map<String, ServiceVersion> peerServices = Map.of();
+  private Map<String, ServiceVersion> localServices = Map.of();
   private boolean closed;
   private boolean shutdownNotified;
   private boolean draining;
@@ -118,7 +123,7 @@ public final class FrameConnection {
   void execute(Runnable task) {
     executeNow(
         () -> {
-          if (client && !open && !closed) {
+          if (client && !peerReady && !closed) {
             untilOpen.add(task);
           } else {
             task.run();
@@ -136,22 +141,43 @@ public final class FrameConnection {
 
   // ================================================================ transport side (executor only)
 
-  /** The physical connection is up: sends SETTINGS and releases streams that waited. */
+  /**
+   * The physical connection is up: sends SETTINGS. A client's calls wait until the server's SETTINGS arrive, so
+   * that it knows the server's service versions before it sends anything.
+   */
   public void onOpen() {
     if (open || closed) {
       return;
     }
     open = true;
-    writeSettings();
-    if (client) {
-      clientListener.transportReady();
-      while (!untilOpen.isEmpty() && !closed) {
-        untilOpen.poll().run();
-      }
-      // demand() was 0 while the connection was not writable: writers that looked then must hear it changed
-      onWritabilityChanged();
-    }
+    List<ServiceVersion> mine = client ? clientListener.localServices() : serverListener.services();
+    localServices = byName(mine);
+    writeSettings(mine);
     scheduleFlush();
+  }
+
+  private static Map<String, ServiceVersion> byName(List<ServiceVersion> services) {
+    Map<String, ServiceVersion> map = new HashMap<>();
+    for (ServiceVersion v : services) {
+      map.put(v.name(), v);
+    }
+    return Map.copyOf(map);
+  }
+
+  /** The peer's SETTINGS arrived: a client releases the calls that waited. */
+  private void peerSettingsReceived(List<ServiceVersion> services) {
+    peerReady = true;
+    peerServices = byName(services);
+    if (!client) {
+      return;
+    }
+    clientListener.serverServices(List.copyOf(services));
+    clientListener.transportReady();
+    while (!untilOpen.isEmpty() && !closed) {
+      untilOpen.poll().run();
+    }
+    // demand() was 0 while the connection was not writable: writers that looked then must hear it changed
+    onWritabilityChanged();
   }
 
   /** The outbound buffer crossed a water mark: streams with credit hear they are ready again. */
@@ -237,6 +263,9 @@ public final class FrameConnection {
     if ((flags & ~FrameType.FLAG_END_STREAM) != 0) {
       throw ProtocolException.connection("unknown flags 0x" + Integer.toHexString(flags));
     }
+    if (!peerReady && type != FrameType.SETTINGS) {
+      throw ProtocolException.connection(FrameType.name(type) + " before SETTINGS; SETTINGS must come first");
+    }
     switch (type) {
       case FrameType.SETTINGS, FrameType.PING, FrameType.PONG, FrameType.GOAWAY -> {
         if (id != 0) {
@@ -274,6 +303,10 @@ public final class FrameConnection {
   }
 
   private void readSettings(ByteBuffer payload) throws ProtocolException {
+    if (peerReady) {
+      throw ProtocolException.connection("SETTINGS sent twice");
+    }
+    List<ServiceVersion> services = new ArrayList<>();
     try {
       CodedInputStream in = CodedInputStream.newInstance(payload);
       while (!in.isAtEnd()) {
@@ -287,12 +320,44 @@ public final class FrameConnection {
           }
           case 2 -> peerMaxFrameSize = Math.max(FrameType.MIN_MAX_FRAME_SIZE, in.readUInt32());
           case 3 -> peerMaxMessageSize = positive(in.readUInt32());
+          case 6 -> {
+            if (services.size() >= MAX_ANNOUNCED_SERVICES) {
+              throw ProtocolException.connection("SETTINGS announce more than " + MAX_ANNOUNCED_SERVICES + " services");
+            }
+            services.add(readService(in));
+          }
           default -> in.skipField(tag);
         }
       }
     } catch (IOException e) {
       throw ProtocolException.connection("malformed SETTINGS: " + e.getMessage());
     }
+    peerSettingsReceived(services);
+  }
+
+  private static final int MAX_ANNOUNCED_SERVICES = 1000;
+
+  private static ServiceVersion readService(CodedInputStream in) throws IOException {
+    int limit = in.pushLimit(in.readRawVarint32());
+    String name = "";
+    int version = 0;
+    String fingerprint = "";
+    while (!in.isAtEnd()) {
+      int tag = in.readTag();
+      switch (WireFormat.getTagFieldNumber(tag)) {
+        case 1 -> name = in.readStringRequireUtf8();
+        case 2 -> version = in.readUInt32();
+        case 3 -> fingerprint = in.readStringRequireUtf8();
+        default -> in.skipField(tag);
+      }
+    }
+    in.popLimit(limit);
+    return new ServiceVersion(name, version, fingerprint);
+  }
+
+  /** The version of {@code service} the peer announced, or null. Executor only. */
+  ServiceVersion peerService(String service) {
+    return peerServices.get(service);
   }
 
   private static int positive(int v) {
@@ -361,6 +426,7 @@ public final class FrameConnection {
       return;
     }
     ServerFrameStream stream = new ServerFrameStream(this, id, method, start.initialCredit());
+    stream.clientService(peerServices.get(method.serviceName()));
     streams.put(id, stream);
     Deadline deadline = start.timeoutMicros() < 0 ? null : Deadline.afterNanos(start.timeoutMicros() * 1000);
     ServerStreamListener listener;
@@ -525,6 +591,11 @@ public final class FrameConnection {
       s.close(Status.DEADLINE_EXCEEDED.withDescription("deadline passed before the call started"), Metadata.EMPTY);
       return;
     }
+    Status unsupported = unsupportedByServer(s.method);
+    if (unsupported != null) {
+      s.close(unsupported, Metadata.EMPTY);
+      return;
+    }
     if (nextStreamId <= 0) {
       draining = true;
       notifyShutdown(Status.UNAVAILABLE.withDescription("stream ids exhausted"));
@@ -536,6 +607,34 @@ public final class FrameConnection {
     int credit = s.takeInitialCredit();
     writeCallStart(s, credit);
     s.announcedInitialCredit(credit);
+  }
+
+  /**
+   * Why the server cannot serve {@code method}, judged from the versions it announced; null if it can, or if it
+   * announced nothing. Such a call fails at once and is never sent.
+   */
+  private Status unsupportedByServer(MethodDescriptor<?, ?> method) {
+    if (peerServices.isEmpty()) {
+      return null;
+    }
+    ServiceVersion server = peerServices.get(method.serviceName());
+    if (server == null) {
+      return Status.UNIMPLEMENTED.withDescription(
+          "the server does not serve " + method.serviceName() + " (it serves " + peerServices.keySet() + ")");
+    }
+    if (method.since() > server.version()) {
+      ServiceVersion mine = localServices.get(method.serviceName());
+      return Status.UNIMPLEMENTED.withDescription(
+          method.fullName()
+              + " was added in version "
+              + method.since()
+              + " of "
+              + method.serviceName()
+              + ", but the server runs version "
+              + server.version()
+              + (mine == null ? "" : " (this client has version " + mine.version() + ")"));
+    }
+    return null;
   }
 
   /** The client application cancelled. */
@@ -673,13 +772,25 @@ public final class FrameConnection {
     void write(CodedOutputStream out) throws IOException;
   }
 
-  private void writeSettings() {
+  private static int serviceSize(ServiceVersion v) {
+    return CodedOutputStream.computeStringSize(1, v.name())
+        + CodedOutputStream.computeUInt32Size(2, v.version())
+        + CodedOutputStream.computeStringSize(3, v.fingerprint());
+  }
+
+  private void writeSettings(List<ServiceVersion> services) {
+    int servicesSize = 0;
+    for (ServiceVersion v : services) {
+      int n = serviceSize(v);
+      servicesSize += CodedOutputStream.computeTagSize(6) + CodedOutputStream.computeUInt32SizeNoTag(n) + n;
+    }
     int size =
         CodedOutputStream.computeUInt32Size(1, FrameType.PROTOCOL_VERSION)
             + CodedOutputStream.computeUInt32Size(2, settings.maxFrameSize())
             + CodedOutputStream.computeUInt32Size(3, settings.maxMessageSize())
             + CodedOutputStream.computeUInt32Size(4, settings.maxMetadataSize())
-            + CodedOutputStream.computeUInt32Size(5, settings.maxConcurrentStreams());
+            + CodedOutputStream.computeUInt32Size(5, settings.maxConcurrentStreams())
+            + servicesSize;
     writeFrame(
         FrameType.SETTINGS,
         0,
@@ -691,6 +802,13 @@ public final class FrameConnection {
           out.writeUInt32(3, settings.maxMessageSize());
           out.writeUInt32(4, settings.maxMetadataSize());
           out.writeUInt32(5, settings.maxConcurrentStreams());
+          for (ServiceVersion v : services) {
+            out.writeTag(6, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+            out.writeUInt32NoTag(serviceSize(v));
+            out.writeString(1, v.name());
+            out.writeUInt32(2, v.version());
+            out.writeString(3, v.fingerprint());
+          }
         });
   }
 

@@ -2,6 +2,7 @@ package dev.typedrpc.spi.frame;
 
 import dev.typedrpc.Metadata;
 import dev.typedrpc.MethodDescriptor;
+import dev.typedrpc.ServiceVersion;
 import dev.typedrpc.Status;
 import dev.typedrpc.spi.ServerStream;
 import dev.typedrpc.spi.ServerStreamListener;
@@ -72,6 +73,18 @@ final class ServerFrameStream extends FrameStream implements ServerStream {
   @Override
   public String peer() {
     return conn.sink.peer();
+  }
+
+  /** Fixed when the call starts: the client announced its services before its first call. */
+  private ServiceVersion clientService;
+
+  void clientService(ServiceVersion v) {
+    clientService = v;
+  }
+
+  @Override
+  public ServiceVersion clientService() {
+    return clientService;
   }
 
   // ------------------------------------------------------------ engine side (executor only)

@@ -31,7 +31,51 @@ class FrameConnectionTest {
         FrameConnection.server(
             sink, settings, new ServerImpl(List.of(new ConformanceService().definition()), Runnable::run));
     conn.onOpen();
-    assertThat(sink.take(FrameType.SETTINGS)).hasSize(1);
+    settingsFromServer = sink.take(FrameType.SETTINGS);
+    assertThat(settingsFromServer).hasSize(1);
+    conn.onFrame(frame(FrameType.SETTINGS, 0, 0, new byte[] {0x08, 0x01})); // protocol_version = 1
+  }
+
+  private List<ByteBuffer> settingsFromServer;
+
+  @Test
+  void serverAnnouncesItsServicesInSettings() throws IOException {
+    ByteBuffer settings = settingsFromServer.get(0);
+    settings.position(3);
+    CodedInputStream in = CodedInputStream.newInstance(settings);
+    List<String> names = new java.util.ArrayList<>();
+    while (!in.isAtEnd()) {
+      int tag = in.readTag();
+      if (tag >>> 3 == 6) {
+        CodedInputStream service = CodedInputStream.newInstance(in.readByteArray());
+        service.readTag();
+        names.add(service.readString());
+      } else {
+        in.skipField(tag);
+      }
+    }
+    assertThat(names).containsExactly(ConformanceService.NAME);
+  }
+
+  @Test
+  void framesBeforeSettingsAreAConnectionError() throws IOException {
+    CapturingSink fresh = new CapturingSink();
+    FrameConnection other =
+        FrameConnection.server(
+            fresh,
+            TransportSettings.DEFAULT,
+            new ServerImpl(List.of(new ConformanceService().definition()), Runnable::run));
+    other.onOpen();
+    other.onFrame(callStart(1, ECHO, 1));
+    List<ByteBuffer> goAways = fresh.take(FrameType.GOAWAY);
+    assertThat(goAwayStatus(goAways.get(0)).description()).contains("SETTINGS must come first");
+    assertThat(fresh.closed).isTrue();
+  }
+
+  @Test
+  void settingsTwiceIsAConnectionError() {
+    conn.onFrame(frame(FrameType.SETTINGS, 0, 0, new byte[0]));
+    assertGoAway(Status.Code.INTERNAL, "SETTINGS sent twice");
   }
 
   @Test
