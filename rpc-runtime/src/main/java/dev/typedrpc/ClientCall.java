@@ -38,6 +38,12 @@ public interface ClientCall<Req, Resp> {
   /** No more request messages will be sent. */
   void halfClose();
 
+  /** Sends the last request message and half-closes; a transport may send both in one frame. */
+  default void sendLastMessage(Req message) {
+    sendMessage(message);
+    halfClose();
+  }
+
   /**
    * Ends the call with {@code CANCELLED}; the server is told and its implementation observes the cancellation.
    * Idempotent; harmless after the call closed.

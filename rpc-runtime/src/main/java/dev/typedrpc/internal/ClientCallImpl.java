@@ -81,6 +81,11 @@ final class ClientCallImpl<Req, Resp> implements ClientCall<Req, Resp>, ClientSt
   }
 
   @Override
+  public void sendLastMessage(Req message) {
+    stream().writeLastMessage(message);
+  }
+
+  @Override
   public void cancel(String reason, Throwable cause) {
     Status status = Status.CANCELLED.withDescription(reason == null ? "cancelled by the client" : reason);
     if (cause != null) {

@@ -16,6 +16,15 @@ public interface ClientStream {
   /** No more request messages. */
   void halfClose();
 
+  /**
+   * Sends the last request message and half-closes: {@link #writeMessage} then {@link #halfClose}, which a
+   * transport may fold into one frame.
+   */
+  default void writeLastMessage(Object message) {
+    writeMessage(message);
+    halfClose();
+  }
+
   /** Ends the stream and tells the server; the listener is closed with {@code status}. Idempotent. */
   void cancel(Status status);
 

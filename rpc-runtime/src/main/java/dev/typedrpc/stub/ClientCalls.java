@@ -64,10 +64,7 @@ public final class ClientCalls {
     return subscriber ->
         new ResponseSubscription<>(channel.newCall(method, options), subscriber)
             .start(
-                call -> {
-                  call.sendMessage(request);
-                  call.halfClose();
-                });
+                call -> call.sendLastMessage(request));
   }
 
   /** A stream of requests (sent as the server grants credit), one response. */
@@ -97,8 +94,7 @@ public final class ClientCalls {
   private static <Req, Resp> void startUnary(ClientCall<Req, Resp> call, UnaryResult<Resp> result, Req request) {
     call.start(result.listener, Metadata.EMPTY);
     call.request(1);
-    call.sendMessage(request);
-    call.halfClose();
+    call.sendLastMessage(request);
   }
 
   /** A fresh exception with the caller's stack trace, keeping the status and trailers. */

@@ -19,7 +19,10 @@ final class ClientFrameStream extends FrameStream implements ClientStream {
    */
   private final AtomicLong preStartCredit = new AtomicLong();
 
-  boolean started;
+  /** Has an id and is in the connection's stream table. */
+  boolean registered;
+  /** CALL_START is on the wire: written at the stream's first outbound frame or at the end of the batch. */
+  boolean callStartWritten;
   private boolean headersReceived;
   private boolean halfClosePending;
   private boolean halfClosed;
@@ -42,9 +45,7 @@ final class ClientFrameStream extends FrameStream implements ClientStream {
   /** Called when CALL_START is written: returns the credit to announce in it. */
   int takeInitialCredit() {
     long credit = preStartCredit.getAndSet(-1);
-    int initial = (int) Math.min(credit, Integer.MAX_VALUE / 2);
-    started = true;
-    return initial;
+    return (int) Math.min(credit, Integer.MAX_VALUE / 2);
   }
 
   /** Counts credit announced in CALL_START as granted (executor only). */
@@ -74,6 +75,30 @@ final class ClientFrameStream extends FrameStream implements ClientStream {
   public void writeMessage(Object message) {
     appCredit.decrementAndGet();
     conn.execute(() -> sendOrQueue(message));
+  }
+
+  /** The last request message and the half-close, in one frame when the message fits. */
+  @Override
+  public void writeLastMessage(Object message) {
+    appCredit.decrementAndGet();
+    conn.execute(
+        () -> {
+          if (closed || halfClosed || halfClosePending) {
+            return;
+          }
+          halfClosePending = true;
+          sendOrQueue(message);
+        });
+  }
+
+  @Override
+  boolean endsOutbound() {
+    return halfClosePending && !halfClosed && outbox.isEmpty();
+  }
+
+  @Override
+  void outboundEndedWithMessage() {
+    halfClosed = true;
   }
 
   @Override

@@ -52,6 +52,8 @@ public final class FrameConnection {
   private final Map<Integer, FrameStream> streams = new HashMap<>();
   /** Client: tasks that wait for the connection to open. */
   private final ArrayDeque<Runnable> untilOpen = new ArrayDeque<>();
+  /** Client: streams whose CALL_START is not written yet, in id order. */
+  private final ArrayDeque<ClientFrameStream> pendingCallStarts = new ArrayDeque<>();
 
   private boolean open;
   /** The peer's SETTINGS arrived: a client sends calls only from then on. */
@@ -603,10 +605,28 @@ public final class FrameConnection {
       return;
     }
     s.id = nextStreamId++;
+    s.registered = true;
     streams.put(s.id, s);
-    int credit = s.takeInitialCredit();
-    writeCallStart(s, credit);
-    s.announcedInitialCredit(credit);
+    // CALL_START waits for the stream's first frame or the end of this batch, so that credit the caller grants
+    // right after starting travels in it, and a unary request goes out as CALL_START + MESSAGE(END_STREAM)
+    pendingCallStarts.add(s);
+    scheduleFlush();
+  }
+
+  /** Writes CALL_START of {@code s} (and of every stream started before it) if not written yet. */
+  private void ensureCallStart(FrameStream stream) {
+    if (!(stream instanceof ClientFrameStream s) || s.callStartWritten) {
+      return;
+    }
+    while (!pendingCallStarts.isEmpty() && pendingCallStarts.peek().id <= s.id) {
+      writeCallStart(pendingCallStarts.poll());
+    }
+  }
+
+  private void writePendingCallStarts() {
+    while (!pendingCallStarts.isEmpty()) {
+      writeCallStart(pendingCallStarts.poll());
+    }
   }
 
   /**
@@ -646,9 +666,11 @@ public final class FrameConnection {
     if (s.closed) {
       return;
     }
-    if (s.started) {
+    if (s.registered) {
       streams.remove(s.id);
-      if (sendCancel && !closed) {
+      if (!s.callStartWritten) {
+        pendingCallStarts.remove(s); // never sent: nothing to cancel on the wire
+      } else if (sendCancel && !closed) {
         writeCancel(s.id, status);
       }
     }
@@ -742,6 +764,9 @@ public final class FrameConnection {
 
   private void flushNow() {
     flushScheduled = false;
+    if (!closed) {
+      writePendingCallStarts();
+    }
     sink.flush();
   }
 
@@ -812,7 +837,10 @@ public final class FrameConnection {
         });
   }
 
-  private void writeCallStart(ClientFrameStream s, int initialCredit) {
+  private void writeCallStart(ClientFrameStream s) {
+    s.callStartWritten = true;
+    int initialCredit = s.takeInitialCredit();
+    s.announcedInitialCredit(initialCredit);
     CallStart start =
         new CallStart(
             s.method.fullName(),
@@ -833,12 +861,13 @@ public final class FrameConnection {
   }
 
   void writeControl(FrameStream s, byte type, int flags) {
+    ensureCallStart(s);
     writeFrame(type, flags, s.id, 0, out -> {});
   }
 
   void writeCredit(FrameStream s, int n) {
-    if (closed || (client && !((ClientFrameStream) s).started)) {
-      return;
+    if (closed || (client && !((ClientFrameStream) s).callStartWritten)) {
+      return; // before CALL_START, credit is folded into it
     }
     writeFrame(FrameType.CREDIT, 0, s.id, CodedOutputStream.computeUInt32SizeNoTag(n), out -> out.writeUInt32NoTag(n));
   }
@@ -881,8 +910,16 @@ public final class FrameConnection {
    * than the peer's frame limit, in a MESSAGE_START and MESSAGE_PARTs. A message the peer would refuse as too
    * large, or one that fails to encode, fails its call here and is never sent.
    */
+  boolean writeMessage(FrameStream s, Object message) {
+    return writeMessage(s, message, false);
+  }
+
+  /**
+   * As above; with {@code endStream}, the message carries END_STREAM when it fits in one frame. Returns whether
+   * END_STREAM was sent (false: the caller sends HALF_CLOSE itself).
+   */
   @SuppressWarnings("unchecked")
-  void writeMessage(FrameStream s, Object message) {
+  boolean writeMessage(FrameStream s, Object message, boolean endStream) {
     MessageCodec<Object> codec =
         (MessageCodec<Object>) (client ? s.method.requestCodec() : s.method.responseCodec());
     int size;
@@ -890,7 +927,7 @@ public final class FrameConnection {
       size = codec.encodedSize(message);
     } catch (RuntimeException e) {
       failLocally(s, Status.INTERNAL.withDescription("could not encode a message of " + s.method.fullName() + ": " + e).withCause(e));
-      return;
+      return false;
     }
     if (size > peerMaxMessageSize) {
       failLocally(
@@ -898,17 +935,20 @@ public final class FrameConnection {
           Status.RESOURCE_EXHAUSTED.withDescription(
               "message of " + size + " bytes for " + s.method.fullName() + " exceeds the peer's limit of "
                   + peerMaxMessageSize + " bytes"));
-      return;
+      return false;
     }
+    ensureCallStart(s);
     try {
       if (Frames.headerSize(s.id) + size <= peerMaxFrameSize) {
-        writeFrame(FrameType.MESSAGE, 0, s.id, size, out -> codec.encode(message, out));
-      } else {
-        writeFragmented(s, codec, message, size);
+        int flags = endStream ? FrameType.FLAG_END_STREAM : 0;
+        writeFrame(FrameType.MESSAGE, flags, s.id, size, out -> codec.encode(message, out));
+        return endStream;
       }
+      writeFragmented(s, codec, message, size);
     } catch (IllegalStateException | IOException e) {
       failLocally(s, Status.INTERNAL.withDescription("could not encode a message of " + s.method.fullName() + ": " + e.getCause()).withCause(e));
     }
+    return false;
   }
 
   private void writeFragmented(FrameStream s, MessageCodec<Object> codec, Object message, int size)

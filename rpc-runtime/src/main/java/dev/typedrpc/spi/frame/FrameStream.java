@@ -285,7 +285,7 @@ abstract class FrameStream {
     }
     if (peerCredit > 0 && outbox.isEmpty()) {
       peerCredit--;
-      conn.writeMessage(this, message);
+      writeOne(message);
     } else {
       outbox.add(message == null ? NULL_MESSAGE : message);
     }
@@ -295,12 +295,29 @@ abstract class FrameStream {
     while (!closed && peerCredit > 0 && !outbox.isEmpty()) {
       peerCredit--;
       Object next = outbox.poll();
-      conn.writeMessage(this, next == NULL_MESSAGE ? null : next);
+      writeOne(next == NULL_MESSAGE ? null : next);
     }
     if (outbox.isEmpty()) {
       onOutboxDrained();
     }
   }
+
+  private void writeOne(Object message) {
+    boolean last = endsOutbound();
+    if (conn.writeMessage(this, message, last)) {
+      outboundEndedWithMessage();
+    } else if (last) {
+      onOutboxDrained(); // sent in parts, or failed: the end of the stream follows on its own
+    }
+  }
+
+  /** Hook: whether the message about to be written is the last this side sends (it may carry END_STREAM). */
+  boolean endsOutbound() {
+    return false;
+  }
+
+  /** Hook: END_STREAM went out with the last message. */
+  void outboundEndedWithMessage() {}
 
   /** Hook: queued messages are all written (a pending half-close or status may go now). */
   void onOutboxDrained() {}

@@ -8,6 +8,8 @@ import java.util.concurrent.Executor;
 /** A sink that runs everything on the calling thread and keeps the frames written, for engine tests. */
 final class CapturingSink implements FrameSink {
   final List<ByteBuffer> frames = new ArrayList<>();
+  /** Tasks handed to the executor (e.g. the flush at the end of a batch): they run when the test says. */
+  final java.util.ArrayDeque<Runnable> tasks = new java.util.ArrayDeque<>();
   boolean closed;
   int allocated;
 
@@ -46,7 +48,14 @@ final class CapturingSink implements FrameSink {
 
   @Override
   public Executor executor() {
-    return Runnable::run;
+    return tasks::add;
+  }
+
+  /** Runs the queued tasks, as an event loop would at the end of its batch. */
+  void runTasks() {
+    while (!tasks.isEmpty()) {
+      tasks.poll().run();
+    }
   }
 
   @Override
@@ -54,8 +63,9 @@ final class CapturingSink implements FrameSink {
     return true;
   }
 
-  /** Frames of {@code type} written so far, removed from the capture. */
+  /** Frames of {@code type} written so far (after running queued tasks), removed from the capture. */
   List<ByteBuffer> take(byte type) {
+    runTasks();
     List<ByteBuffer> out = new ArrayList<>();
     frames.removeIf(
         f -> {
