@@ -81,11 +81,9 @@ final class ServerCall<Req, Resp> implements ServerStreamListener {
             }
           });
     } else {
-      serial.execute(
-          () -> {
-            request = (Req) message;
-            hasRequest = true;
-          });
+      // no hop: the half-close that follows hands the request to the executor (its queue publishes the write)
+      request = (Req) message;
+      hasRequest = true;
     }
   }
 

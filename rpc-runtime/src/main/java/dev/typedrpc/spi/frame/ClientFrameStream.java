@@ -93,7 +93,7 @@ final class ClientFrameStream extends FrameStream implements ClientStream {
 
   @Override
   boolean endsOutbound() {
-    return halfClosePending && !halfClosed && outbox.isEmpty();
+    return halfClosePending && !halfClosed && outboxEmpty();
   }
 
   @Override
@@ -109,7 +109,7 @@ final class ClientFrameStream extends FrameStream implements ClientStream {
             return;
           }
           halfClosePending = true;
-          if (outbox.isEmpty()) {
+          if (outboxEmpty()) {
             onOutboxDrained();
           }
         });

@@ -30,7 +30,8 @@ abstract class FrameStream {
   // inbound: credit we granted and the reader's demand
   private long readerDemand;
   private long granted;
-  private final ArrayDeque<Object> inbox = new ArrayDeque<>(2);
+  /** Received messages the reader has not asked for yet; created on first need (most calls never need it). */
+  private ArrayDeque<Object> inbox;
   private int received;
   private boolean inboundEnded;
   private boolean delivering;
@@ -44,7 +45,8 @@ abstract class FrameStream {
   /** Peer credit as application threads see it: decremented when they write. */
   final AtomicLong appCredit;
   long peerCredit;
-  final ArrayDeque<Object> outbox = new ArrayDeque<>(2);
+  /** Messages written beyond the peer's credit; created on first need. */
+  private ArrayDeque<Object> outbox;
 
   boolean closed;
 
@@ -104,7 +106,7 @@ abstract class FrameStream {
     if (closed || inboundEnded) {
       return;
     }
-    long wanted = readerDemand == Long.MAX_VALUE ? UNBOUNDED_WINDOW : readerDemand - inbox.size();
+    long wanted = readerDemand == Long.MAX_VALUE ? UNBOUNDED_WINDOW : readerDemand - inboxSize();
     if (wanted > granted && (readerDemand != Long.MAX_VALUE || granted < UNBOUNDED_WINDOW / 2)) {
       int add = (int) Math.min(Integer.MAX_VALUE, wanted - granted);
       granted += add;
@@ -202,12 +204,26 @@ abstract class FrameStream {
   private void acceptMessage(Object message, boolean endStream) {
     granted--;
     received++;
-    inbox.add(message == null ? NULL_MESSAGE : message);
-    if (endStream) {
-      inboundEnded = true;
-      inbox.add(END_OF_INBOUND);
+    if (readerDemand > 0 && inboxEmpty() && !delivering && !endStream) {
+      // the common case: the reader is waiting and nothing is queued ahead of this message
+      if (readerDemand != Long.MAX_VALUE) {
+        readerDemand--;
+      }
+      delivering = true;
+      try {
+        deliverMessage(message);
+      } finally {
+        delivering = false;
+      }
+      deliver();
+    } else {
+      inbox().add(message == null ? NULL_MESSAGE : message);
+      if (endStream) {
+        inboundEnded = true;
+        inbox.add(END_OF_INBOUND);
+      }
+      deliver();
     }
-    deliver();
     if (readerDemand == Long.MAX_VALUE) {
       grantCredit();
     }
@@ -222,13 +238,40 @@ abstract class FrameStream {
       throw ProtocolException.stream(Status.INTERNAL.withDescription("stream ended in the middle of a message"));
     }
     inboundEnded = true;
-    inbox.add(END_OF_INBOUND);
+    inbox().add(END_OF_INBOUND);
     deliver();
   }
 
   /** Whether every received message has been handed to the reader. */
   final boolean inboxDrained() {
-    return inbox.isEmpty();
+    return inboxEmpty();
+  }
+
+  private ArrayDeque<Object> inbox() {
+    if (inbox == null) {
+      inbox = new ArrayDeque<>(4);
+    }
+    return inbox;
+  }
+
+  private boolean inboxEmpty() {
+    return inbox == null || inbox.isEmpty();
+  }
+
+  private int inboxSize() {
+    return inbox == null ? 0 : inbox.size();
+  }
+
+  /** Whether no written message waits for credit. */
+  final boolean outboxEmpty() {
+    return outbox == null || outbox.isEmpty();
+  }
+
+  /** Drops messages waiting for credit (the call ends with an error). */
+  final void clearOutbox() {
+    if (outbox != null) {
+      outbox.clear();
+    }
   }
 
   private void deliver() {
@@ -237,7 +280,7 @@ abstract class FrameStream {
     }
     delivering = true;
     try {
-      while (!closed && !inbox.isEmpty()) {
+      while (!closed && !inboxEmpty()) {
         Object next = inbox.peek();
         if (next == END_OF_INBOUND) {
           inbox.poll();
@@ -283,21 +326,24 @@ abstract class FrameStream {
     if (closed) {
       return;
     }
-    if (peerCredit > 0 && outbox.isEmpty()) {
+    if (peerCredit > 0 && outboxEmpty()) {
       peerCredit--;
       writeOne(message);
     } else {
+      if (outbox == null) {
+        outbox = new ArrayDeque<>(4);
+      }
       outbox.add(message == null ? NULL_MESSAGE : message);
     }
   }
 
   private void drainOutbox() {
-    while (!closed && peerCredit > 0 && !outbox.isEmpty()) {
+    while (!closed && peerCredit > 0 && !outboxEmpty()) {
       peerCredit--;
       Object next = outbox.poll();
       writeOne(next == NULL_MESSAGE ? null : next);
     }
-    if (outbox.isEmpty()) {
+    if (outboxEmpty()) {
       onOutboxDrained();
     }
   }

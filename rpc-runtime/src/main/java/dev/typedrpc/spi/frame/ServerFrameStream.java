@@ -59,13 +59,13 @@ final class ServerFrameStream extends FrameStream implements ServerStream {
           if (closed || pendingStatus != null) {
             return;
           }
-          if (status.isOk() && !outbox.isEmpty()) {
+          if (status.isOk() && !outboxEmpty()) {
             // messages still wait for credit: the status follows them
             pendingStatus = status;
             pendingTrailers = trailers;
             return;
           }
-          outbox.clear();
+          clearOutbox();
           conn.finishServerStream(this, status, trailers);
         });
   }
