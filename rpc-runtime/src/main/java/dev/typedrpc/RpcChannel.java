@@ -20,9 +20,11 @@ import java.util.concurrent.CompletableFuture;
 public interface RpcChannel extends AutoCloseable {
 
   /**
-   * Connects to {@code target}, choosing the transport by the URI's scheme ({@code ws}, {@code wss},
-   * {@code mem}, ...) among the transports found with {@link java.util.ServiceLoader}. Connecting is lazy: the
-   * first call opens the connection, and a lost connection is reopened by the next call.
+   * Connects to {@code target}. A {@code typedrpc://host:port/path} target negotiates the transport: it tries
+   * {@link ChannelOptions#transportOrder()} (WebSocket, then HTTP/2, then SSE) until one connects, and remembers
+   * the one that worked for reconnects. Any other scheme ({@code ws}, {@code h2c}, {@code mem}, ...) pins that
+   * transport. Transports are found with {@link java.util.ServiceLoader}. Connecting is lazy: the first call (or
+   * {@link #connectNow()}) opens the connection, and a lost connection is reopened by the next call.
    */
   static RpcChannel connect(URI target) {
     return connect(target, ChannelOptions.DEFAULT);
@@ -49,6 +51,21 @@ public interface RpcChannel extends AutoCloseable {
 
   /** The URI this channel connects to. */
   URI target();
+
+  /** The state of the channel's connection. */
+  ConnectionState state();
+
+  /**
+   * Calls {@code listener} with every change of {@link #state()}, on the thread that made the change (keep it
+   * short). Returns a handle that removes the listener.
+   */
+  AutoCloseable onStateChange(java.util.function.Consumer<ConnectionState> listener);
+
+  /** The scheme of the transport of the current connection (e.g. {@code ws}), or null while not connected. */
+  String transportScheme();
+
+  /** Starts connecting if idle; the future completes when the channel is ready, or fails with the reason. */
+  CompletableFuture<Void> connectNow();
 
   /**
    * The services the server runs, with their versions and schema fingerprints, as the server announced them

@@ -33,6 +33,7 @@ final class InMemoryClientTransport implements ClientTransport {
           .execute(() -> sink.connection.onClosed(new IOException("no in-memory server named '" + name + "'")));
       return;
     }
+    // the server's SETTINGS may arrive before this runs: the engine then opens on that first frame
     sink.executor().execute(sink.connection::onOpen);
   }
 

@@ -3,6 +3,7 @@ package dev.typedrpc.internal;
 import dev.typedrpc.CallOptions;
 import dev.typedrpc.ChannelOptions;
 import dev.typedrpc.ClientCall;
+import dev.typedrpc.ConnectionState;
 import dev.typedrpc.Deadline;
 import dev.typedrpc.Metadata;
 import dev.typedrpc.MethodDescriptor;
@@ -22,13 +23,22 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@link RpcChannel}: keeps one live transport to the target, opens a new one when the last failed or went
  * away, and creates calls on it. Thread-safe.
  */
 public final class ChannelImpl implements RpcChannel {
+  /** The scheme of targets whose transport is negotiated. */
+  public static final String NEGOTIATE_SCHEME = "typedrpc";
+
+  private static final Logger log = LoggerFactory.getLogger(ChannelImpl.class);
+
   private final URI target;
   private final ChannelOptions options;
   private final TransportProvider provider;
@@ -40,11 +50,18 @@ public final class ChannelImpl implements RpcChannel {
   private final CountDownLatch terminated = new CountDownLatch(1);
   private ClientTransport current; // guarded by this
   private volatile boolean shutdown;
+  private volatile ConnectionState state = ConnectionState.IDLE;
+  private final List<Consumer<ConnectionState>> stateListeners = new CopyOnWriteArrayList<>();
+  private volatile String transportScheme;
+  /** For negotiated targets: the transport that worked last time, tried first next time. */
+  private volatile String preferred;
+  private CompletableFuture<Void> ready = new CompletableFuture<>(); // guarded by this
 
   private ChannelImpl(URI target, ChannelOptions options) {
     this.target = target;
     this.options = options;
-    this.provider = Registries.transport(target.getScheme());
+    this.provider =
+        NEGOTIATE_SCHEME.equalsIgnoreCase(target.getScheme()) ? null : Registries.transport(target.getScheme());
     this.executor = options.executor() == null ? Executors2.sharedCallbackExecutor() : options.executor();
   }
 
@@ -102,15 +119,73 @@ public final class ChannelImpl implements RpcChannel {
       return null;
     }
     if (current == null) {
-      ClientTransport t = provider.newClientTransport(target, options.transport());
+      ClientTransport t =
+          provider != null
+              ? provider.newClientTransport(target, options.transport())
+              : new NegotiatingTransport(target, negotiationOrder(), options, scheme -> preferred = scheme);
       current = t;
       if (serverServices.isDone()) {
         serverServices = new CompletableFuture<>(); // a new connection learns them anew
       }
+      if (ready.isDone()) {
+        ready = new CompletableFuture<>();
+      }
       live.add(t);
+      setState(ConnectionState.CONNECTING);
       t.start(new TransportListener(t));
     }
     return current;
+  }
+
+  private List<String> negotiationOrder() {
+    String first = preferred;
+    if (first == null) {
+      return options.transportOrder();
+    }
+    List<String> order = new java.util.ArrayList<>(options.transportOrder());
+    order.remove(first);
+    order.add(0, first);
+    return order;
+  }
+
+  private void setState(ConnectionState next) {
+    if (state == next || state == ConnectionState.SHUTDOWN) {
+      return;
+    }
+    state = next;
+    for (Consumer<ConnectionState> l : stateListeners) {
+      try {
+        l.accept(next);
+      } catch (RuntimeException e) {
+        log.warn("connection state listener failed", e);
+      }
+    }
+  }
+
+  @Override
+  public ConnectionState state() {
+    return state;
+  }
+
+  @Override
+  public AutoCloseable onStateChange(Consumer<ConnectionState> listener) {
+    stateListeners.add(listener);
+    return () -> stateListeners.remove(listener);
+  }
+
+  @Override
+  public String transportScheme() {
+    return state == ConnectionState.READY ? transportScheme : null;
+  }
+
+  @Override
+  public CompletableFuture<Void> connectNow() {
+    synchronized (this) {
+      if (transport() == null) {
+        return CompletableFuture.failedFuture(Status.UNAVAILABLE.withDescription("channel is shut down").asException());
+      }
+      return ready.copy();
+    }
   }
 
   private final class TransportListener implements ClientTransport.Listener {
@@ -123,6 +198,16 @@ public final class ChannelImpl implements RpcChannel {
     @Override
     public void transportReady() {
       serverServices(List.of()); // a transport that announced nothing: nothing is known
+      CompletableFuture<Void> nowReady;
+      synchronized (ChannelImpl.this) {
+        if (current != transport) {
+          return;
+        }
+        transportScheme = provider != null ? target.getScheme() : preferred;
+        nowReady = ready;
+      }
+      setState(ConnectionState.READY);
+      nowReady.complete(null); // after the state: whoever waited sees READY
     }
 
     @Override
@@ -141,12 +226,18 @@ public final class ChannelImpl implements RpcChannel {
 
     @Override
     public void transportShutdown(Status reason) {
+      ConnectionState next;
       synchronized (ChannelImpl.this) {
-        if (current == transport) {
-          current = null; // the next call opens a new connection
-          serverServices.completeExceptionally(reason.asException());
+        if (current != transport) {
+          return;
         }
+        current = null; // the next call opens a new connection
+        serverServices.completeExceptionally(reason.asException());
+        // lost before it was ready: a failure to connect; after: an idle channel that reconnects on demand
+        next = ready.isDone() ? ConnectionState.IDLE : ConnectionState.TRANSIENT_FAILURE;
+        ready.completeExceptionally(reason.asException());
       }
+      setState(next);
     }
 
     @Override
@@ -175,7 +266,9 @@ public final class ChannelImpl implements RpcChannel {
       shutdown = true;
       t = current;
       current = null;
+      ready.completeExceptionally(Status.UNAVAILABLE.withDescription("channel shut down").asException());
     }
+    setState(ConnectionState.SHUTDOWN);
     if (t != null) {
       t.shutdown(Status.UNAVAILABLE.withDescription("channel shut down"));
     }

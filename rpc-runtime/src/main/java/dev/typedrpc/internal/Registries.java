@@ -47,6 +47,15 @@ public final class Registries {
     return (GeneratedService<T>) s;
   }
 
+  /** The transport for a URI scheme, or null if none is on the class path. */
+  public static TransportProvider transportOrNull(String scheme) {
+    try {
+      return transport(scheme);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
   /** The transport for a URI scheme; fails listing the schemes that are available. */
   public static TransportProvider transport(String scheme) {
     String wanted = scheme == null ? "" : scheme.toLowerCase(Locale.ROOT);

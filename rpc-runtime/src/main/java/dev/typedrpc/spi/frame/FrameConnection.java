@@ -239,6 +239,9 @@ public final class FrameConnection {
     if (closed) {
       return;
     }
+    if (!open) {
+      onOpen(); // a frame proves the connection is up: our SETTINGS must precede anything we send
+    }
     try {
       readFrame(frame);
     } catch (ProtocolException e) {

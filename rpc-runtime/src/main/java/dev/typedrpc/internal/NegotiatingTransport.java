@@ -1,0 +1,259 @@
+package dev.typedrpc.internal;
+
+import dev.typedrpc.ChannelOptions;
+import dev.typedrpc.Deadline;
+import dev.typedrpc.Metadata;
+import dev.typedrpc.MethodDescriptor;
+import dev.typedrpc.ServiceVersion;
+import dev.typedrpc.Status;
+import dev.typedrpc.spi.ClientStream;
+import dev.typedrpc.spi.ClientStreamListener;
+import dev.typedrpc.spi.ClientTransport;
+import dev.typedrpc.spi.TransportProvider;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * A client transport for a {@code typedrpc://host:port/path} target: tries the transports of
+ * {@link ChannelOptions#transportOrder()} one after the other, each with its own timeout, and uses the first that
+ * completes its handshake. Streams started meanwhile wait and are replayed on it. Thread-safe.
+ */
+final class NegotiatingTransport implements ClientTransport {
+  private final URI target;
+  private final List<String> order;
+  private final ChannelOptions options;
+  private final Consumer<String> onChosen;
+  private final List<PendingStream> pending = new ArrayList<>(); // guarded by this
+  private final StringBuilder failures = new StringBuilder(); // guarded by this
+  private Listener outer;
+  private int next; // guarded by this
+  private ClientTransport current; // guarded by this: the attempt under way
+  private ScheduledFuture<?> timer; // guarded by this
+  private ClientTransport chosen; // guarded by this
+  private Status failed; // guarded by this
+  private boolean stopped; // guarded by this
+
+  NegotiatingTransport(URI target, List<String> order, ChannelOptions options, Consumer<String> onChosen) {
+    this.target = target;
+    this.order = List.copyOf(order);
+    this.options = options;
+    this.onChosen = onChosen;
+  }
+
+  @Override
+  public void start(Listener listener) {
+    this.outer = listener;
+    tryNext();
+  }
+
+  private void tryNext() {
+    ClientTransport attempt;
+    String scheme;
+    synchronized (this) {
+      if (stopped || chosen != null) {
+        return;
+      }
+      while (true) {
+        if (next >= order.size()) {
+          giveUp();
+          return;
+        }
+        scheme = order.get(next++);
+        TransportProvider provider = Registries.transportOrNull(scheme);
+        if (provider == null) {
+          note(scheme, "no transport on the class path");
+          continue;
+        }
+        attempt = provider.newClientTransport(uriFor(scheme), options.transport());
+        current = attempt;
+        ClientTransport timed = attempt;
+        String why = "no handshake within " + options.attemptTimeout().toMillis() + " ms";
+        timer =
+            Executors2.timers()
+                .schedule(() -> attemptFailed(timed, why), options.attemptTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        break;
+      }
+    }
+    attempt.start(new Attempt(attempt, scheme));
+  }
+
+  private URI uriFor(String scheme) {
+    try {
+      return new URI(scheme, target.getUserInfo(), target.getHost(), target.getPort(), target.getPath(), null, null);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("cannot derive a " + scheme + " URI from " + target, e);
+    }
+  }
+
+  private void note(String scheme, String why) {
+    if (failures.length() > 0) {
+      failures.append("; ");
+    }
+    failures.append(scheme).append(": ").append(why);
+  }
+
+  /** Every transport failed: calls that waited fail, and the channel hears the transport is gone. */
+  private void giveUp() {
+    failed =
+        Status.UNAVAILABLE.withDescription("no transport could connect to " + target + " (" + failures + ")");
+    List<PendingStream> waiting = List.copyOf(pending);
+    pending.clear();
+    Status status = failed;
+    Executors2.sharedCallbackExecutor()
+        .execute(
+            () -> {
+              for (PendingStream s : waiting) {
+                s.fail(status);
+              }
+              outer.transportShutdown(status);
+              outer.transportTerminated();
+            });
+  }
+
+  private void attemptFailed(ClientTransport attempt, String why) {
+    synchronized (this) {
+      if (attempt != current || chosen != null || stopped) {
+        return;
+      }
+      current = null;
+      timer.cancel(false);
+      note(order.get(next - 1), why);
+    }
+    attempt.shutdownNow(Status.UNAVAILABLE.withDescription("negotiation moved on: " + why));
+    tryNext();
+  }
+
+  /** Hears one attempt's transport; once chosen, forwards everything to the channel. */
+  private final class Attempt implements Listener {
+    private final ClientTransport transport;
+    private final String scheme;
+    private List<ServiceVersion> services = List.of();
+
+    Attempt(ClientTransport transport, String scheme) {
+      this.transport = transport;
+      this.scheme = scheme;
+    }
+
+    @Override
+    public List<ServiceVersion> localServices() {
+      return outer.localServices();
+    }
+
+    @Override
+    public void serverServices(List<ServiceVersion> announced) {
+      services = announced;
+    }
+
+    @Override
+    public void transportReady() {
+      List<PendingStream> waiting;
+      synchronized (NegotiatingTransport.this) {
+        if (transport != current || chosen != null || stopped) {
+          return;
+        }
+        chosen = transport;
+        timer.cancel(false);
+        waiting = List.copyOf(pending);
+        pending.clear();
+      }
+      onChosen.accept(scheme);
+      outer.serverServices(services);
+      outer.transportReady();
+      for (PendingStream s : waiting) {
+        s.attach(transport);
+      }
+    }
+
+    @Override
+    public void transportShutdown(Status reason) {
+      boolean isChosen;
+      synchronized (NegotiatingTransport.this) {
+        isChosen = transport == chosen;
+      }
+      if (isChosen) {
+        outer.transportShutdown(reason);
+      } else {
+        attemptFailed(transport, reason.toString());
+      }
+    }
+
+    @Override
+    public void transportTerminated() {
+      boolean isChosen;
+      synchronized (NegotiatingTransport.this) {
+        isChosen = transport == chosen;
+      }
+      if (isChosen) {
+        outer.transportTerminated();
+      }
+    }
+  }
+
+  @Override
+  public ClientStream newStream(
+      MethodDescriptor<?, ?> method, Metadata headers, Deadline deadline, ClientStreamListener listener) {
+    ClientTransport transport;
+    synchronized (this) {
+      transport = chosen;
+      if (transport == null) {
+        if (failed != null || stopped) {
+          return FailedStream.failed(
+              listener, failed != null ? failed : Status.UNAVAILABLE.withDescription("transport shut down"));
+        }
+        PendingStream p = new PendingStream(method, headers, deadline, listener);
+        pending.add(p);
+        return p;
+      }
+    }
+    return transport.newStream(method, headers, deadline, listener);
+  }
+
+  @Override
+  public void shutdown(Status reason) {
+    stop(reason, false);
+  }
+
+  @Override
+  public void shutdownNow(Status reason) {
+    stop(reason, true);
+  }
+
+  private void stop(Status reason, boolean now) {
+    ClientTransport transport;
+    ClientTransport attempt;
+    List<PendingStream> waiting;
+    synchronized (this) {
+      transport = chosen;
+      attempt = current;
+      waiting = transport == null ? List.copyOf(pending) : List.of();
+      if (transport == null) {
+        stopped = true;
+        pending.clear();
+        if (timer != null) {
+          timer.cancel(false);
+        }
+      }
+    }
+    if (transport != null) {
+      if (now) {
+        transport.shutdownNow(reason);
+      } else {
+        transport.shutdown(reason);
+      }
+      return;
+    }
+    for (PendingStream s : waiting) {
+      s.fail(reason);
+    }
+    if (attempt != null) {
+      attempt.shutdownNow(reason);
+    }
+    outer.transportShutdown(reason);
+    outer.transportTerminated();
+  }
+}

@@ -1,0 +1,92 @@
+package dev.typedrpc.internal;
+
+import dev.typedrpc.Deadline;
+import dev.typedrpc.Metadata;
+import dev.typedrpc.MethodDescriptor;
+import dev.typedrpc.Status;
+import dev.typedrpc.inmemory.InMemoryTransportProvider;
+import dev.typedrpc.spi.ClientStream;
+import dev.typedrpc.spi.ClientStreamListener;
+import dev.typedrpc.spi.ClientTransport;
+import dev.typedrpc.spi.ServerTransport;
+import dev.typedrpc.spi.TransportProvider;
+import dev.typedrpc.spi.TransportSettings;
+import java.net.URI;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Transports for negotiation tests: {@code refuse} fails at once, {@code blackhole} never answers, {@code
+ * memhost://<name>:<port>/} is the in-memory transport to the server named {@code <name>}.
+ */
+public final class TestTransports implements TransportProvider {
+  static final AtomicInteger REFUSE_ATTEMPTS = new AtomicInteger();
+  static final AtomicInteger BLACKHOLE_ATTEMPTS = new AtomicInteger();
+  static final AtomicInteger MEMHOST_ATTEMPTS = new AtomicInteger();
+
+  @Override
+  public Set<String> schemes() {
+    return Set.of("refuse", "blackhole", "memhost");
+  }
+
+  @Override
+  public ClientTransport newClientTransport(URI target, TransportSettings settings) {
+    return switch (target.getScheme()) {
+      case "refuse" -> {
+        REFUSE_ATTEMPTS.incrementAndGet();
+        yield new Dead(true);
+      }
+      case "blackhole" -> {
+        BLACKHOLE_ATTEMPTS.incrementAndGet();
+        yield new Dead(false);
+      }
+      default -> {
+        MEMHOST_ATTEMPTS.incrementAndGet();
+        yield new InMemoryTransportProvider().newClientTransport(URI.create("mem:" + target.getHost()), settings);
+      }
+    };
+  }
+
+  @Override
+  public ServerTransport newServerTransport(URI address, TransportSettings settings) {
+    throw new UnsupportedOperationException("client-side test transports only");
+  }
+
+  /** A transport that never connects: it refuses at once, or stays silent until shut down. */
+  private static final class Dead implements ClientTransport {
+    private final boolean refuse;
+    private Listener listener;
+
+    Dead(boolean refuse) {
+      this.refuse = refuse;
+    }
+
+    @Override
+    public void start(Listener listener) {
+      this.listener = listener;
+      if (refuse) {
+        listener.transportShutdown(Status.UNAVAILABLE.withDescription("connection refused"));
+        listener.transportTerminated();
+      }
+    }
+
+    @Override
+    public ClientStream newStream(
+        MethodDescriptor<?, ?> method, Metadata headers, Deadline deadline, ClientStreamListener l) {
+      return FailedStream.failed(l, Status.UNAVAILABLE);
+    }
+
+    @Override
+    public void shutdown(Status reason) {
+      shutdownNow(reason);
+    }
+
+    @Override
+    public void shutdownNow(Status reason) {
+      if (!refuse) {
+        listener.transportShutdown(reason);
+        listener.transportTerminated();
+      }
+    }
+  }
+}
