@@ -42,6 +42,14 @@ public abstract class AbstractTransportConformanceTest {
   /** Where the server listens, e.g. {@code ws://127.0.0.1:0/rpc} or {@code mem:<unique name>}. */
   protected abstract URI listenUri();
 
+  /**
+   * What the client connects to, given the address the server reports: by default that address itself; a
+   * transport that shares a port with another (e.g. SSE beside WebSocket) maps it to its own scheme.
+   */
+  protected URI clientUri(URI serverAddress) {
+    return serverAddress;
+  }
+
   /** Whether the transport tells the client which service versions the server runs (see ServiceVersion). */
   protected boolean announcesServices() {
     return true;
@@ -61,7 +69,7 @@ public abstract class AbstractTransportConformanceTest {
             .transportSettings(settings())
             .build()
             .start();
-    channel = RpcChannel.connect(server.address(), ChannelOptions.DEFAULT.withTransport(settings()));
+    channel = RpcChannel.connect(clientUri(server.address()), ChannelOptions.DEFAULT.withTransport(settings()));
   }
 
   @AfterEach

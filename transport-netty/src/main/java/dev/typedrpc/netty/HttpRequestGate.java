@@ -5,6 +5,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -19,19 +20,25 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Lets through only a WebSocket upgrade request (GET with {@code Upgrade: websocket}) for the endpoint path, then
- * leaves the pipeline. Anything else gets a plain-text HTTP error and the connection closes: 404 for another path,
- * 405 for another method, 426 for a plain request on the path, 400 for an undecodable one. A connection that
- * sends no upgrade request within the handshake timeout is closed. Stateful: one per channel.
+ * Routes the HTTP/1.1 requests of a connection: a WebSocket upgrade request (GET with {@code Upgrade: websocket})
+ * for the endpoint path passes on to the WebSocket handshake, and the gate leaves the pipeline; {@code GET
+ * <path>/sse} opens an SSE session and {@code POST <path>/sse/<session>} delivers frames to one (see {@link
+ * SseServer}). Anything else gets a plain-text HTTP error and the connection closes: 404 for another path, 405 for
+ * another method, 426 for a plain request on the path, 400 for an undecodable one. A connection that sends no
+ * valid request within the handshake timeout is closed. Stateful: one per channel.
  */
 final class HttpRequestGate extends ChannelInboundHandlerAdapter {
   private final String path;
+  private final String ssePath;
   private final long timeoutMillis;
+  private final SseServer sse;
   private ScheduledFuture<?> timeout;
 
-  HttpRequestGate(String path, long timeoutMillis) {
+  HttpRequestGate(String path, long timeoutMillis, SseServer sse) {
     this.path = path;
+    this.ssePath = path + "/sse";
     this.timeoutMillis = timeoutMillis;
+    this.sse = sse;
   }
 
   @Override
@@ -54,6 +61,9 @@ final class HttpRequestGate extends ChannelInboundHandlerAdapter {
       ctx.fireChannelRead(msg);
       return;
     }
+    if (!request.decoderResult().isFailure() && routeSse(ctx, request)) {
+      return;
+    }
     HttpResponseStatus refusal = refusal(request);
     if (refusal == null) {
       ctx.pipeline().remove(this); // the handshake replaces the HTTP codec; frames need no gate
@@ -64,6 +74,54 @@ final class HttpRequestGate extends ChannelInboundHandlerAdapter {
       refuse(ctx, refusal);
     } finally {
       request.release();
+    }
+  }
+
+  /** Handles the SSE transport's requests; returns false for any other request. */
+  private boolean routeSse(ChannelHandlerContext ctx, FullHttpRequest request) {
+    String uri = request.uri();
+    if (uri.equals(ssePath) && HttpMethod.GET.equals(request.method())) {
+      request.release();
+      // the channel becomes a one-way event stream: no more requests are read from it
+      ChannelPipeline p = ctx.pipeline();
+      for (String name : new String[] {"websocket", "ws-aggregator", "frames", "http-aggregator"}) {
+        if (p.get(name) != null) {
+          p.remove(name);
+        }
+      }
+      p.remove(this);
+      sse.openEventStream(ctx);
+      return true;
+    }
+    if (uri.startsWith(ssePath + "/") && HttpMethod.POST.equals(request.method())) {
+      timeout.cancel(false); // a keep-alive connection for POSTs
+      try {
+        sse.post(ctx, request, uri.substring(ssePath.length() + 1));
+      } finally {
+        request.release();
+      }
+      return true;
+    }
+    return false;
+  }
+
+  /** Answers with an empty (204) or short plain-text response; closes the connection if asked. */
+  static void respond(ChannelHandlerContext ctx, HttpResponseStatus status, boolean close) {
+    ByteBuf body = ctx.alloc().buffer();
+    if (!status.equals(HttpResponseStatus.NO_CONTENT)) {
+      body.writeCharSequence(status + "\n", StandardCharsets.US_ASCII);
+    }
+    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
+    HttpHeaders headers = response.headers();
+    if (body.isReadable()) {
+      headers.set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=us-ascii");
+    }
+    headers.setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+    if (close) {
+      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    } else {
+      ChannelFuture unused = ctx.writeAndFlush(response);
     }
   }
 

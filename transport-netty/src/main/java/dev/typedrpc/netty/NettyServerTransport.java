@@ -59,6 +59,7 @@ final class NettyServerTransport implements ServerTransport {
   }
 
   private ServerBootstrap bootstrap(ServerTransportListener listener) {
+    SseServer sse = new SseServer(settings, listener);
     return new ServerBootstrap()
         .group(boss, workers)
         .channel(IoGroups.serverChannelType())
@@ -69,7 +70,7 @@ final class NettyServerTransport implements ServerTransport {
             new ChannelInitializer<>() {
               @Override
               protected void initChannel(Channel ch) {
-                WsPipelines.server(ch.pipeline(), endpoint.path(), settings, listener);
+                WsPipelines.server(ch.pipeline(), endpoint.path(), settings, listener, sse);
               }
             });
   }
@@ -127,6 +128,7 @@ final class NettyServerTransport implements ServerTransport {
       connection.shutdownNow(GOING_AWAY);
       ch.close();
     } else {
+      // (an SSE session's POST channels share its engine: asking it twice is harmless)
       connection.shutdown(GOING_AWAY); // GOAWAY; the engine closes the channel when its calls are done
     }
   }

@@ -9,8 +9,9 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The typedrpc frame protocol over WebSocket binary messages, on Netty. Serves {@code ws://host:port/path}
- * (path default {@code /rpc}); a server address with port 0 picks a free port.
+ * The typedrpc frame protocol on Netty: over WebSocket binary messages ({@code ws://host:port/path}, path default
+ * {@code /rpc}), and over Server-Sent Events + POST ({@code sse://host:port/path}) for networks that pass nothing
+ * but plain HTTP/1.1 requests. One server port serves both; a server address with port 0 picks a free port.
  *
  * <p>{@code wss:} is claimed so that it fails with a clear message rather than "no transport": TLS is not
  * supported yet. Thread-safe and stateless.
@@ -22,12 +23,16 @@ public final class NettyTransportProvider implements TransportProvider {
 
   @Override
   public Set<String> schemes() {
-    return Set.of("ws", "wss");
+    return Set.of("ws", "wss", "sse");
   }
 
   @Override
   public ClientTransport newClientTransport(URI target, TransportSettings settings) {
-    return new NettyClientTransport(WsEndpoint.parse(target), Objects.requireNonNull(settings, "settings"));
+    WsEndpoint endpoint = WsEndpoint.parse(target);
+    Objects.requireNonNull(settings, "settings");
+    return "sse".equalsIgnoreCase(target.getScheme())
+        ? new SseClientTransport(endpoint, settings)
+        : new NettyClientTransport(endpoint, settings);
   }
 
   @Override

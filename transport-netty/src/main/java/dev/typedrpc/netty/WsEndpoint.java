@@ -5,7 +5,8 @@ import java.net.URISyntaxException;
 import java.util.Locale;
 
 /**
- * A parsed {@code ws://host:port/path} address: where to connect or listen, and the WebSocket endpoint path.
+ * A parsed {@code ws://host:port/path} (or {@code sse://host:port/path}) address: where to connect or listen, and
+ * the endpoint path (SSE uses {@code <path>/sse}).
  *
  * @param host the host as written in the URI (IPv6 literals keep their brackets)
  * @param port the TCP port; 80 when the URI has none; 0 (servers only) picks a free one
@@ -26,8 +27,8 @@ record WsEndpoint(String host, int port, String path) {
           "wss:// (WebSocket over TLS) is not supported by transport-netty yet: " + uri
               + ". Use ws:// (e.g. behind a TLS-terminating proxy).");
     }
-    if (!scheme.equals("ws")) {
-      throw new IllegalArgumentException("transport-netty serves ws:// addresses, not " + uri);
+    if (!scheme.equals("ws") && !scheme.equals("sse")) {
+      throw new IllegalArgumentException("transport-netty serves ws:// and sse:// addresses, not " + uri);
     }
     if (uri.getHost() == null || uri.getRawUserInfo() != null) {
       throw new IllegalArgumentException("expected ws://host:port/path, got " + uri);

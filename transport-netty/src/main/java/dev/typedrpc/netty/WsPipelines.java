@@ -38,7 +38,11 @@ final class WsPipelines {
 
   /** HTTP codec, gate, WebSocket handshake and codec, message aggregation, then the engine. */
   static void server(
-      ChannelPipeline p, String path, TransportSettings settings, ServerTransportListener listener) {
+      ChannelPipeline p,
+      String path,
+      TransportSettings settings,
+      ServerTransportListener listener,
+      SseServer sse) {
     WebSocketServerProtocolConfig config =
         WebSocketServerProtocolConfig.newBuilder()
             .websocketPath(path)
@@ -50,8 +54,9 @@ final class WsPipelines {
             .sendCloseFrame(null) // close frames are sent explicitly, never before the handshake
             .build();
     p.addLast("http", new HttpServerCodec());
-    p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_MESSAGE));
-    p.addLast("http-gate", new HttpRequestGate(path, settings.connectTimeout().toMillis()));
+    // upgrade requests are small; SSE POSTs carry a batch of frames
+    p.addLast("http-aggregator", new HttpObjectAggregator(Math.max(MAX_HTTP_MESSAGE, SseServer.maxPostBody(settings))));
+    p.addLast("http-gate", new HttpRequestGate(path, settings.connectTimeout().toMillis(), sse));
     p.addLast("websocket", new WebSocketServerProtocolHandler(config));
     p.addLast("ws-aggregator", new WebSocketFrameAggregator(maxMessage(settings)));
     p.addLast("frames", FrameHandler.server(ChannelFrameSink.of(p.channel()), settings, listener));

@@ -31,7 +31,7 @@ class ServerPipelineTest {
 
   private EmbeddedChannel serverChannel() {
     EmbeddedChannel ch = new EmbeddedChannel();
-    WsPipelines.server(ch.pipeline(), "/rpc", SETTINGS, service);
+    WsPipelines.server(ch.pipeline(), "/rpc", SETTINGS, service, new SseServer(SETTINGS, service));
     return ch;
   }
 
