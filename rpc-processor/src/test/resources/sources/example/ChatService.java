@@ -20,6 +20,8 @@ public interface ChatService {
 
   CompletionStage<Integer> count(String room);
 
+  /** Use {@link #count} instead. */
+  @Deprecated
   long ping();
 
   CompletableFuture<Void> clear();

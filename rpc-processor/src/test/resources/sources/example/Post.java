@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** A message with every mapped type. */
+@SuppressWarnings("deprecation") // javac: "@Deprecated has no effect" on the constructor parameter
 @Reserved(numbers = {25, 26}, names = {"oldText"})
 public record Post(
     String text,
@@ -35,5 +36,5 @@ public record Post(
     List<Post> replies,
     @Nullable Shape shape,
     List<Double> weights,
-    List<Boolean> bits,
+    @Deprecated List<Boolean> bits,
     @Field(30) @Since(2) double extra) {}

@@ -20,7 +20,8 @@ import java.lang.annotation.Target;
  *   <li>numbers are unique within their message or enum, and not listed in the type's {@link
  *       Reserved};
  *   <li>an enum has exactly one constant numbered 0 (the default value; unknown numbers also decode
- *       to it).
+ *       to it unless the enum has an {@link Unrecognized} constant, which is not numbered and takes
+ *       no {@code @Field}).
  * </ul>
  */
 @Documented

@@ -16,8 +16,15 @@ import java.lang.annotation.Target;
  * <ul>
  *   <li>the annotated type is a non-generic interface; its methods are not generic and not
  *       overloaded;
- *   <li>abstract methods are RPCs; {@code default} and {@code static} methods are ignored (not
- *       RPCs);
+ *   <li>abstract methods declared in the interface are RPCs, in declaration order; {@code default}
+ *       and {@code static} methods are ignored (not RPCs). Abstract methods inherited from a
+ *       super-interface are rejected ({@code [InheritedMethod]}): redeclare them in the service
+ *       interface, so that the schema and its order are visible in one place;
+ *   <li>each method's descriptor constant ({@code UPPER_SNAKE}) and schema name ({@code
+ *       UpperCamel}) is unique and not {@code SERVICE_NAME} or {@code DESCRIPTOR}: {@code getX} and
+ *       {@code GetX}, or a method {@code serviceName}, are rejected ({@code [MethodNameClash]});
+ *   <li>the interface and every message and enum type are reachable from their package: not {@code
+ *       private}, nor nested in a private type ({@code [InaccessibleType]});
  *   <li>methods declare no checked exceptions;
  *   <li>each method has one of the shapes {@code R m(args)}, {@code void m(args)}, {@code
  *       CompletableFuture<R>}/{@code CompletionStage<R> m(args)}, {@code Flow.Publisher<R>
@@ -39,12 +46,17 @@ import java.lang.annotation.Target;
  * unknown fields, accept packed and unpacked repeated scalars, and give absent fields their
  * defaults ({@code 0}, {@code ""}, empty collections, {@code null}/{@code Optional.empty()}, {@code
  * Instant.EPOCH}, {@code Duration.ZERO}, the enum constant numbered 0, a record with all fields
- * default). Known gaps, to be refined by schema evolution: an unknown enum number decodes to the
- * constant numbered 0, and a sealed-interface message without a known case (absent, or a case added
- * by a newer peer) fails to decode with {@code InvalidProtocolBufferException}.
+ * default). An unknown enum number or sealed subtype (sent by a newer peer) decodes as described in
+ * {@link Unrecognized}; a non-optional sealed field without any case fails to decode. Encoders
+ * throw {@link NullPointerException} naming {@code Type.component} for a null where a value is
+ * required, including null list elements and null map keys and values.
  *
- * <p>Method names {@code serviceName} and {@code descriptor} are best avoided: their descriptor
- * constants would clash with {@code SERVICE_NAME} and {@code DESCRIPTOR}.
+ * <p>Schema evolution: see {@link Since}, {@link Reserved}, {@link Unrecognized} and {@link
+ * AcceptBreakingChange}, and {@code docs/EVOLUTION.md} for the baseline check that fails the build
+ * on a breaking change. {@code @Deprecated} methods, record components, parameters, enum constants
+ * and sealed subtypes are marked {@code deprecated} in the {@code .proto} and the JSON descriptor.
+ * The generated {@code ServiceDescriptor} carries a schema fingerprint (16 hex digits of the
+ * SHA-256 of the canonical JSON descriptor, see {@code docs/EVOLUTION.md}).
  *
  * <p>Retention is {@code RUNTIME} so tools may recognise service interfaces reflectively; the
  * runtime itself never reads it (generated code is found with {@link java.util.ServiceLoader}).
@@ -59,6 +71,9 @@ public @interface RpcService {
    */
   String name() default "";
 
-  /** The schema version; {@link Since} values must not exceed it. Starts at 1. */
+  /**
+   * The schema version; {@link Since} values must not exceed it. Starts at 1; with a baseline it
+   * must grow whenever the schema gains an element, and never go down.
+   */
   int version() default 1;
 }

@@ -1,7 +1,9 @@
 /**
  * The annotations a service author writes: {@link dev.typedrpc.annotations.RpcService} marks the
  * interface, {@link dev.typedrpc.annotations.Field}, {@link dev.typedrpc.annotations.Since} and
- * {@link dev.typedrpc.annotations.Reserved} pin the wire schema. Read at compile time by {@code
- * rpc-processor}.
+ * {@link dev.typedrpc.annotations.Reserved} pin the wire schema, {@link
+ * dev.typedrpc.annotations.Unrecognized} marks the fallback for values from newer peers and {@link
+ * dev.typedrpc.annotations.AcceptBreakingChange} accepts an intended break. Read at compile time by
+ * {@code rpc-processor}.
  */
 package dev.typedrpc.annotations;

@@ -88,6 +88,130 @@ public enum Message {
       "A Flow.Publisher parameter is only allowed as the single parameter of a method returning"
           + " CompletableFuture<R> or Flow.Publisher<R>, but %s has it at %s. Make it the only parameter"
           + " and return CompletableFuture<R> (client streaming) or Flow.Publisher<R> (bidi streaming)."),
+  METHOD_NAME_CLASH(
+      "MethodNameClash",
+      "Each RPC method needs its own descriptor constant and schema name, but %s maps to %s, which %s"
+          + " already uses. Rename the method."),
+  INHERITED_METHOD(
+      "InheritedMethod",
+      "RPC methods must be declared in the service interface itself, so that their order and schema"
+          + " are fixed there, but %s inherits abstract method %s from %s. Redeclare it in %s, or give"
+          + " it a default body."),
+  INACCESSIBLE_TYPE(
+      "InaccessibleType",
+      "Generated code must reach every service and message type from its package, but %s is %s."
+          + " Make it package-private or public."),
+  SINCE_BELOW_ONE(
+      "SinceBelowOne",
+      "Versions start at 1, but %s has @Since(%d). Use @Since(1) or more (or remove it: 1 is the"
+          + " default)."),
+  NOT_ABSENT_TOLERANT(
+      "NotAbsentTolerant",
+      "A field added after version 1 must tolerate being absent (older peers do not send it), but %s"
+          + " has @Since(%d) and type %s. Make it Optional<...>, @Nullable or boxed, a List or Map, or"
+          + " a primitive, String, byte[] or enum (absent reads as 0, \"\", empty or the constant"
+          + " numbered 0)."),
+  DUPLICATE_UNRECOGNIZED(
+      "DuplicateUnrecognized",
+      "A type has at most one @Unrecognized fallback, but %s declares %s and %s. Keep one."),
+  UNRECOGNIZED_SHAPE(
+      "UnrecognizedShape",
+      "An @Unrecognized subtype of a sealed message interface keeps an unknown oneof case, so its"
+          + " components must be exactly (int fieldNumber, byte[] bytes), but %s has (%s). Declare it"
+          + " 'record %s(int fieldNumber, byte[] bytes)'."),
+  UNRECOGNIZED_NUMBERED(
+      "UnrecognizedNumbered",
+      "An @Unrecognized enum constant has no wire number, but %s has @Field. Remove @Field."),
+  BASELINE_UNREADABLE(
+      "BaselineUnreadable",
+      "The baseline descriptor %s cannot be read: %s. Restore it from the last release, or delete it"
+          + " if %s was never released."),
+  UNKNOWN_BREAKING_RULE(
+      "UnknownBreakingRule",
+      "@AcceptBreakingChange must name a rule of the baseline check, but %s names \"%s\". Use one of:"
+          + " %s."),
+  BREAKING_CHANGE_ACCEPTED(
+      "BreakingChangeAccepted",
+      "%s is accepted on %s by @AcceptBreakingChange(reason = \"%s\"): %s"),
+  SERVICE_RENAMED(
+      "SERVICE_RENAMED",
+      "Breaking change: the service was released as %s (baseline %s), but %s is now named %s; old"
+          + " clients call the old name. Keep @RpcService(name = \"%s\"), or accept the rename."),
+  VERSION_NOT_BUMPED(
+      "VERSION_NOT_BUMPED",
+      "The service version must grow when the schema grows, but %s is version %d and the baseline"
+          + " is version %d%s. Set @RpcService(version = %d)."),
+  SINCE_MISSING(
+      "SINCE_MISSING",
+      "Elements added after the baseline (version %d) must say when, but %s is new and has"
+          + " @Since(%d). Annotate it @Since(%d)."),
+  METHOD_NO_DELETE(
+      "METHOD_NO_DELETE",
+      "Breaking change: method %s of %s (since version %d) was removed; clients of the released"
+          + " version still call it. Restore it, or retire it for good by adding its name to the"
+          + " service's @Reserved(names)."),
+  METHOD_CALL_KIND_CHANGED(
+      "METHOD_CALL_KIND_CHANGED",
+      "Breaking change: method %s was %s and is now %s; released peers use the old call shape."
+          + " Restore the signature and add a new method instead."),
+  METHOD_REQUEST_TYPE_CHANGED(
+      "METHOD_REQUEST_TYPE_CHANGED",
+      "Breaking change: the request of method %s was message %s and is now %s. Restore the"
+          + " parameters (add new ones as @Since fields of the request), or add a new method."),
+  METHOD_RESPONSE_TYPE_CHANGED(
+      "METHOD_RESPONSE_TYPE_CHANGED",
+      "Breaking change: the response of method %s was message %s and is now %s. Restore the result"
+          + " type, or add a new method."),
+  FIELD_NO_DELETE_UNLESS_RESERVED(
+      "FIELD_NO_DELETE_UNLESS_RESERVED",
+      "Breaking change: field %s = %d of message %s was deleted without reserving its %s, so a later"
+          + " field could reuse it and misread old data. Add %s to the @Reserved of %s."),
+  FIELD_NUMBER_REUSED(
+      "FIELD_NUMBER_REUSED",
+      "Breaking change: %s uses number %d, which %s in the baseline; released peers read it as that"
+          + " field. Give %s an unused @Field number."),
+  FIELD_RENUMBERED(
+      "FIELD_RENUMBERED",
+      "Breaking change: %s was number %d and is now %d; released peers look for it at %d. Restore"
+          + " @Field(%d)."),
+  FIELD_WIRE_INCOMPATIBLE_TYPE(
+      "FIELD_WIRE_INCOMPATIBLE_TYPE",
+      "Breaking change: %s (number %d) was %s and is now %s, which is not wire-compatible. Restore"
+          + " the type, or add a new field with a new number and reserve this one."),
+  FIELD_CARDINALITY_CHANGED(
+      "FIELD_CARDINALITY_CHANGED",
+      "Breaking change: %s (number %d) was %s and is now %s; released peers encode it differently."
+          + " Restore it, or add a new field with a new number and reserve this one."),
+  FIELD_PRESENCE_CHANGED(
+      "FIELD_PRESENCE_CHANGED",
+      "Breaking change: %s (number %d) had no presence (released peers omit its default value) and"
+          + " is now %s, so a sent 0, \"\" or false would read as absent. Keep it %s, or add a new"
+          + " optional field."),
+  FIELD_RENAMED(
+      "FIELD_RENAMED",
+      "JSON-breaking change: field %d of %s was named %s and is now %s; the binary wire format is"
+          + " unaffected, but JSON and text readers use names. Restore the name, or accept the"
+          + " rename."),
+  ENUM_VALUE_NO_DELETE_UNLESS_RESERVED(
+      "ENUM_VALUE_NO_DELETE_UNLESS_RESERVED",
+      "Breaking change: enum value %s = %d of %s was deleted without reserving its %s. Add %s to the"
+          + " @Reserved of %s."),
+  ENUM_VALUE_RENUMBERED(
+      "ENUM_VALUE_RENUMBERED",
+      "Breaking change: enum value %s was number %d and is now %d; released peers read %d as"
+          + " another value. Restore @Field(%d)."),
+  ENUM_VALUE_RENAMED(
+      "ENUM_VALUE_RENAMED",
+      "JSON-breaking change: number %d of enum %s was named %s and is now %s; JSON readers use"
+          + " names. Restore the name, or accept the rename."),
+  ONEOF_CASE_NO_DELETE_UNLESS_RESERVED(
+      "ONEOF_CASE_NO_DELETE_UNLESS_RESERVED",
+      "Breaking change: subtype %s (oneof case %d) of %s was removed without reserving its %s;"
+          + " released peers still send it. Add %s to the @Reserved of %s."),
+  ONEOF_CASE_RENUMBERED(
+      "ONEOF_CASE_RENUMBERED",
+      "Breaking change: subtype %s was oneof case %d and is now %d; released peers send it as %d."
+          + " Restore @Field(%d)."),
   PROCESSOR_BUG(
       "ProcessorBug",
       "The typedrpc processor crashed on %s: %s. This is a bug in typedrpc; please report it with this"
@@ -99,6 +223,19 @@ public enum Message {
   Message(String tag, String format) {
     this.tag = tag;
     this.format = format;
+  }
+
+  /**
+   * Whether this is a rule of the baseline check (its tag is its {@code UPPER_SNAKE} name), which
+   * {@code @AcceptBreakingChange(rule = ...)} may name.
+   */
+  public boolean isBreakingRule() {
+    return tag.equals(name());
+  }
+
+  /** Whether the rule only breaks JSON (names), so it is a warning rather than an error. */
+  public boolean isWarning() {
+    return this == FIELD_RENAMED || this == ENUM_VALUE_RENAMED;
   }
 
   /** The stable tag, e.g. {@code RpcNotInterface}. */

@@ -2,6 +2,7 @@ package dev.typedrpc.processor;
 
 import com.google.auto.service.AutoService;
 import com.palantir.javapoet.JavaFile;
+import dev.typedrpc.annotations.AcceptBreakingChange;
 import dev.typedrpc.annotations.RpcService;
 import dev.typedrpc.processor.codegen.CodecGenerator;
 import dev.typedrpc.processor.codegen.EnumCodecGenerator;
@@ -11,6 +12,8 @@ import dev.typedrpc.processor.codegen.RpcClassGenerator;
 import dev.typedrpc.processor.model.EnumModel;
 import dev.typedrpc.processor.model.MessageModel;
 import dev.typedrpc.processor.model.ServiceModel;
+import dev.typedrpc.processor.parse.Baseline;
+import dev.typedrpc.processor.parse.BaselineCheck;
 import dev.typedrpc.processor.parse.ServiceParser;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -20,6 +23,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -31,6 +35,8 @@ import javax.annotation.processing.Filer;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.TypeElement;
 import javax.tools.Diagnostic;
@@ -47,12 +53,19 @@ import javax.tools.StandardLocation;
 public final class RpcProcessor extends AbstractProcessor {
   static final String SERVICES_FILE = "META-INF/services/dev.typedrpc.spi.GeneratedService";
 
+  /**
+   * The directory of released JSON descriptors ({@code <service name>.json}) to check services
+   * against; no check without it.
+   */
+  static final String BASELINE_OPTION = "typedrpc.baseline";
+
   /** Test hook: makes the processor crash on the service, to test crash reporting. */
   static final String CRASH_OPTION = "typedrpc.internal.crashForTest";
 
   private final Set<String> deferred = new LinkedHashSet<>();
   private final Set<String> writtenCodecs = new HashSet<>();
   private final Set<String> providers = new TreeSet<>();
+  private final Set<String> reportedRules = new HashSet<>();
 
   @Override
   public Set<String> getSupportedAnnotationTypes() {
@@ -61,7 +74,7 @@ public final class RpcProcessor extends AbstractProcessor {
 
   @Override
   public Set<String> getSupportedOptions() {
-    return Set.of(CRASH_OPTION);
+    return Set.of(BASELINE_OPTION, CRASH_OPTION);
   }
 
   @Override
@@ -80,6 +93,7 @@ public final class RpcProcessor extends AbstractProcessor {
     }
     deferred.clear();
     elements.addAll(round.getElementsAnnotatedWith(RpcService.class));
+    checkAcceptedRules(round);
     for (Element element : elements) {
       Diagnostics diagnostics = new Diagnostics();
       try {
@@ -91,8 +105,11 @@ public final class RpcProcessor extends AbstractProcessor {
           deferred.add(((TypeElement) element).getQualifiedName().toString());
           continue;
         }
-        diagnostics.flush(processingEnv.getMessager());
         if (result.model() != null) {
+          checkBaseline(result, diagnostics);
+        }
+        diagnostics.flush(processingEnv.getMessager());
+        if (result.model() != null && !diagnostics.hasErrors()) {
           write(result.model());
         }
       } catch (RuntimeException | IOException e) {
@@ -110,6 +127,69 @@ public final class RpcProcessor extends AbstractProcessor {
       writeServicesFile();
     }
     return false;
+  }
+
+  /** Compares the service with its released descriptor, if a baseline directory is set. */
+  private void checkBaseline(ServiceParser.Result result, Diagnostics diagnostics) {
+    String dir = processingEnv.getOptions().get(BASELINE_OPTION);
+    if (dir == null || dir.isBlank()) {
+      return;
+    }
+    ServiceModel s = result.model();
+    Path path = Path.of(dir);
+    Baseline baseline;
+    try {
+      baseline = Baseline.find(path, s.serviceName(), s.iface().canonicalName());
+    } catch (IOException | RuntimeException e) {
+      diagnostics.error(
+          s.origin(),
+          Message.BASELINE_UNREADABLE,
+          path.resolve(s.serviceName() + ".json"),
+          e.getMessage(),
+          s.serviceName());
+      return;
+    }
+    if (baseline != null) {
+      new BaselineCheck(s, baseline, result.sites(), diagnostics).run();
+    }
+  }
+
+  /** Every {@code @AcceptBreakingChange} must name a rule of the baseline check. */
+  private void checkAcceptedRules(RoundEnvironment round) {
+    Set<String> rules = new TreeSet<>();
+    for (Message m : Message.values()) {
+      if (m.isBreakingRule()) {
+        rules.add(m.tag());
+      }
+    }
+    for (Element e :
+        round.getElementsAnnotatedWithAny(
+            Set.of(AcceptBreakingChange.class, AcceptBreakingChange.List.class))) {
+      for (AnnotationMirror accept : BaselineCheck.accepts(e)) {
+        AnnotationValue rule = BaselineCheck.rule(accept);
+        // a record component's annotation is also on its field, accessor and constructor parameter
+        String key = owner(e) + "#" + e.getSimpleName() + "#" + rule.getValue();
+        if (!rules.contains((String) rule.getValue()) && reportedRules.add(key)) {
+          processingEnv
+              .getMessager()
+              .printMessage(
+                  Diagnostic.Kind.ERROR,
+                  Message.UNKNOWN_BREAKING_RULE.format(
+                      e.getSimpleName(), rule.getValue(), String.join(", ", rules)),
+                  e,
+                  accept,
+                  rule);
+        }
+      }
+    }
+  }
+
+  private static String owner(Element e) {
+    Element owner = e.getEnclosingElement();
+    while (owner != null && !(owner instanceof TypeElement)) {
+      owner = owner.getEnclosingElement();
+    }
+    return owner == null ? "" : ((TypeElement) owner).getQualifiedName().toString();
   }
 
   private void write(ServiceModel s) throws IOException {

@@ -206,6 +206,69 @@ class DiagnosticsTest {
             "m has it at parameter p",
             "void m(Flow.Publisher<String> p, int x)",
             service("  void m(Flow.Publisher<String> p, int x);")),
+        error(
+            Message.METHOD_NAME_CLASH,
+            "serviceName maps to constant SERVICE_NAME, which the generated constant SERVICE_NAME"
+                + " already uses",
+            "String serviceName()",
+            service("  String serviceName();")),
+        error(
+            Message.METHOD_NAME_CLASH,
+            "GetX maps to constant GET_X, which method getX already uses",
+            "void GetX()",
+            service("  void getX();", "  void GetX();")),
+        error(
+            Message.INHERITED_METHOD,
+            "Svc inherits abstract method base from Base. Redeclare it in Svc",
+            "interface Svc extends Base",
+            type("Svc", "@RpcService public interface Svc extends Base {", "  void m();", "}"),
+            type("Base", "public interface Base {", "  void base();", "}")),
+        error(
+            Message.INACCESSIBLE_TYPE,
+            "Outer.P is private",
+            "private record P",
+            type(
+                "Outer",
+                "public class Outer {",
+                "  private record P(int x) {}",
+                "  @RpcService public interface Svc {",
+                "    void m(P p);",
+                "  }",
+                "}")),
+        error(
+            Message.SINCE_BELOW_ONE,
+            "m has @Since(0)",
+            "@Since(0)",
+            service("  @Since(0) void m();")),
+        error(
+            Message.NOT_ABSENT_TOLERANT,
+            "R.at has @Since(2) and type java.time.Instant",
+            "java.time.Instant at",
+            type("R", "public record R(", "    int a,", "    @Since(2) java.time.Instant at) {}"),
+            service("  void m(R r);")),
+        error(
+            Message.DUPLICATE_UNRECOGNIZED,
+            "E declares U and V",
+            "@Unrecognized V",
+            type("E", "public enum E {", "  A,", "  @Unrecognized U,", "  @Unrecognized V", "}"),
+            service("  void m(E e);")),
+        error(
+            Message.UNRECOGNIZED_SHAPE,
+            "S.Other has (java.lang.String name)",
+            "record Other",
+            type(
+                "S",
+                "public sealed interface S permits S.A, S.Other {",
+                "  record A() implements S {}",
+                "  @Unrecognized record Other(String name) implements S {}",
+                "}"),
+            service("  void m(S s);")),
+        error(
+            Message.UNRECOGNIZED_NUMBERED,
+            "E.U has @Field",
+            "@Unrecognized @Field(9) U",
+            type("E", "public enum E {", "  A,", "  @Unrecognized @Field(9) U", "}"),
+            service("  void m(E e);")),
         new Case(
             Message.PROCESSOR_BUG,
             "crashed on Svc",
@@ -230,6 +293,8 @@ class DiagnosticsTest {
   void everyMessageHasANegativeTest() {
     Set<Message> covered = EnumSet.noneOf(Message.class);
     cases().forEach(c -> covered.add(c.message()));
+    BreakingChangeTest.cases().forEach(c -> covered.add(c.rule()));
+    covered.add(Message.BASELINE_UNREADABLE); // BreakingChangeTest.unreadableBaselineIsAnError
     assertThat(covered).containsExactlyInAnyOrder(Message.values());
   }
 

@@ -245,6 +245,35 @@ class RoundTripTest {
   }
 
   @Test
+  void nullElementOfPackedListNamesTheField() throws Exception {
+    Object post = fixture("withReply", Optional.empty());
+    List<Object> args = new ArrayList<>();
+    for (var c : post.getClass().getRecordComponents()) {
+      args.add(c.getAccessor().invoke(post));
+    }
+    args.set(11, java.util.Arrays.asList(1, null)); // numbers: packed int32
+    Object withNull = newRecord("Post", args.toArray());
+    assertThatThrownBy(() -> codec("PostCodec").toByteArray(withNull))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("Post.numbers element must not be null");
+    args.set(11, List.of());
+    args.set(
+        13, java.util.Arrays.asList(enumConstant("Color", "RED"), null)); // colors: packed enum
+    Object withNullColor = newRecord("Post", args.toArray());
+    assertThatThrownBy(() -> codec("PostCodec").toByteArray(withNullColor))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("Post.colors element must not be null");
+    args.set(13, List.of());
+    Map<String, Integer> counts = new java.util.HashMap<>();
+    counts.put("a", null);
+    args.set(14, counts);
+    Object withNullValue = newRecord("Post", args.toArray());
+    assertThatThrownBy(() -> codec("PostCodec").toByteArray(withNullValue))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("Post.counts value must not be null");
+  }
+
+  @Test
   void synthesizedMessagesRoundTrip() throws Exception {
     MessageCodec<Object> request = codec("ChatServiceRpc_PostMessageRequestCodec");
     Object value =
@@ -294,6 +323,9 @@ class RoundTripTest {
         .isEqualTo("example.chat.ChatService/PostMessage");
     assertThat(((MethodDescriptor<?, ?>) rpc.getField("UPLOAD").get(null)).kind())
         .isEqualTo(CallKind.CLIENT_STREAMING);
+    assertThat(((MethodDescriptor<?, ?>) rpc.getField("UPLOAD").get(null)).since()).isEqualTo(1);
+    assertThat(((MethodDescriptor<?, ?>) rpc.getField("MIRROR").get(null)).since()).isEqualTo(2);
+    assertThat(descriptor.fingerprint()).matches("[0-9a-f]{16}");
 
     Class<?> iface = loader.loadClass("example.ChatService");
     Object impl =

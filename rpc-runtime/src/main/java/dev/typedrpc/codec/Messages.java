@@ -93,9 +93,47 @@ public final class Messages {
    * The error a decoder reports for a oneof (sealed interface) message without any known case set.
    */
   public static InvalidProtocolBufferException noCaseSet(String messageName) {
+    return noCaseSet(messageName, 0);
+  }
+
+  /**
+   * The error a decoder reports for a oneof (sealed interface) message without a known case: {@code
+   * skippedTag} is the tag of the last length-delimited field it skipped (a case this version does
+   * not know, written by a newer peer), or 0 if there was none (no case at all).
+   */
+  public static InvalidProtocolBufferException noCaseSet(String messageName, int skippedTag) {
+    if (skippedTag != 0) {
+      return new InvalidProtocolBufferException(
+          "Message "
+              + messageName
+              + " has oneof case "
+              + WireFormat.getTagFieldNumber(skippedTag)
+              + ", unknown to this version of the schema (the peer runs a newer version of the"
+              + " service); declare an @Unrecognized record in the sealed interface to receive it");
+    }
     return new InvalidProtocolBufferException(
         "Message "
             + messageName
-            + " has no known case of its oneof set (absent, or written by a newer peer)");
+            + " has no case of its oneof set; a sealed field that may be absent"
+            + " must be Optional or @Nullable");
+  }
+
+  /**
+   * The tag to remember after skipping {@code tag} in a oneof message: length-delimited fields are
+   * cases this version does not know; other fields do not count.
+   */
+  public static int skippedCase(int tag, int previous) {
+    return WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED ? tag : previous;
+  }
+
+  /**
+   * Thrown instead of returning the wire number of an {@code @Unrecognized} enum constant: the
+   * number it was decoded from is lost, so it cannot be sent on.
+   */
+  public static int unrecognizedNumber(String enumName) {
+    throw new IllegalArgumentException(
+        "Cannot encode the @Unrecognized constant of enum "
+            + enumName
+            + ": it stands for a number this version does not know");
   }
 }

@@ -9,26 +9,26 @@ import java.util.List;
 /**
  * Packed repeated scalars. Writers skip empty lists (proto3); readers accept the packed form (one
  * length-delimited field, handled here) and generated codecs also accept the unpacked form (one
- * field per element). Elements must not be null: a null element throws {@link NullPointerException}
- * when unboxed.
+ * field per element). Elements must not be null: writers and sizes take the field's name ({@code
+ * Type.component}) for the {@link NullPointerException} a null element throws.
  */
 public final class Packed {
   private Packed() {}
 
-  /** Payload size of packed int32 values. */
-  public static int int32DataSize(List<Integer> values) {
+  /** Payload size of packed int32 values of {@code field} (for the null check's message). */
+  public static int int32DataSize(List<Integer> values, String field) {
     int size = 0;
-    for (int value : values) {
-      size += CodedOutputStream.computeInt32SizeNoTag(value);
+    for (Integer value : values) {
+      size += CodedOutputStream.computeInt32SizeNoTag(Messages.checkNotNull(value, field));
     }
     return size;
   }
 
-  /** Payload size of packed int64 values. */
-  public static int int64DataSize(List<Long> values) {
+  /** Payload size of packed int64 values of {@code field} (for the null check's message). */
+  public static int int64DataSize(List<Long> values, String field) {
     int size = 0;
-    for (long value : values) {
-      size += CodedOutputStream.computeInt64SizeNoTag(value);
+    for (Long value : values) {
+      size += CodedOutputStream.computeInt64SizeNoTag(Messages.checkNotNull(value, field));
     }
     return size;
   }
@@ -48,62 +48,62 @@ public final class Packed {
   }
 
   /** Writes packed int32 values (nothing if empty). */
-  public static void writeInt32(CodedOutputStream out, int number, List<Integer> values)
-      throws IOException {
+  public static void writeInt32(
+      CodedOutputStream out, int number, List<Integer> values, String field) throws IOException {
     if (values.isEmpty()) {
       return;
     }
-    writeHeader(out, number, int32DataSize(values));
-    for (int value : values) {
-      out.writeInt32NoTag(value);
+    writeHeader(out, number, int32DataSize(values, field));
+    for (Integer value : values) {
+      out.writeInt32NoTag(Messages.checkNotNull(value, field));
     }
   }
 
   /** Writes packed int64 values (nothing if empty). */
-  public static void writeInt64(CodedOutputStream out, int number, List<Long> values)
+  public static void writeInt64(CodedOutputStream out, int number, List<Long> values, String field)
       throws IOException {
     if (values.isEmpty()) {
       return;
     }
-    writeHeader(out, number, int64DataSize(values));
-    for (long value : values) {
-      out.writeInt64NoTag(value);
+    writeHeader(out, number, int64DataSize(values, field));
+    for (Long value : values) {
+      out.writeInt64NoTag(Messages.checkNotNull(value, field));
     }
   }
 
   /** Writes packed bool values (nothing if empty). */
-  public static void writeBool(CodedOutputStream out, int number, List<Boolean> values)
-      throws IOException {
+  public static void writeBool(
+      CodedOutputStream out, int number, List<Boolean> values, String field) throws IOException {
     if (values.isEmpty()) {
       return;
     }
     writeHeader(out, number, values.size());
-    for (boolean value : values) {
-      out.writeBoolNoTag(value);
+    for (Boolean value : values) {
+      out.writeBoolNoTag(Messages.checkNotNull(value, field));
     }
   }
 
   /** Writes packed float values (nothing if empty). */
-  public static void writeFloat(CodedOutputStream out, int number, List<Float> values)
+  public static void writeFloat(CodedOutputStream out, int number, List<Float> values, String field)
       throws IOException {
     if (values.isEmpty()) {
       return;
     }
     writeHeader(out, number, values.size() * 4);
-    for (float value : values) {
-      out.writeFloatNoTag(value);
+    for (Float value : values) {
+      out.writeFloatNoTag(Messages.checkNotNull(value, field));
     }
   }
 
   /** Writes packed double values (nothing if empty). */
-  public static void writeDouble(CodedOutputStream out, int number, List<Double> values)
-      throws IOException {
+  public static void writeDouble(
+      CodedOutputStream out, int number, List<Double> values, String field) throws IOException {
     if (values.isEmpty()) {
       return;
     }
     writeHeader(out, number, values.size() * 8);
-    for (double value : values) {
-      out.writeDoubleNoTag(value);
+    for (Double value : values) {
+      out.writeDoubleNoTag(Messages.checkNotNull(value, field));
     }
   }
 

@@ -101,4 +101,23 @@ class MessagesTest {
   void noCaseSetNamesTheMessage() {
     assertThat(Messages.noCaseSet("Shape")).hasMessageContaining("Shape");
   }
+
+  @Test
+  void unknownCaseIsToldApartFromAbsentCase() {
+    int lengthDelimited = 7 << 3 | 2;
+    int varint = 8 << 3;
+    int skipped = Messages.skippedCase(lengthDelimited, 0);
+    assertThat(Messages.skippedCase(varint, skipped)).isEqualTo(lengthDelimited);
+    assertThat(Messages.noCaseSet("Shape", skipped))
+        .hasMessageContaining("Message Shape has oneof case 7, unknown to this version");
+    assertThat(Messages.noCaseSet("Shape", Messages.skippedCase(varint, 0)))
+        .hasMessageContaining("Message Shape has no case of its oneof set");
+  }
+
+  @Test
+  void unrecognizedEnumConstantCannotBeEncoded() {
+    assertThatThrownBy(() -> Messages.unrecognizedNumber("Color"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("@Unrecognized constant of enum Color");
+  }
 }

@@ -1,11 +1,13 @@
 package dev.typedrpc.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,8 +29,8 @@ class PackedTest {
   @Test
   void int32MatchesProtobufPackedEncoding() throws IOException {
     List<Integer> values = List.of(3, 270, 86942, -1);
-    int size = Packed.fieldSize(4, Packed.int32DataSize(values));
-    byte[] bytes = write(out -> Packed.writeInt32(out, 4, values), size);
+    int size = Packed.fieldSize(4, Packed.int32DataSize(values, "T.f"));
+    byte[] bytes = write(out -> Packed.writeInt32(out, 4, values, "T.f"), size);
     // the protobuf encoding guide's packed example (3, 270, 86942), plus -1 as ten bytes
     assertThat(bytes)
         .containsExactly(
@@ -43,11 +45,11 @@ class PackedTest {
 
   @Test
   void emptyListsWriteNothing() throws IOException {
-    assertThat(Packed.fieldSize(1, Packed.int64DataSize(List.of()))).isZero();
-    assertThat(write(out -> Packed.writeInt64(out, 1, List.of()), 0)).isEmpty();
-    assertThat(write(out -> Packed.writeBool(out, 1, List.of()), 0)).isEmpty();
-    assertThat(write(out -> Packed.writeFloat(out, 1, List.of()), 0)).isEmpty();
-    assertThat(write(out -> Packed.writeDouble(out, 1, List.of()), 0)).isEmpty();
+    assertThat(Packed.fieldSize(1, Packed.int64DataSize(List.of(), "T.f"))).isZero();
+    assertThat(write(out -> Packed.writeInt64(out, 1, List.of(), "T.f"), 0)).isEmpty();
+    assertThat(write(out -> Packed.writeBool(out, 1, List.of(), "T.f"), 0)).isEmpty();
+    assertThat(write(out -> Packed.writeFloat(out, 1, List.of(), "T.f"), 0)).isEmpty();
+    assertThat(write(out -> Packed.writeDouble(out, 1, List.of(), "T.f"), 0)).isEmpty();
   }
 
   @Test
@@ -57,17 +59,17 @@ class PackedTest {
     List<Float> floats = List.of(1.5f, -0f);
     List<Double> doubles = List.of(Math.PI);
     int size =
-        Packed.fieldSize(1, Packed.int64DataSize(longs))
+        Packed.fieldSize(1, Packed.int64DataSize(longs, "T.f"))
             + Packed.fieldSize(2, bools.size())
             + Packed.fieldSize(3, floats.size() * 4)
             + Packed.fieldSize(4, doubles.size() * 8);
     byte[] bytes =
         write(
             out -> {
-              Packed.writeInt64(out, 1, longs);
-              Packed.writeBool(out, 2, bools);
-              Packed.writeFloat(out, 3, floats);
-              Packed.writeDouble(out, 4, doubles);
+              Packed.writeInt64(out, 1, longs, "T.f");
+              Packed.writeBool(out, 2, bools, "T.f");
+              Packed.writeFloat(out, 3, floats, "T.f");
+              Packed.writeDouble(out, 4, doubles, "T.f");
             },
             size);
     CodedInputStream in = CodedInputStream.newInstance(bytes);
@@ -88,5 +90,18 @@ class PackedTest {
     assertThat(b).isEqualTo(bools);
     assertThat(f).isEqualTo(floats);
     assertThat(d).isEqualTo(doubles);
+  }
+
+  @Test
+  void nullElementsNameTheField() {
+    List<Integer> ints = Arrays.asList(1, null);
+    List<Double> doubles = Arrays.asList(1.0, null);
+    assertThatThrownBy(() -> Packed.int32DataSize(ints, "Post.numbers element"))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("Post.numbers element must not be null");
+    assertThatThrownBy(
+            () -> write(out -> Packed.writeDouble(out, 1, doubles, "Post.w element"), 99))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("Post.w element must not be null");
   }
 }

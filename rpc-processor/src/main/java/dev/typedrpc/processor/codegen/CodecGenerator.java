@@ -6,6 +6,7 @@ import static dev.typedrpc.processor.codegen.RuntimeTypes.INVALID_PROTOCOL_BUFFE
 import static dev.typedrpc.processor.codegen.RuntimeTypes.IO_EXCEPTION;
 import static dev.typedrpc.processor.codegen.RuntimeTypes.MESSAGES;
 import static dev.typedrpc.processor.codegen.RuntimeTypes.MESSAGE_CODEC;
+import static dev.typedrpc.processor.codegen.RuntimeTypes.WIRE_FORMAT;
 
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
@@ -41,6 +42,10 @@ public final class CodecGenerator {
                     .initializer("new $T()", codec)
                     .build())
             .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+    if (m.fields().stream().anyMatch(FieldModel::deprecated)
+        || m.cases().stream().anyMatch(OneofCase::deprecated)) {
+      type.addAnnotation(RuntimeTypes.suppressDeprecation());
+    }
     if (m.kind() == MessageModel.Kind.ONEOF) {
       OneofCodec.addMethods(type, m);
     } else {
@@ -84,11 +89,28 @@ public final class CodecGenerator {
         .addException(INVALID_PROTOCOL_BUFFER);
   }
 
-  /** A sealed interface: exactly one case is written; decoding keeps the last case read. */
+  /**
+   * A sealed interface: exactly one case is written; decoding keeps the last case read. An unknown
+   * case (a length-delimited field of another number) decodes to the {@code @Unrecognized} record,
+   * or else fails the decode naming the case.
+   */
   private static final class OneofCodec {
     static void addMethods(TypeSpec.Builder type, MessageModel m) {
       MethodSpec.Builder size = encodedSize(m);
       MethodSpec.Builder encode = encode(m);
+      ClassName unknownType = m.unrecognized();
+      if (unknownType != null) {
+        size.beginControlFlow("if (value instanceof $T unknown)", unknownType)
+            .addStatement(
+                "return $T.computeByteArraySize(unknown.fieldNumber(), unknown.bytes())",
+                RuntimeTypes.CODED_OUTPUT)
+            .endControlFlow();
+        encode
+            .beginControlFlow("if (value instanceof $T unknown)", unknownType)
+            .addStatement("out.writeByteArray(unknown.fieldNumber(), unknown.bytes())")
+            .addStatement("return")
+            .endControlFlow();
+      }
       for (OneofCase c : m.cases()) {
         ClassName caseType = c.type().javaName();
         size.beginControlFlow("if (value instanceof $T message)", caseType)
@@ -121,6 +143,9 @@ public final class CodecGenerator {
 
       MethodSpec.Builder decode = decode(m);
       decode.addStatement("$T result = null", m.javaType());
+      if (unknownType == null) {
+        decode.addStatement("int skipped = 0");
+      }
       decode.beginControlFlow("loop:\nwhile (true)");
       decode.addStatement("int tag = in.readTag()");
       decode.beginControlFlow("switch (tag)");
@@ -132,10 +157,35 @@ public final class CodecGenerator {
             MESSAGES,
             c.type().codec());
       }
-      decode.addCode("default:\n$>if (!in.skipField(tag)) {\n$>break loop;\n$<}\nbreak;\n$<");
+      if (unknownType != null) {
+        decode.addCode("default:\n$>");
+        decode.beginControlFlow(
+            "if ($T.getTagWireType(tag) == $T.WIRETYPE_LENGTH_DELIMITED)",
+            WIRE_FORMAT,
+            WIRE_FORMAT);
+        decode.addStatement(
+            "result = new $T($T.getTagFieldNumber(tag), in.readByteArray())",
+            unknownType,
+            WIRE_FORMAT);
+        decode.nextControlFlow("else if (!in.skipField(tag))");
+        decode.addStatement("break loop");
+        decode.endControlFlow();
+        decode.addStatement("break").addCode("$<");
+      } else {
+        decode.addCode("default:\n$>");
+        decode.addStatement("skipped = $T.skippedCase(tag, skipped)", MESSAGES);
+        decode
+            .beginControlFlow("if (!in.skipField(tag))")
+            .addStatement("break loop")
+            .endControlFlow();
+        decode.addStatement("break").addCode("$<");
+      }
       decode.endControlFlow().endControlFlow();
       decode.beginControlFlow("if (result == null)");
-      decode.addStatement("throw $T.noCaseSet($S)", MESSAGES, m.protoName());
+      decode.addStatement(
+          unknownType == null ? "throw $T.noCaseSet($S, skipped)" : "throw $T.noCaseSet($S)",
+          MESSAGES,
+          m.protoName());
       decode.endControlFlow();
       decode.addStatement("return result");
 

@@ -20,7 +20,8 @@ import javax.lang.model.element.Modifier;
 
 /**
  * Generates {@code <Enum>EnumCodec}: the mapping between constants and wire numbers, plus packed
- * lists. Unknown numbers decode to the constant numbered 0.
+ * lists. Unknown numbers decode to the {@code @Unrecognized} constant if there is one, else to the
+ * constant numbered 0.
  */
 public final class EnumCodecGenerator {
   private EnumCodecGenerator() {}
@@ -31,26 +32,52 @@ public final class EnumCodecGenerator {
     for (EnumModel.Constant c : e.constants()) {
       numbers.add(CodeBlock.of("$L", c.number()));
     }
+    EnumModel.Fallback fallback = e.unrecognized();
+    if (fallback != null) {
+      numbers.add(fallback.ordinal(), CodeBlock.of("-1"));
+    }
+    String unknown = fallback == null ? e.zero().javaName() : fallback.javaName();
     MethodSpec.Builder fromNumber =
         MethodSpec.methodBuilder("fromNumber")
             .addJavadoc(
-                "The constant numbered {@code number}; unknown numbers give the one numbered 0.\n")
+                "The constant numbered {@code number}; unknown numbers give $L.\n",
+                fallback == null ? "the one numbered 0" : "{@code " + unknown + "}")
             .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
             .returns(e.javaName())
             .addParameter(int.class, "number")
             .beginControlFlow("switch (number)");
     for (EnumModel.Constant c : e.constants()) {
-      if (c.number() != 0) {
+      if (c.number() != 0 || fallback != null) {
         fromNumber.addCode("case $L:\n$>return $T.$L;\n$<", c.number(), e.javaName(), c.javaName());
       }
     }
-    fromNumber
-        .addCode("default:\n$>return $T.$L;\n$<", e.javaName(), e.zero().javaName())
-        .endControlFlow();
-    TypeSpec type =
+    fromNumber.addCode("default:\n$>return $T.$L;\n$<", e.javaName(), unknown).endControlFlow();
+    MethodSpec.Builder toNumber =
+        MethodSpec.methodBuilder("toNumber")
+            .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+            .returns(int.class)
+            .addParameter(e.javaName(), "value");
+    if (fallback == null) {
+      toNumber.addStatement("return NUMBERS[value.ordinal()]");
+    } else {
+      toNumber
+          .addJavadoc("Throws for {@code $L}, which has no number.\n", fallback.javaName())
+          .addStatement(
+              "return value == $T.$L ? $T.unrecognizedNumber($S) : NUMBERS[value.ordinal()]",
+              e.javaName(),
+              fallback.javaName(),
+              RuntimeTypes.MESSAGES,
+              e.protoName());
+    }
+    TypeSpec.Builder builder =
         TypeSpec.classBuilder(e.codec())
             .addJavadoc("Wire numbers of enum {@code $L}.\n", e.protoName())
-            .addAnnotation(RuntimeTypes.generated())
+            .addAnnotation(RuntimeTypes.generated());
+    if (e.constants().stream().anyMatch(EnumModel.Constant::deprecated)) {
+      builder.addAnnotation(RuntimeTypes.suppressDeprecation());
+    }
+    TypeSpec type =
+        builder
             .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
             .addOriginatingElement(e.origin())
             .addField(
@@ -63,22 +90,20 @@ public final class EnumCodecGenerator {
                     .initializer("{$L}", CodeBlock.join(numbers, ", "))
                     .build())
             .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build())
-            .addMethod(
-                MethodSpec.methodBuilder("toNumber")
-                    .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-                    .returns(int.class)
-                    .addParameter(e.javaName(), "value")
-                    .addStatement("return NUMBERS[value.ordinal()]")
-                    .build())
+            .addMethod(toNumber.build())
             .addMethod(fromNumber.build())
             .addMethod(
                 MethodSpec.methodBuilder("packedDataSize")
                     .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                     .returns(int.class)
                     .addParameter(list, "values")
+                    .addParameter(String.class, "field")
                     .addStatement("int size = 0")
                     .beginControlFlow("for ($T value : values)", e.javaName())
-                    .addStatement("size += $T.computeEnumSizeNoTag(toNumber(value))", CODED_OUTPUT)
+                    .addStatement(
+                        "size += $T.computeEnumSizeNoTag(toNumber($T.checkNotNull(value, field)))",
+                        CODED_OUTPUT,
+                        RuntimeTypes.MESSAGES)
                     .endControlFlow()
                     .addStatement("return size")
                     .build())
@@ -88,11 +113,13 @@ public final class EnumCodecGenerator {
                     .addParameter(CODED_OUTPUT, "out")
                     .addParameter(int.class, "number")
                     .addParameter(list, "values")
+                    .addParameter(String.class, "field")
                     .addException(IO_EXCEPTION)
                     .beginControlFlow("if (values.isEmpty())")
                     .addStatement("return")
                     .endControlFlow()
-                    .addStatement("$T.writeHeader(out, number, packedDataSize(values))", PACKED)
+                    .addStatement(
+                        "$T.writeHeader(out, number, packedDataSize(values, field))", PACKED)
                     .beginControlFlow("for ($T value : values)", e.javaName())
                     .addStatement("out.writeEnumNoTag(toNumber(value))")
                     .endControlFlow()

@@ -38,7 +38,8 @@ final class FieldSizes {
       }
       case REPEATED -> {
         if (v.packable()) {
-          b.addStatement("size += $T.fieldSize($L, $L)", PACKED, n, packedDataSize(v, x));
+          b.addStatement(
+              "size += $T.fieldSize($L, $L)", PACKED, n, packedDataSize(v, x, element(owner, f)));
         } else {
           b.beginControlFlow("for ($T element : $L)", FieldCode.boxed(v), x)
               .addStatement(
@@ -79,14 +80,15 @@ final class FieldSizes {
       }
       case REPEATED -> {
         if (v instanceof EnumValue e) {
-          b.addStatement("$T.writePacked(out, $L, $L)", e.codec(), n, x);
+          b.addStatement("$T.writePacked(out, $L, $L, $S)", e.codec(), n, x, element(owner, f));
         } else if (v.packable()) {
           b.addStatement(
-              "$T.write$L(out, $L, $L)",
+              "$T.write$L(out, $L, $L, $S)",
               PACKED,
               FieldCode.method(((ScalarValue) v).scalar()),
               n,
-              x);
+              x,
+              element(owner, f));
         } else {
           b.beginControlFlow("for ($T element : $L)", FieldCode.boxed(v), x)
               .addStatement(
@@ -116,13 +118,18 @@ final class FieldSizes {
         "$T.read$L(in, $L)", PACKED, FieldCode.method(((ScalarValue) v).scalar()), x);
   }
 
-  private static CodeBlock packedDataSize(ValueType v, String x) {
+  /** {@code Owner.field element}: how null-check messages name a list element. */
+  private static String element(String owner, FieldModel f) {
+    return owner + "." + f.name() + " element";
+  }
+
+  private static CodeBlock packedDataSize(ValueType v, String x, String what) {
     if (v instanceof EnumValue e) {
-      return CodeBlock.of("$T.packedDataSize($L)", e.codec(), x);
+      return CodeBlock.of("$T.packedDataSize($L, $S)", e.codec(), x, what);
     }
     return switch (((ScalarValue) v).scalar()) {
-      case INT32 -> CodeBlock.of("$T.int32DataSize($L)", PACKED, x);
-      case INT64 -> CodeBlock.of("$T.int64DataSize($L)", PACKED, x);
+      case INT32 -> CodeBlock.of("$T.int32DataSize($L, $S)", PACKED, x, what);
+      case INT64 -> CodeBlock.of("$T.int64DataSize($L, $S)", PACKED, x, what);
       case BOOL -> CodeBlock.of("$L.size()", x);
       case FLOAT -> CodeBlock.of("$L.size() * 4", x);
       case DOUBLE -> CodeBlock.of("$L.size() * 8", x);

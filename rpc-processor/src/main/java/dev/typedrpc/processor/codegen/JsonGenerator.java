@@ -6,7 +6,11 @@ import dev.typedrpc.processor.model.MessageModel;
 import dev.typedrpc.processor.model.MessageModel.OneofCase;
 import dev.typedrpc.processor.model.MethodModel;
 import dev.typedrpc.processor.model.ServiceModel;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -15,14 +19,67 @@ import java.util.Map;
 /**
  * Writes the JSON descriptor of a service: stable key order, two-space indentation, one trailing
  * newline. The schema-evolution check and other tools read it.
+ *
+ * <p>The <em>fingerprint</em> is the first 16 hex digits of the SHA-256 of the canonical
+ * descriptor: this same text (UTF-8) without the keys that do not change what goes over the wire,
+ * namely every key starting with {@code java} (Java interface, type and member names), {@code
+ * deprecated} and {@code fingerprint} itself. So renaming the Java interface, moving a record to
+ * another package or deprecating a method keeps the fingerprint; any change of names, numbers,
+ * types, versions or {@code since} values on the wire changes it.
  */
 public final class JsonGenerator {
+  private static final int FINGERPRINT_HEX_DIGITS = 16;
+
   private JsonGenerator() {}
 
   public static String generate(ServiceModel s) {
+    StringBuilder out = new StringBuilder();
+    write(out, tree(s, fingerprint(s)), "");
+    return out.append('\n').toString();
+  }
+
+  /** The schema fingerprint of {@code s}, as defined above. */
+  public static String fingerprint(ServiceModel s) {
+    StringBuilder out = new StringBuilder();
+    write(out, canonical(tree(s, "")), "");
+    out.append('\n');
+    try {
+      byte[] hash =
+          MessageDigest.getInstance("SHA-256")
+              .digest(out.toString().getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(hash).substring(0, FINGERPRINT_HEX_DIGITS);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
+  }
+
+  /** {@code value} without the keys the fingerprint ignores. */
+  private static Object canonical(Object value) {
+    if (value instanceof Map<?, ?> map) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        String key = (String) e.getKey();
+        if (!key.startsWith("java") && !key.equals("deprecated") && !key.equals("fingerprint")) {
+          out.put(key, canonical(e.getValue()));
+        }
+      }
+      return out;
+    }
+    if (value instanceof List<?> list) {
+      List<Object> out = new ArrayList<>();
+      for (Object o : list) {
+        out.add(canonical(o));
+      }
+      return out;
+    }
+    return value;
+  }
+
+  private static Map<String, Object> tree(ServiceModel s, String fingerprint) {
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("service", s.serviceName());
     root.put("version", s.version());
+    root.put("fingerprint", fingerprint);
     root.put("javaInterface", s.iface().canonicalName());
     root.put("protoPackage", s.protoPackage());
     root.put("reservedNames", s.reservedNames());
@@ -35,6 +92,7 @@ public final class JsonGenerator {
       o.put("request", m.requestProto());
       o.put("response", m.responseProto());
       o.put("since", m.since());
+      deprecated(o, m.deprecated());
       methods.add(o);
     }
     root.put("methods", methods);
@@ -55,17 +113,26 @@ public final class JsonGenerator {
         v.put("javaName", c.javaName());
         v.put("number", c.number());
         v.put("since", c.since());
+        deprecated(v, c.deprecated());
         values.add(v);
       }
       o.put("values", values);
+      if (e.unrecognized() != null) {
+        o.put("javaUnrecognized", e.unrecognized().javaName());
+      }
       o.put("reservedNumbers", e.reservedNumbers());
       o.put("reservedNames", e.reservedNames());
       enums.add(o);
     }
     root.put("enums", enums);
-    StringBuilder out = new StringBuilder();
-    write(out, root, "");
-    return out.append('\n').toString();
+    return root;
+  }
+
+  /** Adds {@code "deprecated": true} to deprecated elements only, to keep descriptors short. */
+  private static void deprecated(Map<String, Object> o, boolean deprecated) {
+    if (deprecated) {
+      o.put("deprecated", true);
+    }
   }
 
   private static Map<String, Object> message(MessageModel m) {
@@ -85,6 +152,7 @@ public final class JsonGenerator {
       }
       fo.put("label", f.label().name().toLowerCase(Locale.ROOT));
       fo.put("since", f.since());
+      deprecated(fo, f.deprecated());
       fields.add(fo);
     }
     o.put("fields", fields);
@@ -97,12 +165,16 @@ public final class JsonGenerator {
         co.put("number", c.number());
         co.put("type", c.type().protoName());
         co.put("since", c.since());
+        deprecated(co, c.deprecated());
         cases.add(co);
       }
       Map<String, Object> oneof = new LinkedHashMap<>();
       oneof.put("name", "value");
       oneof.put("fields", cases);
       oneofs.add(oneof);
+      if (m.unrecognized() != null) {
+        o.put("javaUnrecognized", m.unrecognized().canonicalName());
+      }
     }
     o.put("oneofs", oneofs);
     o.put("reservedNumbers", m.reservedNumbers());

@@ -51,7 +51,7 @@ public final class ProtoGenerator {
                   ? "stream "
                   : "")
           .append(qualified(s, m.responseProto()))
-          .append(");\n");
+          .append(m.deprecated() ? ") {\n    option deprecated = true;\n  }\n" : ");\n");
     }
     out.append("}\n");
     for (MessageModel m : s.messages()) {
@@ -66,8 +66,9 @@ public final class ProtoGenerator {
   }
 
   /**
-   * A fully qualified reference ({@code .pkg.Name}). Inside a {@code service}, a bare name is looked up among the
-   * service's methods first, so {@code rpc Post(Post)} would name the method, not the message.
+   * A fully qualified reference ({@code .pkg.Name}). Inside a {@code service}, a bare name is
+   * looked up among the service's methods first, so {@code rpc Post(Post)} would name the method,
+   * not the message.
    */
   private static String qualified(ServiceModel s, String protoName) {
     if (protoName.startsWith("google.protobuf.") || s.protoPackage().isEmpty()) {
@@ -111,13 +112,14 @@ public final class ProtoGenerator {
             .append(c.protoName())
             .append(" = ")
             .append(c.number())
+            .append(deprecated(c.deprecated()))
             .append(";\n");
       }
       out.append("  }\n");
     }
     for (FieldModel f : m.fields()) {
       out.append("  ").append(fieldType(f)).append(' ').append(f.protoName());
-      out.append(" = ").append(f.number()).append(";\n");
+      out.append(" = ").append(f.number()).append(deprecated(f.deprecated())).append(";\n");
     }
     reserved(out, m.reservedNumbers(), m.reservedNames());
     out.append("}\n");
@@ -139,14 +141,20 @@ public final class ProtoGenerator {
   private static void enumType(StringBuilder out, EnumModel e) {
     out.append("enum ").append(e.protoName()).append(" {\n");
     EnumModel.Constant zero = e.zero();
-    out.append("  ").append(zero.protoName()).append(" = 0;\n");
+    out.append("  ").append(zero.protoName()).append(" = 0");
+    out.append(deprecated(zero.deprecated())).append(";\n");
     for (EnumModel.Constant c : e.constants()) {
       if (!c.javaName().equals(zero.javaName())) {
-        out.append("  ").append(c.protoName()).append(" = ").append(c.number()).append(";\n");
+        out.append("  ").append(c.protoName()).append(" = ").append(c.number());
+        out.append(deprecated(c.deprecated())).append(";\n");
       }
     }
     reserved(out, e.reservedNumbers(), e.reservedNames());
     out.append("}\n");
+  }
+
+  private static String deprecated(boolean deprecated) {
+    return deprecated ? " [deprecated = true]" : "";
   }
 
   private static void reserved(StringBuilder out, List<Integer> numbers, List<String> names) {

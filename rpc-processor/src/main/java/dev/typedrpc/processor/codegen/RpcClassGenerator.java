@@ -45,6 +45,9 @@ public final class RpcClassGenerator {
             .addAnnotation(RuntimeTypes.generated())
             .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
             .addOriginatingElement(s.origin());
+    if (s.methods().stream().anyMatch(MethodModel::deprecated)) {
+      type.addAnnotation(RuntimeTypes.suppressDeprecation());
+    }
     type.addField(
         FieldSpec.builder(
                 String.class, "SERVICE_NAME", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
@@ -59,9 +62,10 @@ public final class RpcClassGenerator {
         FieldSpec.builder(
                 SERVICE_DESCRIPTOR, "DESCRIPTOR", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
             .initializer(
-                "$T.of(SERVICE_NAME, $L, $T.of($L))",
+                "$T.of(SERVICE_NAME, $L, $S, $T.of($L))",
                 SERVICE_DESCRIPTOR,
                 s.version(),
+                JsonGenerator.fingerprint(s),
                 RuntimeTypes.LIST,
                 CodeBlock.join(constants, ", "))
             .build());
@@ -101,13 +105,14 @@ public final class RpcClassGenerator {
     TypeName t = ParameterizedTypeName.get(METHOD_DESCRIPTOR, m.requestType(), m.responseType());
     return FieldSpec.builder(t, m.constantName(), Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
         .initializer(
-            "$T.of(SERVICE_NAME, $S, $T.$L, $T.INSTANCE, $T.INSTANCE)",
+            "$T.of(SERVICE_NAME, $S, $T.$L, $T.INSTANCE, $T.INSTANCE, $L)",
             METHOD_DESCRIPTOR,
             m.schemaName(),
             CALL_KIND,
             m.kind().name(),
             m.requestCodec(),
-            m.responseCodec())
+            m.responseCodec(),
+            m.since())
         .build();
   }
 

@@ -25,6 +25,7 @@ final class RuntimeTypes {
 
   static final ClassName CODED_INPUT = ClassName.get("com.google.protobuf", "CodedInputStream");
   static final ClassName CODED_OUTPUT = ClassName.get("com.google.protobuf", "CodedOutputStream");
+  static final ClassName WIRE_FORMAT = ClassName.get("com.google.protobuf", "WireFormat");
   static final ClassName INVALID_PROTOCOL_BUFFER =
       ClassName.get("com.google.protobuf", "InvalidProtocolBufferException");
 
@@ -39,6 +40,16 @@ final class RuntimeTypes {
   static final ClassName DURATION = ClassName.get("java.time", "Duration");
 
   static final String PROCESSOR = "dev.typedrpc.processor.RpcProcessor";
+
+  /**
+   * {@code @SuppressWarnings("deprecation")}, on generated classes that must use deprecated schema
+   * elements (the user's {@code @Deprecated} is for callers, not for the generated plumbing).
+   */
+  static AnnotationSpec suppressDeprecation() {
+    return AnnotationSpec.builder(SuppressWarnings.class)
+        .addMember("value", "$S", "deprecation")
+        .build();
+  }
 
   /** {@code @Generated("dev.typedrpc.processor.RpcProcessor")}. */
   static AnnotationSpec generated() {

@@ -11,6 +11,7 @@ import dev.typedrpc.processor.model.ValueType.ScalarValue;
  * @param presence how an {@link Label#OPTIONAL} field is absent in Java
  * @param primitive whether a singular scalar is a Java primitive (else it is boxed)
  * @param key the key type of a {@link Label#MAP} field, else null
+ * @param deprecated whether the Java element is {@code @Deprecated}
  */
 public record FieldModel(
     String name,
@@ -21,7 +22,8 @@ public record FieldModel(
     Presence presence,
     boolean primitive,
     ValueType value,
-    ScalarValue key) {
+    ScalarValue key,
+    boolean deprecated) {
 
   /** Cardinality of a field. */
   public enum Label {

@@ -13,6 +13,8 @@ import javax.lang.model.element.Element;
  *     Outer.Inner}
  * @param fields the fields (empty for {@link Kind#ONEOF})
  * @param cases the {@code oneof} cases of a {@link Kind#ONEOF}, in {@code permits} order
+ * @param unrecognized the {@code @Unrecognized (int fieldNumber, byte[] bytes)} record an unknown
+ *     case of a {@link Kind#ONEOF} decodes to, or null (then an unknown case fails the decode)
  * @param origin the element the message comes from, for the Filer (the method for synthesized ones)
  */
 public record MessageModel(
@@ -25,6 +27,7 @@ public record MessageModel(
     List<OneofCase> cases,
     List<Integer> reservedNumbers,
     List<String> reservedNames,
+    ClassName unrecognized,
     Element origin) {
 
   public MessageModel {
@@ -50,5 +53,6 @@ public record MessageModel(
   }
 
   /** One case of a {@code oneof}: a record subtype of the sealed interface. */
-  public record OneofCase(String protoName, int number, int since, ValueType.MessageValue type) {}
+  public record OneofCase(
+      String protoName, int number, int since, ValueType.MessageValue type, boolean deprecated) {}
 }

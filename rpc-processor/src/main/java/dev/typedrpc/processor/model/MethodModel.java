@@ -32,7 +32,8 @@ public record MethodModel(
     TypeName responseType,
     ClassName responseCodec,
     String responseProto,
-    int since) {
+    int since,
+    boolean deprecated) {
 
   public MethodModel {
     params = List.copyOf(params);

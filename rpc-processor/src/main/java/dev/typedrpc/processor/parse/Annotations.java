@@ -2,9 +2,11 @@ package dev.typedrpc.processor.parse;
 
 import com.google.auto.common.AnnotationMirrors;
 import com.google.auto.common.MoreElements;
+import dev.typedrpc.annotations.AcceptBreakingChange;
 import dev.typedrpc.annotations.Field;
 import dev.typedrpc.annotations.Reserved;
 import dev.typedrpc.annotations.Since;
+import dev.typedrpc.annotations.Unrecognized;
 import java.lang.annotation.Annotation;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,6 +62,28 @@ final class Annotations {
             m -> {
               for (Object v : list(value(m, "names"))) {
                 out.add((String) ((AnnotationValue) v).getValue());
+              }
+            });
+    return out;
+  }
+
+  static boolean deprecated(Element e) {
+    return MoreElements.isAnnotationPresent(e, Deprecated.class);
+  }
+
+  static boolean unrecognized(Element e) {
+    return MoreElements.isAnnotationPresent(e, Unrecognized.class);
+  }
+
+  /** The {@code @AcceptBreakingChange} annotations of {@code e}, direct or in their container. */
+  static List<AnnotationMirror> accepts(Element e) {
+    List<AnnotationMirror> out = new ArrayList<>();
+    mirror(e, AcceptBreakingChange.class).ifPresent(out::add);
+    mirror(e, AcceptBreakingChange.List.class)
+        .ifPresent(
+            m -> {
+              for (Object v : list(value(m, "value"))) {
+                out.add((AnnotationMirror) ((AnnotationValue) v).getValue());
               }
             });
     return out;

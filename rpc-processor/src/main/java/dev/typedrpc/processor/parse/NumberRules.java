@@ -33,6 +33,16 @@ final class NumberRules {
       return 1;
     }
     int since = Annotations.intValue(mirror.get());
+    if (since < 1) {
+      diagnostics.error(
+          e,
+          mirror.get(),
+          Annotations.value(mirror.get(), "value"),
+          Message.SINCE_BELOW_ONE,
+          siteName,
+          since);
+      return 1;
+    }
     if (since > version) {
       diagnostics.error(
           e,

@@ -18,8 +18,10 @@ import dev.typedrpc.processor.model.ValueType;
 import dev.typedrpc.processor.model.ValueType.MessageValue;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.lang.model.element.AnnotationMirror;
@@ -44,7 +46,11 @@ public final class ServiceParser {
    * The outcome: a model, or null when there were errors ({@code defer}: because some type does not
    * exist yet).
    */
-  public record Result(ServiceModel model, boolean defer) {}
+  public record Result(ServiceModel model, boolean defer, Sites sites) {
+    Result(ServiceModel model, boolean defer) {
+      this(model, defer, new Sites());
+    }
+  }
 
   private final ProcessingEnvironment env;
 
@@ -71,12 +77,15 @@ public final class ServiceParser {
           iface, Message.GENERIC_SERVICE, iface.getSimpleName(), iface.getTypeParameters());
       return new Result(null, false);
     }
+    TypeChecks.checkAccessible(iface, diagnostics);
+    checkInheritedMethods(iface, diagnostics);
     String name = (String) Annotations.value(annotation, "name").getValue();
     String serviceName = name.isEmpty() ? iface.getQualifiedName().toString() : name;
     int version = (Integer) Annotations.value(annotation, "version").getValue();
     ServiceContext ctx = new ServiceContext(iface, serviceName, version, diagnostics);
     List<MethodModel> methods = new ArrayList<>();
     Set<String> names = new HashSet<>();
+    MemberNames members = new MemberNames();
     List<String> reservedNames = Annotations.reservedNames(iface);
     for (ExecutableElement m : ElementFilter.methodsIn(iface.getEnclosedElements())) {
       if (m.getModifiers().contains(Modifier.DEFAULT)
@@ -92,6 +101,8 @@ public final class ServiceParser {
       if (reservedNames.contains(javaName)) {
         diagnostics.error(m, Message.RESERVED_NAME_REUSED, javaName, iface.getSimpleName());
       }
+      members.check(m, diagnostics);
+      ctx.sites.method(Names.upperCamel(javaName), m);
       MethodModel model = new MethodParser(ctx, m).parse();
       if (model != null) {
         methods.add(model);
@@ -113,7 +124,7 @@ public final class ServiceParser {
       return new Result(null, true);
     }
     if (diagnostics.hasErrors()) {
-      return new Result(null, false);
+      return new Result(null, false, ctx.sites);
     }
     List<MessageModel> messages = ctx.types.messages();
     messages.addAll(ctx.synthesized);
@@ -134,7 +145,57 @@ public final class ServiceParser {
             messages,
             enums,
             reservedNames),
-        false);
+        false,
+        ctx.sites);
+  }
+
+  /**
+   * Rejects abstract methods inherited from super-interfaces: the generated stub would not
+   * implement them, and their order across interfaces would not be obvious in review.
+   */
+  private void checkInheritedMethods(TypeElement iface, Diagnostics diagnostics) {
+    for (ExecutableElement m :
+        ElementFilter.methodsIn(env.getElementUtils().getAllMembers(iface))) {
+      Element owner = m.getEnclosingElement();
+      if (!owner.equals(iface) && m.getModifiers().contains(Modifier.ABSTRACT)) {
+        diagnostics.error(
+            iface,
+            Message.INHERITED_METHOD,
+            iface.getSimpleName(),
+            m.getSimpleName(),
+            owner.getSimpleName(),
+            iface.getSimpleName());
+      }
+    }
+  }
+
+  /**
+   * Descriptor constants ({@code UPPER_SNAKE}) and schema names ({@code UpperCamel}) of the methods
+   * seen so far, with the generated class's own constants.
+   */
+  private static final class MemberNames {
+    private final Map<String, String> constants = new HashMap<>();
+    private final Map<String, String> schemaNames = new HashMap<>();
+
+    MemberNames() {
+      constants.put("SERVICE_NAME", "the generated constant SERVICE_NAME");
+      constants.put("DESCRIPTOR", "the generated constant DESCRIPTOR");
+    }
+
+    void check(ExecutableElement m, Diagnostics diagnostics) {
+      String javaName = m.getSimpleName().toString();
+      String constant = Names.upperSnake(javaName);
+      String schema = Names.upperCamel(javaName);
+      String other = constants.putIfAbsent(constant, "method " + javaName);
+      if (other != null) {
+        diagnostics.error(m, Message.METHOD_NAME_CLASH, javaName, "constant " + constant, other);
+        return;
+      }
+      other = schemaNames.putIfAbsent(schema, "method " + javaName);
+      if (other != null) {
+        diagnostics.error(m, Message.METHOD_NAME_CLASH, javaName, "schema name " + schema, other);
+      }
+    }
   }
 
   /** What the methods of one service share. */
@@ -146,12 +207,13 @@ public final class ServiceParser {
     final ClassName rpcClass;
     final List<MessageModel> synthesized = new ArrayList<>();
     final List<SynthName> synthesizedNames = new ArrayList<>();
+    final Sites sites = new Sites();
 
     ServiceContext(TypeElement iface, String serviceName, int version, Diagnostics diagnostics) {
       this.iface = iface;
       this.diagnostics = diagnostics;
       this.rules = new NumberRules(diagnostics, serviceName, version);
-      this.types = new TypeParser(diagnostics, rules);
+      this.types = new TypeParser(diagnostics, rules, sites);
       this.rpcClass = ClassName.get(Names.packageName(iface), Names.flatName(iface) + "Rpc");
     }
   }
@@ -165,6 +227,7 @@ public final class ServiceParser {
     private final String javaName;
     private final String schemaName;
     private boolean ok = true;
+    private int methodSince = 1;
 
     MethodParser(ServiceContext ctx, ExecutableElement m) {
       this.ctx = ctx;
@@ -190,6 +253,7 @@ public final class ServiceParser {
         }
       }
       int since = ctx.rules.since(m, ctx.iface.getSimpleName() + "." + javaName);
+      methodSince = since;
 
       TypeMirror ret = m.getReturnType();
       Style style;
@@ -257,7 +321,8 @@ public final class ServiceParser {
           response.type,
           response.codec,
           response.proto,
-          since);
+          since,
+          Annotations.deprecated(m));
     }
 
     private Endpoint request(List<? extends VariableElement> params) {
@@ -291,6 +356,10 @@ public final class ServiceParser {
           ok = false;
           continue;
         }
+        // a parameter added to an existing method: old clients do not send it
+        TypeChecks.checkAbsentTolerant(
+            r, since > methodSince ? since : 1, p, siteName, p.asType(), ctx.diagnostics);
+        ctx.sites.field(name, Names.lowerSnake(pname), p);
         fields.add(
             new FieldModel(
                 pname,
@@ -301,7 +370,8 @@ public final class ServiceParser {
                 r.presence(),
                 r.primitive(),
                 r.value(),
-                r.key()));
+                r.key(),
+                Annotations.deprecated(p)));
       }
       if (!ok) {
         return null;
@@ -352,7 +422,17 @@ public final class ServiceParser {
               ctx.rpcClass.packageName(), ctx.rpcClass.simpleName() + "_" + name + "Codec");
       FieldModel field =
           new FieldModel(
-              "value", "value", 1, 1, r.label(), r.presence(), r.primitive(), r.value(), r.key());
+              "value",
+              "value",
+              1,
+              1,
+              r.label(),
+              r.presence(),
+              r.primitive(),
+              r.value(),
+              r.key(),
+              false);
+      ctx.sites.field(name, "value", m);
       TypeName javaType = TypeName.get(type).box();
       return synthesize(MessageModel.Kind.VALUE_WRAPPER, javaType, name, codec, List.of(field))
           ? new Endpoint(null, javaType, codec, name)
@@ -371,9 +451,10 @@ public final class ServiceParser {
         ClassName codec,
         List<FieldModel> fields) {
       ctx.synthesizedNames.add(new SynthName(name, m));
+      ctx.sites.message(name, m);
       ctx.synthesized.add(
           new MessageModel(
-              kind, javaType, name, name, codec, fields, List.of(), List.of(), List.of(), m));
+              kind, javaType, name, name, codec, fields, List.of(), List.of(), List.of(), null, m));
       return true;
     }
   }

@@ -43,6 +43,7 @@ public final class TypeParser {
 
   private final Diagnostics diagnostics;
   private final NumberRules rules;
+  private final Sites sites;
   private final Deque<TypeElement> pending = new ArrayDeque<>();
   private final Map<String, TypeElement> seen = new LinkedHashMap<>();
   private final Map<String, String> protoNames = new HashMap<>();
@@ -51,9 +52,10 @@ public final class TypeParser {
   private final Map<String, List<Element>> components = new HashMap<>();
   private boolean sawErrorType;
 
-  TypeParser(Diagnostics diagnostics, NumberRules rules) {
+  TypeParser(Diagnostics diagnostics, NumberRules rules, Sites sites) {
     this.diagnostics = diagnostics;
     this.rules = rules;
+    this.sites = sites;
   }
 
   /** Whether some type was not resolvable (maybe generated in a later round). */
@@ -236,6 +238,7 @@ public final class TypeParser {
       return;
     }
     seen.put(name, te);
+    TypeChecks.checkAccessible(te, diagnostics);
     String proto = Names.flatName(te);
     String other = protoNames.putIfAbsent(proto, name);
     if (other != null) {
@@ -261,6 +264,7 @@ public final class TypeParser {
     List<FieldModel> fields = new ArrayList<>();
     List<Element> elements = new ArrayList<>();
     NumberRules.Scope scope = rules.scope(te, Names.dottedName(te));
+    sites.message(Names.flatName(te), te);
     int position = 0;
     for (Element c : te.getRecordComponents()) {
       position++;
@@ -271,7 +275,9 @@ public final class TypeParser {
       scope.checkName(site, c.getSimpleName().toString(), siteName);
       Resolved r = resolveField(c.asType(), Annotations.nullable(c, c.asType()), site, siteName);
       if (r != null) {
+        TypeChecks.checkAbsentTolerant(r, since, site, siteName, c.asType(), diagnostics);
         String name = c.getSimpleName().toString();
+        sites.field(Names.flatName(te), Names.lowerSnake(name), site);
         fields.add(
             new FieldModel(
                 name,
@@ -282,7 +288,8 @@ public final class TypeParser {
                 r.presence(),
                 r.primitive(),
                 r.value(),
-                r.key()));
+                r.key(),
+                Annotations.deprecated(site) || Annotations.deprecated(c)));
         elements.add(site);
       }
     }
@@ -297,6 +304,7 @@ public final class TypeParser {
         List.of(),
         Annotations.reservedNumbers(te),
         snake(Annotations.reservedNames(te)),
+        null,
         te);
   }
 
@@ -325,22 +333,39 @@ public final class TypeParser {
   private MessageModel parseOneof(TypeElement te) {
     List<OneofCase> cases = new ArrayList<>();
     NumberRules.Scope scope = rules.scope(te, Names.dottedName(te));
+    sites.message(Names.flatName(te), te);
+    TypeElement unrecognized = null;
     int position = 0;
     for (TypeMirror permitted : te.getPermittedSubclasses()) {
-      position++;
       TypeElement sub = (TypeElement) ((DeclaredType) permitted).asElement();
       if (sub.getKind() != ElementKind.RECORD) {
         diagnostics.error(
             te, Message.SEALED_NON_RECORD, te.getSimpleName(), sub.getQualifiedName());
         continue;
       }
+      if (Annotations.unrecognized(sub)) {
+        if (unrecognized != null) {
+          diagnostics.error(
+              sub,
+              Message.DUPLICATE_UNRECOGNIZED,
+              Names.dottedName(te),
+              unrecognized.getSimpleName(),
+              sub.getSimpleName());
+        }
+        unrecognized = sub;
+        TypeChecks.checkUnrecognizedShape(sub, diagnostics);
+        continue; // not a case: no number, no codec
+      }
+      position++;
       String siteName = Names.dottedName(sub);
       int number = scope.fieldNumber(sub, position, siteName);
+      scope.checkName(sub, sub.getSimpleName().toString(), siteName);
       int since = rules.since(sub, siteName);
       MessageValue type = (MessageValue) resolveValue(permitted, sub, siteName);
       if (type != null) {
-        cases.add(
-            new OneofCase(Names.lowerSnake(sub.getSimpleName().toString()), number, since, type));
+        String caseName = Names.lowerSnake(sub.getSimpleName().toString());
+        sites.oneofCase(Names.flatName(te), caseName, sub);
+        cases.add(new OneofCase(caseName, number, since, type, Annotations.deprecated(sub)));
       }
     }
     return new MessageModel(
@@ -353,6 +378,7 @@ public final class TypeParser {
         cases,
         Annotations.reservedNumbers(te),
         snake(Annotations.reservedNames(te)),
+        unrecognized == null ? null : ClassName.get(unrecognized),
         te);
   }
 
@@ -360,20 +386,44 @@ public final class TypeParser {
     List<EnumModel.Constant> constants = new ArrayList<>();
     NumberRules.Scope scope = rules.enumScope(te, Names.dottedName(te));
     String proto = Names.flatName(te);
+    sites.enumType(proto, te);
     boolean zero = false;
     int ordinal = 0;
+    int position = 0;
+    EnumModel.Fallback unrecognized = null;
     for (Element c : te.getEnclosedElements()) {
       if (c.getKind() != ElementKind.ENUM_CONSTANT) {
         continue;
       }
       String name = c.getSimpleName().toString();
       String siteName = Names.dottedName(te) + "." + name;
+      position++;
+      if (Annotations.unrecognized(c)) {
+        if (unrecognized != null) {
+          diagnostics.error(
+              c,
+              Message.DUPLICATE_UNRECOGNIZED,
+              Names.dottedName(te),
+              unrecognized.javaName(),
+              name);
+        }
+        if (Annotations.field(c).isPresent()) {
+          diagnostics.error(c, Message.UNRECOGNIZED_NUMBERED, siteName);
+        }
+        unrecognized = new EnumModel.Fallback(name, position - 1);
+        continue; // not numbered, not in the .proto
+      }
       int number = scope.enumNumber(c, ordinal++, siteName);
       zero |= number == 0;
       scope.checkName(c, name, siteName);
+      sites.enumValue(proto, Names.enumValue(proto, name), c);
       constants.add(
           new EnumModel.Constant(
-              name, Names.enumValue(proto, name), number, rules.since(c, siteName)));
+              name,
+              Names.enumValue(proto, name),
+              number,
+              rules.since(c, siteName),
+              Annotations.deprecated(c)));
     }
     List<String> reservedNames = new ArrayList<>();
     for (String n : Annotations.reservedNames(te)) {
@@ -389,6 +439,7 @@ public final class TypeParser {
         constants,
         Annotations.reservedNumbers(te),
         reservedNames,
+        unrecognized,
         te);
   }
 
