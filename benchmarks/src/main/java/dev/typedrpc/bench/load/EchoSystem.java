@@ -1,0 +1,76 @@
+package dev.typedrpc.bench.load;
+
+import java.net.URI;
+
+/**
+ * The systems compared, in the order each round runs them. The typedrpc HTTP/2 and SSE rows are the
+ * hook for transports that do not exist yet (issue 3): they are probed by URI scheme and reported
+ * as not available until a transport registers that scheme; once one does, put its real listen URI
+ * here and they run like A.
+ */
+enum EchoSystem {
+  TYPEDRPC_WS("A", "typedrpc WebSocket", "ws", "/rpc"),
+  TYPEDRPC_HTTP2("B", "typedrpc HTTP/2", "h2c", "/"),
+  TYPEDRPC_SSE("C", "typedrpc SSE", "sse", "/rpc"),
+  GRPC("D", "gRPC-Java (directExecutor)", null, null),
+  RAW_NETTY("E", "raw Netty echo", null, null);
+
+  final String letter;
+  final String title;
+  private final String scheme;
+  private final String path;
+
+  EchoSystem(String letter, String title, String scheme, String path) {
+    this.letter = letter;
+    this.title = title;
+    this.scheme = scheme;
+    this.path = path;
+  }
+
+  static EchoSystem byLetter(String letter) {
+    for (EchoSystem s : values()) {
+      if (s.letter.equalsIgnoreCase(letter)) {
+        return s;
+      }
+    }
+    throw new IllegalArgumentException("no system " + letter + "; use A, B, C, D or E");
+  }
+
+  private URI uri(int port) {
+    return URI.create(scheme + "://" + Loopback.HOST + ":" + port + path);
+  }
+
+  EchoServer startServer() throws Exception {
+    return switch (this) {
+      case GRPC -> GrpcEcho.startServer();
+      case RAW_NETTY -> RawNettyEcho.startServer();
+      default -> TypedrpcEcho.startServer(uri(0));
+    };
+  }
+
+  EchoClient connect(int port) throws Exception {
+    return switch (this) {
+      case GRPC -> GrpcEcho.connect(port);
+      case RAW_NETTY -> RawNettyEcho.connect(port);
+      default -> TypedrpcEcho.connect(uri(port));
+    };
+  }
+
+  /**
+   * Null if this system can run here; otherwise why not (a typedrpc transport that is not on the
+   * class path).
+   */
+  String unavailableReason() {
+    if (scheme == null) {
+      return null;
+    }
+    try {
+      startServer().close();
+      return null;
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
+    } catch (Exception e) {
+      return "failed to start: " + e;
+    }
+  }
+}

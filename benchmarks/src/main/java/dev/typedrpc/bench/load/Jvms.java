@@ -1,0 +1,48 @@
+package dev.typedrpc.bench.load;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Starting child JVMs on this JVM's class path, and bounding this JVM's own lifetime. */
+final class Jvms {
+  private Jvms() {}
+
+  /**
+   * A command that runs {@code BenchMain} with {@code args} in a new JVM with the benchmark's
+   * flags.
+   */
+  static List<String> command(LoadOptions options, List<String> args) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(LoadOptions.BASE_JVM_FLAGS);
+    command.addAll(options.jvmArgs());
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add("dev.typedrpc.bench.BenchMain");
+    command.addAll(args);
+    return command;
+  }
+
+  /**
+   * Ends this JVM (exit code 3) if it is still running after {@code limit}: no child outlives a
+   * hung run.
+   */
+  static void exitAfter(Duration limit, String what) {
+    Thread watchdog =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(limit.toMillis());
+              } catch (InterruptedException e) {
+                return;
+              }
+              System.err.println(what + " still running after " + limit + ": giving up");
+              Runtime.getRuntime().halt(3);
+            },
+            "watchdog");
+    watchdog.setDaemon(true);
+    watchdog.start();
+  }
+}

@@ -1,0 +1,31 @@
+package dev.typedrpc.bench.load;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The end-to-end benchmark's entry points, for {@code BenchMain}. */
+public final class LoadRunner {
+  private LoadRunner() {}
+
+  /** Runs every round; returns the result table in Markdown. */
+  public static String run(LoadOptions options) throws Exception {
+    return new Orchestrator(options).run();
+  }
+
+  /** The flags every child JVM gets. */
+  public static List<String> childJvmFlags(LoadOptions options) {
+    List<String> flags = new ArrayList<>(LoadOptions.BASE_JVM_FLAGS);
+    flags.addAll(options.jvmArgs());
+    return flags;
+  }
+
+  /** Runs a child JVM's part: {@code _server <letter>} or {@code _client <letter> [options]}. */
+  public static void child(String command, List<String> args) throws Exception {
+    String letter = args.get(0);
+    if (command.equals("_server")) {
+      ServerMain.run(letter);
+    } else {
+      ClientMain.run(letter, LoadOptions.parse(args.subList(1, args.size())));
+    }
+  }
+}

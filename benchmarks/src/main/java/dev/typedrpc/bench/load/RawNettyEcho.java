@@ -1,0 +1,286 @@
+package dev.typedrpc.bench.load;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.codec.LengthFieldPrepender;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The ceiling: a minimal echo over TCP with 4-byte length prefixes, on the same Netty, I/O type
+ * (epoll when available, as typedrpc and gRPC pick it) and event-loop model as the others, with no
+ * RPC layer at all. A frame starts with an op byte: {@code ECHO} frames are written back as they
+ * are; a {@code STREAM} request (count, size) is answered by that many {@code DATA} frames, written
+ * while the channel is writable, then an {@code END}.
+ */
+@SuppressWarnings(
+    "FutureReturnValueIgnored") // writes use the void promise: failures reach exceptionCaught
+final class RawNettyEcho {
+  static final byte ECHO = 0;
+  static final byte STREAM = 1;
+  static final byte DATA = 2;
+  static final byte END = 3;
+  private static final int MAX_FRAME = 1 << 20;
+  private static final int FLUSH_EVERY = 64;
+  private static final boolean EPOLL = Epoll.isAvailable();
+
+  private RawNettyEcho() {}
+
+  static String ioType() {
+    return EPOLL ? "epoll" : "nio";
+  }
+
+  private static EventLoopGroup newGroup(int threads) {
+    return new MultiThreadIoEventLoopGroup(
+        threads, EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+  }
+
+  static EchoServer startServer() throws InterruptedException {
+    EventLoopGroup group = newGroup(0);
+    Class<? extends ServerChannel> type =
+        EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    Channel listener =
+        new ServerBootstrap()
+            .group(group)
+            .channel(type)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(
+                new ChannelInitializer<>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    ch.pipeline()
+                        .addLast(framer(), new LengthFieldPrepender(4), new ServerHandler());
+                  }
+                })
+            .bind(Loopback.ADDRESS, 0)
+            .sync()
+            .channel();
+    return new EchoServer() {
+      @Override
+      public int port() {
+        return ((InetSocketAddress) listener.localAddress()).getPort();
+      }
+
+      @Override
+      public void close() {
+        Interrupts.awaitQuietly(
+            () -> {
+              listener.close().sync();
+              group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
+            });
+      }
+    };
+  }
+
+  static EchoClient connect(int port) throws InterruptedException {
+    EventLoopGroup group = newGroup(1);
+    ClientHandler handler = new ClientHandler();
+    Channel channel =
+        new Bootstrap()
+            .group(group)
+            .channel(EPOLL ? EpollSocketChannel.class : NioSocketChannel.class)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .handler(
+                new ChannelInitializer<>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    ch.pipeline().addLast(framer(), new LengthFieldPrepender(4), handler);
+                  }
+                })
+            .connect(Loopback.ADDRESS, port)
+            .sync()
+            .channel();
+    return new EchoClient() {
+      @Override
+      public void call(byte[] payload) throws Exception {
+        callAsync(payload).get(Checks.STREAM_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      }
+
+      @Override
+      public CompletableFuture<Void> callAsync(byte[] payload) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        ByteBuf frame =
+            channel.alloc().buffer(1 + payload.length).writeByte(ECHO).writeBytes(payload);
+        // responses come back in order on one connection: queue the completion before the request
+        // can leave
+        handler.pending.add(new Pending(payload.length, done));
+        channel.write(frame, channel.voidPromise());
+        handler.scheduleFlush(channel);
+        return done;
+      }
+
+      @Override
+      public void stream(int count, int size) throws Exception {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        handler.startStream(count, done);
+        channel.writeAndFlush(
+            channel.alloc().buffer(9).writeByte(STREAM).writeInt(count).writeInt(size),
+            channel.voidPromise());
+        done.get(Checks.STREAM_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      }
+
+      @Override
+      public void close() {
+        Interrupts.awaitQuietly(
+            () -> {
+              channel.close().sync();
+              group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
+            });
+      }
+    };
+  }
+
+  private static LengthFieldBasedFrameDecoder framer() {
+    return new LengthFieldBasedFrameDecoder(MAX_FRAME, 0, 4, 0, 4);
+  }
+
+  private record Pending(int length, CompletableFuture<Void> done) {}
+
+  /**
+   * Echoes ECHO frames (flushing once per read batch) and serves STREAM requests. One per
+   * connection.
+   */
+  private static final class ServerHandler extends ChannelInboundHandlerAdapter {
+    private int remaining;
+    private int size;
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      ByteBuf frame = (ByteBuf) msg;
+      if (frame.getByte(frame.readerIndex()) == ECHO) {
+        ctx.write(frame, ctx.voidPromise());
+        return;
+      }
+      try {
+        remaining = frame.getInt(frame.readerIndex() + 1);
+        size = frame.getInt(frame.readerIndex() + 5);
+      } finally {
+        frame.release();
+      }
+      pump(ctx);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      ctx.flush();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+      if (ctx.channel().isWritable() && remaining > 0) {
+        pump(ctx);
+      }
+    }
+
+    private void pump(ChannelHandlerContext ctx) {
+      int sinceFlush = 0;
+      while (remaining > 0 && ctx.channel().isWritable()) {
+        ctx.write(ctx.alloc().buffer(1 + size).writeByte(DATA).writeZero(size), ctx.voidPromise());
+        remaining--;
+        if (++sinceFlush == FLUSH_EVERY) {
+          sinceFlush = 0;
+          ctx.flush();
+        }
+      }
+      if (remaining == 0) {
+        ctx.write(ctx.alloc().buffer(1).writeByte(END), ctx.voidPromise());
+      }
+      ctx.flush();
+    }
+  }
+
+  /** Completes calls in order and counts stream frames. Shared by the one connection it serves. */
+  @Sharable
+  private static final class ClientHandler extends ChannelInboundHandlerAdapter {
+    final ConcurrentLinkedQueue<Pending> pending = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    private volatile CompletableFuture<Void> stream;
+    private volatile int streamExpected;
+    private int streamReceived;
+
+    /**
+     * One flush for all the writes queued before it runs on the event loop: calls made back to back
+     * share a syscall, as a good RPC client's writes do.
+     */
+    void scheduleFlush(Channel channel) {
+      if (flushScheduled.compareAndSet(false, true)) {
+        channel
+            .eventLoop()
+            .execute(
+                () -> {
+                  flushScheduled.set(false);
+                  channel.flush();
+                });
+      }
+    }
+
+    void startStream(int count, CompletableFuture<Void> done) {
+      streamExpected = count;
+      stream = done;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      ByteBuf frame = (ByteBuf) msg;
+      try {
+        byte op = frame.getByte(frame.readerIndex());
+        if (op == ECHO) {
+          Pending p = pending.poll();
+          if (p == null) {
+            throw new IllegalStateException("a response without a request");
+          }
+          Checks.sameLength(p.length(), frame.readableBytes() - 1);
+          p.done().complete(null);
+        } else if (op == DATA) {
+          streamReceived++;
+        } else if (op == END) {
+          finishStream();
+        }
+      } finally {
+        frame.release();
+      }
+    }
+
+    private void finishStream() {
+      CompletableFuture<Void> done = stream;
+      int received = streamReceived;
+      streamReceived = 0;
+      if (received == streamExpected) {
+        done.complete(null);
+      } else {
+        done.completeExceptionally(
+            new IllegalStateException("got " + received + " of " + streamExpected));
+      }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      Pending p;
+      while ((p = pending.poll()) != null) {
+        p.done().completeExceptionally(cause);
+      }
+      ctx.close();
+    }
+  }
+}
