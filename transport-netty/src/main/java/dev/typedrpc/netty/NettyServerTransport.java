@@ -21,8 +21,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A WebSocket server: one boss and one worker event-loop group of its own, one {@link FrameConnection} per
- * accepted connection once its handshake completes. Thread-safe; lifecycle methods are synchronized.
+ * A server for WebSocket and gRPC over HTTP/2 on one port: one boss and one worker event-loop group of its own.
+ * Each accepted connection's first bytes choose its protocol ({@link ProtocolSniffer}): a WebSocket connection gets
+ * one {@link FrameConnection} once its handshake completes, an HTTP/2 connection an {@link H2ServerHandler}. Thread-safe; lifecycle methods are synchronized.
  */
 final class NettyServerTransport implements ServerTransport {
   private static final Status GOING_AWAY = Status.UNAVAILABLE.withDescription("server shutting down");
@@ -37,9 +38,13 @@ final class NettyServerTransport implements ServerTransport {
   private Channel serverChannel;
   private boolean stopping;
 
-  NettyServerTransport(WsEndpoint endpoint, TransportSettings settings) {
+  private final boolean gzipResponses;
+
+  /** @param gzipResponses gzip gRPC responses for clients that accept it ({@code ?grpc-compression=gzip}) */
+  NettyServerTransport(WsEndpoint endpoint, TransportSettings settings, boolean gzipResponses) {
     this.endpoint = endpoint;
     this.settings = settings;
+    this.gzipResponses = gzipResponses;
   }
 
   @Override
@@ -70,7 +75,7 @@ final class NettyServerTransport implements ServerTransport {
             new ChannelInitializer<>() {
               @Override
               protected void initChannel(Channel ch) {
-                WsPipelines.server(ch.pipeline(), endpoint.path(), settings, listener, sse);
+                WsPipelines.sniffingServer(ch.pipeline(), endpoint.path(), settings, listener, gzipResponses, sse);
               }
             });
   }
@@ -121,6 +126,15 @@ final class NettyServerTransport implements ServerTransport {
 
   @SuppressWarnings("FutureReturnValueIgnored") // closing: the channel group watches the close futures
   private static void goAway(Channel ch, boolean now) {
+    H2ServerHandler h2 = ch.attr(H2ServerHandler.HANDLER).get();
+    if (h2 != null) {
+      if (now) {
+        h2.shutdownNow(); // open calls end with UNAVAILABLE when their streams close
+      } else {
+        h2.shutdownGracefully(); // GOAWAY; closes when the calls in progress are done
+      }
+      return;
+    }
     FrameConnection connection = ch.attr(FrameHandler.CONNECTION).get();
     if (connection == null) {
       ch.close(); // still in the HTTP handshake: no calls to finish

@@ -1,9 +1,9 @@
 package dev.typedrpc.netty;
 
 import dev.typedrpc.spi.frame.FrameConnection;
-
 import dev.typedrpc.spi.ServerTransportListener;
 import dev.typedrpc.spi.TransportSettings;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -34,6 +34,34 @@ final class WsPipelines {
   /** The largest WebSocket message (one typedrpc frame) accepted. */
   static int maxMessage(TransportSettings settings) {
     return settings.maxFrameSize() + FRAME_HEADER_ALLOWANCE;
+  }
+
+  /**
+   * A server connection whose protocol its first bytes decide: gRPC over HTTP/2 (h2c with prior knowledge) or
+   * HTTP/1.1 and WebSocket ({@link #server}).
+   *
+   * @param gzipResponses whether gRPC responses are gzip-compressed for clients that accept gzip
+   */
+  static void sniffingServer(
+      ChannelPipeline p,
+      String path,
+      TransportSettings settings,
+      ServerTransportListener listener,
+      boolean gzipResponses,
+      SseServer sse) {
+    ProtocolSniffer.Configurator configurator =
+        new ProtocolSniffer.Configurator() {
+          @Override
+          public void http2(ChannelHandlerContext sniffer) {
+            sniffer.pipeline().addAfter(sniffer.name(), "h2", H2ServerHandler.create(settings, listener, gzipResponses));
+          }
+
+          @Override
+          public void http1(ChannelHandlerContext sniffer) {
+            server(sniffer.pipeline(), path, settings, listener, sse); // after the sniffer, which then leaves
+          }
+        };
+    p.addLast("sniffer", new ProtocolSniffer(configurator, settings.connectTimeout().toMillis()));
   }
 
   /** HTTP codec, gate, WebSocket handshake and codec, message aggregation, then the engine. */

@@ -1,6 +1,7 @@
 /**
- * The WebSocket transport (scheme {@code ws:}) on Netty 4.2: each binary WebSocket message carries one frame of the
- * typedrpc frame protocol, which {@link dev.typedrpc.spi.frame.FrameConnection} encodes and decodes.
- * Only {@link dev.typedrpc.netty.NettyTransportProvider} is API; it is found with {@link java.util.ServiceLoader}.
+ * Netty 4.2 transports on one port: WebSocket (scheme {@code ws:}), whose binary messages carry frames of the
+ * typedrpc frame protocol ({@link dev.typedrpc.spi.frame.FrameConnection}), and gRPC's protocol over cleartext
+ * HTTP/2 (client scheme {@code h2c:}; see {@code docs/GRPC.md}). Only {@link dev.typedrpc.netty.NettyTransportProvider}
+ * is API; it is found with {@link java.util.ServiceLoader}.
  */
 package dev.typedrpc.netty;

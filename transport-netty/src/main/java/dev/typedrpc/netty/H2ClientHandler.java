@@ -1,0 +1,342 @@
+package dev.typedrpc.netty;
+
+import dev.typedrpc.Status;
+import dev.typedrpc.spi.ClientTransport;
+import dev.typedrpc.spi.TransportSettings;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
+import io.netty.handler.codec.http2.Http2Connection;
+import io.netty.handler.codec.http2.Http2ConnectionAdapter;
+import io.netty.handler.codec.http2.Http2ConnectionDecoder;
+import io.netty.handler.codec.http2.Http2ConnectionEncoder;
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2FrameAdapter;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2Stream;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client side of gRPC over HTTP/2 (h2c, prior knowledge) on one connection: opens a stream per call once the
+ * connection is up, routes frames to {@link H2ClientStream}s, and reports the connection's life to the transport
+ * listener (ready, shut down once, terminated once, last). Stateful: one per channel; confined to its event loop.
+ */
+final class H2ClientHandler extends Http2ConnectionHandler {
+  private static final Logger log = LoggerFactory.getLogger(H2ClientHandler.class);
+
+  private final TransportSettings settings;
+  private final String authority;
+  private final boolean gzipRequests;
+  private final Http2Connection.PropertyKey streamKey;
+  private final List<H2ClientStream> waiting = new ArrayList<>();
+  /** Streams begun and not yet closed (some may wait for their reader after HTTP/2 closed them). */
+  private final Set<H2ClientStream> open = new LinkedHashSet<>();
+  private ClientTransport.Listener transportListener;
+  private ChannelHandlerContext ctx;
+  private boolean connected;
+  private Status shutdownReason;
+  private boolean terminated;
+  private Throwable failure;
+
+  private H2ClientHandler(
+      Http2ConnectionDecoder decoder,
+      Http2ConnectionEncoder encoder,
+      Http2Settings initialSettings,
+      TransportSettings settings,
+      String authority,
+      boolean gzipRequests) {
+    super(decoder, encoder, initialSettings);
+    this.settings = settings;
+    this.authority = authority;
+    this.gzipRequests = gzipRequests;
+    this.streamKey = connection().newKey();
+    decoder.frameListener(new Frames());
+    connection().addListener(
+        new Http2ConnectionAdapter() {
+          @Override
+          public void onStreamClosed(Http2Stream stream) {
+            H2ClientStream s = stream.getProperty(streamKey);
+            if (s != null) {
+              s.streamClosed();
+            }
+            maybeClose();
+          }
+        });
+    encoder.flowController().listener(this::writabilityChanged);
+  }
+
+  static H2ClientHandler create(TransportSettings settings, String authority, boolean gzipRequests) {
+    return new Builder(settings, authority, gzipRequests).build();
+  }
+
+  void listener(ClientTransport.Listener listener) {
+    this.transportListener = listener;
+  }
+
+  TransportSettings settings() {
+    return settings;
+  }
+
+  String authority() {
+    return authority;
+  }
+
+  boolean gzipRequests() {
+    return gzipRequests;
+  }
+
+  ChannelHandlerContext context() {
+    return ctx;
+  }
+
+  boolean isWritable(Http2Stream stream) {
+    return encoder().flowController().isWritable(stream);
+  }
+
+  void attach(Http2Stream stream, H2ClientStream s) {
+    stream.setProperty(streamKey, s);
+    open.add(s);
+  }
+
+  /** A stream closed its listener. */
+  void closed(H2ClientStream s) {
+    open.remove(s);
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+    this.ctx = ctx;
+    super.handlerAdded(ctx);
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    super.channelActive(ctx); // sends the preface and our settings
+    H2Limits.widenConnectionWindow(connection());
+    flush(ctx);
+    connected = true;
+    if (shutdownReason == null) {
+      transportListener.transportReady();
+    }
+    List<H2ClientStream> ready = new ArrayList<>(waiting);
+    waiting.clear();
+    for (H2ClientStream s : ready) {
+      s.begin(ctx);
+    }
+  }
+
+  /** A call wants a stream: now, when the connection is up, or never if the transport is shut down. */
+  void startStream(H2ClientStream s) {
+    if (shutdownReason != null || terminated) {
+      s.end(shutdownReason != null ? shutdownReason : Status.UNAVAILABLE.withDescription("connection closed"));
+    } else if (!connected) {
+      waiting.add(s);
+    } else {
+      s.begin(ctx);
+    }
+  }
+
+  void forget(H2ClientStream s) {
+    waiting.remove(s);
+  }
+
+  /** Sends RST_STREAM(CANCEL) for a stream this side still has open. */
+  void resetIfOpen(int streamId) {
+    Http2Stream stream = connection().stream(streamId);
+    if (stream != null && stream.state() != Http2Stream.State.CLOSED && ctx.channel().isActive()) {
+      ChannelFuture unused = resetStream(ctx, streamId, Http2Error.CANCEL.code(), ctx.newPromise());
+      flush(ctx);
+    }
+  }
+
+  void returnBytes(int streamId, int n) {
+    Http2Stream stream = streamId < 0 ? null : connection().stream(streamId);
+    if (stream == null || n <= 0) {
+      return;
+    }
+    try {
+      if (decoder().flowController().consumeBytes(stream, n)) {
+        flush(ctx);
+      }
+    } catch (Http2Exception e) {
+      onError(ctx, true, e);
+    }
+  }
+
+  /** Takes no new streams; closes the connection when the open ones are done. */
+  void shutdown(Status reason) {
+    if (shutdownReason != null) {
+      return;
+    }
+    shutdownReason = reason;
+    transportListener.transportShutdown(reason);
+    failWaiting(reason);
+    maybeClose();
+  }
+
+  /** Ends every stream with {@code reason} and closes now. */
+  void shutdownNow(Status reason) {
+    shutdown(reason);
+    for (H2ClientStream s : new ArrayList<>(open)) {
+      s.end(reason); // also those whose trailers arrived but whose messages wait for the reader
+    }
+    gracefulShutdownTimeoutMillis(0);
+    ChannelFuture unused = ctx.channel().close(); // through this handler: GOAWAY first
+  }
+
+  /** The connection could not be made: the channel never became active. */
+  void connectFailed(Throwable cause) {
+    failure = cause;
+    terminate();
+  }
+
+  private void failWaiting(Status reason) {
+    List<H2ClientStream> failed = new ArrayList<>(waiting);
+    waiting.clear();
+    for (H2ClientStream s : failed) {
+      s.end(reason);
+    }
+  }
+
+  private void maybeClose() {
+    if (shutdownReason != null && connected && connection().numActiveStreams() == 0 && ctx.channel().isActive()) {
+      ChannelFuture unused = ctx.channel().close(); // through this handler: GOAWAY first
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    super.channelInactive(ctx); // closes every stream: their calls end with UNAVAILABLE
+    terminate();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+    if (failure == null) {
+      failure = cause;
+    }
+    log.debug("HTTP/2 connection to {} failed", authority, cause);
+    super.exceptionCaught(ctx, cause);
+  }
+
+  private void terminate() {
+    if (terminated) {
+      return;
+    }
+    terminated = true;
+    Status reason =
+        Status.UNAVAILABLE.withDescription(
+            "connection to " + authority + " closed" + (failure == null ? "" : ": " + failure));
+    if (failure != null) {
+      reason = reason.withCause(failure);
+    }
+    failWaiting(reason);
+    if (shutdownReason == null) {
+      shutdownReason = reason;
+      transportListener.transportShutdown(reason);
+    }
+    transportListener.transportTerminated();
+  }
+
+  private void writabilityChanged(Http2Stream stream) {
+    H2ClientStream s = stream.getProperty(streamKey);
+    if (s != null) {
+      s.writabilityChanged(isWritable(stream));
+    }
+  }
+
+  private H2ClientStream stream(int streamId) {
+    Http2Stream stream = connection().stream(streamId);
+    return stream == null ? null : stream.getProperty(streamKey);
+  }
+
+  private final class Frames extends Http2FrameAdapter {
+    @Override
+    public void onHeadersRead(
+        ChannelHandlerContext ctx,
+        int streamId,
+        Http2Headers headers,
+        int streamDependency,
+        short weight,
+        boolean exclusive,
+        int padding,
+        boolean endStream) {
+      onHeadersRead(ctx, streamId, headers, padding, endStream);
+    }
+
+    @Override
+    public void onHeadersRead(
+        ChannelHandlerContext ctx, int streamId, Http2Headers headers, int padding, boolean endStream) {
+      H2ClientStream s = stream(streamId);
+      if (s != null) {
+        s.onHeaders(headers, endStream);
+      }
+    }
+
+    @Override
+    public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding, boolean endOfStream) {
+      H2ClientStream s = stream(streamId);
+      if (s == null) {
+        return data.readableBytes() + padding;
+      }
+      s.onData(data, endOfStream);
+      return padding;
+    }
+
+    @Override
+    public void onRstStreamRead(ChannelHandlerContext ctx, int streamId, long errorCode) {
+      H2ClientStream s = stream(streamId);
+      if (s != null) {
+        s.reset(errorCode);
+      }
+    }
+
+    @Override
+    public void onGoAwayRead(ChannelHandlerContext ctx, int lastStreamId, long errorCode, ByteBuf debugData) {
+      shutdown(
+          Status.UNAVAILABLE.withDescription(
+              "the server is going away (GOAWAY " + Http2Error.valueOf(errorCode) + ")"));
+    }
+  }
+
+  private static final class Builder extends AbstractHttp2ConnectionHandlerBuilder<H2ClientHandler, Builder> {
+    private final TransportSettings settings;
+    private final String authority;
+    private final boolean gzip;
+
+    Builder(TransportSettings settings, String authority, boolean gzip) {
+      this.settings = settings;
+      this.authority = authority;
+      this.gzip = gzip;
+      if (H2Limits.LOG_FRAMES) {
+        frameLogger(H2Limits.frameLogger());
+      }
+      server(false);
+      initialSettings(
+          new Http2Settings()
+              .pushEnabled(false)
+              .initialWindowSize(H2Limits.STREAM_WINDOW)
+              .maxHeaderListSize(H2Limits.maxHeaderListSize(settings)));
+    }
+
+    @Override
+    protected H2ClientHandler build() {
+      return super.build();
+    }
+
+    @Override
+    protected H2ClientHandler build(
+        Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings initialSettings) {
+      return new H2ClientHandler(decoder, encoder, initialSettings, settings, authority, gzip);
+    }
+  }
+}
