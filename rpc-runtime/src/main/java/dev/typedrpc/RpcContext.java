@@ -62,6 +62,16 @@ public abstract class RpcContext {
   public abstract Status cancellationStatus();
 
   /**
+   * Sends response headers to the client now, before any response message. At most once per call; fails with
+   * {@link IllegalStateException} after a response message or a second time. Optional: without it, a transport
+   * sends whatever headers it needs on its own.
+   */
+  public abstract void sendHeaders(Metadata headers);
+
+  /** Adds trailers to send with the call's final status, whether it succeeds or fails. */
+  public abstract void setTrailers(Metadata trailers);
+
+  /**
    * Runs {@code listener} once when the call is cancelled (at once, if it already is). Listeners must be quick
    * and must not throw.
    */

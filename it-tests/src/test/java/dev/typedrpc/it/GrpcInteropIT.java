@@ -51,10 +51,6 @@ class GrpcInteropIT {
           "very_large_request");
 
   /** Cases the runtime cannot serve yet, and why. */
-  static final java.util.Map<String, String> NOT_YET =
-      java.util.Map.of(
-          "custom_metadata",
-          "needs response headers and trailers on a successful call, which RpcContext cannot set yet");
 
   private RpcServer server;
   private String classPath;
@@ -86,7 +82,6 @@ class GrpcInteropIT {
   @FieldSource("CASES")
   @Timeout(value = 90, unit = TimeUnit.SECONDS)
   void interopCase(String testCase) throws Exception {
-    Assumptions.assumeFalse(NOT_YET.containsKey(testCase), () -> NOT_YET.get(testCase));
     Path log = Files.createTempFile("interop-" + testCase, ".log");
     try {
       Process client =

@@ -28,8 +28,22 @@ final class InteropTestServiceImpl implements InteropTestService {
   @Override
   public void emptyCall() {}
 
+  /** custom_metadata: echo the initial metadata as response headers and the -bin one as a trailer. */
+  private static void echoMetadata() {
+    dev.typedrpc.RpcContext ctx = dev.typedrpc.RpcContext.current();
+    String initial = ctx.headers().get("x-grpc-test-echo-initial");
+    if (initial != null) {
+      ctx.sendHeaders(dev.typedrpc.Metadata.of("x-grpc-test-echo-initial", initial));
+    }
+    byte[] trailing = ctx.headers().getBinary("x-grpc-test-echo-trailing-bin");
+    if (trailing != null) {
+      ctx.setTrailers(dev.typedrpc.Metadata.builder().putBinary("x-grpc-test-echo-trailing-bin", trailing).build());
+    }
+  }
+
   @Override
   public SimpleResponse unaryCall(SimpleRequest request) {
+    echoMetadata();
     checkCompressed(request.expectCompressed());
     fail(request.responseStatus());
     return new SimpleResponse(Payload.zeros(request.responseSize()));
@@ -86,6 +100,7 @@ final class InteropTestServiceImpl implements InteropTestService {
   @Override
   public Flow.Publisher<StreamingOutputCallResponse> fullDuplexCall(
       Flow.Publisher<StreamingOutputCallRequest> requests) {
+    echoMetadata();
     return respond(requests, false);
   }
 

@@ -22,6 +22,7 @@ final class CallContext extends RpcContext {
   private final ServiceVersion clientService;
   private List<Runnable> listeners = new ArrayList<>(2); // guarded by this; null once cancelled
   private volatile Status cancellation;
+  private ResponseMetadata response; // set by the server call before the implementation runs
 
   CallContext(
       MethodDescriptor<?, ?> method,
@@ -34,6 +35,27 @@ final class CallContext extends RpcContext {
     this.deadline = deadline;
     this.peer = peer;
     this.clientService = clientService;
+  }
+
+  /** Where {@link #sendHeaders} and {@link #setTrailers} go. */
+  interface ResponseMetadata {
+    void sendHeaders(Metadata headers);
+
+    void addTrailers(Metadata trailers);
+  }
+
+  void responseMetadata(ResponseMetadata response) {
+    this.response = response;
+  }
+
+  @Override
+  public void sendHeaders(Metadata headers) {
+    response.sendHeaders(headers);
+  }
+
+  @Override
+  public void setTrailers(Metadata trailers) {
+    response.addTrailers(trailers);
   }
 
   void run(Runnable body) {

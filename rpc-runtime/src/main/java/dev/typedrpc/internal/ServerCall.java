@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * enforces the deadline, forwards cancellation to the implementation, and turns its result or exception into
  * messages and a status.
  */
-final class ServerCall<Req, Resp> implements ServerStreamListener {
+final class ServerCall<Req, Resp> implements ServerStreamListener, CallContext.ResponseMetadata {
   private static final Logger log = LoggerFactory.getLogger(ServerCall.class);
 
   private final MethodHandler<Req, Resp> handler;
@@ -36,6 +36,9 @@ final class ServerCall<Req, Resp> implements ServerStreamListener {
   private boolean hasRequest;
   private volatile OutboundPump<Resp> pump;
   private RequestPublisher<Req> requests;
+  /** 0: nothing sent yet; 1: headers sent; 2: a message was sent (headers can no longer go). */
+  private final java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+  private volatile Metadata trailers = Metadata.EMPTY;
 
   ServerCall(
       MethodHandler<Req, Resp> handler, ServerStream stream, Metadata headers, Deadline deadline, Executor executor) {
@@ -43,6 +46,26 @@ final class ServerCall<Req, Resp> implements ServerStreamListener {
     this.stream = stream;
     this.context = new CallContext(handler.method(), headers, deadline, stream.peer(), stream.clientService());
     this.serial = new SerializingExecutor(executor);
+    context.responseMetadata(this);
+  }
+
+  @Override
+  public void sendHeaders(Metadata headers) {
+    if (!sent.compareAndSet(0, 1)) {
+      throw new IllegalStateException(
+          "response headers go before the first response message, once: " + handler.method().fullName());
+    }
+    stream.writeHeaders(headers);
+  }
+
+  @Override
+  public synchronized void addTrailers(Metadata more) {
+    trailers = trailers.isEmpty() ? more : trailers.toBuilder().putAll(more).build();
+  }
+
+  private void writeMessage(Resp message) {
+    sent.set(2);
+    stream.writeMessage(message);
   }
 
   void start() {
@@ -164,7 +187,7 @@ final class ServerCall<Req, Resp> implements ServerStreamListener {
     if (closed.get()) {
       return;
     }
-    stream.writeMessage(response);
+    writeMessage(response);
     close(Status.OK, Metadata.EMPTY);
   }
 
@@ -206,7 +229,7 @@ final class ServerCall<Req, Resp> implements ServerStreamListener {
     @Override
     public void send(Resp item) {
       if (!closed.get()) {
-        stream.writeMessage(item);
+        writeMessage(item);
       }
     }
 
@@ -242,7 +265,8 @@ final class ServerCall<Req, Resp> implements ServerStreamListener {
       return;
     }
     cancelTimer();
-    stream.close(status, trailers);
+    Metadata set = this.trailers;
+    stream.close(status, set.isEmpty() ? trailers : set.toBuilder().putAll(trailers).build());
     if (status.isOk()) {
       context.complete();
     } else {

@@ -165,6 +165,36 @@ public abstract class AbstractTransportConformanceTest {
   }
 
   @Test
+  void responseHeadersAndTrailersReachTheClient() throws Exception {
+    for (String outcome : List.of("ok", "fail")) {
+      CompletableFuture<Metadata> headers = new CompletableFuture<>();
+      CompletableFuture<Metadata> trailers = new CompletableFuture<>();
+      CompletableFuture<Status> status = new CompletableFuture<>();
+      dev.typedrpc.ClientCall<String, String> call =
+          channel.newCall(ConformanceService.RESPONSE_METADATA, CallOptions.DEFAULT);
+      call.start(
+          new dev.typedrpc.ClientCall.Listener<>() {
+            @Override
+            public void onHeaders(Metadata h) {
+              headers.complete(h);
+            }
+
+            @Override
+            public void onClose(Status s, Metadata t) {
+              status.complete(s);
+              trailers.complete(t);
+            }
+          },
+          Metadata.EMPTY);
+      call.request(1);
+      call.sendLastMessage(outcome);
+      assertThat(headers.get(10, TimeUnit.SECONDS).get("x-initial")).isEqualTo(outcome);
+      assertThat(trailers.get(10, TimeUnit.SECONDS).getBinary("x-trailing-bin")).containsExactly(0xab, 0, 1);
+      assertThat(status.get().code()).isEqualTo(outcome.equals("ok") ? Status.Code.OK : Status.Code.ABORTED);
+    }
+  }
+
+  @Test
   void statusThrownByTheServerReachesTheClient() {
     assertThatThrownBy(() -> call(ConformanceService.FAIL, "status"))
         .isInstanceOfSatisfying(

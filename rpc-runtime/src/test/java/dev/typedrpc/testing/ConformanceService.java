@@ -1,6 +1,7 @@
 package dev.typedrpc.testing;
 
 import dev.typedrpc.CallKind;
+import dev.typedrpc.Metadata;
 import dev.typedrpc.MethodDescriptor;
 import dev.typedrpc.RpcContext;
 import dev.typedrpc.RpcException;
@@ -26,6 +27,8 @@ public final class ConformanceService {
   public static final MethodDescriptor<String, String> FAIL = unary("Fail");
   public static final MethodDescriptor<String, String> SLEEP = unary("Sleep");
   public static final MethodDescriptor<String, String> HEADER = unary("Header");
+  /** Sends response headers and trailers named after the request. */
+  public static final MethodDescriptor<String, String> RESPONSE_METADATA = unary("ResponseMetadata");
   public static final MethodDescriptor<byte[], byte[]> BYTES =
       MethodDescriptor.of(NAME, "Bytes", CallKind.UNARY, TestCodecs.BYTES, TestCodecs.BYTES);
   public static final MethodDescriptor<String, String> COUNT =
@@ -45,7 +48,7 @@ public final class ConformanceService {
   public static final MethodDescriptor<String, String> MISSING = unary("Missing");
 
   public static final ServiceDescriptor DESCRIPTOR =
-      ServiceDescriptor.of(NAME, 1, List.of(ECHO, ECHO_ASYNC, FAIL, SLEEP, HEADER, BYTES, COUNT, JOIN, CHAT, PING));
+      ServiceDescriptor.of(NAME, 1, List.of(ECHO, ECHO_ASYNC, FAIL, SLEEP, HEADER, RESPONSE_METADATA, BYTES, COUNT, JOIN, CHAT, PING));
 
   /** The publisher behind the latest COUNT call, for backpressure assertions. */
   public final AtomicReference<CountingPublisher> lastCount = new AtomicReference<>();
@@ -65,12 +68,23 @@ public final class ConformanceService {
         .unary(FAIL, ConformanceService::fail)
         .unaryAsync(SLEEP, s -> sleep())
         .unary(HEADER, key -> String.valueOf(RpcContext.current().headers().get(key)))
+        .unary(RESPONSE_METADATA, ConformanceService::responseMetadata)
         .unary(BYTES, this::bytes)
         .serverStreaming(COUNT, this::count)
         .clientStreaming(JOIN, ConformanceService::join)
         .bidiStreaming(CHAT, ConformanceService::chat)
         .unary(PING, v -> null)
         .build();
+  }
+
+  private static String responseMetadata(String value) {
+    RpcContext ctx = RpcContext.current();
+    ctx.sendHeaders(Metadata.of("x-initial", value));
+    ctx.setTrailers(Metadata.builder().putBinary("x-trailing-bin", new byte[] {(byte) 0xab, 0, 1}).build());
+    if (value.equals("fail")) {
+      throw Status.ABORTED.withDescription("failed after headers").asException();
+    }
+    return "with metadata";
   }
 
   private static String fail(String how) {
