@@ -2,6 +2,7 @@ package dev.typedrpc.it;
 
 import dev.typedrpc.RpcContext;
 import dev.typedrpc.Status;
+import dev.typedrpc.testing.CountingPublisher;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -9,16 +10,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Flow;
 import java.util.concurrent.SubmissionPublisher;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The server side of {@link ItService}, recording what the tests assert on. */
 final class ItServiceImpl implements ItService {
   final List<String> events = new CopyOnWriteArrayList<>();
-  /** Items the latest {@link #count} stream produced, and how many the runtime asked it for. */
-  final AtomicLong produced = new AtomicLong();
-  final AtomicLong requestedFromProducer = new AtomicLong();
-  final CountDownLatch countCancelled = new CountDownLatch(1);
+  /** The producer behind the latest {@link #count} stream: what it made and what it was asked for. */
+  final AtomicReference<CountingPublisher<Tick>> lastCount = new AtomicReference<>();
   private final ConcurrentHashMap<String, CompletableFuture<Status>> hangCancellations = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, CountDownLatch> hangStarts = new ConcurrentHashMap<>();
 
@@ -52,40 +51,9 @@ final class ItServiceImpl implements ItService {
 
   @Override
   public Flow.Publisher<Tick> count(long limit) {
-    produced.set(0);
-    requestedFromProducer.set(0);
-    return subscriber ->
-        subscriber.onSubscribe(
-            new Flow.Subscription() {
-              private long demand;
-              private boolean emitting;
-              private boolean done;
-
-              @Override
-              public synchronized void request(long n) {
-                requestedFromProducer.addAndGet(n);
-                demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
-                if (emitting) {
-                  return;
-                }
-                emitting = true;
-                while (demand > 0 && !done && produced.get() < limit) {
-                  demand--;
-                  subscriber.onNext(new Tick(produced.getAndIncrement()));
-                }
-                if (!done && produced.get() == limit) {
-                  done = true;
-                  subscriber.onComplete();
-                }
-                emitting = false;
-              }
-
-              @Override
-              public synchronized void cancel() {
-                done = true;
-                countCancelled.countDown();
-              }
-            });
+    CountingPublisher<Tick> ticks = new CountingPublisher<>(limit, Tick::new);
+    lastCount.set(ticks);
+    return ticks;
   }
 
   @Override

@@ -260,7 +260,7 @@ public abstract class AbstractTransportConformanceTest {
     assertThat(subscriber.maxAhead.get())
         .as("items the server produced beyond what the client had")
         .isLessThanOrEqualTo(serverStreamingLookahead());
-    CountingPublisher p = service.lastCount.get();
+    CountingPublisher<String> p = service.lastCount.get();
     assertThat(p.cancelled.await(10, TimeUnit.SECONDS)).as("cancel reached the server's publisher").isTrue();
     assertThat(p.emitted.get()).isLessThanOrEqualTo(200 + serverStreamingLookahead());
   }
@@ -288,7 +288,7 @@ public abstract class AbstractTransportConformanceTest {
     public void onNext(String item) {
       assertThat(item).isEqualTo("item-" + received);
       received++;
-      CountingPublisher p = service.lastCount.get();
+      CountingPublisher<String> p = service.lastCount.get();
       maxAhead.accumulateAndGet(p.emitted.get() - received, Math::max);
       if (received == n) {
         s.cancel();
@@ -333,7 +333,7 @@ public abstract class AbstractTransportConformanceTest {
       parts.add(Integer.toString(i % 10));
     }
     CompletableFuture<String> joined =
-        ClientCalls.clientStreaming(channel, ConformanceService.JOIN, CallOptions.DEFAULT, new ListPublisher(parts));
+        ClientCalls.clientStreaming(channel, ConformanceService.JOIN, CallOptions.DEFAULT, Publishers.of(parts));
     assertThat(joined.get(20, TimeUnit.SECONDS)).isEqualTo(String.join("", parts));
   }
 
@@ -344,7 +344,7 @@ public abstract class AbstractTransportConformanceTest {
       words.add("w" + i);
     }
     Collector collector = new Collector(Long.MAX_VALUE);
-    ClientCalls.bidiStreaming(channel, ConformanceService.CHAT, CallOptions.DEFAULT, new ListPublisher(words))
+    ClientCalls.bidiStreaming(channel, ConformanceService.CHAT, CallOptions.DEFAULT, Publishers.of(words))
         .subscribe(collector);
     List<String> echoed = collector.result.get(20, TimeUnit.SECONDS);
     assertThat(echoed).hasSize(300).startsWith("echo:w0").endsWith("echo:w299");
@@ -354,7 +354,7 @@ public abstract class AbstractTransportConformanceTest {
   void bidiStreamingServerError() throws Exception {
     Collector collector = new Collector(Long.MAX_VALUE);
     ClientCalls.bidiStreaming(
-            channel, ConformanceService.CHAT, CallOptions.DEFAULT, new ListPublisher(List.of("a", "boom", "c")))
+            channel, ConformanceService.CHAT, CallOptions.DEFAULT, Publishers.of(List.of("a", "boom", "c")))
         .subscribe(collector);
     assertThatThrownBy(() -> collector.result.get(20, TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class)
@@ -450,49 +450,6 @@ public abstract class AbstractTransportConformanceTest {
     @Override
     public void onComplete() {
       result.complete(List.copyOf(items));
-    }
-  }
-
-  /** Publishes a fixed list, honouring demand. */
-  protected static final class ListPublisher implements Flow.Publisher<String> {
-    private final List<String> items;
-
-    ListPublisher(List<String> items) {
-      this.items = items;
-    }
-
-    @Override
-    public void subscribe(Flow.Subscriber<? super String> subscriber) {
-      subscriber.onSubscribe(
-          new Flow.Subscription() {
-            private int next;
-            private long demand;
-            private boolean emitting;
-            private boolean done;
-
-            @Override
-            public synchronized void request(long n) {
-              demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
-              if (emitting) {
-                return;
-              }
-              emitting = true;
-              while (demand > 0 && next < items.size() && !done) {
-                demand--;
-                subscriber.onNext(items.get(next++));
-              }
-              if (next == items.size() && !done) {
-                done = true;
-                subscriber.onComplete();
-              }
-              emitting = false;
-            }
-
-            @Override
-            public synchronized void cancel() {
-              done = true;
-            }
-          });
     }
   }
 }

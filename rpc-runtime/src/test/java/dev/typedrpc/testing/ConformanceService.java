@@ -51,7 +51,7 @@ public final class ConformanceService {
       ServiceDescriptor.of(NAME, 1, List.of(ECHO, ECHO_ASYNC, FAIL, SLEEP, HEADER, RESPONSE_METADATA, BYTES, COUNT, JOIN, CHAT, PING));
 
   /** The publisher behind the latest COUNT call, for backpressure assertions. */
-  public final AtomicReference<CountingPublisher> lastCount = new AtomicReference<>();
+  public final AtomicReference<CountingPublisher<String>> lastCount = new AtomicReference<>();
   /** Counted down when a SLEEP call observes its cancellation; holds the status it saw. */
   public volatile CountDownLatch sleepCancelled = new CountDownLatch(1);
   public final AtomicReference<Status> sleepCancelStatus = new AtomicReference<>();
@@ -116,7 +116,7 @@ public final class ConformanceService {
   }
 
   private Flow.Publisher<String> count(String limit) {
-    CountingPublisher p = new CountingPublisher(Long.parseLong(limit));
+    CountingPublisher<String> p = new CountingPublisher<>(Long.parseLong(limit), i -> "item-" + i);
     lastCount.set(p);
     return p;
   }

@@ -3,24 +3,27 @@ package dev.typedrpc.testing;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
 
 /**
- * A publisher that produces up to {@code limit} items only when asked, counting what it emitted, so a test can
- * assert that a consumer's backpressure reaches it. Handles re-entrant {@code request} calls without recursion
- * (Reactive Streams rule 3.3).
+ * A publisher that produces up to {@code limit} items only when asked, counting what it emitted and what it was
+ * asked for, so a test can assert that a consumer's backpressure reaches it. Handles re-entrant {@code request}
+ * calls without recursion (Reactive Streams rule 3.3).
  */
-public final class CountingPublisher implements Flow.Publisher<String> {
+public final class CountingPublisher<T> implements Flow.Publisher<T> {
   private final long limit;
+  private final LongFunction<T> item;
   public final AtomicLong emitted = new AtomicLong();
   public final AtomicLong requested = new AtomicLong();
   public final CountDownLatch cancelled = new CountDownLatch(1);
 
-  public CountingPublisher(long limit) {
+  public CountingPublisher(long limit, LongFunction<T> item) {
     this.limit = limit;
+    this.item = item;
   }
 
   @Override
-  public void subscribe(Flow.Subscriber<? super String> subscriber) {
+  public void subscribe(Flow.Subscriber<? super T> subscriber) {
     subscriber.onSubscribe(
         new Flow.Subscription() {
           private long demand;
@@ -35,16 +38,9 @@ public final class CountingPublisher implements Flow.Publisher<String> {
               return;
             }
             emitting = true;
-            while (demand > 0 && !done) {
-              long i = emitted.get();
-              if (i == limit) {
-                done = true;
-                subscriber.onComplete();
-                break;
-              }
+            while (demand > 0 && !done && emitted.get() < limit) {
               demand--;
-              emitted.incrementAndGet();
-              subscriber.onNext("item-" + i);
+              subscriber.onNext(item.apply(emitted.getAndIncrement()));
             }
             if (!done && emitted.get() == limit) {
               done = true;
