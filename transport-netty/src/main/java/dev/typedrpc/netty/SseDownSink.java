@@ -34,6 +34,16 @@ final class SseDownSink implements FrameSink {
     ChannelFuture unused = channel.write(new DefaultHttpContent(event), channel.voidPromise());
   }
 
+  /** A comment line: ignored by clients, it keeps idle proxies from closing the stream. */
+  void writeKeepalive() {
+    if (closed || !channel.isActive()) {
+      return;
+    }
+    ByteBuf comment = channel.alloc().buffer(14);
+    comment.writeCharSequence(": keepalive\n\n", StandardCharsets.US_ASCII);
+    ChannelFuture unused = channel.writeAndFlush(new DefaultHttpContent(comment), channel.voidPromise());
+  }
+
   @Override
   public ByteBuffer allocate(int size) {
     return ByteBuffer.allocate(size); // the frame is base64-encoded into the event anyway

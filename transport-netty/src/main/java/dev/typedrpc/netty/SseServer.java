@@ -21,6 +21,8 @@ import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -33,6 +35,11 @@ final class SseServer {
   static final int MAX_SESSIONS = 10_000;
 
   private static final SecureRandom RANDOM = new SecureRandom();
+  /**
+   * How often an event stream gets a comment line, so proxies do not time it out: 15 s, or the system property
+   * {@code dev.typedrpc.netty.sseKeepaliveMillis}.
+   */
+  private final long keepaliveMillis = Long.getLong("dev.typedrpc.netty.sseKeepaliveMillis", 15_000);
 
   private final TransportSettings settings;
   private final ServerTransportListener listener;
@@ -74,7 +81,17 @@ final class SseServer {
     sessions.put(id, session);
     channel.attr(FrameHandler.CONNECTION).set(connection); // so the server's go-away reaches the session
     channel.pipeline().addLast("sse-events", new EventStreamHandler(connection));
-    channel.closeFuture().addListener(done -> end(session));
+    ScheduledFuture<?> keepalive =
+        channel
+            .eventLoop()
+            .scheduleAtFixedRate(sink::writeKeepalive, keepaliveMillis, keepaliveMillis, TimeUnit.MILLISECONDS);
+    channel
+        .closeFuture()
+        .addListener(
+            done -> {
+              keepalive.cancel(false);
+              end(session);
+            });
     connection.onOpen();
     channel.flush();
   }
