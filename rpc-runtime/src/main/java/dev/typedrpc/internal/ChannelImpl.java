@@ -148,7 +148,8 @@ public final class ChannelImpl implements RpcChannel {
     return order;
   }
 
-  private void setState(ConnectionState next) {
+  /** Changes the state and tells the listeners, in order: transitions are made under the channel's lock. */
+  private synchronized void setState(ConnectionState next) {
     if (state == next || state == ConnectionState.SHUTDOWN) {
       return;
     }
@@ -205,8 +206,8 @@ public final class ChannelImpl implements RpcChannel {
         }
         transportScheme = provider != null ? target.getScheme() : preferred;
         nowReady = ready;
+        setState(ConnectionState.READY);
       }
-      setState(ConnectionState.READY);
       nowReady.complete(null); // after the state: whoever waited sees READY
     }
 
@@ -226,7 +227,7 @@ public final class ChannelImpl implements RpcChannel {
 
     @Override
     public void transportShutdown(Status reason) {
-      ConnectionState next;
+      CompletableFuture<Void> notReady;
       synchronized (ChannelImpl.this) {
         if (current != transport) {
           return;
@@ -234,10 +235,10 @@ public final class ChannelImpl implements RpcChannel {
         current = null; // the next call opens a new connection
         serverServices.completeExceptionally(reason.asException());
         // lost before it was ready: a failure to connect; after: an idle channel that reconnects on demand
-        next = ready.isDone() ? ConnectionState.IDLE : ConnectionState.TRANSIENT_FAILURE;
-        ready.completeExceptionally(reason.asException());
+        notReady = ready;
+        setState(ready.isDone() ? ConnectionState.IDLE : ConnectionState.TRANSIENT_FAILURE);
       }
-      setState(next);
+      notReady.completeExceptionally(reason.asException()); // after the state: whoever waited sees it
     }
 
     @Override

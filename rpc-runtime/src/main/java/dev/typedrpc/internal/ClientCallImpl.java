@@ -24,6 +24,7 @@ final class ClientCallImpl<Req, Resp> implements ClientCall<Req, Resp>, ClientSt
   private volatile ClientStream stream;
   private Listener<Resp> listener;
   private volatile ScheduledFuture<?> deadlineTimer;
+  private volatile Deadline deadline;
   private boolean closed; // callbacks executor only
   private volatile boolean cancelledBeforeStart;
 
@@ -42,6 +43,7 @@ final class ClientCallImpl<Req, Resp> implements ClientCall<Req, Resp>, ClientSt
     this.listener = listener;
     Metadata md = headers.isEmpty() ? options.metadata() : options.metadata().toBuilder().putAll(headers).build();
     Deadline deadline = options.effectiveDeadline();
+    this.deadline = deadline;
     if (cancelledBeforeStart) {
       onClose(Status.CANCELLED.withDescription("cancelled before start"), Metadata.EMPTY);
       return;
@@ -158,11 +160,17 @@ final class ClientCallImpl<Req, Resp> implements ClientCall<Req, Resp>, ClientSt
     if (timer != null) {
       timer.cancel(false);
     }
+    Deadline d = deadline;
+    if (status.code() == Status.Code.CANCELLED && d != null && d.isExpired()) {
+      // the server's timer fired first and reset the stream: to this caller it is its deadline that passed
+      status = Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded (the server cancelled the call at it)");
+    }
+    Status closing = status;
     callbacks.execute(
         () -> {
           if (!closed) {
             closed = true;
-            listener.onClose(status, trailers);
+            listener.onClose(closing, trailers);
           }
         });
   }

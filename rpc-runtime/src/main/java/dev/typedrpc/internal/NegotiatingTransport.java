@@ -69,7 +69,12 @@ final class NegotiatingTransport implements ClientTransport {
           note(scheme, "no transport on the class path");
           continue;
         }
-        attempt = provider.newClientTransport(uriFor(scheme), options.transport());
+        try {
+          attempt = provider.newClientTransport(uriFor(scheme), options.transport());
+        } catch (RuntimeException e) {
+          note(scheme, e.toString()); // a transport that cannot take this target is skipped, never a stall
+          continue;
+        }
         current = attempt;
         ClientTransport timed = attempt;
         String why = "no handshake within " + options.attemptTimeout().toMillis() + " ms";
@@ -83,8 +88,10 @@ final class NegotiatingTransport implements ClientTransport {
   }
 
   private URI uriFor(String scheme) {
+    // gRPC over HTTP/2 addresses a host and port only: its paths are the methods'
+    String path = scheme.startsWith("h2") ? null : target.getPath();
     try {
-      return new URI(scheme, target.getUserInfo(), target.getHost(), target.getPort(), target.getPath(), null, null);
+      return new URI(scheme, target.getUserInfo(), target.getHost(), target.getPort(), path, null, null);
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException("cannot derive a " + scheme + " URI from " + target, e);
     }

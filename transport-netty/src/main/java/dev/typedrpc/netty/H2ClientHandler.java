@@ -123,6 +123,26 @@ final class H2ClientHandler extends Http2ConnectionHandler {
     super.channelActive(ctx); // sends the preface and our settings
     H2Limits.widenConnectionWindow(connection());
     flush(ctx);
+    // ready only once the server answers in HTTP/2: something that merely accepts TCP (a proxy that refuses
+    // HTTP/2) must not count, or negotiation would stop here and calls would fail later
+    long timeout = settings.connectTimeout().toMillis();
+    ctx.executor()
+        .schedule(
+            () -> {
+              if (!connected && ctx.channel().isActive()) {
+                failure = new java.io.IOException("no HTTP/2 SETTINGS from " + authority + " within " + timeout + " ms");
+                ctx.close();
+              }
+            },
+            timeout,
+            java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  /** The server's first SETTINGS: the connection speaks HTTP/2; waiting calls start. */
+  private void serverSettingsArrived(ChannelHandlerContext ctx) {
+    if (connected) {
+      return;
+    }
     connected = true;
     if (shutdownReason == null) {
       transportListener.transportReady();
@@ -260,6 +280,11 @@ final class H2ClientHandler extends Http2ConnectionHandler {
   }
 
   private final class Frames extends Http2FrameAdapter {
+    @Override
+    public void onSettingsRead(ChannelHandlerContext ctx, io.netty.handler.codec.http2.Http2Settings received) {
+      serverSettingsArrived(ctx);
+    }
+
     @Override
     public void onHeadersRead(
         ChannelHandlerContext ctx,

@@ -64,6 +64,8 @@ public final class FrameConnection {
   private boolean shutdownNotified;
   private boolean draining;
   private Status goAwayStatus;
+  /** Why the connection closed: what calls that never started are told. */
+  private Status closeStatus;
   private int nextStreamId = 1;
   private int highestStreamId;
   private int peerMaxFrameSize = FrameType.MIN_MAX_FRAME_SIZE;
@@ -210,6 +212,9 @@ public final class FrameConnection {
             ? goAwayStatus
             : Status.UNAVAILABLE.withDescription(
                 cause == null ? "connection closed" : "connection closed: " + cause).withCause(cause);
+    closeStatus = status;
+    // the channel hears first, so a call made from a failing call's callback goes to a new connection
+    notifyShutdown(status);
     failAllStreams(status);
     while (!untilOpen.isEmpty()) {
       untilOpen.poll().run(); // streams that never started fail in start()
@@ -586,10 +591,12 @@ public final class FrameConnection {
       return;
     }
     if (closed || draining) {
-      s.close(
-          Status.UNAVAILABLE.withDescription(
-              closed ? "connection is closed" : "connection is shutting down; the call was not sent"),
-          Metadata.EMPTY);
+      Status why =
+          closed && closeStatus != null
+              ? closeStatus
+              : Status.UNAVAILABLE.withDescription(
+                  closed ? "connection is closed" : "connection is shutting down; the call was not sent");
+      s.close(why, Metadata.EMPTY);
       return;
     }
     if (s.deadline != null && s.deadline.isExpired()) {
