@@ -114,10 +114,10 @@ final class NegotiatingTransport implements ClientTransport {
     Executors2.sharedCallbackExecutor()
         .execute(
             () -> {
+              outer.transportShutdown(status); // the channel hears first: callers then see its new state
               for (PendingStream s : waiting) {
                 s.fail(status);
               }
-              outer.transportShutdown(status);
               outer.transportTerminated();
             });
   }
@@ -254,13 +254,13 @@ final class NegotiatingTransport implements ClientTransport {
       }
       return;
     }
+    outer.transportShutdown(reason);
     for (PendingStream s : waiting) {
       s.fail(reason);
     }
     if (attempt != null) {
       attempt.shutdownNow(reason);
     }
-    outer.transportShutdown(reason);
     outer.transportTerminated();
   }
 }

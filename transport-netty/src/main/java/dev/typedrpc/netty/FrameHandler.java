@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler.ClientHandshakeStateEvent;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler.HandshakeComplete;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import java.util.function.Supplier;
@@ -64,6 +65,9 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
       }
     } else if (evt == ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
       recordFailure(new WebSocketClientHandshakeException("WebSocket handshake timed out"));
+    } else if (evt instanceof SslHandshakeCompletionEvent tls && !tls.isSuccess()) {
+      // (wss: clients) before the exception that follows it, which would name the failure less clearly
+      recordFailure(Tls.describe(tls.cause(), sink.peer()));
     }
     ctx.fireUserEventTriggered(evt);
   }
@@ -135,6 +139,9 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     closed = true;
+    if (cause != null) {
+      sink.failed(cause);
+    }
     sink.closed();
     if (connection != null) {
       connection.onClosed(cause);

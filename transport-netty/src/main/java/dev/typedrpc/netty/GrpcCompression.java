@@ -1,39 +1,28 @@
 package dev.typedrpc.netty;
 
 import java.net.URI;
+import java.util.Map;
 
 /**
- * The one query parameter typedrpc addresses take for gRPC: {@code grpc-compression=gzip} (or {@code identity},
- * the default). On a client ({@code h2c://host:port?grpc-compression=gzip}) it compresses requests; on a server
- * ({@code ws://host:port/rpc?grpc-compression=gzip}) it compresses gRPC responses to clients that accept gzip.
+ * The query parameter that typedrpc addresses take for gRPC compression: {@code grpc-compression=gzip} (or {@code
+ * identity}, the default). On a client ({@code h2c://host:port?grpc-compression=gzip}) it compresses requests; on
+ * a server ({@code ws://host:port/rpc?grpc-compression=gzip}) it compresses gRPC responses to clients that accept
+ * gzip.
  */
 final class GrpcCompression {
   static final String PARAMETER = "grpc-compression";
 
   private GrpcCompression() {}
 
-  /** Whether the address asks for gzip; any other query is an error. */
-  static boolean parse(URI uri) {
-    String query = uri.getRawQuery();
-    if (query == null || query.isEmpty()) {
+  /** Whether the parameters of {@code uri} ask for gzip; a value other than gzip or identity is an error. */
+  static boolean parse(Map<String, String> params, URI uri) {
+    String value = params.get(PARAMETER);
+    if (value == null || value.equals(GrpcWire.IDENTITY)) {
       return false;
     }
-    if (query.equals(PARAMETER + "=" + GrpcWire.GZIP)) {
+    if (value.equals(GrpcWire.GZIP)) {
       return true;
     }
-    if (query.equals(PARAMETER + "=" + GrpcWire.IDENTITY)) {
-      return false;
-    }
-    throw new IllegalArgumentException(
-        "the only query an address takes is " + PARAMETER + "=gzip or " + PARAMETER + "=identity: " + uri);
-  }
-
-  /** The address without its query. */
-  static URI withoutQuery(URI uri) {
-    if (uri.getRawQuery() == null) {
-      return uri;
-    }
-    String s = uri.toString();
-    return URI.create(s.substring(0, s.indexOf('?')));
+    throw new IllegalArgumentException(PARAMETER + " is gzip or identity, not " + value + ": " + uri);
   }
 }

@@ -30,6 +30,7 @@ final class GrpcWire {
   static final AsciiString USER_AGENT = AsciiString.cached("user-agent");
   static final AsciiString POST = AsciiString.cached("POST");
   static final AsciiString HTTP = AsciiString.cached("http");
+  static final AsciiString HTTPS = AsciiString.cached("https");
   static final AsciiString OK_200 = AsciiString.cached("200");
   static final String GZIP = "gzip";
   static final String IDENTITY = "identity";

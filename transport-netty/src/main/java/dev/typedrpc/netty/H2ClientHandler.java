@@ -4,6 +4,7 @@ import dev.typedrpc.Status;
 import dev.typedrpc.spi.ClientTransport;
 import dev.typedrpc.spi.TransportSettings;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
@@ -18,6 +19,7 @@ import io.netty.handler.codec.http2.Http2FrameAdapter;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.util.AsciiString;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -26,9 +28,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The client side of gRPC over HTTP/2 (h2c, prior knowledge) on one connection: opens a stream per call once the
- * connection is up, routes frames to {@link H2ClientStream}s, and reports the connection's life to the transport
- * listener (ready, shut down once, terminated once, last). Stateful: one per channel; confined to its event loop.
+ * The client side of gRPC over HTTP/2 (h2c with prior knowledge, or over TLS once ALPN chose h2) on one
+ * connection: opens a stream per call once the connection is up, routes frames to {@link H2ClientStream}s, and
+ * reports the connection's life to the transport listener (ready, shut down once, terminated once, last).
+ * Stateful: one per channel; confined to its event loop.
  */
 final class H2ClientHandler extends Http2ConnectionHandler {
   private static final Logger log = LoggerFactory.getLogger(H2ClientHandler.class);
@@ -36,12 +39,15 @@ final class H2ClientHandler extends Http2ConnectionHandler {
   private final TransportSettings settings;
   private final String authority;
   private final boolean gzipRequests;
+  private final AsciiString scheme;
   private final Http2Connection.PropertyKey streamKey;
   private final List<H2ClientStream> waiting = new ArrayList<>();
   /** Streams begun and not yet closed (some may wait for their reader after HTTP/2 closed them). */
   private final Set<H2ClientStream> open = new LinkedHashSet<>();
   private ClientTransport.Listener transportListener;
   private ChannelHandlerContext ctx;
+  /** The connection's channel, known before this handler is added to it (over TLS, after the handshake). */
+  private Channel channel;
   private boolean connected;
   private Status shutdownReason;
   private boolean terminated;
@@ -53,11 +59,13 @@ final class H2ClientHandler extends Http2ConnectionHandler {
       Http2Settings initialSettings,
       TransportSettings settings,
       String authority,
-      boolean gzipRequests) {
+      boolean gzipRequests,
+      boolean tls) {
     super(decoder, encoder, initialSettings);
     this.settings = settings;
     this.authority = authority;
     this.gzipRequests = gzipRequests;
+    this.scheme = tls ? GrpcWire.HTTPS : GrpcWire.HTTP;
     this.streamKey = connection().newKey();
     decoder.frameListener(new Frames());
     connection().addListener(
@@ -74,8 +82,18 @@ final class H2ClientHandler extends Http2ConnectionHandler {
     encoder.flowController().listener(this::writabilityChanged);
   }
 
-  static H2ClientHandler create(TransportSettings settings, String authority, boolean gzipRequests) {
-    return new Builder(settings, authority, gzipRequests).build();
+  /** @param tls whether the connection is TLS ({@code :scheme https}) */
+  static H2ClientHandler create(TransportSettings settings, String authority, boolean gzipRequests, boolean tls) {
+    return new Builder(settings, authority, gzipRequests, tls).build();
+  }
+
+  /** The channel this handler is for, as soon as connecting starts. */
+  void channel(Channel ch) {
+    this.channel = ch;
+  }
+
+  AsciiString scheme() {
+    return scheme;
   }
 
   void listener(ClientTransport.Listener listener) {
@@ -115,12 +133,23 @@ final class H2ClientHandler extends Http2ConnectionHandler {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
     this.ctx = ctx;
-    super.handlerAdded(ctx);
+    super.handlerAdded(ctx); // on an active channel (after a TLS handshake), sends the preface and our settings
+    if (ctx.channel().isActive()) {
+      activated(ctx);
+    }
   }
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
     super.channelActive(ctx); // sends the preface and our settings
+    activated(ctx);
+  }
+
+  /** The connection is up and our preface sent: streams may begin. */
+  private void activated(ChannelHandlerContext ctx) throws Http2Exception {
+    if (connected) {
+      return;
+    }
     H2Limits.widenConnectionWindow(connection());
     flush(ctx);
     // ready only once the server answers in HTTP/2: something that merely accepts TCP (a proxy that refuses
@@ -152,6 +181,7 @@ final class H2ClientHandler extends Http2ConnectionHandler {
     for (H2ClientStream s : ready) {
       s.begin(ctx);
     }
+    maybeClose(); // shut down while connecting
   }
 
   /** A call wants a stream: now, when the connection is up, or never if the transport is shut down. */
@@ -210,7 +240,10 @@ final class H2ClientHandler extends Http2ConnectionHandler {
       s.end(reason); // also those whose trailers arrived but whose messages wait for the reader
     }
     gracefulShutdownTimeoutMillis(0);
-    ChannelFuture unused = ctx.channel().close(); // through this handler: GOAWAY first
+    Channel ch = ctx != null ? ctx.channel() : channel; // no ctx: still in the TLS handshake
+    if (ch != null) {
+      ChannelFuture unused = ch.close(); // through this handler (if added): GOAWAY first
+    }
   }
 
   /** The connection could not be made: the channel never became active. */
@@ -338,10 +371,13 @@ final class H2ClientHandler extends Http2ConnectionHandler {
     private final String authority;
     private final boolean gzip;
 
-    Builder(TransportSettings settings, String authority, boolean gzip) {
+    private final boolean tls;
+
+    Builder(TransportSettings settings, String authority, boolean gzip, boolean tls) {
       this.settings = settings;
       this.authority = authority;
       this.gzip = gzip;
+      this.tls = tls;
       if (H2Limits.LOG_FRAMES) {
         frameLogger(H2Limits.frameLogger());
       }
@@ -361,7 +397,7 @@ final class H2ClientHandler extends Http2ConnectionHandler {
     @Override
     protected H2ClientHandler build(
         Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings initialSettings) {
-      return new H2ClientHandler(decoder, encoder, initialSettings, settings, authority, gzip);
+      return new H2ClientHandler(decoder, encoder, initialSettings, settings, authority, gzip, tls);
     }
   }
 }

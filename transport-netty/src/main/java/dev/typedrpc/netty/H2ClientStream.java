@@ -91,7 +91,7 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
     Http2Headers h =
         new DefaultHttp2Headers()
             .method(GrpcWire.POST)
-            .scheme(GrpcWire.HTTP)
+            .scheme(handler.scheme())
             .path("/" + method.fullName())
             .authority(handler.authority())
             .set(GrpcWire.CONTENT_TYPE, GrpcWire.APPLICATION_GRPC)

@@ -9,13 +9,16 @@ import dev.typedrpc.spi.ClientStreamListener;
 import dev.typedrpc.spi.ClientTransport;
 import dev.typedrpc.spi.TransportSettings;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * One gRPC-over-HTTP/2 client connection (h2c, prior knowledge) on one loop of the shared client group. Streams
+ * One gRPC-over-HTTP/2 client connection (h2c with prior knowledge, or TLS with ALPN h2) on one loop of the
+ * shared client group. Streams
  * may be opened while connecting: they wait for the connection, or fail with {@code UNAVAILABLE} if it cannot be
  * made. Thread-safe: every method hops onto the connection's loop.
  */
@@ -36,7 +39,7 @@ final class H2ClientTransport implements ClientTransport {
       throw new IllegalStateException("already started");
     }
     EventLoop l = IoGroups.clientGroup().next();
-    H2ClientHandler h = H2ClientHandler.create(settings, target.authority(), target.gzip());
+    H2ClientHandler h = H2ClientHandler.create(settings, target.authority(), target.gzip(), target.tls() != null);
     h.listener(listener);
     loop = l;
     handler = h;
@@ -51,14 +54,26 @@ final class H2ClientTransport implements ClientTransport {
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis())
             .option(ChannelOption.WRITE_BUFFER_WATER_MARK, IoGroups.WATER_MARK)
-            .handler(h)
+            .handler(target.tls() == null ? h : tlsThen(h))
             .connect(target.host(), target.port());
+    h.channel(connect.channel());
     connect.addListener(
         done -> {
           if (!done.isSuccess()) {
             h.connectFailed(done.cause());
           }
         });
+  }
+
+  /** TLS first; the HTTP/2 handler joins once the handshake is done and ALPN chose h2. */
+  private ChannelInitializer<Channel> tlsThen(H2ClientHandler h) {
+    return new ChannelInitializer<>() {
+      @Override
+      protected void initChannel(Channel ch) {
+        ch.pipeline().addLast("tls", target.tls().newHandler(ch, target.host(), target.port(), settings));
+        ch.pipeline().addLast("alpn", new H2ClientAlpn(h, target.authority()));
+      }
+    };
   }
 
   private int connectTimeoutMillis() {

@@ -23,11 +23,15 @@ import io.netty.channel.EventLoop;
  */
 final class NettyClientTransport implements ClientTransport {
   private final WsEndpoint target;
+  private final Tls.Client tls;
   private final TransportSettings settings;
   private volatile FrameConnection connection;
+  private volatile ChannelFrameSink sink;
 
-  NettyClientTransport(WsEndpoint target, TransportSettings settings) {
+  /** @param tls TLS settings for {@code wss:}; null for {@code ws:} */
+  NettyClientTransport(WsEndpoint target, Tls.Client tls, TransportSettings settings) {
     this.target = target;
+    this.tls = tls;
     this.settings = settings;
   }
 
@@ -38,6 +42,7 @@ final class NettyClientTransport implements ClientTransport {
     }
     EventLoop loop = IoGroups.clientGroup().next();
     ChannelFrameSink sink = new ChannelFrameSink(loop, target.authority());
+    this.sink = sink;
     FrameConnection engine = FrameConnection.client(sink, settings, listener);
     connection = engine;
     FrameHandler frames = FrameHandler.client(sink, engine);
@@ -57,7 +62,7 @@ final class NettyClientTransport implements ClientTransport {
                 new ChannelInitializer<>() {
                   @Override
                   protected void initChannel(Channel ch) {
-                    WsPipelines.client(ch.pipeline(), target, settings, frames);
+                    WsPipelines.client(ch.pipeline(), target, tls, settings, frames);
                   }
                 })
             .connect(target.host(), target.port());

@@ -13,6 +13,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
@@ -21,9 +22,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A server for WebSocket and gRPC over HTTP/2 on one port: one boss and one worker event-loop group of its own.
- * Each accepted connection's first bytes choose its protocol ({@link ProtocolSniffer}): a WebSocket connection gets
- * one {@link FrameConnection} once its handshake completes, an HTTP/2 connection an {@link H2ServerHandler}. Thread-safe; lifecycle methods are synchronized.
+ * A server for WebSocket, SSE and gRPC over HTTP/2 on one port, in cleartext and, if it has a certificate, over
+ * TLS: one boss and one worker event-loop group of its own. Each accepted connection's first bytes choose its
+ * protocol ({@link ProtocolSniffer}; over TLS, ALPN): a WebSocket connection gets one {@link FrameConnection} once
+ * its handshake completes, an HTTP/2 connection an {@link H2ServerHandler}. Thread-safe; lifecycle methods are
+ * synchronized.
  */
 final class NettyServerTransport implements ServerTransport {
   private static final Status GOING_AWAY = Status.UNAVAILABLE.withDescription("server shutting down");
@@ -39,12 +42,17 @@ final class NettyServerTransport implements ServerTransport {
   private boolean stopping;
 
   private final boolean gzipResponses;
+  private final SslContext tls;
 
-  /** @param gzipResponses gzip gRPC responses for clients that accept it ({@code ?grpc-compression=gzip}) */
-  NettyServerTransport(WsEndpoint endpoint, TransportSettings settings, boolean gzipResponses) {
+  /**
+   * @param gzipResponses gzip gRPC responses for clients that accept it ({@code ?grpc-compression=gzip})
+   * @param tls the server's TLS context, or null to refuse TLS connections
+   */
+  NettyServerTransport(WsEndpoint endpoint, TransportSettings settings, boolean gzipResponses, SslContext tls) {
     this.endpoint = endpoint;
     this.settings = settings;
     this.gzipResponses = gzipResponses;
+    this.tls = tls;
   }
 
   @Override
@@ -75,7 +83,8 @@ final class NettyServerTransport implements ServerTransport {
             new ChannelInitializer<>() {
               @Override
               protected void initChannel(Channel ch) {
-                WsPipelines.sniffingServer(ch.pipeline(), endpoint.path(), settings, listener, gzipResponses, sse);
+                WsPipelines.sniffingServer(
+                    ch.pipeline(), endpoint.path(), settings, listener, gzipResponses, sse, tls);
               }
             });
   }

@@ -18,20 +18,25 @@ import io.netty.channel.EventLoop;
  */
 final class SseClientTransport implements ClientTransport {
   private final WsEndpoint target;
+  private final Tls.Client tls;
   private final TransportSettings settings;
   private volatile FrameConnection connection;
+  private volatile SseUpSink sink;
 
-  SseClientTransport(WsEndpoint target, TransportSettings settings) {
+  /** @param tls TLS settings for {@code sses:} (both connections use TLS); null for {@code sse:} */
+  SseClientTransport(WsEndpoint target, Tls.Client tls, TransportSettings settings) {
     this.target = target;
+    this.tls = tls;
     this.settings = settings;
   }
 
   @Override
   public void start(Listener listener) {
     EventLoop loop = IoGroups.clientGroup().next();
-    SseUpSink sink = new SseUpSink(loop, target, settings);
+    SseUpSink sink = new SseUpSink(loop, target, tls, settings);
     FrameConnection engine = FrameConnection.client(sink, settings, listener);
     sink.connection = engine;
+    this.sink = sink;
     connection = engine;
     loop.execute(sink::connect);
   }

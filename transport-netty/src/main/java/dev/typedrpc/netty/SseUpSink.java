@@ -40,6 +40,7 @@ final class SseUpSink implements FrameSink {
 
   private final EventLoop loop;
   private final WsEndpoint target;
+  private final Tls.Client tls;
   private final TransportSettings settings;
   private final int maxPostBody;
   FrameConnection connection;
@@ -52,11 +53,13 @@ final class SseUpSink implements FrameSink {
   private boolean postInFlight;
   private String session;
   private boolean ended;
+  private volatile Throwable failure;
   private ScheduledFuture<?> handshakeTimer;
 
-  SseUpSink(EventLoop loop, WsEndpoint target, TransportSettings settings) {
+  SseUpSink(EventLoop loop, WsEndpoint target, Tls.Client tls, TransportSettings settings) {
     this.loop = loop;
     this.target = target;
+    this.tls = tls;
     this.settings = settings;
     this.maxPostBody = SseServer.maxPostBody(settings);
   }
@@ -95,6 +98,9 @@ final class SseUpSink implements FrameSink {
             new ChannelInitializer<>() {
               @Override
               protected void initChannel(Channel ch) {
+                if (tls != null) {
+                  ch.pipeline().addLast(tls.newHandler(ch, target.host(), target.port(), settings));
+                }
                 ch.pipeline().addLast(new HttpClientCodec());
                 if (last instanceof PostResponses) {
                   ch.pipeline().addLast(new HttpObjectAggregator(WsPipelines.MAX_HTTP_MESSAGE));
@@ -138,6 +144,11 @@ final class SseUpSink implements FrameSink {
     connection.onFrame(frame);
   }
 
+  /** The failure the connection ended with, or null (open, or closed in order). Any thread. */
+  Throwable failure() {
+    return failure;
+  }
+
   /** The event stream or a POST failed, or the server ended the stream: the connection is over. */
   void fail(Throwable cause) {
     if (ended) {
@@ -149,7 +160,9 @@ final class SseUpSink implements FrameSink {
     }
     pending.clear();
     closeChannels();
-    connection.onClosed(cause);
+    Throwable described = cause == null ? null : Tls.describe(cause, target.authority());
+    failure = described;
+    connection.onClosed(described);
   }
 
   private void closeChannels() {

@@ -204,10 +204,15 @@ class LoopbackTest {
   }
 
   @Test
-  void wssIsRejectedWithAClearMessage() {
-    assertThat(provider.schemes()).contains("ws", "wss");
-    assertThatThrownBy(() -> provider.newClientTransport(URI.create("wss://127.0.0.1:1/rpc"), SETTINGS))
+  void tlsSchemesAreServedAndBadTlsParametersRejectedWithAClearMessage() {
+    assertThat(provider.schemes()).contains("ws", "wss", "sse", "sses", "h2c", "h2");
+    assertThatThrownBy(
+            () -> provider.newClientTransport(URI.create("wss://127.0.0.1:1/rpc?tls-trust=/no/such.pem"), SETTINGS))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("wss:// (WebSocket over TLS) is not supported");
+        .hasMessageContaining("tls-trust names no readable file: /no/such.pem");
+    assertThatThrownBy(
+            () -> provider.newServerTransport(URI.create("ws://127.0.0.1:0/rpc?tls-cert=/c.pem"), SETTINGS))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("needs both tls-cert and tls-key");
   }
 }

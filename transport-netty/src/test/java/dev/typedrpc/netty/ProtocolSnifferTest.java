@@ -6,6 +6,8 @@ import dev.typedrpc.spi.TransportSettings;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +25,13 @@ class ProtocolSnifferTest {
 
   ProtocolSnifferTest() {
     WsPipelines.sniffingServer(
-        ch.pipeline(), "/rpc", TransportSettings.DEFAULT, service, false, new SseServer(TransportSettings.DEFAULT, service));
+        ch.pipeline(),
+        "/rpc",
+        TransportSettings.DEFAULT,
+        service,
+        false,
+        new SseServer(TransportSettings.DEFAULT, service),
+        null);
   }
 
   @AfterEach
@@ -52,6 +60,41 @@ class ProtocolSnifferTest {
       assertThat(settings.getByte(settings.readerIndex() + 3)).as("frame type SETTINGS").isEqualTo((byte) 4);
     } finally {
       settings.release();
+    }
+  }
+
+  /** The first bytes of a TLS 1.2/1.3 ClientHello: a handshake record header, then the start of the message. */
+  private static ByteBuf clientHelloStart() {
+    return Unpooled.wrappedBuffer(new byte[] {0x16, 0x03, 0x01, 0x00, 0x40, 0x01, 0x00, 0x00, 0x3c, 0x03, 0x03});
+  }
+
+  @Test
+  void tlsClientHelloClosesTheConnectionWhenTheServerHasNoCertificate() {
+    ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {0x16, 0x03}));
+    assertThat(ch.isOpen()).as("waits for the record header").isTrue();
+    ch.writeInbound(clientHelloStart().skipBytes(2));
+    assertThat(ch.isOpen()).isFalse();
+    assertThat(readOutbound()).isEmpty();
+  }
+
+  @Test
+  void tlsClientHelloInstallsTlsWhenTheServerHasACertificate() throws Exception {
+    EmbeddedChannel tls = new EmbeddedChannel();
+    try {
+      WsPipelines.sniffingServer(
+          tls.pipeline(),
+          "/rpc",
+          TransportSettings.DEFAULT,
+          service,
+          false,
+          new SseServer(TransportSettings.DEFAULT, service),
+          SslContextBuilder.forServer(TestCerts.serverCert().toFile(), TestCerts.serverKey().toFile()).build());
+      tls.writeInbound(Unpooled.wrappedBuffer(new byte[] {0x16, 0x03, 0x01, 0x00, 0x40}));
+      assertThat(tls.pipeline().get("sniffer")).isNull();
+      assertThat(tls.pipeline().get("tls")).isInstanceOf(SslHandler.class);
+      assertThat(tls.pipeline().get("alpn")).isNotNull();
+    } finally {
+      tls.finishAndReleaseAll();
     }
   }
 

@@ -1,0 +1,72 @@
+package dev.typedrpc.netty;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * The gRPC interop suite's test certificates (from {@code io.grpc:grpc-testing}'s jar), copied to a temporary
+ * directory once per JVM: a CA ({@code ca.pem}) and a server certificate signed by it for {@code *.test.google.fr}
+ * ({@code server1.pem}, {@code server1.key}), valid until 2030. Clients trust the CA and check the name {@value
+ * #AUTHORITY}, so certificate validation and host name verification are real.
+ */
+final class TestCerts {
+  /** A name the server certificate is valid for. */
+  static final String AUTHORITY = "foo.test.google.fr";
+
+  private static final Path DIR = extract();
+
+  private TestCerts() {}
+
+  static Path ca() {
+    return DIR.resolve("ca.pem");
+  }
+
+  static Path serverCert() {
+    return DIR.resolve("server1.pem");
+  }
+
+  static Path serverKey() {
+    return DIR.resolve("server1.key");
+  }
+
+  /** A cleartext listen address on a free port of 127.0.0.1 that also accepts TLS with server1's certificate. */
+  static URI tlsListenUri() {
+    return URI.create("ws://127.0.0.1:0/rpc?tls-cert=" + encode(serverCert()) + "&tls-key=" + encode(serverKey()));
+  }
+
+  /** The query of a client that trusts the test CA and checks {@link #AUTHORITY}. */
+  static String trustQuery() {
+    return "tls-trust=" + encode(ca()) + "&tls-authority=" + AUTHORITY;
+  }
+
+  private static String encode(Path p) {
+    return URLEncoder.encode(p.toString(), StandardCharsets.UTF_8);
+  }
+
+  private static Path extract() {
+    try {
+      Path dir = Files.createTempDirectory("typedrpc-test-certs");
+      dir.toFile().deleteOnExit();
+      for (String name : new String[] {"ca.pem", "server1.pem", "server1.key"}) {
+        try (InputStream in = TestCerts.class.getClassLoader().getResourceAsStream("certs/" + name)) {
+          if (in == null) {
+            throw new IllegalStateException("certs/" + name + " is not on the class path (io.grpc:grpc-testing)");
+          }
+          Path file = dir.resolve(name);
+          Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+          file.toFile().deleteOnExit();
+        }
+      }
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
