@@ -13,6 +13,31 @@ public record ServiceVersion(String name, int version, String fingerprint) {
     return new ServiceVersion(descriptor.name(), descriptor.version(), descriptor.fingerprint());
   }
 
+  /**
+   * The metadata key that carries a service version on transports without a connect-time exchange (gRPC over
+   * HTTP/2): value {@code <version>;<fingerprint>}. Stock gRPC peers never send it and ignore it.
+   */
+  public static final String METADATA_KEY = "typedrpc-service";
+
+  /** This version as a {@link #METADATA_KEY} value. */
+  public String toMetadataValue() {
+    return version + ";" + fingerprint;
+  }
+
+  /** Parses a {@link #METADATA_KEY} value for service {@code name}; null if it is absent or malformed. */
+  public static ServiceVersion fromMetadataValue(String name, String value) {
+    if (value == null) {
+      return null;
+    }
+    int semicolon = value.indexOf(';');
+    try {
+      int version = Integer.parseInt(semicolon < 0 ? value : value.substring(0, semicolon));
+      return new ServiceVersion(name, version, semicolon < 0 ? "" : value.substring(semicolon + 1));
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
   /** Whether both sides compiled the same schema (both fingerprints known and equal). */
   public boolean sameSchemaAs(ServiceVersion other) {
     return !fingerprint.isEmpty() && fingerprint.equals(other.fingerprint);

@@ -169,4 +169,31 @@ class EvolutionIT {
       assertThat(events).containsExactly(new dev.typedrpc.it.evolution.v2.StockEvent.Restocked("hammer", 1));
     }
   }
+
+  @Test
+  @SuppressWarnings("deprecation") // get() is deprecated in version 2, on purpose
+  void newClientOldServerOverHttp2ExchangeVersionsInMetadata() throws Exception {
+    V1Server impl = new V1Server();
+    try (RpcServer server =
+            RpcServer.builder().listen("ws://127.0.0.1:0/rpc").addService(InventoryRpc.bind(impl)).build().start();
+        RpcChannel channel =
+            RpcChannel.connect(java.net.URI.create("h2c://127.0.0.1:" + server.address().getPort()))) {
+      dev.typedrpc.it.evolution.v2.Inventory v2 = channel.stub(dev.typedrpc.it.evolution.v2.Inventory.class);
+      // HTTP/2 exchanges nothing at connect: the first call carries the versions both ways in metadata
+      assertThat(v2.get("hammer").color()).isEmpty();
+      assertThat(impl.clientVersions.get(0).version()).isEqualTo(2);
+      // now the client knows the server runs version 1: a version 2 method fails without being sent
+      assertThatThrownBy(v2::count)
+          .isInstanceOfSatisfying(
+              RpcException.class,
+              e -> {
+                assertThat(e.status().code()).isEqualTo(Status.Code.UNIMPLEMENTED);
+                assertThat(e.status().description())
+                    .contains("added in version 2")
+                    .contains("server runs version 1")
+                    .contains("this client has version 2");
+              });
+      assertThat(v2.search("x", 1)).hasSize(2);
+    }
+  }
 }

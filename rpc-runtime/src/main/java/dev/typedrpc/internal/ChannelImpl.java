@@ -47,6 +47,10 @@ public final class ChannelImpl implements RpcChannel {
   /** Services this channel made stubs for: announced to the server. */
   private final ConcurrentHashMap<String, ServiceVersion> localServices = new ConcurrentHashMap<>();
   private CompletableFuture<List<ServiceVersion>> serverServices = new CompletableFuture<>(); // guarded by this
+  /** What is known of the server's versions: announced at connect, or learned from response metadata. */
+  private final ConcurrentHashMap<String, ServiceVersion> knownServer = new ConcurrentHashMap<>();
+  /** Whether the current connection's transport announced the server's services at connect. */
+  private volatile boolean serverAnnounced;
   private final CountDownLatch terminated = new CountDownLatch(1);
   private ClientTransport current; // guarded by this
   private volatile boolean shutdown;
@@ -98,6 +102,26 @@ public final class ChannelImpl implements RpcChannel {
   public <Req, Resp> ClientCall<Req, Resp> newCall(
       MethodDescriptor<Req, Resp> method, CallOptions options, Executor callbacks) {
     return new ClientCallImpl<>(this, method, options, callbacks);
+  }
+
+  /** The server's version of {@code service}, if known; null otherwise. */
+  ServiceVersion knownServerService(String service) {
+    return knownServer.get(service);
+  }
+
+  /** This client's version of {@code service}, if it made a stub for it; null otherwise. */
+  ServiceVersion localService(String service) {
+    return localServices.get(service);
+  }
+
+  /** Whether calls must carry their service version in metadata (the transport exchanges none at connect). */
+  boolean versionsInMetadata() {
+    return !serverAnnounced;
+  }
+
+  /** A response told the server's version of a service. */
+  void learnServerService(ServiceVersion version) {
+    knownServer.put(version.name(), version);
   }
 
   /** The channel's executor for application callbacks. */
@@ -219,8 +243,12 @@ public final class ChannelImpl implements RpcChannel {
     @Override
     public void serverServices(List<ServiceVersion> services) {
       synchronized (ChannelImpl.this) {
-        if (current == transport) {
+        if (current == transport && !serverServices.isDone()) {
           serverServices.complete(services);
+          serverAnnounced = !services.isEmpty();
+          for (ServiceVersion v : services) {
+            knownServer.put(v.name(), v);
+          }
         }
       }
     }
@@ -234,6 +262,7 @@ public final class ChannelImpl implements RpcChannel {
         }
         current = null; // the next call opens a new connection
         serverServices.completeExceptionally(reason.asException());
+        knownServer.clear(); // the next connection may reach another version of the server
         // lost before it was ready: a failure to connect; after: an idle channel that reconnects on demand
         notReady = ready;
         setState(ready.isDone() ? ConnectionState.IDLE : ConnectionState.TRANSIENT_FAILURE);

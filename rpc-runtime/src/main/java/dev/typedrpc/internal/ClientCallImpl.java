@@ -5,6 +5,7 @@ import dev.typedrpc.ClientCall;
 import dev.typedrpc.Deadline;
 import dev.typedrpc.Metadata;
 import dev.typedrpc.MethodDescriptor;
+import dev.typedrpc.ServiceVersion;
 import dev.typedrpc.Status;
 import dev.typedrpc.spi.ClientStream;
 import dev.typedrpc.spi.ClientStreamListener;
@@ -44,13 +45,26 @@ final class ClientCallImpl<Req, Resp> implements ClientCall<Req, Resp>, ClientSt
     Metadata md = headers.isEmpty() ? options.metadata() : options.metadata().toBuilder().putAll(headers).build();
     Deadline deadline = options.effectiveDeadline();
     this.deadline = deadline;
+    // a call that ends before it starts still has a stream: it ignores what the caller does next
     if (cancelledBeforeStart) {
-      onClose(Status.CANCELLED.withDescription("cancelled before start"), Metadata.EMPTY);
+      stream = FailedStream.failed(this, Status.CANCELLED.withDescription("cancelled before start"));
       return;
     }
     if (deadline != null && deadline.isExpired()) {
-      onClose(Status.DEADLINE_EXCEEDED.withDescription("deadline passed before the call started"), Metadata.EMPTY);
+      stream =
+          FailedStream.failed(this, Status.DEADLINE_EXCEEDED.withDescription("deadline passed before the call started"));
       return;
+    }
+    Status unsupported = unsupportedByServer();
+    if (unsupported != null) {
+      stream = FailedStream.failed(this, unsupported);
+      return;
+    }
+    if (channel.versionsInMetadata()) {
+      ServiceVersion mine = channel.localService(method.serviceName());
+      if (mine != null) {
+        md = md.toBuilder().put(ServiceVersion.METADATA_KEY, mine.toMetadataValue()).build();
+      }
     }
     stream = channel.newStream(method, md, deadline, this);
     if (deadline != null) {
@@ -64,6 +78,35 @@ final class ClientCallImpl<Req, Resp> implements ClientCall<Req, Resp>, ClientSt
                               "deadline exceeded after " + TimeUnit.NANOSECONDS.toMillis(nanos) + " ms")),
                   nanos,
                   TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /**
+   * Why the server cannot serve this call, judged from what the channel learned of its version (at connect, or
+   * from an earlier response); null if it can or nothing is known. Such a call fails at once and is never sent.
+   */
+  private Status unsupportedByServer() {
+    ServiceVersion server = channel.knownServerService(method.serviceName());
+    if (server == null || method.since() <= server.version()) {
+      return null;
+    }
+    ServiceVersion mine = channel.localService(method.serviceName());
+    return Status.UNIMPLEMENTED.withDescription(
+        method.fullName()
+            + " was added in version "
+            + method.since()
+            + " of "
+            + method.serviceName()
+            + ", but the server runs version "
+            + server.version()
+            + (mine == null ? "" : " (this client has version " + mine.version() + ")"));
+  }
+
+  private void learnServerVersion(Metadata md) {
+    ServiceVersion v =
+        ServiceVersion.fromMetadataValue(method.serviceName(), md.get(ServiceVersion.METADATA_KEY));
+    if (v != null) {
+      channel.learnServerService(v);
     }
   }
 
@@ -125,6 +168,7 @@ final class ClientCallImpl<Req, Resp> implements ClientCall<Req, Resp>, ClientSt
 
   @Override
   public void onHeaders(Metadata headers) {
+    learnServerVersion(headers);
     callbacks.execute(
         () -> {
           if (!closed) {
@@ -160,6 +204,7 @@ final class ClientCallImpl<Req, Resp> implements ClientCall<Req, Resp>, ClientSt
     if (timer != null) {
       timer.cancel(false);
     }
+    learnServerVersion(trailers);
     Deadline d = deadline;
     if (status.code() == Status.Code.CANCELLED && d != null && d.isExpired()) {
       // the server's timer fired first and reset the stream: to this caller it is its deadline that passed

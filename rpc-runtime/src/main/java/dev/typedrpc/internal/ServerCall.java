@@ -40,11 +40,33 @@ final class ServerCall<Req, Resp> implements ServerStreamListener, CallContext.R
   private final java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
   private volatile Metadata trailers = Metadata.EMPTY;
 
+  /**
+   * The server's version, to send in response metadata when the client sent its own there (a transport without a
+   * connect-time exchange); null otherwise.
+   */
+  private final Metadata versionMetadata;
+
   ServerCall(
-      MethodHandler<Req, Resp> handler, ServerStream stream, Metadata headers, Deadline deadline, Executor executor) {
+      MethodHandler<Req, Resp> handler,
+      ServerStream stream,
+      Metadata headers,
+      Deadline deadline,
+      Executor executor,
+      dev.typedrpc.ServiceVersion serverVersion) {
     this.handler = handler;
     this.stream = stream;
-    this.context = new CallContext(handler.method(), headers, deadline, stream.peer(), stream.clientService());
+    dev.typedrpc.ServiceVersion client = stream.clientService();
+    Metadata version = null;
+    if (client == null) {
+      String name = handler.method().serviceName();
+      client =
+          dev.typedrpc.ServiceVersion.fromMetadataValue(name, headers.get(dev.typedrpc.ServiceVersion.METADATA_KEY));
+      if (client != null && serverVersion != null) {
+        version = Metadata.of(dev.typedrpc.ServiceVersion.METADATA_KEY, serverVersion.toMetadataValue());
+      }
+    }
+    this.versionMetadata = version;
+    this.context = new CallContext(handler.method(), headers, deadline, stream.peer(), client);
     this.serial = new SerializingExecutor(executor);
     context.responseMetadata(this);
   }
@@ -55,7 +77,7 @@ final class ServerCall<Req, Resp> implements ServerStreamListener, CallContext.R
       throw new IllegalStateException(
           "response headers go before the first response message, once: " + handler.method().fullName());
     }
-    stream.writeHeaders(headers);
+    stream.writeHeaders(versionMetadata == null ? headers : headers.toBuilder().putAll(versionMetadata).build());
   }
 
   @Override
@@ -64,7 +86,9 @@ final class ServerCall<Req, Resp> implements ServerStreamListener, CallContext.R
   }
 
   private void writeMessage(Resp message) {
-    sent.set(2);
+    if (sent.getAndSet(2) == 0 && versionMetadata != null) {
+      stream.writeHeaders(versionMetadata); // the client learns this server's version with the first response
+    }
     stream.writeMessage(message);
   }
 
@@ -266,6 +290,9 @@ final class ServerCall<Req, Resp> implements ServerStreamListener, CallContext.R
     }
     cancelTimer();
     Metadata set = this.trailers;
+    if (versionMetadata != null && sent.get() == 0) {
+      set = set.toBuilder().putAll(versionMetadata).build(); // no headers went out: the version rides the trailers
+    }
     stream.close(status, set.isEmpty() ? trailers : set.toBuilder().putAll(trailers).build());
     if (status.isOk()) {
       context.complete();

@@ -18,6 +18,7 @@ import java.util.concurrent.Executor;
 public final class ServerImpl implements ServerTransportListener {
   private final Map<String, MethodHandler<?, ?>> handlers;
   private final List<ServiceVersion> services;
+  private final Map<String, ServiceVersion> versionByService;
   private final Executor executor;
 
   public ServerImpl(List<ServerServiceDefinition> services, Executor executor) {
@@ -33,6 +34,11 @@ public final class ServerImpl implements ServerTransportListener {
     }
     this.handlers = Map.copyOf(map);
     this.services = List.copyOf(versions);
+    Map<String, ServiceVersion> byName = new HashMap<>();
+    for (ServiceVersion v : versions) {
+      byName.put(v.name(), v);
+    }
+    this.versionByService = Map.copyOf(byName);
     this.executor = executor;
   }
 
@@ -50,7 +56,14 @@ public final class ServerImpl implements ServerTransportListener {
   @Override
   public ServerStreamListener streamCreated(
       ServerStream stream, MethodDescriptor<?, ?> method, Metadata headers, Deadline deadline) {
-    ServerCall<?, ?> call = new ServerCall<>(handlers.get(method.fullName()), stream, headers, deadline, executor);
+    ServerCall<?, ?> call =
+        new ServerCall<>(
+            handlers.get(method.fullName()),
+            stream,
+            headers,
+            deadline,
+            executor,
+            versionByService.get(method.serviceName()));
     call.start();
     return call;
   }

@@ -240,6 +240,15 @@ public abstract class AbstractTransportConformanceTest {
   }
 
   @Test
+  void aDeadlineAlreadyPassedFailsTheCallWithoutSendingIt() {
+    CallOptions expired = CallOptions.DEFAULT.withDeadline(dev.typedrpc.Deadline.after(Duration.ofMillis(-1)));
+    assertThatThrownBy(() -> ClientCalls.blockingUnary(channel, ConformanceService.ECHO, expired, "x"))
+        .isInstanceOfSatisfying(
+            RpcException.class, e -> assertThat(e.status().code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+    assertThat(call(ConformanceService.ECHO, "next")).isEqualTo("next");
+  }
+
+  @Test
   void clientCancelReachesTheServerImplementation() throws Exception {
     CompletableFuture<String> f =
         ClientCalls.futureUnary(channel, ConformanceService.SLEEP, CallOptions.DEFAULT, "x");
