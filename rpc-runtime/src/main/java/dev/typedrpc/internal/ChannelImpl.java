@@ -25,6 +25,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +44,8 @@ public final class ChannelImpl implements RpcChannel {
   private final ChannelOptions options;
   private final TransportProvider provider;
   private final Executor executor;
+  /** The executor runs tasks on the submitting thread ({@link #runsOnCaller}). */
+  private final boolean directExecutor;
   private final Set<ClientTransport> live = ConcurrentHashMap.newKeySet();
   /** Services this channel made stubs for: announced to the server. */
   private final ConcurrentHashMap<String, ServiceVersion> localServices = new ConcurrentHashMap<>();
@@ -67,6 +70,7 @@ public final class ChannelImpl implements RpcChannel {
     this.provider =
         NEGOTIATE_SCHEME.equalsIgnoreCase(target.getScheme()) ? null : Registries.transport(target.getScheme());
     this.executor = options.executor() == null ? Executors2.sharedCallbackExecutor() : options.executor();
+    this.directExecutor = options.executor() != null && runsOnCaller(options.executor());
   }
 
   public static RpcChannel create(URI target, ChannelOptions options) {
@@ -95,13 +99,36 @@ public final class ChannelImpl implements RpcChannel {
 
   @Override
   public <Req, Resp> ClientCall<Req, Resp> newCall(MethodDescriptor<Req, Resp> method, CallOptions options) {
-    return newCall(method, options, new SerializingExecutor(executor));
+    return newCall(method, options, new SerializingExecutor(executor, directExecutor));
   }
 
-  /** A call whose callbacks run on {@code callbacks} (which must serialize them). */
+  /**
+   * A call whose callbacks run on {@code callbacks} (which must serialize them), or, given
+   * {@link #TRANSPORT_THREAD}, directly on the transport's thread, serialized by the transport (for listeners that
+   * only complete a future and tolerate being called from within another of their callbacks).
+   */
   public <Req, Resp> ClientCall<Req, Resp> newCall(
       MethodDescriptor<Req, Resp> method, CallOptions options, Executor callbacks) {
-    return new ClientCallImpl<>(this, method, options, callbacks);
+    return new ClientCallImpl<>(this, method, options, callbacks == TRANSPORT_THREAD ? null : callbacks);
+  }
+
+  /** Passed to {@link #newCall(MethodDescriptor, CallOptions, Executor)}: no executor, not even a direct one. */
+  public static final Executor TRANSPORT_THREAD = Runnable::run;
+
+  /**
+   * Whether {@code executor} ran a task on the calling thread before returning, i.e. is direct ({@code
+   * Runnable::run}). Probed once per channel with a no-op task: a direct executor's calls then run their callbacks
+   * inline when idle instead of queueing each one (see {@link SerializingExecutor#tryEnter}).
+   */
+  private static boolean runsOnCaller(Executor executor) {
+    Thread caller = Thread.currentThread();
+    AtomicReference<Thread> ranOn = new AtomicReference<>();
+    try {
+      executor.execute(() -> ranOn.compareAndSet(null, Thread.currentThread()));
+    } catch (RuntimeException e) {
+      return false; // e.g. rejected: not direct as far as we can tell
+    }
+    return ranOn.get() == caller;
   }
 
   /** The server's version of {@code service}, if known; null otherwise. */

@@ -12,15 +12,20 @@ import dev.typedrpc.spi.ClientStreamListener;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A call on a {@link ChannelImpl}: opens a stream on the channel's transport, enforces the deadline with a
  * timer, and hands stream events to the listener on the call's serial executor.
  */
 final class ClientCallImpl<Req, Resp> implements ClientCall<Req, Resp>, ClientStreamListener, HasDemand {
+  private static final Logger log = LoggerFactory.getLogger(ClientCallImpl.class);
+
   private final ChannelImpl channel;
   private final MethodDescriptor<Req, Resp> method;
   private final CallOptions options;
+  /** The call's serial executor, or null: the listener is called on the transport's thread directly. */
   private final Executor callbacks;
   private volatile ClientStream stream;
   private Listener<Resp> listener;
@@ -165,10 +170,24 @@ final class ClientCallImpl<Req, Resp> implements ClientCall<Req, Resp>, ClientSt
   }
 
   // ---------------------------------------------------------- ClientStreamListener (transport thread)
+  // Each callback runs the listener directly when it can (callbacks null: the transport's serialization suffices;
+  // or an idle inline SerializingExecutor), and otherwise as a task on the call's serial executor.
 
   @Override
   public void onHeaders(Metadata headers) {
     learnServerVersion(headers);
+    if (enter()) {
+      try {
+        if (!closed) {
+          listener.onHeaders(headers);
+        }
+      } catch (RuntimeException | Error e) {
+        log.error("listener failed", e);
+      } finally {
+        exit();
+      }
+      return;
+    }
     callbacks.execute(
         () -> {
           if (!closed) {
@@ -180,6 +199,18 @@ final class ClientCallImpl<Req, Resp> implements ClientCall<Req, Resp>, ClientSt
   @Override
   @SuppressWarnings("unchecked")
   public void onMessage(Object message) {
+    if (enter()) {
+      try {
+        if (!closed) {
+          listener.onMessage((Resp) message);
+        }
+      } catch (RuntimeException | Error e) {
+        log.error("listener failed", e);
+      } finally {
+        exit();
+      }
+      return;
+    }
     callbacks.execute(
         () -> {
           if (!closed) {
@@ -190,6 +221,18 @@ final class ClientCallImpl<Req, Resp> implements ClientCall<Req, Resp>, ClientSt
 
   @Override
   public void onReady() {
+    if (enter()) {
+      try {
+        if (!closed) {
+          listener.onReady();
+        }
+      } catch (RuntimeException | Error e) {
+        log.error("listener failed", e);
+      } finally {
+        exit();
+      }
+      return;
+    }
     callbacks.execute(
         () -> {
           if (!closed) {
@@ -211,12 +254,34 @@ final class ClientCallImpl<Req, Resp> implements ClientCall<Req, Resp>, ClientSt
       status = Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded (the server cancelled the call at it)");
     }
     Status closing = status;
-    callbacks.execute(
-        () -> {
-          if (!closed) {
-            closed = true;
-            listener.onClose(closing, trailers);
-          }
-        });
+    if (enter()) {
+      try {
+        closeListener(closing, trailers);
+      } catch (RuntimeException | Error e) {
+        log.error("listener failed", e);
+      } finally {
+        exit();
+      }
+      return;
+    }
+    callbacks.execute(() -> closeListener(closing, trailers));
+  }
+
+  private void closeListener(Status status, Metadata trailers) {
+    if (!closed) {
+      closed = true;
+      listener.onClose(status, trailers);
+    }
+  }
+
+  /** Whether this callback may run the listener right here; if so, {@link #exit} follows. */
+  private boolean enter() {
+    return callbacks == null || (callbacks instanceof SerializingExecutor s && s.tryEnter());
+  }
+
+  private void exit() {
+    if (callbacks instanceof SerializingExecutor s) {
+      s.exit();
+    }
   }
 }

@@ -31,7 +31,7 @@ public final class ClientCalls {
     // completing a future is all the callbacks do, so they run where the response arrives: no thread hop
     ClientCall<Req, Resp> call =
         channel instanceof ChannelImpl impl
-            ? impl.newCall(method, options, Runnable::run)
+            ? impl.newCall(method, options, ChannelImpl.TRANSPORT_THREAD)
             : channel.newCall(method, options);
     UnaryResult<Resp> result = new UnaryResult<>(call);
     startUnary(call, result, request);

@@ -28,6 +28,8 @@ final class ChannelFrameSink implements FrameSink {
   private ByteBuf pending;
   private ByteBuffer pendingView;
   private volatile Throwable failure;
+  /** The remote address as text, computed on first use (servers ask for it on every call). */
+  private String peer;
 
   ChannelFrameSink(EventLoop loop, String defaultPeer) {
     this.loop = loop;
@@ -88,6 +90,16 @@ final class ChannelFrameSink implements FrameSink {
     ChannelFuture unused = channel.write(new BinaryWebSocketFrame(buf), channel.voidPromise());
   }
 
+  /** Copies the bytes into a pooled buffer: no {@link ByteBuffer} view of it is needed. */
+  @Override
+  public void write(byte[] frame, int offset, int length) {
+    if (!open || channel == null || !channel.isActive()) {
+      return; // as above: before onOpen or after close the frame has nowhere to go
+    }
+    ByteBuf buf = channel.alloc().ioBuffer(length).writeBytes(frame, offset, length);
+    ChannelFuture unused = channel.write(new BinaryWebSocketFrame(buf), channel.voidPromise());
+  }
+
   @Override
   public void discard(ByteBuffer frame) {
     take(frame).release();
@@ -123,9 +135,15 @@ final class ChannelFrameSink implements FrameSink {
 
   @Override
   public String peer() {
-    return channel != null && channel.remoteAddress() != null
-        ? String.valueOf(channel.remoteAddress())
-        : defaultPeer;
+    String p = peer;
+    if (p == null) {
+      if (channel == null || channel.remoteAddress() == null) {
+        return defaultPeer; // not connected yet: ask again later
+      }
+      p = String.valueOf(channel.remoteAddress()); // once per connection, not per call
+      peer = p;
+    }
+    return p;
   }
 
   @Override

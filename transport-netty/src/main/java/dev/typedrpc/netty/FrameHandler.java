@@ -3,6 +3,7 @@ package dev.typedrpc.netty;
 import dev.typedrpc.spi.ServerTransportListener;
 import dev.typedrpc.spi.TransportSettings;
 import dev.typedrpc.spi.frame.FrameConnection;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -17,6 +18,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler.Han
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
+import java.nio.ByteBuffer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +33,12 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 
   private static final Logger log = LoggerFactory.getLogger(FrameHandler.class);
 
+  /** Frames up to this size are copied into {@link #inbound} (the default frame limit plus its header). */
+  private static final int MAX_COPIED = 16 * 1024 + FrameConnection.MAX_FRAME_OVERHEAD;
+
   private final ChannelFrameSink sink;
+  /** Reused for every copied inbound frame; grows to at most {@link #MAX_COPIED} bytes. */
+  private ByteBuffer inbound;
   private final Supplier<FrameConnection> opener;
   private FrameConnection connection;
   private Throwable failure;
@@ -86,7 +93,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
     try {
       if (msg instanceof BinaryWebSocketFrame frame) {
         if (connection != null && !closed) {
-          connection.onFrame(frame.content().nioBuffer()); // read synchronously, not retained
+          connection.onFrame(view(frame.content())); // read synchronously, not retained
         }
       } else if (msg instanceof TextWebSocketFrame) {
         closeWith(ctx, WebSocketCloseStatus.INVALID_MESSAGE_TYPE); // typedrpc frames are binary only
@@ -94,6 +101,33 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
     } finally {
       ReferenceCountUtil.release(msg); // this handler is the last to touch any inbound message
     }
+  }
+
+  /**
+   * The frame as a {@link ByteBuffer} the engine reads during one {@code onFrame} call. A frame of up to
+   * {@link #MAX_COPIED} bytes is copied into this handler's reused heap array: protobuf decodes a heap buffer in
+   * place, while from a direct one it would copy into a new array per message anyway, and the per-frame
+   * {@code nioBuffer()} view is gone too. Larger frames are handed over as a view.
+   */
+  private ByteBuffer view(ByteBuf content) {
+    int length = content.readableBytes();
+    if (length > MAX_COPIED) {
+      return content.nioBuffer();
+    }
+    if (inbound == null || inbound.capacity() < length) {
+      inbound = ByteBuffer.allocate(Math.max(length, Math.min(MAX_COPIED, 4096)));
+    }
+    content.getBytes(content.readerIndex(), inbound.array(), 0, length);
+    inbound.clear().limit(length);
+    return inbound;
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (connection != null && !closed) {
+      connection.onReadComplete(); // one flush for everything the batch's frames wrote
+    }
+    ctx.fireChannelReadComplete();
   }
 
   @Override

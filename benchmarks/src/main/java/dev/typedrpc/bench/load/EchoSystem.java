@@ -3,14 +3,14 @@ package dev.typedrpc.bench.load;
 import java.net.URI;
 
 /**
- * The systems compared, in the order each round runs them. The typedrpc HTTP/2 and SSE rows are the
- * hook for transports that do not exist yet (issue 3): they are probed by URI scheme and reported
- * as not available until a transport registers that scheme; once one does, put its real listen URI
- * here and they run like A.
+ * The systems compared, in the order each round runs them. The typedrpc rows are probed by URI
+ * scheme and reported as not available when no transport registers it. A typedrpc server listens on
+ * a {@code ws://} address, whose port also serves SSE and gRPC over h2c; the client picks the
+ * transport by the scheme it connects with.
  */
 enum EchoSystem {
   TYPEDRPC_WS("A", "typedrpc WebSocket", "ws", "/rpc"),
-  TYPEDRPC_HTTP2("B", "typedrpc HTTP/2", "h2c", "/"),
+  TYPEDRPC_HTTP2("B", "typedrpc HTTP/2", "h2c", ""),
   TYPEDRPC_SSE("C", "typedrpc SSE", "sse", "/rpc"),
   GRPC("D", "gRPC-Java (directExecutor)", null, null),
   RAW_NETTY("E", "raw Netty echo", null, null);
@@ -40,11 +40,18 @@ enum EchoSystem {
     return URI.create(scheme + "://" + Loopback.HOST + ":" + port + path);
   }
 
+  /** Where the server listens: h2c is served on a WebSocket listener's port. */
+  private URI listenUri() {
+    return this == TYPEDRPC_HTTP2
+        ? URI.create("ws://" + Loopback.HOST + ":0/rpc")
+        : uri(0);
+  }
+
   EchoServer startServer() throws Exception {
     return switch (this) {
       case GRPC -> GrpcEcho.startServer();
       case RAW_NETTY -> RawNettyEcho.startServer();
-      default -> TypedrpcEcho.startServer(uri(0));
+      default -> TypedrpcEcho.startServer(listenUri());
     };
   }
 

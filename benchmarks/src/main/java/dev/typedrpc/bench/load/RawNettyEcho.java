@@ -25,7 +25,6 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The ceiling: a minimal echo over TCP with 4-byte length prefixes, on the same Netty, I/O type
@@ -125,8 +124,11 @@ final class RawNettyEcho {
         // responses come back in order on one connection: queue the completion before the request
         // can leave
         handler.pending.add(new Pending(payload.length, done));
-        channel.write(frame, channel.voidPromise());
-        handler.scheduleFlush(channel);
+        if (channel.eventLoop().inEventLoop()) {
+          handler.writeAndScheduleFlush(channel, frame);
+        } else {
+          channel.eventLoop().execute(() -> handler.writeAndScheduleFlush(channel, frame));
+        }
         return done;
       }
 
@@ -214,22 +216,25 @@ final class RawNettyEcho {
   @Sharable
   private static final class ClientHandler extends ChannelInboundHandlerAdapter {
     final ConcurrentLinkedQueue<Pending> pending = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    private boolean flushScheduled; // event loop only
     private volatile CompletableFuture<Void> stream;
     private volatile int streamExpected;
     private int streamReceived;
 
     /**
-     * One flush for all the writes queued before it runs on the event loop: calls made back to back
-     * share a syscall, as a good RPC client's writes do.
+     * Writes on the event loop and flushes once for all the writes queued before the flush runs:
+     * calls made back to back share a syscall, as a good RPC client's writes do. (Writing and
+     * scheduling on the loop keeps every write ahead of the flush that covers it.)
      */
-    void scheduleFlush(Channel channel) {
-      if (flushScheduled.compareAndSet(false, true)) {
+    void writeAndScheduleFlush(Channel channel, ByteBuf frame) {
+      channel.write(frame, channel.voidPromise());
+      if (!flushScheduled) {
+        flushScheduled = true;
         channel
             .eventLoop()
             .execute(
                 () -> {
-                  flushScheduled.set(false);
+                  flushScheduled = false;
                   channel.flush();
                 });
       }

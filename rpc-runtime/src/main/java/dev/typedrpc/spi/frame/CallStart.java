@@ -6,6 +6,8 @@ import com.google.protobuf.WireFormat;
 import dev.typedrpc.Metadata;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The payload of CALL_START.
@@ -16,8 +18,56 @@ import java.nio.ByteBuffer;
 record CallStart(
     String method, long timeoutMicros, Metadata metadata, int initialCredit, boolean metadataTooLarge) {
 
-  int size() {
-    int size = CodedOutputStream.computeStringSize(1, method);
+  /**
+   * The UTF-8 form of the method name last sent or received on one connection (calls repeat their methods), so
+   * that neither end encodes or decodes the name per call. Confined to the connection's executor.
+   */
+  static final class MethodNames {
+    private String name;
+    private byte[] utf8;
+
+    /** The UTF-8 bytes of {@code method}. */
+    byte[] encode(String method) {
+      if (!method.equals(name)) {
+        utf8 = method.getBytes(StandardCharsets.UTF_8);
+        name = method;
+      }
+      return utf8;
+    }
+
+    /**
+     * The method name at the payload's position if it is field 1 and equals the last one; the position then
+     * moves past it. Else null, the position unchanged.
+     */
+    String match(ByteBuffer payload) {
+      byte[] last = utf8;
+      int p = payload.position();
+      if (last == null
+          || last.length > 127
+          || !payload.hasArray()
+          || payload.remaining() < 2 + last.length
+          || payload.get(p) != 0x0a // field 1, length-delimited
+          || payload.get(p + 1) != last.length) {
+        return null;
+      }
+      int from = payload.arrayOffset() + p + 2;
+      if (!Arrays.equals(payload.array(), from, from + last.length, last, 0, last.length)) {
+        return null;
+      }
+      payload.position(p + 2 + last.length);
+      return name;
+    }
+
+    void received(String method) {
+      if (!method.equals(name)) {
+        name = method;
+        utf8 = method.getBytes(StandardCharsets.UTF_8);
+      }
+    }
+  }
+
+  int size(byte[] methodUtf8) {
+    int size = CodedOutputStream.computeByteArraySize(1, methodUtf8);
     if (timeoutMicros >= 0) {
       size += CodedOutputStream.computeUInt64Size(2, timeoutMicros);
     }
@@ -28,8 +78,8 @@ record CallStart(
     return size;
   }
 
-  void write(CodedOutputStream out) throws IOException {
-    out.writeString(1, method);
+  void write(CodedOutputStream out, byte[] methodUtf8) throws IOException {
+    out.writeByteArray(1, methodUtf8); // the same bytes as writeString(1, method)
     if (timeoutMicros >= 0) {
       out.writeUInt64(2, timeoutMicros);
     }
@@ -39,13 +89,13 @@ record CallStart(
     }
   }
 
-  static CallStart read(ByteBuffer payload, int maxMetadataSize) throws ProtocolException {
-    String method = null;
+  static CallStart read(ByteBuffer payload, int maxMetadataSize, MethodNames names) throws ProtocolException {
+    String method = names.match(payload); // the usual case: the same method as before, not decoded again
     long timeout = -1;
     int credit = 0;
     int metadataBytes = 0;
     boolean tooLarge = false;
-    Metadata.Builder md = Metadata.builder();
+    Metadata.Builder md = null; // created by the first entry: most calls carry none
     try {
       CodedInputStream in = CodedInputStream.newInstance(payload);
       while (!in.isAtEnd()) {
@@ -57,6 +107,9 @@ record CallStart(
             if (tooLarge) {
               in.skipField(tag);
             } else {
+              if (md == null) {
+                md = Metadata.builder();
+              }
               metadataBytes += Frames.readEntry(in, md);
               tooLarge = metadataBytes > maxMetadataSize;
             }
@@ -77,6 +130,7 @@ record CallStart(
     if (credit < 0) {
       throw ProtocolException.connection("CALL_START with initial_credit over 2^31-1");
     }
-    return new CallStart(method, timeout, tooLarge ? Metadata.EMPTY : md.build(), credit, tooLarge);
+    names.received(method);
+    return new CallStart(method, timeout, tooLarge || md == null ? Metadata.EMPTY : md.build(), credit, tooLarge);
   }
 }

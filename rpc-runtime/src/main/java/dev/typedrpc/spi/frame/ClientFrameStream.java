@@ -64,31 +64,48 @@ final class ClientFrameStream extends FrameStream implements ClientStream {
     }
     for (long c = preStartCredit.get(); c >= 0; c = preStartCredit.get()) {
       if (preStartCredit.compareAndSet(c, c + n < 0 ? Long.MAX_VALUE : c + n)) {
-        conn.execute(() -> readerDemandOnly(n));
+        if (conn.runsNow()) {
+          readerDemandOnly(n); // on the connection's thread already: no task
+        } else {
+          conn.execute(() -> readerDemandOnly(n));
+        }
         return;
       }
     }
-    conn.execute(() -> request((long) n));
+    if (conn.runsNow()) {
+      request((long) n);
+    } else {
+      conn.execute(() -> request((long) n));
+    }
   }
 
   @Override
   public void writeMessage(Object message) {
     appCredit.decrementAndGet();
-    conn.execute(() -> sendOrQueue(message));
+    if (conn.runsNow()) {
+      sendOrQueue(message);
+    } else {
+      conn.execute(() -> sendOrQueue(message));
+    }
   }
 
   /** The last request message and the half-close, in one frame when the message fits. */
   @Override
   public void writeLastMessage(Object message) {
     appCredit.decrementAndGet();
-    conn.execute(
-        () -> {
-          if (closed || halfClosed || halfClosePending) {
-            return;
-          }
-          halfClosePending = true;
-          sendOrQueue(message);
-        });
+    if (conn.runsNow()) {
+      sendLast(message);
+    } else {
+      conn.execute(() -> sendLast(message));
+    }
+  }
+
+  private void sendLast(Object message) {
+    if (closed || halfClosed || halfClosePending) {
+      return;
+    }
+    halfClosePending = true;
+    sendOrQueue(message);
   }
 
   @Override

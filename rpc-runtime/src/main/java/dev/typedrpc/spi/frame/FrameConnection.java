@@ -49,7 +49,7 @@ public final class FrameConnection {
   private final boolean client;
   private final ClientTransport.Listener clientListener;
   private final ServerTransportListener serverListener;
-  private final Map<Integer, FrameStream> streams = new HashMap<>();
+  private final StreamMap streams = new StreamMap();
   /** Client: tasks that wait for the connection to open. */
   private final ArrayDeque<Runnable> untilOpen = new ArrayDeque<>();
   /** Client: streams whose CALL_START is not written yet, in id order. */
@@ -71,6 +71,10 @@ public final class FrameConnection {
   private int peerMaxFrameSize = FrameType.MIN_MAX_FRAME_SIZE;
   private int peerMaxMessageSize = Integer.MAX_VALUE;
   private boolean flushScheduled;
+  /** The transport calls {@link #onReadComplete()} after each read batch. */
+  private boolean readCompleteCalled;
+  /** Inside a read batch that {@link #onReadComplete()} will end: a flush waits for it. */
+  private boolean reading;
   private final Runnable flushTask = this::flushNow;
 
   private FrameConnection(
@@ -125,6 +129,10 @@ public final class FrameConnection {
    * connection, keeping its order.
    */
   void execute(Runnable task) {
+    if (runsNow()) {
+      task.run(); // the common case, without the wrapper below
+      return;
+    }
     executeNow(
         () -> {
           if (client && !peerReady && !closed) {
@@ -133,6 +141,14 @@ public final class FrameConnection {
             task.run();
           }
         });
+  }
+
+  /**
+   * Whether a task given to {@link #execute} now would run at once on the calling thread: callers on the hot path
+   * then run their code directly instead of allocating a task.
+   */
+  boolean runsNow() {
+    return sink.inExecutor() && (!client || peerReady || closed);
   }
 
   private void executeNow(Runnable task) {
@@ -189,7 +205,7 @@ public final class FrameConnection {
     if (!sink.isWritable() || closed) {
       return;
     }
-    for (FrameStream s : new ArrayList<>(streams.values())) {
+    for (FrameStream s : streams.snapshot()) {
       if (!s.closed && s.appCredit.get() > 0) {
         s.notifyReady();
       }
@@ -239,11 +255,25 @@ public final class FrameConnection {
     }
   }
 
+  /**
+   * The transport finished a batch of {@link #onFrame} calls (Netty: {@code channelReadComplete}): writes made
+   * while handling them are flushed now, in one go. Optional; a transport that calls it once must call it after
+   * every batch. Until then each batch of writes is flushed by a task queued on the executor.
+   */
+  public void onReadComplete() {
+    readCompleteCalled = true;
+    reading = false;
+    if (flushScheduled) {
+      flushNow();
+    }
+  }
+
   /** One whole frame arrived. The buffer is read during this call only. */
   public void onFrame(ByteBuffer frame) {
     if (closed) {
       return;
     }
+    reading = readCompleteCalled; // flushes wait for onReadComplete()
     if (!open) {
       onOpen(); // a frame proves the connection is up: our SETTINGS must precede anything we send
     }
@@ -399,7 +429,7 @@ public final class FrameConnection {
     }
     draining = true;
     notifyShutdown(status.isOk() ? Status.UNAVAILABLE.withDescription("server went away") : status);
-    for (FrameStream s : new ArrayList<>(streams.values())) {
+    for (FrameStream s : streams.snapshot()) {
       if (s.id > last) {
         finishClientStream(
             (ClientFrameStream) s,
@@ -421,7 +451,7 @@ public final class FrameConnection {
           "CALL_START for stream " + id + " after stream " + highestStreamId + "; ids must increase");
     }
     highestStreamId = id;
-    CallStart start = CallStart.read(payload, settings.maxMetadataSize());
+    CallStart start = CallStart.read(payload, settings.maxMetadataSize(), methodNames);
     Status refusal = refusal(start);
     if (refusal != null) {
       writeStatus(id, refusal, Metadata.EMPTY);
@@ -716,7 +746,7 @@ public final class FrameConnection {
   }
 
   private void failAllStreams(Status status) {
-    for (FrameStream s : new ArrayList<>(streams.values())) {
+    for (FrameStream s : streams.snapshot()) {
       if (s instanceof ClientFrameStream c) {
         finishClientStream(c, status, Metadata.EMPTY, false);
       } else {
@@ -783,13 +813,24 @@ public final class FrameConnection {
   private void scheduleFlush() {
     if (!flushScheduled) {
       flushScheduled = true;
-      sink.executor().execute(flushTask);
+      if (!reading) {
+        sink.executor().execute(flushTask);
+      } // else onReadComplete() flushes at the end of the batch
     }
   }
 
-  /** Allocates, fills and queues one frame. */
+  /**
+   * Allocates, fills and queues one frame. A frame of up to {@link #SCRATCH_SIZE} bytes is encoded into the
+   * connection's scratch array with a reused encoder and copied to the transport ({@link FrameSink#write(byte[],
+   * int, int)}): no buffer view or encoder per frame. Larger ones are encoded straight into the transport's buffer.
+   */
   private void writeFrame(byte type, int flags, int id, int payloadSize, PayloadWriter payload) {
-    ByteBuffer buf = sink.allocate(Frames.headerSize(id) + payloadSize);
+    int size = Frames.headerSize(id) + payloadSize;
+    if (size <= SCRATCH_SIZE) {
+      writeSmallFrame(type, flags, id, size, payload);
+      return;
+    }
+    ByteBuffer buf = sink.allocate(size);
     try {
       CodedOutputStream out = Frames.begin(buf, type, flags, id);
       payload.write(out);
@@ -805,6 +846,55 @@ public final class FrameConnection {
   @FunctionalInterface
   private interface PayloadWriter {
     void write(CodedOutputStream out) throws IOException;
+  }
+
+  /** Frames up to this size go through {@link #scratch}; a 1 KiB message with its header fits. */
+  static final int SCRATCH_SIZE = 8 * 1024;
+  /** Small outbound frames are encoded here, one after another, and copied out; created on first need. */
+  private byte[] scratch;
+  /** Encodes into {@link #scratch} from where the last frame ended; replaced when the array is used up. */
+  private CodedOutputStream scratchOut;
+  /** The message {@link #writeMessage} encodes, as a reused writer rather than a lambda per message. */
+  private final MessageWriter messageWriter = new MessageWriter();
+  /** The method name of the last CALL_START, in UTF-8. */
+  private final CallStart.MethodNames methodNames = new CallStart.MethodNames();
+
+  private void writeSmallFrame(byte type, int flags, int id, int size, PayloadWriter payload) {
+    CodedOutputStream out = scratchOut;
+    if (out == null || out.spaceLeft() < size) {
+      if (scratch == null) {
+        scratch = new byte[SCRATCH_SIZE];
+      }
+      out = CodedOutputStream.newInstance(scratch);
+      scratchOut = out;
+    }
+    int start = out.getTotalBytesWritten();
+    try {
+      Frames.writeHeader(out, type, flags, id);
+      payload.write(out);
+    } catch (IOException | RuntimeException e) {
+      scratchOut = null; // its position is unknown now
+      throw new IllegalStateException("could not encode " + FrameType.name(type), e);
+    }
+    int length = out.getTotalBytesWritten() - start;
+    if (length != size) {
+      throw new IllegalStateException(
+          "could not encode " + FrameType.name(type),
+          new IOException("encoded " + length + " bytes where the size was computed as " + size));
+    }
+    sink.write(scratch, start, length);
+    scheduleFlush();
+  }
+
+  /** Writes one message with its codec (executor only; set, used and cleared within one frame). */
+  private static final class MessageWriter implements PayloadWriter {
+    MessageCodec<Object> codec;
+    Object message;
+
+    @Override
+    public void write(CodedOutputStream out) throws IOException {
+      codec.encode(message, out);
+    }
   }
 
   private static int serviceSize(ServiceVersion v) {
@@ -858,7 +948,8 @@ public final class FrameConnection {
             s.headers,
             initialCredit,
             false);
-    writeFrame(FrameType.CALL_START, 0, s.id, start.size(), start::write);
+    byte[] method = methodNames.encode(start.method());
+    writeFrame(FrameType.CALL_START, 0, s.id, start.size(method), out -> start.write(out, method));
   }
 
   void writeHeaders(ServerFrameStream s, Metadata headers) {
@@ -951,7 +1042,14 @@ public final class FrameConnection {
     try {
       if (Frames.headerSize(s.id) + size <= peerMaxFrameSize) {
         int flags = endStream ? FrameType.FLAG_END_STREAM : 0;
-        writeFrame(FrameType.MESSAGE, flags, s.id, size, out -> codec.encode(message, out));
+        messageWriter.codec = codec;
+        messageWriter.message = message;
+        try {
+          writeFrame(FrameType.MESSAGE, flags, s.id, size, messageWriter);
+        } finally {
+          messageWriter.codec = null;
+          messageWriter.message = null;
+        }
         return endStream;
       }
       writeFragmented(s, codec, message, size);
@@ -997,6 +1095,6 @@ public final class FrameConnection {
   }
 
   List<Integer> openStreamIds() {
-    return new ArrayList<>(streams.keySet());
+    return streams.ids();
   }
 }

@@ -20,6 +20,19 @@ public interface FrameSink {
   /** Queues the frame (bytes 0..position of the buffer from {@link #allocate}); ownership passes. */
   void write(ByteBuffer frame);
 
+  /**
+   * Queues a frame given as {@code length} bytes of {@code frame} from {@code offset}; the bytes are copied before
+   * this returns (ownership does not pass). The engine encodes small frames into one reused heap array and hands
+   * them over this way, which costs a copy but no per-frame buffer view or encoder. The default copies into a
+   * buffer from {@link #allocate} and {@link #write writes} it; a transport that can copy straight into its own
+   * buffer should override it.
+   */
+  default void write(byte[] frame, int offset, int length) {
+    ByteBuffer buf = allocate(length);
+    buf.put(frame, offset, length);
+    write(buf);
+  }
+
   /** Returns a buffer from {@link #allocate} unused (encoding failed). */
   void discard(ByteBuffer frame);
 

@@ -204,14 +204,21 @@ abstract class FrameStream {
   private void acceptMessage(Object message, boolean endStream) {
     granted--;
     received++;
-    if (readerDemand > 0 && inboxEmpty() && !delivering && !endStream) {
-      // the common case: the reader is waiting and nothing is queued ahead of this message
+    if (readerDemand > 0 && inboxEmpty() && !delivering) {
+      // the common case: the reader is waiting and nothing is queued ahead of this message (a unary request
+      // with END_STREAM too: its end follows at once, without an inbox)
       if (readerDemand != Long.MAX_VALUE) {
         readerDemand--;
       }
       delivering = true;
       try {
         deliverMessage(message);
+        if (endStream) {
+          inboundEnded = true;
+          if (!closed) {
+            deliverInboundEnd();
+          }
+        }
       } finally {
         delivering = false;
       }

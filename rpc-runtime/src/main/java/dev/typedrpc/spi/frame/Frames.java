@@ -20,10 +20,15 @@ final class Frames {
   /** Starts a frame: writes type, flags and stream id. */
   static CodedOutputStream begin(ByteBuffer buf, byte type, int flags, int streamId) throws IOException {
     CodedOutputStream out = CodedOutputStream.newInstance(buf);
+    writeHeader(out, type, flags, streamId);
+    return out;
+  }
+
+  /** Writes a frame header (type, flags, stream id) at the encoder's position. */
+  static void writeHeader(CodedOutputStream out, byte type, int flags, int streamId) throws IOException {
     out.write(type);
     out.write((byte) flags);
     out.writeUInt32NoTag(streamId);
-    return out;
   }
 
   static int entrySize(Metadata.Entry e) {

@@ -27,7 +27,11 @@ final class ServerFrameStream extends FrameStream implements ServerStream {
     if (n <= 0) {
       throw new IllegalArgumentException("request(" + n + "): n must be positive");
     }
-    conn.execute(() -> request((long) n));
+    if (conn.runsNow()) {
+      request((long) n); // on the connection's thread already: no task
+    } else {
+      conn.execute(() -> request((long) n));
+    }
   }
 
   @Override
@@ -45,29 +49,39 @@ final class ServerFrameStream extends FrameStream implements ServerStream {
   @Override
   public void writeMessage(Object message) {
     appCredit.decrementAndGet();
-    conn.execute(
-        () -> {
-          messageSent = true;
-          sendOrQueue(message);
-        });
+    if (conn.runsNow()) {
+      sendMessage(message);
+    } else {
+      conn.execute(() -> sendMessage(message));
+    }
+  }
+
+  private void sendMessage(Object message) {
+    messageSent = true;
+    sendOrQueue(message);
   }
 
   @Override
   public void close(Status status, Metadata trailers) {
-    conn.execute(
-        () -> {
-          if (closed || pendingStatus != null) {
-            return;
-          }
-          if (status.isOk() && !outboxEmpty()) {
-            // messages still wait for credit: the status follows them
-            pendingStatus = status;
-            pendingTrailers = trailers;
-            return;
-          }
-          clearOutbox();
-          conn.finishServerStream(this, status, trailers);
-        });
+    if (conn.runsNow()) {
+      closeNow(status, trailers);
+    } else {
+      conn.execute(() -> closeNow(status, trailers));
+    }
+  }
+
+  private void closeNow(Status status, Metadata trailers) {
+    if (closed || pendingStatus != null) {
+      return;
+    }
+    if (status.isOk() && !outboxEmpty()) {
+      // messages still wait for credit: the status follows them
+      pendingStatus = status;
+      pendingTrailers = trailers;
+      return;
+    }
+    clearOutbox();
+    conn.finishServerStream(this, status, trailers);
   }
 
   @Override

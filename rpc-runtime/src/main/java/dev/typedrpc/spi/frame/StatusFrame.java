@@ -39,7 +39,7 @@ record StatusFrame(Status status, Metadata trailers) {
   static StatusFrame read(ByteBuffer payload, int maxMetadataSize) throws ProtocolException {
     int code = 0;
     String message = null;
-    Metadata.Builder md = Metadata.builder();
+    Metadata.Builder md = null; // created by the first entry: most statuses carry no trailers
     int metadataBytes = 0;
     try {
       CodedInputStream in = CodedInputStream.newInstance(payload);
@@ -49,6 +49,9 @@ record StatusFrame(Status status, Metadata trailers) {
           case 1 -> code = in.readUInt32();
           case 2 -> message = in.readStringRequireUtf8();
           case 3 -> {
+            if (md == null) {
+              md = Metadata.builder();
+            }
             metadataBytes += Frames.readEntry(in, md);
             if (metadataBytes > maxMetadataSize) {
               throw ProtocolException.connection("trailers exceed the limit of " + maxMetadataSize + " bytes");
@@ -60,6 +63,6 @@ record StatusFrame(Status status, Metadata trailers) {
     } catch (IOException e) {
       throw ProtocolException.connection("malformed STATUS or CANCEL: " + e.getMessage());
     }
-    return new StatusFrame(Status.fromCode(code, message), md.build());
+    return new StatusFrame(Status.fromCode(code, message), md == null ? Metadata.EMPTY : md.build());
   }
 }
