@@ -27,7 +27,6 @@ final class ChannelFrameSink implements FrameSink {
   private boolean open;
   private ByteBuf pending;
   private ByteBuffer pendingView;
-  private volatile Throwable failure;
   /** The remote address as text, computed on first use (servers ask for it on every call). */
   private String peer;
 
@@ -49,18 +48,6 @@ final class ChannelFrameSink implements FrameSink {
   /** The WebSocket handshake completed: binary and close frames can be written from now on. */
   void opened() {
     open = true;
-  }
-
-  /** Why the connection failed (a client's connect or TLS failure), for calls that ended without a cause. */
-  void failed(Throwable cause) {
-    if (failure == null) {
-      failure = cause;
-    }
-  }
-
-  /** The failure the connection ended with, or null (open, or closed in order). Any thread. */
-  Throwable failure() {
-    return failure;
   }
 
   /** The channel is gone: frees a buffer the engine allocated but never wrote. */

@@ -173,9 +173,6 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     closed = true;
-    if (cause != null) {
-      sink.failed(cause);
-    }
     sink.closed();
     if (connection != null) {
       connection.onClosed(cause);

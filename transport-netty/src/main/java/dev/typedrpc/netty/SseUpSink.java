@@ -53,7 +53,6 @@ final class SseUpSink implements FrameSink {
   private boolean postInFlight;
   private String session;
   private boolean ended;
-  private volatile Throwable failure;
   private ScheduledFuture<?> handshakeTimer;
 
   SseUpSink(EventLoop loop, WsEndpoint target, Tls.Client tls, TransportSettings settings) {
@@ -144,11 +143,6 @@ final class SseUpSink implements FrameSink {
     connection.onFrame(frame);
   }
 
-  /** The failure the connection ended with, or null (open, or closed in order). Any thread. */
-  Throwable failure() {
-    return failure;
-  }
-
   /** The event stream or a POST failed, or the server ended the stream: the connection is over. */
   void fail(Throwable cause) {
     if (ended) {
@@ -160,9 +154,7 @@ final class SseUpSink implements FrameSink {
     }
     pending.clear();
     closeChannels();
-    Throwable described = cause == null ? null : Tls.describe(cause, target.authority());
-    failure = described;
-    connection.onClosed(described);
+    connection.onClosed(cause == null ? null : Tls.describe(cause, target.authority()));
   }
 
   private void closeChannels() {
