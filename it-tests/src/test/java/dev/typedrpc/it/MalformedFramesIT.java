@@ -104,4 +104,43 @@ class MalformedFramesIT {
     }
     assertGoodClientServed();
   }
+
+  @Test
+  void aPeerThatReadsBatchesGetsACallsResponsesInOneWebSocketMessage() throws Exception {
+    // the implementation runs on the connection's thread, so its response and status are written before the
+    // flush at the end of the read (with a thread pool they may be flushed apart, each as a lone frame)
+    RpcServer direct =
+        RpcServer.builder()
+            .listen("ws://127.0.0.1:0/rpc")
+            .addService(ItServiceRpc.bind(new ItServiceImpl()))
+            .executor(Runnable::run)
+            .build()
+            .start();
+    try (direct;
+        RawFrames raw = new RawFrames(direct.address(), true)) {
+      raw.sendMessage(
+          RawFrames.batch(
+              RawFrames.callStartFrame(1, GREET),
+              RawFrames.frame(RawFrames.MESSAGE, RawFrames.END_STREAM, 1, new byte[] {0x0a, 0x02, 'o', 'k'})));
+      List<RawFrames.Frame> frames = RawFrames.unpack(raw.next(RawFrames.BATCH));
+      assertThat(frames).extracting(RawFrames.Frame::type).containsExactly(RawFrames.MESSAGE, RawFrames.STATUS);
+      assertThat(frames).extracting(RawFrames.Frame::streamId).containsOnly(1);
+      assertThat(RawFrames.status(frames.get(1)).code()).isEqualTo(Status.Code.OK);
+    }
+    assertGoodClientServed();
+  }
+
+  @Test
+  void aBatchWhoseFrameRunsPastItsEndEndsThatConnectionWithGoAway() throws Exception {
+    try (RawFrames raw = new RawFrames(server.address(), true)) {
+      byte[] batch = RawFrames.batch(RawFrames.callStartFrame(1, GREET));
+      batch[3] += 5; // the frame's length now claims 5 bytes more than the batch holds
+      raw.sendMessage(batch);
+      Status goAway = RawFrames.status(raw.next(RawFrames.GOAWAY));
+      assertThat(goAway.code()).isEqualTo(Status.Code.INTERNAL);
+      assertThat(goAway.description()).contains("overruns its BATCH by 5 bytes");
+      raw.closed.get(10, TimeUnit.SECONDS);
+    }
+    assertGoodClientServed();
+  }
 }

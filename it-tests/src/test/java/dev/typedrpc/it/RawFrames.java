@@ -26,6 +26,7 @@ final class RawFrames implements WebSocket.Listener, AutoCloseable {
   static final byte MESSAGE = 4;
   static final byte STATUS = 0x0A;
   static final byte GOAWAY = 0x0D;
+  static final byte BATCH = 0x0E;
   static final int END_STREAM = 1;
 
   /** A received frame. */
@@ -37,6 +38,11 @@ final class RawFrames implements WebSocket.Listener, AutoCloseable {
   private final WebSocket socket;
 
   RawFrames(URI server) throws Exception {
+    this(server, false);
+  }
+
+  /** @param readsBatches whether this peer's SETTINGS say it reads BATCH frames */
+  RawFrames(URI server, boolean readsBatches) throws Exception {
     socket =
         HttpClient.newHttpClient()
             .newWebSocketBuilder()
@@ -44,10 +50,51 @@ final class RawFrames implements WebSocket.Listener, AutoCloseable {
             .connectTimeout(Duration.ofSeconds(10))
             .buildAsync(server, this)
             .get(10, TimeUnit.SECONDS);
-    send(SETTINGS, 0, 0, new byte[] {0x08, 0x01}); // the first frame: protocol_version = 1
+    // the first frame: protocol_version = 1 [, reads_batches = 1]
+    send(SETTINGS, 0, 0, readsBatches ? new byte[] {0x08, 0x01, 0x38, 0x01} : new byte[] {0x08, 0x01});
   }
 
   void send(byte type, int flags, int streamId, byte[] payload) throws Exception {
+    sendMessage(frame(type, flags, streamId, payload));
+  }
+
+  /** Sends {@code bytes} as one WebSocket message, whatever they are. */
+  void sendMessage(byte[] bytes) throws Exception {
+    socket.sendBinary(ByteBuffer.wrap(bytes), true).get(10, TimeUnit.SECONDS);
+  }
+
+  /** A BATCH frame of the given frames. */
+  static byte[] batch(byte[]... frames) throws IOException {
+    ByteArrayOutputStream payload = new ByteArrayOutputStream();
+    CodedOutputStream out = CodedOutputStream.newInstance(payload);
+    for (byte[] f : frames) {
+      out.writeUInt32NoTag(f.length);
+      out.writeRawBytes(f);
+    }
+    out.flush();
+    return frame(BATCH, 0, 0, payload.toByteArray());
+  }
+
+  /** The frames a received BATCH carries. */
+  static java.util.List<Frame> unpack(Frame batch) throws IOException {
+    java.util.List<Frame> frames = new java.util.ArrayList<>();
+    CodedInputStream in = CodedInputStream.newInstance(batch.payload());
+    while (!in.isAtEnd()) {
+      frames.add(parse(in.readByteArray()));
+    }
+    return frames;
+  }
+
+  static byte[] callStartFrame(int streamId, String method) throws IOException {
+    ByteArrayOutputStream payload = new ByteArrayOutputStream();
+    CodedOutputStream out = CodedOutputStream.newInstance(payload);
+    out.writeString(1, method);
+    out.writeUInt32(4, 1);
+    out.flush();
+    return frame(CALL_START, 0, streamId, payload.toByteArray());
+  }
+
+  static byte[] frame(byte type, int flags, int streamId, byte[] payload) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     bytes.write(type);
     bytes.write(flags);
@@ -55,16 +102,11 @@ final class RawFrames implements WebSocket.Listener, AutoCloseable {
     out.writeUInt32NoTag(streamId);
     out.writeRawBytes(payload);
     out.flush();
-    socket.sendBinary(ByteBuffer.wrap(bytes.toByteArray()), true).get(10, TimeUnit.SECONDS);
+    return bytes.toByteArray();
   }
 
   void callStart(int streamId, String method) throws Exception {
-    ByteArrayOutputStream payload = new ByteArrayOutputStream();
-    CodedOutputStream out = CodedOutputStream.newInstance(payload);
-    out.writeString(1, method);
-    out.writeUInt32(4, 1);
-    out.flush();
-    send(CALL_START, 0, streamId, payload.toByteArray());
+    sendMessage(callStartFrame(streamId, method));
   }
 
   /** The next frame of {@code type} (others are skipped), within 10 s. */
@@ -109,17 +151,20 @@ final class RawFrames implements WebSocket.Listener, AutoCloseable {
       byte[] frame = partial.toByteArray();
       partial.reset();
       try {
-        CodedInputStream in = CodedInputStream.newInstance(frame, 2, frame.length - 2);
-        int id = in.readRawVarint32();
-        int headerLength = 2 + in.getTotalBytesRead();
-        byte[] payload = java.util.Arrays.copyOfRange(frame, headerLength, frame.length);
-        received.add(new Frame(frame[0], id, payload));
+        received.add(parse(frame));
       } catch (IOException e) {
         closed.completeExceptionally(e);
       }
     }
     ws.request(1);
     return null;
+  }
+
+  private static Frame parse(byte[] frame) throws IOException {
+    CodedInputStream in = CodedInputStream.newInstance(frame, 2, frame.length - 2);
+    int id = in.readRawVarint32();
+    int headerLength = 2 + in.getTotalBytesRead();
+    return new Frame(frame[0], id, java.util.Arrays.copyOfRange(frame, headerLength, frame.length));
   }
 
   @Override

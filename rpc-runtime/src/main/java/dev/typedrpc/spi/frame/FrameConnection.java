@@ -70,6 +70,8 @@ public final class FrameConnection {
   private int highestStreamId;
   private int peerMaxFrameSize = FrameType.MIN_MAX_FRAME_SIZE;
   private int peerMaxMessageSize = Integer.MAX_VALUE;
+  /** The peer's SETTINGS said it reads BATCH frames: small frames written before a flush then go out as one. */
+  private boolean peerReadsBatches;
   private boolean flushScheduled;
   /** The transport calls {@link #onReadComplete()} after each read batch. */
   private boolean readCompleteCalled;
@@ -322,7 +324,37 @@ public final class FrameConnection {
           FrameType.HALF_CLOSE,
           FrameType.CANCEL,
           FrameType.STATUS -> readStreamFrame(type, flags, id, frame);
+      case FrameType.BATCH -> readBatch(flags, id, frame);
       default -> throw ProtocolException.connection("unknown frame type " + FrameType.name(type));
+    }
+  }
+
+  /**
+   * The frames a BATCH carries, one after another, each as {@code [varint length][frame]}, each read as if it had
+   * arrived alone. Its payload is bounded by max_frame_size like any frame's, so no inner frame can be larger.
+   */
+  private void readBatch(int flags, int id, ByteBuffer frame) throws ProtocolException {
+    if (flags != 0 || id != 0) {
+      throw ProtocolException.connection("BATCH with flags 0x" + Integer.toHexString(flags) + " on stream " + id
+          + "; it has no flags and belongs on stream 0");
+    }
+    if (!frame.hasRemaining()) {
+      throw ProtocolException.connection("BATCH carries no frames");
+    }
+    int end = frame.limit();
+    while (frame.position() < end && !closed) {
+      int length = readVarint32(frame, "length of a batched frame");
+      int next = frame.position() + length;
+      if (length > end - frame.position()) {
+        throw ProtocolException.connection("batched frame of " + length + " bytes overruns its BATCH by "
+            + (length - (end - frame.position())) + " bytes");
+      }
+      if (length > 0 && frame.get(frame.position()) == FrameType.BATCH) {
+        throw ProtocolException.connection("BATCH inside a BATCH");
+      }
+      frame.limit(next);
+      readFrame(frame);
+      frame.limit(end).position(next); // whatever the frame's reader left unread
     }
   }
 
@@ -366,6 +398,7 @@ public final class FrameConnection {
             }
             services.add(readService(in));
           }
+          case 7 -> peerReadsBatches = in.readUInt32() == 1;
           default -> in.skipField(tag);
         }
       }
@@ -766,7 +799,7 @@ public final class FrameConnection {
     closed = true;
     failAllStreams(status);
     notifyShutdown(status);
-    sink.flush();
+    flushSink();
     sink.close();
   }
 
@@ -785,7 +818,7 @@ public final class FrameConnection {
       while (!untilOpen.isEmpty()) {
         untilOpen.poll().run();
       }
-      sink.flush();
+      flushSink();
       sink.close();
       return;
     }
@@ -795,7 +828,7 @@ public final class FrameConnection {
   private void closeIfDrained() {
     if (draining && streams.isEmpty() && untilOpen.isEmpty() && !closed) {
       closed = true;
-      sink.flush();
+      flushSink();
       sink.close();
     }
   }
@@ -807,6 +840,11 @@ public final class FrameConnection {
     if (!closed) {
       writePendingCallStarts();
     }
+    flushSink();
+  }
+
+  private void flushSink() {
+    sendBatch();
     sink.flush();
   }
 
@@ -830,6 +868,7 @@ public final class FrameConnection {
       writeSmallFrame(type, flags, id, size, payload);
       return;
     }
+    sendBatch(); // it precedes this frame
     ByteBuffer buf = sink.allocate(size);
     try {
       CodedOutputStream out = Frames.begin(buf, type, flags, id);
@@ -859,31 +898,92 @@ public final class FrameConnection {
   /** The method name of the last CALL_START, in UTF-8. */
   private final CallStart.MethodNames methodNames = new CallStart.MethodNames();
 
+  // The open batch: frames in {@link #scratch} not yet handed to the sink, as a BATCH frame whose header starts
+  // at batchStart, each frame after its length; they go out at the flush (or when the next does not fit).
+  private int batchFrames;
+  private int batchStart;
+  /** Where the batch's first frame (without its length) starts: a batch of one goes out as that frame alone. */
+  private int batchFirstFrame;
+  /** Where the batch's last whole frame ends. */
+  private int batchEnd;
+
+  /**
+   * Encodes a frame into {@link #scratch}. If the peer reads BATCH frames it joins the open batch, so a flush
+   * sends one transport message (one WebSocket message, one SSE event) for all the frames written before it,
+   * instead of one per frame; otherwise it is copied to the sink at once.
+   */
   private void writeSmallFrame(byte type, int flags, int id, int size, PayloadWriter payload) {
+    boolean batched = peerReadsBatches;
+    int entry = batched ? CodedOutputStream.computeUInt32SizeNoTag(size) + size : size;
     CodedOutputStream out = scratchOut;
-    if (out == null || out.spaceLeft() < size) {
+    if (batchFrames > 0
+        && (batchEnd - batchStart - FrameType.BATCH_HEADER_SIZE + entry > peerMaxFrameSize
+            || out.spaceLeft() < entry)) {
+      sendBatch(); // a BATCH is a frame: the peer's max_frame_size bounds its payload
+    }
+    int needed = batched && batchFrames == 0 ? FrameType.BATCH_HEADER_SIZE + entry : entry;
+    if (out == null || out.spaceLeft() < needed) {
       if (scratch == null) {
         scratch = new byte[SCRATCH_SIZE];
       }
       out = CodedOutputStream.newInstance(scratch);
       scratchOut = out;
     }
-    int start = out.getTotalBytesWritten();
+    int start;
     try {
+      if (batched) {
+        if (batchFrames == 0) {
+          batchStart = out.getTotalBytesWritten();
+          out.writeRawByte(FrameType.BATCH);
+          out.writeRawByte(0); // flags
+          out.writeRawByte(0); // stream 0
+        }
+        out.writeUInt32NoTag(size);
+      }
+      start = out.getTotalBytesWritten();
       Frames.writeHeader(out, type, flags, id);
       payload.write(out);
     } catch (IOException | RuntimeException e) {
-      scratchOut = null; // its position is unknown now
+      abandonScratch();
       throw new IllegalStateException("could not encode " + FrameType.name(type), e);
     }
     int length = out.getTotalBytesWritten() - start;
     if (length != size) {
+      abandonScratch();
       throw new IllegalStateException(
           "could not encode " + FrameType.name(type),
           new IOException("encoded " + length + " bytes where the size was computed as " + size));
     }
-    sink.write(scratch, start, length);
+    if (batched) {
+      if (batchFrames == 0) {
+        batchFirstFrame = start;
+      }
+      batchFrames++;
+      batchEnd = start + length;
+    } else {
+      sink.write(scratch, start, length);
+    }
     scheduleFlush();
+  }
+
+  /** A frame failed to encode: the batch's whole frames still go out, and the array starts afresh. */
+  private void abandonScratch() {
+    sendBatch();
+    scratchOut = null; // its position is unknown now
+  }
+
+  /** Hands the open batch to the sink: one frame as itself, several as one BATCH frame. */
+  private void sendBatch() {
+    int frames = batchFrames;
+    if (frames == 0) {
+      return;
+    }
+    batchFrames = 0;
+    if (frames == 1) {
+      sink.write(scratch, batchFirstFrame, batchEnd - batchFirstFrame);
+    } else {
+      sink.write(scratch, batchStart, batchEnd - batchStart);
+    }
   }
 
   /** Writes one message with its codec (executor only; set, used and cleared within one frame). */
@@ -915,7 +1015,8 @@ public final class FrameConnection {
             + CodedOutputStream.computeUInt32Size(3, settings.maxMessageSize())
             + CodedOutputStream.computeUInt32Size(4, settings.maxMetadataSize())
             + CodedOutputStream.computeUInt32Size(5, settings.maxConcurrentStreams())
-            + servicesSize;
+            + servicesSize
+            + CodedOutputStream.computeUInt32Size(7, 1);
     writeFrame(
         FrameType.SETTINGS,
         0,
@@ -934,6 +1035,7 @@ public final class FrameConnection {
             out.writeUInt32(2, v.version());
             out.writeString(3, v.fingerprint());
           }
+          out.writeUInt32(7, 1); // this side reads BATCH frames
         });
   }
 
@@ -1069,6 +1171,7 @@ public final class FrameConnection {
   }
 
   ByteBuffer allocateFrame(int size) {
+    sendBatch(); // it precedes the fragment, and the sink may lend one buffer at a time
     return sink.allocate(size);
   }
 

@@ -21,6 +21,10 @@ final class FrameType {
   static final byte PING = 0x0B;
   static final byte PONG = 0x0C;
   static final byte GOAWAY = 0x0D;
+  static final byte BATCH = 0x0E;
+
+  /** A BATCH frame's header: its type, flags 0 and stream 0. */
+  static final int BATCH_HEADER_SIZE = 3;
 
   static final int FLAG_END_STREAM = 0x01;
 
@@ -41,6 +45,7 @@ final class FrameType {
       case PING -> "PING";
       case PONG -> "PONG";
       case GOAWAY -> "GOAWAY";
+      case BATCH -> "BATCH";
       default -> "0x" + Integer.toHexString(type & 0xff);
     };
   }
