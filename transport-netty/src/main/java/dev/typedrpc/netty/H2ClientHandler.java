@@ -41,6 +41,7 @@ final class H2ClientHandler extends Http2ConnectionHandler {
   private final boolean gzipRequests;
   private final AsciiString scheme;
   private final Http2Connection.PropertyKey streamKey;
+  private final H2Flusher flusher = new H2Flusher(this);
   private final List<H2ClientStream> waiting = new ArrayList<>();
   /** Streams begun and not yet closed (some may wait for their reader after HTTP/2 closed them). */
   private final Set<H2ClientStream> open = new LinkedHashSet<>();
@@ -133,10 +134,28 @@ final class H2ClientHandler extends Http2ConnectionHandler {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
     this.ctx = ctx;
+    flusher.handlerAdded(ctx);
     super.handlerAdded(ctx); // on an active channel (after a TLS handshake), sends the preface and our settings
     if (ctx.channel().isActive()) {
       activated(ctx);
     }
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    flusher.readStarted();
+    super.channelRead(ctx, msg);
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+    flusher.readComplete();
+    super.channelReadComplete(ctx); // flushes what the batch wrote
+  }
+
+  /** Frames were written on the loop: flushed once with everything else this batch or turn writes. */
+  void flushSoon() {
+    flusher.flushSoon();
   }
 
   @Override
@@ -204,7 +223,7 @@ final class H2ClientHandler extends Http2ConnectionHandler {
     Http2Stream stream = connection().stream(streamId);
     if (stream != null && stream.state() != Http2Stream.State.CLOSED && ctx.channel().isActive()) {
       ChannelFuture unused = resetStream(ctx, streamId, Http2Error.CANCEL.code(), ctx.newPromise());
-      flush(ctx);
+      flushSoon();
     }
   }
 
@@ -215,7 +234,7 @@ final class H2ClientHandler extends Http2ConnectionHandler {
     }
     try {
       if (decoder().flowController().consumeBytes(stream, n)) {
-        flush(ctx);
+        flushSoon(); // a WINDOW_UPDATE
       }
     } catch (Http2Exception e) {
       onError(ctx, true, e);

@@ -12,6 +12,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Error;
@@ -40,6 +41,7 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
   private final GrpcInbound inbound;
   private final AtomicInteger queued = new AtomicInteger();
   private final AtomicBoolean cancelCalled = new AtomicBoolean();
+  private final H2Backlog backlog = new H2Backlog(this::backlogDrained);
   private volatile boolean writable;
   private volatile boolean started;
   private volatile boolean finished;
@@ -126,12 +128,12 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
     writable = handler.isWritable(stream);
     Object m;
     while ((m = waiting.poll()) != null) {
-      send(m == NULL_MESSAGE ? null : m);
+      send(m == NULL_MESSAGE ? null : m, halfCloseWaiting && waiting.isEmpty());
     }
-    if (halfCloseWaiting) {
-      sendHalfClose();
+    if (halfCloseWaiting && !finished) {
+      sendHalfClose(); // no message waited to carry the end of the request
     }
-    handler.flush(ctx);
+    handler.flushSoon();
     if (demand() > 0) {
       listener.onReady();
     }
@@ -196,6 +198,9 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
   }
 
   void reset(long errorCode) {
+    if (finalStatus != null) {
+      return; // the response is complete and waits for its reader: a reset after it (NO_ERROR) changes nothing
+    }
     Status status =
         errorCode == Http2Error.REFUSED_STREAM.code()
             ? Status.UNAVAILABLE
@@ -252,11 +257,31 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
             waiting.add(message == null ? NULL_MESSAGE : message);
             return;
           }
-          send(message);
-          handler.flush(handler.context());
+          send(message, false);
+          handler.flushSoon();
           if (left == H2Limits.SEND_WINDOW - 1 && writable && !finished) {
             listener.onReady();
           }
+        });
+  }
+
+  /** One DATA frame that also ends the request, as a unary or server-streaming call sends. */
+  @Override
+  public void writeLastMessage(Object message) {
+    queued.incrementAndGet();
+    onLoop(
+        () -> {
+          queued.decrementAndGet();
+          if (finished) {
+            return;
+          }
+          if (!started) {
+            waiting.add(message == null ? NULL_MESSAGE : message);
+            halfCloseWaiting = true;
+            return;
+          }
+          send(message, true);
+          handler.flushSoon();
         });
   }
 
@@ -271,7 +296,7 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
             halfCloseWaiting = true;
           } else {
             sendHalfClose();
-            handler.flush(handler.context());
+            handler.flushSoon();
           }
         });
   }
@@ -290,13 +315,19 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
 
   @Override
   public long demand() {
-    if (!started || finished || halfClosed || !writable) {
+    if (!started || finished || halfClosed || !writable || backlog.full()) {
       return 0;
     }
     return Math.max(0, H2Limits.SEND_WINDOW - queued.get());
   }
 
   // ---------------------------------------------------------------- loop internals
+
+  private void backlogDrained() {
+    if (writable && !finished && !halfClosed) {
+      listener.onReady();
+    }
+  }
 
   void writabilityChanged(boolean nowWritable) {
     boolean was = writable;
@@ -306,7 +337,8 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
     }
   }
 
-  private void send(Object message) {
+  /** @param last whether the frame also ends the request (half-closes) */
+  private void send(Object message, boolean last) {
     if (halfClosed) {
       return;
     }
@@ -323,8 +355,10 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
       abort(e.status());
       return;
     }
+    halfClosed = last;
     ChannelHandlerContext ctx = handler.context();
-    ChannelFuture unused = handler.encoder().writeData(ctx, id, framed, 0, false, ctx.newPromise());
+    ChannelPromise promise = backlog.track(ctx, framed.readableBytes());
+    ChannelFuture unused = handler.encoder().writeData(ctx, id, framed, 0, last, promise);
   }
 
   private void sendHalfClose() {

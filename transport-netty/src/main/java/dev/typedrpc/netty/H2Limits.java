@@ -24,6 +24,12 @@ final class H2Limits {
    */
   static final int SEND_WINDOW = 32;
 
+  /**
+   * Bytes of a stream's messages that may wait for the socket before its demand drops to 0 (gRPC-Java's
+   * {@code onReady} threshold): enough to fill a write, little enough that a stream does not queue its window.
+   */
+  static final int SEND_BUFFER = 32 << 10;
+
   /** System property {@code dev.typedrpc.netty.logHttp2Frames=true}: every HTTP/2 frame is logged at INFO. */
   static final boolean LOG_FRAMES = Boolean.getBoolean("dev.typedrpc.netty.logHttp2Frames");
 

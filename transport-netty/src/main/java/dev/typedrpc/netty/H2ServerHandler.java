@@ -44,6 +44,7 @@ final class H2ServerHandler extends Http2ConnectionHandler {
   private final ServerTransportListener listener;
   private final boolean compressResponses;
   private final Http2Connection.PropertyKey streamKey;
+  private final H2Flusher flusher = new H2Flusher(this);
   private ChannelHandlerContext ctx;
 
   private H2ServerHandler(
@@ -87,9 +88,27 @@ final class H2ServerHandler extends Http2ConnectionHandler {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
     this.ctx = ctx;
+    flusher.handlerAdded(ctx);
     ctx.channel().attr(HANDLER).set(this);
     super.handlerAdded(ctx);
     H2Limits.widenConnectionWindow(connection());
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    flusher.readStarted();
+    super.channelRead(ctx, msg);
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+    flusher.readComplete();
+    super.channelReadComplete(ctx); // flushes what the batch wrote
+  }
+
+  /** Frames were written on the loop: flushed once with everything else this batch or turn writes. */
+  void flushSoon() {
+    flusher.flushSoon();
   }
 
   /** Sends GOAWAY and closes once the streams in progress have finished. */
@@ -130,7 +149,7 @@ final class H2ServerHandler extends Http2ConnectionHandler {
     }
     try {
       if (decoder().flowController().consumeBytes(stream, n)) {
-        flush(ctx);
+        flushSoon(); // a WINDOW_UPDATE
       }
     } catch (Http2Exception e) {
       onError(ctx, true, e);
@@ -247,7 +266,7 @@ final class H2ServerHandler extends Http2ConnectionHandler {
 
   /** A trailers-only response, then RST_STREAM(NO_ERROR) if the client is still sending. */
   void refuse(int streamId, Status status) {
-    finish(streamId, GrpcWire.trailersOnly(status, Metadata.EMPTY));
+    finish(streamId, GrpcWire.trailersOnly(status, Metadata.EMPTY), false);
   }
 
   private void refuseHttp(int streamId, String httpStatus, String message) {
@@ -257,17 +276,22 @@ final class H2ServerHandler extends Http2ConnectionHandler {
             .set(GrpcWire.CONTENT_TYPE, "text/plain; charset=utf-8")
             .set(GrpcWire.GRPC_STATUS, Integer.toString(Status.Code.INTERNAL.value()))
             .set(GrpcWire.GRPC_MESSAGE, GrpcWire.encodeMessage(message));
-    finish(streamId, h);
+    finish(streamId, h, false);
   }
 
-  /** Writes a final HEADERS frame on a stream and stops the client's half if it is still open. */
-  void finish(int streamId, Http2Headers lastHeaders) {
+  /**
+   * Writes a final HEADERS frame on a stream and stops the client's half if it is still open.
+   *
+   * @param requestEnded the client's end of stream has arrived, perhaps in the frame being handled now, whose
+   *     half-close HTTP/2 applies only after its listener returns; a reset then would only race the response
+   */
+  void finish(int streamId, Http2Headers lastHeaders, boolean requestEnded) {
     ChannelFuture unused = encoder().writeHeaders(ctx, streamId, lastHeaders, 0, true, ctx.newPromise());
     Http2Stream stream = connection().stream(streamId);
-    if (stream != null && stream.state().remoteSideOpen()) {
+    if (!requestEnded && stream != null && stream.state().remoteSideOpen()) {
       ChannelFuture unusedReset = resetStream(ctx, streamId, Http2Error.NO_ERROR.code(), ctx.newPromise());
     }
-    flush(ctx);
+    flushSoon();
   }
 
   private static final class Builder extends AbstractHttp2ConnectionHandlerBuilder<H2ServerHandler, Builder> {

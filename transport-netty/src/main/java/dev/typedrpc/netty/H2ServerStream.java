@@ -9,6 +9,7 @@ import dev.typedrpc.spi.ServerStreamListener;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Stream;
@@ -22,7 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and run on the channel's event loop in the order called; everything else runs on the loop.
  *
  * <p>Flow control: {@link #demand()} is {@link H2Limits#SEND_WINDOW} minus the messages not yet handed to HTTP/2
- * while the stream (and connection) is writable, else 0; {@code onReady} follows when that changes. Requests are
+ * while the stream (and connection) is writable and less than {@link H2Limits#SEND_BUFFER} bytes wait for the
+ * socket ({@link H2Backlog}), else 0; {@code onReady} follows when that changes. Requests are
  * read only as the call asks for them, and their bytes return to the client's window only then.
  */
 final class H2ServerStream implements ServerStream, GrpcInbound.Sink {
@@ -35,10 +37,12 @@ final class H2ServerStream implements ServerStream, GrpcInbound.Sink {
   private final boolean gzipOut;
   private final AtomicInteger queued = new AtomicInteger();
   private final AtomicBoolean closeCalled = new AtomicBoolean();
+  private final H2Backlog backlog = new H2Backlog(this::backlogDrained);
   private volatile boolean writable;
   private volatile boolean finished; // written on the loop
   private ServerStreamListener listener; // loop only, as the rest below
   private boolean headersSent;
+  private boolean requestEnded;
 
   H2ServerStream(
       H2ServerHandler handler, Http2Stream stream, MethodDescriptor<?, ?> method, boolean gzipIn, boolean gzipOut) {
@@ -67,6 +71,7 @@ final class H2ServerStream implements ServerStream, GrpcInbound.Sink {
   }
 
   void onData(ByteBuf data, boolean endOfStream) {
+    requestEnded |= endOfStream;
     if (!finished) {
       inbound.onData(data, endOfStream);
     }
@@ -132,6 +137,7 @@ final class H2ServerStream implements ServerStream, GrpcInbound.Sink {
         () -> {
           if (!finished && !headersSent) {
             sendHeaders(headers);
+            handler.flushSoon();
           }
         });
   }
@@ -161,7 +167,7 @@ final class H2ServerStream implements ServerStream, GrpcInbound.Sink {
 
   @Override
   public long demand() {
-    if (finished || closeCalled.get() || !writable) {
+    if (finished || closeCalled.get() || !writable || backlog.full()) {
       return 0;
     }
     return Math.max(0, H2Limits.SEND_WINDOW - queued.get());
@@ -185,8 +191,9 @@ final class H2ServerStream implements ServerStream, GrpcInbound.Sink {
     if (!headersSent) {
       sendHeaders(Metadata.EMPTY);
     }
-    ChannelFuture unused = handler.encoder().writeData(ctx, id, framed, 0, false, ctx.newPromise());
-    handler.flush(ctx);
+    ChannelPromise promise = backlog.track(ctx, framed.readableBytes());
+    ChannelFuture unused = handler.encoder().writeData(ctx, id, framed, 0, false, promise);
+    handler.flushSoon();
   }
 
   private void sendHeaders(Metadata metadata) {
@@ -210,7 +217,7 @@ final class H2ServerStream implements ServerStream, GrpcInbound.Sink {
         headersSent
             ? GrpcWire.statusHeaders(new DefaultHttp2Headers(), status, trailers)
             : GrpcWire.trailersOnly(status, trailers);
-    handler.finish(id, last);
+    handler.finish(id, last, requestEnded);
   }
 
   /** The call broke a rule or a limit: the client hears the status, the implementation is cancelled. */
@@ -221,6 +228,12 @@ final class H2ServerStream implements ServerStream, GrpcInbound.Sink {
     finish(status, Metadata.EMPTY);
     if (listener != null) {
       listener.onCancel(status);
+    }
+  }
+
+  private void backlogDrained() {
+    if (writable) {
+      ready();
     }
   }
 
