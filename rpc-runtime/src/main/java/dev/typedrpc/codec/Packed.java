@@ -55,7 +55,7 @@ public final class Packed {
     }
     writeHeader(out, number, int32DataSize(values, field));
     for (Integer value : values) {
-      out.writeInt32NoTag(Messages.checkNotNull(value, field));
+      Varints.writeInt32NoTag(out, Messages.checkNotNull(value, field));
     }
   }
 
@@ -67,7 +67,7 @@ public final class Packed {
     }
     writeHeader(out, number, int64DataSize(values, field));
     for (Long value : values) {
-      out.writeInt64NoTag(Messages.checkNotNull(value, field));
+      Varints.writeInt64NoTag(out, Messages.checkNotNull(value, field));
     }
   }
 

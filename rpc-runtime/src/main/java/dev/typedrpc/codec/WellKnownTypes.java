@@ -31,10 +31,10 @@ public final class WellKnownTypes {
     out.writeTag(number, WireFormat.WIRETYPE_LENGTH_DELIMITED);
     out.writeUInt32NoTag(secondsNanosSize(seconds, nanos));
     if (seconds != 0) {
-      out.writeInt64(1, seconds);
+      Varints.writeInt64(out, 1, seconds);
     }
     if (nanos != 0) {
-      out.writeInt32(2, nanos);
+      Varints.writeInt32(out, 2, nanos);
     }
   }
 

@@ -120,4 +120,54 @@ class MessagesTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("@Unrecognized constant of enum Color");
   }
+
+  interface IoWriter {
+    void write(CodedOutputStream out) throws IOException;
+  }
+
+  /** Writes into an array of exactly {@code size} bytes, as codecs do. */
+  private static byte[] write(int size, IoWriter w) throws IOException {
+    byte[] bytes = new byte[size];
+    CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+    w.write(out);
+    out.checkNoSpaceLeft();
+    return bytes;
+  }
+
+  private static final String[] STRINGS = {
+    "", "a", "Ana Müller", "latency ☺", "emoji \uD83D\uDE00 pair", "unpaired \uD800 high",
+    "unpaired \uDC00 low", "x".repeat(200) + "é"
+  };
+
+  @Test
+  void writeStringMatchesProtobufWithinTheSizeProtobufComputes() throws IOException {
+    for (String s : STRINGS) {
+      int size = CodedOutputStream.computeStringSize(3, s);
+      assertThat(write(size, out -> Messages.writeString(out, 3, s)))
+          .as(s)
+          .isEqualTo(write(size, out -> out.writeString(3, s)));
+    }
+  }
+
+  @Test
+  void writeStringEntryMatchesAnEntryWrittenFieldByField() throws IOException {
+    for (String key : STRINGS) {
+      for (String value : new String[] {"", "de-DE", "☺", "\uDBFF"}) {
+        int entry = CodedOutputStream.computeStringSize(1, key)
+            + CodedOutputStream.computeStringSize(2, value);
+        int size = Messages.lengthDelimitedSize(7, entry);
+        assertThat(write(size, out -> Messages.writeStringEntry(out, 7, key, value)))
+            .as("%s=%s", key, value)
+            .isEqualTo(
+                write(
+                    size,
+                    out -> {
+                      out.writeTag(7, 2);
+                      out.writeUInt32NoTag(entry);
+                      out.writeString(1, key);
+                      out.writeString(2, value);
+                    }));
+      }
+    }
+  }
 }

@@ -51,6 +51,11 @@ public class CodecBenchmark {
   }
 
   @Benchmark
+  public byte[] protobufBuildAndEncodeSmall() {
+    return Fixtures.toProto(small).toByteArray();
+  }
+
+  @Benchmark
   public Small typedrpcDecodeSmall() throws IOException {
     return SmallCodec.INSTANCE.parseFrom(smallBytes);
   }

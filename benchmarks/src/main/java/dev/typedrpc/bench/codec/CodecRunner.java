@@ -22,6 +22,11 @@ public final class CodecRunner {
   private static final List<Row> ROWS =
       List.of(
           new Row("small", "encode", "typedrpcEncodeSmall", "protobufEncodeSmall"),
+          new Row(
+              "small",
+              "encode (protobuf: build + encode)",
+              "typedrpcEncodeSmall",
+              "protobufBuildAndEncodeSmall"),
           new Row("small", "decode", "typedrpcDecodeSmall", "protobufDecodeSmall"),
           new Row("chat", "encode", "typedrpcEncodeChat", "protobufEncodeChat"),
           new Row(

@@ -2,6 +2,7 @@ package dev.typedrpc.processor.codegen;
 
 import static dev.typedrpc.processor.codegen.RuntimeTypes.CODED_OUTPUT;
 import static dev.typedrpc.processor.codegen.RuntimeTypes.MESSAGES;
+import static dev.typedrpc.processor.codegen.RuntimeTypes.VARINTS;
 import static dev.typedrpc.processor.codegen.RuntimeTypes.WELL_KNOWN;
 
 import com.palantir.javapoet.ArrayTypeName;
@@ -106,6 +107,14 @@ final class FieldCode {
   /** Writes field {@code number} holding {@code x}. */
   static CodeBlock write(ValueType v, int number, Object x) {
     if (v instanceof ScalarValue s) {
+      if (s.scalar() == Scalar.INT32 || s.scalar() == Scalar.INT64) {
+        // Varints, not out.writeInt64: protobuf's 64-bit varint writer is too big to inline
+        return CodeBlock.of("$T.write$L(out, $L, $L)", VARINTS, method(s.scalar()), number, x);
+      }
+      if (s.scalar() == Scalar.STRING) {
+        // Messages.writeString: same bytes as out.writeString, half the code to inline
+        return CodeBlock.of("$T.writeString(out, $L, $L)", MESSAGES, number, x);
+      }
       return CodeBlock.of("out.write$L($L, $L)", method(s.scalar()), number, x);
     }
     if (v instanceof EnumValue e) {

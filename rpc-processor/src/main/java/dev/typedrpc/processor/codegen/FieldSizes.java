@@ -7,6 +7,7 @@ import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import dev.typedrpc.processor.model.FieldModel;
+import dev.typedrpc.processor.model.Scalar;
 import dev.typedrpc.processor.model.ValueType;
 import dev.typedrpc.processor.model.ValueType.EnumValue;
 import dev.typedrpc.processor.model.ValueType.ScalarValue;
@@ -99,14 +100,23 @@ final class FieldSizes {
       case MAP -> {
         b.beginControlFlow("for ($T entry : $L.entrySet())", entryType(f), x);
         entryLocals(b, f, owner);
-        b.addStatement("out.writeTag($L, 2)", n);
-        b.addStatement("out.writeUInt32NoTag($L)", entrySize(f));
-        b.addStatement("$L", FieldCode.write(f.key(), 1, "key"));
-        b.addStatement("$L", FieldCode.write(v, 2, "mapValue"));
+        if (isString(f.key()) && isString(v)) {
+          // the most common map: the helper encodes each string once for length and bytes
+          b.addStatement("$T.writeStringEntry(out, $L, key, mapValue)", MESSAGES, n);
+        } else {
+          b.addStatement("out.writeTag($L, 2)", n);
+          b.addStatement("out.writeUInt32NoTag($L)", entrySize(f));
+          b.addStatement("$L", FieldCode.write(f.key(), 1, "key"));
+          b.addStatement("$L", FieldCode.write(v, 2, "mapValue"));
+        }
         b.endControlFlow();
       }
     }
     return b.build();
+  }
+
+  private static boolean isString(ValueType v) {
+    return v instanceof ScalarValue s && s.scalar() == Scalar.STRING;
   }
 
   /** Reads a packed run into list {@code x}. */

@@ -22,6 +22,7 @@ final class RuntimeTypes {
   static final ClassName MESSAGES = ClassName.get(RUNTIME + ".codec", "Messages");
   static final ClassName WELL_KNOWN = ClassName.get(RUNTIME + ".codec", "WellKnownTypes");
   static final ClassName PACKED = ClassName.get(RUNTIME + ".codec", "Packed");
+  static final ClassName VARINTS = ClassName.get(RUNTIME + ".codec", "Varints");
 
   static final ClassName CODED_INPUT = ClassName.get("com.google.protobuf", "CodedInputStream");
   static final ClassName CODED_OUTPUT = ClassName.get("com.google.protobuf", "CodedOutputStream");
