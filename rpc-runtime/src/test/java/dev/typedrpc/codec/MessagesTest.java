@@ -170,4 +170,46 @@ class MessagesTest {
       }
     }
   }
+
+  @Test
+  void aStringMapIsSizedAndWrittenAsItsEntriesInIterationOrder() throws IOException {
+    java.util.Map<String, String> map = new java.util.LinkedHashMap<>();
+    map.put("client", "web/2.31.0");
+    map.put("locale ☺", "");
+    map.put("", "\uD800 unpaired");
+    int size = Messages.stringMapSize(7, map, "Chat.attributes");
+    byte[] expected =
+        write(
+            size,
+            out -> {
+              for (var e : map.entrySet()) {
+                out.writeTag(7, 2);
+                out.writeUInt32NoTag(
+                    CodedOutputStream.computeStringSize(1, e.getKey())
+                        + CodedOutputStream.computeStringSize(2, e.getValue()));
+                out.writeString(1, e.getKey());
+                out.writeString(2, e.getValue());
+              }
+            });
+    assertThat(write(size, out -> Messages.writeStringMap(out, 7, map, "Chat.attributes"))).isEqualTo(expected);
+    assertThat(Messages.stringMapSize(7, java.util.Map.of(), "Chat.attributes")).isZero();
+  }
+
+  @Test
+  void aNullKeyOrValueInAStringMapNamesTheField() {
+    java.util.Map<String, String> nullValue = new java.util.HashMap<>();
+    nullValue.put("a", null);
+    java.util.Map<String, String> nullKey = new java.util.HashMap<>();
+    nullKey.put(null, "b");
+    assertThatThrownBy(() -> Messages.stringMapSize(7, nullValue, "Chat.attributes"))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("Chat.attributes value must not be null");
+    assertThatThrownBy(() -> Messages.stringMapSize(7, nullKey, "Chat.attributes"))
+        .hasMessage("Chat.attributes key must not be null");
+    CodedOutputStream out = CodedOutputStream.newInstance(new byte[64]);
+    assertThatThrownBy(() -> Messages.writeStringMap(out, 7, nullValue, "Chat.attributes"))
+        .hasMessage("Chat.attributes value must not be null");
+    assertThatThrownBy(() -> Messages.writeStringMap(out, 7, nullKey, "Chat.attributes"))
+        .hasMessage("Chat.attributes key must not be null");
+  }
 }

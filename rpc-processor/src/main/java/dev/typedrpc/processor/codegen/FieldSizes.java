@@ -49,6 +49,10 @@ final class FieldSizes {
         }
       }
       case MAP -> {
+        if (isStringMap(f)) {
+          b.addStatement("size += $T.stringMapSize($L, $L, $S)", MESSAGES, n, x, owner + "." + f.name());
+          break;
+        }
         b.beginControlFlow("for ($T entry : $L.entrySet())", entryType(f), x);
         entryLocals(b, f, owner);
         b.addStatement("size += $T.lengthDelimitedSize($L, $L)", MESSAGES, n, entrySize(f));
@@ -98,21 +102,25 @@ final class FieldSizes {
         }
       }
       case MAP -> {
+        if (isStringMap(f)) {
+          // the most common map: a helper walks it, see Messages.writeStringMap
+          b.addStatement("$T.writeStringMap(out, $L, $L, $S)", MESSAGES, n, x, owner + "." + f.name());
+          break;
+        }
         b.beginControlFlow("for ($T entry : $L.entrySet())", entryType(f), x);
         entryLocals(b, f, owner);
-        if (isString(f.key()) && isString(v)) {
-          // the most common map: the helper encodes each string once for length and bytes
-          b.addStatement("$T.writeStringEntry(out, $L, key, mapValue)", MESSAGES, n);
-        } else {
-          b.addStatement("out.writeTag($L, 2)", n);
-          b.addStatement("out.writeUInt32NoTag($L)", entrySize(f));
-          b.addStatement("$L", FieldCode.write(f.key(), 1, "key"));
-          b.addStatement("$L", FieldCode.write(v, 2, "mapValue"));
-        }
+        b.addStatement("out.writeTag($L, 2)", n);
+        b.addStatement("out.writeUInt32NoTag($L)", entrySize(f));
+        b.addStatement("$L", FieldCode.write(f.key(), 1, "key"));
+        b.addStatement("$L", FieldCode.write(v, 2, "mapValue"));
         b.endControlFlow();
       }
     }
     return b.build();
+  }
+
+  private static boolean isStringMap(FieldModel f) {
+    return isString(f.key()) && isString(f.value());
   }
 
   private static boolean isString(ValueType v) {
