@@ -34,13 +34,19 @@ class BatchTest {
 
   private final CapturingSink sink = new CapturingSink();
 
-  private FrameConnection server(byte[] clientSettings) {
+  /** A server end that has sent its SETTINGS, before the client's. */
+  private FrameConnection opened() {
     FrameConnection conn =
         FrameConnection.server(
             sink,
             TransportSettings.DEFAULT,
             new ServerImpl(List.of(new ConformanceService().definition()), Runnable::run));
     conn.onOpen();
+    return conn;
+  }
+
+  private FrameConnection server(byte[] clientSettings) {
+    FrameConnection conn = opened();
     List<ByteBuffer> settings = sink.take(FrameType.SETTINGS);
     assertThat(settings).hasSize(1);
     assertThat(announcesBatches(settings.get(0))).isTrue();
@@ -172,12 +178,7 @@ class BatchTest {
 
   @Test
   void aBatchBeforeSettingsIsAConnectionError() throws IOException {
-    FrameConnection conn =
-        FrameConnection.server(
-            sink,
-            TransportSettings.DEFAULT,
-            new ServerImpl(List.of(new ConformanceService().definition()), Runnable::run));
-    conn.onOpen();
+    FrameConnection conn = opened();
     sink.take(FrameType.SETTINGS);
     conn.onFrame(batch(frame(FrameType.SETTINGS, 0, 0, SETTINGS_WITH_BATCHES)));
     assertGoAway("BATCH before SETTINGS");
