@@ -12,7 +12,6 @@ import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
 import io.netty.handler.codec.http2.Http2ConnectionEncoder;
-import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameAdapter;
@@ -33,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * reports the connection's life to the transport listener (ready, shut down once, terminated once, last).
  * Stateful: one per channel; confined to its event loop.
  */
-final class H2ClientHandler extends Http2ConnectionHandler {
+final class H2ClientHandler extends BatchFlushingHttp2Handler {
   private static final Logger log = LoggerFactory.getLogger(H2ClientHandler.class);
 
   private final TransportSettings settings;
@@ -41,7 +40,6 @@ final class H2ClientHandler extends Http2ConnectionHandler {
   private final boolean gzipRequests;
   private final AsciiString scheme;
   private final Http2Connection.PropertyKey streamKey;
-  private final H2Flusher flusher = new H2Flusher(this);
   private final List<H2ClientStream> waiting = new ArrayList<>();
   /** Streams begun and not yet closed (some may wait for their reader after HTTP/2 closed them). */
   private final Set<H2ClientStream> open = new LinkedHashSet<>();
@@ -134,28 +132,10 @@ final class H2ClientHandler extends Http2ConnectionHandler {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
     this.ctx = ctx;
-    flusher.handlerAdded(ctx);
     super.handlerAdded(ctx); // on an active channel (after a TLS handshake), sends the preface and our settings
     if (ctx.channel().isActive()) {
       activated(ctx);
     }
-  }
-
-  @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-    flusher.readStarted();
-    super.channelRead(ctx, msg);
-  }
-
-  @Override
-  public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
-    flusher.readComplete();
-    super.channelReadComplete(ctx); // flushes what the batch wrote
-  }
-
-  /** Frames were written on the loop: flushed once with everything else this batch or turn writes. */
-  void flushSoon() {
-    flusher.flushSoon();
   }
 
   @Override

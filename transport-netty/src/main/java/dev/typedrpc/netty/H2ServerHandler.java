@@ -16,7 +16,6 @@ import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
 import io.netty.handler.codec.http2.Http2ConnectionEncoder;
-import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameAdapter;
@@ -34,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * {@code grpc-timeout}, unsupported encoding, oversized metadata) on that stream alone. Stateful: one per channel;
  * confined to its event loop.
  */
-final class H2ServerHandler extends Http2ConnectionHandler {
+final class H2ServerHandler extends BatchFlushingHttp2Handler {
   /** The handler of an HTTP/2 server channel, for shutting it down. */
   static final AttributeKey<H2ServerHandler> HANDLER = AttributeKey.valueOf(H2ServerHandler.class, "handler");
 
@@ -44,7 +43,6 @@ final class H2ServerHandler extends Http2ConnectionHandler {
   private final ServerTransportListener listener;
   private final boolean compressResponses;
   private final Http2Connection.PropertyKey streamKey;
-  private final H2Flusher flusher = new H2Flusher(this);
   private ChannelHandlerContext ctx;
 
   private H2ServerHandler(
@@ -88,27 +86,9 @@ final class H2ServerHandler extends Http2ConnectionHandler {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
     this.ctx = ctx;
-    flusher.handlerAdded(ctx);
     ctx.channel().attr(HANDLER).set(this);
     super.handlerAdded(ctx);
     H2Limits.widenConnectionWindow(connection());
-  }
-
-  @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-    flusher.readStarted();
-    super.channelRead(ctx, msg);
-  }
-
-  @Override
-  public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
-    flusher.readComplete();
-    super.channelReadComplete(ctx); // flushes what the batch wrote
-  }
-
-  /** Frames were written on the loop: flushed once with everything else this batch or turn writes. */
-  void flushSoon() {
-    flusher.flushSoon();
   }
 
   /** Sends GOAWAY and closes once the streams in progress have finished. */
