@@ -70,7 +70,7 @@ final class ServerFrameConnection extends FrameConnection {
     ServerFrameStream stream = new ServerFrameStream(this, id, method, start.initialCredit());
     stream.clientService(handshake.peerService(method.serviceName()));
     streams.put(id, stream);
-    Deadline deadline = start.timeoutMicros() < 0 ? null : Deadline.afterNanos(start.timeoutMicros() * 1000);
+    Deadline deadline = start.timeoutMicros() < 0 ? null : Deadline.afterNanos(start.timeoutNanos());
     ServerStreamListener streamListener;
     try {
       streamListener = listener.streamCreated(stream, method, start.metadata(), deadline);
