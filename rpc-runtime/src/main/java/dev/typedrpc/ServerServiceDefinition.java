@@ -1,6 +1,7 @@
 package dev.typedrpc;
 
 import dev.typedrpc.internal.MethodHandler;
+import dev.typedrpc.internal.ServiceDefinitions;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
@@ -12,6 +13,11 @@ import java.util.function.Function;
  * {@code <Iface>Rpc.bind(impl)} methods build these; immutable and thread-safe.
  */
 public final class ServerServiceDefinition {
+  static {
+    // the server reaches the handlers through the runtime's internals; they are not part of this API
+    ServiceDefinitions.install((definition, method) -> definition.handlers.get(method));
+  }
+
   private final ServiceDescriptor descriptor;
   private final Map<String, MethodHandler<?, ?>> handlers;
 
@@ -28,10 +34,6 @@ public final class ServerServiceDefinition {
     return descriptor;
   }
 
-  /** The handler for a method's full name ({@code service/method}), or null. Not API. */
-  public MethodHandler<?, ?> handler(String fullMethodName) {
-    return handlers.get(fullMethodName);
-  }
 
   /**
    * Binds each method of a descriptor to its implementation. Every method must be bound exactly once, with a

@@ -12,6 +12,7 @@ import dev.typedrpc.CallKind;
 import dev.typedrpc.MethodDescriptor;
 import dev.typedrpc.ServerServiceDefinition;
 import dev.typedrpc.ServiceDescriptor;
+import dev.typedrpc.internal.ServiceDefinitions;
 import dev.typedrpc.spi.MessageCodec;
 import java.io.ByteArrayOutputStream;
 import java.lang.reflect.Method;
@@ -338,7 +339,7 @@ class RoundTripTest {
     ServerServiceDefinition definition =
         (ServerServiceDefinition) rpc.getMethod("bind", iface).invoke(null, impl);
     for (MethodDescriptor<?, ?> m : descriptor.methods()) {
-      assertThat(definition.handler(m.fullName())).as(m.fullName()).isNotNull();
+      assertThat(ServiceDefinitions.handler(definition, m.fullName())).as(m.fullName()).isNotNull();
     }
     Object provider =
         loader.loadClass("example.ChatServiceRpc$Provider").getConstructor().newInstance();

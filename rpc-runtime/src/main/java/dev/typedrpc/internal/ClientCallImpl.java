@@ -91,20 +91,8 @@ final class ClientCallImpl<Req, Resp> implements ClientCall<Req, Resp>, ClientSt
    * from an earlier response); null if it can or nothing is known. Such a call fails at once and is never sent.
    */
   private Status unsupportedByServer() {
-    ServiceVersion server = channel.knownServerService(method.serviceName());
-    if (server == null || method.since() <= server.version()) {
-      return null;
-    }
-    ServiceVersion mine = channel.localService(method.serviceName());
-    return Status.UNIMPLEMENTED.withDescription(
-        method.fullName()
-            + " was added in version "
-            + method.since()
-            + " of "
-            + method.serviceName()
-            + ", but the server runs version "
-            + server.version()
-            + (mine == null ? "" : " (this client has version " + mine.version() + ")"));
+    return VersionGate.tooNew(
+        method, channel.knownServerService(method.serviceName()), channel.localService(method.serviceName()));
   }
 
   private void learnServerVersion(Metadata md) {

@@ -27,7 +27,7 @@ public final class ServerImpl implements ServerTransportListener {
     for (ServerServiceDefinition service : services) {
       versions.add(ServiceVersion.of(service.descriptor()));
       for (MethodDescriptor<?, ?> m : service.descriptor().methods()) {
-        if (map.put(m.fullName(), service.handler(m.fullName())) != null) {
+        if (map.put(m.fullName(), ServiceDefinitions.handler(service, m.fullName())) != null) {
           throw new IllegalArgumentException("service " + service.descriptor().name() + " is added twice");
         }
       }

@@ -66,6 +66,14 @@ record CallStart(
     }
   }
 
+  /**
+   * The timeout in nanoseconds, saturating at {@link Long#MAX_VALUE} where {@code timeoutMicros * 1000} would
+   * overflow (a peer may send any uint64). Only for a start with a deadline ({@code timeoutMicros >= 0}).
+   */
+  long timeoutNanos() {
+    return timeoutMicros > Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : timeoutMicros * 1000;
+  }
+
   int size(byte[] methodUtf8) {
     int size = CodedOutputStream.computeByteArraySize(1, methodUtf8);
     if (timeoutMicros >= 0) {

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /** The client end of a call on a {@link FrameConnection}. */
 final class ClientFrameStream extends FrameStream implements ClientStream {
+  private final ClientFrameConnection owner;
   private final ClientStreamListener listener;
   final Metadata headers;
   final Deadline deadline;
@@ -30,13 +31,14 @@ final class ClientFrameStream extends FrameStream implements ClientStream {
   private Metadata deferredTrailers;
 
   ClientFrameStream(
-      FrameConnection conn,
+      ClientFrameConnection conn,
       MethodDescriptor<?, ?> method,
       Metadata headers,
       Deadline deadline,
       ClientStreamListener listener) {
     // the server accepts one request message before granting more; the client grants at CALL_START
     super(conn, 0, method, true, 0, 1);
+    this.owner = conn;
     this.listener = listener;
     this.headers = headers;
     this.deadline = deadline;
@@ -134,7 +136,7 @@ final class ClientFrameStream extends FrameStream implements ClientStream {
 
   @Override
   public void cancel(Status status) {
-    conn.execute(() -> conn.cancelStream(this, status));
+    conn.execute(() -> owner.cancelStream(this, status));
   }
 
   // ------------------------------------------------------------ engine side (executor only)
@@ -144,7 +146,7 @@ final class ClientFrameStream extends FrameStream implements ClientStream {
   void onOutboxDrained() {
     if (halfClosePending && !halfClosed && !closed) {
       halfClosed = true;
-      conn.writeControl(this, FrameType.HALF_CLOSE, 0);
+      conn.writer.writeControl(this, FrameType.HALF_CLOSE, 0);
     }
   }
 
@@ -163,7 +165,7 @@ final class ClientFrameStream extends FrameStream implements ClientStream {
       deferredTrailers = trailers;
       return;
     }
-    conn.finishClientStream(this, status, trailers, false);
+    owner.finishStream(this, status, trailers, false);
   }
 
   @Override
@@ -171,7 +173,7 @@ final class ClientFrameStream extends FrameStream implements ClientStream {
     if (deferredStatus != null && inboxDrained() && !closed) {
       Status s = deferredStatus;
       deferredStatus = null;
-      conn.finishClientStream(this, s, deferredTrailers, false);
+      owner.finishStream(this, s, deferredTrailers, false);
     }
   }
 
@@ -197,7 +199,9 @@ final class ClientFrameStream extends FrameStream implements ClientStream {
 
   @Override
   void sendCredit(int n) {
-    conn.writeCredit(this, n);
+    if (callStartWritten) { // before CALL_START, credit is folded into it
+      conn.writer.writeCredit(this, n);
+    }
   }
 
   @Override

@@ -9,19 +9,19 @@ import java.nio.ByteBuffer;
  * at most the peer's frame size, each written into a buffer of the transport: memory stays bounded by one frame.
  */
 final class FragmentingOutput extends OutputStream {
-  private final FrameConnection conn;
+  private final FrameWriter writer;
   private final int streamId;
   private final int frameSize;
   private int remaining;
   private ByteBuffer current;
 
-  FragmentingOutput(FrameConnection conn, int streamId, int totalLength, int frameSize) {
-    this.conn = conn;
+  FragmentingOutput(FrameWriter writer, int streamId, int totalLength, int frameSize) {
+    this.writer = writer;
     this.streamId = streamId;
     this.frameSize = frameSize;
     this.remaining = totalLength;
     int header = Frames.headerSize(streamId) + CodedOutputStream.computeUInt32SizeNoTag(totalLength);
-    current = conn.allocateFrame(Math.min(frameSize, header + totalLength));
+    current = writer.allocateFrame(Math.min(frameSize, header + totalLength));
     current.put(FrameType.MESSAGE_START).put((byte) 0);
     putVarint(current, streamId);
     putVarint(current, totalLength);
@@ -47,9 +47,9 @@ final class FragmentingOutput extends OutputStream {
   }
 
   private void nextFrame() {
-    conn.queueFrame(current);
+    writer.queueFrame(current);
     int header = Frames.headerSize(streamId);
-    current = conn.allocateFrame(Math.min(frameSize, header + remaining));
+    current = writer.allocateFrame(Math.min(frameSize, header + remaining));
     current.put(FrameType.MESSAGE_PART).put((byte) 0);
     putVarint(current, streamId);
   }
@@ -59,7 +59,7 @@ final class FragmentingOutput extends OutputStream {
     if (remaining != 0) {
       throw new IllegalStateException(remaining + " bytes of the message were not written");
     }
-    conn.queueFrame(current);
+    writer.queueFrame(current);
     current = null;
   }
 

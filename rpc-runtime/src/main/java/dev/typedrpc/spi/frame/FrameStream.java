@@ -25,6 +25,8 @@ abstract class FrameStream {
   int id;
   final MethodDescriptor<?, ?> method;
   private final MessageCodec<?> inboundCodec;
+  /** Encodes what this end sends: requests on a client, responses on a server. */
+  final MessageCodec<?> outboundCodec;
   private final boolean inboundMany;
 
   // inbound: credit we granted and the reader's demand
@@ -61,6 +63,7 @@ abstract class FrameStream {
     this.id = id;
     this.method = method;
     this.inboundCodec = clientSide ? method.responseCodec() : method.requestCodec();
+    this.outboundCodec = clientSide ? method.requestCodec() : method.responseCodec();
     this.inboundMany = clientSide ? method.kind().serverSendsMany() : method.kind().clientSendsMany();
     this.granted = initialGranted;
     this.peerCredit = initialPeerCredit;
@@ -357,7 +360,7 @@ abstract class FrameStream {
 
   private void writeOne(Object message) {
     boolean last = endsOutbound();
-    if (conn.writeMessage(this, message, last)) {
+    if (conn.writer.writeMessage(this, message, last)) {
       outboundEndedWithMessage();
     } else if (last) {
       onOutboxDrained(); // sent in parts, or failed: the end of the stream follows on its own

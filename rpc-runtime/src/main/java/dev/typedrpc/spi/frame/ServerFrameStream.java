@@ -9,15 +9,17 @@ import dev.typedrpc.spi.ServerStreamListener;
 
 /** The server end of a call on a {@link FrameConnection}. */
 final class ServerFrameStream extends FrameStream implements ServerStream {
+  private final ServerFrameConnection owner;
   ServerStreamListener listener;
   private boolean headersSent;
   private boolean messageSent;
   private Status pendingStatus;
   private Metadata pendingTrailers;
 
-  ServerFrameStream(FrameConnection conn, int id, MethodDescriptor<?, ?> method, int initialCredit) {
+  ServerFrameStream(ServerFrameConnection conn, int id, MethodDescriptor<?, ?> method, int initialCredit) {
     // every stream starts with one credit for the client's first message (PROTOCOL.md, flow control)
     super(conn, id, method, false, 1, initialCredit);
+    this.owner = conn;
   }
 
   // ------------------------------------------------------------ ServerStream (any thread)
@@ -42,7 +44,7 @@ final class ServerFrameStream extends FrameStream implements ServerStream {
             return;
           }
           headersSent = true;
-          conn.writeHeaders(this, headers);
+          conn.writer.writeHeaders(this, headers);
         });
   }
 
@@ -81,7 +83,7 @@ final class ServerFrameStream extends FrameStream implements ServerStream {
       return;
     }
     clearOutbox();
-    conn.finishServerStream(this, status, trailers);
+    owner.finishStream(this, status, trailers);
   }
 
   @Override
@@ -106,7 +108,7 @@ final class ServerFrameStream extends FrameStream implements ServerStream {
   @Override
   void onOutboxDrained() {
     if (pendingStatus != null && !closed) {
-      conn.finishServerStream(this, pendingStatus, pendingTrailers);
+      owner.finishStream(this, pendingStatus, pendingTrailers);
     }
   }
 
@@ -127,7 +129,7 @@ final class ServerFrameStream extends FrameStream implements ServerStream {
 
   @Override
   void sendCredit(int n) {
-    conn.writeCredit(this, n);
+    conn.writer.writeCredit(this, n);
   }
 
   @Override

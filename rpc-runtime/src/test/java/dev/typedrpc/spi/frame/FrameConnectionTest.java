@@ -242,6 +242,18 @@ class FrameConnectionTest {
     assertThat(sink.closed).isTrue();
   }
 
+  @Test
+  void callStartTimeoutInNanosSaturates() {
+    // a peer may send any uint64 of microseconds; 2^62 times 1000 wraps to exactly 0 ns in 64 bits
+    assertThat(new CallStart(ECHO, 1L << 62, null, 0, false).timeoutNanos()).isEqualTo(Long.MAX_VALUE);
+    assertThat(new CallStart(ECHO, 1500, null, 0, false).timeoutNanos()).isEqualTo(1_500_000);
+    assertThat(new CallStart(ECHO, Long.MAX_VALUE / 1000, null, 0, false).timeoutNanos())
+        .isEqualTo(Long.MAX_VALUE / 1000 * 1000);
+    assertThat(new CallStart(ECHO, Long.MAX_VALUE / 1000 + 1, null, 0, false).timeoutNanos())
+        .isEqualTo(Long.MAX_VALUE);
+    assertThat(new CallStart(ECHO, Long.MAX_VALUE, null, 0, false).timeoutNanos()).isEqualTo(Long.MAX_VALUE);
+  }
+
   // ------------------------------------------------------------- frame building and parsing
 
   static ByteBuffer frame(byte type, int flags, int id, byte[] payload) {

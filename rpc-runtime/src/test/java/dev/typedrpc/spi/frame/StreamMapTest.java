@@ -21,7 +21,7 @@ class StreamMapTest {
           new ServerImpl(List.of(new ConformanceService().definition()), Runnable::run));
 
   private FrameStream stream(int id) {
-    return new ServerFrameStream(conn, id, ConformanceService.ECHO, 0);
+    return new ServerFrameStream((ServerFrameConnection) conn, id, ConformanceService.ECHO, 0);
   }
 
   @Test

@@ -1,0 +1,173 @@
+package dev.typedrpc.spi.frame;
+
+import dev.typedrpc.Deadline;
+import dev.typedrpc.Metadata;
+import dev.typedrpc.MethodDescriptor;
+import dev.typedrpc.ServiceVersion;
+import dev.typedrpc.Status;
+import dev.typedrpc.spi.ServerStreamListener;
+import dev.typedrpc.spi.ServerTransportListener;
+import dev.typedrpc.spi.TransportSettings;
+import java.nio.ByteBuffer;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server end of a frame connection: accepts or refuses CALL_STARTs (ids, limits, draining, unknown methods),
+ * reads the client's stream frames, ends streams with STATUS, and announces its shutdown with GOAWAY. Executor
+ * only.
+ */
+final class ServerFrameConnection extends FrameConnection {
+  private static final Logger log = LoggerFactory.getLogger(ServerFrameConnection.class);
+
+  private final ServerTransportListener listener;
+  /** The method name of the last CALL_START, in UTF-8. */
+  private final CallStart.MethodNames methodNames = new CallStart.MethodNames();
+  private int highestStreamId;
+
+  ServerFrameConnection(FrameSink sink, TransportSettings settings, ServerTransportListener listener) {
+    super(sink, settings);
+    this.listener = listener;
+  }
+
+  @Override
+  List<ServiceVersion> localServices() {
+    return listener.services();
+  }
+
+  @Override
+  void onPeerSettings(List<ServiceVersion> services) {
+    // the client's versions travel to each call as ServerStream.clientService()
+  }
+
+  @Override
+  int highestStreamId() {
+    return highestStreamId;
+  }
+
+  // ------------------------------------------------------------ starting streams
+
+  @Override
+  void onCallStart(int id, int flags, ByteBuffer payload) throws ProtocolException {
+    if (id <= highestStreamId) {
+      throw ProtocolException.connection(
+          "CALL_START for stream " + id + " after stream " + highestStreamId + "; ids must increase");
+    }
+    highestStreamId = id;
+    CallStart start = CallStart.read(payload, settings.maxMetadataSize(), methodNames);
+    Status refusal = refusal(start);
+    if (refusal != null) {
+      writer.writeStatus(id, refusal, Metadata.EMPTY);
+      return;
+    }
+    MethodDescriptor<?, ?> method = listener.lookupMethod(start.method());
+    if (method == null) {
+      writer.writeStatus(
+          id, Status.UNIMPLEMENTED.withDescription("Method not found: " + start.method()), Metadata.EMPTY);
+      return;
+    }
+    ServerFrameStream stream = new ServerFrameStream(this, id, method, start.initialCredit());
+    stream.clientService(handshake.peerService(method.serviceName()));
+    streams.put(id, stream);
+    Deadline deadline = start.timeoutMicros() < 0 ? null : Deadline.afterNanos(start.timeoutNanos());
+    ServerStreamListener streamListener;
+    try {
+      streamListener = listener.streamCreated(stream, method, start.metadata(), deadline);
+    } catch (RuntimeException e) {
+      log.error("bug: streamCreated failed for {}", method.fullName(), e);
+      finishStream(stream, Status.INTERNAL.withDescription("server failed to start the call"), Metadata.EMPTY);
+      return;
+    }
+    stream.listener = streamListener;
+    if ((flags & FrameType.FLAG_END_STREAM) != 0) {
+      try {
+        stream.onInboundEnd();
+      } catch (ProtocolException e) {
+        streamError(stream, e.status());
+      }
+    }
+  }
+
+  private Status refusal(CallStart start) {
+    if (start.metadataTooLarge()) {
+      return Status.RESOURCE_EXHAUSTED.withDescription(
+          "request metadata exceeds the limit of " + settings.maxMetadataSize() + " bytes");
+    }
+    if (draining) {
+      return Status.UNAVAILABLE.withDescription("server is shutting down");
+    }
+    if (streams.size() >= settings.maxConcurrentStreams()) {
+      return Status.RESOURCE_EXHAUSTED.withDescription(
+          "too many concurrent calls on this connection (limit " + settings.maxConcurrentStreams() + ")");
+    }
+    return null;
+  }
+
+  // ------------------------------------------------------------ reading
+
+  @Override
+  void onStreamFrame(byte type, boolean end, FrameStream stream, ByteBuffer payload) throws ProtocolException {
+    ServerFrameStream s = (ServerFrameStream) stream;
+    switch (type) {
+      case FrameType.MESSAGE -> s.onMessage(payload, end);
+      case FrameType.MESSAGE_START ->
+          s.onMessageStart(FrameReader.readVarint32(payload, "total_length"), payload, end);
+      case FrameType.MESSAGE_PART -> s.onMessagePart(payload, end);
+      case FrameType.CREDIT -> s.onCredit(FrameReader.readCredit(payload));
+      case FrameType.HALF_CLOSE -> s.onInboundEnd();
+      case FrameType.CANCEL -> {
+        StatusFrame st = StatusFrame.read(payload, settings.maxMetadataSize());
+        streams.remove(s.id);
+        s.cancelled(st.status().isOk() ? Status.CANCELLED : st.status());
+        closeIfDrained();
+      }
+      default -> throw ProtocolException.connection(FrameType.name(type) + " sent by the client");
+    }
+  }
+
+  @Override
+  void peerGoingAway(int last, Status status) {
+    // a client going away simply closes when done
+  }
+
+  @Override
+  boolean sendsGoAway() {
+    return true;
+  }
+
+  @Override
+  int lastProcessedStreamId() {
+    return highestStreamId;
+  }
+
+  // ------------------------------------------------------------ ending streams
+
+  /** Ends {@code s} with STATUS (unless the connection is closed). */
+  void finishStream(ServerFrameStream s, Status status, Metadata trailers) {
+    if (s.closed) {
+      return;
+    }
+    s.closed = true;
+    streams.remove(s.id);
+    if (!closed) {
+      writer.writeStatus(s.id, status, trailers);
+    }
+    closeIfDrained();
+  }
+
+  @Override
+  void failLocally(FrameStream stream, Status status) {
+    ServerFrameStream s = (ServerFrameStream) stream;
+    finishStream(s, status, Metadata.EMPTY);
+    if (s.listener != null) {
+      s.listener.onCancel(status);
+    }
+  }
+
+  @Override
+  void abort(FrameStream s, Status status) {
+    streams.remove(s.id);
+    ((ServerFrameStream) s).cancelled(status);
+  }
+}
