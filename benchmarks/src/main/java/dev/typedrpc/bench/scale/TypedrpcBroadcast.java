@@ -20,13 +20,15 @@ final class TypedrpcBroadcast {
   static final int WINDOW = 16;
 
   /**
-   * Clients connect a hundred at a time, on a machine that may be busy: the handshake gets longer
-   * than the default 10 s before it counts as failed.
+   * Clients connect a hundred at a time, to a server JVM that has just started, on a machine that
+   * may be busy: on both sides a handshake gets longer than the default 10 s before it counts as
+   * failed (the server closes a connection whose handshake it has not finished by then).
    */
+  private static final TransportSettings SETTINGS =
+      TransportSettings.DEFAULT.withConnectTimeout(Duration.ofMinutes(1));
+
   private static final ChannelOptions OPTIONS =
-      ChannelOptions.DEFAULT
-          .withExecutor(Runnable::run)
-          .withTransport(TransportSettings.DEFAULT.withConnectTimeout(Duration.ofMinutes(1)));
+      ChannelOptions.DEFAULT.withExecutor(Runnable::run).withTransport(SETTINGS);
 
   private TypedrpcBroadcast() {}
 
@@ -38,6 +40,7 @@ final class TypedrpcBroadcast {
             .listen(listen)
             .addService(BroadcastServiceRpc.bind(service))
             .executor(Runnable::run)
+            .transportSettings(SETTINGS)
             .build()
             .start();
     return new ScaleServer() {
