@@ -35,11 +35,10 @@ class ScaleSmokeTest {
   @Test
   void runsInSeparateJvmsAndReports() throws Exception {
     String report =
-        ScaleRunner.run(ScaleOptions.parse(List.of("--runs=ws:20x1,grpc:20x1", "--broadcasts=1")));
+        ScaleRunner.run(ScaleOptions.parse(List.of("--runs=ws:20x1", "--broadcasts=1")));
     assertThat(report)
         .contains("| typedrpc WebSocket ws:20x1 | 20 × 1 |")
-        .contains("| gRPC-Java grpc:20x1 | 20 × 1 |")
-        .contains("less heap per stream than gRPC-Java")
+        .contains("≤ 16 KiB heap per idle WebSocket connection")
         .doesNotContain("failed");
   }
 
