@@ -3,6 +3,9 @@ package dev.typedrpc.bench;
 import dev.typedrpc.bench.codec.CodecRunner;
 import dev.typedrpc.bench.load.LoadOptions;
 import dev.typedrpc.bench.load.LoadRunner;
+import dev.typedrpc.bench.scale.ScaleOptions;
+import dev.typedrpc.bench.scale.ScaleRunner;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,10 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The one entry point: {@code java -jar benchmarks/target/benchmarks.jar [all|codec|e2e] [options]}
- * runs the codec benchmarks and/or the end-to-end comparison and prints one Markdown report (also
- * written to {@code --out=FILE}). End-to-end options: {@code --rounds=3 --seconds=5 --warmup=2
- * --systems=ABCDE --one-jvm --jvm-arg=FLAG}. See BENCHMARKS.md.
+ * The one entry point: {@code java -jar benchmarks/target/benchmarks.jar [all|codec|e2e|scale]
+ * [options]} runs the codec benchmarks and/or the end-to-end comparison, or the scale benchmark,
+ * and prints one Markdown report (also written to {@code --out=FILE}). End-to-end options: {@code
+ * --rounds=3 --seconds=5 --warmup=2 --systems=ABCDE --one-jvm --jvm-arg=FLAG}; scale options:
+ * {@code --runs=ws:10000x1,... --broadcasts=5 --histogram --jvm-arg=FLAG}. See BENCHMARKS.md.
  */
 public final class BenchMain {
   private BenchMain() {}
@@ -26,6 +30,10 @@ public final class BenchMain {
       LoadRunner.child(command, args);
       return;
     }
+    if (command.equals("_scale-server") || command.equals("_scale-client")) {
+      ScaleRunner.child(command, args);
+      return;
+    }
     Path out = null;
     for (String arg : List.copyOf(args)) {
       if (arg.startsWith("--out=")) {
@@ -33,8 +41,15 @@ public final class BenchMain {
         args.remove(arg);
       }
     }
-    LoadOptions options = LoadOptions.parse(args);
     StringBuilder report = new StringBuilder("# typedrpc benchmarks\n\n");
+    if (command.equals("scale")) {
+      ScaleOptions options = ScaleOptions.parse(args);
+      report.append(MachineInfo.describe(options.jvmFlags())).append('\n');
+      report.append(ScaleRunner.run(options));
+      print(report, out);
+      return;
+    }
+    LoadOptions options = LoadOptions.parse(args);
     report.append(MachineInfo.describe(LoadRunner.childJvmFlags(options))).append('\n');
     switch (command) {
       case "all" -> {
@@ -45,8 +60,12 @@ public final class BenchMain {
       case "e2e" -> report.append(LoadRunner.run(options));
       default ->
           throw new IllegalArgumentException(
-              "unknown command " + command + "; use all, codec or e2e");
+              "unknown command " + command + "; use all, codec, e2e or scale");
     }
+    print(report, out);
+  }
+
+  private static void print(StringBuilder report, Path out) throws IOException {
     System.out.println();
     System.out.println(report);
     if (out != null) {

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Starting child JVMs on this JVM's class path, and bounding this JVM's own lifetime. */
-final class Jvms {
+public final class Jvms {
   private Jvms() {}
 
   /**
@@ -14,10 +14,16 @@ final class Jvms {
    * flags.
    */
   static List<String> command(LoadOptions options, List<String> args) {
+    List<String> flags = new ArrayList<>(LoadOptions.BASE_JVM_FLAGS);
+    flags.addAll(options.jvmArgs());
+    return command(flags, args);
+  }
+
+  /** A command that runs {@code BenchMain} with {@code args} in a new JVM with {@code flags}. */
+  public static List<String> command(List<String> flags, List<String> args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(LoadOptions.BASE_JVM_FLAGS);
-    command.addAll(options.jvmArgs());
+    command.addAll(flags);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add("dev.typedrpc.bench.BenchMain");
@@ -29,7 +35,7 @@ final class Jvms {
    * Ends this JVM (exit code 3) if it is still running after {@code limit}: no child outlives a
    * hung run.
    */
-  static void exitAfter(Duration limit, String what) {
+  public static void exitAfter(Duration limit, String what) {
     Thread watchdog =
         new Thread(
             () -> {

@@ -4,10 +4,10 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /** Every server binds, and every client connects, here and nowhere else. */
-final class Loopback {
-  static final String HOST = "127.0.0.1";
+public final class Loopback {
+  public static final String HOST = "127.0.0.1";
 
-  static final InetAddress ADDRESS = address();
+  public static final InetAddress ADDRESS = address();
 
   private static InetAddress address() {
     try {
