@@ -131,9 +131,7 @@ class ProtocTest {
     assertThat(file.getService(0).getName()).isEqualTo("ChatService");
     Map<String, Object> json = (Map<String, Object>) MiniJson.parse(exampleJson);
     Map<String, DescriptorProto> byName = new HashMap<>();
-    for (DescriptorProto d : file.getMessageTypeList()) {
-      byName.put(d.getName(), d);
-    }
+    flatten("", file.getMessageTypeList(), byName);
     List<Object> messages = (List<Object>) json.get("messages");
     assertThat(byName.keySet()).hasSize(messages.size());
     int checked = 0;
@@ -159,6 +157,17 @@ class ProtocTest {
       }
     }
     assertThat(checked).isGreaterThan(40);
+  }
+
+  /** Messages by name relative to the package ({@code Shape.Circle}), without map entries. */
+  private static void flatten(
+      String prefix, List<DescriptorProto> messages, Map<String, DescriptorProto> out) {
+    for (DescriptorProto d : messages) {
+      if (!d.getOptions().getMapEntry()) {
+        out.put(prefix + d.getName(), d);
+        flatten(prefix + d.getName() + ".", d.getNestedTypeList(), out);
+      }
+    }
   }
 
   private static FieldDescriptorProto field(DescriptorProto d, String name) {
