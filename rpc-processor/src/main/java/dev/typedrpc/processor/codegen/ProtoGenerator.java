@@ -233,7 +233,9 @@ public final class ProtoGenerator {
   private String fieldType(FieldModel f, String scope) {
     ValueType v = f.value();
     String type =
-        v instanceof ValueType.ScalarValue ? v.protoName() : symbols.ref(v.protoName(), scope, false);
+        v instanceof ValueType.ScalarValue
+            ? v.protoName()
+            : symbols.ref(v.protoName(), scope, false);
     return switch (f.label()) {
       case SINGULAR -> type;
       case OPTIONAL ->

@@ -113,7 +113,7 @@ final class ProtoSymbols {
     return "." + target;
   }
 
-  /** protoc's {@code LookupSymbolNoPlaceholder}: the full name {@code name} resolves to, or null. */
+  /** As protoc's {@code LookupSymbolNoPlaceholder}: the full name {@code name} resolves to. */
   private String resolve(String name, String relativeTo, boolean typesOnly) {
     int dot = name.indexOf('.');
     String first = dot < 0 ? name : name.substring(0, dot);

@@ -15,8 +15,9 @@ import javax.lang.model.element.TypeElement;
  * Rewrites a baseline written with the earlier proto names ({@code protoNaming} 1, see {@link
  * LegacyNames}) into today's names, so that the gate compares what the user changed, not what the
  * naming scheme renamed: a message {@code RoomEvent_MemberJoined} is today's {@code
- * RoomEvent.MemberJoined}, a field is today's name of its Java name ({@code u_r_l} of {@code URL} is
- * {@code url}), an enum value today's name of its Java constant. Numbers, types and labels are kept.
+ * RoomEvent.MemberJoined}, a field is today's name of its Java name ({@code u_r_l} of {@code URL}
+ * is {@code url}), an enum value today's name of its Java constant. Numbers, types and labels are
+ * kept.
  */
 final class BaselineUpgrade {
   private final Map<String, String> types = new HashMap<>();
@@ -52,7 +53,12 @@ final class BaselineUpgrade {
       methods.put(
           m.name(),
           new Baseline.Method(
-              m.name(), m.javaName(), m.callKind(), type(m.request()), type(m.response()), m.since()));
+              m.name(),
+              m.javaName(),
+              m.callKind(),
+              type(m.request()),
+              type(m.response()),
+              m.since()));
     }
     Map<String, Baseline.Msg> messages = new LinkedHashMap<>();
     for (Baseline.Msg m : b.messages().values()) {

@@ -103,7 +103,7 @@ public final class Names {
     }
   }
 
-  /** A name segment in PascalCase: {@code Post} → {@code Post}, {@code my_type} → {@code MyType}. */
+  /** A name segment in PascalCase: {@code Post} stays, {@code my_type} → {@code MyType}. */
   static String pascal(String javaName) {
     if (javaName.indexOf('_') < 0 && javaName.indexOf('$') < 0) {
       return upperCamel(javaName);

@@ -106,7 +106,9 @@ final class ProtoComments {
 
   private static String clean(String text) {
     String t =
-        INLINE.matcher(text).replaceAll(m -> Matcher.quoteReplacement(inline(m.group(1), m.group(2))));
+        INLINE
+            .matcher(text)
+            .replaceAll(m -> Matcher.quoteReplacement(inline(m.group(1), m.group(2))));
     t = TAG.matcher(t).replaceAll("");
     StringBuilder out = new StringBuilder();
     for (String line : t.split("\n", -1)) {
