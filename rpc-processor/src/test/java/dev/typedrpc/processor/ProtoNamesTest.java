@@ -53,6 +53,29 @@ class ProtoNamesTest {
             source("t.Item", "public record Item(", "    String itemId,", "    String item_id) {}"),
             service("  void put(Item item);")),
         error(
+            Message.PROTO_FIELD_NAME_CLASH,
+            "Item_Id and ItemId of Event are both named item_id",
+            "record Item_Id",
+            source(
+                "t.Event",
+                "public sealed interface Event permits Event.ItemId, Event.Item_Id {",
+                "  record ItemId(int x) implements Event {}",
+                "  record Item_Id(int x) implements Event {}",
+                "}"),
+            service("  void put(Event e);")),
+        error(
+            Message.PROTO_RESERVED_FIELD_NAME,
+            "Color.RED is named COLOR_RED in the .proto, which Color reserves (as Red)",
+            "RED",
+            source(
+                "t.Color",
+                "@Reserved(numbers = 7, names = \"Red\")",
+                "public enum Color {",
+                "  NONE,",
+                "  RED",
+                "}"),
+            service("  void put(Color c);")),
+        error(
             Message.PROTO_JSON_NAME_CLASH,
             "a_1 (a_1) and a1 (a1) of Item both have the JSON name a1",
             "String a_1",

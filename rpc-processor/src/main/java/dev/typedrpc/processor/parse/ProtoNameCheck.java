@@ -6,13 +6,17 @@ import dev.typedrpc.processor.Message;
 import dev.typedrpc.processor.model.EnumModel;
 import dev.typedrpc.processor.model.FieldModel;
 import dev.typedrpc.processor.model.MessageModel;
+import dev.typedrpc.processor.model.MessageModel.OneofCase;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.TypeMirror;
 
 /**
  * Rejects, on the Java element, every name that would make protoc refuse the emitted {@code
@@ -41,6 +45,7 @@ final class ProtoNameCheck {
     }
     for (MessageModel m : messages) {
       fields(m);
+      cases(m);
       placement(serviceName, m.protoName(), m.javaType(), m.origin(), types);
     }
     Map<String, String> values = new HashMap<>();
@@ -95,6 +100,61 @@ final class ProtoNameCheck {
     }
   }
 
+  /** The cases of a sealed interface's oneof, named after their records, are its fields. */
+  private void cases(MessageModel m) {
+    Map<String, OneofCase> byName = new HashMap<>();
+    Map<String, OneofCase> byJson = new HashMap<>();
+    List<String> reservedJava = Annotations.reservedNames(m.origin());
+    for (OneofCase c : m.cases()) {
+      Element site = subtype(m.origin(), c);
+      String java = c.type().javaName().simpleName();
+      OneofCase other = byName.putIfAbsent(c.protoName(), c);
+      if (other != null) {
+        diagnostics.error(
+            site,
+            Message.PROTO_FIELD_NAME_CLASH,
+            java,
+            other.type().javaName().simpleName(),
+            m.simpleName(),
+            c.protoName());
+        continue;
+      }
+      String json = jsonName(c.protoName());
+      other = byJson.putIfAbsent(json, c);
+      if (other != null) {
+        diagnostics.error(
+            site,
+            Message.PROTO_JSON_NAME_CLASH,
+            java,
+            c.protoName(),
+            other.type().javaName().simpleName(),
+            other.protoName(),
+            m.simpleName(),
+            json);
+      }
+      int reserved = m.reservedNames().indexOf(c.protoName());
+      if (reserved >= 0 && !reservedJava.contains(java)) {
+        diagnostics.error(
+            site,
+            Message.PROTO_RESERVED_FIELD_NAME,
+            java,
+            c.protoName(),
+            m.simpleName(),
+            reservedJava.get(reserved));
+      }
+    }
+  }
+
+  private static Element subtype(Element sealed, OneofCase c) {
+    for (TypeMirror permitted : ((TypeElement) sealed).getPermittedSubclasses()) {
+      Element e = ((DeclaredType) permitted).asElement();
+      if (((TypeElement) e).getQualifiedName().contentEquals(c.type().javaName().canonicalName())) {
+        return e;
+      }
+    }
+    return sealed;
+  }
+
   /** A nested type must sit in its own enclosing type; a top-level one must not be the service. */
   private void placement(
       String serviceName,
@@ -130,7 +190,18 @@ final class ProtoNameCheck {
   private void enumValues(EnumModel e, Map<String, String> values) {
     int dot = e.protoName().lastIndexOf('.');
     String scope = dot < 0 ? "the package" : e.protoName().substring(0, dot);
+    List<String> reservedJava = Annotations.reservedNames(e.origin());
     for (EnumModel.Constant c : e.constants()) {
+      int reserved = e.reservedNames().indexOf(c.protoName());
+      if (reserved >= 0 && !reservedJava.contains(c.javaName())) {
+        diagnostics.error(
+            member(e.origin(), c.javaName()),
+            Message.PROTO_RESERVED_FIELD_NAME,
+            e.javaName().simpleName() + "." + c.javaName(),
+            c.protoName(),
+            e.javaName().simpleName(),
+            reservedJava.get(reserved));
+      }
       String key = scope + " " + c.protoName();
       String java = e.javaName().simpleName() + "." + c.javaName();
       String other = values.putIfAbsent(key, java);
