@@ -82,7 +82,37 @@ public enum Message {
   PROTO_NAME_CLASH(
       "ProtoNameClash",
       "Message and enum types of one service need distinct proto names, but %s and %s are both named %s."
-          + " Rename one of them or nest it in another type (nested types are named Outer_Inner)."),
+          + " Rename one of them, or nest it in a record or sealed interface (nested types are named"
+          + " Outer.Inner)."),
+  PROTO_FIELD_NAME_CLASH(
+      "ProtoFieldNameClash",
+      "Fields of a message need distinct proto names, but %s and %s of %s are both named %s in the"
+          + " .proto (names are lower_snake_case). Rename one of them."),
+  PROTO_JSON_NAME_CLASH(
+      "ProtoJsonNameClash",
+      "Fields of a message need distinct JSON names, but %s (%s) and %s (%s) of %s both have the JSON"
+          + " name %s. Rename one of them."),
+  PROTO_RESERVED_FIELD_NAME(
+      "ProtoReservedFieldName",
+      "Names listed in @Reserved must not be reused, but %s is named %s in the .proto, which %s"
+          + " reserves (as %s). Choose another name."),
+  PROTO_ENUM_VALUE_CLASH(
+      "ProtoEnumValueClash",
+      "Enum values are siblings of their enum in the schema (C++ scoping), so they must be unique in"
+          + " %s, but %s and %s are both named %s. Rename one of the constants."),
+  PROTO_SERVICE_NAME_CLASH(
+      "ProtoServiceNameClash",
+      "The service and its top-level message and enum types share one scope, but %s is named %s,"
+          + " like the service. Rename the type, or name the service differently with"
+          + " @RpcService(name = ...)."),
+  PROTO_NESTED_NAME_CLASH(
+      "ProtoNestedNameClash",
+      "A nested type is named after its enclosing type, but %s would be nested in %s, which is %s"
+          + " in this service. Rename one of them."),
+  PROTO_OPTION_INVALID(
+      "ProtoOptionInvalid",
+      "The processor option -A%s=%s is not a valid value: %s. Fix the option in the compiler"
+          + " arguments."),
   PUBLISHER_PARAMETER(
       "PublisherParameter",
       "A Flow.Publisher parameter is only allowed as the single parameter of a method returning"

@@ -14,6 +14,7 @@ import dev.typedrpc.processor.model.MessageModel;
 import dev.typedrpc.processor.model.ServiceModel;
 import dev.typedrpc.processor.parse.Baseline;
 import dev.typedrpc.processor.parse.BaselineCheck;
+import dev.typedrpc.processor.parse.ProtoOptions;
 import dev.typedrpc.processor.parse.ServiceParser;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -74,7 +75,11 @@ public final class RpcProcessor extends AbstractProcessor {
 
   @Override
   public Set<String> getSupportedOptions() {
-    return Set.of(BASELINE_OPTION, CRASH_OPTION);
+    Set<String> options = new TreeSet<>(Set.of(BASELINE_OPTION, CRASH_OPTION));
+    for (String name : ProtoOptions.NAMES) {
+      options.add(ProtoOptions.PREFIX + name);
+    }
+    return options;
   }
 
   @Override

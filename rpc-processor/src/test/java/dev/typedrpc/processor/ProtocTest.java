@@ -73,7 +73,44 @@ class ProtocTest {
                 "q.Note", "package q;", "public record Note(String text) {}"));
     assertThat(other).succeededWithoutWarnings();
     collect(other);
-    assertThat(protos).containsKeys("example.chat.ChatService", "Bare", "q.Other");
+    // keywords as names, shadowing nested types, a nested type whose outer type the service does not
+    // use (written as a holder message), a type nested in the service, acronyms, enum prefixes
+    Compilation names =
+        TestCompiler.compile(
+            JavaFileObjects.forSourceLines(
+                "kw.Words",
+                "package kw;",
+                "import dev.typedrpc.annotations.*;",
+                "import java.util.*;",
+                "@RpcService(name = \"kw.v1.Words\")",
+                "public interface Words {",
+                "  record message(String option, String syntax, String message, int max, String to,",
+                "      String returns, String stream, String map, String optional, String URL) {}",
+                "  message message(message m);",
+                "  Order order(Order o, Item i, Outer.Inner inner);",
+                "  void google(google g);",
+                "}"),
+            JavaFileObjects.forSourceLines(
+                "kw.Item", "package kw;", "public record Item(int x) {}"),
+            JavaFileObjects.forSourceLines(
+                "kw.google", "package kw;", "public record google(int protobuf) {}"),
+            JavaFileObjects.forSourceLines(
+                "kw.Outer",
+                "package kw;",
+                "public record Outer(int x) {",
+                "  public record Inner(Kind kind) {}",
+                "  public enum Kind { KIND_NONE, HTTPError }",
+                "}"),
+            JavaFileObjects.forSourceLines(
+                "kw.Order",
+                "package kw;",
+                "public sealed interface Order permits Order.Item, Order.Empty {",
+                "  record Item(kw.Item top, java.time.Instant at) implements Order {}",
+                "  record Empty() implements Order {}",
+                "}"));
+    assertThat(names).succeededWithoutWarnings();
+    collect(names);
+    assertThat(protos).containsKeys("example.chat.ChatService", "Bare", "q.Other", "kw.v1.Words");
   }
 
   private static void collect(Compilation c) throws IOException {
@@ -131,9 +168,7 @@ class ProtocTest {
     assertThat(file.getService(0).getName()).isEqualTo("ChatService");
     Map<String, Object> json = (Map<String, Object>) MiniJson.parse(exampleJson);
     Map<String, DescriptorProto> byName = new HashMap<>();
-    for (DescriptorProto d : file.getMessageTypeList()) {
-      byName.put(d.getName(), d);
-    }
+    flatten("", file.getMessageTypeList(), byName);
     List<Object> messages = (List<Object>) json.get("messages");
     assertThat(byName.keySet()).hasSize(messages.size());
     int checked = 0;
@@ -159,6 +194,17 @@ class ProtocTest {
       }
     }
     assertThat(checked).isGreaterThan(40);
+  }
+
+  /** Messages by name relative to the package ({@code Shape.Circle}), without map entries. */
+  private static void flatten(
+      String prefix, List<DescriptorProto> messages, Map<String, DescriptorProto> out) {
+    for (DescriptorProto d : messages) {
+      if (!d.getOptions().getMapEntry()) {
+        out.put(prefix + d.getName(), d);
+        flatten(prefix + d.getName() + ".", d.getNestedTypeList(), out);
+      }
+    }
   }
 
   private static FieldDescriptorProto field(DescriptorProto d, String name) {

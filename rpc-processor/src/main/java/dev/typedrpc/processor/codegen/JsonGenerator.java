@@ -30,6 +30,13 @@ import java.util.Map;
 public final class JsonGenerator {
   private static final int FINGERPRINT_HEX_DIGITS = 16;
 
+  /**
+   * The naming scheme of the names in the descriptor: 2 since nested messages ({@code
+   * Outer.Inner}), acronym-aware snake case and enum values prefixed once; descriptors without the
+   * key were written with scheme 1, which the breaking-change gate still reads.
+   */
+  public static final int PROTO_NAMING = 2;
+
   private JsonGenerator() {}
 
   public static String generate(ServiceModel s) {
@@ -82,6 +89,7 @@ public final class JsonGenerator {
     root.put("fingerprint", fingerprint);
     root.put("javaInterface", s.iface().canonicalName());
     root.put("protoPackage", s.protoPackage());
+    root.put("protoNaming", PROTO_NAMING);
     root.put("reservedNames", s.reservedNames());
     List<Object> methods = new ArrayList<>();
     for (MethodModel m : s.methods()) {
@@ -169,7 +177,7 @@ public final class JsonGenerator {
         cases.add(co);
       }
       Map<String, Object> oneof = new LinkedHashMap<>();
-      oneof.put("name", "value");
+      oneof.put("name", ProtoGenerator.oneofName(m));
       oneof.put("fields", cases);
       oneofs.add(oneof);
       if (m.unrecognized() != null) {

@@ -1,7 +1,10 @@
 package dev.typedrpc.processor.model;
 
 import com.palantir.javapoet.ClassName;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import javax.lang.model.element.TypeElement;
 
 /**
@@ -12,6 +15,10 @@ import javax.lang.model.element.TypeElement;
  * @param protoServiceName the part after the last dot
  * @param messages every message type the service uses, sorted by proto name
  * @param enums every enum the service uses, sorted by proto name
+ * @param options file options of the {@code .proto} ({@code go_package}, ...), by option name
+ * @param comments the documentation of schema elements, by proto name relative to the package:
+ *     {@code Service}, {@code Service.Method}, {@code Message}, {@code Message.field}, {@code
+ *     Message.oneof_case}, {@code Enum}, {@code Enum.ENUM_VALUE}
  */
 public record ServiceModel(
     TypeElement origin,
@@ -24,9 +31,13 @@ public record ServiceModel(
     List<MethodModel> methods,
     List<MessageModel> messages,
     List<EnumModel> enums,
-    List<String> reservedNames) {
+    List<String> reservedNames,
+    Map<String, String> options,
+    Map<String, String> comments) {
 
   public ServiceModel {
+    options = Collections.unmodifiableMap(new TreeMap<>(options));
+    comments = Map.copyOf(comments);
     methods = List.copyOf(methods);
     messages = List.copyOf(messages);
     enums = List.copyOf(enums);

@@ -13,12 +13,16 @@ import java.util.Map;
 /**
  * A released schema: the JSON descriptor of one service as the processor wrote it then. Only what
  * the breaking-change check compares is kept.
+ *
+ * @param protoNaming the naming scheme of its proto names (1 when the descriptor does not say: the
+ *     names of typedrpc before nested messages; see {@link BaselineUpgrade})
  */
 public record Baseline(
     Path file,
     String service,
     int version,
     String javaInterface,
+    int protoNaming,
     List<String> reservedNames,
     Map<String, Method> methods,
     Map<String, Msg> messages,
@@ -124,6 +128,7 @@ public record Baseline(
         str(root, "service"),
         num(root, "version"),
         str(root, "javaInterface"),
+        root.containsKey("protoNaming") ? num(root, "protoNaming") : 1,
         strings(root.get("reservedNames")),
         methods,
         messages,

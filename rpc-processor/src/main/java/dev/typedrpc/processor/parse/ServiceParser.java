@@ -123,28 +123,35 @@ public final class ServiceParser {
     if (ctx.types.sawErrorType()) {
       return new Result(null, true);
     }
-    if (diagnostics.hasErrors()) {
-      return new Result(null, false, ctx.sites);
-    }
     List<MessageModel> messages = ctx.types.messages();
     messages.addAll(ctx.synthesized);
     messages.sort(Comparator.comparing(MessageModel::protoName));
     List<EnumModel> enums = ctx.types.enums();
     enums.sort(Comparator.comparing(EnumModel::protoName));
     int dot = serviceName.lastIndexOf('.');
+    String protoPackage = dot < 0 ? "" : serviceName.substring(0, dot);
+    String protoService = serviceName.substring(dot + 1);
+    new ProtoNameCheck(diagnostics).run(protoService, messages, enums);
+    Map<String, String> options =
+        ProtoOptions.of(env.getOptions(), protoPackage, protoService, iface, diagnostics);
+    if (diagnostics.hasErrors()) {
+      return new Result(null, false, ctx.sites);
+    }
     return new Result(
         new ServiceModel(
             iface,
             ClassName.get(iface),
             ctx.rpcClass,
             serviceName,
-            dot < 0 ? "" : serviceName.substring(0, dot),
-            serviceName.substring(dot + 1),
+            protoPackage,
+            protoService,
             version,
             methods,
             messages,
             enums,
-            reservedNames),
+            reservedNames,
+            options,
+            new ProtoComments(env.getElementUtils()).of(iface, protoService, ctx.sites)),
         false,
         ctx.sites);
   }

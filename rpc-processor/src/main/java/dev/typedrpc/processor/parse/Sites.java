@@ -1,5 +1,6 @@
 package dev.typedrpc.processor.parse;
 
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import javax.lang.model.element.Element;
@@ -58,5 +59,12 @@ public final class Sites {
 
   Element method(String schemaName) {
     return elements.get("method " + schemaName);
+  }
+
+  /**
+   * Every site, keyed {@code "<kind> <proto name>"}: message, field, case, enum, value, method.
+   */
+  Map<String, Element> all() {
+    return Collections.unmodifiableMap(elements);
   }
 }

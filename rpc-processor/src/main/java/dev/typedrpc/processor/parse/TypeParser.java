@@ -201,11 +201,11 @@ public final class TypeParser {
     }
     if (te.getKind() == ElementKind.ENUM) {
       enqueue(te);
-      return new EnumValue(ClassName.get(te), Names.flatName(te), Names.enumCodec(te));
+      return new EnumValue(ClassName.get(te), Names.protoName(te), Names.enumCodec(te));
     }
     if (te.getKind() == ElementKind.RECORD) {
       enqueue(te);
-      return new MessageValue(ClassName.get(te), Names.flatName(te), Names.codec(te), false);
+      return new MessageValue(ClassName.get(te), Names.protoName(te), Names.codec(te), false);
     }
     if (te.getKind() == ElementKind.INTERFACE && !name.startsWith("java.")) {
       if (!te.getModifiers().contains(Modifier.SEALED)) {
@@ -213,7 +213,7 @@ public final class TypeParser {
         return null;
       }
       enqueue(te);
-      return new MessageValue(ClassName.get(te), Names.flatName(te), Names.codec(te), true);
+      return new MessageValue(ClassName.get(te), Names.protoName(te), Names.codec(te), true);
     }
     diagnostics.error(site, Message.UNSUPPORTED_TYPE, siteName, type);
     return null;
@@ -239,7 +239,7 @@ public final class TypeParser {
     }
     seen.put(name, te);
     TypeChecks.checkAccessible(te, diagnostics);
-    String proto = Names.flatName(te);
+    String proto = Names.protoName(te);
     String other = protoNames.putIfAbsent(proto, name);
     if (other != null) {
       diagnostics.error(te, Message.PROTO_NAME_CLASH, other, name, proto);
@@ -264,7 +264,7 @@ public final class TypeParser {
     List<FieldModel> fields = new ArrayList<>();
     List<Element> elements = new ArrayList<>();
     NumberRules.Scope scope = rules.scope(te, Names.dottedName(te));
-    sites.message(Names.flatName(te), te);
+    sites.message(Names.protoName(te), te);
     int position = 0;
     for (Element c : te.getRecordComponents()) {
       position++;
@@ -277,7 +277,7 @@ public final class TypeParser {
       if (r != null) {
         TypeChecks.checkAbsentTolerant(r, since, site, siteName, c.asType(), diagnostics);
         String name = c.getSimpleName().toString();
-        sites.field(Names.flatName(te), Names.lowerSnake(name), site);
+        sites.field(Names.protoName(te), Names.lowerSnake(name), site);
         fields.add(
             new FieldModel(
                 name,
@@ -298,7 +298,7 @@ public final class TypeParser {
         MessageModel.Kind.RECORD,
         ClassName.get(te),
         Names.dottedName(te),
-        Names.flatName(te),
+        Names.protoName(te),
         Names.codec(te),
         fields,
         List.of(),
@@ -333,7 +333,7 @@ public final class TypeParser {
   private MessageModel parseOneof(TypeElement te) {
     List<OneofCase> cases = new ArrayList<>();
     NumberRules.Scope scope = rules.scope(te, Names.dottedName(te));
-    sites.message(Names.flatName(te), te);
+    sites.message(Names.protoName(te), te);
     TypeElement unrecognized = null;
     int position = 0;
     for (TypeMirror permitted : te.getPermittedSubclasses()) {
@@ -364,7 +364,7 @@ public final class TypeParser {
       MessageValue type = (MessageValue) resolveValue(permitted, sub, siteName);
       if (type != null) {
         String caseName = Names.lowerSnake(sub.getSimpleName().toString());
-        sites.oneofCase(Names.flatName(te), caseName, sub);
+        sites.oneofCase(Names.protoName(te), caseName, sub);
         cases.add(new OneofCase(caseName, number, since, type, Annotations.deprecated(sub)));
       }
     }
@@ -372,7 +372,7 @@ public final class TypeParser {
         MessageModel.Kind.ONEOF,
         ClassName.get(te),
         Names.dottedName(te),
-        Names.flatName(te),
+        Names.protoName(te),
         Names.codec(te),
         List.of(),
         cases,
@@ -385,7 +385,7 @@ public final class TypeParser {
   private EnumModel parseEnum(TypeElement te) {
     List<EnumModel.Constant> constants = new ArrayList<>();
     NumberRules.Scope scope = rules.enumScope(te, Names.dottedName(te));
-    String proto = Names.flatName(te);
+    String proto = Names.protoName(te);
     sites.enumType(proto, te);
     boolean zero = false;
     int ordinal = 0;
