@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param initialBackoff wait after the first failed attempt
  * @param multiplier growth of the wait per failed attempt, at least 1
  * @param jitter the random spread of each wait, as a fraction in [0, 1)
- * @param maxBackoff the longest wait
+ * @param maxBackoff the longest wait (it caps {@code initialBackoff} too)
  * @param minConnectTimeout the least time one attempt (including transport negotiation) gets to connect
  */
 public record ConnectionBackoff(
@@ -31,9 +31,8 @@ public record ConnectionBackoff(
     if (initialBackoff.isNegative() || initialBackoff.isZero()) {
       throw new IllegalArgumentException("initialBackoff must be positive, got " + initialBackoff);
     }
-    if (maxBackoff.compareTo(initialBackoff) < 0) {
-      throw new IllegalArgumentException(
-          "maxBackoff (" + maxBackoff + ") must not be shorter than initialBackoff (" + initialBackoff + ")");
+    if (maxBackoff.isNegative() || maxBackoff.isZero()) {
+      throw new IllegalArgumentException("maxBackoff must be positive, got " + maxBackoff);
     }
     if (!(multiplier >= 1) || Double.isInfinite(multiplier)) {
       throw new IllegalArgumentException("multiplier must be a finite number >= 1, got " + multiplier);
