@@ -25,7 +25,7 @@ final class Connectivity {
 
     /**
      * Start a connection attempt; its outcome comes back as {@link #ready()} or {@link #attemptFailed}. May
-     * throw: that fails the attempt.
+     * throw: that fails the attempt, and the exception goes on to whoever asked for the connection.
      */
     void dial();
 
@@ -163,8 +163,10 @@ final class Connectivity {
     try {
       owner.dial(); // may report its outcome before it returns: the timer is set and the state is current
     } catch (RuntimeException e) {
+      // e.g. a target the transport cannot take: a failed attempt, and the caller who asked for it hears why
       attemptFailed(
           Status.UNAVAILABLE.withDescription("cannot connect: " + e.getMessage()).withCause(e));
+      throw e;
     }
   }
 

@@ -6,6 +6,7 @@ import static dev.typedrpc.ConnectionState.READY;
 import static dev.typedrpc.ConnectionState.SHUTDOWN;
 import static dev.typedrpc.ConnectionState.TRANSIENT_FAILURE;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.typedrpc.ConnectionBackoff;
 import dev.typedrpc.ConnectionState;
@@ -192,7 +193,7 @@ class ConnectivityTest {
   void aDialThatThrowsIsAFailedAttempt() {
     Connectivity c = machine(ConnectionBackoff.DEFAULT);
     dialFailure = new IllegalArgumentException("h2c needs a port");
-    c.requestConnection();
+    assertThatThrownBy(c::requestConnection).isSameAs(dialFailure); // the caller hears it
     assertThat(c.state()).isEqualTo(TRANSIENT_FAILURE);
     assertThat(c.lastFailure().code()).isEqualTo(Status.Code.UNAVAILABLE);
     assertThat(c.lastFailure().description()).contains("h2c needs a port");
