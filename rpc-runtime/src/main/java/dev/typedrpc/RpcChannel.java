@@ -24,7 +24,10 @@ public interface RpcChannel extends AutoCloseable {
    * {@link ChannelOptions#transportOrder()} (WebSocket, then HTTP/2, then SSE) until one connects, and remembers
    * the one that worked for reconnects. Any other scheme ({@code ws}, {@code h2c}, {@code mem}, ...) pins that
    * transport. Transports are found with {@link java.util.ServiceLoader}. Connecting is lazy: the first call (or
-   * {@link #connectNow()}) opens the connection, and a lost connection is reopened by the next call.
+   * {@link #connectNow()}) opens the connection, and a lost connection is reopened by the next call. A failed
+   * attempt is retried after a growing back-off ({@link ChannelOptions#connectionBackoff()}); meanwhile calls
+   * fail at once with {@code UNAVAILABLE}, except those made {@linkplain CallOptions#withWaitForReady() wait for
+   * ready}.
    */
   static RpcChannel connect(URI target) {
     return connect(target, ChannelOptions.DEFAULT);
@@ -56,16 +59,29 @@ public interface RpcChannel extends AutoCloseable {
   ConnectionState state();
 
   /**
-   * Calls {@code listener} with every change of {@link #state()}, on the thread that made the change (keep it
-   * short). Returns a handle that removes the listener.
+   * Calls {@code listener} with every change of {@link #state()}: once per change, in the order of the changes,
+   * one call at a time, on the channel's executor ({@link ChannelOptions#executor()}; the shared pool if that is
+   * a direct executor), never holding a lock of the channel. The listener may block (it then delays only later
+   * state notifications) and may call the channel. Returns a handle that removes the listener.
    */
   AutoCloseable onStateChange(java.util.function.Consumer<ConnectionState> listener);
 
   /** The scheme of the transport of the current connection (e.g. {@code ws}), or null while not connected. */
   String transportScheme();
 
-  /** Starts connecting if idle; the future completes when the channel is ready, or fails with the reason. */
+  /**
+   * Starts connecting if idle; the future completes when the channel is ready, or fails with the reason. In
+   * {@link ConnectionState#TRANSIENT_FAILURE} (waiting out the back-off after a failed attempt) it fails at once
+   * with the last attempt's reason; see {@link #resetConnectBackoff()}.
+   */
   CompletableFuture<Void> connectNow();
+
+  /**
+   * If the channel waits out the back-off after a failed attempt to connect ({@link
+   * ConnectionState#TRANSIENT_FAILURE}), ends the wait and tries again now, e.g. when the application learns
+   * that the network is back. The back-off sequence itself goes on (a success resets it). Otherwise does nothing.
+   */
+  void resetConnectBackoff();
 
   /**
    * The services the server runs, with their versions and schema fingerprints, as the server announced them

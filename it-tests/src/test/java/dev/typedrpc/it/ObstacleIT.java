@@ -99,6 +99,7 @@ class ObstacleIT {
       assertThat(channel.state()).isEqualTo(ConnectionState.IDLE);
       stub = channel.stub(ItService.class, BOUNDED);
       channel.connectNow().get(20, TimeUnit.SECONDS);
+      awaitHeard(states, ConnectionState.READY);
     }
 
     @Test
@@ -113,6 +114,14 @@ class ObstacleIT {
       CallKinds.assertAllWork(stub);
       assertThat(channel.transportScheme()).isEqualTo(expectedTransport());
       assertThat(states).as("no reconnect was needed").containsExactly(ConnectionState.CONNECTING, ConnectionState.READY);
+    }
+  }
+
+  /** State listeners run on the channel's executor: waits (bounded) until {@code states} ends with {@code last}. */
+  static void awaitHeard(List<ConnectionState> states, ConnectionState last) throws InterruptedException {
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while ((states.isEmpty() || states.get(states.size() - 1) != last) && System.nanoTime() < until) {
+      Thread.sleep(5);
     }
   }
 
@@ -355,8 +364,8 @@ class ObstacleIT {
       assertThat(stub.greet(new Greeting("after", 1, List.of())).text()).isEqualTo("hello after x1 []");
       assertThat(channel.transportScheme()).isEqualTo(transport);
       assertThat(proxy.connectionsAccepted()).isGreaterThan(connectionsBefore);
-      // READY, lost, CONNECTING again, READY; ChannelImpl notifies outside its lock, so the lost state and the
-      // reconnect's CONNECTING may be seen in either order
+      // READY, lost, CONNECTING again, READY; listeners hear it on the channel's executor, a little later
+      awaitHeard(states, ConnectionState.READY);
       assertThat(states).startsWith(ConnectionState.CONNECTING, ConnectionState.READY).endsWith(ConnectionState.READY);
       assertThat(states.subList(2, states.size()))
           .containsAnyOf(ConnectionState.IDLE, ConnectionState.TRANSIENT_FAILURE)

@@ -23,22 +23,20 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The {@link RpcChannel}: keeps one live transport to the target, opens a new one when the last failed or went
- * away, and creates calls on it. Thread-safe.
+ * The {@link RpcChannel}: keeps one live transport to the target and creates calls on it. When it has none, a
+ * call opens one; an attempt that fails is retried after a back-off ({@link Connectivity}), during which calls
+ * fail at once unless they wait for ready ({@link WaitingCalls}). State listeners hear of every change on the
+ * channel's executor ({@link StateListeners}). Thread-safe.
  */
 public final class ChannelImpl implements RpcChannel {
   /** The scheme of targets whose transport is negotiated. */
   public static final String NEGOTIATE_SCHEME = "typedrpc";
-
-  private static final Logger log = LoggerFactory.getLogger(ChannelImpl.class);
 
   private final URI target;
   private final ChannelOptions options;
@@ -57,24 +55,33 @@ public final class ChannelImpl implements RpcChannel {
   private final CountDownLatch terminated = new CountDownLatch(1);
   private ClientTransport current; // guarded by this
   private volatile boolean shutdown;
+  /** The state, mirrored from {@link #connectivity} for reads without the lock. */
   private volatile ConnectionState state = ConnectionState.IDLE;
-  private final List<Consumer<ConnectionState>> stateListeners = new CopyOnWriteArrayList<>();
+  private final Connectivity connectivity; // guarded by this
+  private final StateListeners stateListeners;
+  private final WaitingCalls waiting;
   private volatile String transportScheme;
   /** For negotiated targets: the transport that worked last time, tried first next time. */
   private volatile String preferred;
   private CompletableFuture<Void> ready = new CompletableFuture<>(); // guarded by this
 
-  private ChannelImpl(URI target, ChannelOptions options) {
+  private ChannelImpl(URI target, ChannelOptions options, Scheduler scheduler) {
     this.target = target;
     this.options = options;
     this.provider =
         NEGOTIATE_SCHEME.equalsIgnoreCase(target.getScheme()) ? null : Registries.transport(target.getScheme());
     this.executor = options.executor() == null ? Executors2.sharedCallbackExecutor() : options.executor();
     this.directExecutor = options.executor() != null && runsOnCaller(options.executor());
+    // listeners never run on the thread that changed the state: with a direct executor they use the shared pool
+    this.stateListeners = new StateListeners(directExecutor ? Executors2.sharedCallbackExecutor() : executor);
+    this.waiting = new WaitingCalls(options.maxWaitingCalls());
+    this.connectivity =
+        new Connectivity(
+            this, options.connectionBackoff(), scheduler, () -> ThreadLocalRandom.current().nextDouble(), new Owner());
   }
 
   public static RpcChannel create(URI target, ChannelOptions options) {
-    return new ChannelImpl(target, options);
+    return new ChannelImpl(target, options, Scheduler.SYSTEM);
   }
 
   @Override
@@ -89,9 +96,10 @@ public final class ChannelImpl implements RpcChannel {
   public CompletableFuture<List<ServiceVersion>> serverServices() {
     CompletableFuture<List<ServiceVersion>> known;
     synchronized (this) {
-      if (transport() == null) {
+      if (shutdown) {
         return CompletableFuture.failedFuture(Status.UNAVAILABLE.withDescription("channel is shut down").asException());
       }
+      connectivity.requestConnection();
       known = serverServices;
     }
     return known.copy();
@@ -156,36 +164,86 @@ public final class ChannelImpl implements RpcChannel {
     return executor;
   }
 
+  /**
+   * A stream for a call: on the connection if it is ready or being made; for a wait-for-ready call that cannot
+   * go out yet, a stream that waits at the channel until it is ready; otherwise (in back-off) a stream failed with
+   * {@code UNAVAILABLE}.
+   */
   ClientStream newStream(
-      MethodDescriptor<?, ?> method, Metadata headers, Deadline deadline, ClientStreamListener listener) {
-    ClientTransport transport = transport();
-    if (transport == null) {
-      return FailedStream.failed(listener, Status.UNAVAILABLE.withDescription("channel is shut down"));
+      MethodDescriptor<?, ?> method,
+      Metadata headers,
+      Deadline deadline,
+      boolean waitForReady,
+      ClientStreamListener listener) {
+    ClientTransport transport;
+    Status failure = null;
+    synchronized (this) {
+      if (shutdown) {
+        failure = Status.UNAVAILABLE.withDescription("channel is shut down");
+      } else {
+        connectivity.requestConnection();
+        if (waitForReady && connectivity.state() != ConnectionState.READY) {
+          return waitForReady(method, headers, deadline, listener);
+        }
+        if (current == null) {
+          failure = notConnected();
+        }
+      }
+      transport = current;
+    }
+    if (failure != null) {
+      return FailedStream.failed(listener, failure);
     }
     return transport.newStream(method, headers, deadline, listener);
   }
 
-  private synchronized ClientTransport transport() {
-    if (shutdown) {
-      return null;
+  /** Holding the lock: a stream that waits for the channel to become ready, or fails if too many wait. */
+  private ClientStream waitForReady(
+      MethodDescriptor<?, ?> method, Metadata headers, Deadline deadline, ClientStreamListener listener) {
+    AtomicReference<PendingStream> self = new AtomicReference<>();
+    PendingStream call =
+        new PendingStream(method, headers, deadline, listener, s -> droppedWhileWaiting(self.get(), s));
+    self.set(call);
+    if (!waiting.add(call)) {
+      return FailedStream.failed(
+          listener,
+          Status.RESOURCE_EXHAUSTED.withDescription(
+              waiting.max()
+                  + " wait-for-ready calls already wait for the channel to become ready"
+                  + " (ChannelOptions.maxWaitingCalls)"));
     }
-    if (current == null) {
-      ClientTransport t =
-          provider != null
-              ? provider.newClientTransport(target, options.transport())
-              : new NegotiatingTransport(target, negotiationOrder(), options, scheme -> preferred = scheme);
-      current = t;
-      if (serverServices.isDone()) {
-        serverServices = new CompletableFuture<>(); // a new connection learns them anew
-      }
-      if (ready.isDone()) {
-        ready = new CompletableFuture<>();
-      }
-      live.add(t);
-      setState(ConnectionState.CONNECTING);
-      t.start(new TransportListener(t));
+    return call;
+  }
+
+  /** A waiting call was cancelled or timed out: it leaves the queue, and its status says what it waited for. */
+  private Status droppedWhileWaiting(PendingStream call, Status status) {
+    waiting.remove(call);
+    if (status.code() != Status.Code.DEADLINE_EXCEEDED) {
+      return status;
     }
-    return current;
+    Status last = connectivity.lastFailure(); // a racy read is fine: it only explains
+    return status.withDescription(
+        status.description()
+            + " while waiting for the channel to become ready (it was "
+            + state
+            + (last == null ? "" : "; last attempt: " + describe(last))
+            + ")");
+  }
+
+  /** Holding the lock, in back-off: why a call that does not wait for ready fails at once. */
+  private Status notConnected() {
+    Status last = connectivity.lastFailure();
+    Status status =
+        Status.UNAVAILABLE.withDescription(
+            (last == null ? "not connected" : describe(last))
+                + " (next attempt to connect in "
+                + TimeUnit.NANOSECONDS.toMillis(connectivity.backoffRemainingNanos())
+                + " ms; a call with CallOptions.withWaitForReady() would wait for it)");
+    return last != null && last.cause() != null ? status.withCause(last.cause()) : status;
+  }
+
+  private static String describe(Status status) {
+    return status.description() != null ? status.description() : status.code().toString();
   }
 
   private List<String> negotiationOrder() {
@@ -199,21 +257,6 @@ public final class ChannelImpl implements RpcChannel {
     return order;
   }
 
-  /** Changes the state and tells the listeners, in order: transitions are made under the channel's lock. */
-  private synchronized void setState(ConnectionState next) {
-    if (state == next || state == ConnectionState.SHUTDOWN) {
-      return;
-    }
-    state = next;
-    for (Consumer<ConnectionState> l : stateListeners) {
-      try {
-        l.accept(next);
-      } catch (RuntimeException e) {
-        log.warn("connection state listener failed", e);
-      }
-    }
-  }
-
   @Override
   public ConnectionState state() {
     return state;
@@ -221,8 +264,7 @@ public final class ChannelImpl implements RpcChannel {
 
   @Override
   public AutoCloseable onStateChange(Consumer<ConnectionState> listener) {
-    stateListeners.add(listener);
-    return () -> stateListeners.remove(listener);
+    return stateListeners.add(listener);
   }
 
   @Override
@@ -233,10 +275,61 @@ public final class ChannelImpl implements RpcChannel {
   @Override
   public CompletableFuture<Void> connectNow() {
     synchronized (this) {
-      if (transport() == null) {
+      if (shutdown) {
         return CompletableFuture.failedFuture(Status.UNAVAILABLE.withDescription("channel is shut down").asException());
       }
+      connectivity.requestConnection();
       return ready.copy();
+    }
+  }
+
+  @Override
+  public synchronized void resetConnectBackoff() {
+    connectivity.resetBackoff();
+  }
+
+  /** Makes the connection attempts {@link Connectivity} asks for. Every method runs holding the channel's lock. */
+  private final class Owner implements Connectivity.Owner {
+    @Override
+    public void stateChanged(ConnectionState next) {
+      state = next;
+      stateListeners.changed(next);
+    }
+
+    @Override
+    public void dial() {
+      ClientTransport t =
+          provider != null
+              ? provider.newClientTransport(target, options.transport())
+              : new NegotiatingTransport(target, negotiationOrder(), options, scheme -> preferred = scheme);
+      current = t;
+      if (serverServices.isDone()) {
+        serverServices = new CompletableFuture<>(); // a new connection learns them anew
+      }
+      if (ready.isDone()) {
+        ready = new CompletableFuture<>();
+      }
+      live.add(t);
+      t.start(new TransportListener(t));
+    }
+
+    @Override
+    public void abandon(Status reason) {
+      ClientTransport t = current;
+      current = null; // what the transport reports from now on is ignored
+      CompletableFuture<Void> notReady = ready;
+      CompletableFuture<List<ServiceVersion>> services = serverServices;
+      knownServer.clear();
+      // off the lock and the timer thread: completing the futures runs their callers' callbacks
+      Executors2.sharedCallbackExecutor()
+          .execute(
+              () -> {
+                services.completeExceptionally(reason.asException());
+                notReady.completeExceptionally(reason.asException());
+                if (t != null) {
+                  t.shutdownNow(reason);
+                }
+              });
     }
   }
 
@@ -251,15 +344,20 @@ public final class ChannelImpl implements RpcChannel {
     public void transportReady() {
       serverServices(List.of()); // a transport that announced nothing: nothing is known
       CompletableFuture<Void> nowReady;
+      List<PendingStream> waited;
       synchronized (ChannelImpl.this) {
         if (current != transport) {
           return;
         }
         transportScheme = provider != null ? target.getScheme() : preferred;
         nowReady = ready;
-        setState(ConnectionState.READY);
+        connectivity.ready();
+        waited = waiting.takeAll();
       }
       nowReady.complete(null); // after the state: whoever waited sees READY
+      for (PendingStream call : waited) {
+        call.attach(transport);
+      }
     }
 
     @Override
@@ -287,12 +385,19 @@ public final class ChannelImpl implements RpcChannel {
         if (current != transport) {
           return;
         }
-        current = null; // the next call opens a new connection
+        current = null;
         serverServices.completeExceptionally(reason.asException());
         knownServer.clear(); // the next connection may reach another version of the server
-        // lost before it was ready: a failure to connect; after: an idle channel that reconnects on demand
         notReady = ready;
-        setState(ready.isDone() ? ConnectionState.IDLE : ConnectionState.TRANSIENT_FAILURE);
+        if (connectivity.state() == ConnectionState.READY) {
+          // lost after it was ready: idle, reconnecting on demand (at once if calls wait for it)
+          connectivity.connectionLost();
+          if (!waiting.isEmpty()) {
+            connectivity.requestConnection();
+          }
+        } else {
+          connectivity.attemptFailed(reason); // a failure to connect: back off
+        }
       }
       notReady.completeExceptionally(reason.asException()); // after the state: whoever waited sees it
     }
@@ -319,15 +424,23 @@ public final class ChannelImpl implements RpcChannel {
   @Override
   public void shutdown() {
     ClientTransport t;
+    CompletableFuture<Void> notReady;
+    List<PendingStream> waited;
     synchronized (this) {
       shutdown = true;
       t = current;
       current = null;
-      ready.completeExceptionally(Status.UNAVAILABLE.withDescription("channel shut down").asException());
+      notReady = ready;
+      waited = waiting.takeAll();
+      connectivity.shutdown();
     }
-    setState(ConnectionState.SHUTDOWN);
+    Status reason = Status.UNAVAILABLE.withDescription("channel shut down");
+    notReady.completeExceptionally(reason.asException());
+    for (PendingStream call : waited) {
+      call.fail(reason);
+    }
     if (t != null) {
-      t.shutdown(Status.UNAVAILABLE.withDescription("channel shut down"));
+      t.shutdown(reason);
     }
     checkTerminated();
   }

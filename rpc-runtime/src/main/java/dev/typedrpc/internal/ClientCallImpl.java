@@ -32,7 +32,13 @@ final class ClientCallImpl<Req, Resp> implements ClientCall<Req, Resp>, ClientSt
   private volatile ScheduledFuture<?> deadlineTimer;
   private volatile Deadline deadline;
   private boolean closed; // callbacks executor only
-  private volatile boolean cancelledBeforeStart;
+  /**
+   * A cancel that found no stream yet. {@link #cancel} writes it, then reads {@link #stream}; {@link #start}
+   * writes the stream, then reads this: one of the two sees the other, so a cancel racing start is never lost.
+   */
+  private volatile Status pendingCancel;
+  /** The stream closed; read after {@link #deadlineTimer} is set, so a timer set late is cancelled too. */
+  private volatile boolean streamClosed;
 
   ClientCallImpl(ChannelImpl channel, MethodDescriptor<Req, Resp> method, CallOptions options, Executor callbacks) {
     this.channel = channel;
@@ -51,8 +57,9 @@ final class ClientCallImpl<Req, Resp> implements ClientCall<Req, Resp>, ClientSt
     Deadline deadline = options.effectiveDeadline();
     this.deadline = deadline;
     // a call that ends before it starts still has a stream: it ignores what the caller does next
-    if (cancelledBeforeStart) {
-      stream = FailedStream.failed(this, Status.CANCELLED.withDescription("cancelled before start"));
+    Status cancelled = pendingCancel;
+    if (cancelled != null) {
+      stream = FailedStream.failed(this, cancelled);
       return;
     }
     if (deadline != null && deadline.isExpired()) {
@@ -71,18 +78,32 @@ final class ClientCallImpl<Req, Resp> implements ClientCall<Req, Resp>, ClientSt
         md = md.toBuilder().put(ServiceVersion.METADATA_KEY, mine.toMetadataValue()).build();
       }
     }
-    stream = channel.newStream(method, md, deadline, this);
+    ClientStream s = channel.newStream(method, md, deadline, options.isWaitForReady(), this);
+    stream = s;
+    Status raced = pendingCancel;
+    if (raced != null) {
+      s.cancel(raced); // cancelled while the stream was being opened: it did not see the stream
+      return;
+    }
     if (deadline != null) {
-      long nanos = deadline.remainingNanos();
-      deadlineTimer =
-          Executors2.timers()
-              .schedule(
-                  () ->
-                      stream.cancel(
-                          Status.DEADLINE_EXCEEDED.withDescription(
-                              "deadline exceeded after " + TimeUnit.NANOSECONDS.toMillis(nanos) + " ms")),
-                  nanos,
-                  TimeUnit.NANOSECONDS);
+      startDeadlineTimer(s, deadline);
+    }
+  }
+
+  private void startDeadlineTimer(ClientStream s, Deadline deadline) {
+    long nanos = deadline.remainingNanos();
+    ScheduledFuture<?> timer =
+        Executors2.timers()
+            .schedule(
+                () ->
+                    s.cancel(
+                        Status.DEADLINE_EXCEEDED.withDescription(
+                            "deadline exceeded after " + TimeUnit.NANOSECONDS.toMillis(nanos) + " ms")),
+                nanos,
+                TimeUnit.NANOSECONDS);
+    deadlineTimer = timer;
+    if (streamClosed) {
+      timer.cancel(false); // the stream closed before the timer existed (it failed as it was opened)
     }
   }
 
@@ -131,8 +152,11 @@ final class ClientCallImpl<Req, Resp> implements ClientCall<Req, Resp>, ClientSt
     }
     ClientStream s = stream;
     if (s == null) {
-      cancelledBeforeStart = true;
-      return;
+      pendingCancel = status;
+      s = stream; // start may have set it meanwhile, before it could see pendingCancel
+      if (s == null) {
+        return;
+      }
     }
     s.cancel(status);
   }
@@ -231,6 +255,7 @@ final class ClientCallImpl<Req, Resp> implements ClientCall<Req, Resp>, ClientSt
 
   @Override
   public void onClose(Status status, Metadata trailers) {
+    streamClosed = true;
     ScheduledFuture<?> timer = deadlineTimer;
     if (timer != null) {
       timer.cancel(false);

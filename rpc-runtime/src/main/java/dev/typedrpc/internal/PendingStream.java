@@ -10,28 +10,42 @@ import dev.typedrpc.spi.ClientTransport;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
- * A stream started while the transport is still being chosen: it records what the caller does and replays it on
- * the real stream once a transport connects. Thread-safe.
+ * A stream started before it has a transport (while the transport is being chosen, or a wait-for-ready call
+ * while the channel is not ready): it records what the caller does and replays it on the real stream once a
+ * transport connects. Thread-safe.
  */
 final class PendingStream implements ClientStream {
   final MethodDescriptor<?, ?> method;
   final Metadata headers;
   final Deadline deadline;
   final ClientStreamListener listener;
+  /** Told when the stream ends before it got a transport; gives the status its listener is closed with. */
+  private final UnaryOperator<Status> dropped;
   private final List<Consumer<ClientStream>> ops = new ArrayList<>(); // guarded by this
-  /** The stream being attached: operations keep queuing until the replay has caught up. */
-  private ClientStream attaching; // guarded by this
+  /** Whether {@link #attach} began: operations keep queuing until the replay has caught up. */
+  private boolean sent; // guarded by this
   /** Set once the replay caught up: operations go straight to it. */
   private ClientStream real; // guarded by this
   private boolean ended; // guarded by this
 
   PendingStream(MethodDescriptor<?, ?> method, Metadata headers, Deadline deadline, ClientStreamListener listener) {
+    this(method, headers, deadline, listener, UnaryOperator.identity());
+  }
+
+  PendingStream(
+      MethodDescriptor<?, ?> method,
+      Metadata headers,
+      Deadline deadline,
+      ClientStreamListener listener,
+      UnaryOperator<Status> dropped) {
     this.method = method;
     this.headers = headers;
     this.deadline = deadline;
     this.listener = listener;
+    this.dropped = dropped;
   }
 
   /** The transport was chosen: start the real stream and replay, in order, what was done so far. */
@@ -40,11 +54,10 @@ final class PendingStream implements ClientStream {
       if (ended) {
         return;
       }
+      // from here on a cancel is replayed on the real stream (it would otherwise open unnoticed, never cancelled)
+      sent = true;
     }
     ClientStream stream = transport.newStream(method, headers, deadline, listener);
-    synchronized (this) {
-      attaching = stream;
-    }
     while (true) {
       List<Consumer<ClientStream>> batch;
       synchronized (this) {
@@ -67,12 +80,12 @@ final class PendingStream implements ClientStream {
   /** No transport could connect. */
   void fail(Status status) {
     synchronized (this) {
-      if (ended || attaching != null) {
+      if (ended || sent) {
         return;
       }
       ended = true;
     }
-    listener.onClose(status, Metadata.EMPTY);
+    listener.onClose(dropped.apply(status), Metadata.EMPTY);
   }
 
   private void run(Consumer<ClientStream> op) {
@@ -117,13 +130,13 @@ final class PendingStream implements ClientStream {
       if (ended) {
         return;
       }
-      neverSent = attaching == null;
+      neverSent = !sent;
       if (neverSent) {
         ended = true;
       }
     }
     if (neverSent) {
-      listener.onClose(status, Metadata.EMPTY);
+      listener.onClose(dropped.apply(status), Metadata.EMPTY);
     } else {
       run(s -> s.cancel(status));
     }

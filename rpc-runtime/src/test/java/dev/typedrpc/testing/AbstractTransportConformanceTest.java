@@ -230,6 +230,8 @@ public abstract class AbstractTransportConformanceTest {
 
   @Test
   void deadlineExceededOnBothSides() throws Exception {
+    // connected first: a cold TLS handshake can outlast the 200 ms, and the call must reach the server
+    channel.connectNow().get(10, TimeUnit.SECONDS);
     CallOptions options = CallOptions.DEFAULT.withTimeout(Duration.ofMillis(200));
     assertThatThrownBy(() -> ClientCalls.blockingUnary(channel, ConformanceService.SLEEP, options, "x"))
         .isInstanceOfSatisfying(
@@ -459,6 +461,69 @@ public abstract class AbstractTransportConformanceTest {
     @Override
     public void onComplete() {
       result.complete(List.copyOf(items));
+    }
+  }
+
+  // ------------------------------------------------------------ client resilience: wait-for-ready, start/cancel
+
+  /** Where to start the server again so that a client's target stays valid: the same address and port. */
+  private URI sameAddressAgain(URI address) throws Exception {
+    if (address.getPort() < 0) {
+      return address; // not a socket (mem:name)
+    }
+    URI l = listenUri();
+    return new URI(l.getScheme(), l.getUserInfo(), l.getHost(), address.getPort(), l.getPath(), l.getQuery(), null);
+  }
+
+  @Test
+  void aWaitForReadyCallOutlastsTheServerBeingDown() throws Exception {
+    URI address = server.address();
+    server.shutdownNow();
+    assertThat(server.awaitTermination(Duration.ofSeconds(10))).isTrue();
+    ChannelOptions quickBackoff =
+        ChannelOptions.DEFAULT
+            .withTransport(settings())
+            .withConnectionBackoff(
+                dev.typedrpc.ConnectionBackoff.DEFAULT
+                    .withInitialBackoff(Duration.ofMillis(50))
+                    .withMaxBackoff(Duration.ofMillis(200)));
+    RpcChannel c = RpcChannel.connect(clientUri(address), quickBackoff);
+    try {
+      CallOptions waiting = CallOptions.DEFAULT.withWaitForReady().withTimeout(Duration.ofSeconds(20));
+      CompletableFuture<String> call = ClientCalls.futureUnary(c, ConformanceService.ECHO, waiting, "waited");
+      assertThatThrownBy(() -> ClientCalls.blockingUnary(c, ConformanceService.ECHO, CallOptions.DEFAULT, "x"))
+          .isInstanceOfSatisfying(
+              RpcException.class, e -> assertThat(e.status().code()).isEqualTo(Status.Code.UNAVAILABLE));
+      assertThat(call).isNotDone();
+      server =
+          RpcServer.builder()
+              .listen(sameAddressAgain(address))
+              .addService(service.definition())
+              .transportSettings(settings())
+              .build()
+              .start();
+      assertThat(call.get(15, TimeUnit.SECONDS)).isEqualTo("waited");
+      assertThat(c.state()).isEqualTo(dev.typedrpc.ConnectionState.READY);
+    } finally {
+      c.shutdownNow();
+      assertThat(c.awaitTermination(Duration.ofSeconds(10))).isTrue();
+    }
+  }
+
+  @Test
+  void aCancelRacingStartIsNeverLost() throws Exception {
+    StartCancelRace race = new StartCancelRace();
+    RpcServer raceServer =
+        RpcServer.builder().listen(listenUri()).addService(race.definition()).transportSettings(settings()).build().start();
+    RpcChannel c = RpcChannel.connect(clientUri(raceServer.address()), ChannelOptions.DEFAULT.withTransport(settings()));
+    try {
+      c.connectNow().get(10, TimeUnit.SECONDS);
+      race.run(c, 2000);
+    } finally {
+      c.shutdownNow();
+      raceServer.shutdownNow();
+      assertThat(c.awaitTermination(Duration.ofSeconds(10))).isTrue();
+      assertThat(raceServer.awaitTermination(Duration.ofSeconds(10))).isTrue();
     }
   }
 }

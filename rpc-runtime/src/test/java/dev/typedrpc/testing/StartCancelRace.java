@@ -1,0 +1,106 @@
+package dev.typedrpc.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.typedrpc.CallKind;
+import dev.typedrpc.CallOptions;
+import dev.typedrpc.ClientCall;
+import dev.typedrpc.Metadata;
+import dev.typedrpc.MethodDescriptor;
+import dev.typedrpc.RpcChannel;
+import dev.typedrpc.RpcContext;
+import dev.typedrpc.ServerServiceDefinition;
+import dev.typedrpc.ServiceDescriptor;
+import dev.typedrpc.Status;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Starts calls and cancels them at the same moment from two threads, many times: every call must close exactly
+ * once with {@code CANCELLED}, and every call that reached the server must be seen cancelled there (its
+ * implementation never completes by itself, so a lost cancel leaves it running).
+ */
+public final class StartCancelRace {
+  public static final String NAME = "typedrpc.testing.Hold";
+  /** Never answers; ends only when cancelled. */
+  public static final MethodDescriptor<String, String> HOLD =
+      MethodDescriptor.of(NAME, "Hold", CallKind.UNARY, TestCodecs.STRING, TestCodecs.STRING);
+
+  private final AtomicInteger serverStarted = new AtomicInteger();
+  private final AtomicInteger serverCancelled = new AtomicInteger();
+
+  /** The service to add to the server under test. */
+  public ServerServiceDefinition definition() {
+    return ServerServiceDefinition.builder(ServiceDescriptor.of(NAME, 1, List.of(HOLD)))
+        .unaryAsync(HOLD, s -> hold())
+        .build();
+  }
+
+  private CompletableFuture<String> hold() {
+    serverStarted.incrementAndGet();
+    RpcContext.current().addCancelListener(serverCancelled::incrementAndGet);
+    return new CompletableFuture<>();
+  }
+
+  /** Races start and cancel {@code iterations} times on {@code channel}; asserts as the class says. */
+  public void run(RpcChannel channel, int iterations) throws Exception {
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try {
+      for (int i = 0; i < iterations; i++) {
+        raceOnce(channel, threads, i);
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+    long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (serverCancelled.get() < serverStarted.get() && System.nanoTime() < until) {
+      Thread.sleep(10);
+    }
+    assertThat(serverCancelled.get())
+        .as("server calls that saw their cancellation, of those started")
+        .isEqualTo(serverStarted.get());
+  }
+
+  private static void raceOnce(RpcChannel channel, ExecutorService threads, int i) throws Exception {
+    ClientCall<String, String> call = channel.newCall(HOLD, CallOptions.DEFAULT);
+    AtomicInteger closes = new AtomicInteger();
+    CompletableFuture<Status> closed = new CompletableFuture<>();
+    ClientCall.Listener<String> listener =
+        new ClientCall.Listener<>() {
+          @Override
+          public void onClose(Status status, Metadata trailers) {
+            closes.incrementAndGet();
+            closed.complete(status);
+          }
+        };
+    CyclicBarrier together = new CyclicBarrier(2);
+    Future<?> starting =
+        threads.submit(
+            () -> {
+              together.await(5, TimeUnit.SECONDS);
+              call.start(listener, Metadata.EMPTY);
+              call.request(1);
+              call.sendLastMessage("race " + i);
+              return null;
+            });
+    Future<?> cancelling =
+        threads.submit(
+            () -> {
+              together.await(5, TimeUnit.SECONDS);
+              call.cancel("race " + i, null);
+              return null;
+            });
+    starting.get(10, TimeUnit.SECONDS);
+    cancelling.get(10, TimeUnit.SECONDS);
+    Status status = closed.get(10, TimeUnit.SECONDS);
+    assertThat(status.code()).as("status of call %d", i).isEqualTo(Status.Code.CANCELLED);
+    assertThat(closes.get()).as("closes of call %d", i).isEqualTo(1);
+  }
+}
