@@ -4,39 +4,77 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Per-call settings a client chooses: a deadline and request metadata. Immutable; each {@code with*} method
- * returns a copy.
+ * Per-call settings a client chooses: a deadline, request metadata, compression and a capture of the response
+ * metadata. Immutable; each {@code with*} method returns a copy.
  *
  * <p>A stub made with options applies them to every call it makes; {@link #withTimeout} is measured from the
- * start of each call, {@link #withDeadline} is an absolute deadline shared by all calls.
+ * start of each call, {@link #withDeadline} is an absolute deadline shared by all calls. To change them for some
+ * calls without a new stub, see {@link RpcStubs}.
  */
 public final class CallOptions {
-  public static final CallOptions DEFAULT = new CallOptions(null, null, Metadata.EMPTY);
+  public static final CallOptions DEFAULT = new CallOptions(null, null, Metadata.EMPTY, null, null);
 
   private final Duration timeout;
   private final Deadline deadline;
   private final Metadata metadata;
+  private final String compression;
+  private final ResponseMetadata responseMetadata;
 
-  private CallOptions(Duration timeout, Deadline deadline, Metadata metadata) {
+  private CallOptions(
+      Duration timeout,
+      Deadline deadline,
+      Metadata metadata,
+      String compression,
+      ResponseMetadata responseMetadata) {
     this.timeout = timeout;
     this.deadline = deadline;
     this.metadata = metadata;
+    this.compression = compression;
+    this.responseMetadata = responseMetadata;
   }
 
   /** Every call must finish within {@code timeout} of its start. */
   public CallOptions withTimeout(Duration timeout) {
-    return new CallOptions(Objects.requireNonNull(timeout, "timeout"), deadline, metadata);
+    return new CallOptions(
+        Objects.requireNonNull(timeout, "timeout"), deadline, metadata, compression, responseMetadata);
   }
 
   /** Every call must finish by {@code deadline}. */
   public CallOptions withDeadline(Deadline deadline) {
-    return new CallOptions(timeout, Objects.requireNonNull(deadline, "deadline"), metadata);
+    return new CallOptions(
+        timeout, Objects.requireNonNull(deadline, "deadline"), metadata, compression, responseMetadata);
   }
 
-  /** Sends {@code metadata} (added to any set before) as request headers. */
+  /**
+   * Sends {@code metadata} as request headers, merged with any set before: its values are added after the
+   * existing values of the same key (a key may carry several values).
+   */
   public CallOptions withMetadata(Metadata metadata) {
     Metadata merged = this.metadata.isEmpty() ? metadata : this.metadata.toBuilder().putAll(metadata).build();
-    return new CallOptions(timeout, deadline, merged);
+    return new CallOptions(timeout, deadline, merged, compression, responseMetadata);
+  }
+
+  /**
+   * Compresses the request messages with {@code name}: {@code "gzip"}, or {@code "identity"} for none. Honoured
+   * by gRPC over HTTP/2 ({@code h2c:}, {@code h2:}: the call's {@code grpc-encoding}, overriding the address's
+   * {@code grpc-compression}); the frame transports (WebSocket, SSE, in-memory) do not compress yet, carry the
+   * name to the server as the {@code grpc-encoding} request header and send the messages as they are.
+   */
+  public CallOptions withCompression(String name) {
+    Objects.requireNonNull(name, "name");
+    if (!name.equals("gzip") && !name.equals("identity")) {
+      throw new IllegalArgumentException("unsupported compression '" + name + "': use gzip or identity");
+    }
+    return new CallOptions(timeout, deadline, metadata, name, responseMetadata);
+  }
+
+  /**
+   * Fills {@code capture} with the response headers, trailers and status of each call made with these options
+   * (see {@link ResponseMetadata}).
+   */
+  public CallOptions withResponseMetadata(ResponseMetadata capture) {
+    return new CallOptions(
+        timeout, deadline, metadata, compression, Objects.requireNonNull(capture, "capture"));
   }
 
   /** The effective deadline for a call starting now: the earlier of the timeout and the deadline, or null. */
@@ -52,8 +90,26 @@ public final class CallOptions {
     return metadata;
   }
 
+  /** The compression asked for with {@link #withCompression}, or null (the transport's default). */
+  public String compression() {
+    return compression;
+  }
+
+  /** The capture set with {@link #withResponseMetadata}, or null. */
+  public ResponseMetadata responseMetadata() {
+    return responseMetadata;
+  }
+
   @Override
   public String toString() {
-    return "CallOptions[timeout=" + timeout + ", deadline=" + deadline + ", metadata=" + metadata + "]";
+    return "CallOptions[timeout="
+        + timeout
+        + ", deadline="
+        + deadline
+        + ", metadata="
+        + metadata
+        + (compression == null ? "" : ", compression=" + compression)
+        + (responseMetadata == null ? "" : ", responseMetadata")
+        + "]";
   }
 }
