@@ -5,6 +5,7 @@ import dev.typedrpc.internal.CollectingSubscriber;
 import dev.typedrpc.internal.FuturePublisher;
 import dev.typedrpc.internal.IteratorPublisher;
 import dev.typedrpc.internal.MapPublisher;
+import dev.typedrpc.internal.Subscriptions;
 import java.util.List;
 import java.util.Objects;
 import java.util.Spliterator;
@@ -58,11 +59,10 @@ public final class Publishers {
   /** Fails every subscriber with {@code error} at once. */
   public static <T> Flow.Publisher<T> error(Throwable error) {
     Objects.requireNonNull(error, "error");
-    return new IteratorPublisher<T>(
-        () -> {
-          throw error instanceof RuntimeException e ? e : new java.util.concurrent.CompletionException(error);
-        },
-        null);
+    return subscriber -> {
+      subscriber.onSubscribe(Subscriptions.NOOP); // rule 1.9: onSubscribe comes first
+      subscriber.onError(error);
+    };
   }
 
   /** The value of {@code stage} once it completes: one item, none if the value is null, or the failure. */

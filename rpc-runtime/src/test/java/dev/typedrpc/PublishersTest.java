@@ -117,6 +117,10 @@ class PublishersTest {
     Publishers.error(boom).subscribe(failed);
     assertThat(failed.error).isSameAs(boom);
     assertThat(failed.terminals.get()).isEqualTo(1);
+    Recorder<Object> checked = new Recorder<>();
+    java.io.IOException io = new java.io.IOException("io");
+    Publishers.error(io).subscribe(checked);
+    assertThat(checked.error).isSameAs(io);
   }
 
   @Test
@@ -293,7 +297,7 @@ class PublishersTest {
         new Thread(
             () -> {
               try (Stream<Integer> s = Publishers.toStream(silent)) {
-                s.findFirst();
+                Object unused = s.findFirst();
               } catch (RuntimeException e) {
                 thrown.complete(e);
               }
