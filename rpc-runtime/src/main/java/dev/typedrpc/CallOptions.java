@@ -4,45 +4,97 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Per-call settings a client chooses: a deadline, request metadata, whether to wait for ready. Immutable; each {@code with*} method
- * returns a copy.
+ * Per-call settings a client chooses: a deadline, request metadata, compression, whether to wait for ready, and a
+ * capture of the response metadata. Immutable; each {@code with*} method returns a copy.
  *
  * <p>A stub made with options applies them to every call it makes; {@link #withTimeout} is measured from the
- * start of each call, {@link #withDeadline} is an absolute deadline shared by all calls.
+ * start of each call, {@link #withDeadline} is an absolute deadline shared by all calls. To change them for some
+ * calls without a new stub, see {@link RpcStubs}.
  */
 public final class CallOptions {
-  public static final CallOptions DEFAULT = new CallOptions(null, null, Metadata.EMPTY);
+  public static final CallOptions DEFAULT =
+      new CallOptions(null, null, Metadata.EMPTY, null, null, false);
 
   private final Duration timeout;
   private final Deadline deadline;
   private final Metadata metadata;
+  private final String compression;
+  private final ResponseMetadata responseMetadata;
   private final boolean waitForReady;
 
-  private CallOptions(Duration timeout, Deadline deadline, Metadata metadata) {
-    this(timeout, deadline, metadata, false);
-  }
-
-  private CallOptions(Duration timeout, Deadline deadline, Metadata metadata, boolean waitForReady) {
+  private CallOptions(
+      Duration timeout,
+      Deadline deadline,
+      Metadata metadata,
+      String compression,
+      ResponseMetadata responseMetadata,
+      boolean waitForReady) {
     this.timeout = timeout;
     this.deadline = deadline;
     this.metadata = metadata;
+    this.compression = compression;
+    this.responseMetadata = responseMetadata;
     this.waitForReady = waitForReady;
   }
 
   /** Every call must finish within {@code timeout} of its start. */
   public CallOptions withTimeout(Duration timeout) {
-    return new CallOptions(Objects.requireNonNull(timeout, "timeout"), deadline, metadata, waitForReady);
+    return new CallOptions(
+        Objects.requireNonNull(timeout, "timeout"),
+        deadline,
+        metadata,
+        compression,
+        responseMetadata,
+        waitForReady);
   }
 
   /** Every call must finish by {@code deadline}. */
   public CallOptions withDeadline(Deadline deadline) {
-    return new CallOptions(timeout, Objects.requireNonNull(deadline, "deadline"), metadata, waitForReady);
+    return new CallOptions(
+        timeout,
+        Objects.requireNonNull(deadline, "deadline"),
+        metadata,
+        compression,
+        responseMetadata,
+        waitForReady);
   }
 
-  /** Sends {@code metadata} (added to any set before) as request headers. */
+  /**
+   * Sends {@code metadata} as request headers, merged with any set before: its values are added after the
+   * existing values of the same key (a key may carry several values).
+   */
   public CallOptions withMetadata(Metadata metadata) {
-    Metadata merged = this.metadata.isEmpty() ? metadata : this.metadata.toBuilder().putAll(metadata).build();
-    return new CallOptions(timeout, deadline, merged, waitForReady);
+    Metadata merged =
+        this.metadata.isEmpty() ? metadata : this.metadata.toBuilder().putAll(metadata).build();
+    return new CallOptions(timeout, deadline, merged, compression, responseMetadata, waitForReady);
+  }
+
+  /**
+   * Compresses the request messages with {@code name}: {@code "gzip"}, or {@code "identity"} for none. Honoured
+   * by gRPC over HTTP/2 ({@code h2c:}, {@code h2:}: the call's {@code grpc-encoding}, overriding the address's
+   * {@code grpc-compression}); the frame transports (WebSocket, SSE, in-memory) do not compress yet, carry the
+   * name to the server as the {@code grpc-encoding} request header and send the messages as they are.
+   */
+  public CallOptions withCompression(String name) {
+    Objects.requireNonNull(name, "name");
+    if (!name.equals("gzip") && !name.equals("identity")) {
+      throw new IllegalArgumentException("unsupported compression '" + name + "': use gzip or identity");
+    }
+    return new CallOptions(timeout, deadline, metadata, name, responseMetadata, waitForReady);
+  }
+
+  /**
+   * Fills {@code capture} with the response headers, trailers and status of each call made with these options
+   * (see {@link ResponseMetadata}).
+   */
+  public CallOptions withResponseMetadata(ResponseMetadata capture) {
+    return new CallOptions(
+        timeout,
+        deadline,
+        metadata,
+        compression,
+        Objects.requireNonNull(capture, "capture"),
+        waitForReady);
   }
 
   /**
@@ -53,12 +105,12 @@ public final class CallOptions {
    * ChannelOptions#maxWaitingCalls()}.
    */
   public CallOptions withWaitForReady() {
-    return new CallOptions(timeout, deadline, metadata, true);
+    return new CallOptions(timeout, deadline, metadata, compression, responseMetadata, true);
   }
 
   /** Calls fail at once with {@code UNAVAILABLE} while the channel cannot connect (the default). */
   public CallOptions withoutWaitForReady() {
-    return new CallOptions(timeout, deadline, metadata, false);
+    return new CallOptions(timeout, deadline, metadata, compression, responseMetadata, false);
   }
 
   /** Whether calls wait for the channel to become ready ({@link #withWaitForReady()}). */
@@ -79,6 +131,16 @@ public final class CallOptions {
     return metadata;
   }
 
+  /** The compression asked for with {@link #withCompression}, or null (the transport's default). */
+  public String compression() {
+    return compression;
+  }
+
+  /** The capture set with {@link #withResponseMetadata}, or null. */
+  public ResponseMetadata responseMetadata() {
+    return responseMetadata;
+  }
+
   @Override
   public String toString() {
     return "CallOptions[timeout="
@@ -87,6 +149,8 @@ public final class CallOptions {
         + deadline
         + ", metadata="
         + metadata
+        + (compression == null ? "" : ", compression=" + compression)
+        + (responseMetadata == null ? "" : ", responseMetadata")
         + (waitForReady ? ", waitForReady" : "")
         + "]";
   }

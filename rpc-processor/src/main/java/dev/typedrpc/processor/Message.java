@@ -20,6 +20,10 @@ public enum Message {
   OVERLOADED_METHOD(
       "OverloadedMethod",
       "RPC method names must be unique, but %s is declared more than once. Rename one of them."),
+  ADAPTER_MISSING(
+      "AdapterMissing",
+      "%s uses %s, which typedrpc supports through %s, but that class is not on the class path. Add the"
+          + " dependency %s to the project."),
   UNSUPPORTED_TYPE(
       "UnsupportedType",
       "%s has type %s, which is not supported. Use boolean, int, long, float, double (boxed or @Nullable"
@@ -115,8 +119,9 @@ public enum Message {
           + " arguments."),
   PUBLISHER_PARAMETER(
       "PublisherParameter",
-      "A Flow.Publisher parameter is only allowed as the single parameter of a method returning"
-          + " CompletableFuture<R> or Flow.Publisher<R>, but %s has it at %s. Make it the only parameter"
+      "A stream parameter (Flow.Publisher, Flux, Flowable) is only allowed as the single parameter of a"
+          + " method returning CompletableFuture<R>, Flow.Publisher<R> or their Reactor/RxJava"
+          + " counterparts (not a blocking Stream<R>), but %s has it at %s. Make it the only parameter"
           + " and return CompletableFuture<R> (client streaming) or Flow.Publisher<R> (bidi streaming)."),
   METHOD_NAME_CLASH(
       "MethodNameClash",

@@ -269,6 +269,36 @@ class DiagnosticsTest {
             "@Unrecognized @Field(9) U",
             type("E", "public enum E {", "  A,", "  @Unrecognized @Field(9) U", "}"),
             service("  void m(E e);")),
+        error(
+            Message.ADAPTER_MISSING,
+            "watch uses reactor.core.publisher.Flux, which typedrpc supports through"
+                + " dev.typedrpc.reactor.ReactorAdapters, but that class is not on the class path. Add the"
+                + " dependency dev.typedrpc:rpc-reactor",
+            "Flux<String> watch(String room)",
+            service("  reactor.core.publisher.Flux<String> watch(String room);"),
+            source("reactor.core.publisher.Flux", "package reactor.core.publisher;", "public class Flux<T> {}")),
+        error(
+            Message.ADAPTER_MISSING,
+            "Add the dependency dev.typedrpc:rpc-rxjava",
+            "Flowable<String> words",
+            service(
+                "  CompletableFuture<String> join(",
+                "      io.reactivex.rxjava3.core.Flowable<String> words);"),
+            source(
+                "io.reactivex.rxjava3.core.Flowable",
+                "package io.reactivex.rxjava3.core;",
+                "public class Flowable<T> {}")),
+        error(
+            Message.PUBLISHER_PARAMETER,
+            "(not a blocking Stream<R>), but m has it at parameter p",
+            "Flow.Publisher<String> p",
+            service("  java.util.stream.Stream<String> m(Flow.Publisher<String> p);")),
+        error(
+            Message.METHOD_NAME_CLASH,
+            "rpcCallOptions maps to constant RPC_CALL_OPTIONS, which the generated stub method"
+                + " rpcCallOptions already uses",
+            "String rpcCallOptions()",
+            service("  String rpcCallOptions();")),
         new Case(
             Message.PROCESSOR_BUG,
             "crashed on Svc",

@@ -240,7 +240,7 @@ final class ServerCall<Req, Resp> implements ServerStreamListener, CallContext.R
     OutboundPump<Resp> p = new OutboundPump<>(new StreamTarget());
     pump = p;
     context.addCancelListener(p::cancel);
-    publisher.subscribe(p);
+    p.subscribeTo(publisher);
   }
 
   /** Sends the implementation's items within the client's credit. */
@@ -265,6 +265,11 @@ final class ServerCall<Req, Resp> implements ServerStreamListener, CallContext.R
     @Override
     public void fail(Throwable error) {
       ServerCall.this.fail(error);
+    }
+
+    @Override
+    public String describe() {
+      return "the response publisher of " + handler.method().fullName();
     }
   }
 

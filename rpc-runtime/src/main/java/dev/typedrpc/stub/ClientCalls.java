@@ -4,6 +4,8 @@ import dev.typedrpc.CallOptions;
 import dev.typedrpc.ClientCall;
 import dev.typedrpc.Metadata;
 import dev.typedrpc.MethodDescriptor;
+import dev.typedrpc.Publishers;
+import dev.typedrpc.ResponseMetadata;
 import dev.typedrpc.RpcChannel;
 import dev.typedrpc.RpcException;
 import dev.typedrpc.Status;
@@ -14,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * The entry points generated stubs call: they adapt a {@link ClientCall} to a blocking result, a
@@ -34,7 +37,7 @@ public final class ClientCalls {
             ? impl.newCall(method, options, ChannelImpl.TRANSPORT_THREAD)
             : channel.newCall(method, options);
     UnaryResult<Resp> result = new UnaryResult<>(call);
-    startUnary(call, result, request);
+    startUnary(call, result, options, request);
     try {
       return result.get();
     } catch (InterruptedException e) {
@@ -51,7 +54,7 @@ public final class ClientCalls {
       RpcChannel channel, MethodDescriptor<Req, Resp> method, CallOptions options, Req request) {
     ClientCall<Req, Resp> call = channel.newCall(method, options);
     UnaryResult<Resp> result = new UnaryResult<>(call);
-    startUnary(call, result, request);
+    startUnary(call, result, options, request);
     return result;
   }
 
@@ -63,8 +66,18 @@ public final class ClientCalls {
       RpcChannel channel, MethodDescriptor<Req, Resp> method, CallOptions options, Req request) {
     return subscriber ->
         new ResponseSubscription<>(channel.newCall(method, options), subscriber)
-            .start(
-                call -> call.sendLastMessage(request));
+            .start(options, call -> call.sendLastMessage(request));
+  }
+
+  /**
+   * One request, a stream of responses, consumed by a blocking loop: the call starts now, at most {@link
+   * dev.typedrpc.Publishers#DEFAULT_PREFETCH} responses are requested ahead of the consumer, and closing the
+   * stream (try-with-resources) cancels the call. A failed call throws {@link RpcException} from the stream's
+   * terminal operation.
+   */
+  public static <Req, Resp> Stream<Resp> blockingServerStreaming(
+      RpcChannel channel, MethodDescriptor<Req, Resp> method, CallOptions options, Req request) {
+    return Publishers.toStream(serverStreaming(channel, method, options, request));
   }
 
   /** A stream of requests (sent as the server grants credit), one response. */
@@ -74,9 +87,9 @@ public final class ClientCalls {
     UnaryResult<Resp> result = new UnaryResult<>(call);
     OutboundPump<Req> pump = new OutboundPump<>(new CallTarget<>(call));
     result.pump = pump;
-    call.start(result.listener, Metadata.EMPTY);
+    start(call, result.listener, options);
     call.request(1);
-    requests.subscribe(pump);
+    pump.subscribeTo(requests);
     return result;
   }
 
@@ -87,14 +100,64 @@ public final class ClientCalls {
       ClientCall<Req, Resp> call = channel.newCall(method, options);
       ResponseSubscription<Req, Resp> subscription = new ResponseSubscription<>(call, subscriber);
       subscription.pump = new OutboundPump<>(new CallTarget<>(call));
-      subscription.start(c -> requests.subscribe(subscription.pump));
+      subscription.start(options, c -> subscription.pump.subscribeTo(requests));
     };
   }
 
-  private static <Req, Resp> void startUnary(ClientCall<Req, Resp> call, UnaryResult<Resp> result, Req request) {
-    call.start(result.listener, Metadata.EMPTY);
+  private static <Req, Resp> void startUnary(
+      ClientCall<Req, Resp> call, UnaryResult<Resp> result, CallOptions options, Req request) {
+    start(call, result.listener, options);
     call.request(1);
     call.sendLastMessage(request);
+  }
+
+  /** Starts a call with the request headers its options ask for, reporting to the options' capture, if any. */
+  private static <Resp> void start(ClientCall<?, Resp> call, ClientCall.Listener<Resp> listener, CallOptions options) {
+    ResponseMetadata capture = options.responseMetadata();
+    call.start(
+        capture == null ? listener : new CapturingListener<>(listener, capture), requestHeaders(options));
+  }
+
+  /** Headers beyond the options' metadata (which the channel adds): the compression the call asks for. */
+  private static Metadata requestHeaders(CallOptions options) {
+    String compression = options.compression();
+    return compression == null ? Metadata.EMPTY : Metadata.of(COMPRESSION_KEY, compression);
+  }
+
+  /** The request header that carries {@link CallOptions#compression()} to the transport. */
+  static final String COMPRESSION_KEY = "grpc-encoding";
+
+  /** Tells a {@link ResponseMetadata} about the call before the caller's listener hears of it. */
+  private static final class CapturingListener<Resp> extends ClientCall.Listener<Resp> {
+    private final ClientCall.Listener<Resp> delegate;
+    private final ResponseMetadata capture;
+
+    CapturingListener(ClientCall.Listener<Resp> delegate, ResponseMetadata capture) {
+      this.delegate = delegate;
+      this.capture = capture;
+    }
+
+    @Override
+    public void onHeaders(Metadata headers) {
+      capture.onHeaders(headers);
+      delegate.onHeaders(headers);
+    }
+
+    @Override
+    public void onMessage(Resp message) {
+      delegate.onMessage(message);
+    }
+
+    @Override
+    public void onReady() {
+      delegate.onReady();
+    }
+
+    @Override
+    public void onClose(Status status, Metadata trailers) {
+      capture.onClose(status, trailers);
+      delegate.onClose(status, trailers);
+    }
   }
 
   /** A fresh exception with the caller's stack trace, keeping the status and trailers. */
@@ -124,7 +187,12 @@ public final class ClientCalls {
 
     @Override
     public void fail(Throwable error) {
-      call.cancel("the request publisher failed", error);
+      call.cancel("the request publisher failed: " + error, error);
+    }
+
+    @Override
+    public String describe() {
+      return "the request publisher";
     }
   }
 
@@ -198,8 +266,8 @@ public final class ClientCalls {
       this.subscriber = subscriber;
     }
 
-    void start(Consumer<ClientCall<Req, Resp>> afterStart) {
-      call.start(this, Metadata.EMPTY);
+    void start(CallOptions options, Consumer<ClientCall<Req, Resp>> afterStart) {
+      ClientCalls.start(call, this, options);
       // a failure may close the call at once: onClose waits for onSubscribe (rule 1.9: onSubscribe comes first)
       synchronized (this) {
         subscriber.onSubscribe(this);

@@ -526,4 +526,173 @@ public abstract class AbstractTransportConformanceTest {
       assertThat(raceServer.awaitTermination(Duration.ofSeconds(10))).isTrue();
     }
   }
+
+  // ---------------------------------------------------------------- streams: misbehaving publishers, per-call
+  // options, response metadata of every call kind
+
+  private RpcException misbehaving(String how) throws Exception {
+    CompletableFuture<List<String>> items =
+        dev.typedrpc.Publishers.collectList(
+            ClientCalls.serverStreaming(channel, ConformanceService.MISBEHAVE, CallOptions.DEFAULT, how));
+    ExecutionException e =
+        org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, () -> items.get(20, TimeUnit.SECONDS));
+    assertThat(e.getCause()).isInstanceOf(RpcException.class);
+    return (RpcException) e.getCause();
+  }
+
+  @Test
+  void aResponsePublisherThatIgnoresDemandFailsTheCallWithInternal() throws Exception {
+    RpcException e = misbehaving("no-demand");
+    assertThat(e.status().code()).isEqualTo(Status.Code.INTERNAL);
+    assertThat(e.status().description())
+        .isEqualTo(
+            "the response publisher of typedrpc.testing.Conformance/Misbehave sent an item it was not asked for"
+                + " (Reactive Streams rule 1.1)");
+    assertThat(call(ConformanceService.ECHO, "still serving")).isEqualTo("still serving");
+  }
+
+  @Test
+  void aResponsePublisherThatEmitsNullFailsTheCallWithInternal() throws Exception {
+    RpcException e = misbehaving("null");
+    assertThat(e.status().code()).isEqualTo(Status.Code.INTERNAL);
+    assertThat(e.status().description()).endsWith("emitted null (Reactive Streams rule 2.13)");
+  }
+
+  @Test
+  void aResponsePublisherThatThrowsFromRequestOrSubscribeIsUnknown() throws Exception {
+    for (String how : List.of("throw-in-request", "subscribe-throws")) {
+      RpcException e = misbehaving(how);
+      assertThat(e.status().code()).as(how).isEqualTo(Status.Code.UNKNOWN);
+      assertThat(e.status().description()).as(how).doesNotContain("failed");
+    }
+    assertThat(call(ConformanceService.ECHO, "still serving")).isEqualTo("still serving");
+  }
+
+  @Test
+  void signalsAfterTheFirstCompletionAreIgnored() throws Exception {
+    for (String how : List.of("complete-twice", "next-after-complete")) {
+      List<String> items =
+          dev.typedrpc.Publishers.collectList(
+                  ClientCalls.serverStreaming(channel, ConformanceService.MISBEHAVE, CallOptions.DEFAULT, how))
+              .get(20, TimeUnit.SECONDS);
+      assertThat(items).as(how).containsExactly("a");
+    }
+  }
+
+  @Test
+  void aPublisherThatEmitsFromRequestReentrantlyIsServedWithoutRecursion() throws Exception {
+    Collector all = new Collector(Long.MAX_VALUE); // unbounded credit: the publisher may emit everything at once
+    ClientCalls.serverStreaming(channel, ConformanceService.MISBEHAVE, CallOptions.DEFAULT, "reentrant")
+        .subscribe(all);
+    assertThat(all.result.get(20, TimeUnit.SECONDS)).hasSize(MisbehavingPublishers.REENTRANT_ITEMS);
+  }
+
+  @Test
+  void aRequestPublisherThatIgnoresDemandCancelsTheCall() throws Exception {
+    CompletableFuture<String> joined =
+        ClientCalls.clientStreaming(
+            channel, ConformanceService.JOIN, CallOptions.DEFAULT, MisbehavingPublishers.named("no-demand"));
+    assertThatThrownBy(() -> joined.get(20, TimeUnit.SECONDS))
+        .cause()
+        .isInstanceOfSatisfying(
+            RpcException.class,
+            e -> {
+              assertThat(e.status().code()).isEqualTo(Status.Code.CANCELLED);
+              assertThat(e.status().description())
+                  .contains("the request publisher sent an item it was not asked for (Reactive Streams rule 1.1)");
+            });
+  }
+
+  @Test
+  void blockingConsumptionRequestsAheadBoundedlyAndClosingCancelsTheCall() throws Exception {
+    java.util.Iterator<String> it;
+    try (java.util.stream.Stream<String> items =
+        ClientCalls.blockingServerStreaming(channel, ConformanceService.COUNT, CallOptions.DEFAULT, "1000000")) {
+      it = items.iterator();
+      for (int i = 0; i < 100; i++) {
+        assertThat(it.next()).isEqualTo("item-" + i);
+      }
+      CountingPublisher<String> p = service.lastCount.get();
+      assertThat(p.emitted.get())
+          .as("items produced ahead of a consumer that took 100")
+          .isLessThanOrEqualTo(100 + dev.typedrpc.Publishers.DEFAULT_PREFETCH + serverStreamingLookahead());
+    }
+    assertThat(service.lastCount.get().cancelled.await(10, TimeUnit.SECONDS))
+        .as("closing the stream cancelled the server's publisher")
+        .isTrue();
+  }
+
+  @Test
+  void compressionAndMetadataPerCallReachTheServer() {
+    CallOptions options =
+        CallOptions.DEFAULT.withCompression("gzip").withMetadata(Metadata.of("x-room", "lobby"));
+    assertThat(ClientCalls.blockingUnary(channel, ConformanceService.HEADER, options, "grpc-encoding"))
+        .isEqualTo("gzip");
+    assertThat(ClientCalls.blockingUnary(channel, ConformanceService.HEADER, options, "x-room")).isEqualTo("lobby");
+    byte[] big = new byte[100_000];
+    java.util.Arrays.fill(big, (byte) 'z');
+    assertThat(ClientCalls.blockingUnary(channel, ConformanceService.BYTES, options, big)).isEqualTo(big);
+  }
+
+  @Test
+  void responseMetadataIsCapturedForEveryCallKind() throws Exception {
+    dev.typedrpc.ResponseMetadata unary = new dev.typedrpc.ResponseMetadata();
+    assertThat(
+            ClientCalls.blockingUnary(
+                channel, ConformanceService.RESPONSE_METADATA, CallOptions.DEFAULT.withResponseMetadata(unary), "ok"))
+        .isEqualTo("with metadata");
+    assertCaptured(unary, "x-initial", "ok", Status.Code.OK);
+    assertThat(unary.trailers().getBinary("x-trailing-bin")).containsExactly(0xab, 0, 1);
+
+    dev.typedrpc.ResponseMetadata failed = new dev.typedrpc.ResponseMetadata();
+    CompletableFuture<String> future =
+        ClientCalls.futureUnary(
+            channel, ConformanceService.RESPONSE_METADATA, CallOptions.DEFAULT.withResponseMetadata(failed), "fail");
+    assertThatThrownBy(() -> future.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+    assertCaptured(failed, "x-initial", "fail", Status.Code.ABORTED);
+    assertThat(failed.trailers().getBinary("x-trailing-bin")).containsExactly(0xab, 0, 1);
+
+    dev.typedrpc.ResponseMetadata server = new dev.typedrpc.ResponseMetadata();
+    assertThat(
+            dev.typedrpc.Publishers.collectList(
+                    ClientCalls.serverStreaming(
+                        channel,
+                        ConformanceService.METADATA_STREAM,
+                        CallOptions.DEFAULT.withResponseMetadata(server),
+                        "s"))
+                .get(10, TimeUnit.SECONDS))
+        .containsExactly("s", "s");
+    assertCaptured(server, "x-kind", "server-streaming", Status.Code.OK);
+
+    dev.typedrpc.ResponseMetadata client = new dev.typedrpc.ResponseMetadata();
+    assertThat(
+            ClientCalls.clientStreaming(
+                    channel,
+                    ConformanceService.METADATA_JOIN,
+                    CallOptions.DEFAULT.withResponseMetadata(client),
+                    dev.typedrpc.Publishers.just("a", "b"))
+                .get(10, TimeUnit.SECONDS))
+        .isEqualTo("ab");
+    assertCaptured(client, "x-kind", "client-streaming", Status.Code.OK);
+
+    dev.typedrpc.ResponseMetadata bidi = new dev.typedrpc.ResponseMetadata();
+    assertThat(
+            dev.typedrpc.Publishers.collectList(
+                    ClientCalls.bidiStreaming(
+                        channel,
+                        ConformanceService.METADATA_CHAT,
+                        CallOptions.DEFAULT.withResponseMetadata(bidi),
+                        dev.typedrpc.Publishers.just("x")))
+                .get(10, TimeUnit.SECONDS))
+        .containsExactly("echo:x");
+    assertCaptured(bidi, "x-kind", "bidi-streaming", Status.Code.OK);
+  }
+
+  private static void assertCaptured(dev.typedrpc.ResponseMetadata r, String key, String value, Status.Code code) {
+    assertThat(r.status().code()).isEqualTo(code);
+    assertThat(r.headers().get(key)).isEqualTo(value);
+    if (key.equals("x-kind")) {
+      assertThat(r.trailers().get("x-trailing-kind")).isEqualTo(value);
+    }
+  }
 }

@@ -47,8 +47,27 @@ public final class ConformanceService {
   /** Not bound by the server: calling it must fail with UNIMPLEMENTED. */
   public static final MethodDescriptor<String, String> MISSING = unary("Missing");
 
+  // Streams: misbehaving publishers and response metadata of every call kind.
+  /** Responds with a publisher that breaks a Reactive Streams rule, named by the request. */
+  public static final MethodDescriptor<String, String> MISBEHAVE =
+      MethodDescriptor.of(NAME, "Misbehave", CallKind.SERVER_STREAMING, TestCodecs.STRING, TestCodecs.STRING);
+  /** Server streaming: sends headers and trailers {@code x-kind: server-streaming}, then the request twice. */
+  public static final MethodDescriptor<String, String> METADATA_STREAM =
+      MethodDescriptor.of(NAME, "MetadataStream", CallKind.SERVER_STREAMING, TestCodecs.STRING, TestCodecs.STRING);
+  /** Client streaming: sends headers and trailers {@code x-kind: client-streaming}, joins the requests. */
+  public static final MethodDescriptor<String, String> METADATA_JOIN =
+      MethodDescriptor.of(NAME, "MetadataJoin", CallKind.CLIENT_STREAMING, TestCodecs.STRING, TestCodecs.STRING);
+  /** Bidi streaming: sends headers and trailers {@code x-kind: bidi-streaming}, echoes. */
+  public static final MethodDescriptor<String, String> METADATA_CHAT =
+      MethodDescriptor.of(NAME, "MetadataChat", CallKind.BIDI_STREAMING, TestCodecs.STRING, TestCodecs.STRING);
+
   public static final ServiceDescriptor DESCRIPTOR =
-      ServiceDescriptor.of(NAME, 1, List.of(ECHO, ECHO_ASYNC, FAIL, SLEEP, HEADER, RESPONSE_METADATA, BYTES, COUNT, JOIN, CHAT, PING));
+      ServiceDescriptor.of(
+          NAME,
+          1,
+          List.of(
+              ECHO, ECHO_ASYNC, FAIL, SLEEP, HEADER, RESPONSE_METADATA, BYTES, COUNT, JOIN, CHAT, PING, MISBEHAVE,
+              METADATA_STREAM, METADATA_JOIN, METADATA_CHAT));
 
   /** The publisher behind the latest COUNT call, for backpressure assertions. */
   public final AtomicReference<CountingPublisher<String>> lastCount = new AtomicReference<>();
@@ -74,7 +93,22 @@ public final class ConformanceService {
         .clientStreaming(JOIN, ConformanceService::join)
         .bidiStreaming(CHAT, ConformanceService::chat)
         .unary(PING, v -> null)
+        .serverStreaming(MISBEHAVE, MisbehavingPublishers::named)
+        .serverStreaming(METADATA_STREAM, s -> withMetadata("server-streaming", Publishers.of(List.of(s, s))))
+        .clientStreaming(
+            METADATA_JOIN, in -> withMetadata("client-streaming", dev.typedrpc.Publishers.collectList(in))
+                .thenApply(parts -> String.join("", parts)))
+        .bidiStreaming(
+            METADATA_CHAT, in -> withMetadata("bidi-streaming", dev.typedrpc.Publishers.map(in, s -> "echo:" + s)))
         .build();
+  }
+
+  /** Sends response headers and sets trailers naming the call kind, then returns {@code result}. */
+  private static <T> T withMetadata(String kind, T result) {
+    RpcContext ctx = RpcContext.current();
+    ctx.sendHeaders(Metadata.of("x-kind", kind));
+    ctx.setTrailers(Metadata.of("x-trailing-kind", kind));
+    return result;
   }
 
   private static String responseMetadata(String value) {

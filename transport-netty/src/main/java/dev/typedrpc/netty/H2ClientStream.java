@@ -54,6 +54,7 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
   private CharSequence httpStatus;
   private Status finalStatus;
   private Metadata finalTrailers = Metadata.EMPTY;
+  private final boolean gzip;
 
   H2ClientStream(
       H2ClientHandler handler,
@@ -66,6 +67,9 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
     this.loop = loop;
     this.method = method;
     this.headers = headers;
+    // a call's own grpc-encoding (CallOptions.withCompression) overrides the address's grpc-compression
+    String encoding = headers.get(GrpcWire.GRPC_ENCODING.toString());
+    this.gzip = encoding == null ? handler.gzipRequests() : encoding.equals(GrpcWire.GZIP);
     this.deadline = deadline;
     this.listener = listener;
     this.inbound =
@@ -100,7 +104,7 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
             .set(GrpcWire.TE, GrpcWire.TRAILERS)
             .set(GrpcWire.USER_AGENT, GrpcWire.USER_AGENT_VALUE)
             .set(GrpcWire.GRPC_ACCEPT_ENCODING, GrpcWire.ACCEPTED_ENCODINGS);
-    if (handler.gzipRequests()) {
+    if (gzip) {
       h.set(GrpcWire.GRPC_ENCODING, GrpcWire.GZIP);
     }
     if (deadline != null) {
@@ -350,7 +354,7 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
               method.requestCodec(),
               message,
               handler.settings().maxMessageSize(),
-              handler.gzipRequests());
+              gzip);
     } catch (RpcException e) {
       abort(e.status());
       return;

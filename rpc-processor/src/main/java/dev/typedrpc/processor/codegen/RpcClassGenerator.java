@@ -3,6 +3,7 @@ package dev.typedrpc.processor.codegen;
 import static dev.typedrpc.processor.codegen.RuntimeTypes.CALL_KIND;
 import static dev.typedrpc.processor.codegen.RuntimeTypes.CALL_OPTIONS;
 import static dev.typedrpc.processor.codegen.RuntimeTypes.CLIENT_CALLS;
+import static dev.typedrpc.processor.codegen.RuntimeTypes.GENERATED_STUB;
 import static dev.typedrpc.processor.codegen.RuntimeTypes.METHOD_DESCRIPTOR;
 import static dev.typedrpc.processor.codegen.RuntimeTypes.RPC_CHANNEL;
 import static dev.typedrpc.processor.codegen.RuntimeTypes.SERVER_CALLS;
@@ -18,6 +19,7 @@ import com.palantir.javapoet.ParameterSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import dev.typedrpc.processor.model.Adapter;
 import dev.typedrpc.processor.model.FieldModel;
 import dev.typedrpc.processor.model.MessageModel;
 import dev.typedrpc.processor.model.MethodModel;
@@ -140,13 +142,19 @@ public final class RpcClassGenerator {
   }
 
   private static CodeBlock handler(MethodModel m) {
+    Adapter result = m.resultAdapter();
+    Adapter param = m.paramAdapter();
     CodeBlock call;
     switch (m.request()) {
       case SINGLE_MESSAGE, STREAM -> {
-        if (m.style() != Style.VOID) {
+        if (m.style() != Style.VOID && result == null && param == null) {
           return CodeBlock.of("impl::$N", m.javaName());
         }
-        call = CodeBlock.of("impl.$N(request)", m.javaName());
+        CodeBlock arg =
+            param == null
+                ? CodeBlock.of("request")
+                : CodeBlock.of("$T.$L(request)", param.adapter(), param.factory());
+        call = CodeBlock.of("impl.$N($L)", m.javaName(), arg);
       }
       case EMPTY -> call = CodeBlock.of("impl.$N()", m.javaName());
       default -> {
@@ -159,6 +167,11 @@ public final class RpcClassGenerator {
     }
     if (m.style() == Style.VOID) {
       return CodeBlock.of("request -> {\n$>$L;\nreturn null;\n$<}", call);
+    }
+    if (result != null) {
+      // the implementation's Flux, Mono, Stream, ... as the runtime's Flow.Publisher or future
+      call =
+          CodeBlock.of("$T.$L($L)", result.adapter(), result.many() ? "toFlow" : "toFuture", call);
     }
     return CodeBlock.of("request -> $L", call);
   }
@@ -192,6 +205,7 @@ public final class RpcClassGenerator {
         TypeSpec.classBuilder("Stub")
             .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
             .addSuperinterface(s.iface())
+            .addSuperinterface(ParameterizedTypeName.get(GENERATED_STUB, s.iface()))
             .addField(RPC_CHANNEL, "channel", Modifier.PRIVATE, Modifier.FINAL)
             .addField(CALL_OPTIONS, "options", Modifier.PRIVATE, Modifier.FINAL)
             .addMethod(
@@ -200,6 +214,21 @@ public final class RpcClassGenerator {
                     .addParameter(CALL_OPTIONS, "options")
                     .addStatement("this.channel = channel")
                     .addStatement("this.options = options")
+                    .build())
+            .addMethod(
+                MethodSpec.methodBuilder("rpcCallOptions")
+                    .addAnnotation(Override.class)
+                    .addModifiers(Modifier.PUBLIC)
+                    .returns(CALL_OPTIONS)
+                    .addStatement("return this.options")
+                    .build())
+            .addMethod(
+                MethodSpec.methodBuilder("rpcWithCallOptions")
+                    .addAnnotation(Override.class)
+                    .addModifiers(Modifier.PUBLIC)
+                    .returns(s.iface())
+                    .addParameter(CALL_OPTIONS, "options")
+                    .addStatement("return new Stub(this.channel, options)")
                     .build());
     for (MethodModel m : s.methods()) {
       String entry =
@@ -216,6 +245,14 @@ public final class RpcClassGenerator {
               entry,
               m.constantName(),
               request(m));
+      Adapter result = m.resultAdapter();
+      if (result != null) {
+        // a stream becomes the result type at once; a single value starts its call on subscribe
+        call =
+            result.many()
+                ? CodeBlock.of("$T.$L($L)", result.adapter(), result.factory(), call)
+                : CodeBlock.of("$T.$L(() -> $L)", result.adapter(), result.factory(), call);
+      }
       MethodSpec.Builder method = override(m);
       if (m.style() == Style.VOID) {
         method.addStatement("$L", call);
@@ -230,7 +267,11 @@ public final class RpcClassGenerator {
   private static CodeBlock request(MethodModel m) {
     return switch (m.request()) {
       case EMPTY -> CodeBlock.of("null");
-      case SINGLE_MESSAGE, STREAM -> CodeBlock.of("$N", m.params().get(0).name());
+      case SINGLE_MESSAGE -> CodeBlock.of("$N", m.params().get(0).name());
+      case STREAM ->
+          m.paramAdapter() == null
+              ? CodeBlock.of("$N", m.params().get(0).name())
+              : CodeBlock.of("$T.toFlow($N)", m.paramAdapter().adapter(), m.params().get(0).name());
       case SYNTHESIZED -> {
         List<CodeBlock> args = new ArrayList<>();
         for (Param p : m.params()) {

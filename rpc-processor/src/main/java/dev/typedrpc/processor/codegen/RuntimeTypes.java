@@ -19,6 +19,7 @@ final class RuntimeTypes {
   static final ClassName GENERATED_SERVICE = ClassName.get(RUNTIME + ".spi", "GeneratedService");
   static final ClassName CLIENT_CALLS = ClassName.get(RUNTIME + ".stub", "ClientCalls");
   static final ClassName SERVER_CALLS = ClassName.get(RUNTIME + ".stub", "ServerCalls");
+  static final ClassName GENERATED_STUB = ClassName.get(RUNTIME + ".stub", "GeneratedStub");
   static final ClassName MESSAGES = ClassName.get(RUNTIME + ".codec", "Messages");
   static final ClassName WELL_KNOWN = ClassName.get(RUNTIME + ".codec", "WellKnownTypes");
   static final ClassName PACKED = ClassName.get(RUNTIME + ".codec", "Packed");

@@ -16,6 +16,8 @@ import java.util.List;
  * @param requestType the request message's Java type ({@code Void} for Empty)
  * @param requestCodec the class with {@code INSTANCE} for the request
  * @param requestProto the request message's proto name
+ * @param resultAdapter how the result type is made from a runtime stream or future, or null
+ * @param paramAdapter how the streaming parameter becomes a {@code Flow.Publisher}, or null
  */
 public record MethodModel(
     String javaName,
@@ -33,7 +35,9 @@ public record MethodModel(
     ClassName responseCodec,
     String responseProto,
     int since,
-    boolean deprecated) {
+    boolean deprecated,
+    Adapter resultAdapter,
+    Adapter paramAdapter) {
 
   public MethodModel {
     params = List.copyOf(params);
@@ -53,9 +57,9 @@ public record MethodModel(
     BLOCKING,
     /** {@code void m(..)}. */
     VOID,
-    /** {@code CompletableFuture<R>} or {@code CompletionStage<R>}. */
+    /** {@code CompletableFuture<R>} or {@code CompletionStage<R>}, or an {@link Adapter adapted} single value. */
     FUTURE,
-    /** {@code Flow.Publisher<R>}. */
+    /** {@code Flow.Publisher<R>}, or an {@link Adapter adapted} many-valued type. */
     PUBLISHER;
   }
 

@@ -5,6 +5,7 @@ import com.palantir.javapoet.TypeName;
 import dev.typedrpc.annotations.RpcService;
 import dev.typedrpc.processor.Diagnostics;
 import dev.typedrpc.processor.Message;
+import dev.typedrpc.processor.model.Adapter;
 import dev.typedrpc.processor.model.EnumModel;
 import dev.typedrpc.processor.model.FieldModel;
 import dev.typedrpc.processor.model.MessageModel;
@@ -41,6 +42,7 @@ import javax.lang.model.util.Types;
 public final class ServiceParser {
   static final ClassName EMPTY_CODEC = ClassName.get("dev.typedrpc.codec", "EmptyCodec");
   static final String EMPTY = "google.protobuf.Empty";
+  static final String FLOW_PUBLISHER = "java.util.concurrent.Flow.Publisher";
 
   /**
    * The outcome: a model, or null when there were errors ({@code defer}: because some type does not
@@ -187,6 +189,9 @@ public final class ServiceParser {
     MemberNames() {
       constants.put("SERVICE_NAME", "the generated constant SERVICE_NAME");
       constants.put("DESCRIPTOR", "the generated constant DESCRIPTOR");
+      // the methods every generated stub has for RpcStubs
+      constants.put("RPC_CALL_OPTIONS", "the generated stub method rpcCallOptions");
+      constants.put("RPC_WITH_CALL_OPTIONS", "the generated stub method rpcWithCallOptions");
     }
 
     void check(ExecutableElement m, Diagnostics diagnostics) {
@@ -266,30 +271,58 @@ public final class ServiceParser {
       Style style;
       TypeMirror result;
       String retName = TypeParser.erasureName(ret);
+      AdaptedTypes.Known adapted =
+          ret.getKind() == TypeKind.DECLARED ? AdaptedTypes.lookup(retName) : null;
+      Adapter resultAdapter = null;
       if (ret.getKind() == TypeKind.VOID) {
         style = Style.VOID;
         result = null;
-      } else if (retName.equals("java.util.concurrent.CompletableFuture")
-          || retName.equals("java.util.concurrent.CompletionStage")
-          || retName.equals("java.util.concurrent.Flow.Publisher")) {
-        style = retName.endsWith("Publisher") ? Style.PUBLISHER : Style.FUTURE;
-        List<? extends TypeMirror> args = ((DeclaredType) ret).getTypeArguments();
-        if (args.size() != 1 || args.get(0).getKind() != TypeKind.DECLARED) {
-          d.error(m, Message.UNSUPPORTED_TYPE, javaName + " (result)", ret);
+      } else if (adapted != null) {
+        if (!adapterPresent(adapted, m, retName)) {
           return null;
         }
-        result = args.get(0);
+        resultAdapter = adapted.adapter();
+        style = resultAdapter.many() ? Style.PUBLISHER : Style.FUTURE;
+        result = adapted.hasValue() ? typeArgument(ret) : null;
+        if (adapted.hasValue() && result == null) {
+          return null;
+        }
+      } else if (retName.equals("java.util.concurrent.CompletableFuture")
+          || retName.equals("java.util.concurrent.CompletionStage")
+          || retName.equals(FLOW_PUBLISHER)) {
+        style = retName.equals(FLOW_PUBLISHER) ? Style.PUBLISHER : Style.FUTURE;
+        result = typeArgument(ret);
+        if (result == null) {
+          return null;
+        }
       } else {
         style = Style.BLOCKING;
         result = ret;
       }
+      // a blocking Stream result is consumed on the caller's thread: it cannot also feed a request stream
+      boolean blockingResult = resultAdapter != null && resultAdapter.factory().equals("stream");
 
       List<? extends VariableElement> params = m.getParameters();
       boolean streamingParam = false;
+      Adapter paramAdapter = null;
       for (VariableElement p : params) {
-        if (TypeParser.erasureName(p.asType()).equals("java.util.concurrent.Flow.Publisher")) {
-          if (params.size() == 1 && (style == Style.FUTURE || style == Style.PUBLISHER)) {
+        String paramName = TypeParser.erasureName(p.asType());
+        AdaptedTypes.Known paramType =
+            p.asType().getKind() == TypeKind.DECLARED ? AdaptedTypes.lookup(paramName) : null;
+        if (paramType != null && !paramType.parameter()) {
+          paramType = null; // e.g. a Mono parameter: not a stream; resolved (and rejected) as a value
+        }
+        if (paramName.equals(FLOW_PUBLISHER) || paramType != null) {
+          if (params.size() == 1
+              && (style == Style.FUTURE || style == Style.PUBLISHER)
+              && !blockingResult) {
             streamingParam = true;
+            if (paramType != null) {
+              if (!adapterPresent(paramType, p, paramName)) {
+                return null;
+              }
+              paramAdapter = paramType.adapter();
+            }
           } else {
             d.error(p, Message.PUBLISHER_PARAMETER, javaName, "parameter " + p.getSimpleName());
             ok = false;
@@ -329,7 +362,32 @@ public final class ServiceParser {
           response.codec,
           response.proto,
           since,
-          Annotations.deprecated(m));
+          Annotations.deprecated(m),
+          resultAdapter,
+          paramAdapter);
+    }
+
+    /** The single type argument of a result type, or null after reporting it unsupported. */
+    private TypeMirror typeArgument(TypeMirror ret) {
+      List<? extends TypeMirror> args = ((DeclaredType) ret).getTypeArguments();
+      if (args.size() != 1 || args.get(0).getKind() != TypeKind.DECLARED) {
+        ctx.diagnostics.error(m, Message.UNSUPPORTED_TYPE, javaName + " (result)", ret);
+        return null;
+      }
+      return args.get(0);
+    }
+
+    /**
+     * Whether the adapter class for {@code type} is on the class path; reports which module to add if not.
+     */
+    private boolean adapterPresent(AdaptedTypes.Known type, Element site, String typeName) {
+      String adapter = type.adapter().adapter().canonicalName();
+      if (env.getElementUtils().getTypeElement(adapter) != null) {
+        return true;
+      }
+      ctx.diagnostics.error(
+          site, Message.ADAPTER_MISSING, javaName, typeName, adapter, type.module());
+      return false;
     }
 
     private Endpoint request(List<? extends VariableElement> params) {
