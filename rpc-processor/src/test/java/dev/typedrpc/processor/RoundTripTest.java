@@ -40,10 +40,8 @@ class RoundTripTest {
     loader = TestCompiler.classLoader(compilation);
   }
 
-  @SuppressWarnings("unchecked")
   private static MessageCodec<Object> codec(String name) throws ReflectiveOperationException {
-    return (MessageCodec<Object>)
-        loader.loadClass("example." + name).getField("INSTANCE").get(null);
+    return TestCompiler.codec(loader, "example.ChatServiceRpcCodecs$" + name);
   }
 
   private static Object fixture(String method, Object... args) throws ReflectiveOperationException {
@@ -275,7 +273,7 @@ class RoundTripTest {
 
   @Test
   void synthesizedMessagesRoundTrip() throws Exception {
-    MessageCodec<Object> request = codec("ChatServiceRpc_PostMessageRequestCodec");
+    MessageCodec<Object> request = codec("PostMessageRequestCodec");
     Object value =
         loader
             .loadClass("example.ChatServiceRpc$PostMessageRequest")
@@ -287,13 +285,13 @@ class RoundTripTest {
         .isEqualTo(new byte[] {0x0a, 5, 'l', 'o', 'b', 'b', 'y', 0x2a, 2, 'h', 'i', 0x1a, 1, 'a'});
     assertThat(request.parseFrom(bytes)).isEqualTo(value);
 
-    MessageCodec<Object> count = codec("ChatServiceRpc_CountResponseCodec");
+    MessageCodec<Object> count = codec("CountResponseCodec");
     assertThat(count.parseFrom(count.toByteArray(42))).isEqualTo(42);
     assertThat(count.toByteArray(0)).isEqualTo(new byte[] {0x08, 0x00}); // optional: present
-    MessageCodec<Object> ping = codec("ChatServiceRpc_PingResponseCodec");
+    MessageCodec<Object> ping = codec("PingResponseCodec");
     assertThat(ping.toByteArray(0L)).isEmpty();
     assertThat(ping.parseFrom(new byte[0])).isEqualTo(0L);
-    MessageCodec<Object> chat = codec("ChatServiceRpc_ChatRequestCodec");
+    MessageCodec<Object> chat = codec("ChatRequestCodec");
     assertThat(chat.parseFrom(chat.toByteArray("line"))).isEqualTo("line");
   }
 

@@ -92,16 +92,16 @@ final class FieldCode {
   /** Size of field {@code number} holding {@code x}, tag included. */
   static CodeBlock size(ValueType v, int number, Object x) {
     if (v instanceof ScalarValue s) {
-      return CodeBlock.of("$T.compute$LSize($L, $L)", CODED_OUTPUT, method(s.scalar()), number, x);
+      return CodeBlock.of("$T.compute$LSize($L,$W$L)", CODED_OUTPUT, method(s.scalar()), number, x);
     }
     if (v instanceof EnumValue e) {
       return CodeBlock.of(
-          "$T.computeEnumSize($L, $T.toNumber($L))", CODED_OUTPUT, number, e.codec(), x);
+          "$T.computeEnumSize($L,$W$T.toNumber($L))", CODED_OUTPUT, number, e.codec(), x);
     }
     if (v instanceof MessageValue m) {
-      return CodeBlock.of("$T.sizeOf($L, $T.INSTANCE, $L)", MESSAGES, number, m.codec(), x);
+      return CodeBlock.of("$T.sizeOf($L,$W$T.INSTANCE,$W$L)", MESSAGES, number, m.codec(), x);
     }
-    return CodeBlock.of("$T.$LSize($L, $L)", WELL_KNOWN, wkt(v), number, x);
+    return CodeBlock.of("$T.$LSize($L,$W$L)", WELL_KNOWN, wkt(v), number, x);
   }
 
   /** Writes field {@code number} holding {@code x}. */
@@ -109,21 +109,21 @@ final class FieldCode {
     if (v instanceof ScalarValue s) {
       if (s.scalar() == Scalar.INT32 || s.scalar() == Scalar.INT64) {
         // Varints, not out.writeInt64: protobuf's 64-bit varint writer is too big to inline
-        return CodeBlock.of("$T.write$L(out, $L, $L)", VARINTS, method(s.scalar()), number, x);
+        return CodeBlock.of("$T.write$L(out,$W$L,$W$L)", VARINTS, method(s.scalar()), number, x);
       }
       if (s.scalar() == Scalar.STRING) {
         // Messages.writeString: same bytes as out.writeString, half the code to inline
-        return CodeBlock.of("$T.writeString(out, $L, $L)", MESSAGES, number, x);
+        return CodeBlock.of("$T.writeString(out,$W$L,$W$L)", MESSAGES, number, x);
       }
-      return CodeBlock.of("out.write$L($L, $L)", method(s.scalar()), number, x);
+      return CodeBlock.of("out.write$L($L,$W$L)", method(s.scalar()), number, x);
     }
     if (v instanceof EnumValue e) {
-      return CodeBlock.of("out.writeEnum($L, $T.toNumber($L))", number, e.codec(), x);
+      return CodeBlock.of("out.writeEnum($L,$W$T.toNumber($L))", number, e.codec(), x);
     }
     if (v instanceof MessageValue m) {
-      return CodeBlock.of("$T.write(out, $L, $T.INSTANCE, $L)", MESSAGES, number, m.codec(), x);
+      return CodeBlock.of("$T.write(out,$W$L,$W$T.INSTANCE,$W$L)", MESSAGES, number, m.codec(), x);
     }
-    return CodeBlock.of("$T.write$L(out, $L, $L)", WELL_KNOWN, capitalized(wkt(v)), number, x);
+    return CodeBlock.of("$T.write$L(out,$W$L,$W$L)", WELL_KNOWN, capitalized(wkt(v)), number, x);
   }
 
   /** Reads one value after its tag, inside a message at {@code depth}. */
@@ -138,9 +138,9 @@ final class FieldCode {
       return CodeBlock.of("$T.fromNumber(in.readEnum())", e.codec());
     }
     if (v instanceof MessageValue m) {
-      return CodeBlock.of("$T.read(in, $T.INSTANCE, $L)", MESSAGES, m.codec(), depth);
+      return CodeBlock.of("$T.read(in,$W$T.INSTANCE,$W$L)", MESSAGES, m.codec(), depth);
     }
-    return CodeBlock.of("$T.read$L(in, $L)", WELL_KNOWN, capitalized(wkt(v)), depth);
+    return CodeBlock.of("$T.read$L(in,$W$L)", WELL_KNOWN, capitalized(wkt(v)), depth);
   }
 
   /** The value an absent singular field decodes to. */

@@ -1,7 +1,6 @@
 package dev.typedrpc.processor.parse;
 
 import com.google.common.base.CaseFormat;
-import com.palantir.javapoet.ClassName;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Locale;
@@ -10,7 +9,7 @@ import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.PackageElement;
 import javax.lang.model.element.TypeElement;
 
-/** Naming rules shared by the parser: proto names, codec class names, case conversions. */
+/** Naming rules shared by the parser: proto names, flat type names, case conversions. */
 public final class Names {
   private Names() {}
 
@@ -36,18 +35,6 @@ public final class Names {
       e = e.getEnclosingElement();
     }
     return ((PackageElement) e).getQualifiedName().toString();
-  }
-
-  /**
-   * The generated codec class of a message type: {@code Outer_InnerCodec} in the type's package.
-   */
-  public static ClassName codec(TypeElement type) {
-    return ClassName.get(packageName(type), flatName(type) + "Codec");
-  }
-
-  /** The generated number-mapping class of an enum: {@code Outer_ColorEnumCodec}. */
-  public static ClassName enumCodec(TypeElement type) {
-    return ClassName.get(packageName(type), flatName(type) + "EnumCodec");
   }
 
   /** {@code postMessage} → {@code post_message}. */

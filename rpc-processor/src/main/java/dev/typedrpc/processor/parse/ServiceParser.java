@@ -77,7 +77,7 @@ public final class ServiceParser {
           iface, Message.GENERIC_SERVICE, iface.getSimpleName(), iface.getTypeParameters());
       return new Result(null, false);
     }
-    TypeChecks.checkAccessible(iface, diagnostics);
+    TypeChecks.checkAccessible(iface, Names.packageName(iface), diagnostics);
     checkInheritedMethods(iface, diagnostics);
     String name = (String) Annotations.value(annotation, "name").getValue();
     String serviceName = name.isEmpty() ? iface.getQualifiedName().toString() : name;
@@ -205,6 +205,7 @@ public final class ServiceParser {
     final NumberRules rules;
     final TypeParser types;
     final ClassName rpcClass;
+    final ClassName codecs;
     final List<MessageModel> synthesized = new ArrayList<>();
     final List<SynthName> synthesizedNames = new ArrayList<>();
     final Sites sites = new Sites();
@@ -213,8 +214,9 @@ public final class ServiceParser {
       this.iface = iface;
       this.diagnostics = diagnostics;
       this.rules = new NumberRules(diagnostics, serviceName, version);
-      this.types = new TypeParser(diagnostics, rules, sites);
       this.rpcClass = ClassName.get(Names.packageName(iface), Names.flatName(iface) + "Rpc");
+      this.codecs = ServiceModel.codecsClass(rpcClass);
+      this.types = new TypeParser(diagnostics, rules, sites, codecs);
     }
   }
 
@@ -376,9 +378,7 @@ public final class ServiceParser {
       if (!ok) {
         return null;
       }
-      ClassName codec =
-          ClassName.get(
-              ctx.rpcClass.packageName(), ctx.rpcClass.simpleName() + "_" + name + "Codec");
+      ClassName codec = ctx.codecs.nestedClass(name + "Codec");
       return synthesize(MessageModel.Kind.SYNTHESIZED_RECORD, record, name, codec, fields)
           ? new Endpoint(RequestForm.SYNTHESIZED, record, codec, name)
           : null;
@@ -417,9 +417,7 @@ public final class ServiceParser {
         return null;
       }
       String name = schemaName + suffix;
-      ClassName codec =
-          ClassName.get(
-              ctx.rpcClass.packageName(), ctx.rpcClass.simpleName() + "_" + name + "Codec");
+      ClassName codec = ctx.codecs.nestedClass(name + "Codec");
       FieldModel field =
           new FieldModel(
               "value",
