@@ -22,9 +22,10 @@ public enum Message {
       "RPC method names must be unique, but %s is declared more than once. Rename one of them."),
   UNSUPPORTED_TYPE(
       "UnsupportedType",
-      "%s has type %s, which is not supported. Use boolean, int, long, float, double (boxed or @Nullable"
-          + " for optional), String, byte[], an enum, a record, a sealed interface of records, List<T>,"
-          + " Map<K, V>, Optional<T>, java.time.Instant or java.time.Duration."),
+      "%s has type %s, which is not supported. Use boolean, int, long, float, double (boxed or"
+          + " @Nullable for optional), String, byte[] or com.google.protobuf.ByteString, an enum, a"
+          + " non-generic record, a sealed interface of records, List<T>, Map<K, V>, Optional<T>,"
+          + " java.time.Instant or java.time.Duration (see docs/TYPES.md)."),
   CHECKED_EXCEPTION(
       "CheckedException",
       "RPC methods cannot throw checked exceptions, but %s declares %s. Remove it from the throws clause;"

@@ -73,7 +73,9 @@ class ProtocTest {
                 "q.Note", "package q;", "public record Note(String text) {}"));
     assertThat(other).succeededWithoutWarnings();
     collect(other);
-    assertThat(protos).containsKeys("example.chat.ChatService", "Bare", "q.Other");
+    // bytes (byte[] and ByteString) in every position, streams included
+    collect(TestCompiler.compile(BytesRoundTripTest.sources()));
+    assertThat(protos).containsKeys("example.chat.ChatService", "Bare", "q.Other", "bytes.Files");
   }
 
   private static void collect(Compilation c) throws IOException {

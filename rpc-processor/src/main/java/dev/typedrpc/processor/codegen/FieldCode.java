@@ -55,6 +55,7 @@ final class FieldCode {
         case DOUBLE -> TypeName.DOUBLE.box();
         case STRING -> TypeName.get(String.class);
         case BYTES -> ArrayTypeName.of(TypeName.BYTE);
+        case BYTE_STRING -> RuntimeTypes.BYTE_STRING;
       };
     }
     if (v instanceof EnumValue e) {
@@ -81,6 +82,7 @@ final class FieldCode {
       case DOUBLE -> CodeBlock.of("$T.doubleToRawLongBits($L) != 0", Double.class, x);
       case STRING -> CodeBlock.of("!$L.isEmpty()", x);
       case BYTES -> CodeBlock.of("$L.length != 0", x);
+      case BYTE_STRING -> CodeBlock.of("!$L.isEmpty()", x);
     };
   }
 
@@ -154,6 +156,7 @@ final class FieldCode {
         case DOUBLE -> CodeBlock.of("0d");
         case STRING -> CodeBlock.of("\"\"");
         case BYTES -> CodeBlock.of("$T.EMPTY_BYTES", MESSAGES);
+        case BYTE_STRING -> CodeBlock.of("$T.EMPTY", RuntimeTypes.BYTE_STRING);
       };
     }
     if (v instanceof EnumValue e) {
@@ -177,6 +180,7 @@ final class FieldCode {
       case DOUBLE -> "Double";
       case STRING -> "String";
       case BYTES -> "ByteArray";
+      case BYTE_STRING -> "Bytes";
     };
   }
 

@@ -269,7 +269,7 @@ public final class ServiceParser {
           || retName.equals("java.util.concurrent.Flow.Publisher")) {
         style = retName.endsWith("Publisher") ? Style.PUBLISHER : Style.FUTURE;
         List<? extends TypeMirror> args = ((DeclaredType) ret).getTypeArguments();
-        if (args.size() != 1 || args.get(0).getKind() != TypeKind.DECLARED) {
+        if (args.size() != 1 || !isReference(args.get(0))) {
           d.error(m, Message.UNSUPPORTED_TYPE, javaName + " (result)", ret);
           return null;
         }
@@ -386,7 +386,7 @@ public final class ServiceParser {
 
     private Endpoint streamRequest(VariableElement p) {
       List<? extends TypeMirror> args = ((DeclaredType) p.asType()).getTypeArguments();
-      if (args.size() != 1 || args.get(0).getKind() != TypeKind.DECLARED) {
+      if (args.size() != 1 || !isReference(args.get(0))) {
         ctx.diagnostics.error(
             p, Message.UNSUPPORTED_TYPE, javaName + "." + p.getSimpleName(), p.asType());
         return null;
@@ -455,6 +455,11 @@ public final class ServiceParser {
               kind, javaType, name, name, codec, fields, List.of(), List.of(), List.of(), null, m));
       return true;
     }
+  }
+
+  /** A type argument that may be a message or value: a class or interface type, or an array. */
+  private static boolean isReference(TypeMirror t) {
+    return t.getKind() == TypeKind.DECLARED || t.getKind() == TypeKind.ARRAY;
   }
 
   private record Endpoint(RequestForm form, TypeName type, ClassName codec, String proto) {}

@@ -197,6 +197,9 @@ public final class TypeParser {
       case "java.lang.String" -> {
         return new ScalarValue(Scalar.STRING);
       }
+      case "com.google.protobuf.ByteString" -> {
+        return new ScalarValue(Scalar.BYTE_STRING);
+      }
       case "java.time.Instant" -> {
         return new WellKnownValue(WellKnown.TIMESTAMP);
       }
