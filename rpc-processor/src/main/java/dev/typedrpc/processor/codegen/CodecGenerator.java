@@ -55,12 +55,25 @@ public final class CodecGenerator {
         || m.cases().stream().anyMatch(OneofCase::deprecated);
   }
 
+  /** The size pass of a message nested {@code depth} deep; nested messages at {@code depth + 1}. */
   static MethodSpec.Builder encodedSize(MessageModel m) {
     return MethodSpec.methodBuilder("encodedSize")
         .addAnnotation(Override.class)
         .addModifiers(Modifier.PUBLIC)
         .returns(int.class)
-        .addParameter(m.javaType(), "value");
+        .addParameter(m.javaType(), "value")
+        .addParameter(int.class, "depth");
+  }
+
+  /** The top-level size pass. */
+  static MethodSpec topLevelSize(MessageModel m) {
+    return MethodSpec.methodBuilder("encodedSize")
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC)
+        .returns(int.class)
+        .addParameter(m.javaType(), "value")
+        .addStatement("return encodedSize(value, 0)")
+        .build();
   }
 
   static MethodSpec.Builder encode(MessageModel m) {
@@ -116,7 +129,7 @@ public final class CodecGenerator {
         ClassName caseType = c.type().javaName();
         size.beginControlFlow("if (value instanceof $T message)", caseType)
             .addStatement(
-                "return $T.sizeOf($L,$W$T.INSTANCE,$Wmessage)",
+                "return $T.sizeOf($L,$W$T.INSTANCE,$Wmessage,$Wdepth)",
                 MESSAGES,
                 c.number(),
                 c.type().codec())
@@ -190,7 +203,8 @@ public final class CodecGenerator {
       decode.endControlFlow();
       decode.addStatement("return result");
 
-      type.addMethod(size.build())
+      type.addMethod(topLevelSize(m))
+          .addMethod(size.build())
           .addMethod(encode.build())
           .addMethod(decode.build())
           .addMethod(
@@ -244,7 +258,10 @@ public final class CodecGenerator {
       } else {
         decode.addStatement("return new $T($L)", m.javaType(), CodeBlock.join(args, ",$W"));
       }
-      type.addMethod(size.build()).addMethod(encode.build()).addMethod(decode.build());
+      type.addMethod(topLevelSize(m))
+          .addMethod(size.build())
+          .addMethod(encode.build())
+          .addMethod(decode.build());
       if (m.kind() == MessageModel.Kind.RECORD) {
         type.addMethod(
             defaultValue(m)

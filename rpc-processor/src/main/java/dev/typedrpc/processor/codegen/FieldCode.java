@@ -91,8 +91,16 @@ final class FieldCode {
     return v instanceof ScalarValue || v instanceof EnumValue;
   }
 
-  /** Size of field {@code number} holding {@code x}, tag included. */
+  /** Size of field {@code number} holding {@code x}, tag included, in a size pass at {@code depth}. */
   static CodeBlock size(ValueType v, int number, Object x) {
+    return size(v, number, x, true);
+  }
+
+  /**
+   * As above; without {@code depth} (in {@code encode}, which has none), a nested message is sized
+   * as a top-level one: the size pass before encode has checked the depth already.
+   */
+  static CodeBlock size(ValueType v, int number, Object x, boolean depth) {
     if (v instanceof ScalarValue s) {
       return CodeBlock.of("$T.compute$LSize($L,$W$L)", CODED_OUTPUT, method(s.scalar()), number, x);
     }
@@ -101,7 +109,13 @@ final class FieldCode {
           "$T.computeEnumSize($L,$W$T.toNumber($L))", CODED_OUTPUT, number, e.codec(), x);
     }
     if (v instanceof MessageValue m) {
-      return CodeBlock.of("$T.sizeOf($L,$W$T.INSTANCE,$W$L)", MESSAGES, number, m.codec(), x);
+      // depth: the size pass of the message holding it (see CodecGenerator.encodedSize)
+      return CodeBlock.of(
+          depth ? "$T.sizeOf($L,$W$T.INSTANCE,$W$L,$Wdepth)" : "$T.sizeOf($L,$W$T.INSTANCE,$W$L)",
+          MESSAGES,
+          number,
+          m.codec(),
+          x);
     }
     return CodeBlock.of("$T.$LSize($L,$W$L)", WELL_KNOWN, wkt(v), number, x);
   }

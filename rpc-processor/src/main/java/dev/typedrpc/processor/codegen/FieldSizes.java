@@ -55,7 +55,7 @@ final class FieldSizes {
         }
         b.beginControlFlow("for ($T entry : $L.entrySet())", entryType(f), x);
         entryLocals(b, f, owner);
-        b.addStatement("size += $T.lengthDelimitedSize($L,$W$L)", MESSAGES, n, entrySize(f));
+        b.addStatement("size += $T.lengthDelimitedSize($L,$W$L)", MESSAGES, n, entrySize(f, true));
         b.endControlFlow();
       }
     }
@@ -110,7 +110,7 @@ final class FieldSizes {
         b.beginControlFlow("for ($T entry : $L.entrySet())", entryType(f), x);
         entryLocals(b, f, owner);
         b.addStatement("out.writeTag($L,$W2)", n);
-        b.addStatement("out.writeUInt32NoTag($L)", entrySize(f));
+        b.addStatement("out.writeUInt32NoTag($L)", entrySize(f, false));
         b.addStatement("$L", FieldCode.write(f.key(), 1, "key"));
         b.addStatement("$L", FieldCode.write(v, 2, "mapValue"));
         b.endControlFlow();
@@ -148,9 +148,9 @@ final class FieldSizes {
     return switch (((ScalarValue) v).scalar()) {
       case INT32 -> CodeBlock.of("$T.int32DataSize($L,$W$S)", PACKED, x, what);
       case INT64 -> CodeBlock.of("$T.int64DataSize($L,$W$S)", PACKED, x, what);
-      case BOOL -> CodeBlock.of("$L.size()", x);
-      case FLOAT -> CodeBlock.of("$L.size() * 4", x);
-      case DOUBLE -> CodeBlock.of("$L.size() * 8", x);
+      case BOOL -> CodeBlock.of("$T.fixedDataSize($L,$W1,$W$S)", PACKED, x, what);
+      case FLOAT -> CodeBlock.of("$T.fixedDataSize($L,$W4,$W$S)", PACKED, x, what);
+      case DOUBLE -> CodeBlock.of("$T.fixedDataSize($L,$W8,$W$S)", PACKED, x, what);
       default -> throw new IllegalArgumentException("not packable: " + v);
     };
   }
@@ -179,8 +179,10 @@ final class FieldSizes {
         owner + "." + f.name() + " value");
   }
 
-  private static CodeBlock entrySize(FieldModel f) {
+  private static CodeBlock entrySize(FieldModel f, boolean depth) {
     return CodeBlock.of(
-        "$L +$W$L", FieldCode.size(f.key(), 1, "key"), FieldCode.size(f.value(), 2, "mapValue"));
+        "$L +$W$L",
+        FieldCode.size(f.key(), 1, "key"),
+        FieldCode.size(f.value(), 2, "mapValue", depth));
   }
 }
