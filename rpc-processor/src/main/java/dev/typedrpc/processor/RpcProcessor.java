@@ -93,6 +93,9 @@ public final class RpcProcessor extends AbstractProcessor {
     return SourceVersion.latestSupported();
   }
 
+  // claims (returns true): javac's -Xlint:processing warns of unclaimed annotations, and
+  // -Werror makes that fatal for users; only typedrpc's annotations and @Generated are claimed
+  @SuppressWarnings("DoNotClaimAnnotations")
   @Override
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
     List<Element> elements = new ArrayList<>();

@@ -245,8 +245,8 @@ public final class RpcClassGenerator {
     TypeSpec.Builder b =
         TypeSpec.classBuilder("Skeleton")
             .addJavadoc(
-                "A server implementation to extend: every method fails with {@code UNIMPLEMENTED}\n"
-                    + "until overridden.\n")
+                "A server implementation to extend: every method fails with {@code UNIMPLEMENTED}\n")
+            .addJavadoc("until overridden.\n")
             .addModifiers(Modifier.PUBLIC, Modifier.ABSTRACT, Modifier.STATIC)
             .addSuperinterface(s.iface());
     for (MethodModel m : s.methods()) {
