@@ -6,6 +6,7 @@ import dev.typedrpc.internal.FuturePublisher;
 import dev.typedrpc.internal.IteratorPublisher;
 import dev.typedrpc.internal.MapPublisher;
 import dev.typedrpc.internal.Subscriptions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Spliterator;
@@ -48,7 +49,11 @@ public final class Publishers {
   /** The given items, in order. */
   @SafeVarargs
   public static <T> Flow.Publisher<T> just(T... items) {
-    return fromIterable(List.of(items));
+    List<T> copy = new ArrayList<>(items.length);
+    for (T item : items) {
+      copy.add(Objects.requireNonNull(item, "item"));
+    }
+    return fromIterable(copy);
   }
 
   /** Completes at once, without items. */

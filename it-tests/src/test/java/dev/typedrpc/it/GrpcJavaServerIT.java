@@ -155,8 +155,8 @@ class GrpcJavaServerIT {
             "typedrpc.it.grpc.Peer",
             "Missing",
             dev.typedrpc.CallKind.UNARY,
-            dev.typedrpc.it.grpc.PeerRequestCodec.INSTANCE,
-            dev.typedrpc.it.grpc.PeerReplyCodec.INSTANCE);
+            dev.typedrpc.it.grpc.PeerServiceRpc.UNARY.requestCodec(),
+            dev.typedrpc.it.grpc.PeerServiceRpc.UNARY.responseCodec());
     assertThatThrownBy(
             () ->
                 dev.typedrpc.stub.ClientCalls.blockingUnary(

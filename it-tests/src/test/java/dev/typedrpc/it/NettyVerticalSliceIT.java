@@ -68,6 +68,31 @@ class NettyVerticalSliceIT {
   }
 
   @Test
+  void nullsFailTheCallWhereTheyAreMadeAndTheConnectionServesOn() {
+    // the caller's null: the stub throws before sending, blocking and async alike
+    assertThatThrownBy(() -> stub.greet(new Greeting(null, 1, List.of())))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("Greeting.name is null; declare it @Nullable or Optional to make it optional");
+    assertThatThrownBy(() -> stub.shout(null, 1))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageStartingWith("ShoutRequest.");
+    java.util.List<String> tags = new java.util.ArrayList<>();
+    tags.add(null);
+    assertThatThrownBy(() -> stub.greet(new Greeting("a", 1, tags)))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("Greeting.tags element is null; a list cannot hold null");
+    // the server's null: INTERNAL naming the field
+    assertThatThrownBy(() -> stub.greet(new Greeting("null reply", 1, List.of())))
+        .isInstanceOfSatisfying(
+            RpcException.class,
+            e -> {
+              assertThat(e.status().code()).isEqualTo(Status.Code.INTERNAL);
+              assertThat(e.status().description()).contains("Reply.text is null");
+            });
+    assertThat(stub.greet(new Greeting("ana", 1, List.of())).text()).startsWith("hello ana");
+  }
+
+  @Test
   void unaryAsyncWithFutureAndCompletionStage() throws Exception {
     assertThat(stub.shout("hi", 2).get(10, TimeUnit.SECONDS)).isEqualTo("HI!HI!");
     assertThat(stub.length("four").toCompletableFuture().get(10, TimeUnit.SECONDS)).isEqualTo(4L);

@@ -8,12 +8,9 @@ import com.google.protobuf.Descriptors.FileDescriptor;
 import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.Timestamp;
 import dev.typedrpc.sample.chat.ChatMessage;
-import dev.typedrpc.sample.chat.ChatMessageCodec;
 import dev.typedrpc.sample.chat.ChatServiceRpc;
 import dev.typedrpc.sample.chat.RoomEvent;
-import dev.typedrpc.sample.chat.RoomEventCodec;
 import dev.typedrpc.sample.chat.Welcome;
-import dev.typedrpc.sample.chat.WelcomeCodec;
 import dev.typedrpc.spi.MessageCodec;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -32,6 +29,12 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class WireCompatibilityIT {
+  private static final MessageCodec<RoomEvent> ROOM_EVENT = ChatServiceRpc.SUBSCRIBE.responseCodec();
+  private static final MessageCodec<Welcome> WELCOME = ChatServiceRpc.JOIN.responseCodec();
+  // no method sends a ChatMessage alone: its codec is package-private, reached for this test only
+  private static final MessageCodec<ChatMessage> CHAT_MESSAGE =
+      GeneratedCodecs.get("dev.typedrpc.sample.chat.ChatServiceRpcCodecs$ChatMessageCodec");
+
   private static final Instant AT = Instant.ofEpochSecond(1_764_000_000L, 123_456_789);
   private static final ChatMessage MESSAGE = new ChatMessage(42, "lobby", "ana", "héllo ☺", AT);
 
@@ -61,7 +64,7 @@ class WireCompatibilityIT {
 
   @Test
   void chatMessageWithTimestamp() throws Exception {
-    DynamicMessage m = asProtobuf(ChatMessageCodec.INSTANCE, MESSAGE, Protoc.message(chat, "ChatMessage"));
+    DynamicMessage m = asProtobuf(CHAT_MESSAGE, MESSAGE, Protoc.message(chat, "ChatMessage"));
     assertThat(field(m, "sequence")).isEqualTo(42L);
     assertThat(field(m, "text")).isEqualTo("héllo ☺");
     Timestamp at = Timestamp.parseFrom(((DynamicMessage) field(m, "at")).toByteArray());
@@ -86,18 +89,18 @@ class WireCompatibilityIT {
                     .setField(timestamp.findFieldByName("nanos"), 6)
                     .build())
             .build();
-    assertThat(ChatMessageCodec.INSTANCE.parseFrom(built.toByteArray()))
+    assertThat(CHAT_MESSAGE.parseFrom(built.toByteArray()))
         .isEqualTo(new ChatMessage(7, "r", "u", "t", Instant.ofEpochSecond(5, 6)));
   }
 
   @Test
   void sealedInterfaceIsAOneof() throws Exception {
     DynamicMessage m =
-        asProtobuf(RoomEventCodec.INSTANCE, new RoomEvent.MessagePosted(MESSAGE), Protoc.message(chat, "RoomEvent"));
+        asProtobuf(ROOM_EVENT, new RoomEvent.MessagePosted(MESSAGE), Protoc.message(chat, "RoomEvent"));
     FieldDescriptor set = m.getOneofFieldDescriptor(m.getDescriptorForType().getOneofs().get(0));
     assertThat(set.getName()).isEqualTo("message_posted");
     asProtobuf(
-        RoomEventCodec.INSTANCE,
+        ROOM_EVENT,
         new RoomEvent.MemberLeft("lobby", "bob", AT),
         Protoc.message(chat, "RoomEvent"));
   }
@@ -105,7 +108,7 @@ class WireCompatibilityIT {
   @Test
   void repeatedMessagesAndStrings() throws Exception {
     Welcome welcome = new Welcome("lobby", List.of("ana", "bob"), List.of(MESSAGE, MESSAGE));
-    DynamicMessage m = asProtobuf(WelcomeCodec.INSTANCE, welcome, Protoc.message(chat, "Welcome"));
+    DynamicMessage m = asProtobuf(WELCOME, welcome, Protoc.message(chat, "Welcome"));
     assertThat((List<?>) field(m, "members")).hasSize(2);
     assertThat((List<?>) field(m, "recent")).hasSize(2);
   }
@@ -122,7 +125,7 @@ class WireCompatibilityIT {
   void defaultsAreNotWritten() throws Exception {
     DynamicMessage m =
         asProtobuf(
-            ChatMessageCodec.INSTANCE, new ChatMessage(0, "", "", "", Instant.EPOCH), Protoc.message(chat, "ChatMessage"));
+            CHAT_MESSAGE, new ChatMessage(0, "", "", "", Instant.EPOCH), Protoc.message(chat, "ChatMessage"));
     assertThat(m.hasField(m.getDescriptorForType().findFieldByName("text"))).isFalse();
   }
 }

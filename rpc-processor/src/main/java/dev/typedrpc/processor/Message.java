@@ -26,9 +26,10 @@ public enum Message {
           + " dependency %s to the project."),
   UNSUPPORTED_TYPE(
       "UnsupportedType",
-      "%s has type %s, which is not supported. Use boolean, int, long, float, double (boxed or @Nullable"
-          + " for optional), String, byte[], an enum, a record, a sealed interface of records, List<T>,"
-          + " Map<K, V>, Optional<T>, java.time.Instant or java.time.Duration."),
+      "%s has type %s, which is not supported. Use boolean, int, long, float, double (boxed or"
+          + " @Nullable for optional), String, byte[] or com.google.protobuf.ByteString, an enum, a"
+          + " non-generic record, a sealed interface of records, List<T>, Map<K, V>, Optional<T>,"
+          + " java.time.Instant or java.time.Duration (see docs/TYPES.md)."),
   CHECKED_EXCEPTION(
       "CheckedException",
       "RPC methods cannot throw checked exceptions, but %s declares %s. Remove it from the throws clause;"
@@ -157,6 +158,20 @@ public enum Message {
   UNRECOGNIZED_NUMBERED(
       "UnrecognizedNumbered",
       "An @Unrecognized enum constant has no wire number, but %s has @Field. Remove @Field."),
+  INACCESSIBLE_FROM_SERVICE(
+      "InaccessibleFromService",
+      "A service's generated codecs live in the service's package and must reach every message type"
+          + " from there, but %s (package %s) is %s, and the service is in package %s. Make %s"
+          + " public, or move the service into its package."),
+  GENERATED_NAME_CLASH(
+      "GeneratedNameClash",
+      "The processor generates %s for service %s, but %s. Rename the existing type, or rename or"
+          + " move the service interface."),
+  DUPLICATE_SERVICE_NAME(
+      "DuplicateServiceName",
+      "Service names must be unique within a compilation (each names the files"
+          + " META-INF/typedrpc/<name>.proto and .json), but %s and %s are both named %s. Give one"
+          + " of them another @RpcService(name = ...)."),
   BASELINE_UNREADABLE(
       "BaselineUnreadable",
       "The baseline descriptor %s cannot be read: %s. Restore it from the last release, or delete it"

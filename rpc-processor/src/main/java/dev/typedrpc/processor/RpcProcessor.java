@@ -1,16 +1,15 @@
 package dev.typedrpc.processor;
 
 import com.google.auto.service.AutoService;
+import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.JavaFile;
 import dev.typedrpc.annotations.AcceptBreakingChange;
 import dev.typedrpc.annotations.RpcService;
-import dev.typedrpc.processor.codegen.CodecGenerator;
-import dev.typedrpc.processor.codegen.EnumCodecGenerator;
+import dev.typedrpc.processor.codegen.CodecsGenerator;
 import dev.typedrpc.processor.codegen.JsonGenerator;
 import dev.typedrpc.processor.codegen.ProtoGenerator;
 import dev.typedrpc.processor.codegen.RpcClassGenerator;
-import dev.typedrpc.processor.model.EnumModel;
-import dev.typedrpc.processor.model.MessageModel;
+import dev.typedrpc.processor.codegen.SourceText;
 import dev.typedrpc.processor.model.ServiceModel;
 import dev.typedrpc.processor.parse.Baseline;
 import dev.typedrpc.processor.parse.BaselineCheck;
@@ -26,13 +25,16 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.Filer;
+import javax.annotation.processing.FilerException;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
@@ -42,16 +44,19 @@ import javax.lang.model.element.Element;
 import javax.lang.model.element.TypeElement;
 import javax.tools.Diagnostic;
 import javax.tools.FileObject;
+import javax.tools.JavaFileObject;
 import javax.tools.StandardLocation;
 
 /**
  * Generates stubs, skeletons, dispatchers, codecs and schemas for {@code @RpcService} interfaces. A
- * service that refers to types not generated yet waits for a later round. Codecs are written once
- * per compilation, and not at all when a compiled one is already on the class path (for a type
- * compiled earlier).
+ * service that refers to types not generated yet waits for a later round. Each service gets two
+ * classes in its package, {@code <Iface>Rpc} (public) and {@code <Iface>RpcCodecs}
+ * (package-private), and its schema files; a name clash with them is reported on the service.
  */
 @AutoService(Processor.class)
 public final class RpcProcessor extends AbstractProcessor {
+  private static final String GENERATED = "javax.annotation.processing.Generated";
+
   static final String SERVICES_FILE = "META-INF/services/dev.typedrpc.spi.GeneratedService";
 
   /**
@@ -64,13 +69,19 @@ public final class RpcProcessor extends AbstractProcessor {
   static final String CRASH_OPTION = "typedrpc.internal.crashForTest";
 
   private final Set<String> deferred = new LinkedHashSet<>();
-  private final Set<String> writtenCodecs = new HashSet<>();
+  private final Map<String, String> serviceNames = new HashMap<>();
   private final Set<String> providers = new TreeSet<>();
   private final Set<String> reportedRules = new HashSet<>();
 
+  /**
+   * typedrpc's annotations, and {@code @Generated}, which the generated classes carry: claiming them
+   * (see {@link #process}) keeps {@code -Xlint:all -Werror} builds free of javac's "No processor
+   * claimed any of these annotations" warning. A processor that reads {@code @Generated} must run
+   * before this one.
+   */
   @Override
   public Set<String> getSupportedAnnotationTypes() {
-    return Set.of("dev.typedrpc.annotations.*");
+    return Set.of("dev.typedrpc.annotations.*", GENERATED);
   }
 
   @Override
@@ -87,6 +98,9 @@ public final class RpcProcessor extends AbstractProcessor {
     return SourceVersion.latestSupported();
   }
 
+  // claims (returns true): javac's -Xlint:processing warns of unclaimed annotations, and
+  // -Werror makes that fatal for users; only typedrpc's annotations and @Generated are claimed
+  @SuppressWarnings("DoNotClaimAnnotations")
   @Override
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
     List<Element> elements = new ArrayList<>();
@@ -131,7 +145,7 @@ public final class RpcProcessor extends AbstractProcessor {
     if (round.processingOver()) {
       writeServicesFile();
     }
-    return false;
+    return true; // typedrpc's annotations are for this processor alone
   }
 
   /** Compares the service with its released descriptor, if a baseline directory is set. */
@@ -198,19 +212,28 @@ public final class RpcProcessor extends AbstractProcessor {
   }
 
   private void write(ServiceModel s) throws IOException {
-    Filer filer = processingEnv.getFiler();
-    RpcClassGenerator.generate(s).writeTo(filer);
-    for (MessageModel m : s.messages()) {
-      boolean shared = m.kind() == MessageModel.Kind.RECORD || m.kind() == MessageModel.Kind.ONEOF;
-      if (!shared || shouldWrite(m.codec().canonicalName(), m.origin())) {
-        JavaFile file = CodecGenerator.generate(m);
-        file.writeTo(filer);
-      }
+    String other = serviceNames.putIfAbsent(s.serviceName(), s.iface().canonicalName());
+    if (other != null) {
+      error(s.origin(), Message.DUPLICATE_SERVICE_NAME, other, s.iface(), s.serviceName());
+      return;
     }
-    for (EnumModel e : s.enums()) {
-      if (shouldWrite(e.codec().canonicalName(), e.origin())) {
-        EnumCodecGenerator.generate(e).writeTo(filer);
-      }
+    JavaFile rpc = RpcClassGenerator.generate(s);
+    JavaFile codecs = CodecsGenerator.generate(s);
+    if (!canGenerate(s, s.rpcClass()) || !canGenerate(s, s.codecsClass())) {
+      return;
+    }
+    try {
+      source(rpc);
+      source(codecs);
+    } catch (FilerException e) {
+      // another service or processor of this compilation generated a file of the same name
+      error(
+          s.origin(),
+          Message.GENERATED_NAME_CLASH,
+          rpc.typeSpec().name() + " and " + codecs.typeSpec().name(),
+          s.iface(),
+          "the compiler refused to create one of them (" + e.getMessage() + ")");
+      return;
     }
     String base = "META-INF/typedrpc/" + s.serviceName();
     resource(base + ".proto", ProtoGenerator.generate(s), s.origin());
@@ -219,16 +242,40 @@ public final class RpcProcessor extends AbstractProcessor {
   }
 
   /**
-   * Whether to write a shared codec: not if this compilation wrote it already, nor if it is on the
-   * class path already while its type comes from the class path too (compiled earlier, together
-   * with its codec).
+   * Whether no type of this compilation's sources is named {@code generated} already (a class of an
+   * earlier build on the class path is no clash: the generated source replaces it). Reports the
+   * clash on the service otherwise.
    */
-  private boolean shouldWrite(String codec, Element type) {
-    if (!writtenCodecs.add(codec)) {
-      return false;
+  private boolean canGenerate(ServiceModel s, ClassName generated) {
+    TypeElement existing =
+        processingEnv.getElementUtils().getTypeElement(generated.canonicalName());
+    if (existing == null || !Sources.isSource(processingEnv, existing)) {
+      return true;
     }
-    boolean compiledCodec = processingEnv.getElementUtils().getTypeElement(codec) != null;
-    return !(compiledCodec && !Sources.isSource(processingEnv, type));
+    error(
+        s.origin(),
+        Message.GENERATED_NAME_CLASH,
+        generated.canonicalName(),
+        s.iface(),
+        "a type of that name exists already");
+    return false;
+  }
+
+  private void error(Element element, Message message, Object... args) {
+    processingEnv
+        .getMessager()
+        .printMessage(Diagnostic.Kind.ERROR, message.format(args), element);
+  }
+
+  private void source(JavaFile file) throws IOException {
+    String name = file.packageName() + "." + file.typeSpec().name();
+    JavaFileObject out =
+        processingEnv
+            .getFiler()
+            .createSourceFile(name, file.typeSpec().originatingElements().toArray(new Element[0]));
+    try (Writer w = out.openWriter()) {
+      w.write(SourceText.of(file));
+    }
   }
 
   private void resource(String path, String text, Element origin) throws IOException {

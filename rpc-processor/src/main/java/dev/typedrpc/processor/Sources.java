@@ -12,7 +12,7 @@ final class Sources {
     try {
       return Trees.instance(env).getPath(element) != null;
     } catch (IllegalArgumentException | LinkageError e) {
-      return true; // not javac: assume source, so the codec is written
+      return false; // not javac: unknown (the Filer still refuses to recreate a file)
     }
   }
 }

@@ -299,6 +299,39 @@ class DiagnosticsTest {
                 + " rpcCallOptions already uses",
             "String rpcCallOptions()",
             service("  String rpcCallOptions();")),
+        error(
+            Message.INACCESSIBLE_FROM_SERVICE,
+            "Cur (package u) is not public, and the service is in package t. Make Cur public",
+            "enum Cur",
+            source("u.Cur", "package u;", "enum Cur { EUR }"),
+            source("u.Money", "package u;", "public record Money(Cur cur) {}"),
+            service("  void m(u.Money m);")),
+        error(
+            Message.GENERATED_NAME_CLASH,
+            "generates t.SvcRpcCodecs for service t.Svc, but a type of that name exists already",
+            "interface Svc",
+            service("  void m();"),
+            type("SvcRpcCodecs", "class SvcRpcCodecs {}")),
+        error(
+            Message.GENERATED_NAME_CLASH,
+            "generates A_BRpc and A_BRpcCodecs for service t.A_B",
+            "interface A_B",
+            type(
+                "A",
+                "public class A {",
+                "  @RpcService public interface B { void m(); }",
+                "}",
+                "@RpcService interface A_B { void m(); }")),
+        error(
+            Message.DUPLICATE_SERVICE_NAME,
+            "t.Outer.First and t.Outer.Second are both named x.Same",
+            "interface Second",
+            type(
+                "Outer",
+                "public class Outer {",
+                "  @RpcService(name = \"x.Same\") public interface First { void m(); }",
+                "  @RpcService(name = \"x.Same\") public interface Second { void m(); }",
+                "}")),
         new Case(
             Message.PROCESSOR_BUG,
             "crashed on Svc",
@@ -360,6 +393,6 @@ class DiagnosticsTest {
                 type("Trigger", "@Deprecated public class Trigger {}"));
     assertThat(compilation).succeeded();
     assertThat(compilation).generatedSourceFile("t.SvcRpc");
-    assertThat(compilation).generatedSourceFile("t.LateCodec");
+    assertThat(compilation).generatedSourceFile("t.SvcRpcCodecs");
   }
 }

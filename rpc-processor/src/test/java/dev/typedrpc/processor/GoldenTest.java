@@ -23,20 +23,48 @@ class GoldenTest {
   }
 
   @Test
-  void compilesWithoutWarnings() {
+  void compilesWithoutWarningsUnderXlintAllWerror() {
+    // TestCompiler compiles with -Xlint:all -Werror: a warning of javac (generated code) or of the
+    // processor (annotations it does not claim) fails the compilation
     assertThat(compilation).succeededWithoutWarnings();
+  }
+
+  @Test
+  void generatedLinesFitTheColumnLimit() throws IOException {
+    for (JavaFileObject file : compilation.generatedSourceFiles()) {
+      String[] lines = file.getCharContent(false).toString().split("\n", -1);
+      for (int i = 0; i < lines.length; i++) {
+        org.assertj.core.api.Assertions.assertThat(lines[i].length())
+            .as("%s:%d: %s", file.getName(), i + 1, lines[i])
+            .isLessThanOrEqualTo(100);
+        org.assertj.core.api.Assertions.assertThat(lines[i]).as("trailing space").doesNotEndWith(" ");
+      }
+    }
+  }
+
+  @Test
+  void onlyTheRpcClassIsPublic() throws IOException {
+    // codecs are one package-private class: the user's package gains one public type per service
+    org.assertj.core.api.Assertions.assertThat(compilation.generatedSourceFiles())
+        .extracting(f -> f.getName().substring(f.getName().lastIndexOf('/') + 1))
+        .containsExactlyInAnyOrder("ChatServiceRpc.java", "ChatServiceRpcCodecs.java");
+    String codecs =
+        compilation
+            .generatedSourceFile("example.ChatServiceRpcCodecs")
+            .orElseThrow()
+            .getCharContent(false)
+            .toString();
+    org.assertj.core.api.Assertions.assertThat(codecs)
+        .contains("\nfinal class ChatServiceRpcCodecs {")
+        .doesNotContain("public static")
+        .doesNotContain("public final class");
   }
 
   @ParameterizedTest
   @ValueSource(
       strings = {
         "example.ChatServiceRpc",
-        "example.PostCodec",
-        "example.ShapeCodec",
-        "example.SummaryCodec",
-        "example.ColorEnumCodec",
-        "example.ChatServiceRpc_PostMessageRequestCodec",
-        "example.ChatServiceRpc_CountResponseCodec"
+        "example.ChatServiceRpcCodecs"
       })
   void generatedSourceMatchesGolden(String className) throws IOException {
     assertThat(compilation).succeeded();

@@ -110,7 +110,10 @@ class ProtocTest {
                 "}"));
     assertThat(names).succeededWithoutWarnings();
     collect(names);
-    assertThat(protos).containsKeys("example.chat.ChatService", "Bare", "q.Other", "kw.v1.Words");
+    // bytes (byte[] and ByteString) in every position, streams included
+    collect(TestCompiler.compile(BytesRoundTripTest.sources()));
+    assertThat(protos)
+        .containsKeys("example.chat.ChatService", "Bare", "q.Other", "kw.v1.Words", "bytes.Files");
   }
 
   private static void collect(Compilation c) throws IOException {

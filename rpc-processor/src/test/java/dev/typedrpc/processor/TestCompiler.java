@@ -4,6 +4,7 @@ import static com.google.testing.compile.Compiler.javac;
 
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.JavaFileObjects;
+import dev.typedrpc.spi.MessageCodec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -43,14 +44,24 @@ final class TestCompiler {
   }
 
   static Compilation compile(List<JavaFileObject> sources, String... options) {
-    // as the build: -processing because @Generated is (rightly) claimed by no processor
-    List<String> all = new ArrayList<>(List.of("-Xlint:all,-processing", "-Werror"));
+    // the strictest build a user may have: every warning, the processor's own included, fails it
+    List<String> all = new ArrayList<>(List.of("-Xlint:all", "-Werror"));
     all.addAll(List.of(options));
     return javac().withProcessors(new RpcProcessor()).withOptions(all).compile(sources);
   }
 
   static Compilation compile(JavaFileObject... sources) {
     return compile(List.of(sources));
+  }
+
+  /** The {@code INSTANCE} of generated codec class {@code binaryName} (package-private). */
+  @SuppressWarnings("unchecked")
+  static MessageCodec<Object> codec(ClassLoader loader, String binaryName)
+      throws ReflectiveOperationException {
+    java.lang.reflect.Field instance =
+        loader.loadClass(binaryName).getDeclaredField("INSTANCE");
+    instance.setAccessible(true);
+    return (MessageCodec<Object>) instance.get(null);
   }
 
   /**

@@ -18,13 +18,27 @@ public final class Messages {
 
   /**
    * Returns {@code value}, or throws {@link NullPointerException} naming the field ({@code
-   * Type.component}) that must not be null.
+   * Type.component}, or {@code Type.component element}, {@code key} or {@code value} for what a list
+   * or map holds) and saying how to make it optional.
    */
   public static <T> T checkNotNull(T value, String field) {
     if (value == null) {
-      throw new NullPointerException(field + " must not be null");
+      throw nullField(field);
     }
     return value;
+  }
+
+  /** The error for a null where the schema has no absent value: the caller's programming error. */
+  public static NullPointerException nullField(String field) {
+    String fix;
+    if (field.endsWith(" element")) {
+      fix = "a list cannot hold null";
+    } else if (field.endsWith(" key") || field.endsWith(" value")) {
+      fix = "a map cannot hold null keys or values";
+    } else {
+      fix = "declare it @Nullable or Optional to make it optional";
+    }
+    return new NullPointerException(field + " is null; " + fix);
   }
 
   /**
@@ -95,7 +109,7 @@ public final class Messages {
   }
 
   private static NullPointerException nullInMap(String key, String field) {
-    return new NullPointerException(field + (key == null ? " key" : " value") + " must not be null");
+    return nullField(field + (key == null ? " key" : " value"));
   }
 
   /** Size of a length-delimited field {@code number} whose payload is {@code length} bytes. */
@@ -108,6 +122,27 @@ public final class Messages {
   /** Size of {@code value} written as message field {@code number}. */
   public static <T> int sizeOf(int number, MessageCodec<T> codec, T value) {
     return lengthDelimitedSize(number, codec.encodedSize(value));
+  }
+
+  /**
+   * Size of {@code value} written as message field {@code number} of a message at {@code depth}:
+   * the nested message is sized at {@code depth + 1}, which must not exceed {@link
+   * MessageCodec#MAX_DEPTH}.
+   *
+   * @throws IllegalArgumentException if it does (a cycle, such as a list containing the record
+   *     that holds it, or a structure deeper than a peer would accept)
+   */
+  public static <T> int sizeOf(int number, MessageCodec<T> codec, T value, int depth) {
+    if (depth >= MessageCodec.MAX_DEPTH) {
+      throw new IllegalArgumentException(
+          "Cannot encode "
+              + value.getClass().getSimpleName()
+              + ": messages nest more than "
+              + MessageCodec.MAX_DEPTH
+              + " levels deep (the limit of decoders, ours and protobuf's); is there a cycle, such"
+              + " as a list that contains the record holding it?");
+    }
+    return lengthDelimitedSize(number, codec.encodedSize(value, depth + 1));
   }
 
   /** Writes {@code value} as message field {@code number}: tag, length, fields. */

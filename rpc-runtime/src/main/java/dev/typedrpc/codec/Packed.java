@@ -34,6 +34,17 @@ public final class Packed {
   }
 
   /**
+   * Payload size of packed fixed-width values (bool 1, float 4, double 8 bytes each) of {@code
+   * field}: checks every element, so that a null fails the size pass, before anything is written.
+   */
+  public static int fixedDataSize(List<?> values, int width, String field) {
+    for (Object value : values) {
+      Messages.checkNotNull(value, field);
+    }
+    return values.size() * width;
+  }
+
+  /**
    * Size of a packed field (tag, length, payload) with a payload of {@code dataSize}; 0 if empty.
    */
   public static int fieldSize(int number, int dataSize) {

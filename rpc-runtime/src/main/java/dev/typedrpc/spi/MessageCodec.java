@@ -18,11 +18,29 @@ import java.io.IOException;
  * @param <T> the Java type of the message
  */
 public interface MessageCodec<T> {
-  /** Deepest nesting of messages that {@link #decode} accepts, as in protobuf-java. */
+  /**
+   * Deepest nesting of messages that {@link #decode} accepts, as in protobuf-java, and that
+   * generated codecs encode.
+   */
   int MAX_DEPTH = 100;
 
-  /** The number of bytes {@link #encode} writes for {@code value} (without any length prefix). */
+  /**
+   * The number of bytes {@link #encode} writes for {@code value} (without any length prefix). Every
+   * encode is preceded by this size pass, which fails on what cannot be written: a null where the
+   * schema has no absent value ({@link NullPointerException} naming the field), or nesting deeper
+   * than {@link #MAX_DEPTH} (an {@link IllegalArgumentException}: usually a cycle, such as a list
+   * that contains the record holding it).
+   */
   int encodedSize(T value);
+
+  /**
+   * {@link #encodedSize(Object)} of a message nested {@code depth} levels deep (0 at the top
+   * level); generated codecs size their nested messages at {@code depth + 1} and fail past {@link
+   * #MAX_DEPTH}.
+   */
+  default int encodedSize(T value, int depth) {
+    return encodedSize(value);
+  }
 
   /**
    * Writes the fields of {@code value} (exactly {@link #encodedSize} bytes, no length prefix). Throws

@@ -31,6 +31,7 @@ public final class ClientCalls {
    */
   public static <Req, Resp> Resp blockingUnary(
       RpcChannel channel, MethodDescriptor<Req, Resp> method, CallOptions options, Req request) {
+    checkRequest(method, request);
     // completing a future is all the callbacks do, so they run where the response arrives: no thread hop
     ClientCall<Req, Resp> call =
         channel instanceof ChannelImpl impl
@@ -52,6 +53,7 @@ public final class ClientCalls {
   /** One request, one response, as a future; cancelling the future cancels the call. */
   public static <Req, Resp> CompletableFuture<Resp> futureUnary(
       RpcChannel channel, MethodDescriptor<Req, Resp> method, CallOptions options, Req request) {
+    checkRequest(method, request);
     ClientCall<Req, Resp> call = channel.newCall(method, options);
     UnaryResult<Resp> result = new UnaryResult<>(call);
     startUnary(call, result, options, request);
@@ -64,6 +66,7 @@ public final class ClientCalls {
    */
   public static <Req, Resp> Flow.Publisher<Resp> serverStreaming(
       RpcChannel channel, MethodDescriptor<Req, Resp> method, CallOptions options, Req request) {
+    checkRequest(method, request);
     return subscriber ->
         new ResponseSubscription<>(channel.newCall(method, options), subscriber)
             .start(options, call -> call.sendLastMessage(request));
@@ -102,6 +105,24 @@ public final class ClientCalls {
       subscription.pump = new OutboundPump<>(new CallTarget<>(call));
       subscription.start(options, c -> subscription.pump.subscribeTo(requests));
     };
+  }
+
+  /**
+   * Runs the request codec's size pass on the caller's thread, so that what cannot be encoded (a
+   * null in a field that has no absent value, a cycle) is the caller's exception, thrown by the stub
+   * before anything is sent: a {@link NullPointerException} naming the field, or an {@link
+   * IllegalArgumentException}. (Stream elements are checked as they are sent: a bad one fails the
+   * call.)
+   */
+  private static <Req> void checkRequest(MethodDescriptor<Req, ?> method, Req request) {
+    try {
+      method.requestCodec().encodedSize(request);
+    } catch (NullPointerException e) {
+      if (request == null) {
+        throw new NullPointerException("the request of " + method.fullName() + " is null");
+      }
+      throw e;
+    }
   }
 
   private static <Req, Resp> void startUnary(

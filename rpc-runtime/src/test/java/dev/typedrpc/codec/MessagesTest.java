@@ -44,11 +44,20 @@ class MessagesTest {
       };
 
   @Test
+  void sizeOfFailsPastTheDecodersDepth() {
+    assertThat(Messages.sizeOf(3, COUNTER, 5, MessageCodec.MAX_DEPTH - 1))
+        .isEqualTo(Messages.sizeOf(3, COUNTER, 5));
+    assertThatThrownBy(() -> Messages.sizeOf(3, COUNTER, 5, MessageCodec.MAX_DEPTH))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("Cannot encode Integer: messages nest more than 100 levels deep");
+  }
+
+  @Test
   void checkNotNullNamesTheField() {
     assertThat(Messages.checkNotNull("x", "Post.text")).isEqualTo("x");
     assertThatThrownBy(() -> Messages.checkNotNull(null, "Post.text"))
         .isInstanceOf(NullPointerException.class)
-        .hasMessage("Post.text must not be null");
+        .hasMessage("Post.text is null; declare it @Nullable or Optional to make it optional");
   }
 
   @Test
@@ -203,13 +212,13 @@ class MessagesTest {
     nullKey.put(null, "b");
     assertThatThrownBy(() -> Messages.stringMapSize(7, nullValue, "Chat.attributes"))
         .isInstanceOf(NullPointerException.class)
-        .hasMessage("Chat.attributes value must not be null");
+        .hasMessage("Chat.attributes value is null; a map cannot hold null keys or values");
     assertThatThrownBy(() -> Messages.stringMapSize(7, nullKey, "Chat.attributes"))
-        .hasMessage("Chat.attributes key must not be null");
+        .hasMessage("Chat.attributes key is null; a map cannot hold null keys or values");
     CodedOutputStream out = CodedOutputStream.newInstance(new byte[64]);
     assertThatThrownBy(() -> Messages.writeStringMap(out, 7, nullValue, "Chat.attributes"))
-        .hasMessage("Chat.attributes value must not be null");
+        .hasMessage("Chat.attributes value is null; a map cannot hold null keys or values");
     assertThatThrownBy(() -> Messages.writeStringMap(out, 7, nullKey, "Chat.attributes"))
-        .hasMessage("Chat.attributes key must not be null");
+        .hasMessage("Chat.attributes key is null; a map cannot hold null keys or values");
   }
 }

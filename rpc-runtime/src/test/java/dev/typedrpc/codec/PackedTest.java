@@ -98,10 +98,10 @@ class PackedTest {
     List<Double> doubles = Arrays.asList(1.0, null);
     assertThatThrownBy(() -> Packed.int32DataSize(ints, "Post.numbers element"))
         .isInstanceOf(NullPointerException.class)
-        .hasMessage("Post.numbers element must not be null");
+        .hasMessage("Post.numbers element is null; a list cannot hold null");
     assertThatThrownBy(
             () -> write(out -> Packed.writeDouble(out, 1, doubles, "Post.w element"), 99))
         .isInstanceOf(NullPointerException.class)
-        .hasMessage("Post.w element must not be null");
+        .hasMessage("Post.w element is null; a list cannot hold null");
   }
 }

@@ -154,12 +154,13 @@ final class H2ClientHandler extends BatchFlushingHttp2Handler {
     // ready only once the server answers in HTTP/2: something that merely accepts TCP (a proxy that refuses
     // HTTP/2) must not count, or negotiation would stop here and calls would fail later
     long timeout = settings.connectTimeout().toMillis();
-    ctx.executor()
+    var unused =
+        ctx.executor()
         .schedule(
             () -> {
               if (!connected && ctx.channel().isActive()) {
                 failure = new java.io.IOException("no HTTP/2 SETTINGS from " + authority + " within " + timeout + " ms");
-                ctx.close();
+                var unusedClose = ctx.close();
               }
             },
             timeout,

@@ -26,7 +26,6 @@ final class NettyClientTransport implements ClientTransport {
   private final Tls.Client tls;
   private final TransportSettings settings;
   private volatile FrameConnection connection;
-  private volatile ChannelFrameSink sink;
 
   /** @param tls TLS settings for {@code wss:}; null for {@code ws:} */
   NettyClientTransport(WsEndpoint target, Tls.Client tls, TransportSettings settings) {
@@ -42,7 +41,6 @@ final class NettyClientTransport implements ClientTransport {
     }
     EventLoop loop = IoGroups.clientGroup().next();
     ChannelFrameSink sink = new ChannelFrameSink(loop, target.authority());
-    this.sink = sink;
     FrameConnection engine = FrameConnection.client(sink, settings, listener);
     connection = engine;
     FrameHandler frames = FrameHandler.client(sink, engine);

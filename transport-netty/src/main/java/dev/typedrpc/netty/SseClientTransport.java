@@ -21,7 +21,6 @@ final class SseClientTransport implements ClientTransport {
   private final Tls.Client tls;
   private final TransportSettings settings;
   private volatile FrameConnection connection;
-  private volatile SseUpSink sink;
 
   /** @param tls TLS settings for {@code sses:} (both connections use TLS); null for {@code sse:} */
   SseClientTransport(WsEndpoint target, Tls.Client tls, TransportSettings settings) {
@@ -36,7 +35,6 @@ final class SseClientTransport implements ClientTransport {
     SseUpSink sink = new SseUpSink(loop, target, tls, settings);
     FrameConnection engine = FrameConnection.client(sink, settings, listener);
     sink.connection = engine;
-    this.sink = sink;
     connection = engine;
     loop.execute(sink::connect);
   }

@@ -72,7 +72,7 @@ final class SseServer {
     h.set(HttpHeaderNames.CACHE_CONTROL, "no-store");
     h.set("x-accel-buffering", "no"); // proxies must not hold events back
     HttpUtil.setTransferEncodingChunked(head, true);
-    channel.write(head);
+    var unused = channel.write(head);
     SseDownSink sink = new SseDownSink(channel);
     sink.writeEvent("session", id);
     FrameConnection connection = FrameConnection.server(sink, settings, listener);
@@ -100,7 +100,7 @@ final class SseServer {
     sessions.remove(session.id(), session);
     session.connection().onClosed(null);
     for (Channel post : session.postChannels()) {
-      post.close(); // the session is over: its POST connections have nothing more to carry
+      var unused = post.close(); // the session is over: its POST connections have nothing more to carry
     }
   }
 
@@ -174,7 +174,7 @@ final class SseServer {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      ctx.close();
+      var unused = ctx.close();
     }
   }
 

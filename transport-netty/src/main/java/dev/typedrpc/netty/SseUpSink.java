@@ -159,10 +159,10 @@ final class SseUpSink implements FrameSink {
 
   private void closeChannels() {
     if (events != null) {
-      events.close();
+      var unused = events.close();
     }
     if (posts != null) {
-      posts.close();
+      var unused = posts.close();
     }
   }
 
@@ -284,7 +284,7 @@ final class SseUpSink implements FrameSink {
     }
     // frames still queued (e.g. a GOAWAY) go first; then both connections close
     if (!pending.isEmpty() || postInFlight) {
-      loop.schedule(this::close, 10, TimeUnit.MILLISECONDS);
+      var unused = loop.schedule(this::close, 10, TimeUnit.MILLISECONDS);
       maybePost();
       return;
     }

@@ -15,18 +15,18 @@ import org.junit.jupiter.api.Timeout;
 class CodecBytesTest {
   @Test
   void smallEncodesToIdenticalBytes() throws Exception {
-    byte[] ours = SmallCodec.INSTANCE.toByteArray(Fixtures.SMALL);
+    byte[] ours = CodecServiceRpc.SMALL.requestCodec().toByteArray(Fixtures.SMALL);
     assertThat(ours).isEqualTo(Fixtures.toProto(Fixtures.SMALL).toByteArray());
     assertThat(CodecProtos.Small.parseFrom(ours)).isEqualTo(Fixtures.toProto(Fixtures.SMALL));
-    assertThat(SmallCodec.INSTANCE.parseFrom(ours)).isEqualTo(Fixtures.SMALL);
+    assertThat(CodecServiceRpc.SMALL.requestCodec().parseFrom(ours)).isEqualTo(Fixtures.SMALL);
   }
 
   @Test
   void chatEncodesToIdenticalBytes() throws Exception {
-    byte[] ours = ChatMessageCodec.INSTANCE.toByteArray(Fixtures.CHAT);
+    byte[] ours = CodecServiceRpc.CHAT.requestCodec().toByteArray(Fixtures.CHAT);
     assertThat(ours).isEqualTo(Fixtures.toProto(Fixtures.CHAT).toByteArray());
     assertThat(CodecProtos.ChatMessage.parseFrom(ours)).isEqualTo(Fixtures.toProto(Fixtures.CHAT));
-    assertThat(ChatMessageCodec.INSTANCE.parseFrom(ours)).isEqualTo(Fixtures.CHAT);
+    assertThat(CodecServiceRpc.CHAT.requestCodec().parseFrom(ours)).isEqualTo(Fixtures.CHAT);
   }
 
   @Test

@@ -11,7 +11,6 @@ import static dev.typedrpc.processor.codegen.RuntimeTypes.WIRE_FORMAT;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
-import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
@@ -23,43 +22,58 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.lang.model.element.Modifier;
 
-/** Generates {@code <Name>Codec implements MessageCodec<Name>} for one message. */
+/**
+ * Generates {@code <Name>Codec implements MessageCodec<Name>} for one message, a class nested in the
+ * service's {@code <Iface>RpcCodecs}.
+ */
 public final class CodecGenerator {
   private CodecGenerator() {}
 
-  public static JavaFile generate(MessageModel m) {
+  public static TypeSpec generate(MessageModel m) {
     ClassName codec = m.codec();
     TypeSpec.Builder type =
         TypeSpec.classBuilder(codec)
             .addJavadoc("Protocol Buffers codec of message {@code $L}.\n", m.protoName())
-            .addAnnotation(RuntimeTypes.generated())
-            .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+            .addModifiers(Modifier.STATIC, Modifier.FINAL)
             .addSuperinterface(ParameterizedTypeName.get(MESSAGE_CODEC, m.javaType()))
-            .addOriginatingElement(m.origin())
             .addField(
-                FieldSpec.builder(
-                        codec, "INSTANCE", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+                FieldSpec.builder(codec, "INSTANCE", Modifier.STATIC, Modifier.FINAL)
                     .initializer("new $T()", codec)
                     .build())
             .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
-    if (m.fields().stream().anyMatch(FieldModel::deprecated)
-        || m.cases().stream().anyMatch(OneofCase::deprecated)) {
-      type.addAnnotation(RuntimeTypes.suppressDeprecation());
-    }
     if (m.kind() == MessageModel.Kind.ONEOF) {
       OneofCodec.addMethods(type, m);
     } else {
       new FieldsCodec(m).addMethods(type);
     }
-    return JavaFile.builder(codec.packageName(), type.build()).skipJavaLangImports(true).build();
+    return type.build();
   }
 
+  /** Whether the message's codec uses a deprecated field or case. */
+  static boolean usesDeprecated(MessageModel m) {
+    return m.fields().stream().anyMatch(FieldModel::deprecated)
+        || m.cases().stream().anyMatch(OneofCase::deprecated);
+  }
+
+  /** The size pass of a message nested {@code depth} deep; nested messages at {@code depth + 1}. */
   static MethodSpec.Builder encodedSize(MessageModel m) {
     return MethodSpec.methodBuilder("encodedSize")
         .addAnnotation(Override.class)
         .addModifiers(Modifier.PUBLIC)
         .returns(int.class)
-        .addParameter(m.javaType(), "value");
+        .addParameter(m.javaType(), "value")
+        .addParameter(int.class, "depth");
+  }
+
+  /** The top-level size pass. */
+  static MethodSpec topLevelSize(MessageModel m) {
+    return MethodSpec.methodBuilder("encodedSize")
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC)
+        .returns(int.class)
+        .addParameter(m.javaType(), "value")
+        .addStatement("return encodedSize(value, 0)")
+        .build();
   }
 
   static MethodSpec.Builder encode(MessageModel m) {
@@ -84,7 +98,7 @@ public final class CodecGenerator {
   static MethodSpec.Builder defaultValue(MessageModel m) {
     return MethodSpec.methodBuilder("defaultValue")
         .addJavadoc("The value an absent {@code $L} field decodes to.\n", m.protoName())
-        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .addModifiers(Modifier.STATIC)
         .returns(m.javaType())
         .addException(INVALID_PROTOCOL_BUFFER);
   }
@@ -102,7 +116,7 @@ public final class CodecGenerator {
       if (unknownType != null) {
         size.beginControlFlow("if (value instanceof $T unknown)", unknownType)
             .addStatement(
-                "return $T.computeByteArraySize(unknown.fieldNumber(), unknown.bytes())",
+                "return $T.computeByteArraySize(unknown.fieldNumber(),$Wunknown.bytes())",
                 RuntimeTypes.CODED_OUTPUT)
             .endControlFlow();
         encode
@@ -115,7 +129,7 @@ public final class CodecGenerator {
         ClassName caseType = c.type().javaName();
         size.beginControlFlow("if (value instanceof $T message)", caseType)
             .addStatement(
-                "return $T.sizeOf($L, $T.INSTANCE, message)",
+                "return $T.sizeOf($L,$W$T.INSTANCE,$Wmessage,$Wdepth)",
                 MESSAGES,
                 c.number(),
                 c.type().codec())
@@ -123,19 +137,19 @@ public final class CodecGenerator {
         encode
             .beginControlFlow("if (value instanceof $T message)", caseType)
             .addStatement(
-                "$T.write(out, $L, $T.INSTANCE, message)", MESSAGES, c.number(), c.type().codec())
+                "$T.write(out,$W$L,$W$T.INSTANCE,$Wmessage)", MESSAGES, c.number(), c.type().codec())
             .addStatement("return")
             .endControlFlow();
       }
       String unknown = "Unknown case of " + m.simpleName() + ": ";
       size.addStatement(
-          "throw new $T($S + $T.checkNotNull(value, $S).getClass().getName())",
+          "throw new $T($S + $T.checkNotNull(value,$W$S).getClass().getName())",
           IllegalArgumentException.class,
           unknown,
           MESSAGES,
           m.simpleName());
       encode.addStatement(
-          "throw new $T($S + $T.checkNotNull(value, $S).getClass().getName())",
+          "throw new $T($S + $T.checkNotNull(value,$W$S).getClass().getName())",
           IllegalArgumentException.class,
           unknown,
           MESSAGES,
@@ -152,7 +166,7 @@ public final class CodecGenerator {
       decode.addCode("case 0:\n$>break loop;\n$<");
       for (OneofCase c : m.cases()) {
         decode.addCode(
-            "case $L:\n$>result = $T.read(in, $T.INSTANCE, depth);\nbreak;\n$<",
+            "case $L:\n$>result = $T.read(in,$W$T.INSTANCE,$Wdepth);\nbreak;\n$<",
             FieldCode.tag(c.number(), 2),
             MESSAGES,
             c.type().codec());
@@ -164,7 +178,7 @@ public final class CodecGenerator {
             WIRE_FORMAT,
             WIRE_FORMAT);
         decode.addStatement(
-            "result = new $T($T.getTagFieldNumber(tag), in.readByteArray())",
+            "result = new $T($T.getTagFieldNumber(tag),$Win.readByteArray())",
             unknownType,
             WIRE_FORMAT);
         decode.nextControlFlow("else if (!in.skipField(tag))");
@@ -173,7 +187,7 @@ public final class CodecGenerator {
         decode.addStatement("break").addCode("$<");
       } else {
         decode.addCode("default:\n$>");
-        decode.addStatement("skipped = $T.skippedCase(tag, skipped)", MESSAGES);
+        decode.addStatement("skipped = $T.skippedCase(tag,$Wskipped)", MESSAGES);
         decode
             .beginControlFlow("if (!in.skipField(tag))")
             .addStatement("break loop")
@@ -183,13 +197,14 @@ public final class CodecGenerator {
       decode.endControlFlow().endControlFlow();
       decode.beginControlFlow("if (result == null)");
       decode.addStatement(
-          unknownType == null ? "throw $T.noCaseSet($S, skipped)" : "throw $T.noCaseSet($S)",
+          unknownType == null ? "throw $T.noCaseSet($S,$Wskipped)" : "throw $T.noCaseSet($S)",
           MESSAGES,
           m.protoName());
       decode.endControlFlow();
       decode.addStatement("return result");
 
-      type.addMethod(size.build())
+      type.addMethod(topLevelSize(m))
+          .addMethod(size.build())
           .addMethod(encode.build())
           .addMethod(decode.build())
           .addMethod(
@@ -241,13 +256,16 @@ public final class CodecGenerator {
       if (wrapper) {
         decode.addStatement("return $L", args.get(0));
       } else {
-        decode.addStatement("return new $T($L)", m.javaType(), CodeBlock.join(args, ", "));
+        decode.addStatement("return new $T($L)", m.javaType(), CodeBlock.join(args, ",$W"));
       }
-      type.addMethod(size.build()).addMethod(encode.build()).addMethod(decode.build());
+      type.addMethod(topLevelSize(m))
+          .addMethod(size.build())
+          .addMethod(encode.build())
+          .addMethod(decode.build());
       if (m.kind() == MessageModel.Kind.RECORD) {
         type.addMethod(
             defaultValue(m)
-                .addStatement("return new $T($L)", m.javaType(), CodeBlock.join(defaults, ", "))
+                .addStatement("return new $T($L)", m.javaType(), CodeBlock.join(defaults, ",$W"))
                 .build());
       }
       type.addMethods(entryReaders);
@@ -267,7 +285,7 @@ public final class CodecGenerator {
         return CodeBlock.of("$T $L = $L;\n", type, local(f.name()), access);
       }
       return CodeBlock.of(
-          "$T $L = $T.checkNotNull($L, $S);\n",
+          "$T $L = $T.checkNotNull($L,$W$S);\n",
           type,
           local(f.name()),
           MESSAGES,
@@ -369,7 +387,7 @@ public final class CodecGenerator {
           b.beginControlFlow("if ($L == null)", x)
               .addStatement("$L = new $T<>()", x, RuntimeTypes.LINKED_HASH_MAP)
               .endControlFlow();
-          b.addStatement("$L(in, $L, depth)", reader, x);
+          b.addStatement("$L(in,$W$L,$Wdepth)", reader, x);
           b.addStatement("break").add("$<");
           entryReaders.add(MapEntries.reader(reader, f));
         }

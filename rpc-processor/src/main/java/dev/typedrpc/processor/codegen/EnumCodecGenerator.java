@@ -8,7 +8,6 @@ import static dev.typedrpc.processor.codegen.RuntimeTypes.PACKED;
 import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
-import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
@@ -19,14 +18,14 @@ import java.util.List;
 import javax.lang.model.element.Modifier;
 
 /**
- * Generates {@code <Enum>EnumCodec}: the mapping between constants and wire numbers, plus packed
- * lists. Unknown numbers decode to the {@code @Unrecognized} constant if there is one, else to the
- * constant numbered 0.
+ * Generates {@code <Enum>Codec}, nested in the service's {@code <Iface>RpcCodecs}: the mapping
+ * between constants and wire numbers, plus packed lists. Unknown numbers decode to the {@code
+ * @Unrecognized} constant if there is one, else to the constant numbered 0.
  */
 public final class EnumCodecGenerator {
   private EnumCodecGenerator() {}
 
-  public static JavaFile generate(EnumModel e) {
+  public static TypeSpec generate(EnumModel e) {
     TypeName list = ParameterizedTypeName.get(RuntimeTypes.LIST, e.javaName());
     List<CodeBlock> numbers = new ArrayList<>();
     for (EnumModel.Constant c : e.constants()) {
@@ -42,7 +41,7 @@ public final class EnumCodecGenerator {
             .addJavadoc(
                 "The constant numbered {@code number}; unknown numbers give $L.\n",
                 fallback == null ? "the one numbered 0" : "{@code " + unknown + "}")
-            .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+            .addModifiers(Modifier.STATIC)
             .returns(e.javaName())
             .addParameter(int.class, "number")
             .beginControlFlow("switch (number)");
@@ -54,7 +53,7 @@ public final class EnumCodecGenerator {
     fromNumber.addCode("default:\n$>return $T.$L;\n$<", e.javaName(), unknown).endControlFlow();
     MethodSpec.Builder toNumber =
         MethodSpec.methodBuilder("toNumber")
-            .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+            .addModifiers(Modifier.STATIC)
             .returns(int.class)
             .addParameter(e.javaName(), "value");
     if (fallback == null) {
@@ -63,7 +62,7 @@ public final class EnumCodecGenerator {
       toNumber
           .addJavadoc("Throws for {@code $L}, which has no number.\n", fallback.javaName())
           .addStatement(
-              "return value == $T.$L ? $T.unrecognizedNumber($S) : NUMBERS[value.ordinal()]",
+              "return value == $T.$L$W? $T.unrecognizedNumber($S)$W: NUMBERS[value.ordinal()]",
               e.javaName(),
               fallback.javaName(),
               RuntimeTypes.MESSAGES,
@@ -71,15 +70,9 @@ public final class EnumCodecGenerator {
     }
     TypeSpec.Builder builder =
         TypeSpec.classBuilder(e.codec())
-            .addJavadoc("Wire numbers of enum {@code $L}.\n", e.protoName())
-            .addAnnotation(RuntimeTypes.generated());
-    if (e.constants().stream().anyMatch(EnumModel.Constant::deprecated)) {
-      builder.addAnnotation(RuntimeTypes.suppressDeprecation());
-    }
-    TypeSpec type =
-        builder
-            .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
-            .addOriginatingElement(e.origin())
+            .addJavadoc("Wire numbers of enum {@code $L}.\n", e.protoName());
+    return builder
+            .addModifiers(Modifier.STATIC, Modifier.FINAL)
             .addField(
                 FieldSpec.builder(
                         ArrayTypeName.of(int.class),
@@ -94,14 +87,14 @@ public final class EnumCodecGenerator {
             .addMethod(fromNumber.build())
             .addMethod(
                 MethodSpec.methodBuilder("packedDataSize")
-                    .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                    .addModifiers(Modifier.STATIC)
                     .returns(int.class)
                     .addParameter(list, "values")
                     .addParameter(String.class, "field")
                     .addStatement("int size = 0")
                     .beginControlFlow("for ($T value : values)", e.javaName())
                     .addStatement(
-                        "size += $T.computeEnumSizeNoTag(toNumber($T.checkNotNull(value, field)))",
+                        "size +=$W$T.computeEnumSizeNoTag(toNumber($T.checkNotNull(value,$Wfield)))",
                         CODED_OUTPUT,
                         RuntimeTypes.MESSAGES)
                     .endControlFlow()
@@ -109,7 +102,7 @@ public final class EnumCodecGenerator {
                     .build())
             .addMethod(
                 MethodSpec.methodBuilder("writePacked")
-                    .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                    .addModifiers(Modifier.STATIC)
                     .addParameter(CODED_OUTPUT, "out")
                     .addParameter(int.class, "number")
                     .addParameter(list, "values")
@@ -126,7 +119,7 @@ public final class EnumCodecGenerator {
                     .build())
             .addMethod(
                 MethodSpec.methodBuilder("readPacked")
-                    .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                    .addModifiers(Modifier.STATIC)
                     .addParameter(CODED_INPUT, "in")
                     .addParameter(list, "target")
                     .addException(IO_EXCEPTION)
@@ -137,6 +130,10 @@ public final class EnumCodecGenerator {
                     .addStatement("in.popLimit(oldLimit)")
                     .build())
             .build();
-    return JavaFile.builder(e.codec().packageName(), type).skipJavaLangImports(true).build();
+  }
+
+  /** Whether the enum has a deprecated constant. */
+  static boolean usesDeprecated(EnumModel e) {
+    return e.constants().stream().anyMatch(EnumModel.Constant::deprecated);
   }
 }

@@ -55,6 +55,7 @@ final class FieldCode {
         case DOUBLE -> TypeName.DOUBLE.box();
         case STRING -> TypeName.get(String.class);
         case BYTES -> ArrayTypeName.of(TypeName.BYTE);
+        case BYTE_STRING -> RuntimeTypes.BYTE_STRING;
       };
     }
     if (v instanceof EnumValue e) {
@@ -81,6 +82,7 @@ final class FieldCode {
       case DOUBLE -> CodeBlock.of("$T.doubleToRawLongBits($L) != 0", Double.class, x);
       case STRING -> CodeBlock.of("!$L.isEmpty()", x);
       case BYTES -> CodeBlock.of("$L.length != 0", x);
+      case BYTE_STRING -> CodeBlock.of("!$L.isEmpty()", x);
     };
   }
 
@@ -89,19 +91,33 @@ final class FieldCode {
     return v instanceof ScalarValue || v instanceof EnumValue;
   }
 
-  /** Size of field {@code number} holding {@code x}, tag included. */
+  /** Size of field {@code number} holding {@code x}, tag included, in a size pass at {@code depth}. */
   static CodeBlock size(ValueType v, int number, Object x) {
+    return size(v, number, x, true);
+  }
+
+  /**
+   * As above; without {@code depth} (in {@code encode}, which has none), a nested message is sized
+   * as a top-level one: the size pass before encode has checked the depth already.
+   */
+  static CodeBlock size(ValueType v, int number, Object x, boolean depth) {
     if (v instanceof ScalarValue s) {
-      return CodeBlock.of("$T.compute$LSize($L, $L)", CODED_OUTPUT, method(s.scalar()), number, x);
+      return CodeBlock.of("$T.compute$LSize($L,$W$L)", CODED_OUTPUT, method(s.scalar()), number, x);
     }
     if (v instanceof EnumValue e) {
       return CodeBlock.of(
-          "$T.computeEnumSize($L, $T.toNumber($L))", CODED_OUTPUT, number, e.codec(), x);
+          "$T.computeEnumSize($L,$W$T.toNumber($L))", CODED_OUTPUT, number, e.codec(), x);
     }
     if (v instanceof MessageValue m) {
-      return CodeBlock.of("$T.sizeOf($L, $T.INSTANCE, $L)", MESSAGES, number, m.codec(), x);
+      // depth: the size pass of the message holding it (see CodecGenerator.encodedSize)
+      return CodeBlock.of(
+          depth ? "$T.sizeOf($L,$W$T.INSTANCE,$W$L,$Wdepth)" : "$T.sizeOf($L,$W$T.INSTANCE,$W$L)",
+          MESSAGES,
+          number,
+          m.codec(),
+          x);
     }
-    return CodeBlock.of("$T.$LSize($L, $L)", WELL_KNOWN, wkt(v), number, x);
+    return CodeBlock.of("$T.$LSize($L,$W$L)", WELL_KNOWN, wkt(v), number, x);
   }
 
   /** Writes field {@code number} holding {@code x}. */
@@ -109,21 +125,21 @@ final class FieldCode {
     if (v instanceof ScalarValue s) {
       if (s.scalar() == Scalar.INT32 || s.scalar() == Scalar.INT64) {
         // Varints, not out.writeInt64: protobuf's 64-bit varint writer is too big to inline
-        return CodeBlock.of("$T.write$L(out, $L, $L)", VARINTS, method(s.scalar()), number, x);
+        return CodeBlock.of("$T.write$L(out,$W$L,$W$L)", VARINTS, method(s.scalar()), number, x);
       }
       if (s.scalar() == Scalar.STRING) {
         // Messages.writeString: same bytes as out.writeString, half the code to inline
-        return CodeBlock.of("$T.writeString(out, $L, $L)", MESSAGES, number, x);
+        return CodeBlock.of("$T.writeString(out,$W$L,$W$L)", MESSAGES, number, x);
       }
-      return CodeBlock.of("out.write$L($L, $L)", method(s.scalar()), number, x);
+      return CodeBlock.of("out.write$L($L,$W$L)", method(s.scalar()), number, x);
     }
     if (v instanceof EnumValue e) {
-      return CodeBlock.of("out.writeEnum($L, $T.toNumber($L))", number, e.codec(), x);
+      return CodeBlock.of("out.writeEnum($L,$W$T.toNumber($L))", number, e.codec(), x);
     }
     if (v instanceof MessageValue m) {
-      return CodeBlock.of("$T.write(out, $L, $T.INSTANCE, $L)", MESSAGES, number, m.codec(), x);
+      return CodeBlock.of("$T.write(out,$W$L,$W$T.INSTANCE,$W$L)", MESSAGES, number, m.codec(), x);
     }
-    return CodeBlock.of("$T.write$L(out, $L, $L)", WELL_KNOWN, capitalized(wkt(v)), number, x);
+    return CodeBlock.of("$T.write$L(out,$W$L,$W$L)", WELL_KNOWN, capitalized(wkt(v)), number, x);
   }
 
   /** Reads one value after its tag, inside a message at {@code depth}. */
@@ -138,9 +154,9 @@ final class FieldCode {
       return CodeBlock.of("$T.fromNumber(in.readEnum())", e.codec());
     }
     if (v instanceof MessageValue m) {
-      return CodeBlock.of("$T.read(in, $T.INSTANCE, $L)", MESSAGES, m.codec(), depth);
+      return CodeBlock.of("$T.read(in,$W$T.INSTANCE,$W$L)", MESSAGES, m.codec(), depth);
     }
-    return CodeBlock.of("$T.read$L(in, $L)", WELL_KNOWN, capitalized(wkt(v)), depth);
+    return CodeBlock.of("$T.read$L(in,$W$L)", WELL_KNOWN, capitalized(wkt(v)), depth);
   }
 
   /** The value an absent singular field decodes to. */
@@ -154,6 +170,7 @@ final class FieldCode {
         case DOUBLE -> CodeBlock.of("0d");
         case STRING -> CodeBlock.of("\"\"");
         case BYTES -> CodeBlock.of("$T.EMPTY_BYTES", MESSAGES);
+        case BYTE_STRING -> CodeBlock.of("$T.EMPTY", RuntimeTypes.BYTE_STRING);
       };
     }
     if (v instanceof EnumValue e) {
@@ -177,6 +194,7 @@ final class FieldCode {
       case DOUBLE -> "Double";
       case STRING -> "String";
       case BYTES -> "ByteArray";
+      case BYTE_STRING -> "Bytes";
     };
   }
 

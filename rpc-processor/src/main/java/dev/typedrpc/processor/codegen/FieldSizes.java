@@ -40,7 +40,7 @@ final class FieldSizes {
       case REPEATED -> {
         if (v.packable()) {
           b.addStatement(
-              "size += $T.fieldSize($L, $L)", PACKED, n, packedDataSize(v, x, element(owner, f)));
+              "size += $T.fieldSize($L,$W$L)", PACKED, n, packedDataSize(v, x, element(owner, f)));
         } else {
           b.beginControlFlow("for ($T element : $L)", FieldCode.boxed(v), x)
               .addStatement(
@@ -50,12 +50,12 @@ final class FieldSizes {
       }
       case MAP -> {
         if (isStringMap(f)) {
-          b.addStatement("size += $T.stringMapSize($L, $L, $S)", MESSAGES, n, x, owner + "." + f.name());
+          b.addStatement("size += $T.stringMapSize($L,$W$L,$W$S)", MESSAGES, n, x, owner + "." + f.name());
           break;
         }
         b.beginControlFlow("for ($T entry : $L.entrySet())", entryType(f), x);
         entryLocals(b, f, owner);
-        b.addStatement("size += $T.lengthDelimitedSize($L, $L)", MESSAGES, n, entrySize(f));
+        b.addStatement("size += $T.lengthDelimitedSize($L,$W$L)", MESSAGES, n, entrySize(f, true));
         b.endControlFlow();
       }
     }
@@ -85,10 +85,10 @@ final class FieldSizes {
       }
       case REPEATED -> {
         if (v instanceof EnumValue e) {
-          b.addStatement("$T.writePacked(out, $L, $L, $S)", e.codec(), n, x, element(owner, f));
+          b.addStatement("$T.writePacked(out,$W$L,$W$L,$W$S)", e.codec(), n, x, element(owner, f));
         } else if (v.packable()) {
           b.addStatement(
-              "$T.write$L(out, $L, $L, $S)",
+              "$T.write$L(out,$W$L,$W$L,$W$S)",
               PACKED,
               FieldCode.method(((ScalarValue) v).scalar()),
               n,
@@ -104,13 +104,13 @@ final class FieldSizes {
       case MAP -> {
         if (isStringMap(f)) {
           // the most common map: a helper walks it, see Messages.writeStringMap
-          b.addStatement("$T.writeStringMap(out, $L, $L, $S)", MESSAGES, n, x, owner + "." + f.name());
+          b.addStatement("$T.writeStringMap(out,$W$L,$W$L,$W$S)", MESSAGES, n, x, owner + "." + f.name());
           break;
         }
         b.beginControlFlow("for ($T entry : $L.entrySet())", entryType(f), x);
         entryLocals(b, f, owner);
-        b.addStatement("out.writeTag($L, 2)", n);
-        b.addStatement("out.writeUInt32NoTag($L)", entrySize(f));
+        b.addStatement("out.writeTag($L,$W2)", n);
+        b.addStatement("out.writeUInt32NoTag($L)", entrySize(f, false));
         b.addStatement("$L", FieldCode.write(f.key(), 1, "key"));
         b.addStatement("$L", FieldCode.write(v, 2, "mapValue"));
         b.endControlFlow();
@@ -130,10 +130,10 @@ final class FieldSizes {
   /** Reads a packed run into list {@code x}. */
   static CodeBlock readPacked(ValueType v, String x) {
     if (v instanceof EnumValue e) {
-      return CodeBlock.of("$T.readPacked(in, $L)", e.codec(), x);
+      return CodeBlock.of("$T.readPacked(in,$W$L)", e.codec(), x);
     }
     return CodeBlock.of(
-        "$T.read$L(in, $L)", PACKED, FieldCode.method(((ScalarValue) v).scalar()), x);
+        "$T.read$L(in,$W$L)", PACKED, FieldCode.method(((ScalarValue) v).scalar()), x);
   }
 
   /** {@code Owner.field element}: how null-check messages name a list element. */
@@ -143,20 +143,20 @@ final class FieldSizes {
 
   private static CodeBlock packedDataSize(ValueType v, String x, String what) {
     if (v instanceof EnumValue e) {
-      return CodeBlock.of("$T.packedDataSize($L, $S)", e.codec(), x, what);
+      return CodeBlock.of("$T.packedDataSize($L,$W$S)", e.codec(), x, what);
     }
     return switch (((ScalarValue) v).scalar()) {
-      case INT32 -> CodeBlock.of("$T.int32DataSize($L, $S)", PACKED, x, what);
-      case INT64 -> CodeBlock.of("$T.int64DataSize($L, $S)", PACKED, x, what);
-      case BOOL -> CodeBlock.of("$L.size()", x);
-      case FLOAT -> CodeBlock.of("$L.size() * 4", x);
-      case DOUBLE -> CodeBlock.of("$L.size() * 8", x);
+      case INT32 -> CodeBlock.of("$T.int32DataSize($L,$W$S)", PACKED, x, what);
+      case INT64 -> CodeBlock.of("$T.int64DataSize($L,$W$S)", PACKED, x, what);
+      case BOOL -> CodeBlock.of("$T.fixedDataSize($L,$W1,$W$S)", PACKED, x, what);
+      case FLOAT -> CodeBlock.of("$T.fixedDataSize($L,$W4,$W$S)", PACKED, x, what);
+      case DOUBLE -> CodeBlock.of("$T.fixedDataSize($L,$W8,$W$S)", PACKED, x, what);
       default -> throw new IllegalArgumentException("not packable: " + v);
     };
   }
 
   private static CodeBlock checked(String what) {
-    return CodeBlock.of("$T.checkNotNull(element, $S)", MESSAGES, what);
+    return CodeBlock.of("$T.checkNotNull(element,$W$S)", MESSAGES, what);
   }
 
   static TypeName entryType(FieldModel f) {
@@ -168,19 +168,21 @@ final class FieldSizes {
 
   private static void entryLocals(CodeBlock.Builder b, FieldModel f, String owner) {
     b.addStatement(
-        "$T key = $T.checkNotNull(entry.getKey(), $S)",
+        "$T key = $T.checkNotNull(entry.getKey(),$W$S)",
         FieldCode.boxed(f.key()),
         MESSAGES,
         owner + "." + f.name() + " key");
     b.addStatement(
-        "$T mapValue = $T.checkNotNull(entry.getValue(), $S)",
+        "$T mapValue = $T.checkNotNull(entry.getValue(),$W$S)",
         FieldCode.boxed(f.value()),
         MESSAGES,
         owner + "." + f.name() + " value");
   }
 
-  private static CodeBlock entrySize(FieldModel f) {
+  private static CodeBlock entrySize(FieldModel f, boolean depth) {
     return CodeBlock.of(
-        "$L + $L", FieldCode.size(f.key(), 1, "key"), FieldCode.size(f.value(), 2, "mapValue"));
+        "$L +$W$L",
+        FieldCode.size(f.key(), 1, "key"),
+        FieldCode.size(f.value(), 2, "mapValue", depth));
   }
 }

@@ -27,7 +27,7 @@ final class MapEntries {
                 "map")
             .addParameter(int.class, "depth")
             .addException(IO_EXCEPTION);
-    b.addStatement("int oldLimit = $T.beginNested(in, depth)", MESSAGES);
+    b.addStatement("int oldLimit = $T.beginNested(in,$Wdepth)", MESSAGES);
     b.addStatement("$T key = $L", FieldCode.boxed(f.key()), FieldCode.defaultValue(f.key()));
     b.addStatement(
         "$T mapValue = $L",
@@ -42,10 +42,10 @@ final class MapEntries {
     b.addStatement("break");
     b.endControlFlow();
     b.endControlFlow();
-    b.addStatement("$T.endNested(in, oldLimit)", MESSAGES);
+    b.addStatement("$T.endNested(in,$WoldLimit)", MESSAGES);
     if (message) {
       b.addStatement(
-          "map.put(key, mapValue == null ? $L : mapValue)", FieldCode.defaultValue(f.value()));
+          "map.put(key,$WmapValue == null ? $L : mapValue)", FieldCode.defaultValue(f.value()));
     } else {
       b.addStatement("map.put(key, mapValue)");
     }

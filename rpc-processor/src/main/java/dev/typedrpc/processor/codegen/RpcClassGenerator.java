@@ -41,7 +41,7 @@ public final class RpcClassGenerator {
     TypeSpec.Builder type =
         TypeSpec.classBuilder(rpc)
             .addJavadoc(
-                "Client stub, server binding and descriptors of service {@code $L} ({@link $T}).\n",
+                "Client stub, server binding and descriptors of service {@code $L}\n({@link $T}).\n",
                 s.serviceName(),
                 s.iface())
             .addAnnotation(RuntimeTypes.generated())
@@ -64,12 +64,12 @@ public final class RpcClassGenerator {
         FieldSpec.builder(
                 SERVICE_DESCRIPTOR, "DESCRIPTOR", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
             .initializer(
-                "$T.of(SERVICE_NAME, $L, $S, $T.of($L))",
+                "$Z$T.of(SERVICE_NAME,$W$L,$W$S,$W$T.of($L))",
                 SERVICE_DESCRIPTOR,
                 s.version(),
                 JsonGenerator.fingerprint(s),
                 RuntimeTypes.LIST,
-                CodeBlock.join(constants, ", "))
+                CodeBlock.join(constants, ",$W"))
             .build());
     type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
     type.addMethod(
@@ -107,7 +107,7 @@ public final class RpcClassGenerator {
     TypeName t = ParameterizedTypeName.get(METHOD_DESCRIPTOR, m.requestType(), m.responseType());
     return FieldSpec.builder(t, m.constantName(), Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
         .initializer(
-            "$T.of(SERVICE_NAME, $S, $T.$L, $T.INSTANCE, $T.INSTANCE, $L)",
+            "$Z$T.of(SERVICE_NAME,$W$S,$W$T.$L,$W$T.INSTANCE,$W$T.INSTANCE,$W$L)",
             METHOD_DESCRIPTOR,
             m.schemaName(),
             CALL_KIND,
@@ -162,7 +162,7 @@ public final class RpcClassGenerator {
         for (Param p : m.params()) {
           args.add(CodeBlock.of("request.$N()", p.name()));
         }
-        call = CodeBlock.of("impl.$N($L)", m.javaName(), CodeBlock.join(args, ", "));
+        call = CodeBlock.of("impl.$N($L)", m.javaName(), CodeBlock.join(args, ",$W"));
       }
     }
     if (m.style() == Style.VOID) {
@@ -240,7 +240,7 @@ public final class RpcClassGenerator {
           };
       CodeBlock call =
           CodeBlock.of(
-              "$T.$L(this.channel, $N, this.options, $L)",
+              "$T.$L(this.channel,$W$N,$Wthis.options,$W$L)",
               CLIENT_CALLS,
               entry,
               m.constantName(),
@@ -277,7 +277,7 @@ public final class RpcClassGenerator {
         for (Param p : m.params()) {
           args.add(CodeBlock.of("$N", p.name()));
         }
-        yield CodeBlock.of("new $T($L)", m.requestType(), CodeBlock.join(args, ", "));
+        yield CodeBlock.of("new $T($L)", m.requestType(), CodeBlock.join(args, ",$W"));
       }
     };
   }
@@ -286,8 +286,8 @@ public final class RpcClassGenerator {
     TypeSpec.Builder b =
         TypeSpec.classBuilder("Skeleton")
             .addJavadoc(
-                "A server implementation to extend: every method fails with {@code UNIMPLEMENTED}"
-                    + " until overridden.\n")
+                "A server implementation to extend: every method fails with {@code UNIMPLEMENTED}\n")
+            .addJavadoc("until overridden.\n")
             .addModifiers(Modifier.PUBLIC, Modifier.ABSTRACT, Modifier.STATIC)
             .addSuperinterface(s.iface());
     for (MethodModel m : s.methods()) {

@@ -27,6 +27,7 @@ final class RuntimeTypes {
 
   static final ClassName CODED_INPUT = ClassName.get("com.google.protobuf", "CodedInputStream");
   static final ClassName CODED_OUTPUT = ClassName.get("com.google.protobuf", "CodedOutputStream");
+  static final ClassName BYTE_STRING = ClassName.get("com.google.protobuf", "ByteString");
   static final ClassName WIRE_FORMAT = ClassName.get("com.google.protobuf", "WireFormat");
   static final ClassName INVALID_PROTOCOL_BUFFER =
       ClassName.get("com.google.protobuf", "InvalidProtocolBufferException");

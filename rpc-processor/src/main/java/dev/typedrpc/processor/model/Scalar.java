@@ -8,7 +8,10 @@ public enum Scalar {
   FLOAT("float", 5, true),
   DOUBLE("double", 1, true),
   STRING("string", 2, false),
-  BYTES("bytes", 2, false);
+  /** {@code byte[]}. */
+  BYTES("bytes", 2, false),
+  /** {@code com.google.protobuf.ByteString}: immutable, so records holding it keep their equals. */
+  BYTE_STRING("bytes", 2, false);
 
   private final String protoName;
   private final int wireType;

@@ -43,4 +43,16 @@ public record ServiceModel(
     enums = List.copyOf(enums);
     reservedNames = List.copyOf(reservedNames);
   }
+
+  /**
+   * The package-private class the service's codecs are nested in: {@code <Iface>RpcCodecs}, next to
+   * {@code rpcClass}.
+   */
+  public static ClassName codecsClass(ClassName rpcClass) {
+    return rpcClass.peerClass(rpcClass.simpleName() + "Codecs");
+  }
+
+  public ClassName codecsClass() {
+    return codecsClass(rpcClass);
+  }
 }

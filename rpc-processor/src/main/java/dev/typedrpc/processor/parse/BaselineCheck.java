@@ -350,7 +350,8 @@ public final class BaselineCheck {
   private static String snakeToCamel(String snake) {
     StringBuilder out = new StringBuilder();
     boolean up = false;
-    for (char c : snake.toCharArray()) {
+    for (int i = 0; i < snake.length(); i++) {
+      char c = snake.charAt(i);
       if (c == '_') {
         up = true;
       } else {

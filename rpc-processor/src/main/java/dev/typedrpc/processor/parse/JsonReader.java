@@ -121,10 +121,10 @@ final class JsonReader {
     String word = text.substring(start, pos);
     switch (word) {
       case "true" -> {
-        return Boolean.TRUE;
+        return true;
       }
       case "false" -> {
-        return Boolean.FALSE;
+        return false;
       }
       case "null" -> {
         return null;

@@ -1,7 +1,6 @@
 package dev.typedrpc.processor.parse;
 
 import com.google.common.base.CaseFormat;
-import com.palantir.javapoet.ClassName;
 import dev.typedrpc.annotations.RpcService;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -14,7 +13,7 @@ import javax.lang.model.element.Modifier;
 import javax.lang.model.element.PackageElement;
 import javax.lang.model.element.TypeElement;
 
-/** Naming rules shared by the parser: proto names, codec class names, case conversions. */
+/** Naming rules shared by the parser: proto names, flat type names, case conversions. */
 public final class Names {
   private Names() {}
 
@@ -40,18 +39,6 @@ public final class Names {
       e = e.getEnclosingElement();
     }
     return ((PackageElement) e).getQualifiedName().toString();
-  }
-
-  /**
-   * The generated codec class of a message type: {@code Outer_InnerCodec} in the type's package.
-   */
-  public static ClassName codec(TypeElement type) {
-    return ClassName.get(packageName(type), flatName(type) + "Codec");
-  }
-
-  /** The generated number-mapping class of an enum: {@code Outer_ColorEnumCodec}. */
-  public static ClassName enumCodec(TypeElement type) {
-    return ClassName.get(packageName(type), flatName(type) + "EnumCodec");
   }
 
   /**

@@ -79,7 +79,7 @@ public final class ServiceParser {
           iface, Message.GENERIC_SERVICE, iface.getSimpleName(), iface.getTypeParameters());
       return new Result(null, false);
     }
-    TypeChecks.checkAccessible(iface, diagnostics);
+    TypeChecks.checkAccessible(iface, Names.packageName(iface), diagnostics);
     checkInheritedMethods(iface, diagnostics);
     String name = (String) Annotations.value(annotation, "name").getValue();
     String serviceName = name.isEmpty() ? iface.getQualifiedName().toString() : name;
@@ -217,6 +217,7 @@ public final class ServiceParser {
     final NumberRules rules;
     final TypeParser types;
     final ClassName rpcClass;
+    final ClassName codecs;
     final List<MessageModel> synthesized = new ArrayList<>();
     final List<SynthName> synthesizedNames = new ArrayList<>();
     final Sites sites = new Sites();
@@ -225,8 +226,9 @@ public final class ServiceParser {
       this.iface = iface;
       this.diagnostics = diagnostics;
       this.rules = new NumberRules(diagnostics, serviceName, version);
-      this.types = new TypeParser(diagnostics, rules, sites);
       this.rpcClass = ClassName.get(Names.packageName(iface), Names.flatName(iface) + "Rpc");
+      this.codecs = ServiceModel.codecsClass(rpcClass);
+      this.types = new TypeParser(diagnostics, rules, sites, codecs);
     }
   }
 
@@ -370,7 +372,7 @@ public final class ServiceParser {
     /** The single type argument of a result type, or null after reporting it unsupported. */
     private TypeMirror typeArgument(TypeMirror ret) {
       List<? extends TypeMirror> args = ((DeclaredType) ret).getTypeArguments();
-      if (args.size() != 1 || args.get(0).getKind() != TypeKind.DECLARED) {
+      if (args.size() != 1 || !isReference(args.get(0))) {
         ctx.diagnostics.error(m, Message.UNSUPPORTED_TYPE, javaName + " (result)", ret);
         return null;
       }
@@ -441,9 +443,7 @@ public final class ServiceParser {
       if (!ok) {
         return null;
       }
-      ClassName codec =
-          ClassName.get(
-              ctx.rpcClass.packageName(), ctx.rpcClass.simpleName() + "_" + name + "Codec");
+      ClassName codec = ctx.codecs.nestedClass(name + "Codec");
       return synthesize(MessageModel.Kind.SYNTHESIZED_RECORD, record, name, codec, fields)
           ? new Endpoint(RequestForm.SYNTHESIZED, record, codec, name)
           : null;
@@ -451,7 +451,7 @@ public final class ServiceParser {
 
     private Endpoint streamRequest(VariableElement p) {
       List<? extends TypeMirror> args = ((DeclaredType) p.asType()).getTypeArguments();
-      if (args.size() != 1 || args.get(0).getKind() != TypeKind.DECLARED) {
+      if (args.size() != 1 || !isReference(args.get(0))) {
         ctx.diagnostics.error(
             p, Message.UNSUPPORTED_TYPE, javaName + "." + p.getSimpleName(), p.asType());
         return null;
@@ -482,9 +482,7 @@ public final class ServiceParser {
         return null;
       }
       String name = schemaName + suffix;
-      ClassName codec =
-          ClassName.get(
-              ctx.rpcClass.packageName(), ctx.rpcClass.simpleName() + "_" + name + "Codec");
+      ClassName codec = ctx.codecs.nestedClass(name + "Codec");
       FieldModel field =
           new FieldModel(
               "value",
@@ -522,6 +520,11 @@ public final class ServiceParser {
               kind, javaType, name, name, codec, fields, List.of(), List.of(), List.of(), null, m));
       return true;
     }
+  }
+
+  /** A type argument that may be a message or value: a class or interface type, or an array. */
+  private static boolean isReference(TypeMirror t) {
+    return t.getKind() == TypeKind.DECLARED || t.getKind() == TypeKind.ARRAY;
   }
 
   private record Endpoint(RequestForm form, TypeName type, ClassName codec, String proto) {}

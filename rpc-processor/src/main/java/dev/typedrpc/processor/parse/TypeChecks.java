@@ -19,14 +19,28 @@ final class TypeChecks {
   private TypeChecks() {}
 
   /**
-   * Reports {@code te} if it, or a type it is nested in, is private: generated codecs and the
-   * {@code <Iface>Rpc} class are top-level classes of its package.
+   * Reports {@code te} if generated code in package {@code from} (the service's package, where the
+   * {@code <Iface>Rpc} and {@code <Iface>RpcCodecs} classes are) cannot name it: it, or a type it is
+   * nested in, is private, or not public while in another package.
    */
-  static void checkAccessible(TypeElement te, Diagnostics diagnostics) {
+  static void checkAccessible(TypeElement te, String from, Diagnostics diagnostics) {
+    boolean samePackage = Names.packageName(te).equals(from);
     for (Element e = te; e instanceof TypeElement t; e = e.getEnclosingElement()) {
+      String where = t == te ? "" : "nested in ";
       if (t.getModifiers().contains(Modifier.PRIVATE)) {
-        String why = t == te ? "private" : "nested in private " + Names.dottedName(t);
+        String why = where + "private" + (t == te ? "" : " " + Names.dottedName(t));
         diagnostics.error(te, Message.INACCESSIBLE_TYPE, Names.dottedName(te), why);
+        return;
+      }
+      if (!samePackage && !t.getModifiers().contains(Modifier.PUBLIC)) {
+        diagnostics.error(
+            te,
+            Message.INACCESSIBLE_FROM_SERVICE,
+            Names.dottedName(te),
+            Names.packageName(te),
+            where + "not public" + (t == te ? "" : " " + Names.dottedName(t)),
+            from,
+            Names.dottedName(t));
         return;
       }
     }

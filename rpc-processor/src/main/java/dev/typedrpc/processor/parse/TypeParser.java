@@ -44,6 +44,7 @@ public final class TypeParser {
   private final Diagnostics diagnostics;
   private final NumberRules rules;
   private final Sites sites;
+  private final ClassName codecs;
   private final Deque<TypeElement> pending = new ArrayDeque<>();
   private final Map<String, TypeElement> seen = new LinkedHashMap<>();
   private final Map<String, String> protoNames = new HashMap<>();
@@ -52,10 +53,20 @@ public final class TypeParser {
   private final Map<String, List<Element>> components = new HashMap<>();
   private boolean sawErrorType;
 
-  TypeParser(Diagnostics diagnostics, NumberRules rules, Sites sites) {
+  /**
+   * @param codecs the class generated codecs are nested in, in the service's package: every type
+   *     reached must be accessible from there
+   */
+  TypeParser(Diagnostics diagnostics, NumberRules rules, Sites sites, ClassName codecs) {
     this.diagnostics = diagnostics;
     this.rules = rules;
     this.sites = sites;
+    this.codecs = codecs;
+  }
+
+  /** The codec class of a message or enum type: {@code Outer_InnerCodec}, nested in the holder. */
+  private ClassName codec(TypeElement te) {
+    return codecs.nestedClass(Names.flatName(te) + "Codec");
   }
 
   /** Whether some type was not resolvable (maybe generated in a later round). */
@@ -186,6 +197,9 @@ public final class TypeParser {
       case "java.lang.String" -> {
         return new ScalarValue(Scalar.STRING);
       }
+      case "com.google.protobuf.ByteString" -> {
+        return new ScalarValue(Scalar.BYTE_STRING);
+      }
       case "java.time.Instant" -> {
         return new WellKnownValue(WellKnown.TIMESTAMP);
       }
@@ -201,11 +215,11 @@ public final class TypeParser {
     }
     if (te.getKind() == ElementKind.ENUM) {
       enqueue(te);
-      return new EnumValue(ClassName.get(te), Names.protoName(te), Names.enumCodec(te));
+      return new EnumValue(ClassName.get(te), Names.protoName(te), codec(te));
     }
     if (te.getKind() == ElementKind.RECORD) {
       enqueue(te);
-      return new MessageValue(ClassName.get(te), Names.protoName(te), Names.codec(te), false);
+      return new MessageValue(ClassName.get(te), Names.protoName(te), codec(te), false);
     }
     if (te.getKind() == ElementKind.INTERFACE && !name.startsWith("java.")) {
       if (!te.getModifiers().contains(Modifier.SEALED)) {
@@ -213,7 +227,7 @@ public final class TypeParser {
         return null;
       }
       enqueue(te);
-      return new MessageValue(ClassName.get(te), Names.protoName(te), Names.codec(te), true);
+      return new MessageValue(ClassName.get(te), Names.protoName(te), codec(te), true);
     }
     diagnostics.error(site, Message.UNSUPPORTED_TYPE, siteName, type);
     return null;
@@ -238,7 +252,7 @@ public final class TypeParser {
       return;
     }
     seen.put(name, te);
-    TypeChecks.checkAccessible(te, diagnostics);
+    TypeChecks.checkAccessible(te, codecs.packageName(), diagnostics);
     String proto = Names.protoName(te);
     String other = protoNames.putIfAbsent(proto, name);
     if (other != null) {
@@ -299,7 +313,7 @@ public final class TypeParser {
         ClassName.get(te),
         Names.dottedName(te),
         Names.protoName(te),
-        Names.codec(te),
+        codec(te),
         fields,
         List.of(),
         Annotations.reservedNumbers(te),
@@ -354,6 +368,7 @@ public final class TypeParser {
         }
         unrecognized = sub;
         TypeChecks.checkUnrecognizedShape(sub, diagnostics);
+        TypeChecks.checkAccessible(sub, codecs.packageName(), diagnostics);
         continue; // not a case: no number, no codec
       }
       position++;
@@ -373,7 +388,7 @@ public final class TypeParser {
         ClassName.get(te),
         Names.dottedName(te),
         Names.protoName(te),
-        Names.codec(te),
+        codec(te),
         List.of(),
         cases,
         Annotations.reservedNumbers(te),
@@ -435,7 +450,7 @@ public final class TypeParser {
     return new EnumModel(
         ClassName.get(te),
         proto,
-        Names.enumCodec(te),
+        codec(te),
         constants,
         Annotations.reservedNumbers(te),
         reservedNames,

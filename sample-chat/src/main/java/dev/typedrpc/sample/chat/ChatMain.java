@@ -17,6 +17,8 @@ public final class ChatMain {
 
   private ChatMain() {}
 
+  // the client prints to System.out; ChatClient.close() leaves that stream open
+  @SuppressWarnings("ClosingStandardOutputStreams")
   public static void main(String[] args) throws Exception {
     if (args.length == 0 || !(args[0].equals("server") || args[0].equals("client"))) {
       usage();

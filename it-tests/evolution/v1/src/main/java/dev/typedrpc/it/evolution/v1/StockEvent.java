@@ -10,5 +10,6 @@ public sealed interface StockEvent permits StockEvent.Restocked, StockEvent.Sold
 
   /** An event this version does not know: its case number and bytes, kept as they came. */
   @Unrecognized
+  @SuppressWarnings("ArrayRecordComponent") // the shape @Unrecognized requires
   record Unknown(int fieldNumber, byte[] bytes) implements StockEvent {}
 }

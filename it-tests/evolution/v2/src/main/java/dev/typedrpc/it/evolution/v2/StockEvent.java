@@ -11,6 +11,7 @@ public sealed interface StockEvent
   record SoldOut(String sku) implements StockEvent {}
 
   @Unrecognized
+  @SuppressWarnings("ArrayRecordComponent") // the shape @Unrecognized requires
   record Unknown(int fieldNumber, byte[] bytes) implements StockEvent {}
 
   @Since(2)
