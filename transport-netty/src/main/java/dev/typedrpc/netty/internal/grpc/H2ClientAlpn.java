@@ -34,10 +34,7 @@ final class H2ClientAlpn extends ApplicationProtocolNegotiationHandler {
         ctx.pipeline().addLast("h2", h2); // this handler leaves when this returns
       }
     } else {
-      fail(
-          ctx,
-          new IOException(
-              "the TLS server at " + peer + " does not speak HTTP/2 (ALPN chose " + protocol + ", not h2)"));
+      fail(ctx, Tls.alpnNotAgreed(peer, ApplicationProtocolNames.HTTP_2, protocol));
     }
   }
 

@@ -5,6 +5,7 @@ import dev.typedrpc.Metadata;
 import dev.typedrpc.MethodDescriptor;
 import dev.typedrpc.Status;
 import dev.typedrpc.netty.internal.IoGroups;
+import dev.typedrpc.netty.internal.tls.TlsAnswerDetector;
 import dev.typedrpc.spi.ClientStream;
 import dev.typedrpc.spi.ClientStreamListener;
 import dev.typedrpc.spi.ClientTransport;
@@ -55,7 +56,7 @@ public final class H2ClientTransport implements ClientTransport {
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis())
             .option(ChannelOption.WRITE_BUFFER_WATER_MARK, IoGroups.WATER_MARK)
-            .handler(target.tls() == null ? h : tlsThen(h))
+            .handler(target.tls() == null ? cleartext(h) : tlsThen(h))
             .connect(target.host(), target.port());
     h.channel(connect.channel());
     connect.addListener(
@@ -66,12 +67,23 @@ public final class H2ClientTransport implements ClientTransport {
         });
   }
 
+  /** A check that the server did not answer with TLS, then the HTTP/2 handler. */
+  private ChannelInitializer<Channel> cleartext(H2ClientHandler h) {
+    return new ChannelInitializer<>() {
+      @Override
+      protected void initChannel(Channel ch) {
+        ch.pipeline().addLast("tls-answer", new TlsAnswerDetector(target.authority(), H2cTarget.TLS_SCHEME));
+        ch.pipeline().addLast(h);
+      }
+    };
+  }
+
   /** TLS first; the HTTP/2 handler joins once the handshake is done and ALPN chose h2. */
   private ChannelInitializer<Channel> tlsThen(H2ClientHandler h) {
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(Channel ch) {
-        ch.pipeline().addLast("tls", target.tls().newHandler(ch, target.host(), target.port(), settings));
+        target.tls().addTo(ch.pipeline(), target.host(), target.port(), settings);
         ch.pipeline().addLast("alpn", new H2ClientAlpn(h, target.authority()));
       }
     };

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -101,6 +102,14 @@ final class SseEventHandler extends ChannelInboundHandlerAdapter {
     } else {
       sink.onFrame(ByteBuffer.wrap(Base64.getDecoder().decode(payload.getBytes(StandardCharsets.US_ASCII))));
     }
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof SslHandshakeCompletionEvent tls && !tls.isSuccess()) {
+      sink.fail(tls.cause()); // before the close that follows, which would not say why
+    }
+    ctx.fireUserEventTriggered(evt);
   }
 
   @Override

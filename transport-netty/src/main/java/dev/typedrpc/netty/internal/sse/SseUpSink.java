@@ -3,6 +3,7 @@ package dev.typedrpc.netty.internal.sse;
 import dev.typedrpc.netty.internal.IoGroups;
 import dev.typedrpc.netty.internal.WsEndpoint;
 import dev.typedrpc.netty.internal.tls.Tls;
+import dev.typedrpc.netty.internal.tls.TlsAnswerDetector;
 import dev.typedrpc.netty.internal.ws.WsPipelines;
 import dev.typedrpc.spi.TransportSettings;
 import dev.typedrpc.spi.frame.FrameConnection;
@@ -26,6 +27,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -72,7 +74,12 @@ final class SseUpSink implements FrameSink {
     long timeout = settings.connectTimeout().toMillis();
     handshakeTimer =
         loop.schedule(
-            () -> fail(new IOException("no SSE session from " + target.authority() + " within " + timeout + " ms")),
+            () ->
+                fail(
+                    Tls.pendingHandshake(
+                        events,
+                        new IOException(
+                            "no SSE session from " + target.authority() + " within " + timeout + " ms"))),
             timeout,
             TimeUnit.MILLISECONDS);
     ChannelFuture connect = bootstrap(new SseEventHandler(this, settings)).connect(target.host(), target.port());
@@ -102,7 +109,9 @@ final class SseUpSink implements FrameSink {
               @Override
               protected void initChannel(Channel ch) {
                 if (tls != null) {
-                  ch.pipeline().addLast(tls.newHandler(ch, target.host(), target.port(), settings));
+                  tls.addTo(ch.pipeline(), target.host(), target.port(), settings);
+                } else {
+                  ch.pipeline().addLast(new TlsAnswerDetector(target.authority(), "sses"));
                 }
                 ch.pipeline().addLast(new HttpClientCodec());
                 if (last instanceof PostResponses) {
@@ -240,6 +249,14 @@ final class SseUpSink implements FrameSink {
         fail(new IOException("POST connection closed before the server answered"));
       }
       // an idle POST connection that closed is reopened for the next batch
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      if (evt instanceof SslHandshakeCompletionEvent tls && !tls.isSuccess()) {
+        fail(tls.cause()); // before the close that follows, which would not say why
+      }
+      ctx.fireUserEventTriggered(evt);
     }
 
     @Override

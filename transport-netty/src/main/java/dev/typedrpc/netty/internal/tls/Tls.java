@@ -2,6 +2,7 @@ package dev.typedrpc.netty.internal.tls;
 
 import dev.typedrpc.spi.TransportSettings;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
@@ -98,7 +99,7 @@ public final class Tls {
       if (trust != null) {
         builder.trustManager(file(TRUST, trust));
       }
-      return new Client(builder.build(), authority);
+      return new Client(builder.build(), authority, protocol);
     } catch (SSLException | IllegalArgumentException e) {
       throw new IllegalArgumentException(
           "cannot set up TLS for " + target + (trust == null ? "" : " trusting " + trust) + ": " + e.getMessage(), e);
@@ -123,18 +124,15 @@ public final class Tls {
   }
 
   /**
-   * A client failure, with a TLS handshake failure spelled out: which server, and what to check. Other causes
-   * come back unchanged.
+   * A client failure, with a TLS failure spelled out: which server, and what went wrong. Other causes come back
+   * unchanged; a failure already named ({@link TlsFailure}) too.
    */
   public static Throwable describe(Throwable cause, String peer) {
     Throwable t = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
-    if (t instanceof SSLHandshakeException) {
-      SSLHandshakeException e =
-          new SSLHandshakeException(
-              "TLS handshake with " + peer + " failed (does the client trust the server's certificate, and does"
-                  + " it match the host name? see tls-trust and tls-authority): " + t.getMessage());
-      e.initCause(t);
-      return e;
+    if (t instanceof TlsFailure) {
+      return t;
+    } else if (t instanceof SSLHandshakeException) {
+      return TlsFailure.of(t, peer, peer, "", 0);
     } else if (t instanceof SSLException) {
       return new SSLException("TLS with " + peer + " failed: " + t.getMessage(), t);
     }
@@ -142,18 +140,38 @@ public final class Tls {
   }
 
   /**
+   * If the client channel's TLS handshake has not completed yet, its timeout named as a {@link TlsFailure};
+   * otherwise {@code otherwise}.
+   */
+  public static Throwable pendingHandshake(Channel ch, Throwable otherwise) {
+    ClientHandshakeGuard guard = ch == null ? null : ch.pipeline().get(ClientHandshakeGuard.class);
+    return guard == null ? otherwise : guard.timedOut();
+  }
+
+  /** The ALPN protocol the client offered was not chosen. */
+  public static TlsFailure alpnNotAgreed(String peer, String protocol, String chosen) {
+    return TlsFailure.alpn(peer, protocol, chosen);
+  }
+
+  /**
    * A client's TLS settings.
    *
    * @param context the client context (trust, ALPN protocol)
    * @param authority the host name to verify and send as SNI, or null for the address's host
+   * @param protocol the ALPN protocol offered
    */
-  public record Client(SslContext context, String authority) {
-    /** A new handler for a connection to {@code host:port}: it starts the handshake when the channel is active. */
-    public SslHandler newHandler(Channel ch, String host, int port, TransportSettings settings) {
+  public record Client(SslContext context, String authority, String protocol) {
+    /**
+     * Adds the TLS handler for a connection to {@code host:port} (it starts the handshake when the channel is
+     * active) and, behind it, the guard that names handshake failures ({@link TlsFailure}).
+     */
+    public void addTo(ChannelPipeline p, String host, int port, TransportSettings settings) {
       String name = authority != null ? authority : unbracket(host);
-      SslHandler handler = context.newHandler(ch.alloc(), name, port);
-      handler.setHandshakeTimeoutMillis(Math.max(1, settings.connectTimeout().toMillis()));
-      return handler;
+      long timeout = Math.max(1, settings.connectTimeout().toMillis());
+      SslHandler handler = context.newHandler(p.channel().alloc(), name, port);
+      handler.setHandshakeTimeoutMillis(timeout);
+      p.addLast("tls", handler);
+      p.addLast("tls-failures", new ClientHandshakeGuard(host + ":" + port, name, protocol, timeout));
     }
 
     private static String unbracket(String host) {

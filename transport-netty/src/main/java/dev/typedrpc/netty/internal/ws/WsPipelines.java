@@ -6,6 +6,7 @@ import dev.typedrpc.netty.internal.WsEndpoint;
 import dev.typedrpc.netty.internal.server.HttpRequestGate;
 import dev.typedrpc.netty.internal.sse.SseServer;
 import dev.typedrpc.netty.internal.tls.Tls;
+import dev.typedrpc.netty.internal.tls.TlsAnswerDetector;
 import dev.typedrpc.spi.ServerTransportListener;
 import dev.typedrpc.spi.TransportSettings;
 import dev.typedrpc.spi.frame.FrameConnection;
@@ -86,7 +87,9 @@ public final class WsPipelines {
             .sendCloseFrame(null)
             .build();
     if (tls != null) {
-      p.addLast("tls", tls.newHandler(p.channel(), target.host(), target.port(), settings));
+      tls.addTo(p, target.host(), target.port(), settings);
+    } else {
+      p.addLast("tls-answer", new TlsAnswerDetector(target.authority(), "wss"));
     }
     p.addLast("http", new HttpClientCodec());
     p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_MESSAGE));
