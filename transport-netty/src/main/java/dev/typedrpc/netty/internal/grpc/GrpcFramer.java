@@ -20,17 +20,19 @@ final class GrpcFramer {
    * @throws RpcException {@code RESOURCE_EXHAUSTED} over {@code maxSize}, {@code INTERNAL} if it cannot encode
    */
   @SuppressWarnings("unchecked")
-  static ByteBuf frame(ByteBufAllocator alloc, MessageCodec<?> codec, Object message, int maxSize, boolean gzip) {
+  static ByteBuf frame(
+      ByteBufAllocator alloc, MessageCodec<?> codec, Object message, int maxSize, boolean gzip, String method) {
     MessageCodec<Object> c = (MessageCodec<Object>) codec;
     int size;
     try {
       size = c.encodedSize(message);
     } catch (RuntimeException e) {
-      throw Status.INTERNAL.withDescription("could not encode a message: " + e).withCause(e).asException();
+      throw Status.INTERNAL.withDescription("could not encode a message of " + method + ": " + e).withCause(e).asException();
     }
     if (size > maxSize) {
       throw Status.RESOURCE_EXHAUSTED
-          .withDescription("message of " + size + " bytes exceeds the limit of " + maxSize + " bytes")
+          .withDescription(
+              "message of " + size + " bytes for " + method + " exceeds the peer's limit of " + maxSize + " bytes")
           .asException();
     }
     ByteBuf buf = alloc.ioBuffer(GrpcInbound.HEADER_LENGTH + size);
@@ -46,7 +48,7 @@ final class GrpcFramer {
       ByteBuf result = gzip ? compress(alloc, buf) : buf.retain();
       return result;
     } catch (IOException | RuntimeException e) {
-      throw Status.INTERNAL.withDescription("could not encode a message: " + e).withCause(e).asException();
+      throw Status.INTERNAL.withDescription("could not encode a message of " + method + ": " + e).withCause(e).asException();
     } finally {
       buf.release();
     }

@@ -57,6 +57,7 @@ final class GrpcInbound {
   private boolean pendingCompressed;
   private long received;
   private long taken;
+  private final String method;
   private long returned;
   private int requested;
   private boolean endOfStream;
@@ -68,8 +69,14 @@ final class GrpcInbound {
    *     {@code INTERNAL} on a client)
    */
   GrpcInbound(
-      MessageCodec<?> codec, int maxMessageSize, Status decodeFailure, ByteBufAllocator alloc, FlowControl flow) {
+      MessageCodec<?> codec,
+      String method,
+      int maxMessageSize,
+      Status decodeFailure,
+      ByteBufAllocator alloc,
+      FlowControl flow) {
     this.codec = codec;
+    this.method = method;
     this.maxMessageSize = maxMessageSize;
     this.decodeFailure = decodeFailure;
     this.alloc = alloc;
@@ -192,7 +199,8 @@ final class GrpcInbound {
       }
       if (length > maxMessageSize) {
         throw Status.RESOURCE_EXHAUSTED
-            .withDescription("message of " + length + " bytes exceeds the limit of " + maxMessageSize + " bytes")
+            .withDescription(
+                "message of " + length + " bytes for " + method + " exceeds the limit of " + maxMessageSize + " bytes")
             .asException();
       }
       if (flags == 1 && !gzip) {
@@ -270,7 +278,7 @@ final class GrpcInbound {
       while ((n = in.read(chunk)) != -1) {
         if (out.readableBytes() + n > maxMessageSize) {
           throw Status.RESOURCE_EXHAUSTED
-              .withDescription("decompressed message exceeds the limit of " + maxMessageSize + " bytes")
+              .withDescription("decompressed message for " + method + " exceeds the limit of " + maxMessageSize + " bytes")
               .asException();
         }
         out.writeBytes(chunk, 0, n);

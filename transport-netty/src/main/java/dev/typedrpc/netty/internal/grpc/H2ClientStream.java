@@ -71,6 +71,7 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
     this.inbound =
         new GrpcInbound(
             method.responseCodec(),
+            method.fullName(),
             handler.settings().maxMessageSize(),
             Status.INTERNAL,
             ByteBufAllocator.DEFAULT,
@@ -350,7 +351,8 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
               method.requestCodec(),
               message,
               handler.settings().maxMessageSize(),
-              handler.gzipRequests());
+              handler.gzipRequests(),
+              method.fullName());
     } catch (RpcException e) {
       abort(e.status());
       return;

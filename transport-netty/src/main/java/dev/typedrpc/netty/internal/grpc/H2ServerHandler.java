@@ -3,6 +3,7 @@ package dev.typedrpc.netty.internal.grpc;
 import dev.typedrpc.Deadline;
 import dev.typedrpc.Metadata;
 import dev.typedrpc.MethodDescriptor;
+import dev.typedrpc.ServiceVersion;
 import dev.typedrpc.Status;
 import dev.typedrpc.spi.ServerStreamListener;
 import dev.typedrpc.spi.ServerTransportListener;
@@ -24,6 +25,8 @@ import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.util.AsciiString;
 import io.netty.util.AttributeKey;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -180,11 +183,26 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
       Http2Stream stream = connection().stream(streamId);
       H2ServerStream s = stream == null ? null : stream.getProperty(streamKey);
       if (s != null) {
-        s.reset(
-            Status.CANCELLED.withDescription(
-                "the client cancelled the call (RST_STREAM " + Http2Error.valueOf(errorCode) + ")"));
+        s.resetByClient(String.valueOf(Http2Error.valueOf(errorCode)));
       }
     }
+  }
+
+  /**
+   * The description of an unknown method, as every transport gives it: a service the server does not run is named
+   * with the services it does run.
+   */
+  private String notFound(String fullName) {
+    int slash = fullName.lastIndexOf('/');
+    String service = slash < 0 ? fullName : fullName.substring(0, slash);
+    Set<String> served = new LinkedHashSet<>();
+    for (ServiceVersion v : listener.services()) {
+      served.add(v.name());
+    }
+    if (!served.isEmpty() && !served.contains(service)) {
+      return "the server does not serve " + service + " (it serves " + served + ")";
+    }
+    return "Method not found: " + fullName;
   }
 
   private void newStream(Http2Stream stream, Http2Headers headers, boolean endStream) {
@@ -201,7 +219,7 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
     String fullName = path == null || path.length() < 2 || path.charAt(0) != '/' ? "" : path.toString().substring(1);
     MethodDescriptor<?, ?> method = listener.lookupMethod(fullName);
     if (method == null) {
-      refuse(id, Status.UNIMPLEMENTED.withDescription("Method not found: " + fullName));
+      refuse(id, Status.UNIMPLEMENTED.withDescription(notFound(fullName)));
       return;
     }
     CharSequence encoding = headers.get(GrpcWire.GRPC_ENCODING);
@@ -229,6 +247,7 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
     }
     boolean gzipOut = compressResponses && GrpcWire.acceptsGzip(headers.get(GrpcWire.GRPC_ACCEPT_ENCODING));
     H2ServerStream s = new H2ServerStream(this, stream, method, gzipIn, gzipOut);
+    s.deadline(deadline);
     stream.setProperty(streamKey, s);
     ServerStreamListener callListener;
     try {

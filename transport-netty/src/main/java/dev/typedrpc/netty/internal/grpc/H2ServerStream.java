@@ -1,5 +1,6 @@
 package dev.typedrpc.netty.internal.grpc;
 
+import dev.typedrpc.Deadline;
 import dev.typedrpc.Metadata;
 import dev.typedrpc.MethodDescriptor;
 import dev.typedrpc.RpcException;
@@ -15,6 +16,7 @@ import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -28,6 +30,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * read only as the call asks for them, and their bytes return to the client's window only then.
  */
 final class H2ServerStream implements ServerStream, GrpcInbound.Sink {
+  /** How close to its deadline a client's reset counts as the deadline (see {@link #resetByClient}). */
+  static final long DEADLINE_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+
   private final H2ServerHandler handler;
   private final ChannelHandlerContext ctx;
   private final EventExecutor loop;
@@ -41,6 +46,7 @@ final class H2ServerStream implements ServerStream, GrpcInbound.Sink {
   private volatile boolean writable;
   private volatile boolean finished; // written on the loop
   private ServerStreamListener listener; // loop only, as the rest below
+  private Deadline deadline;
   private boolean headersSent;
   private boolean requestEnded;
 
@@ -56,6 +62,7 @@ final class H2ServerStream implements ServerStream, GrpcInbound.Sink {
     this.inbound =
         new GrpcInbound(
             method.requestCodec(),
+            method.fullName(),
             handler.settings().maxMessageSize(),
             Status.INVALID_ARGUMENT,
             ctx.alloc(),
@@ -78,6 +85,25 @@ final class H2ServerStream implements ServerStream, GrpcInbound.Sink {
   }
 
   /** The client reset the stream. */
+  /** The call's deadline, from {@code grpc-timeout}; null for none. */
+  void deadline(Deadline deadline) {
+    this.deadline = deadline;
+  }
+
+  /**
+   * The client reset the stream. gRPC clients reset with CANCEL both when their user cancels and when their
+   * deadline passes; a reset within {@link #DEADLINE_SLACK_NANOS} of this call's deadline is taken as the
+   * deadline, so the implementation sees {@code DEADLINE_EXCEEDED} as on every other transport.
+   */
+  void resetByClient(String error) {
+    Deadline d = deadline;
+    if (d != null && d.remainingNanos() <= DEADLINE_SLACK_NANOS) {
+      reset(Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded: the client reset the call at its deadline"));
+    } else {
+      reset(Status.CANCELLED.withDescription("the client cancelled the call (RST_STREAM " + error + ")"));
+    }
+  }
+
   void reset(Status status) {
     if (!finished) {
       finished = true;
@@ -183,7 +209,7 @@ final class H2ServerStream implements ServerStream, GrpcInbound.Sink {
   private void send(Object message) {
     ByteBuf framed;
     try {
-      framed = GrpcFramer.frame(ctx.alloc(), method.responseCodec(), message, handler.settings().maxMessageSize(), gzipOut);
+      framed = GrpcFramer.frame(ctx.alloc(), method.responseCodec(), message, handler.settings().maxMessageSize(), gzipOut, method.fullName());
     } catch (RpcException e) {
       fail(e.status());
       return;
