@@ -21,6 +21,9 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.ByteBuffer;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,27 +48,44 @@ public final class FrameHandler extends ChannelInboundHandlerAdapter {
   private FrameConnection connection;
   private Throwable failure;
   private boolean closed;
+  /** Client only: whether the server's SETTINGS arrived, and how long to wait for them after the handshake. */
+  private final BooleanSupplier ready;
+  private final long settingsTimeoutMillis;
 
-  private FrameHandler(ChannelFrameSink sink, FrameConnection connection, Supplier<FrameConnection> opener) {
+  private FrameHandler(
+      ChannelFrameSink sink,
+      FrameConnection connection,
+      Supplier<FrameConnection> opener,
+      BooleanSupplier ready,
+      long settingsTimeoutMillis) {
     this.sink = sink;
     this.connection = connection;
     this.opener = opener;
+    this.ready = ready;
+    this.settingsTimeoutMillis = settingsTimeoutMillis;
   }
 
-  /** A client's engine exists before its channel connects, so failures to connect reach it too. */
-  public static FrameHandler client(ChannelFrameSink sink, FrameConnection connection) {
-    return new FrameHandler(sink, connection, () -> connection);
+  /**
+   * A client's engine exists before its channel connects, so failures to connect reach it too.
+   *
+   * @param ready whether the engine has the server's SETTINGS; without them {@code settingsTimeoutMillis} after
+   *     the WebSocket handshake, the connection fails
+   */
+  public static FrameHandler client(
+      ChannelFrameSink sink, FrameConnection connection, BooleanSupplier ready, long settingsTimeoutMillis) {
+    return new FrameHandler(sink, connection, () -> connection, ready, settingsTimeoutMillis);
   }
 
   /** A server's engine is created when the handshake completes: no engine for plain HTTP requests. */
   public static FrameHandler server(ChannelFrameSink sink, TransportSettings settings, ServerTransportListener listener) {
-    return new FrameHandler(sink, null, () -> FrameConnection.server(sink, settings, listener));
+    return new FrameHandler(sink, null, () -> FrameConnection.server(sink, settings, listener), null, 0);
   }
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt == ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
       open(ctx);
+      awaitSettings(ctx);
     } else if (evt instanceof HandshakeComplete handshake) {
       if (WsPipelines.SUBPROTOCOL.equals(handshake.selectedSubprotocol())) {
         open(ctx);
@@ -79,6 +99,24 @@ public final class FrameHandler extends ChannelInboundHandlerAdapter {
       recordFailure(Tls.describe(tls.cause(), sink.peer()));
     }
     ctx.fireUserEventTriggered(evt);
+  }
+
+  /** Bounds the client's wait for the server's SETTINGS after the WebSocket handshake. */
+  private void awaitSettings(ChannelHandlerContext ctx) {
+    ScheduledFuture<?> unused =
+        ctx.executor()
+            .schedule(
+                () -> {
+                  if (!closed && !ready.getAsBoolean()) {
+                    exceptionCaught(
+                        ctx,
+                        new NamedFailure(
+                            "no SETTINGS from " + sink.peer() + " within " + settingsTimeoutMillis
+                                + " ms of the WebSocket handshake (is it a typedrpc server?)"));
+                  }
+                },
+                settingsTimeoutMillis,
+                TimeUnit.MILLISECONDS);
   }
 
   private void open(ChannelHandlerContext ctx) {

@@ -96,9 +96,12 @@ public final class HttpRequestGate extends ChannelInboundHandlerAdapter {
       return true;
     }
     if (uri.startsWith(ssePath + "/") && HttpMethod.POST.equals(request.method())) {
-      timeout.cancel(false); // a keep-alive connection for POSTs
       try {
-        sse.post(ctx, request, uri.substring(ssePath.length() + 1));
+        if (sse.post(ctx, request, uri.substring(ssePath.length() + 1))) {
+          // a session's keep-alive connection for POSTs: closed once idle (its client reopens one when needed)
+          timeout.cancel(false);
+          timeout = ctx.executor().schedule(() -> closeIdle(ctx), sse.postIdleMillis(), TimeUnit.MILLISECONDS);
+        }
       } finally {
         request.release();
       }

@@ -25,8 +25,10 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The server side of the SSE + POST transport: {@code GET <path>/sse} opens a session whose server-to-client
@@ -34,10 +36,30 @@ import java.util.concurrent.TimeUnit;
  * ids are 128 random bits and bound to the address that opened them. Thread-safe.
  */
 public final class SseServer {
-  /** Most sessions open at once; more are refused with 503. */
-  static final int MAX_SESSIONS = 10_000;
+  /**
+   * Most sessions open at once (system property {@code dev.typedrpc.netty.sseMaxSessions}, default 10,000); more
+   * are refused with 503.
+   */
+  private final int maxSessions = Integer.getInteger("dev.typedrpc.netty.sseMaxSessions", 10_000);
+
+  /**
+   * Most sessions open at once from one client address (system property {@code
+   * dev.typedrpc.netty.sseMaxSessionsPerAddress}, default 100), so one address cannot take every slot; more are
+   * refused with 503.
+   */
+  private final int maxSessionsPerAddress = Integer.getInteger("dev.typedrpc.netty.sseMaxSessionsPerAddress", 100);
+
+  /**
+   * How long a session's POST connection may stay idle between POSTs before it is closed (system property {@code
+   * dev.typedrpc.netty.ssePostIdleMillis}, default 60 s); the client opens a new one for its next POST.
+   */
+  private final long postIdleMillis = Long.getLong("dev.typedrpc.netty.ssePostIdleMillis", 60_000);
+
+  /** Most POST connections one session uses at once (its client needs one); more are refused with 503. */
+  static final int MAX_POST_CONNECTIONS = 4;
 
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final InetAddress ANY = InetAddress.getLoopbackAddress(); // a key for channels without one
   /**
    * How often an event stream gets a comment line, so proxies do not time it out: 15 s, or the system property
    * {@code dev.typedrpc.netty.sseKeepaliveMillis}.
@@ -47,10 +69,16 @@ public final class SseServer {
   private final TransportSettings settings;
   private final ServerTransportListener listener;
   private final ConcurrentHashMap<String, SseSession> sessions = new ConcurrentHashMap<>();
+  private final AtomicInteger sessionCount = new AtomicInteger();
+  private final ConcurrentHashMap<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
 
   public SseServer(TransportSettings settings, ServerTransportListener listener) {
     this.settings = settings;
     this.listener = listener;
+  }
+
+  public long postIdleMillis() {
+    return postIdleMillis;
   }
 
   /** Largest POST body accepted: a batch of frames, each with its 4-byte length. */
@@ -64,7 +92,8 @@ public final class SseServer {
    */
   public void openEventStream(ChannelHandlerContext ctx) {
     Channel channel = ctx.channel();
-    if (sessions.size() >= MAX_SESSIONS) {
+    InetAddress address = remoteAddress(channel);
+    if (!reserve(address)) {
       HttpRequestGate.respond(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, true);
       return;
     }
@@ -80,7 +109,7 @@ public final class SseServer {
     sink.writeEvent("session", id);
     FrameConnection connection = FrameConnection.server(sink, settings, listener);
     SseSession session =
-        new SseSession(id, remoteAddress(channel), channel, connection, ConcurrentHashMap.newKeySet());
+        new SseSession(id, address, channel, connection, ConcurrentHashMap.newKeySet());
     sessions.put(id, session);
     channel.attr(FrameHandler.CONNECTION).set(connection); // so the server's go-away reaches the session
     channel.pipeline().addLast("sse-events", new EventStreamHandler(connection));
@@ -99,8 +128,29 @@ public final class SseServer {
     channel.flush();
   }
 
+  /** Takes a session slot, in total and for the address, or none if either is full. Atomic. */
+  private boolean reserve(InetAddress address) {
+    if (sessionCount.incrementAndGet() > maxSessions) {
+      sessionCount.decrementAndGet();
+      return false;
+    }
+    AtomicInteger n = perAddress.computeIfAbsent(address == null ? ANY : address, a -> new AtomicInteger());
+    if (n.incrementAndGet() > maxSessionsPerAddress) {
+      release(address);
+      return false;
+    }
+    return true;
+  }
+
+  private void release(InetAddress address) {
+    sessionCount.decrementAndGet();
+    perAddress.computeIfPresent(address == null ? ANY : address, (a, n) -> n.decrementAndGet() <= 0 ? null : n);
+  }
+
   private void end(SseSession session) {
-    sessions.remove(session.id(), session);
+    if (sessions.remove(session.id(), session)) {
+      release(session.address());
+    }
     session.connection().onClosed(null);
     for (Channel post : session.postChannels()) {
       post.close(); // the session is over: its POST connections have nothing more to carry
@@ -109,22 +159,45 @@ public final class SseServer {
 
   /**
    * Delivers the frames of a {@code POST <path>/sse/<id>} to the session's engine, on the session's event loop,
-   * then answers 204. Unknown session: 404; another client address: 403; malformed body: 400 and the session ends.
+   * then answers 204. Unknown session: 404; another client address: 403; a session's fifth POST connection: 503;
+   * malformed body: 400 and the session ends. Refusals close the connection.
+   *
+   * @return whether the POST was accepted for a session (the connection is then a session's POST connection)
    */
-  public void post(ChannelHandlerContext ctx, FullHttpRequest request, String id) {
+  public boolean post(ChannelHandlerContext ctx, FullHttpRequest request, String id) {
     SseSession session = sessions.get(id);
     if (session == null) {
-      HttpRequestGate.respond(ctx, HttpResponseStatus.NOT_FOUND, false);
-      return;
+      HttpRequestGate.respond(ctx, HttpResponseStatus.NOT_FOUND, true);
+      return false;
     }
     if (!session.address().equals(remoteAddress(ctx.channel()))) {
-      HttpRequestGate.respond(ctx, HttpResponseStatus.FORBIDDEN, false);
-      return;
+      HttpRequestGate.respond(ctx, HttpResponseStatus.FORBIDDEN, true);
+      return false;
     }
-    if (session.postChannels().add(ctx.channel())) {
+    Set<Channel> posts = session.postChannels();
+    if (!posts.contains(ctx.channel())) {
+      synchronized (posts) {
+        if (posts.size() >= MAX_POST_CONNECTIONS) {
+          HttpRequestGate.respond(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, true);
+          return false;
+        }
+        posts.add(ctx.channel());
+      }
       ctx.channel().attr(FrameHandler.CONNECTION).set(session.connection());
+      ctx.channel().closeFuture().addListener(done -> posts.remove(ctx.channel()));
     }
     ByteBuf body = request.content().retain();
+    try {
+      deliver(ctx, session, body);
+    } catch (RejectedExecutionException e) { // the session's event loop is shutting down
+      body.release();
+      HttpRequestGate.respond(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, true);
+      return false;
+    }
+    return true;
+  }
+
+  private void deliver(ChannelHandlerContext ctx, SseSession session, ByteBuf body) {
     session
         .channel()
         .eventLoop()

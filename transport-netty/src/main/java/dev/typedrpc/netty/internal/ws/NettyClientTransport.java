@@ -2,6 +2,7 @@ package dev.typedrpc.netty.internal.ws;
 
 import dev.typedrpc.Deadline;
 import dev.typedrpc.Metadata;
+import dev.typedrpc.ServiceVersion;
 import dev.typedrpc.MethodDescriptor;
 import dev.typedrpc.Status;
 import dev.typedrpc.netty.internal.ChannelFrameSink;
@@ -20,6 +21,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import java.util.List;
 
 /**
  * One WebSocket client connection, on one loop of the shared client group. The engine exists from {@link #start}
@@ -48,9 +50,10 @@ public final class NettyClientTransport implements ClientTransport {
     EventLoop loop = IoGroups.clientGroup().next();
     ChannelFrameSink sink = new ChannelFrameSink(loop, target.authority());
     this.sink = sink;
-    FrameConnection engine = FrameConnection.client(sink, settings, listener);
+    ReadyWatch watch = new ReadyWatch(listener);
+    FrameConnection engine = FrameConnection.client(sink, settings, watch);
     connection = engine;
-    FrameHandler frames = FrameHandler.client(sink, engine);
+    FrameHandler frames = FrameHandler.client(sink, engine, () -> watch.ready, connectTimeoutMillis());
     // queued before anything the engine is asked later, so the channel is attached first
     loop.execute(() -> connect(loop, sink, frames));
   }
@@ -78,6 +81,42 @@ public final class NettyClientTransport implements ClientTransport {
             frames.connectFailed(done.cause());
           }
         });
+  }
+
+  /** Passes everything on, noting when the connection is ready (the server's SETTINGS arrived). */
+  private static final class ReadyWatch implements Listener {
+    private final Listener next;
+    volatile boolean ready;
+
+    ReadyWatch(Listener next) {
+      this.next = next;
+    }
+
+    @Override
+    public void transportReady() {
+      ready = true;
+      next.transportReady();
+    }
+
+    @Override
+    public void transportShutdown(Status reason) {
+      next.transportShutdown(reason);
+    }
+
+    @Override
+    public void transportTerminated() {
+      next.transportTerminated();
+    }
+
+    @Override
+    public List<ServiceVersion> localServices() {
+      return next.localServices();
+    }
+
+    @Override
+    public void serverServices(List<ServiceVersion> services) {
+      next.serverServices(services);
+    }
   }
 
   private int connectTimeoutMillis() {
