@@ -1,5 +1,14 @@
 package dev.typedrpc.netty;
 
+import dev.typedrpc.netty.internal.AddressQuery;
+import dev.typedrpc.netty.internal.WsEndpoint;
+import dev.typedrpc.netty.internal.grpc.GrpcCompression;
+import dev.typedrpc.netty.internal.grpc.H2ClientTransport;
+import dev.typedrpc.netty.internal.grpc.H2cTarget;
+import dev.typedrpc.netty.internal.server.NettyServerTransport;
+import dev.typedrpc.netty.internal.sse.SseClientTransport;
+import dev.typedrpc.netty.internal.tls.Tls;
+import dev.typedrpc.netty.internal.ws.NettyClientTransport;
 import dev.typedrpc.spi.ClientTransport;
 import dev.typedrpc.spi.ServerTransport;
 import dev.typedrpc.spi.TransportProvider;

@@ -19,14 +19,14 @@ import java.util.concurrent.CompletableFuture;
  * A server written against the transport SPI: {@code test.Echo/Echo} answers "echo:" + the request; {@code
  * test.Echo/Hold} never answers, and {@link #held} completes with the status it is cancelled with.
  */
-final class EchoService implements ServerTransportListener {
-  static final MethodDescriptor<String, String> ECHO =
+public final class EchoService implements ServerTransportListener {
+  public static final MethodDescriptor<String, String> ECHO =
       MethodDescriptor.of("test.Echo", "Echo", CallKind.UNARY, StringCodec.INSTANCE, StringCodec.INSTANCE);
-  static final MethodDescriptor<String, String> HOLD =
+  public static final MethodDescriptor<String, String> HOLD =
       MethodDescriptor.of("test.Echo", "Hold", CallKind.UNARY, StringCodec.INSTANCE, StringCodec.INSTANCE);
 
-  final CompletableFuture<ServerStream> holding = new CompletableFuture<>();
-  final CompletableFuture<Status> held = new CompletableFuture<>();
+  public final CompletableFuture<ServerStream> holding = new CompletableFuture<>();
+  public final CompletableFuture<Status> held = new CompletableFuture<>();
 
   @Override
   public MethodDescriptor<?, ?> lookupMethod(String fullMethodName) {

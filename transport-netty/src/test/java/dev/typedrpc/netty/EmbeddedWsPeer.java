@@ -1,5 +1,6 @@
 package dev.typedrpc.netty;
 
+import dev.typedrpc.netty.internal.ws.WsPipelines;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -14,8 +15,8 @@ import java.util.List;
  * Plays a WebSocket client against a server pipeline in an {@link EmbeddedChannel}: raw HTTP in, the HTTP
  * response as text, masked frames in and the server's frames decoded out. Everything runs on the test thread.
  */
-final class EmbeddedWsPeer implements AutoCloseable {
-  static final String UPGRADE =
+public final class EmbeddedWsPeer implements AutoCloseable {
+  public static final String UPGRADE =
       """
       GET /rpc HTTP/1.1\r
       Host: 127.0.0.1\r
@@ -25,17 +26,17 @@ final class EmbeddedWsPeer implements AutoCloseable {
       Sec-WebSocket-Version: 13\r
       """;
 
-  final EmbeddedChannel server;
+  public final EmbeddedChannel server;
   private final EmbeddedChannel encoder = new EmbeddedChannel(new WebSocket08FrameEncoder(true));
   private final EmbeddedChannel decoder =
       new EmbeddedChannel(new WebSocket08FrameDecoder(false, false, 1 << 20));
 
-  EmbeddedWsPeer(EmbeddedChannel server) {
+  public EmbeddedWsPeer(EmbeddedChannel server) {
     this.server = server;
   }
 
   /** Sends raw bytes (e.g. an HTTP request) and returns the HTTP response head and body as text. */
-  String sendHttp(String request) {
+  public String sendHttp(String request) {
     server.writeInbound(Unpooled.copiedBuffer(request, StandardCharsets.US_ASCII));
     server.runPendingTasks();
     ByteBuf out = drainOutbound();
@@ -54,12 +55,12 @@ final class EmbeddedWsPeer implements AutoCloseable {
   }
 
   /** Completes the handshake offering {@code typedrpc.v1} and returns the response head. */
-  String handshake() {
+  public String handshake() {
     return sendHttp(UPGRADE + "Sec-WebSocket-Protocol: " + WsPipelines.SUBPROTOCOL + "\r\n\r\n");
   }
 
   /** Sends one frame as a client would (masked). */
-  void send(WebSocketFrame frame) {
+  public void send(WebSocketFrame frame) {
     encoder.writeOutbound(frame);
     for (ByteBuf b = encoder.readOutbound(); b != null; b = encoder.readOutbound()) {
       server.writeInbound(b);
@@ -68,7 +69,7 @@ final class EmbeddedWsPeer implements AutoCloseable {
   }
 
   /** Every frame the server sent since the last call; the caller releases them. */
-  List<WebSocketFrame> received() {
+  public List<WebSocketFrame> received() {
     server.runPendingTasks();
     ByteBuf out = drainOutbound();
     if (out.isReadable()) {

@@ -1,5 +1,6 @@
 package dev.typedrpc.netty;
 
+import dev.typedrpc.netty.internal.grpc.H2Limits;
 import dev.typedrpc.testing.AbstractTransportConformanceTest;
 import java.net.URI;
 import org.junit.jupiter.api.extension.ExtendWith;

@@ -9,12 +9,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Records what a client transport and one of its streams report. */
-final class Recorder implements ClientTransport.Listener, ClientStreamListener {
-  final CompletableFuture<Void> ready = new CompletableFuture<>();
-  final CompletableFuture<Status> shutdown = new CompletableFuture<>();
-  final CompletableFuture<Void> terminated = new CompletableFuture<>();
-  final List<Object> messages = new CopyOnWriteArrayList<>();
-  final CompletableFuture<Status> closed = new CompletableFuture<>();
+public final class Recorder implements ClientTransport.Listener, ClientStreamListener {
+  public final CompletableFuture<Void> ready = new CompletableFuture<>();
+  public final CompletableFuture<Status> shutdown = new CompletableFuture<>();
+  public final CompletableFuture<Void> terminated = new CompletableFuture<>();
+  public final List<Object> messages = new CopyOnWriteArrayList<>();
+  public final CompletableFuture<Status> closed = new CompletableFuture<>();
 
   @Override
   public void transportReady() {

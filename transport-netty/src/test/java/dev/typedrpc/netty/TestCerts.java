@@ -16,7 +16,7 @@ import java.nio.file.StandardCopyOption;
  * ({@code server1.pem}, {@code server1.key}), valid until 2030. Clients trust the CA and check the name {@value
  * #AUTHORITY}, so certificate validation and host name verification are real.
  */
-final class TestCerts {
+public final class TestCerts {
   /** A name the server certificate is valid for. */
   static final String AUTHORITY = "foo.test.google.fr";
 
@@ -24,25 +24,25 @@ final class TestCerts {
 
   private TestCerts() {}
 
-  static Path ca() {
+  public static Path ca() {
     return DIR.resolve("ca.pem");
   }
 
-  static Path serverCert() {
+  public static Path serverCert() {
     return DIR.resolve("server1.pem");
   }
 
-  static Path serverKey() {
+  public static Path serverKey() {
     return DIR.resolve("server1.key");
   }
 
   /** A cleartext listen address on a free port of 127.0.0.1 that also accepts TLS with server1's certificate. */
-  static URI tlsListenUri() {
+  public static URI tlsListenUri() {
     return URI.create("ws://127.0.0.1:0/rpc?tls-cert=" + encode(serverCert()) + "&tls-key=" + encode(serverKey()));
   }
 
   /** The query of a client that trusts the test CA and checks {@link #AUTHORITY}. */
-  static String trustQuery() {
+  public static String trustQuery() {
     return "tls-trust=" + encode(ca()) + "&tls-authority=" + AUTHORITY;
   }
 

@@ -1,0 +1,164 @@
+package dev.typedrpc.netty.internal;
+
+import dev.typedrpc.spi.frame.FrameSink;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import java.nio.ByteBuffer;
+
+/**
+ * A {@link FrameSink} over one WebSocket channel. The engine encodes each frame straight into a pooled Netty
+ * buffer (the {@link ByteBuffer} it gets is a view of it), which is then sent as one binary WebSocket message.
+ *
+ * <p>Confined to the channel's event loop, except {@link #executor()} and {@link #inExecutor()}. A client sink
+ * exists before its channel: the channel is {@linkplain #attach attached} on the loop when connecting starts.
+ * Owns at most one buffer at a time (between {@link #allocate} and {@link #write}/{@link #discard}).
+ */
+public final class ChannelFrameSink implements FrameSink {
+  private final EventLoop loop;
+  private final String defaultPeer;
+  private Channel channel;
+  private boolean open;
+  private ByteBuf pending;
+  private ByteBuffer pendingView;
+  /** The remote address as text, computed on first use (servers ask for it on every call). */
+  private String peer;
+
+  public ChannelFrameSink(EventLoop loop, String defaultPeer) {
+    this.loop = loop;
+    this.defaultPeer = defaultPeer;
+  }
+
+  public static ChannelFrameSink of(Channel channel) {
+    ChannelFrameSink sink = new ChannelFrameSink(channel.eventLoop(), String.valueOf(channel.remoteAddress()));
+    sink.attach(channel);
+    return sink;
+  }
+
+  public void attach(Channel ch) {
+    this.channel = ch;
+  }
+
+  /** The WebSocket handshake completed: binary and close frames can be written from now on. */
+  void opened() {
+    open = true;
+  }
+
+  /** The channel is gone: frees a buffer the engine allocated but never wrote. */
+  void closed() {
+    open = false;
+    releasePending();
+  }
+
+  @Override
+  public ByteBuffer allocate(int size) {
+    releasePending(); // contract: one buffer at a time; a forgotten one must not leak
+    ByteBufAllocator alloc = channel != null ? channel.alloc() : ByteBufAllocator.DEFAULT;
+    pending = alloc.ioBuffer(size);
+    pendingView = pending.nioBuffer(0, size); // a view of the pooled memory, not a copy (never composite)
+    return pendingView;
+  }
+
+  @Override
+  public void write(ByteBuffer frame) {
+    ByteBuf buf = take(frame);
+    buf.writerIndex(frame.position());
+    if (!open || !channel.isActive()) {
+      buf.release(); // the engine only writes after onOpen; after close the frame has nowhere to go
+      return;
+    }
+    // void promise: a failed write reaches FrameHandler.exceptionCaught, which closes the connection
+    ChannelFuture unused = channel.write(new BinaryWebSocketFrame(buf), channel.voidPromise());
+  }
+
+  /** Copies the bytes into a pooled buffer: no {@link ByteBuffer} view of it is needed. */
+  @Override
+  public void write(byte[] frame, int offset, int length) {
+    if (!open || channel == null || !channel.isActive()) {
+      return; // as above: before onOpen or after close the frame has nowhere to go
+    }
+    ByteBuf buf = channel.alloc().ioBuffer(length).writeBytes(frame, offset, length);
+    ChannelFuture unused = channel.write(new BinaryWebSocketFrame(buf), channel.voidPromise());
+  }
+
+  @Override
+  public void discard(ByteBuffer frame) {
+    take(frame).release();
+  }
+
+  @Override
+  public void flush() {
+    if (channel != null) {
+      channel.flush();
+    }
+  }
+
+  @Override
+  public boolean isWritable() {
+    return channel != null && channel.isWritable();
+  }
+
+  @Override
+  public void close() {
+    if (channel == null) {
+      return;
+    }
+    if (open && channel.isActive()) {
+      open = false;
+      // written after every queued frame, so the peer gets them all before the close frame
+      channel
+          .writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE))
+          .addListener(ChannelFutureListener.CLOSE);
+    } else {
+      ChannelFuture unused = channel.close(); // before the handshake: no close frame to send
+    }
+  }
+
+  @Override
+  public String peer() {
+    String p = peer;
+    if (p == null) {
+      if (channel == null || channel.remoteAddress() == null) {
+        return defaultPeer; // not connected yet: ask again later
+      }
+      p = String.valueOf(channel.remoteAddress()); // once per connection, not per call
+      peer = p;
+    }
+    return p;
+  }
+
+  @Override
+  public EventLoop executor() {
+    return loop;
+  }
+
+  @Override
+  public boolean inExecutor() {
+    return loop.inEventLoop();
+  }
+
+  @SuppressWarnings("ReferenceEquality") // identity is the point: it must be the very view handed out
+  private ByteBuf take(ByteBuffer frame) {
+    if (frame == null || frame != pendingView) {
+      throw new IllegalArgumentException("not the buffer from the last allocate()");
+    }
+    ByteBuf buf = pending;
+    pending = null;
+    pendingView = null;
+    return buf;
+  }
+
+  private void releasePending() {
+    if (pending != null) {
+      pending.release();
+      pending = null;
+      pendingView = null;
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package dev.typedrpc.netty.internal.grpc;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http2.Http2ConnectionDecoder;
+import io.netty.handler.codec.http2.Http2ConnectionEncoder;
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+
+/**
+ * An HTTP/2 connection handler that flushes once per read batch or per turn of the event loop, however many frames
+ * the calls wrote in it. A flush is a system call and a pass of the outbound flow controller; doing one per message
+ * made them the cost of a call. Frames written while a read batch is handled go out with the flush
+ * {@link Http2ConnectionHandler#channelReadComplete} does anyway; frames written elsewhere (tasks from other
+ * threads, timers, flow-control callbacks) go out with one task queued behind them on the loop. The base of the
+ * client's and the server's handler; confined to the channel's event loop.
+ */
+abstract class BatchFlushingHttp2Handler extends Http2ConnectionHandler {
+  private final Runnable flushTask = this::flushNow;
+  private ChannelHandlerContext flushContext;
+  private boolean reading;
+  private boolean flushQueued;
+
+  BatchFlushingHttp2Handler(
+      Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings initialSettings) {
+    super(decoder, encoder, initialSettings);
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+    flushContext = ctx;
+    super.handlerAdded(ctx);
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    reading = true;
+    super.channelRead(ctx, msg);
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+    reading = false;
+    super.channelReadComplete(ctx); // flushes what the batch wrote
+  }
+
+  /** Frames were written: they go out with the read batch's flush, or with one task queued behind this one. */
+  final void flushSoon() {
+    if (reading || flushQueued || flushContext == null) {
+      return;
+    }
+    flushQueued = true;
+    flushContext.executor().execute(flushTask);
+  }
+
+  private void flushNow() {
+    flushQueued = false;
+    flush(flushContext);
+  }
+}

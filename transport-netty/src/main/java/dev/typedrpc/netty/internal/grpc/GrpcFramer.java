@@ -1,0 +1,74 @@
+package dev.typedrpc.netty.internal.grpc;
+
+import com.google.protobuf.CodedOutputStream;
+import dev.typedrpc.RpcException;
+import dev.typedrpc.Status;
+import dev.typedrpc.spi.MessageCodec;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufOutputStream;
+import java.io.IOException;
+import java.util.zip.GZIPOutputStream;
+
+/** Encodes one message into a pooled buffer with gRPC's 5-byte prefix (compressed flag, uint32 length). */
+final class GrpcFramer {
+  private GrpcFramer() {}
+
+  /**
+   * The framed message; the caller owns the buffer.
+   *
+   * @throws RpcException {@code RESOURCE_EXHAUSTED} over {@code maxSize}, {@code INTERNAL} if it cannot encode
+   */
+  @SuppressWarnings("unchecked")
+  static ByteBuf frame(
+      ByteBufAllocator alloc, MessageCodec<?> codec, Object message, int maxSize, boolean gzip, String method) {
+    MessageCodec<Object> c = (MessageCodec<Object>) codec;
+    int size;
+    try {
+      size = c.encodedSize(message);
+    } catch (RuntimeException e) {
+      throw Status.INTERNAL.withDescription("could not encode a message of " + method + ": " + e).withCause(e).asException();
+    }
+    if (size > maxSize) {
+      throw Status.RESOURCE_EXHAUSTED
+          .withDescription(
+              "message of " + size + " bytes for " + method + " exceeds the peer's limit of " + maxSize + " bytes")
+          .asException();
+    }
+    ByteBuf buf = alloc.ioBuffer(GrpcInbound.HEADER_LENGTH + size);
+    try {
+      buf.writeByte(0).writeInt(size);
+      if (size > 0) {
+        // the encoder writes straight into the pooled memory through a view of it
+        CodedOutputStream out = CodedOutputStream.newInstance(buf.nioBuffer(GrpcInbound.HEADER_LENGTH, size));
+        c.encode(message, out);
+        out.checkNoSpaceLeft();
+      }
+      buf.writerIndex(GrpcInbound.HEADER_LENGTH + size);
+      ByteBuf result = gzip ? compress(alloc, buf) : buf.retain();
+      return result;
+    } catch (IOException | RuntimeException e) {
+      throw Status.INTERNAL.withDescription("could not encode a message of " + method + ": " + e).withCause(e).asException();
+    } finally {
+      buf.release();
+    }
+  }
+
+  private static ByteBuf compress(ByteBufAllocator alloc, ByteBuf framed) throws IOException {
+    ByteBuf out = alloc.ioBuffer();
+    try {
+      out.writeByte(1).writeInt(0);
+      try (GZIPOutputStream gz = new GZIPOutputStream(new ByteBufOutputStream(out))) {
+        framed.getBytes(GrpcInbound.HEADER_LENGTH, gz, framed.readableBytes() - GrpcInbound.HEADER_LENGTH);
+      }
+      out.setInt(1, out.readableBytes() - GrpcInbound.HEADER_LENGTH);
+      ByteBuf result = out;
+      out = null;
+      return result;
+    } finally {
+      if (out != null) {
+        out.release();
+      }
+    }
+  }
+}

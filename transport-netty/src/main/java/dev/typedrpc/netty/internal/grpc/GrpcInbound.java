@@ -1,0 +1,297 @@
+package dev.typedrpc.netty.internal.grpc;
+
+import com.google.protobuf.CodedInputStream;
+import dev.typedrpc.RpcException;
+import dev.typedrpc.Status;
+import dev.typedrpc.spi.MessageCodec;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufInputStream;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * The inbound half of one gRPC stream: splits DATA frames into 5-byte-prefixed messages, decodes them with the
+ * method's codec when the reader asked for them, and returns their bytes to HTTP/2 flow control only then (and
+ * the bytes of a message being assembled for a reader that asked for it), so buffering is bounded by the stream's
+ * window and a message that does not fit in one window still arrives.
+ *
+ * <p>A message inside one DATA frame is decoded straight from that frame's buffer; a message spread over several
+ * frames is copied into one pooled buffer of its declared size, which was checked against the limit first.
+ * Confined to the channel's event loop. Owns the retained slices it holds until {@link #release}.
+ */
+final class GrpcInbound {
+  static final int HEADER_LENGTH = 5;
+
+  /** Where messages and the end of the stream go. */
+  interface Sink {
+    void onMessage(Object message);
+
+    /** The peer sent no more, and every message was delivered. */
+    void onEnd();
+
+    /** The input is malformed or over a limit: the stream must end with this status. */
+    void onError(Status status);
+  }
+
+  /** Gives bytes back to the HTTP/2 inbound flow controller of the stream. */
+  interface FlowControl {
+    void returnBytes(int n);
+  }
+
+  private final MessageCodec<?> codec;
+  private final int maxMessageSize;
+  private final Status decodeFailure;
+  private final ByteBufAllocator alloc;
+  private final FlowControl flow;
+  private final ArrayDeque<ByteBuf> parts = new ArrayDeque<>();
+  private Sink sink;
+  private boolean gzip;
+  private int readable;
+  private int pendingLength = -1;
+  private boolean pendingCompressed;
+  private long received;
+  private long taken;
+  private final String method;
+  private long returned;
+  private int requested;
+  private boolean endOfStream;
+  private boolean done;
+  private boolean delivering;
+
+  /**
+   * @param decodeFailure the status for a message that does not decode ({@code INVALID_ARGUMENT} on a server,
+   *     {@code INTERNAL} on a client)
+   */
+  GrpcInbound(
+      MessageCodec<?> codec,
+      String method,
+      int maxMessageSize,
+      Status decodeFailure,
+      ByteBufAllocator alloc,
+      FlowControl flow) {
+    this.codec = codec;
+    this.method = method;
+    this.maxMessageSize = maxMessageSize;
+    this.decodeFailure = decodeFailure;
+    this.alloc = alloc;
+    this.flow = flow;
+  }
+
+  /** The peer's {@code grpc-encoding} is gzip: messages flagged compressed are gunzipped. */
+  void gzip(boolean gzip) {
+    this.gzip = gzip;
+  }
+
+  /** Starts delivering to {@code sink} (what arrived before waits for it). */
+  void start(Sink sink) {
+    this.sink = sink;
+    deliver();
+  }
+
+  /** A DATA frame (not retained by the caller beyond the call: this keeps a retained slice). */
+  void onData(ByteBuf data, boolean endOfStream) {
+    if (done) {
+      return;
+    }
+    int n = data.readableBytes();
+    if (n > 0) {
+      parts.add(data.retainedSlice());
+      readable += n;
+      received += n;
+    }
+    this.endOfStream |= endOfStream;
+    deliver();
+  }
+
+  void request(int n) {
+    requested = (int) Math.min(Integer.MAX_VALUE, (long) requested + n);
+    deliver();
+  }
+
+  /** Frees what is buffered; nothing is delivered afterwards. Idempotent. */
+  void release() {
+    done = true;
+    ByteBuf b;
+    while ((b = parts.poll()) != null) {
+      b.release();
+    }
+    readable = 0;
+  }
+
+  private void deliver() {
+    if (sink == null || delivering || done) {
+      return;
+    }
+    delivering = true;
+    try {
+      while (!done && requested > 0) {
+        Object message;
+        try {
+          message = poll();
+        } catch (RpcException e) {
+          fail(e.status());
+          return;
+        }
+        if (message == NONE) {
+          break;
+        }
+        requested--;
+        returnUpTo(taken);
+        sink.onMessage(message == NULL ? null : message);
+      }
+      if (done) {
+        return;
+      }
+      boolean partial = readable > 0 || pendingLength >= 0;
+      if (requested > 0 && partial) {
+        returnUpTo(received); // every buffered byte belongs to the message the reader is waiting for
+      }
+      if (endOfStream && !partial) {
+        done = true;
+        sink.onEnd();
+      } else if (endOfStream && requested > 0) {
+        fail(Status.INTERNAL.withDescription("the stream ended in the middle of a message"));
+      }
+    } finally {
+      delivering = false;
+    }
+  }
+
+  private void fail(Status status) {
+    release();
+    sink.onError(status);
+  }
+
+  private void returnUpTo(long upTo) {
+    if (upTo > returned) {
+      flow.returnBytes((int) (upTo - returned));
+      returned = upTo;
+    }
+  }
+
+  private static final Object NONE = new Object();
+  private static final Object NULL = new Object();
+
+  /** The next whole message decoded, {@link #NONE} if it has not fully arrived, {@link #NULL} for null. */
+  private Object poll() {
+    if (pendingLength < 0) {
+      if (readable < HEADER_LENGTH) {
+        return NONE;
+      }
+      ByteBuf header = take(HEADER_LENGTH);
+      int flags;
+      long length;
+      try {
+        flags = header.readUnsignedByte();
+        length = header.readUnsignedInt();
+      } finally {
+        header.release();
+      }
+      taken += HEADER_LENGTH;
+      if ((flags & ~1) != 0) {
+        throw Status.INTERNAL.withDescription("malformed message prefix: compressed flag " + flags).asException();
+      }
+      if (length > maxMessageSize) {
+        throw Status.RESOURCE_EXHAUSTED
+            .withDescription(
+                "message of " + length + " bytes for " + method + " exceeds the limit of " + maxMessageSize + " bytes")
+            .asException();
+      }
+      if (flags == 1 && !gzip) {
+        throw Status.INTERNAL
+            .withDescription("a compressed message arrived but no supported grpc-encoding was declared")
+            .asException();
+      }
+      pendingLength = (int) length;
+      pendingCompressed = flags == 1;
+    }
+    if (readable < pendingLength) {
+      return NONE;
+    }
+    int length = pendingLength;
+    pendingLength = -1;
+    taken += length;
+    ByteBuf body = take(length);
+    try {
+      if (pendingCompressed) {
+        ByteBuf plain = gunzip(body);
+        body.release();
+        body = plain;
+      }
+      Object decoded = decode(body);
+      return decoded == null ? NULL : decoded;
+    } finally {
+      body.release();
+    }
+  }
+
+  /** {@code n} bytes from the front: a retained slice when one part holds them, else a pooled copy. */
+  private ByteBuf take(int n) {
+    if (n == 0) {
+      return Unpooled.EMPTY_BUFFER;
+    }
+    readable -= n;
+    ByteBuf head = parts.peek();
+    if (head.readableBytes() >= n) {
+      ByteBuf slice = head.readRetainedSlice(n);
+      if (!head.isReadable()) {
+        parts.poll().release();
+      }
+      return slice;
+    }
+    ByteBuf out = alloc.buffer(n);
+    while (out.readableBytes() < n) {
+      head = parts.peek();
+      int k = Math.min(head.readableBytes(), n - out.readableBytes());
+      out.writeBytes(head, k);
+      if (!head.isReadable()) {
+        parts.poll().release();
+      }
+    }
+    return out;
+  }
+
+  private Object decode(ByteBuf body) {
+    ByteBuffer nio =
+        body.nioBufferCount() == 1
+            ? body.nioBuffer(body.readerIndex(), body.readableBytes())
+            : ByteBuffer.wrap(ByteBufUtil.getBytes(body));
+    try {
+      return codec.decode(CodedInputStream.newInstance(nio), 0);
+    } catch (IOException | RuntimeException e) {
+      throw decodeFailure.withDescription("could not decode a message: " + e.getMessage()).asException();
+    }
+  }
+
+  /** Inflates a gzip message into a pooled buffer, never beyond the message size limit. */
+  private ByteBuf gunzip(ByteBuf compressed) {
+    ByteBuf out = alloc.buffer();
+    try (InputStream in = new GZIPInputStream(new ByteBufInputStream(compressed.duplicate()))) {
+      byte[] chunk = new byte[8192];
+      int n;
+      while ((n = in.read(chunk)) != -1) {
+        if (out.readableBytes() + n > maxMessageSize) {
+          throw Status.RESOURCE_EXHAUSTED
+              .withDescription("decompressed message for " + method + " exceeds the limit of " + maxMessageSize + " bytes")
+              .asException();
+        }
+        out.writeBytes(chunk, 0, n);
+      }
+      ByteBuf result = out;
+      out = null;
+      return result;
+    } catch (IOException e) {
+      throw Status.INTERNAL.withDescription("could not decompress a gzip message: " + e.getMessage()).asException();
+    } finally {
+      if (out != null) {
+        out.release();
+      }
+    }
+  }
+}

@@ -1,0 +1,403 @@
+package dev.typedrpc.netty.internal.grpc;
+
+import dev.typedrpc.Status;
+import dev.typedrpc.spi.ClientTransport;
+import dev.typedrpc.spi.TransportSettings;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
+import io.netty.handler.codec.http2.Http2Connection;
+import io.netty.handler.codec.http2.Http2ConnectionAdapter;
+import io.netty.handler.codec.http2.Http2ConnectionDecoder;
+import io.netty.handler.codec.http2.Http2ConnectionEncoder;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2FrameAdapter;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.util.AsciiString;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client side of gRPC over HTTP/2 (h2c with prior knowledge, or over TLS once ALPN chose h2) on one
+ * connection: opens a stream per call once the connection is up, routes frames to {@link H2ClientStream}s, and
+ * reports the connection's life to the transport listener (ready, shut down once, terminated once, last).
+ * Stateful: one per channel; confined to its event loop.
+ */
+final class H2ClientHandler extends BatchFlushingHttp2Handler {
+  private static final Logger log = LoggerFactory.getLogger(H2ClientHandler.class);
+
+  private final TransportSettings settings;
+  private final String authority;
+  private final boolean gzipRequests;
+  private final AsciiString scheme;
+  private final Http2Connection.PropertyKey streamKey;
+  private final List<H2ClientStream> waiting = new ArrayList<>();
+  /** Streams begun and not yet closed (some may wait for their reader after HTTP/2 closed them). */
+  private final Set<H2ClientStream> open = new LinkedHashSet<>();
+  private ClientTransport.Listener transportListener;
+  private ChannelHandlerContext ctx;
+  /** The connection's channel, known before this handler is added to it (over TLS, after the handshake). */
+  private Channel channel;
+  private boolean connected;
+  private Status shutdownReason;
+  private boolean terminated;
+  private Throwable failure;
+
+  private H2ClientHandler(
+      Http2ConnectionDecoder decoder,
+      Http2ConnectionEncoder encoder,
+      Http2Settings initialSettings,
+      TransportSettings settings,
+      String authority,
+      boolean gzipRequests,
+      boolean tls) {
+    super(decoder, encoder, initialSettings);
+    this.settings = settings;
+    this.authority = authority;
+    this.gzipRequests = gzipRequests;
+    this.scheme = tls ? GrpcWire.HTTPS : GrpcWire.HTTP;
+    this.streamKey = connection().newKey();
+    decoder.frameListener(new Frames());
+    connection().addListener(
+        new Http2ConnectionAdapter() {
+          @Override
+          public void onStreamClosed(Http2Stream stream) {
+            H2ClientStream s = stream.getProperty(streamKey);
+            if (s != null) {
+              s.streamClosed();
+            }
+            maybeClose();
+          }
+        });
+    encoder.flowController().listener(this::writabilityChanged);
+  }
+
+  /** @param tls whether the connection is TLS ({@code :scheme https}) */
+  static H2ClientHandler create(TransportSettings settings, String authority, boolean gzipRequests, boolean tls) {
+    return new Builder(settings, authority, gzipRequests, tls).build();
+  }
+
+  /** The channel this handler is for, as soon as connecting starts. */
+  void channel(Channel ch) {
+    this.channel = ch;
+  }
+
+  AsciiString scheme() {
+    return scheme;
+  }
+
+  void listener(ClientTransport.Listener listener) {
+    this.transportListener = listener;
+  }
+
+  TransportSettings settings() {
+    return settings;
+  }
+
+  String authority() {
+    return authority;
+  }
+
+  boolean gzipRequests() {
+    return gzipRequests;
+  }
+
+  ChannelHandlerContext context() {
+    return ctx;
+  }
+
+  boolean isWritable(Http2Stream stream) {
+    return encoder().flowController().isWritable(stream);
+  }
+
+  void attach(Http2Stream stream, H2ClientStream s) {
+    stream.setProperty(streamKey, s);
+    open.add(s);
+  }
+
+  /** A stream closed its listener. */
+  void closed(H2ClientStream s) {
+    open.remove(s);
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+    this.ctx = ctx;
+    super.handlerAdded(ctx); // on an active channel (after a TLS handshake), sends the preface and our settings
+    if (ctx.channel().isActive()) {
+      activated(ctx);
+    }
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    super.channelActive(ctx); // sends the preface and our settings
+    activated(ctx);
+  }
+
+  /** The connection is up and our preface sent: streams may begin. */
+  private void activated(ChannelHandlerContext ctx) throws Http2Exception {
+    if (connected) {
+      return;
+    }
+    H2Limits.widenConnectionWindow(connection());
+    flush(ctx);
+    // ready only once the server answers in HTTP/2: something that merely accepts TCP (a proxy that refuses
+    // HTTP/2) must not count, or negotiation would stop here and calls would fail later
+    long timeout = settings.connectTimeout().toMillis();
+    var unused =
+        ctx.executor()
+        .schedule(
+            () -> {
+              if (!connected && ctx.channel().isActive()) {
+                failure = new java.io.IOException("no HTTP/2 SETTINGS from " + authority + " within " + timeout + " ms");
+                var unusedClose = ctx.close();
+              }
+            },
+            timeout,
+            java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  /** The server's first SETTINGS: the connection speaks HTTP/2; waiting calls start. */
+  private void serverSettingsArrived(ChannelHandlerContext ctx) {
+    if (connected) {
+      return;
+    }
+    connected = true;
+    if (shutdownReason == null) {
+      transportListener.transportReady();
+    }
+    List<H2ClientStream> ready = new ArrayList<>(waiting);
+    waiting.clear();
+    for (H2ClientStream s : ready) {
+      s.begin(ctx);
+    }
+    maybeClose(); // shut down while connecting
+  }
+
+  /** A call wants a stream: now, when the connection is up, or never if the transport is shut down. */
+  void startStream(H2ClientStream s) {
+    if (shutdownReason != null || terminated) {
+      s.end(shutdownReason != null ? shutdownReason : Status.UNAVAILABLE.withDescription("connection closed"));
+    } else if (!connected) {
+      waiting.add(s);
+    } else {
+      s.begin(ctx);
+    }
+  }
+
+  void forget(H2ClientStream s) {
+    waiting.remove(s);
+  }
+
+  /** Sends RST_STREAM(CANCEL) for a stream this side still has open. */
+  void resetIfOpen(int streamId) {
+    Http2Stream stream = connection().stream(streamId);
+    if (stream != null && stream.state() != Http2Stream.State.CLOSED && ctx.channel().isActive()) {
+      ChannelFuture unused = resetStream(ctx, streamId, Http2Error.CANCEL.code(), ctx.newPromise());
+      flushSoon();
+    }
+  }
+
+  void returnBytes(int streamId, int n) {
+    Http2Stream stream = streamId < 0 ? null : connection().stream(streamId);
+    if (stream == null || n <= 0) {
+      return;
+    }
+    try {
+      if (decoder().flowController().consumeBytes(stream, n)) {
+        flushSoon(); // a WINDOW_UPDATE
+      }
+    } catch (Http2Exception e) {
+      onError(ctx, true, e);
+    }
+  }
+
+  /** Takes no new streams; closes the connection when the open ones are done. */
+  void shutdown(Status reason) {
+    if (shutdownReason != null) {
+      return;
+    }
+    shutdownReason = reason;
+    transportListener.transportShutdown(reason);
+    failWaiting(reason);
+    maybeClose();
+  }
+
+  /** Ends every stream with {@code reason} and closes now. */
+  void shutdownNow(Status reason) {
+    shutdown(reason);
+    for (H2ClientStream s : new ArrayList<>(open)) {
+      s.end(reason); // also those whose trailers arrived but whose messages wait for the reader
+    }
+    gracefulShutdownTimeoutMillis(0);
+    Channel ch = ctx != null ? ctx.channel() : channel; // no ctx: still in the TLS handshake
+    if (ch != null) {
+      ChannelFuture unused = ch.close(); // through this handler (if added): GOAWAY first
+    }
+  }
+
+  /** The connection could not be made: the channel never became active. */
+  void connectFailed(Throwable cause) {
+    failure = cause;
+    terminate();
+  }
+
+  private void failWaiting(Status reason) {
+    List<H2ClientStream> failed = new ArrayList<>(waiting);
+    waiting.clear();
+    for (H2ClientStream s : failed) {
+      s.end(reason);
+    }
+  }
+
+  private void maybeClose() {
+    if (shutdownReason != null && connected && connection().numActiveStreams() == 0 && ctx.channel().isActive()) {
+      ChannelFuture unused = ctx.channel().close(); // through this handler: GOAWAY first
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    super.channelInactive(ctx); // closes every stream: their calls end with UNAVAILABLE
+    terminate();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+    if (failure == null) {
+      failure = cause;
+    }
+    log.debug("HTTP/2 connection to {} failed", authority, cause);
+    super.exceptionCaught(ctx, cause);
+  }
+
+  private void terminate() {
+    if (terminated) {
+      return;
+    }
+    terminated = true;
+    Status reason =
+        Status.UNAVAILABLE.withDescription(
+            "connection to " + authority + " closed" + (failure == null ? "" : ": " + failure));
+    if (failure != null) {
+      reason = reason.withCause(failure);
+    }
+    failWaiting(reason);
+    if (shutdownReason == null) {
+      shutdownReason = reason;
+      transportListener.transportShutdown(reason);
+    }
+    transportListener.transportTerminated();
+  }
+
+  private void writabilityChanged(Http2Stream stream) {
+    H2ClientStream s = stream.getProperty(streamKey);
+    if (s != null) {
+      s.writabilityChanged(isWritable(stream));
+    }
+  }
+
+  private H2ClientStream stream(int streamId) {
+    Http2Stream stream = connection().stream(streamId);
+    return stream == null ? null : stream.getProperty(streamKey);
+  }
+
+  private final class Frames extends Http2FrameAdapter {
+    @Override
+    public void onSettingsRead(ChannelHandlerContext ctx, io.netty.handler.codec.http2.Http2Settings received) {
+      serverSettingsArrived(ctx);
+    }
+
+    @Override
+    public void onHeadersRead(
+        ChannelHandlerContext ctx,
+        int streamId,
+        Http2Headers headers,
+        int streamDependency,
+        short weight,
+        boolean exclusive,
+        int padding,
+        boolean endStream) {
+      onHeadersRead(ctx, streamId, headers, padding, endStream);
+    }
+
+    @Override
+    public void onHeadersRead(
+        ChannelHandlerContext ctx, int streamId, Http2Headers headers, int padding, boolean endStream) {
+      H2ClientStream s = stream(streamId);
+      if (s != null) {
+        s.onHeaders(headers, endStream);
+      }
+    }
+
+    @Override
+    public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding, boolean endOfStream) {
+      H2ClientStream s = stream(streamId);
+      if (s == null) {
+        return data.readableBytes() + padding;
+      }
+      s.onData(data, endOfStream);
+      return padding;
+    }
+
+    @Override
+    public void onRstStreamRead(ChannelHandlerContext ctx, int streamId, long errorCode) {
+      H2ClientStream s = stream(streamId);
+      if (s != null) {
+        s.reset(errorCode);
+      }
+    }
+
+    @Override
+    public void onGoAwayRead(ChannelHandlerContext ctx, int lastStreamId, long errorCode, ByteBuf debugData) {
+      shutdown(
+          Status.UNAVAILABLE.withDescription(
+              "the server is going away (GOAWAY " + Http2Error.valueOf(errorCode) + ")"));
+    }
+  }
+
+  private static final class Builder extends AbstractHttp2ConnectionHandlerBuilder<H2ClientHandler, Builder> {
+    private final TransportSettings settings;
+    private final String authority;
+    private final boolean gzip;
+
+    private final boolean tls;
+
+    Builder(TransportSettings settings, String authority, boolean gzip, boolean tls) {
+      this.settings = settings;
+      this.authority = authority;
+      this.gzip = gzip;
+      this.tls = tls;
+      if (H2Limits.LOG_FRAMES) {
+        frameLogger(H2Limits.frameLogger());
+      }
+      server(false);
+      initialSettings(
+          new Http2Settings()
+              .pushEnabled(false)
+              .initialWindowSize(H2Limits.STREAM_WINDOW)
+              .maxHeaderListSize(H2Limits.maxHeaderListSize(settings)));
+    }
+
+    @Override
+    protected H2ClientHandler build() {
+      return super.build();
+    }
+
+    @Override
+    protected H2ClientHandler build(
+        Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings initialSettings) {
+      return new H2ClientHandler(decoder, encoder, initialSettings, settings, authority, gzip, tls);
+    }
+  }
+}

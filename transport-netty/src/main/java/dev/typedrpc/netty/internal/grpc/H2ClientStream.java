@@ -1,0 +1,412 @@
+package dev.typedrpc.netty.internal.grpc;
+
+import dev.typedrpc.Deadline;
+import dev.typedrpc.Metadata;
+import dev.typedrpc.MethodDescriptor;
+import dev.typedrpc.RpcException;
+import dev.typedrpc.Status;
+import dev.typedrpc.spi.ClientStream;
+import dev.typedrpc.spi.ClientStreamListener;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2Stream;
+import java.util.ArrayDeque;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One gRPC call on an HTTP/2 client connection. The {@link ClientStream} methods may be called from any thread and
+ * run on the connection's event loop in the order called; everything else runs on the loop. Until the connection
+ * is up the stream waits (its messages and half-close are kept); its listener is closed exactly once.
+ */
+final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
+  /** Stands for a null message (e.g. {@code Void}) in the queue of messages waiting for the connection. */
+  private static final Object NULL_MESSAGE = new Object();
+
+  private final H2ClientHandler handler;
+  private final EventLoop loop;
+  private final MethodDescriptor<?, ?> method;
+  private final Metadata headers;
+  private final Deadline deadline;
+  private final ClientStreamListener listener;
+  private final GrpcInbound inbound;
+  private final AtomicInteger queued = new AtomicInteger();
+  private final AtomicBoolean cancelCalled = new AtomicBoolean();
+  private final H2Backlog backlog = new H2Backlog(this::backlogDrained);
+  private volatile boolean writable;
+  private volatile boolean started;
+  private volatile boolean finished;
+  private volatile boolean halfClosed;
+  // loop only:
+  private final ArrayDeque<Object> waiting = new ArrayDeque<>(); // null messages as NULL_MESSAGE
+  private boolean halfCloseWaiting;
+  private int id = -1;
+  private boolean headersReceived;
+  private CharSequence httpStatus;
+  private Status finalStatus;
+  private Metadata finalTrailers = Metadata.EMPTY;
+  private final boolean gzip;
+
+  H2ClientStream(
+      H2ClientHandler handler,
+      EventLoop loop,
+      MethodDescriptor<?, ?> method,
+      Metadata headers,
+      Deadline deadline,
+      ClientStreamListener listener) {
+    this.handler = handler;
+    this.loop = loop;
+    this.method = method;
+    this.headers = headers;
+    // a call's own grpc-encoding (CallOptions.withCompression) overrides the address's grpc-compression
+    String encoding = headers.get(GrpcWire.GRPC_ENCODING.toString());
+    this.gzip = encoding == null ? handler.gzipRequests() : encoding.equals(GrpcWire.GZIP);
+    this.deadline = deadline;
+    this.listener = listener;
+    this.inbound =
+        new GrpcInbound(
+            method.responseCodec(),
+            method.fullName(),
+            handler.settings().maxMessageSize(),
+            Status.INTERNAL,
+            ByteBufAllocator.DEFAULT,
+            n -> handler.returnBytes(id, n));
+    inbound.start(this);
+  }
+
+  // ---------------------------------------------------------------- from the connection (loop)
+
+  /** The connection is up: opens the HTTP/2 stream and sends what waited. */
+  void begin(ChannelHandlerContext ctx) {
+    if (finished) {
+      return;
+    }
+    long remaining = deadline == null ? 0 : deadline.remainingNanos();
+    if (deadline != null && remaining <= 0) {
+      close(Status.DEADLINE_EXCEEDED.withDescription("deadline passed before the call was sent"), Metadata.EMPTY);
+      return;
+    }
+    Http2Headers h =
+        new DefaultHttp2Headers()
+            .method(GrpcWire.POST)
+            .scheme(handler.scheme())
+            .path("/" + method.fullName())
+            .authority(handler.authority())
+            .set(GrpcWire.CONTENT_TYPE, GrpcWire.APPLICATION_GRPC)
+            .set(GrpcWire.TE, GrpcWire.TRAILERS)
+            .set(GrpcWire.USER_AGENT, GrpcWire.USER_AGENT_VALUE)
+            .set(GrpcWire.GRPC_ACCEPT_ENCODING, GrpcWire.ACCEPTED_ENCODINGS);
+    if (gzip) {
+      h.set(GrpcWire.GRPC_ENCODING, GrpcWire.GZIP);
+    }
+    if (deadline != null) {
+      h.set(GrpcWire.GRPC_TIMEOUT, GrpcWire.encodeTimeout(remaining));
+    }
+    GrpcWire.putMetadata(headers, h);
+    int streamId = handler.connection().local().incrementAndGetNextStreamId();
+    if (streamId < 0) {
+      close(Status.UNAVAILABLE.withDescription("stream ids of this connection are used up"), Metadata.EMPTY);
+      handler.shutdown(Status.UNAVAILABLE.withDescription("stream ids used up"));
+      return;
+    }
+    ChannelFuture written = handler.encoder().writeHeaders(ctx, streamId, h, 0, false, ctx.newPromise());
+    Http2Stream stream = handler.connection().stream(streamId);
+    if (stream == null || (written.isDone() && !written.isSuccess())) {
+      Throwable cause = written.cause();
+      close(
+          Status.UNAVAILABLE.withDescription("could not open an HTTP/2 stream: " + (cause == null ? "refused" : cause.getMessage())),
+          Metadata.EMPTY);
+      return;
+    }
+    id = streamId;
+    handler.attach(stream, this);
+    started = true;
+    writable = handler.isWritable(stream);
+    Object m;
+    while ((m = waiting.poll()) != null) {
+      send(m == NULL_MESSAGE ? null : m, halfCloseWaiting && waiting.isEmpty());
+    }
+    if (halfCloseWaiting && !finished) {
+      sendHalfClose(); // no message waited to carry the end of the request
+    }
+    handler.flushSoon();
+    if (demand() > 0) {
+      listener.onReady();
+    }
+  }
+
+  /** Ends the call with {@code status}: it could not start, or its connection is shutting down now. */
+  void end(Status status) {
+    close(status, Metadata.EMPTY);
+  }
+
+  void onHeaders(Http2Headers h, boolean endStream) {
+    if (finished) {
+      return;
+    }
+    if (headersReceived) { // trailers
+      finalStatus = GrpcWire.status(h, httpStatus);
+      finalTrailers = metadataOrEmpty(h);
+      inbound.onData(Unpooled.EMPTY_BUFFER, true); // the status is reported after the messages before it
+      return;
+    }
+    headersReceived = true;
+    httpStatus = h.status();
+    if (endStream) { // trailers-only
+      close(GrpcWire.status(h, httpStatus), metadataOrEmpty(h));
+      return;
+    }
+    if (!GrpcWire.OK_200.contentEquals(httpStatus) || !GrpcWire.isGrpcContentType(h.get(GrpcWire.CONTENT_TYPE))) {
+      Status s = GrpcWire.fromHttpStatus(httpStatus);
+      abort(s.withDescription(s.description() + " (content-type " + h.get(GrpcWire.CONTENT_TYPE) + ")"));
+      return;
+    }
+    CharSequence encoding = h.get(GrpcWire.GRPC_ENCODING);
+    if (encoding != null && !encoding.toString().equalsIgnoreCase(GrpcWire.IDENTITY)) {
+      if (!encoding.toString().equalsIgnoreCase(GrpcWire.GZIP)) {
+        abort(Status.INTERNAL.withDescription("the server used an unsupported grpc-encoding: " + encoding));
+        return;
+      }
+      inbound.gzip(true);
+    }
+    Metadata md;
+    try {
+      md = GrpcWire.metadata(h, handler.settings().maxMetadataSize());
+    } catch (IllegalStateException e) {
+      abort(Status.RESOURCE_EXHAUSTED.withDescription("response " + e.getMessage()));
+      return;
+    }
+    listener.onHeaders(md);
+  }
+
+  private Metadata metadataOrEmpty(Http2Headers h) {
+    try {
+      return GrpcWire.metadata(h, handler.settings().maxMetadataSize());
+    } catch (IllegalStateException e) {
+      return Metadata.EMPTY;
+    }
+  }
+
+  void onData(ByteBuf data, boolean endOfStream) {
+    if (!finished) {
+      inbound.onData(data, endOfStream);
+    }
+  }
+
+  void reset(long errorCode) {
+    if (finalStatus != null) {
+      return; // the response is complete and waits for its reader: a reset after it (NO_ERROR) changes nothing
+    }
+    Status status =
+        errorCode == Http2Error.REFUSED_STREAM.code()
+            ? Status.UNAVAILABLE
+            : errorCode == Http2Error.CANCEL.code() ? Status.CANCELLED : Status.INTERNAL;
+    close(status.withDescription("the server reset the stream (" + Http2Error.valueOf(errorCode) + ")"), Metadata.EMPTY);
+  }
+
+  /** HTTP/2 closed the stream; unless its trailers arrived and wait for the reader, the call ends here. */
+  void streamClosed() {
+    if (finalStatus == null) {
+      close(Status.UNAVAILABLE.withDescription("the connection to the server was closed"), Metadata.EMPTY);
+    }
+  }
+
+  // ---------------------------------------------------------------- GrpcInbound.Sink (loop)
+
+  @Override
+  public void onMessage(Object message) {
+    listener.onMessage(message);
+  }
+
+  @Override
+  public void onEnd() {
+    close(finalStatus != null ? finalStatus : GrpcWire.fromHttpStatus(httpStatus), finalTrailers);
+  }
+
+  @Override
+  public void onError(Status status) {
+    abort(status);
+  }
+
+  // ---------------------------------------------------------------- ClientStream (any thread)
+
+  @Override
+  public void request(int n) {
+    onLoop(
+        () -> {
+          if (!finished) {
+            inbound.request(n);
+          }
+        });
+  }
+
+  @Override
+  public void writeMessage(Object message) {
+    queued.incrementAndGet();
+    onLoop(
+        () -> {
+          int left = queued.decrementAndGet();
+          if (finished) {
+            return;
+          }
+          if (!started) {
+            waiting.add(message == null ? NULL_MESSAGE : message);
+            return;
+          }
+          send(message, false);
+          handler.flushSoon();
+          if (left == H2Limits.SEND_WINDOW - 1 && writable && !finished) {
+            listener.onReady();
+          }
+        });
+  }
+
+  /** One DATA frame that also ends the request, as a unary or server-streaming call sends. */
+  @Override
+  public void writeLastMessage(Object message) {
+    queued.incrementAndGet();
+    onLoop(
+        () -> {
+          queued.decrementAndGet();
+          if (finished) {
+            return;
+          }
+          if (!started) {
+            waiting.add(message == null ? NULL_MESSAGE : message);
+            halfCloseWaiting = true;
+            return;
+          }
+          send(message, true);
+          handler.flushSoon();
+        });
+  }
+
+  @Override
+  public void halfClose() {
+    onLoop(
+        () -> {
+          if (finished) {
+            return;
+          }
+          if (!started) {
+            halfCloseWaiting = true;
+          } else {
+            sendHalfClose();
+            handler.flushSoon();
+          }
+        });
+  }
+
+  @Override
+  public void cancel(Status status) {
+    if (!cancelCalled.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      loop.execute(() -> abort(status));
+    } catch (RejectedExecutionException e) {
+      listener.onClose(status, Metadata.EMPTY); // the loop is gone: nothing else will close the listener
+    }
+  }
+
+  @Override
+  public long demand() {
+    if (!started || finished || halfClosed || !writable || backlog.full()) {
+      return 0;
+    }
+    return Math.max(0, H2Limits.SEND_WINDOW - queued.get());
+  }
+
+  // ---------------------------------------------------------------- loop internals
+
+  private void backlogDrained() {
+    if (writable && !finished && !halfClosed) {
+      listener.onReady();
+    }
+  }
+
+  void writabilityChanged(boolean nowWritable) {
+    boolean was = writable;
+    writable = nowWritable;
+    if (nowWritable && !was && !finished) {
+      listener.onReady();
+    }
+  }
+
+  /** @param last whether the frame also ends the request (half-closes) */
+  private void send(Object message, boolean last) {
+    if (halfClosed) {
+      return;
+    }
+    ByteBuf framed;
+    try {
+      framed =
+          GrpcFramer.frame(
+              ByteBufAllocator.DEFAULT,
+              method.requestCodec(),
+              message,
+              handler.settings().maxMessageSize(),
+              gzip,
+              method.fullName());
+    } catch (RpcException e) {
+      abort(e.status());
+      return;
+    }
+    halfClosed = last;
+    ChannelHandlerContext ctx = handler.context();
+    ChannelPromise promise = backlog.track(ctx, framed.readableBytes());
+    ChannelFuture unused = handler.encoder().writeData(ctx, id, framed, 0, last, promise);
+  }
+
+  private void sendHalfClose() {
+    if (halfClosed) {
+      return;
+    }
+    halfClosed = true;
+    ChannelHandlerContext ctx = handler.context();
+    ChannelFuture unused = handler.encoder().writeData(ctx, id, Unpooled.EMPTY_BUFFER, 0, true, ctx.newPromise());
+  }
+
+  /** Ends the call from this side: RST_STREAM(CANCEL) to the server, {@code status} to the listener. */
+  private void abort(Status status) {
+    close(status, Metadata.EMPTY);
+  }
+
+  /** Ends the call once: frees what is buffered, resets the stream if it is still open, closes the listener. */
+  private void close(Status status, Metadata trailers) {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    inbound.release();
+    waiting.clear();
+    if (started) {
+      handler.resetIfOpen(id);
+      handler.closed(this);
+    } else {
+      handler.forget(this);
+    }
+    listener.onClose(status, trailers);
+  }
+
+  private void onLoop(Runnable task) {
+    if (loop.inEventLoop()) {
+      task.run();
+      return;
+    }
+    try {
+      loop.execute(task);
+    } catch (RejectedExecutionException e) {
+      // the loop is gone; the stream was closed when its connection closed
+    }
+  }
+}

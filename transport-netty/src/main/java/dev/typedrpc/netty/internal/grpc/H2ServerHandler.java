@@ -1,0 +1,323 @@
+package dev.typedrpc.netty.internal.grpc;
+
+import dev.typedrpc.Deadline;
+import dev.typedrpc.Metadata;
+import dev.typedrpc.MethodDescriptor;
+import dev.typedrpc.ServiceVersion;
+import dev.typedrpc.Status;
+import dev.typedrpc.spi.ServerStreamListener;
+import dev.typedrpc.spi.ServerTransportListener;
+import dev.typedrpc.spi.TransportSettings;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2Connection;
+import io.netty.handler.codec.http2.Http2ConnectionAdapter;
+import io.netty.handler.codec.http2.Http2ConnectionDecoder;
+import io.netty.handler.codec.http2.Http2ConnectionEncoder;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2FrameAdapter;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.util.AsciiString;
+import io.netty.util.AttributeKey;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server side of gRPC over HTTP/2 on one connection: turns each request stream into a {@link H2ServerStream}
+ * announced to the server, and answers malformed requests (wrong method or content type, unknown method, bad
+ * {@code grpc-timeout}, unsupported encoding, oversized metadata) on that stream alone. Stateful: one per channel;
+ * confined to its event loop.
+ */
+public final class H2ServerHandler extends BatchFlushingHttp2Handler {
+  /** The handler of an HTTP/2 server channel, for shutting it down. */
+  public static final AttributeKey<H2ServerHandler> HANDLER = AttributeKey.valueOf(H2ServerHandler.class, "handler");
+
+  private static final Logger log = LoggerFactory.getLogger(H2ServerHandler.class);
+
+  private final TransportSettings settings;
+  private final ServerTransportListener listener;
+  private final boolean compressResponses;
+  private final Http2Connection.PropertyKey streamKey;
+  private ChannelHandlerContext ctx;
+
+  private H2ServerHandler(
+      Http2ConnectionDecoder decoder,
+      Http2ConnectionEncoder encoder,
+      Http2Settings initialSettings,
+      TransportSettings settings,
+      ServerTransportListener listener,
+      boolean compressResponses) {
+    super(decoder, encoder, initialSettings);
+    this.settings = settings;
+    this.listener = listener;
+    this.compressResponses = compressResponses;
+    this.streamKey = connection().newKey();
+    decoder.frameListener(new Frames());
+    connection().addListener(
+        new Http2ConnectionAdapter() {
+          @Override
+          public void onStreamClosed(Http2Stream stream) {
+            H2ServerStream s = stream.getProperty(streamKey);
+            if (s != null) {
+              s.streamClosed();
+            }
+          }
+        });
+    encoder.flowController().listener(this::writabilityChanged);
+  }
+
+  public static H2ServerHandler create(TransportSettings settings, ServerTransportListener listener, boolean compress) {
+    return new Builder(settings, listener, compress).build();
+  }
+
+  /** The settings a peer of ours gets: our limits, and the same window for every stream. */
+  static Http2Settings initialSettings(TransportSettings settings) {
+    return new Http2Settings()
+        .maxConcurrentStreams(settings.maxConcurrentStreams())
+        .initialWindowSize(H2Limits.STREAM_WINDOW)
+        .maxHeaderListSize(H2Limits.maxHeaderListSize(settings));
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+    this.ctx = ctx;
+    ctx.channel().attr(HANDLER).set(this);
+    super.handlerAdded(ctx);
+    H2Limits.widenConnectionWindow(connection());
+  }
+
+  /** Sends GOAWAY and closes once the streams in progress have finished. */
+  public void shutdownGracefully() {
+    ChannelFuture unused = ctx.channel().close(); // through this handler: GOAWAY first
+  }
+
+  /** Ends every stream now and closes. */
+  public void shutdownNow() {
+    gracefulShutdownTimeoutMillis(0);
+    ChannelFuture unused = ctx.channel().close(); // through this handler: GOAWAY first
+  }
+
+  ChannelHandlerContext context() {
+    return ctx;
+  }
+
+  TransportSettings settings() {
+    return settings;
+  }
+
+  private void writabilityChanged(Http2Stream stream) {
+    H2ServerStream s = stream.getProperty(streamKey);
+    if (s != null) {
+      s.writabilityChanged(encoder().flowController().isWritable(stream));
+    }
+  }
+
+  boolean isWritable(Http2Stream stream) {
+    return encoder().flowController().isWritable(stream);
+  }
+
+  /** Returns {@code n} bytes of a stream to the inbound flow controller (the stream may have closed since). */
+  void returnBytes(int streamId, int n) {
+    Http2Stream stream = connection().stream(streamId);
+    if (stream == null || n <= 0) {
+      return;
+    }
+    try {
+      if (decoder().flowController().consumeBytes(stream, n)) {
+        flushSoon(); // a WINDOW_UPDATE
+      }
+    } catch (Http2Exception e) {
+      onError(ctx, true, e);
+    }
+  }
+
+  private final class Frames extends Http2FrameAdapter {
+    @Override
+    public void onHeadersRead(
+        ChannelHandlerContext ctx,
+        int streamId,
+        Http2Headers headers,
+        int streamDependency,
+        short weight,
+        boolean exclusive,
+        int padding,
+        boolean endStream) {
+      onHeadersRead(ctx, streamId, headers, padding, endStream);
+    }
+
+    @Override
+    public void onHeadersRead(
+        ChannelHandlerContext ctx, int streamId, Http2Headers headers, int padding, boolean endStream) {
+      Http2Stream stream = connection().stream(streamId);
+      H2ServerStream existing = stream == null ? null : stream.getProperty(streamKey);
+      if (existing != null) { // the client's trailers: only the end of the stream matters
+        existing.onData(io.netty.buffer.Unpooled.EMPTY_BUFFER, endStream);
+        return;
+      }
+      if (stream != null) {
+        newStream(stream, headers, endStream);
+      }
+    }
+
+    @Override
+    public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding, boolean endOfStream) {
+      Http2Stream stream = connection().stream(streamId);
+      H2ServerStream s = stream == null ? null : stream.getProperty(streamKey);
+      if (s == null) {
+        return data.readableBytes() + padding; // a stream already answered: nothing reads it
+      }
+      s.onData(data, endOfStream);
+      return padding; // the data bytes return to the window as the call reads its messages
+    }
+
+    @Override
+    public void onRstStreamRead(ChannelHandlerContext ctx, int streamId, long errorCode) {
+      Http2Stream stream = connection().stream(streamId);
+      H2ServerStream s = stream == null ? null : stream.getProperty(streamKey);
+      if (s != null) {
+        s.resetByClient(String.valueOf(Http2Error.valueOf(errorCode)));
+      }
+    }
+  }
+
+  /**
+   * The description of an unknown method, as every transport gives it: a service the server does not run is named
+   * with the services it does run.
+   */
+  private String notFound(String fullName) {
+    int slash = fullName.lastIndexOf('/');
+    String service = slash < 0 ? fullName : fullName.substring(0, slash);
+    Set<String> served = new LinkedHashSet<>();
+    for (ServiceVersion v : listener.services()) {
+      served.add(v.name());
+    }
+    if (!served.isEmpty() && !served.contains(service)) {
+      return "the server does not serve " + service + " (it serves " + served + ")";
+    }
+    return "Method not found: " + fullName;
+  }
+
+  private void newStream(Http2Stream stream, Http2Headers headers, boolean endStream) {
+    int id = stream.id();
+    if (!GrpcWire.POST.contentEquals(headers.method())) {
+      refuseHttp(id, "405", "gRPC requests use POST");
+      return;
+    }
+    if (!GrpcWire.isGrpcContentType(headers.get(GrpcWire.CONTENT_TYPE))) {
+      refuseHttp(id, "415", "content-type must be application/grpc");
+      return;
+    }
+    CharSequence path = headers.path();
+    String fullName = path == null || path.length() < 2 || path.charAt(0) != '/' ? "" : path.toString().substring(1);
+    MethodDescriptor<?, ?> method = listener.lookupMethod(fullName);
+    if (method == null) {
+      refuse(id, Status.UNIMPLEMENTED.withDescription(notFound(fullName)));
+      return;
+    }
+    CharSequence encoding = headers.get(GrpcWire.GRPC_ENCODING);
+    boolean gzipIn = encoding != null && encoding.toString().equalsIgnoreCase(GrpcWire.GZIP);
+    if (encoding != null && !gzipIn && !encoding.toString().equalsIgnoreCase(GrpcWire.IDENTITY)) {
+      refuse(id, Status.UNIMPLEMENTED.withDescription("grpc-encoding '" + encoding + "' is not supported (gzip is)"));
+      return;
+    }
+    Deadline deadline = null;
+    CharSequence timeout = headers.get(GrpcWire.GRPC_TIMEOUT);
+    if (timeout != null) {
+      try {
+        deadline = Deadline.afterNanos(GrpcWire.parseTimeout(timeout));
+      } catch (IllegalArgumentException e) {
+        refuse(id, Status.INTERNAL.withDescription(e.getMessage()));
+        return;
+      }
+    }
+    Metadata metadata;
+    try {
+      metadata = GrpcWire.metadata(headers, settings.maxMetadataSize());
+    } catch (IllegalStateException e) {
+      refuse(id, Status.RESOURCE_EXHAUSTED.withDescription("request " + e.getMessage()));
+      return;
+    }
+    boolean gzipOut = compressResponses && GrpcWire.acceptsGzip(headers.get(GrpcWire.GRPC_ACCEPT_ENCODING));
+    H2ServerStream s = new H2ServerStream(this, stream, method, gzipIn, gzipOut);
+    s.deadline(deadline);
+    stream.setProperty(streamKey, s);
+    ServerStreamListener callListener;
+    try {
+      callListener = listener.streamCreated(s, method, metadata, deadline);
+    } catch (RuntimeException e) {
+      log.error("bug: streamCreated failed for {}", method.fullName(), e);
+      s.close(Status.INTERNAL.withDescription("server failed to start the call"), Metadata.EMPTY);
+      return;
+    }
+    s.start(callListener);
+    if (endStream) {
+      s.onData(io.netty.buffer.Unpooled.EMPTY_BUFFER, true);
+    }
+  }
+
+  /** A trailers-only response, then RST_STREAM(NO_ERROR) if the client is still sending. */
+  void refuse(int streamId, Status status) {
+    finish(streamId, GrpcWire.trailersOnly(status, Metadata.EMPTY), false);
+  }
+
+  private void refuseHttp(int streamId, String httpStatus, String message) {
+    Http2Headers h =
+        new DefaultHttp2Headers()
+            .status(AsciiString.of(httpStatus))
+            .set(GrpcWire.CONTENT_TYPE, "text/plain; charset=utf-8")
+            .set(GrpcWire.GRPC_STATUS, Integer.toString(Status.Code.INTERNAL.value()))
+            .set(GrpcWire.GRPC_MESSAGE, GrpcWire.encodeMessage(message));
+    finish(streamId, h, false);
+  }
+
+  /**
+   * Writes a final HEADERS frame on a stream and stops the client's half if it is still open.
+   *
+   * @param requestEnded the client's end of stream has arrived, perhaps in the frame being handled now, whose
+   *     half-close HTTP/2 applies only after its listener returns; a reset then would only race the response
+   */
+  void finish(int streamId, Http2Headers lastHeaders, boolean requestEnded) {
+    ChannelFuture unused = encoder().writeHeaders(ctx, streamId, lastHeaders, 0, true, ctx.newPromise());
+    Http2Stream stream = connection().stream(streamId);
+    if (!requestEnded && stream != null && stream.state().remoteSideOpen()) {
+      ChannelFuture unusedReset = resetStream(ctx, streamId, Http2Error.NO_ERROR.code(), ctx.newPromise());
+    }
+    flushSoon();
+  }
+
+  private static final class Builder extends AbstractHttp2ConnectionHandlerBuilder<H2ServerHandler, Builder> {
+    private final TransportSettings settings;
+    private final ServerTransportListener listener;
+    private final boolean compress;
+
+    Builder(TransportSettings settings, ServerTransportListener listener, boolean compress) {
+      this.settings = settings;
+      this.listener = listener;
+      this.compress = compress;
+      if (H2Limits.LOG_FRAMES) {
+        frameLogger(H2Limits.frameLogger());
+      }
+      server(true);
+      initialSettings(H2ServerHandler.initialSettings(settings));
+    }
+
+    @Override
+    protected H2ServerHandler build() {
+      return super.build();
+    }
+
+    @Override
+    protected H2ServerHandler build(
+        Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings initialSettings) {
+      return new H2ServerHandler(decoder, encoder, initialSettings, settings, listener, compress);
+    }
+  }
+}

@@ -1,0 +1,283 @@
+package dev.typedrpc.netty.internal.grpc;
+
+import dev.typedrpc.Deadline;
+import dev.typedrpc.Metadata;
+import dev.typedrpc.MethodDescriptor;
+import dev.typedrpc.RpcException;
+import dev.typedrpc.Status;
+import dev.typedrpc.spi.ServerStream;
+import dev.typedrpc.spi.ServerStreamListener;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.util.concurrent.EventExecutor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One gRPC call on an HTTP/2 server connection. The {@link ServerStream} methods may be called from any thread
+ * and run on the channel's event loop in the order called; everything else runs on the loop.
+ *
+ * <p>Flow control: {@link #demand()} is {@link H2Limits#SEND_WINDOW} minus the messages not yet handed to HTTP/2
+ * while the stream (and connection) is writable and less than {@link H2Limits#SEND_BUFFER} bytes wait for the
+ * socket ({@link H2Backlog}), else 0; {@code onReady} follows when that changes. Requests are
+ * read only as the call asks for them, and their bytes return to the client's window only then.
+ */
+final class H2ServerStream implements ServerStream, GrpcInbound.Sink {
+  /** How close to its deadline a client's reset counts as the deadline (see {@link #resetByClient}). */
+  static final long DEADLINE_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+
+  private final H2ServerHandler handler;
+  private final ChannelHandlerContext ctx;
+  private final EventExecutor loop;
+  private final int id;
+  private final MethodDescriptor<?, ?> method;
+  private final GrpcInbound inbound;
+  private final boolean gzipOut;
+  private final AtomicInteger queued = new AtomicInteger();
+  private final AtomicBoolean closeCalled = new AtomicBoolean();
+  private final H2Backlog backlog = new H2Backlog(this::backlogDrained);
+  private volatile boolean writable;
+  private volatile boolean finished; // written on the loop
+  private ServerStreamListener listener; // loop only, as the rest below
+  private Deadline deadline;
+  private boolean headersSent;
+  private boolean requestEnded;
+
+  H2ServerStream(
+      H2ServerHandler handler, Http2Stream stream, MethodDescriptor<?, ?> method, boolean gzipIn, boolean gzipOut) {
+    this.handler = handler;
+    this.ctx = handler.context();
+    this.loop = ctx.executor();
+    this.id = stream.id();
+    this.method = method;
+    this.gzipOut = gzipOut;
+    this.writable = handler.isWritable(stream);
+    this.inbound =
+        new GrpcInbound(
+            method.requestCodec(),
+            method.fullName(),
+            handler.settings().maxMessageSize(),
+            Status.INVALID_ARGUMENT,
+            ctx.alloc(),
+            n -> handler.returnBytes(id, n));
+    inbound.gzip(gzipIn);
+  }
+
+  // ---------------------------------------------------------------- from the connection (loop)
+
+  void start(ServerStreamListener listener) {
+    this.listener = listener;
+    inbound.start(this);
+  }
+
+  void onData(ByteBuf data, boolean endOfStream) {
+    requestEnded |= endOfStream;
+    if (!finished) {
+      inbound.onData(data, endOfStream);
+    }
+  }
+
+  /** The client reset the stream. */
+  /** The call's deadline, from {@code grpc-timeout}; null for none. */
+  void deadline(Deadline deadline) {
+    this.deadline = deadline;
+  }
+
+  /**
+   * The client reset the stream. gRPC clients reset with CANCEL both when their user cancels and when their
+   * deadline passes; a reset within {@link #DEADLINE_SLACK_NANOS} of this call's deadline is taken as the
+   * deadline, so the implementation sees {@code DEADLINE_EXCEEDED} as on every other transport.
+   */
+  void resetByClient(String error) {
+    Deadline d = deadline;
+    if (d != null && d.remainingNanos() <= DEADLINE_SLACK_NANOS) {
+      reset(Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded: the client reset the call at its deadline"));
+    } else {
+      reset(Status.CANCELLED.withDescription("the client cancelled the call (RST_STREAM " + error + ")"));
+    }
+  }
+
+  void reset(Status status) {
+    if (!finished) {
+      finished = true;
+      inbound.release();
+      if (listener != null) {
+        listener.onCancel(status);
+      }
+    }
+  }
+
+  /** HTTP/2 closed the stream: both sides ended, it was reset, or the connection went away. */
+  void streamClosed() {
+    reset(Status.UNAVAILABLE.withDescription("the connection to the client was closed"));
+    inbound.release();
+  }
+
+  void writabilityChanged(boolean nowWritable) {
+    boolean was = writable;
+    writable = nowWritable;
+    if (nowWritable && !was) {
+      ready();
+    }
+  }
+
+  // ---------------------------------------------------------------- GrpcInbound.Sink (loop)
+
+  @Override
+  public void onMessage(Object message) {
+    listener.onMessage(message);
+  }
+
+  @Override
+  public void onEnd() {
+    listener.onHalfClose();
+  }
+
+  @Override
+  public void onError(Status status) {
+    fail(status);
+  }
+
+  // ---------------------------------------------------------------- ServerStream (any thread)
+
+  @Override
+  public void request(int n) {
+    onLoop(
+        () -> {
+          if (!finished) {
+            inbound.request(n);
+          }
+        });
+  }
+
+  @Override
+  public void writeHeaders(Metadata headers) {
+    onLoop(
+        () -> {
+          if (!finished && !headersSent) {
+            sendHeaders(headers);
+            handler.flushSoon();
+          }
+        });
+  }
+
+  @Override
+  public void writeMessage(Object message) {
+    queued.incrementAndGet();
+    onLoop(
+        () -> {
+          int left = queued.decrementAndGet();
+          if (finished) {
+            return;
+          }
+          send(message);
+          if (left == H2Limits.SEND_WINDOW - 1 && writable) {
+            ready();
+          }
+        });
+  }
+
+  @Override
+  public void close(Status status, Metadata trailers) {
+    if (closeCalled.compareAndSet(false, true)) {
+      onLoop(() -> finish(status, trailers));
+    }
+  }
+
+  @Override
+  public long demand() {
+    if (finished || closeCalled.get() || !writable || backlog.full()) {
+      return 0;
+    }
+    return Math.max(0, H2Limits.SEND_WINDOW - queued.get());
+  }
+
+  @Override
+  public String peer() {
+    return String.valueOf(ctx.channel().remoteAddress());
+  }
+
+  // ---------------------------------------------------------------- writing (loop)
+
+  private void send(Object message) {
+    ByteBuf framed;
+    try {
+      framed = GrpcFramer.frame(ctx.alloc(), method.responseCodec(), message, handler.settings().maxMessageSize(), gzipOut, method.fullName());
+    } catch (RpcException e) {
+      fail(e.status());
+      return;
+    }
+    if (!headersSent) {
+      sendHeaders(Metadata.EMPTY);
+    }
+    ChannelPromise promise = backlog.track(ctx, framed.readableBytes());
+    ChannelFuture unused = handler.encoder().writeData(ctx, id, framed, 0, false, promise);
+    handler.flushSoon();
+  }
+
+  private void sendHeaders(Metadata metadata) {
+    headersSent = true;
+    Http2Headers h = new DefaultHttp2Headers().status(GrpcWire.OK_200).set(GrpcWire.CONTENT_TYPE, GrpcWire.APPLICATION_GRPC);
+    if (gzipOut) {
+      h.set(GrpcWire.GRPC_ENCODING, GrpcWire.GZIP);
+    }
+    h.set(GrpcWire.GRPC_ACCEPT_ENCODING, GrpcWire.ACCEPTED_ENCODINGS);
+    GrpcWire.putMetadata(metadata, h);
+    ChannelFuture unused = handler.encoder().writeHeaders(ctx, id, h, 0, false, ctx.newPromise());
+  }
+
+  private void finish(Status status, Metadata trailers) {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    inbound.release();
+    Http2Headers last =
+        headersSent
+            ? GrpcWire.statusHeaders(new DefaultHttp2Headers(), status, trailers)
+            : GrpcWire.trailersOnly(status, trailers);
+    handler.finish(id, last, requestEnded);
+  }
+
+  /** The call broke a rule or a limit: the client hears the status, the implementation is cancelled. */
+  private void fail(Status status) {
+    if (finished) {
+      return;
+    }
+    finish(status, Metadata.EMPTY);
+    if (listener != null) {
+      listener.onCancel(status);
+    }
+  }
+
+  private void backlogDrained() {
+    if (writable) {
+      ready();
+    }
+  }
+
+  private void ready() {
+    if (!finished && listener != null) {
+      listener.onReady();
+    }
+  }
+
+  private void onLoop(Runnable task) {
+    if (loop.inEventLoop()) {
+      task.run();
+      return;
+    }
+    try {
+      loop.execute(task);
+    } catch (RejectedExecutionException e) {
+      // the connection's loop is gone: the call has already been cancelled with UNAVAILABLE
+    }
+  }
+}

@@ -1,0 +1,163 @@
+package dev.typedrpc.netty.internal.server;
+
+import dev.typedrpc.netty.internal.sse.SseServer;
+import dev.typedrpc.netty.internal.ws.WsPipelines;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Routes the HTTP/1.1 requests of a connection: a WebSocket upgrade request (GET with {@code Upgrade: websocket})
+ * for the endpoint path passes on to the WebSocket handshake, and the gate leaves the pipeline; {@code GET
+ * <path>/sse} opens an SSE session and {@code POST <path>/sse/<session>} delivers frames to one (see {@link
+ * SseServer}). Anything else gets a plain-text HTTP error and the connection closes: 404 for another path, 405 for
+ * another method, 426 for a plain request on the path, 400 for an undecodable one. A connection that sends no
+ * valid request within the handshake timeout is closed. Stateful: one per channel.
+ */
+public final class HttpRequestGate extends ChannelInboundHandlerAdapter {
+  private final String path;
+  private final String ssePath;
+  private final long timeoutMillis;
+  private final SseServer sse;
+  private ScheduledFuture<?> timeout;
+
+  public HttpRequestGate(String path, long timeoutMillis, SseServer sse) {
+    this.path = path;
+    this.ssePath = path + "/sse";
+    this.timeoutMillis = timeoutMillis;
+    this.sse = sse;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    timeout = ctx.executor().schedule(() -> closeIdle(ctx), timeoutMillis, TimeUnit.MILLISECONDS);
+  }
+
+  private static void closeIdle(ChannelHandlerContext ctx) {
+    ChannelFuture unused = ctx.channel().close(); // no upgrade request in time: nothing to answer
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    timeout.cancel(false);
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof FullHttpRequest request)) {
+      ctx.fireChannelRead(msg);
+      return;
+    }
+    if (!request.decoderResult().isFailure() && routeSse(ctx, request)) {
+      return;
+    }
+    HttpResponseStatus refusal = refusal(request);
+    if (refusal == null) {
+      ctx.pipeline().remove(this); // the handshake replaces the HTTP codec; frames need no gate
+      ctx.fireChannelRead(request);
+      return;
+    }
+    try {
+      refuse(ctx, refusal);
+    } finally {
+      request.release();
+    }
+  }
+
+  /** Handles the SSE transport's requests; returns false for any other request. */
+  private boolean routeSse(ChannelHandlerContext ctx, FullHttpRequest request) {
+    String uri = request.uri();
+    if (uri.equals(ssePath) && HttpMethod.GET.equals(request.method())) {
+      request.release();
+      // the channel becomes a one-way event stream: no more requests are read from it
+      ChannelPipeline p = ctx.pipeline();
+      for (String name : new String[] {"websocket", "ws-aggregator", "frames", "http-aggregator"}) {
+        if (p.get(name) != null) {
+          p.remove(name);
+        }
+      }
+      p.remove(this);
+      sse.openEventStream(ctx);
+      return true;
+    }
+    if (uri.startsWith(ssePath + "/") && HttpMethod.POST.equals(request.method())) {
+      try {
+        if (sse.post(ctx, request, uri.substring(ssePath.length() + 1))) {
+          // a session's keep-alive connection for POSTs: closed once idle (its client reopens one when needed)
+          timeout.cancel(false);
+          timeout = ctx.executor().schedule(() -> closeIdle(ctx), sse.postIdleMillis(), TimeUnit.MILLISECONDS);
+        }
+      } finally {
+        request.release();
+      }
+      return true;
+    }
+    return false;
+  }
+
+  /** Answers with an empty (204) or short plain-text response; closes the connection if asked. */
+  public static void respond(ChannelHandlerContext ctx, HttpResponseStatus status, boolean close) {
+    ByteBuf body = ctx.alloc().buffer();
+    if (!status.equals(HttpResponseStatus.NO_CONTENT)) {
+      body.writeCharSequence(status + "\n", StandardCharsets.US_ASCII);
+    }
+    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
+    HttpHeaders headers = response.headers();
+    if (body.isReadable()) {
+      headers.set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=us-ascii");
+    }
+    headers.setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+    if (close) {
+      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    } else {
+      ChannelFuture unused = ctx.writeAndFlush(response);
+    }
+  }
+
+  private HttpResponseStatus refusal(FullHttpRequest request) {
+    HttpHeaders headers = request.headers();
+    if (request.decoderResult().isFailure()) {
+      return HttpResponseStatus.BAD_REQUEST;
+    } else if (!request.uri().equals(path)) { // exact match, as WebSocketServerProtocolHandler compares
+      return HttpResponseStatus.NOT_FOUND;
+    } else if (!HttpMethod.GET.equals(request.method())) {
+      return HttpResponseStatus.METHOD_NOT_ALLOWED;
+    } else if (!headers.containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+      return HttpResponseStatus.UPGRADE_REQUIRED;
+    }
+    return null;
+  }
+
+  private static void refuse(ChannelHandlerContext ctx, HttpResponseStatus status) {
+    ByteBuf body = ctx.alloc().buffer();
+    body.writeCharSequence(status + "\n", StandardCharsets.US_ASCII);
+    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
+    HttpHeaders headers = response.headers();
+    headers.set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=us-ascii");
+    headers.setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+    headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    if (status.equals(HttpResponseStatus.UPGRADE_REQUIRED)) {
+      headers.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
+      headers.set(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL, WsPipelines.SUBPROTOCOL);
+    } else if (status.equals(HttpResponseStatus.METHOD_NOT_ALLOWED)) {
+      headers.set(HttpHeaderNames.ALLOW, HttpMethod.GET.name());
+    }
+    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+  }
+}

@@ -1,0 +1,260 @@
+package dev.typedrpc.netty.internal.sse;
+
+import dev.typedrpc.Status;
+import dev.typedrpc.netty.internal.FrameHandler;
+import dev.typedrpc.netty.internal.server.HttpRequestGate;
+import dev.typedrpc.netty.internal.ws.WsPipelines;
+import dev.typedrpc.spi.ServerTransportListener;
+import dev.typedrpc.spi.TransportSettings;
+import dev.typedrpc.spi.frame.FrameConnection;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The server side of the SSE + POST transport: {@code GET <path>/sse} opens a session whose server-to-client
+ * frames stream as Server-Sent Events; {@code POST <path>/sse/<session>} carries client-to-server frames. Session
+ * ids are 128 random bits and bound to the address that opened them. Thread-safe.
+ */
+public final class SseServer {
+  /**
+   * Most sessions open at once (system property {@code dev.typedrpc.netty.sseMaxSessions}, default 10,000); more
+   * are refused with 503.
+   */
+  private final int maxSessions = Integer.getInteger("dev.typedrpc.netty.sseMaxSessions", 10_000);
+
+  /**
+   * Most sessions open at once from one client address (system property {@code
+   * dev.typedrpc.netty.sseMaxSessionsPerAddress}, default 100), so one address cannot take every slot; more are
+   * refused with 503.
+   */
+  private final int maxSessionsPerAddress = Integer.getInteger("dev.typedrpc.netty.sseMaxSessionsPerAddress", 100);
+
+  /**
+   * How long a session's POST connection may stay idle between POSTs before it is closed (system property {@code
+   * dev.typedrpc.netty.ssePostIdleMillis}, default 60 s); the client opens a new one for its next POST.
+   */
+  private final long postIdleMillis = Long.getLong("dev.typedrpc.netty.ssePostIdleMillis", 60_000);
+
+  /** Most POST connections one session uses at once (its client needs one); more are refused with 503. */
+  static final int MAX_POST_CONNECTIONS = 4;
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final InetAddress ANY = InetAddress.getLoopbackAddress(); // a key for channels without one
+  /**
+   * How often an event stream gets a comment line, so proxies do not time it out: 15 s, or the system property
+   * {@code dev.typedrpc.netty.sseKeepaliveMillis}.
+   */
+  private final long keepaliveMillis = Long.getLong("dev.typedrpc.netty.sseKeepaliveMillis", 15_000);
+
+  private final TransportSettings settings;
+  private final ServerTransportListener listener;
+  private final ConcurrentHashMap<String, SseSession> sessions = new ConcurrentHashMap<>();
+  private final AtomicInteger sessionCount = new AtomicInteger();
+  private final ConcurrentHashMap<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+
+  public SseServer(TransportSettings settings, ServerTransportListener listener) {
+    this.settings = settings;
+    this.listener = listener;
+  }
+
+  public long postIdleMillis() {
+    return postIdleMillis;
+  }
+
+  /** Largest POST body accepted: a batch of frames, each with its 4-byte length. */
+  public static int maxPostBody(TransportSettings settings) {
+    return SseFrames.FULL_FRAMES_PER_POST * (settings.maxFrameSize() + WsPipelines.FRAME_HEADER_ALLOWANCE + 4);
+  }
+
+  /**
+   * Turns the channel of a {@code GET <path>/sse} into a session's event stream. The caller removed every HTTP
+   * request handler after the codec; the channel now only writes.
+   */
+  public void openEventStream(ChannelHandlerContext ctx) {
+    Channel channel = ctx.channel();
+    InetAddress address = remoteAddress(channel);
+    if (!reserve(address)) {
+      HttpRequestGate.respond(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, true);
+      return;
+    }
+    String id = newId();
+    HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+    HttpHeaders h = head.headers();
+    h.set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream");
+    h.set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+    h.set("x-accel-buffering", "no"); // proxies must not hold events back
+    HttpUtil.setTransferEncodingChunked(head, true);
+    var unused = channel.write(head);
+    SseDownSink sink = new SseDownSink(channel);
+    sink.writeEvent("session", id);
+    FrameConnection connection = FrameConnection.server(sink, settings, listener);
+    SseSession session =
+        new SseSession(id, address, channel, connection, ConcurrentHashMap.newKeySet());
+    sessions.put(id, session);
+    channel.attr(FrameHandler.CONNECTION).set(connection); // so the server's go-away reaches the session
+    channel.pipeline().addLast("sse-events", new EventStreamHandler(connection));
+    ScheduledFuture<?> keepalive =
+        channel
+            .eventLoop()
+            .scheduleAtFixedRate(sink::writeKeepalive, keepaliveMillis, keepaliveMillis, TimeUnit.MILLISECONDS);
+    channel
+        .closeFuture()
+        .addListener(
+            done -> {
+              keepalive.cancel(false);
+              end(session);
+            });
+    connection.onOpen();
+    channel.flush();
+  }
+
+  /** Takes a session slot, in total and for the address, or none if either is full. Atomic. */
+  private boolean reserve(InetAddress address) {
+    if (sessionCount.incrementAndGet() > maxSessions) {
+      sessionCount.decrementAndGet();
+      return false;
+    }
+    AtomicInteger n = perAddress.computeIfAbsent(address == null ? ANY : address, a -> new AtomicInteger());
+    if (n.incrementAndGet() > maxSessionsPerAddress) {
+      release(address);
+      return false;
+    }
+    return true;
+  }
+
+  private void release(InetAddress address) {
+    sessionCount.decrementAndGet();
+    perAddress.computeIfPresent(address == null ? ANY : address, (a, n) -> n.decrementAndGet() <= 0 ? null : n);
+  }
+
+  private void end(SseSession session) {
+    if (sessions.remove(session.id(), session)) {
+      release(session.address());
+    }
+    session.connection().onClosed(null);
+    for (Channel post : session.postChannels()) {
+      var unused = post.close(); // the session is over: its POST connections have nothing more to carry
+    }
+  }
+
+  /**
+   * Delivers the frames of a {@code POST <path>/sse/<id>} to the session's engine, on the session's event loop,
+   * then answers 204. Unknown session: 404; another client address: 403; a session's fifth POST connection: 503;
+   * malformed body: 400 and the session ends. Refusals close the connection.
+   *
+   * @return whether the POST was accepted for a session (the connection is then a session's POST connection)
+   */
+  public boolean post(ChannelHandlerContext ctx, FullHttpRequest request, String id) {
+    SseSession session = sessions.get(id);
+    if (session == null) {
+      HttpRequestGate.respond(ctx, HttpResponseStatus.NOT_FOUND, true);
+      return false;
+    }
+    if (!session.address().equals(remoteAddress(ctx.channel()))) {
+      HttpRequestGate.respond(ctx, HttpResponseStatus.FORBIDDEN, true);
+      return false;
+    }
+    Set<Channel> posts = session.postChannels();
+    if (!posts.contains(ctx.channel())) {
+      synchronized (posts) {
+        if (posts.size() >= MAX_POST_CONNECTIONS) {
+          HttpRequestGate.respond(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, true);
+          return false;
+        }
+        posts.add(ctx.channel());
+      }
+      ctx.channel().attr(FrameHandler.CONNECTION).set(session.connection());
+      ctx.channel().closeFuture().addListener(done -> posts.remove(ctx.channel()));
+    }
+    ByteBuf body = request.content().retain();
+    try {
+      deliver(ctx, session, body);
+    } catch (RejectedExecutionException e) { // the session's event loop is shutting down
+      body.release();
+      HttpRequestGate.respond(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, true);
+      return false;
+    }
+    return true;
+  }
+
+  private void deliver(ChannelHandlerContext ctx, SseSession session, ByteBuf body) {
+    session
+        .channel()
+        .eventLoop()
+        .execute(
+            () -> {
+              boolean valid;
+              try {
+                valid = SseFrames.forEachFrame(body, settings, session.connection()::onFrame);
+              } finally {
+                body.release();
+              }
+              if (valid) {
+                HttpRequestGate.respond(ctx, HttpResponseStatus.NO_CONTENT, false);
+              } else {
+                HttpRequestGate.respond(ctx, HttpResponseStatus.BAD_REQUEST, false);
+                session.connection().shutdownNow(Status.INTERNAL.withDescription("malformed POST body"));
+                session.channel().close().addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+              }
+            });
+  }
+
+  private static String newId() {
+    byte[] bytes = new byte[16];
+    RANDOM.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  private static InetAddress remoteAddress(Channel channel) {
+    return channel.remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+  }
+
+  /** Tells the engine when the event stream can take more, and closes it on errors. Nothing is read from it. */
+  private static final class EventStreamHandler extends io.netty.channel.ChannelInboundHandlerAdapter {
+    private final FrameConnection connection;
+
+    EventStreamHandler(FrameConnection connection) {
+      this.connection = connection;
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+      connection.onWritabilityChanged();
+      ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      io.netty.util.ReferenceCountUtil.release(msg); // a client sends nothing more on the event stream
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      var unused = ctx.close();
+    }
+  }
+
+  /** One session: its id, the address bound to it, its event-stream channel, its engine, its POST channels. */
+  record SseSession(
+      String id, InetAddress address, Channel channel, FrameConnection connection, Set<Channel> postChannels) {}
+}

@@ -1,0 +1,329 @@
+package dev.typedrpc.netty.internal.sse;
+
+import dev.typedrpc.netty.internal.IoGroups;
+import dev.typedrpc.netty.internal.WsEndpoint;
+import dev.typedrpc.netty.internal.tls.Tls;
+import dev.typedrpc.netty.internal.tls.TlsAnswerDetector;
+import dev.typedrpc.netty.internal.ws.WsPipelines;
+import dev.typedrpc.spi.TransportSettings;
+import dev.typedrpc.spi.frame.FrameConnection;
+import dev.typedrpc.spi.frame.FrameSink;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The client end of an SSE session, and its {@link FrameSink}: opens the event stream, learns the session id,
+ * then sends queued frames in POSTs of a few hundred KiB at most, one POST at a time (the next waits for the 204
+ * of the last), so frames reach the server in order. A closed POST connection is reopened for the next batch.
+ * Confined to one event loop.
+ */
+final class SseUpSink implements FrameSink {
+  private static final long HIGH_WATER = 256 * 1024;
+  private static final long LOW_WATER = 128 * 1024;
+
+  private final EventLoop loop;
+  private final WsEndpoint target;
+  private final Tls.Client tls;
+  private final TransportSettings settings;
+  private final int maxPostBody;
+  FrameConnection connection;
+  private final ArrayDeque<ByteBuffer> pending = new ArrayDeque<>();
+  private long pendingBytes;
+  private boolean unwritable;
+  private Channel events;
+  private Channel posts;
+  private boolean postsConnecting;
+  private boolean postInFlight;
+  private String session;
+  private boolean ended;
+  private ScheduledFuture<?> handshakeTimer;
+
+  SseUpSink(EventLoop loop, WsEndpoint target, Tls.Client tls, TransportSettings settings) {
+    this.loop = loop;
+    this.target = target;
+    this.tls = tls;
+    this.settings = settings;
+    this.maxPostBody = SseServer.maxPostBody(settings);
+  }
+
+  /** Opens the event stream. */
+  void connect() {
+    long timeout = settings.connectTimeout().toMillis();
+    handshakeTimer =
+        loop.schedule(
+            () ->
+                fail(
+                    Tls.pendingHandshake(
+                        events,
+                        new IOException(
+                            "no SSE session from " + target.authority() + " within " + timeout + " ms"))),
+            timeout,
+            TimeUnit.MILLISECONDS);
+    ChannelFuture connect = bootstrap(new SseEventHandler(this, settings)).connect(target.host(), target.port());
+    events = connect.channel();
+    connect.addListener(
+        done -> {
+          if (!done.isSuccess()) {
+            fail(done.cause());
+            return;
+          }
+          FullHttpRequest get = request(HttpMethod.GET, target.path() + "/sse", null);
+          get.headers().set(HttpHeaderNames.ACCEPT, "text/event-stream");
+          get.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+          ChannelFuture unused = events.writeAndFlush(get);
+        });
+  }
+
+  private Bootstrap bootstrap(ChannelHandler last) {
+    return new Bootstrap()
+        .group(loop)
+        .channel(IoGroups.socketChannelType())
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, settings.connectTimeout().toMillis()))
+        .option(ChannelOption.WRITE_BUFFER_WATER_MARK, IoGroups.WATER_MARK)
+        .handler(
+            new ChannelInitializer<>() {
+              @Override
+              protected void initChannel(Channel ch) {
+                if (tls != null) {
+                  tls.addTo(ch.pipeline(), target.host(), target.port(), settings);
+                } else {
+                  ch.pipeline().addLast(new TlsAnswerDetector(target.authority(), "sses"));
+                }
+                ch.pipeline().addLast(new HttpClientCodec());
+                if (last instanceof PostResponses) {
+                  ch.pipeline().addLast(new HttpObjectAggregator(WsPipelines.MAX_HTTP_MESSAGE));
+                }
+                ch.pipeline().addLast(last);
+              }
+            });
+  }
+
+  private FullHttpRequest request(HttpMethod method, String uri, ByteBuf body) {
+    FullHttpRequest r =
+        body == null
+            ? new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri)
+            : new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri, body);
+    r.headers().set(HttpHeaderNames.HOST, target.authority());
+    if (body != null) {
+      r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/octet-stream");
+      r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+    }
+    return r;
+  }
+
+  /** The server named the session: frames can be sent. */
+  void onSession(String id) {
+    if (session != null) {
+      fail(new IOException("the server named a second SSE session"));
+      return;
+    }
+    session = id;
+    handshakeTimer.cancel(false);
+    connection.onOpen();
+    maybePost();
+  }
+
+  /** A frame from the event stream. */
+  void onFrame(ByteBuffer frame) {
+    if (session == null) {
+      fail(new IOException("SSE frame before the session event"));
+      return;
+    }
+    connection.onFrame(frame);
+  }
+
+  /** The event stream or a POST failed, or the server ended the stream: the connection is over. */
+  void fail(Throwable cause) {
+    if (ended) {
+      return;
+    }
+    ended = true;
+    if (handshakeTimer != null) {
+      handshakeTimer.cancel(false);
+    }
+    pending.clear();
+    closeChannels();
+    connection.onClosed(cause == null ? null : Tls.describe(cause, target.authority()));
+  }
+
+  private void closeChannels() {
+    if (events != null) {
+      var unused = events.close();
+    }
+    if (posts != null) {
+      var unused = posts.close();
+    }
+  }
+
+  // ------------------------------------------------------------------ POSTs
+
+  private void maybePost() {
+    if (ended || postInFlight || pending.isEmpty() || session == null) {
+      return;
+    }
+    if (posts == null || !posts.isActive()) {
+      connectPosts();
+      return;
+    }
+    ByteBuf body = posts.alloc().buffer();
+    while (!pending.isEmpty()) {
+      ByteBuffer next = pending.peek();
+      if (body.isReadable() && body.readableBytes() + 4 + next.remaining() > maxPostBody) {
+        break;
+      }
+      pending.poll();
+      pendingBytes -= next.remaining();
+      body.writeInt(next.remaining()).writeBytes(next);
+    }
+    postInFlight = true;
+    posts
+        .writeAndFlush(request(HttpMethod.POST, target.path() + "/sse/" + session, body))
+        .addListener(done -> {
+          if (!done.isSuccess()) {
+            fail(done.cause());
+          }
+        });
+    if (unwritable && pendingBytes < LOW_WATER) {
+      unwritable = false;
+      connection.onWritabilityChanged();
+    }
+  }
+
+  private void connectPosts() {
+    if (postsConnecting) {
+      return;
+    }
+    postsConnecting = true;
+    ChannelFuture connect = bootstrap(new PostResponses()).connect(target.host(), target.port());
+    connect.addListener(
+        done -> {
+          postsConnecting = false;
+          if (!done.isSuccess()) {
+            fail(done.cause());
+            return;
+          }
+          posts = connect.channel();
+          maybePost();
+        });
+  }
+
+  /** Reads the answers to POSTs: 204 lets the next one go; anything else ends the connection. */
+  private final class PostResponses extends SimpleChannelInboundHandler<FullHttpResponse> {
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
+      postInFlight = false;
+      if (!response.status().equals(HttpResponseStatus.NO_CONTENT)) {
+        fail(new IOException("the server answered a POST with " + response.status()));
+        return;
+      }
+      maybePost();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      if (postInFlight) {
+        fail(new IOException("POST connection closed before the server answered"));
+      }
+      // an idle POST connection that closed is reopened for the next batch
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      if (evt instanceof SslHandshakeCompletionEvent tls && !tls.isSuccess()) {
+        fail(tls.cause()); // before the close that follows, which would not say why
+      }
+      ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      fail(cause);
+    }
+  }
+
+  // ------------------------------------------------------------------ FrameSink
+
+  @Override
+  public ByteBuffer allocate(int size) {
+    return ByteBuffer.allocate(size);
+  }
+
+  @Override
+  public void write(ByteBuffer frame) {
+    frame.flip();
+    if (ended) {
+      return;
+    }
+    pending.add(frame);
+    pendingBytes += frame.remaining();
+    if (pendingBytes >= HIGH_WATER) {
+      unwritable = true;
+    }
+  }
+
+  @Override
+  public void discard(ByteBuffer frame) {}
+
+  @Override
+  public void flush() {
+    maybePost();
+  }
+
+  @Override
+  public boolean isWritable() {
+    return !unwritable;
+  }
+
+  @Override
+  public void close() {
+    if (ended) {
+      return;
+    }
+    // frames still queued (e.g. a GOAWAY) go first; then both connections close
+    if (!pending.isEmpty() || postInFlight) {
+      var unused = loop.schedule(this::close, 10, TimeUnit.MILLISECONDS);
+      maybePost();
+      return;
+    }
+    fail(null);
+  }
+
+  @Override
+  public String peer() {
+    return "sse:" + target.authority();
+  }
+
+  @Override
+  public EventLoop executor() {
+    return loop;
+  }
+
+  @Override
+  public boolean inExecutor() {
+    return loop.inEventLoop();
+  }
+}
