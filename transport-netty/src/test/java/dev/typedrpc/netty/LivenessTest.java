@@ -27,6 +27,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Liveness over real sockets on 127.0.0.1 (WebSocket): the server's ping policy against a raw client flooding
@@ -62,8 +64,14 @@ class LivenessTest {
   }
 
   private ClientTransport client(int port, KeepAliveSettings keepAlive, Recorder recorder) {
+    return client("ws", port, keepAlive, recorder);
+  }
+
+  /** A client over {@code scheme} (ws or sse: the server serves both on its port). */
+  private ClientTransport client(String scheme, int port, KeepAliveSettings keepAlive, Recorder recorder) {
     ClientTransport client =
-        provider.newClientTransport(URI.create("ws://127.0.0.1:" + port + "/rpc"), BASE.withKeepAlive(keepAlive));
+        provider.newClientTransport(
+            URI.create(scheme + "://127.0.0.1:" + port + "/rpc"), BASE.withKeepAlive(keepAlive));
     client.start(recorder);
     return client;
   }
@@ -172,11 +180,13 @@ class LivenessTest {
     return -1;
   }
 
-  @Test
-  void idleConnectionIsSentAGracefulGoAway() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"ws", "sse"})
+  void idleConnectionIsSentAGracefulGoAway(String scheme) throws Exception {
     startServer(KeepAliveSettings.DEFAULT.withMaxConnectionIdle(Duration.ofMillis(300)));
     Recorder recorder = new Recorder();
-    ClientTransport client = client(server.localAddress().getPort(), KeepAliveSettings.DEFAULT, recorder);
+    ClientTransport client =
+        client(scheme, server.localAddress().getPort(), KeepAliveSettings.DEFAULT, recorder);
     call(client, recorder, "hi");
     assertThat(recorder.closed.get(10, TimeUnit.SECONDS).code()).isEqualTo(Status.Code.OK);
     Status shutdown = recorder.shutdown.get(20, TimeUnit.SECONDS);
@@ -210,8 +220,9 @@ class LivenessTest {
     recorder.terminated.get(20, TimeUnit.SECONDS);
   }
 
-  @Test
-  void blackHoledPeerIsFoundByKeepAliveAndItsCallFailsUnavailable() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"ws", "sse"})
+  void blackHoledPeerIsFoundByKeepAliveAndItsCallFailsUnavailable(String scheme) throws Exception {
     startServer(KeepAliveSettings.DEFAULT.withPermitKeepAliveTime(Duration.ofMillis(100)));
     KeepAliveSettings clientKeepAlive =
         KeepAliveSettings.DEFAULT
@@ -219,7 +230,7 @@ class LivenessTest {
             .withKeepAliveTimeout(Duration.ofMillis(500));
     try (BlackHoleRelay relay = new BlackHoleRelay(server.localAddress().getPort())) {
       Recorder recorder = new Recorder();
-      ClientTransport client = client(relay.port(), clientKeepAlive, recorder);
+      ClientTransport client = client(scheme, relay.port(), clientKeepAlive, recorder);
       call(client, recorder, null);
       service.holding.get(10, TimeUnit.SECONDS);
       Thread.sleep(1000); // pings are answered: the call lives on
@@ -232,12 +243,13 @@ class LivenessTest {
       assertThat(status.code()).isEqualTo(Status.Code.UNAVAILABLE);
       assertThat(status.description()).contains("keep-alive ping not acknowledged within");
       assertThat(took).isLessThan(15_000); // interval + timeout is 0.8 s; the slack is for a loaded machine
-      assertThat(recorder.shutdown).isDone(); // the channel takes the next call to a new connection
+      // the transport is shut down: a channel takes the next call to a new connection
+      assertThat(recorder.shutdown.get(10, TimeUnit.SECONDS).code()).isEqualTo(Status.Code.UNAVAILABLE);
       recorder.terminated.get(20, TimeUnit.SECONDS);
 
       relay.heal();
       Recorder next = new Recorder();
-      ClientTransport again = client(relay.port(), clientKeepAlive, next);
+      ClientTransport again = client(scheme, relay.port(), clientKeepAlive, next);
       call(again, next, "back");
       assertThat(next.closed.get(10, TimeUnit.SECONDS).code()).isEqualTo(Status.Code.OK);
       assertThat(next.messages).containsExactly("echo:back");
