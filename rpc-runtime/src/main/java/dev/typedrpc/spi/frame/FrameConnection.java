@@ -8,9 +8,11 @@ import dev.typedrpc.Status;
 import dev.typedrpc.spi.ClientStream;
 import dev.typedrpc.spi.ClientStreamListener;
 import dev.typedrpc.spi.ClientTransport;
+import dev.typedrpc.spi.KeepAliveSettings;
 import dev.typedrpc.spi.ServerTransportListener;
 import dev.typedrpc.spi.TransportSettings;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,10 +43,13 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
 
   final FrameSink sink;
   final TransportSettings settings;
-  final StreamMap streams = new StreamMap();
+  final StreamMap streams = new StreamMap(this::onStreamsActive, this::onStreamsIdle);
   final Handshake handshake;
   final FrameWriter writer;
   private final FrameReader reader;
+  final Timers timers;
+  /** Keep-alive PINGs; null if off. */
+  private KeepAliveManager keepAlive;
 
   boolean open;
   boolean closed;
@@ -59,6 +64,7 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
     this.handshake = new Handshake(settings);
     this.writer = new FrameWriter(this, sink, handshake);
     this.reader = new FrameReader(this, settings, handshake);
+    this.timers = Timers.system(sink.executor());
   }
 
   /** The client end of a connection; call {@link #onOpen()} when the physical connection is up. */
@@ -139,6 +145,7 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
     open = true;
     handshake.writeSettings(writer, localServices());
     writer.scheduleFlush();
+    startLiveness();
   }
 
   /** The outbound buffer crossed a water mark: streams with credit hear they are ready again. */
@@ -164,6 +171,7 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
       return;
     }
     closed = true;
+    stopLiveness();
     Status status =
         goAwayStatus != null && !goAwayStatus.isOk() && goAwayStatus.code() != Status.Code.UNAVAILABLE
             ? goAwayStatus
@@ -193,6 +201,9 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
       return;
     }
     writer.onReadStart(); // flushes wait for onReadComplete()
+    if (keepAlive != null) {
+      keepAlive.onDataReceived();
+    }
     if (!open) {
       onOpen(); // a frame proves the connection is up: our SETTINGS must precede anything we send
     }
@@ -261,6 +272,23 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
   /** Tells the transport's owner that the connection is gone (client only). */
   void notifyTerminated() {}
 
+  /** Starts the server's ping enforcement and connection limits (server only). */
+  void startLimits() {}
+
+  /** Stops the server's connection limits (server only). Idempotent. */
+  void stopLimits() {}
+
+  /** The first stream opened (server: its ping policy and idle limit hear it). */
+  void streamsActive() {}
+
+  /** The last stream ended. */
+  void streamsIdle() {}
+
+  /** A PING arrived; returns false if the peer pings too often and the connection was ended (server). */
+  boolean acceptPing() {
+    return true;
+  }
+
   /** Whether this end sends GOAWAY when it shuts down (the server). */
   abstract boolean sendsGoAway();
 
@@ -291,10 +319,70 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
     }
   }
 
-  private void connectionError(Status status) {
+  // ================================================================ liveness (executor only)
+
+  private void startLiveness() {
+    KeepAliveSettings ka = settings.keepAlive();
+    boolean server = sendsGoAway();
+    long time = ka.keepAliveTimeNanos(server);
+    if (time != Long.MAX_VALUE) {
+      long timeout = KeepAliveSettings.nanos(ka.keepAliveTimeout());
+      keepAlive =
+          new KeepAliveManager(
+              timers,
+              new KeepAliveManager.Pinger() {
+                @Override
+                public void ping() {
+                  if (!closed) {
+                    writer.writePing(timers.nanoTime());
+                    writer.scheduleFlush();
+                  }
+                }
+
+                @Override
+                public void onPingTimeout() {
+                  connectionError(
+                      Status.UNAVAILABLE.withDescription(
+                          "keep-alive ping not acknowledged within " + Duration.ofNanos(timeout)));
+                }
+              },
+              time,
+              timeout,
+              server || ka.keepAliveWithoutCalls());
+      keepAlive.onTransportStarted();
+      if (!streams.isEmpty()) {
+        keepAlive.onTransportActive();
+      }
+    }
+    startLimits();
+  }
+
+  private void stopLiveness() {
+    if (keepAlive != null) {
+      keepAlive.onTransportTermination();
+    }
+    stopLimits();
+  }
+
+  private void onStreamsActive() {
+    if (keepAlive != null) {
+      keepAlive.onTransportActive();
+    }
+    streamsActive();
+  }
+
+  private void onStreamsIdle() {
+    if (keepAlive != null) {
+      keepAlive.onTransportIdle();
+    }
+    streamsIdle();
+  }
+
+  final void connectionError(Status status) {
     if (closed) {
       return;
     }
+    stopLiveness();
     log.debug("connection error with {}: {}", sink.peer(), status);
     writer.writeGoAway(lastProcessedStreamId(), status);
     goAwayStatus = status;
@@ -317,6 +405,7 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
     if (now) {
       failAllStreams(reason);
       closed = true;
+      stopLiveness();
       runDeferred();
       writer.flush();
       sink.close();
@@ -329,6 +418,7 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
   final void closeIfDrained() {
     if (draining && streams.isEmpty() && !hasDeferred() && !closed) {
       closed = true;
+      stopLiveness();
       writer.flush();
       sink.close();
     }

@@ -100,10 +100,13 @@ final class FrameReader {
         if (payload.remaining() != 8) {
           throw ProtocolException.connection("PING payload must be 8 bytes, was " + payload.remaining());
         }
-        conn.writer.writePong(payload.getLong());
+        long data = payload.getLong();
+        if (conn.acceptPing()) {
+          conn.writer.writePong(data);
+        }
       }
       case FrameType.PONG -> {
-        // keep-alive answers need no action yet
+        // any frame read proves the peer alive (FrameConnection.onFrame), a PONG too
       }
       default -> readGoAway(payload);
     }

@@ -130,6 +130,10 @@ final class FrameWriter {
     writeFrame(FrameType.CANCEL, 0, id, st.size(), st::write);
   }
 
+  void writePing(long payload) {
+    writeFrame(FrameType.PING, 0, 0, 8, out -> out.writeFixed64NoTag(Long.reverseBytes(payload)));
+  }
+
   void writePong(long payload) {
     writeFrame(FrameType.PONG, 0, 0, 8, out -> out.writeFixed64NoTag(Long.reverseBytes(payload)));
   }

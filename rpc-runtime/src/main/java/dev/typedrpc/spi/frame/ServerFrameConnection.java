@@ -5,6 +5,7 @@ import dev.typedrpc.Metadata;
 import dev.typedrpc.MethodDescriptor;
 import dev.typedrpc.ServiceVersion;
 import dev.typedrpc.Status;
+import dev.typedrpc.spi.KeepAliveSettings;
 import dev.typedrpc.spi.ServerStreamListener;
 import dev.typedrpc.spi.ServerTransportListener;
 import dev.typedrpc.spi.TransportSettings;
@@ -25,10 +26,76 @@ final class ServerFrameConnection extends FrameConnection {
   /** The method name of the last CALL_START, in UTF-8. */
   private final CallStart.MethodNames methodNames = new CallStart.MethodNames();
   private int highestStreamId;
+  private final KeepAliveEnforcer pingPolicy;
+  private final ConnectionLimits limits;
 
   ServerFrameConnection(FrameSink sink, TransportSettings settings, ServerTransportListener listener) {
     super(sink, settings);
     this.listener = listener;
+    KeepAliveSettings ka = settings.keepAlive();
+    this.pingPolicy =
+        new KeepAliveEnforcer(
+            timers, KeepAliveSettings.nanos(ka.permitKeepAliveTime()), ka.permitKeepAliveWithoutCalls());
+    this.limits =
+        new ConnectionLimits(
+            timers,
+            ka,
+            new ConnectionLimits.Actions() {
+              @Override
+              public void goAway(String reason) {
+                log.debug("{} with {}: GOAWAY", reason, sink.peer());
+                shutdown(Status.UNAVAILABLE.withDescription(reason));
+              }
+
+              @Override
+              public void forceClose(String reason) {
+                log.debug("{} with {}: closing", reason, sink.peer());
+                shutdownNow(Status.UNAVAILABLE.withDescription(reason));
+              }
+            });
+  }
+
+  // ------------------------------------------------------------ liveness
+
+  @Override
+  void startLimits() {
+    limits.start();
+  }
+
+  @Override
+  void stopLimits() {
+    limits.stop();
+  }
+
+  @Override
+  void streamsActive() {
+    pingPolicy.onTransportActive();
+    limits.onTransportActive();
+  }
+
+  @Override
+  void streamsIdle() {
+    pingPolicy.onTransportIdle();
+    limits.onTransportIdle();
+  }
+
+  @Override
+  boolean acceptPing() {
+    if (pingPolicy.pingAcceptable()) {
+      return true;
+    }
+    log.debug("{} pings too often: GOAWAY too_many_pings", sink.peer());
+    connectionError(
+        Status.RESOURCE_EXHAUSTED.withDescription(
+            "too_many_pings: the client pinged more often than every "
+                + settings.keepAlive().permitKeepAliveTime()
+                + (settings.keepAlive().permitKeepAliveWithoutCalls() ? "" : " or without calls")));
+    return false;
+  }
+
+  @Override
+  void beforeStreamFrame(FrameStream s) {
+    pingPolicy.resetCounters(); // the client may ping after each response message
   }
 
   @Override
@@ -151,6 +218,7 @@ final class ServerFrameConnection extends FrameConnection {
     s.closed = true;
     streams.remove(s.id);
     if (!closed) {
+      pingPolicy.resetCounters();
       writer.writeStatus(s.id, status, trailers);
     }
     closeIfDrained();

@@ -13,6 +13,18 @@ final class StreamMap {
   private int[] keys = new int[16]; // 0: empty slot
   private FrameStream[] values = new FrameStream[16];
   private int size;
+  private final Runnable onActive;
+  private final Runnable onIdle;
+
+  StreamMap() {
+    this(() -> {}, () -> {});
+  }
+
+  /** {@code onActive} runs when the first stream is added, {@code onIdle} when the last is removed. */
+  StreamMap(Runnable onActive, Runnable onIdle) {
+    this.onActive = onActive;
+    this.onIdle = onIdle;
+  }
 
   int size() {
     return size;
@@ -44,11 +56,12 @@ final class StreamMap {
     while (keys[i] != 0 && keys[i] != id) {
       i = (i + 1) & mask;
     }
-    if (keys[i] == 0) {
-      size++;
-    }
+    boolean added = keys[i] == 0;
     keys[i] = id;
     values[i] = stream;
+    if (added && ++size == 1) {
+      onActive.run();
+    }
   }
 
   void remove(int id) {
@@ -72,6 +85,9 @@ final class StreamMap {
     }
     keys[i] = 0;
     values[i] = null;
+    if (size == 0) {
+      onIdle.run();
+    }
   }
 
   /** A snapshot of the streams in id order, safe to iterate while streams are removed. */

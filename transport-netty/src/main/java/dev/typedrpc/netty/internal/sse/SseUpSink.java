@@ -41,6 +41,9 @@ import java.util.concurrent.TimeUnit;
  * Confined to one event loop.
  */
 final class SseUpSink implements FrameSink {
+  /** How long {@link #close} waits for frames still queued to be posted. */
+  private static final long CLOSE_FLUSH_NANOS = TimeUnit.SECONDS.toNanos(2);
+
   private static final long HIGH_WATER = 256 * 1024;
   private static final long LOW_WATER = 128 * 1024;
 
@@ -59,6 +62,8 @@ final class SseUpSink implements FrameSink {
   private boolean postInFlight;
   private String session;
   private boolean ended;
+  /** When {@link #close} stops waiting for queued frames to be posted; 0 until it is called. */
+  private long closeDeadline;
   private ScheduledFuture<?> handshakeTimer;
 
   SseUpSink(EventLoop loop, WsEndpoint target, Tls.Client tls, TransportSettings settings) {
@@ -303,8 +308,13 @@ final class SseUpSink implements FrameSink {
     if (ended) {
       return;
     }
-    // frames still queued (e.g. a GOAWAY) go first; then both connections close
-    if (!pending.isEmpty() || postInFlight) {
+    long now = System.nanoTime();
+    if (closeDeadline == 0) {
+      closeDeadline = now + CLOSE_FLUSH_NANOS;
+    }
+    // frames still queued (e.g. a GOAWAY) go first, unless the server does not take them (a dead or black-holed
+    // server never answers a POST); then both connections close
+    if ((!pending.isEmpty() || postInFlight) && now - closeDeadline < 0) {
       var unused = loop.schedule(this::close, 10, TimeUnit.MILLISECONDS);
       maybePost();
       return;
