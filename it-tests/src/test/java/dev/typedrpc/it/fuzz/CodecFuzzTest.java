@@ -23,9 +23,16 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class CodecFuzzTest {
   private static final MessageCodec<AllKinds> CODEC = AllKindsCodec.INSTANCE;
-  /** Records holding {@code byte[]} compare their arrays by identity: compare field by field instead. */
+  /**
+   * Records holding {@code byte[]} compare their arrays by identity: compare field by field instead, floating point
+   * exactly ({@code compare}: NaN equals NaN, -0.0 differs from 0.0; AssertJ's default has a tolerance and no NaN).
+   */
   private static final RecursiveComparisonConfiguration FIELD_BY_FIELD =
-      RecursiveComparisonConfiguration.builder().withStrictTypeChecking(true).build();
+      RecursiveComparisonConfiguration.builder()
+          .withStrictTypeChecking(true)
+          .withComparatorForType(Double::compare, Double.class)
+          .withComparatorForType(Float::compare, Float.class)
+          .build();
 
   @FuzzTest(maxDuration = "5m")
   void decode(byte[] input) throws IOException {
