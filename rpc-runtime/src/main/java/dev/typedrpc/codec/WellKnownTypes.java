@@ -2,8 +2,10 @@ package dev.typedrpc.codec;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.WireFormat;
 import java.io.IOException;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -65,7 +67,17 @@ public final class WellKnownTypes {
       }
     }
     Messages.endNested(in, oldLimit);
-    return Instant.ofEpochSecond(seconds, nanos);
+    try {
+      return Instant.ofEpochSecond(seconds, nanos);
+    } catch (DateTimeException | ArithmeticException e) {
+      throw outOfRange("Timestamp", seconds, nanos);
+    }
+  }
+
+  /** A value {@code java.time} cannot hold is malformed input, like any other (not a runtime exception). */
+  private static InvalidProtocolBufferException outOfRange(String type, long seconds, int nanos) {
+    return new InvalidProtocolBufferException(
+        type + " of " + seconds + " s and " + nanos + " ns is out of the range of java.time");
   }
 
   private static long durationSeconds(Duration value) {
@@ -105,6 +117,10 @@ public final class WellKnownTypes {
       }
     }
     Messages.endNested(in, oldLimit);
-    return Duration.ofSeconds(seconds, nanos);
+    try {
+      return Duration.ofSeconds(seconds, nanos);
+    } catch (ArithmeticException e) {
+      throw outOfRange("Duration", seconds, nanos);
+    }
   }
 }

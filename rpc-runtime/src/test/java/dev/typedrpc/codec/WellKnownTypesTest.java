@@ -124,4 +124,27 @@ class WellKnownTypesTest {
             })
         .isInstanceOf(InvalidProtocolBufferException.class);
   }
+
+  @Test
+  void valuesBeyondJavaTimeAreMalformedInput() {
+    Timestamp far = Timestamp.newBuilder().setSeconds(1L << 62).build();
+    assertThatThrownBy(
+            () -> {
+              CodedInputStream in = CodedInputStream.newInstance(field1(far));
+              in.readTag();
+              WellKnownTypes.readTimestamp(in, 0);
+            })
+        .isInstanceOf(InvalidProtocolBufferException.class)
+        .hasMessageContaining("Timestamp of 4611686018427387904 s");
+    com.google.protobuf.Duration longest =
+        com.google.protobuf.Duration.newBuilder().setSeconds(Long.MAX_VALUE).setNanos(2_000_000_000).build();
+    assertThatThrownBy(
+            () -> {
+              CodedInputStream in = CodedInputStream.newInstance(field1(longest));
+              in.readTag();
+              WellKnownTypes.readDuration(in, 0);
+            })
+        .isInstanceOf(InvalidProtocolBufferException.class)
+        .hasMessageContaining("Duration of " + Long.MAX_VALUE + " s");
+  }
 }

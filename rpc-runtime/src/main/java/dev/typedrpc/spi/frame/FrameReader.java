@@ -80,9 +80,10 @@ final class FrameReader {
     while (frame.position() < end && !conn.isClosed()) {
       int length = readVarint32(frame, "length of a batched frame");
       int next = frame.position() + length;
-      if (length > end - frame.position()) {
-        throw ProtocolException.connection("batched frame of " + length + " bytes overruns its BATCH by "
-            + (length - (end - frame.position())) + " bytes");
+      if (length < 0 || length > end - frame.position()) { // a varint of 2^31 or more reads as negative
+        long unsigned = length & 0xffffffffL;
+        throw ProtocolException.connection("batched frame of " + unsigned + " bytes overruns its BATCH by "
+            + (unsigned - (end - frame.position())) + " bytes");
       }
       if (length > 0 && frame.get(frame.position()) == FrameType.BATCH) {
         throw ProtocolException.connection("BATCH inside a BATCH");

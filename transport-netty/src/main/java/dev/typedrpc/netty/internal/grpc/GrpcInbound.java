@@ -52,6 +52,9 @@ final class GrpcInbound {
   private final ArrayDeque<ByteBuf> parts = new ArrayDeque<>();
   private Sink sink;
   private boolean gzip;
+  /** The peer sends one message (a unary or server-streaming request): anything after it is an error. */
+  private boolean single;
+  private boolean delivered;
   private int readable;
   private int pendingLength = -1;
   private boolean pendingCompressed;
@@ -86,6 +89,14 @@ final class GrpcInbound {
   /** The peer's {@code grpc-encoding} is gzip: messages flagged compressed are gunzipped. */
   void gzip(boolean gzip) {
     this.gzip = gzip;
+  }
+
+  /**
+   * The peer sends exactly one message: bytes after it fail the stream at once. Without this, a reader that asked
+   * for one message would wait forever for the end of a stream that still holds unread bytes.
+   */
+  void single(boolean single) {
+    this.single = single;
   }
 
   /** Starts delivering to {@code sink} (what arrived before waits for it). */
@@ -143,12 +154,17 @@ final class GrpcInbound {
         }
         requested--;
         returnUpTo(taken);
+        delivered = true;
         sink.onMessage(message == NULL ? null : message);
       }
       if (done) {
         return;
       }
       boolean partial = readable > 0 || pendingLength >= 0;
+      if (single && delivered && partial) {
+        fail(Status.INTERNAL.withDescription("the call takes one request message, but more data followed it"));
+        return;
+      }
       if (requested > 0 && partial) {
         returnUpTo(received); // every buffered byte belongs to the message the reader is waiting for
       }

@@ -68,6 +68,7 @@ final class H2ServerStream implements ServerStream, GrpcInbound.Sink {
             ctx.alloc(),
             n -> handler.returnBytes(id, n));
     inbound.gzip(gzipIn);
+    inbound.single(!method.kind().clientSendsMany());
   }
 
   // ---------------------------------------------------------------- from the connection (loop)

@@ -198,21 +198,29 @@ public final class SseServer {
   }
 
   private void deliver(ChannelHandlerContext ctx, SseSession session, ByteBuf body) {
+    Channel postChannel = ctx.channel();
     session
         .channel()
         .eventLoop()
         .execute(
             () -> {
+              // a frame may end the session (a connection error), which closes its POST connections: this one is
+              // answered first, and closed after its response if the session is over
+              session.postChannels().remove(postChannel);
               boolean valid;
               try {
                 valid = SseFrames.forEachFrame(body, settings, session.connection()::onFrame);
               } finally {
                 body.release();
               }
+              boolean ended = !session.channel().isActive();
+              if (!ended) {
+                session.postChannels().add(postChannel);
+              }
               if (valid) {
-                HttpRequestGate.respond(ctx, HttpResponseStatus.NO_CONTENT, false);
+                HttpRequestGate.respond(ctx, HttpResponseStatus.NO_CONTENT, ended);
               } else {
-                HttpRequestGate.respond(ctx, HttpResponseStatus.BAD_REQUEST, false);
+                HttpRequestGate.respond(ctx, HttpResponseStatus.BAD_REQUEST, ended);
                 session.connection().shutdownNow(Status.INTERNAL.withDescription("malformed POST body"));
                 session.channel().close().addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
               }
