@@ -3,7 +3,8 @@ package dev.typedrpc.spi;
 import java.time.Duration;
 
 /**
- * Limits and timeouts a transport enforces. Every size is checked before anything is allocated for it.
+ * Limits and timeouts a transport enforces. Every size is checked before anything is allocated for it; what a
+ * peer sees when it exceeds one is listed in {@code docs/LIMITS.md}.
  *
  * @param maxMessageSize largest encoded message accepted or sent; a larger one fails its call with
  *     {@code RESOURCE_EXHAUSTED} and leaves the connection and other calls alone
@@ -13,7 +14,13 @@ import java.time.Duration;
  * @param maxConcurrentStreams most calls open at once on one connection; more are refused with
  *     {@code RESOURCE_EXHAUSTED}
  * @param connectTimeout how long a client waits for the connection and handshake
- * @param maxBufferedMessages most received messages one stream holds that its reader has not asked for yet
+ * @param maxBufferedMessages most received messages one stream holds that its reader has not taken yet: the
+ *     credit granted to the peer never exceeds it, whatever the reader requests (even {@code Long.MAX_VALUE}),
+ *     and a peer that sends beyond its credit fails the call
+ * @param maxQueuedOutboundBytes most bytes one connection may have written but not yet sent, because the peer does
+ *     not read them; beyond it the connection is closed with {@code RESOURCE_EXHAUSTED}
+ * @param outboundStallTimeout how long a connection's outbound buffer may stay full (the peer reading nothing)
+ *     before the connection is closed with {@code RESOURCE_EXHAUSTED}
  */
 public record TransportSettings(
     int maxMessageSize,
@@ -21,7 +28,15 @@ public record TransportSettings(
     int maxMetadataSize,
     int maxConcurrentStreams,
     Duration connectTimeout,
-    int maxBufferedMessages) {
+    int maxBufferedMessages,
+    long maxQueuedOutboundBytes,
+    Duration outboundStallTimeout) {
+
+  /** Default {@link #maxQueuedOutboundBytes}: room for two of the largest messages and their frames. */
+  public static final long DEFAULT_MAX_QUEUED_OUTBOUND_BYTES = 16L << 20;
+
+  /** Default {@link #outboundStallTimeout}. */
+  public static final Duration DEFAULT_OUTBOUND_STALL_TIMEOUT = Duration.ofSeconds(30);
 
   public static final TransportSettings DEFAULT =
       new TransportSettings(4 << 20, 64 << 10, 8 << 10, 1000, Duration.ofSeconds(10), 64);
@@ -30,25 +45,76 @@ public record TransportSettings(
     if (maxMessageSize < 1 || maxFrameSize < 1024 || maxMetadataSize < 256 || maxConcurrentStreams < 1) {
       throw new IllegalArgumentException("transport limits out of range");
     }
+    if (maxBufferedMessages < 1) {
+      throw new IllegalArgumentException("maxBufferedMessages must be at least 1, was " + maxBufferedMessages);
+    }
+    if (maxQueuedOutboundBytes < 64 * 1024) {
+      throw new IllegalArgumentException(
+          "maxQueuedOutboundBytes must be at least 65536, was " + maxQueuedOutboundBytes);
+    }
+    if (outboundStallTimeout == null || outboundStallTimeout.isNegative() || outboundStallTimeout.isZero()) {
+      throw new IllegalArgumentException("outboundStallTimeout must be positive, was " + outboundStallTimeout);
+    }
+  }
+
+  /** The settings without the outbound bounds, which take their defaults. */
+  public TransportSettings(
+      int maxMessageSize,
+      int maxFrameSize,
+      int maxMetadataSize,
+      int maxConcurrentStreams,
+      Duration connectTimeout,
+      int maxBufferedMessages) {
+    this(
+        maxMessageSize,
+        maxFrameSize,
+        maxMetadataSize,
+        maxConcurrentStreams,
+        connectTimeout,
+        maxBufferedMessages,
+        DEFAULT_MAX_QUEUED_OUTBOUND_BYTES,
+        DEFAULT_OUTBOUND_STALL_TIMEOUT);
   }
 
   public TransportSettings withMaxMessageSize(int size) {
     return new TransportSettings(
-        size, maxFrameSize, maxMetadataSize, maxConcurrentStreams, connectTimeout, maxBufferedMessages);
+        size, maxFrameSize, maxMetadataSize, maxConcurrentStreams, connectTimeout, maxBufferedMessages,
+        maxQueuedOutboundBytes, outboundStallTimeout);
   }
 
   public TransportSettings withMaxFrameSize(int size) {
     return new TransportSettings(
-        maxMessageSize, size, maxMetadataSize, maxConcurrentStreams, connectTimeout, maxBufferedMessages);
+        maxMessageSize, size, maxMetadataSize, maxConcurrentStreams, connectTimeout, maxBufferedMessages,
+        maxQueuedOutboundBytes, outboundStallTimeout);
   }
 
   public TransportSettings withMaxConcurrentStreams(int n) {
     return new TransportSettings(
-        maxMessageSize, maxFrameSize, maxMetadataSize, n, connectTimeout, maxBufferedMessages);
+        maxMessageSize, maxFrameSize, maxMetadataSize, n, connectTimeout, maxBufferedMessages,
+        maxQueuedOutboundBytes, outboundStallTimeout);
   }
 
   public TransportSettings withConnectTimeout(Duration timeout) {
     return new TransportSettings(
-        maxMessageSize, maxFrameSize, maxMetadataSize, maxConcurrentStreams, timeout, maxBufferedMessages);
+        maxMessageSize, maxFrameSize, maxMetadataSize, maxConcurrentStreams, timeout, maxBufferedMessages,
+        maxQueuedOutboundBytes, outboundStallTimeout);
+  }
+
+  public TransportSettings withMaxBufferedMessages(int n) {
+    return new TransportSettings(
+        maxMessageSize, maxFrameSize, maxMetadataSize, maxConcurrentStreams, connectTimeout, n,
+        maxQueuedOutboundBytes, outboundStallTimeout);
+  }
+
+  public TransportSettings withMaxQueuedOutboundBytes(long bytes) {
+    return new TransportSettings(
+        maxMessageSize, maxFrameSize, maxMetadataSize, maxConcurrentStreams, connectTimeout, maxBufferedMessages,
+        bytes, outboundStallTimeout);
+  }
+
+  public TransportSettings withOutboundStallTimeout(Duration timeout) {
+    return new TransportSettings(
+        maxMessageSize, maxFrameSize, maxMetadataSize, maxConcurrentStreams, connectTimeout, maxBufferedMessages,
+        maxQueuedOutboundBytes, timeout);
   }
 }

@@ -83,6 +83,20 @@ final class SseDownSink implements FrameSink {
   }
 
   @Override
+  public long queuedBytes() {
+    return ChannelFrameSink.queuedBytes(channel);
+  }
+
+  // setReading: the client's frames arrive on other connections (its POSTs), so there is nothing to pause here;
+  // the byte bound and the stall timeout bound this stream.
+
+  @Override
+  public void abort() {
+    closed = true;
+    ChannelFuture unused = channel.close(); // queued events are dropped: the client is not reading them
+  }
+
+  @Override
   public String peer() {
     return "sse:" + channel.remoteAddress();
   }

@@ -5,6 +5,7 @@ import dev.typedrpc.Metadata;
 import dev.typedrpc.MethodDescriptor;
 import dev.typedrpc.ServiceVersion;
 import dev.typedrpc.Status;
+import dev.typedrpc.internal.Executors2;
 import dev.typedrpc.spi.ClientStream;
 import dev.typedrpc.spi.ClientStreamListener;
 import dev.typedrpc.spi.ClientTransport;
@@ -12,6 +13,8 @@ import dev.typedrpc.spi.ServerTransportListener;
 import dev.typedrpc.spi.TransportSettings;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +55,11 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
   Status goAwayStatus;
   /** Why the connection closed: what calls that never started are told. */
   Status closeStatus;
+  /** The outbound buffer is full: reads are paused (server) and the stall timer runs. */
+  private boolean backlogged;
+  /** Counts backlogs, so that the stall timer of one that ended does nothing. */
+  private int backlogEpoch;
+  private ScheduledFuture<?> stallTimer;
 
   FrameConnection(FrameSink sink, TransportSettings settings) {
     this.sink = sink;
@@ -141,11 +149,15 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
     writer.scheduleFlush();
   }
 
-  /** The outbound buffer crossed a water mark: streams with credit hear they are ready again. */
+  /**
+   * The outbound buffer crossed a water mark: streams with credit hear they are ready again, and reads paused by a
+   * backlog resume.
+   */
   public void onWritabilityChanged() {
     if (!sink.isWritable() || closed) {
       return;
     }
+    endBacklog();
     for (FrameStream s : streams.snapshot()) {
       if (!s.closed && s.appCredit.get() > 0) {
         s.notifyReady();
@@ -164,6 +176,7 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
       return;
     }
     closed = true;
+    endBacklog();
     Status status =
         goAwayStatus != null && !goAwayStatus.isOk() && goAwayStatus.code() != Status.Code.UNAVAILABLE
             ? goAwayStatus
@@ -289,6 +302,93 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
     for (FrameStream s : streams.snapshot()) {
       abort(s, status);
     }
+  }
+
+  // ================================================================ outbound bound (executor only)
+
+  /**
+   * {@link FrameWriter} wrote a frame while the outbound buffer is full. Beyond {@code maxQueuedOutboundBytes} the
+   * connection is closed at once; otherwise, on the first such write, a server stops reading the peer's frames (so
+   * a peer that sends but does not read cannot make it answer ever more) and the stall timer starts. Both end
+   * when the buffer drains ({@link #onWritabilityChanged()}).
+   */
+  final void onOutboundBacklog() {
+    if (closed) {
+      return;
+    }
+    long queued = sink.queuedBytes();
+    long max = settings.maxQueuedOutboundBytes();
+    if (queued > max) {
+      overloaded(
+          Status.RESOURCE_EXHAUSTED.withDescription(
+              "peer is not reading: " + queued + " bytes queued, limit " + max));
+      return;
+    }
+    if (backlogged) {
+      return;
+    }
+    backlogged = true;
+    if (pausesReadsOnBacklog()) {
+      sink.setReading(false);
+    }
+    int epoch = ++backlogEpoch;
+    long nanos = settings.outboundStallTimeout().toNanos();
+    stallTimer =
+        Executors2.timers()
+            .schedule(() -> executeNow(() -> stalled(epoch, nanos)), nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Whether this end stops reading while its outbound buffer is full: the server does. The client does not, so two
+   * ends can never both wait for the other to read; a server that does not read is bounded by the byte limit and
+   * the stall timeout.
+   */
+  abstract boolean pausesReadsOnBacklog();
+
+  private void endBacklog() {
+    if (!backlogged) {
+      return;
+    }
+    backlogged = false;
+    backlogEpoch++;
+    ScheduledFuture<?> timer = stallTimer;
+    stallTimer = null;
+    if (timer != null) {
+      timer.cancel(false);
+    }
+    if (pausesReadsOnBacklog()) {
+      sink.setReading(true);
+    }
+  }
+
+  private void stalled(int epoch, long nanos) {
+    if (closed || !backlogged || epoch != backlogEpoch) {
+      return;
+    }
+    overloaded(
+        Status.RESOURCE_EXHAUSTED.withDescription(
+            "peer is not reading: "
+                + sink.queuedBytes()
+                + " bytes queued, outbound buffer full for "
+                + TimeUnit.NANOSECONDS.toMillis(nanos)
+                + " ms (outboundStallTimeout)"));
+  }
+
+  /**
+   * The peer does not read: the connection is closed at once, dropping what is queued (a GOAWAY would wait behind
+   * it forever). Every open call fails with {@code status}, which the log records too.
+   */
+  private void overloaded(Status status) {
+    log.info("closing connection with {}: {}", sink.peer(), status);
+    goAwayStatus = status;
+    closed = true;
+    ScheduledFuture<?> timer = stallTimer;
+    if (timer != null) {
+      timer.cancel(false);
+    }
+    failAllStreams(status);
+    notifyShutdown(status);
+    sink.abort();
   }
 
   private void connectionError(Status status) {

@@ -170,4 +170,9 @@ final class ServerFrameConnection extends FrameConnection {
     streams.remove(s.id);
     ((ServerFrameStream) s).cancelled(status);
   }
+
+  @Override
+  boolean pausesReadsOnBacklog() {
+    return true;
+  }
 }
