@@ -89,6 +89,11 @@ final class NettyServerTransport implements ServerTransport {
             });
   }
 
+  /** The accepted connections that are still open, for tests and diagnostics. */
+  Iterable<Channel> connections() {
+    return connections;
+  }
+
   @Override
   public synchronized InetSocketAddress localAddress() {
     if (serverChannel == null) {

@@ -55,11 +55,16 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
   Status goAwayStatus;
   /** Why the connection closed: what calls that never started are told. */
   Status closeStatus;
-  /** The outbound buffer is full: reads are paused (server) and the stall timer runs. */
+  /** The outbound buffer is full: a server's reads are paused until it has room again. */
   private boolean backlogged;
-  /** Counts backlogs, so that the stall timer of one that ended does nothing. */
-  private int backlogEpoch;
+  /** The stall watch runs: from the first backlog until nothing is queued. */
+  private boolean watching;
+  /** Queued bytes at the last stall check, and when they last went down ({@link System#nanoTime()}). */
+  private long lastQueued;
+  private long progressAt;
   private ScheduledFuture<?> stallTimer;
+  /** {@link #onClosed} was called: the transport is gone. */
+  private boolean transportClosed;
 
   FrameConnection(FrameSink sink, TransportSettings settings) {
     this.sink = sink;
@@ -176,7 +181,11 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
       return;
     }
     closed = true;
-    endBacklog();
+    transportClosed = true;
+    ScheduledFuture<?> timer = stallTimer;
+    if (timer != null) {
+      timer.cancel(false);
+    }
     Status status =
         goAwayStatus != null && !goAwayStatus.isOk() && goAwayStatus.code() != Status.Code.UNAVAILABLE
             ? goAwayStatus
@@ -331,11 +340,12 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
     if (pausesReadsOnBacklog()) {
       sink.setReading(false);
     }
-    int epoch = ++backlogEpoch;
-    long nanos = settings.outboundStallTimeout().toNanos();
-    stallTimer =
-        Executors2.timers()
-            .schedule(() -> executeNow(() -> stalled(epoch, nanos)), nanos, TimeUnit.NANOSECONDS);
+    if (!watching) {
+      watching = true;
+      lastQueued = queued;
+      progressAt = System.nanoTime();
+      scheduleStallCheck();
+    }
   }
 
   /**
@@ -345,32 +355,73 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
    */
   abstract boolean pausesReadsOnBacklog();
 
+  /** The buffer has room again: reads resume. The stall watch goes on until nothing is queued. */
   private void endBacklog() {
     if (!backlogged) {
       return;
     }
     backlogged = false;
-    backlogEpoch++;
-    ScheduledFuture<?> timer = stallTimer;
-    stallTimer = null;
-    if (timer != null) {
-      timer.cancel(false);
-    }
     if (pausesReadsOnBacklog()) {
       sink.setReading(true);
     }
   }
 
-  private void stalled(int epoch, long nanos) {
-    if (closed || !backlogged || epoch != backlogEpoch) {
+  /** A close waits for queued frames to be sent: the stall watch makes sure a peer that reads nothing ends it. */
+  private void watchClose() {
+    if (!watching && !transportClosed && sink.queuedBytes() > 0) {
+      watching = true;
+      lastQueued = sink.queuedBytes();
+      progressAt = System.nanoTime();
+      scheduleStallCheck();
+    }
+  }
+
+  private void scheduleStallCheck() {
+    long period = Math.max(1, settings.outboundStallTimeout().toNanos() / 4);
+    stallTimer =
+        Executors2.timers().schedule(() -> executeNow(this::checkStall), period, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Runs every quarter of the stall timeout while bytes are queued: the connection closes once the queue has not
+   * gone down for the whole timeout (the peer reads nothing). The buffer is checked itself rather than trusted to
+   * have reported every change, so a backlog whose end went unreported ends here too.
+   */
+  private void checkStall() {
+    if (transportClosed) {
+      return;
+    }
+    if (backlogged && !closed && sink.isWritable()) {
+      endBacklog();
+    }
+    long queued = sink.queuedBytes();
+    long now = System.nanoTime();
+    if (queued == 0) {
+      watching = false;
+      return;
+    }
+    if (queued < lastQueued) {
+      progressAt = now;
+    }
+    lastQueued = queued;
+    long timeout = settings.outboundStallTimeout().toNanos();
+    if (now - progressAt < timeout) {
+      scheduleStallCheck();
+      return;
+    }
+    if (closed) {
+      // closing after a GOAWAY or an error, but the peer does not read what precedes the close
+      log.info("closing connection with {} at once: {} bytes queued, none sent for {} ms",
+          sink.peer(), queued, TimeUnit.NANOSECONDS.toMillis(timeout));
+      sink.abort();
       return;
     }
     overloaded(
         Status.RESOURCE_EXHAUSTED.withDescription(
             "peer is not reading: "
-                + sink.queuedBytes()
-                + " bytes queued, outbound buffer full for "
-                + TimeUnit.NANOSECONDS.toMillis(nanos)
+                + queued
+                + " bytes queued, none sent for "
+                + TimeUnit.NANOSECONDS.toMillis(timeout)
                 + " ms (outboundStallTimeout)"));
   }
 
@@ -403,6 +454,7 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
     notifyShutdown(status);
     writer.flush();
     sink.close();
+    watchClose();
   }
 
   private void beginShutdown(Status reason, boolean now) {
@@ -420,17 +472,22 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
       runDeferred();
       writer.flush();
       sink.close();
+      watchClose();
       return;
     }
     closeIfDrained();
   }
 
-  /** Closes a draining connection once its last stream has ended. */
+  /**
+   * Closes a draining connection once its last stream has ended. (A close waits for queued frames to be sent;
+   * the stall watch bounds that wait when the peer does not read.)
+   */
   final void closeIfDrained() {
     if (draining && streams.isEmpty() && !hasDeferred() && !closed) {
       closed = true;
       writer.flush();
       sink.close();
+      watchClose();
     }
   }
 
