@@ -59,8 +59,8 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
   private boolean backlogged;
   /** The stall watch runs: from the first backlog until nothing is queued. */
   private boolean watching;
-  /** Queued bytes at the last stall check, and when they last went down ({@link System#nanoTime()}). */
-  private long lastQueued;
+  /** Bytes sent (written less queued) at the last stall check, and when that last grew ({@link System#nanoTime()}). */
+  private long lastSent;
   private long progressAt;
   private ScheduledFuture<?> stallTimer;
   /** {@link #onClosed} was called: the transport is gone. */
@@ -342,7 +342,7 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
     }
     if (!watching) {
       watching = true;
-      lastQueued = queued;
+      lastSent = writer.bytesWritten() - queued;
       progressAt = System.nanoTime();
       scheduleStallCheck();
     }
@@ -370,7 +370,7 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
   private void watchClose() {
     if (!watching && !transportClosed && sink.queuedBytes() > 0) {
       watching = true;
-      lastQueued = sink.queuedBytes();
+      lastSent = writer.bytesWritten() - sink.queuedBytes();
       progressAt = System.nanoTime();
       scheduleStallCheck();
     }
@@ -383,8 +383,8 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
   }
 
   /**
-   * Runs every quarter of the stall timeout while bytes are queued: the connection closes once the queue has not
-   * gone down for the whole timeout (the peer reads nothing). The buffer is checked itself rather than trusted to
+   * Runs every quarter of the stall timeout while bytes are queued: the connection closes once nothing has been
+   * sent (bytes written less bytes queued) for the whole timeout: the peer reads nothing. The buffer is checked itself rather than trusted to
    * have reported every change, so a backlog whose end went unreported ends here too.
    */
   private void checkStall() {
@@ -400,10 +400,11 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
       watching = false;
       return;
     }
-    if (queued < lastQueued) {
+    long sent = writer.bytesWritten() - queued;
+    if (sent > lastSent) {
       progressAt = now;
     }
-    lastQueued = queued;
+    lastSent = sent;
     long timeout = settings.outboundStallTimeout().toNanos();
     if (now - progressAt < timeout) {
       scheduleStallCheck();

@@ -28,6 +28,9 @@ final class FrameWriter {
   private final CallStart.MethodNames methodNames = new CallStart.MethodNames();
   private final Runnable flushTask = this::flushNow;
 
+  /** Bytes of every frame written so far; less the sink's queued bytes, what has been sent. */
+  private long bytesWritten;
+
   private boolean flushScheduled;
   /** The transport calls {@link #onReadComplete()} after each read batch. */
   private boolean readCompleteCalled;
@@ -83,7 +86,13 @@ final class FrameWriter {
   /** Writes one frame whose payload {@code payload} encodes in exactly {@code payloadSize} bytes. */
   void writeFrame(byte type, int flags, int id, int payloadSize, FrameBatcher.PayloadWriter payload) {
     batcher.write(type, flags, id, payloadSize, payload);
+    bytesWritten += Frames.headerSize(id) + payloadSize;
     written();
+  }
+
+  /** Bytes of every frame written so far (the stall watch's measure of progress). */
+  long bytesWritten() {
+    return bytesWritten;
   }
 
   /** After a frame went to the sink (or joined the open batch): the accounting point, then the flush. */
@@ -238,6 +247,7 @@ final class FrameWriter {
 
   /** Queues a fragment that {@link FragmentingOutput} filled. */
   void queueFrame(ByteBuffer frame) {
+    bytesWritten += frame.position();
     sink.write(frame);
     written();
   }
