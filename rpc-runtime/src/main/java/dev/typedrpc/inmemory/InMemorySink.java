@@ -85,6 +85,11 @@ final class InMemorySink implements FrameSink {
   }
 
   @Override
+  public long queuedBytes() {
+    return inFlight.get();
+  }
+
+  @Override
   public boolean isWritable() {
     return !unwritable;
   }

@@ -3,7 +3,8 @@ package dev.typedrpc.spi;
 import java.time.Duration;
 
 /**
- * Limits and timeouts a transport enforces. Every size is checked before anything is allocated for it.
+ * Limits and timeouts a transport enforces. Every size is checked before anything is allocated for it; what a
+ * peer sees when it exceeds one is listed in {@code docs/LIMITS.md}.
  *
  * @param maxMessageSize largest encoded message accepted or sent; a larger one fails its call with
  *     {@code RESOURCE_EXHAUSTED} and leaves the connection and other calls alone
@@ -13,7 +14,13 @@ import java.time.Duration;
  * @param maxConcurrentStreams most calls open at once on one connection; more are refused with
  *     {@code RESOURCE_EXHAUSTED}
  * @param connectTimeout how long a client waits for the connection and handshake
- * @param maxBufferedMessages most received messages one stream holds that its reader has not asked for yet
+ * @param maxBufferedMessages most received messages one stream holds that its reader has not taken yet: the
+ *     credit granted to the peer never exceeds it, whatever the reader requests (even {@code Long.MAX_VALUE}),
+ *     and a peer that sends beyond its credit fails the call
+ * @param maxQueuedOutboundBytes most bytes one connection may have written but not yet sent, because the peer does
+ *     not read them; beyond it the connection is closed with {@code RESOURCE_EXHAUSTED}
+ * @param outboundStallTimeout how long a connection's outbound buffer may stay full (the peer reading nothing)
+ *     before the connection is closed with {@code RESOURCE_EXHAUSTED}
  * @param keepAlive keep-alive PINGs, the server's ping policy and connection idle and age limits
  */
 public record TransportSettings(
@@ -23,12 +30,39 @@ public record TransportSettings(
     int maxConcurrentStreams,
     Duration connectTimeout,
     int maxBufferedMessages,
+    long maxQueuedOutboundBytes,
+    Duration outboundStallTimeout,
     KeepAliveSettings keepAlive) {
+
+  /** Default {@link #maxQueuedOutboundBytes}: room for two of the largest messages and their frames. */
+  public static final long DEFAULT_MAX_QUEUED_OUTBOUND_BYTES = 16L << 20;
+
+  /** Default {@link #outboundStallTimeout}. */
+  public static final Duration DEFAULT_OUTBOUND_STALL_TIMEOUT = Duration.ofSeconds(30);
 
   public static final TransportSettings DEFAULT =
       new TransportSettings(4 << 20, 64 << 10, 8 << 10, 1000, Duration.ofSeconds(10), 64);
 
-  /** Settings with {@link KeepAliveSettings#DEFAULT}. */
+  public TransportSettings {
+    if (maxMessageSize < 1 || maxFrameSize < 1024 || maxMetadataSize < 256 || maxConcurrentStreams < 1) {
+      throw new IllegalArgumentException("transport limits out of range");
+    }
+    if (maxBufferedMessages < 1) {
+      throw new IllegalArgumentException("maxBufferedMessages must be at least 1, was " + maxBufferedMessages);
+    }
+    if (maxQueuedOutboundBytes < 64 * 1024) {
+      throw new IllegalArgumentException(
+          "maxQueuedOutboundBytes must be at least 65536, was " + maxQueuedOutboundBytes);
+    }
+    if (outboundStallTimeout == null || outboundStallTimeout.isNegative() || outboundStallTimeout.isZero()) {
+      throw new IllegalArgumentException("outboundStallTimeout must be positive, was " + outboundStallTimeout);
+    }
+    if (keepAlive == null) {
+      throw new IllegalArgumentException("keepAlive is required");
+    }
+  }
+
+  /** The settings with the outbound bounds and keep-alive at their defaults. */
   public TransportSettings(
       int maxMessageSize,
       int maxFrameSize,
@@ -43,16 +77,9 @@ public record TransportSettings(
         maxConcurrentStreams,
         connectTimeout,
         maxBufferedMessages,
+        DEFAULT_MAX_QUEUED_OUTBOUND_BYTES,
+        DEFAULT_OUTBOUND_STALL_TIMEOUT,
         KeepAliveSettings.DEFAULT);
-  }
-
-  public TransportSettings {
-    if (keepAlive == null) {
-      throw new IllegalArgumentException("keepAlive is required");
-    }
-    if (maxMessageSize < 1 || maxFrameSize < 1024 || maxMetadataSize < 256 || maxConcurrentStreams < 1) {
-      throw new IllegalArgumentException("transport limits out of range");
-    }
   }
 
   public TransportSettings withMaxMessageSize(int size) {
@@ -63,6 +90,8 @@ public record TransportSettings(
         maxConcurrentStreams,
         connectTimeout,
         maxBufferedMessages,
+        maxQueuedOutboundBytes,
+        outboundStallTimeout,
         keepAlive);
   }
 
@@ -74,6 +103,8 @@ public record TransportSettings(
         maxConcurrentStreams,
         connectTimeout,
         maxBufferedMessages,
+        maxQueuedOutboundBytes,
+        outboundStallTimeout,
         keepAlive);
   }
 
@@ -85,6 +116,8 @@ public record TransportSettings(
         n,
         connectTimeout,
         maxBufferedMessages,
+        maxQueuedOutboundBytes,
+        outboundStallTimeout,
         keepAlive);
   }
 
@@ -96,6 +129,47 @@ public record TransportSettings(
         maxConcurrentStreams,
         timeout,
         maxBufferedMessages,
+        maxQueuedOutboundBytes,
+        outboundStallTimeout,
+        keepAlive);
+  }
+
+  public TransportSettings withMaxBufferedMessages(int n) {
+    return new TransportSettings(
+        maxMessageSize,
+        maxFrameSize,
+        maxMetadataSize,
+        maxConcurrentStreams,
+        connectTimeout,
+        n,
+        maxQueuedOutboundBytes,
+        outboundStallTimeout,
+        keepAlive);
+  }
+
+  public TransportSettings withMaxQueuedOutboundBytes(long bytes) {
+    return new TransportSettings(
+        maxMessageSize,
+        maxFrameSize,
+        maxMetadataSize,
+        maxConcurrentStreams,
+        connectTimeout,
+        maxBufferedMessages,
+        bytes,
+        outboundStallTimeout,
+        keepAlive);
+  }
+
+  public TransportSettings withOutboundStallTimeout(Duration timeout) {
+    return new TransportSettings(
+        maxMessageSize,
+        maxFrameSize,
+        maxMetadataSize,
+        maxConcurrentStreams,
+        connectTimeout,
+        maxBufferedMessages,
+        maxQueuedOutboundBytes,
+        timeout,
         keepAlive);
   }
 
@@ -108,6 +182,8 @@ public record TransportSettings(
         maxConcurrentStreams,
         connectTimeout,
         maxBufferedMessages,
+        maxQueuedOutboundBytes,
+        outboundStallTimeout,
         keepAlive);
   }
 }

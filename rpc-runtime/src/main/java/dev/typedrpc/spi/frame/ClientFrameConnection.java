@@ -248,4 +248,9 @@ final class ClientFrameConnection extends FrameConnection {
   void abort(FrameStream s, Status status) {
     finishStream((ClientFrameStream) s, status, Metadata.EMPTY, false);
   }
+
+  @Override
+  boolean pausesReadsOnBacklog() {
+    return false;
+  }
 }

@@ -47,7 +47,8 @@ final class ClientFrameStream extends FrameStream implements ClientStream {
   /** Called when CALL_START is written: returns the credit to announce in it. */
   int takeInitialCredit() {
     long credit = preStartCredit.getAndSet(-1);
-    return (int) Math.min(credit, Integer.MAX_VALUE / 2);
+    // the rest of the reader's demand is granted as it takes messages (FrameStream.grantCredit)
+    return (int) Math.min(credit, conn.settings.maxBufferedMessages());
   }
 
   /** Counts credit announced in CALL_START as granted (executor only). */

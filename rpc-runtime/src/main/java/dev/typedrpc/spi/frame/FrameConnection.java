@@ -5,6 +5,7 @@ import dev.typedrpc.Metadata;
 import dev.typedrpc.MethodDescriptor;
 import dev.typedrpc.ServiceVersion;
 import dev.typedrpc.Status;
+import dev.typedrpc.internal.Executors2;
 import dev.typedrpc.spi.ClientStream;
 import dev.typedrpc.spi.ClientStreamListener;
 import dev.typedrpc.spi.ClientTransport;
@@ -14,6 +15,8 @@ import dev.typedrpc.spi.TransportSettings;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +60,16 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
   Status goAwayStatus;
   /** Why the connection closed: what calls that never started are told. */
   Status closeStatus;
+  /** The outbound buffer is full: a server's reads are paused until it has room again. */
+  private boolean backlogged;
+  /** The stall watch runs: from the first backlog until nothing is queued. */
+  private boolean watching;
+  /** Bytes sent (written less queued) at the last stall check, and when that last grew ({@link System#nanoTime()}). */
+  private long lastSent;
+  private long progressAt;
+  private ScheduledFuture<?> stallTimer;
+  /** {@link #onClosed} was called: the transport is gone. */
+  private boolean transportClosed;
 
   FrameConnection(FrameSink sink, TransportSettings settings) {
     this.sink = sink;
@@ -148,11 +161,15 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
     startLiveness();
   }
 
-  /** The outbound buffer crossed a water mark: streams with credit hear they are ready again. */
+  /**
+   * The outbound buffer crossed a water mark: streams with credit hear they are ready again, and reads paused by a
+   * backlog resume.
+   */
   public void onWritabilityChanged() {
     if (!sink.isWritable() || closed) {
       return;
     }
+    endBacklog();
     for (FrameStream s : streams.snapshot()) {
       if (!s.closed && s.appCredit.get() > 0) {
         s.notifyReady();
@@ -172,6 +189,11 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
     }
     closed = true;
     stopLiveness();
+    transportClosed = true;
+    ScheduledFuture<?> timer = stallTimer;
+    if (timer != null) {
+      timer.cancel(false);
+    }
     Status status =
         goAwayStatus != null && !goAwayStatus.isOk() && goAwayStatus.code() != Status.Code.UNAVAILABLE
             ? goAwayStatus
@@ -378,6 +400,136 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
     streamsIdle();
   }
 
+  // ================================================================ outbound bound (executor only)
+
+  /**
+   * {@link FrameWriter} wrote a frame while the outbound buffer is full. Beyond {@code maxQueuedOutboundBytes} the
+   * connection is closed at once; otherwise, on the first such write, a server stops reading the peer's frames (so
+   * a peer that sends but does not read cannot make it answer ever more) and the stall timer starts. Both end
+   * when the buffer drains ({@link #onWritabilityChanged()}).
+   */
+  final void onOutboundBacklog() {
+    if (closed) {
+      return;
+    }
+    long queued = sink.queuedBytes();
+    long max = settings.maxQueuedOutboundBytes();
+    if (queued > max) {
+      overloaded(
+          Status.RESOURCE_EXHAUSTED.withDescription(
+              "peer is not reading: " + queued + " bytes queued, limit " + max));
+      return;
+    }
+    if (backlogged) {
+      return;
+    }
+    backlogged = true;
+    if (pausesReadsOnBacklog()) {
+      sink.setReading(false);
+    }
+    if (!watching) {
+      watching = true;
+      lastSent = writer.bytesWritten() - queued;
+      progressAt = System.nanoTime();
+      scheduleStallCheck();
+    }
+  }
+
+  /**
+   * Whether this end stops reading while its outbound buffer is full: the server does. The client does not, so two
+   * ends can never both wait for the other to read; a server that does not read is bounded by the byte limit and
+   * the stall timeout.
+   */
+  abstract boolean pausesReadsOnBacklog();
+
+  /** The buffer has room again: reads resume. The stall watch goes on until nothing is queued. */
+  private void endBacklog() {
+    if (!backlogged) {
+      return;
+    }
+    backlogged = false;
+    if (pausesReadsOnBacklog()) {
+      sink.setReading(true);
+    }
+  }
+
+  /** A close waits for queued frames to be sent: the stall watch makes sure a peer that reads nothing ends it. */
+  private void watchClose() {
+    if (!watching && !transportClosed && sink.queuedBytes() > 0) {
+      watching = true;
+      lastSent = writer.bytesWritten() - sink.queuedBytes();
+      progressAt = System.nanoTime();
+      scheduleStallCheck();
+    }
+  }
+
+  private void scheduleStallCheck() {
+    long period = Math.max(1, settings.outboundStallTimeout().toNanos() / 4);
+    stallTimer =
+        Executors2.timers().schedule(() -> executeNow(this::checkStall), period, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Runs every quarter of the stall timeout while bytes are queued: the connection closes once nothing has been
+   * sent (bytes written less bytes queued) for the whole timeout: the peer reads nothing. The buffer is checked itself rather than trusted to
+   * have reported every change, so a backlog whose end went unreported ends here too.
+   */
+  private void checkStall() {
+    if (transportClosed) {
+      return;
+    }
+    if (backlogged && !closed && sink.isWritable()) {
+      endBacklog();
+    }
+    long queued = sink.queuedBytes();
+    long now = System.nanoTime();
+    if (queued == 0) {
+      watching = false;
+      return;
+    }
+    long sent = writer.bytesWritten() - queued;
+    if (sent > lastSent) {
+      progressAt = now;
+    }
+    lastSent = sent;
+    long timeout = settings.outboundStallTimeout().toNanos();
+    if (now - progressAt < timeout) {
+      scheduleStallCheck();
+      return;
+    }
+    if (closed) {
+      // closing after a GOAWAY or an error, but the peer does not read what precedes the close
+      log.info("closing connection with {} at once: {} bytes queued, none sent for {} ms",
+          sink.peer(), queued, TimeUnit.NANOSECONDS.toMillis(timeout));
+      sink.abort();
+      return;
+    }
+    overloaded(
+        Status.RESOURCE_EXHAUSTED.withDescription(
+            "peer is not reading: "
+                + queued
+                + " bytes queued, none sent for "
+                + TimeUnit.NANOSECONDS.toMillis(timeout)
+                + " ms (outboundStallTimeout)"));
+  }
+
+  /**
+   * The peer does not read: the connection is closed at once, dropping what is queued (a GOAWAY would wait behind
+   * it forever). Every open call fails with {@code status}, which the log records too.
+   */
+  private void overloaded(Status status) {
+    log.info("closing connection with {}: {}", sink.peer(), status);
+    goAwayStatus = status;
+    closed = true;
+    ScheduledFuture<?> timer = stallTimer;
+    if (timer != null) {
+      timer.cancel(false);
+    }
+    failAllStreams(status);
+    notifyShutdown(status);
+    sink.abort();
+  }
+
   final void connectionError(Status status) {
     if (closed) {
       return;
@@ -391,6 +543,7 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
     notifyShutdown(status);
     writer.flush();
     sink.close();
+    watchClose();
   }
 
   private void beginShutdown(Status reason, boolean now) {
@@ -409,18 +562,23 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
       runDeferred();
       writer.flush();
       sink.close();
+      watchClose();
       return;
     }
     closeIfDrained();
   }
 
-  /** Closes a draining connection once its last stream has ended. */
+  /**
+   * Closes a draining connection once its last stream has ended. (A close waits for queued frames to be sent;
+   * the stall watch bounds that wait when the peer does not read.)
+   */
   final void closeIfDrained() {
     if (draining && streams.isEmpty() && !hasDeferred() && !closed) {
       closed = true;
       stopLiveness();
       writer.flush();
       sink.close();
+      watchClose();
     }
   }
 

@@ -45,6 +45,31 @@ public interface FrameSink {
   /** Closes the physical connection after queued frames are flushed. */
   void close();
 
+  /**
+   * Bytes written and not yet sent to the peer (queued in the transport's outbound buffer). The engine asks only
+   * while {@link #isWritable()} is false, to enforce {@code TransportSettings.maxQueuedOutboundBytes}. The default,
+   * 0, suits a transport whose outbound buffer is bounded by other means.
+   */
+  default long queuedBytes() {
+    return 0;
+  }
+
+  /**
+   * Stops ({@code false}) or resumes ({@code true}) reading the peer's frames. A server engine stops reading while
+   * the outbound buffer is full, so that a peer that sends but does not read cannot make it produce ever more
+   * answers (PONGs, refusals); it resumes when the buffer drains. Frames already read are still delivered. The
+   * default does nothing (a transport without a way to pause relies on the byte bound alone).
+   */
+  default void setReading(boolean reading) {}
+
+  /**
+   * Closes the physical connection at once, discarding queued frames: the peer is not reading them, so a close
+   * that waits for them to be flushed would never happen. The default is {@link #close()}.
+   */
+  default void abort() {
+    close();
+  }
+
   /** The remote address, for logs and {@code ServerStream.peer()}. */
   String peer();
 

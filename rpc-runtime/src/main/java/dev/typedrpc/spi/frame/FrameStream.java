@@ -14,8 +14,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * executor.
  */
 abstract class FrameStream {
-  /** Most credit outstanding at once when the reader asked for an unbounded number of messages. */
-  private static final int UNBOUNDED_WINDOW = 1 << 20;
   private static final Object END_OF_INBOUND = new Object();
   /** Stands for a null message (e.g. {@code google.protobuf.Empty} as {@code Void}) in the queues. */
   private static final Object NULL_MESSAGE = new Object();
@@ -105,13 +103,20 @@ abstract class FrameStream {
     deliver();
   }
 
+  /**
+   * Grants the credit the reader's demand calls for, but never more than {@code maxBufferedMessages} outstanding
+   * and buffered together: whatever the reader requests (even {@code Long.MAX_VALUE}), at most that many messages
+   * can arrive before it takes them. Beyond the bound the window is refilled once half of it is used, so a fast
+   * stream costs one CREDIT frame per half window, not one per message.
+   */
   private void grantCredit() {
     if (closed || inboundEnded) {
       return;
     }
-    long wanted = readerDemand == Long.MAX_VALUE ? UNBOUNDED_WINDOW : readerDemand - inboxSize();
-    if (wanted > granted && (readerDemand != Long.MAX_VALUE || granted < UNBOUNDED_WINDOW / 2)) {
-      int add = (int) Math.min(Integer.MAX_VALUE, wanted - granted);
+    int max = conn.settings.maxBufferedMessages();
+    long window = Math.min(readerDemand, max) - inboxSize();
+    if (window > granted && (readerDemand < max || granted <= max / 2)) {
+      int add = (int) (window - granted);
       granted += add;
       sendCredit(add);
     }
@@ -183,16 +188,23 @@ abstract class FrameStream {
   }
 
   private Object decode(CodedInputStream in) throws ProtocolException {
-    if (granted <= 0) {
-      throw ProtocolException.stream(
-          Status.INTERNAL.withDescription("message received beyond flow-control credit"));
-    }
-    if (inboundEnded) {
-      throw ProtocolException.stream(Status.INTERNAL.withDescription("message received after end of stream"));
-    }
     if (!inboundMany && received >= 1) {
       throw ProtocolException.stream(
           Status.INTERNAL.withDescription(method.fullName() + " takes one message, but a second arrived"));
+    }
+    if (granted <= 0) {
+      throw ProtocolException.stream(
+          Status.RESOURCE_EXHAUSTED.withDescription(
+              "message received beyond flow-control credit for "
+                  + method.fullName()
+                  + " ("
+                  + inboxSize()
+                  + " buffered, limit "
+                  + conn.settings.maxBufferedMessages()
+                  + ")"));
+    }
+    if (inboundEnded) {
+      throw ProtocolException.stream(Status.INTERNAL.withDescription("message received after end of stream"));
     }
     try {
       return inboundCodec.decode(in, 0);
@@ -234,9 +246,7 @@ abstract class FrameStream {
       }
       deliver();
     }
-    if (readerDemand == Long.MAX_VALUE) {
-      grantCredit();
-    }
+    grantCredit(); // a reader whose demand exceeds the bound gets its window refilled
   }
 
   /** The peer half-closed without a message. */

@@ -12,6 +12,10 @@ import java.nio.ByteBuffer;
  * peer's frame limit), responses, credit and control frames, and the connection's own frames. Encoding and
  * batching are {@link FrameBatcher}'s; this class decides what is written and schedules the flush: at the end of
  * the transport's read batch ({@link #onReadComplete()}) or by a task queued on the executor. Executor only.
+ *
+ * <p>It is also the one place where outbound bytes are accounted: after every frame handed to the sink, a full
+ * outbound buffer ({@link FrameSink#isWritable()} false) is reported to the connection, which bounds what is
+ * queued ({@link FrameConnection#onOutboundBacklog()}). While the buffer has room this costs one volatile read.
  */
 final class FrameWriter {
   private final FrameConnection conn;
@@ -23,6 +27,9 @@ final class FrameWriter {
   /** The method name of the last CALL_START, in UTF-8. */
   private final CallStart.MethodNames methodNames = new CallStart.MethodNames();
   private final Runnable flushTask = this::flushNow;
+
+  /** Bytes of every frame written so far; less the sink's queued bytes, what has been sent. */
+  private long bytesWritten;
 
   private boolean flushScheduled;
   /** The transport calls {@link #onReadComplete()} after each read batch. */
@@ -79,6 +86,20 @@ final class FrameWriter {
   /** Writes one frame whose payload {@code payload} encodes in exactly {@code payloadSize} bytes. */
   void writeFrame(byte type, int flags, int id, int payloadSize, FrameBatcher.PayloadWriter payload) {
     batcher.write(type, flags, id, payloadSize, payload);
+    bytesWritten += Frames.headerSize(id) + payloadSize;
+    written();
+  }
+
+  /** Bytes of every frame written so far (the stall watch's measure of progress). */
+  long bytesWritten() {
+    return bytesWritten;
+  }
+
+  /** After a frame went to the sink (or joined the open batch): the accounting point, then the flush. */
+  private void written() {
+    if (!sink.isWritable()) {
+      conn.onOutboundBacklog();
+    }
     scheduleFlush();
   }
 
@@ -230,8 +251,9 @@ final class FrameWriter {
 
   /** Queues a fragment that {@link FragmentingOutput} filled. */
   void queueFrame(ByteBuffer frame) {
+    bytesWritten += frame.position();
     sink.write(frame);
-    scheduleFlush();
+    written();
   }
 
   /** Writes one message with its codec (set, used and cleared within one frame). */

@@ -238,4 +238,9 @@ final class ServerFrameConnection extends FrameConnection {
     streams.remove(s.id);
     ((ServerFrameStream) s).cancelled(status);
   }
+
+  @Override
+  boolean pausesReadsOnBacklog() {
+    return true;
+  }
 }

@@ -12,6 +12,12 @@ final class CapturingSink implements FrameSink {
   final java.util.ArrayDeque<Runnable> tasks = new java.util.ArrayDeque<>();
   boolean closed;
   int allocated;
+  /** What {@link #isWritable()} and {@link #queuedBytes()} report: a test plays a peer that does not read. */
+  volatile boolean writable = true;
+  volatile long queued;
+  /** Set by {@link #setReading} and {@link #abort}. */
+  volatile boolean reading = true;
+  volatile boolean aborted;
 
   @Override
   public ByteBuffer allocate(int size) {
@@ -33,7 +39,23 @@ final class CapturingSink implements FrameSink {
 
   @Override
   public boolean isWritable() {
-    return true;
+    return writable;
+  }
+
+  @Override
+  public long queuedBytes() {
+    return queued;
+  }
+
+  @Override
+  public void setReading(boolean reading) {
+    this.reading = reading;
+  }
+
+  @Override
+  public void abort() {
+    aborted = true;
+    closed = true;
   }
 
   @Override

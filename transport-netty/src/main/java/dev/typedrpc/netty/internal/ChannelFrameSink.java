@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -117,6 +118,33 @@ public final class ChannelFrameSink implements FrameSink {
           .addListener(ChannelFutureListener.CLOSE);
     } else {
       ChannelFuture unused = channel.close(); // before the handshake: no close frame to send
+    }
+  }
+
+  @Override
+  public long queuedBytes() {
+    return channel == null ? 0 : queuedBytes(channel);
+  }
+
+  /** Bytes written to {@code ch} and not yet sent (Netty's outbound buffer, flushed or not). */
+  public static long queuedBytes(Channel ch) {
+    ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
+    return out == null ? 0 : out.totalPendingWriteBytes();
+  }
+
+  /** Autoread off: frames already read are still delivered, no more are read until it is back on. */
+  @Override
+  public void setReading(boolean reading) {
+    if (channel != null) {
+      channel.config().setAutoRead(reading);
+    }
+  }
+
+  @Override
+  public void abort() {
+    open = false;
+    if (channel != null) {
+      ChannelFuture unused = channel.close(); // queued frames are dropped: the peer is not reading them
     }
   }
 

@@ -94,6 +94,11 @@ public final class NettyServerTransport implements ServerTransport {
             });
   }
 
+  /** The accepted connections that are still open, for tests and diagnostics. */
+  public Iterable<Channel> connections() {
+    return connections;
+  }
+
   @Override
   public synchronized InetSocketAddress localAddress() {
     if (serverChannel == null) {

@@ -1,5 +1,6 @@
 package dev.typedrpc.netty.internal.sse;
 
+import dev.typedrpc.netty.internal.ChannelFrameSink;
 import dev.typedrpc.spi.frame.FrameSink;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -80,6 +81,20 @@ final class SseDownSink implements FrameSink {
       closed = true;
       channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
     }
+  }
+
+  @Override
+  public long queuedBytes() {
+    return ChannelFrameSink.queuedBytes(channel);
+  }
+
+  // setReading: the client's frames arrive on other connections (its POSTs), so there is nothing to pause here;
+  // the byte bound and the stall timeout bound this stream.
+
+  @Override
+  public void abort() {
+    closed = true;
+    ChannelFuture unused = channel.close(); // queued events are dropped: the client is not reading them
   }
 
   @Override
