@@ -4,12 +4,13 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Per-call settings a client chooses: a deadline, request metadata, compression, whether to wait for ready, and a
- * capture of the response metadata. Immutable; each {@code with*} method returns a copy.
+ * Per-call settings a client chooses: a deadline, request metadata, compression, whether to wait
+ * for ready, and a capture of the response metadata. Immutable; each {@code with*} method returns a
+ * copy.
  *
- * <p>A stub made with options applies them to every call it makes; {@link #withTimeout} is measured from the
- * start of each call, {@link #withDeadline} is an absolute deadline shared by all calls. To change them for some
- * calls without a new stub, see {@link RpcStubs}.
+ * <p>A stub made with options applies them to every call it makes; {@link #withTimeout} is measured
+ * from the start of each call, {@link #withDeadline} is an absolute deadline shared by all calls.
+ * To change them for some calls without a new stub, see {@link RpcStubs}.
  */
 public final class CallOptions {
   public static final CallOptions DEFAULT =
@@ -60,8 +61,8 @@ public final class CallOptions {
   }
 
   /**
-   * Sends {@code metadata} as request headers, merged with any set before: its values are added after the
-   * existing values of the same key (a key may carry several values).
+   * Sends {@code metadata} as request headers, merged with any set before: its values are added
+   * after the existing values of the same key (a key may carry several values).
    */
   public CallOptions withMetadata(Metadata metadata) {
     Metadata merged =
@@ -70,22 +71,24 @@ public final class CallOptions {
   }
 
   /**
-   * Compresses the request messages with {@code name}: {@code "gzip"}, or {@code "identity"} for none. Honoured
-   * by gRPC over HTTP/2 ({@code h2c:}, {@code h2:}: the call's {@code grpc-encoding}, overriding the address's
-   * {@code grpc-compression}); the frame transports (WebSocket, SSE, in-memory) do not compress yet, carry the
-   * name to the server as the {@code grpc-encoding} request header and send the messages as they are.
+   * Compresses the request messages with {@code name}: {@code "gzip"}, or {@code "identity"} for
+   * none. Honoured by gRPC over HTTP/2 ({@code h2c:}, {@code h2:}: the call's {@code
+   * grpc-encoding}, overriding the address's {@code grpc-compression}); the frame transports
+   * (WebSocket, SSE, in-memory) do not compress yet, carry the name to the server as the {@code
+   * grpc-encoding} request header and send the messages as they are.
    */
   public CallOptions withCompression(String name) {
     Objects.requireNonNull(name, "name");
     if (!name.equals("gzip") && !name.equals("identity")) {
-      throw new IllegalArgumentException("unsupported compression '" + name + "': use gzip or identity");
+      throw new IllegalArgumentException(
+          "unsupported compression '" + name + "': use gzip or identity");
     }
     return new CallOptions(timeout, deadline, metadata, name, responseMetadata, waitForReady);
   }
 
   /**
-   * Fills {@code capture} with the response headers, trailers and status of each call made with these options
-   * (see {@link ResponseMetadata}).
+   * Fills {@code capture} with the response headers, trailers and status of each call made with
+   * these options (see {@link ResponseMetadata}).
    */
   public CallOptions withResponseMetadata(ResponseMetadata capture) {
     return new CallOptions(
@@ -98,11 +101,11 @@ public final class CallOptions {
   }
 
   /**
-   * Calls wait until the channel is ready instead of failing at once with {@code UNAVAILABLE} while it is not
-   * (gRPC's wait-for-ready): through failed attempts to connect and their back-off, until the call's deadline
-   * ({@code DEADLINE_EXCEEDED}), a cancel, or the channel's shutdown. A call that was sent can still fail with
-   * {@code UNAVAILABLE} if the connection breaks under it. How many calls may wait at once is bounded by {@link
-   * ChannelOptions#maxWaitingCalls()}.
+   * Calls wait until the channel is ready instead of failing at once with {@code UNAVAILABLE} while
+   * it is not (gRPC's wait-for-ready): through failed attempts to connect and their back-off, until
+   * the call's deadline ({@code DEADLINE_EXCEEDED}), a cancel, or the channel's shutdown. A call
+   * that was sent can still fail with {@code UNAVAILABLE} if the connection breaks under it. How
+   * many calls may wait at once is bounded by {@link ChannelOptions#maxWaitingCalls()}.
    */
   public CallOptions withWaitForReady() {
     return new CallOptions(timeout, deadline, metadata, compression, responseMetadata, true);
@@ -118,7 +121,10 @@ public final class CallOptions {
     return waitForReady;
   }
 
-  /** The effective deadline for a call starting now: the earlier of the timeout and the deadline, or null. */
+  /**
+   * The effective deadline for a call starting now: the earlier of the timeout and the deadline, or
+   * null.
+   */
   public Deadline effectiveDeadline() {
     Deadline fromTimeout = timeout == null ? null : Deadline.after(timeout);
     if (fromTimeout == null) {

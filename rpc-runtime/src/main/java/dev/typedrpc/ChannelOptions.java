@@ -10,16 +10,19 @@ import java.util.concurrent.Executor;
  * Settings of an {@link RpcChannel}. Immutable.
  *
  * @param transport limits and timeouts of the transport
- * @param executor where response callbacks, futures, subscribers and state listeners run; null means a shared
- *     pool of daemon threads. A direct executor ({@code Runnable::run}) is fastest but then callbacks must not
- *     block (state listeners then run on the shared pool: they are never called on a transport's thread)
- * @param transportOrder for a {@code typedrpc://host:port/path} target, the transports tried, in order, until one
- *     connects (URI schemes, e.g. {@code ws}, {@code h2c}, {@code sse}); schemes with no transport on the class
- *     path are skipped
- * @param attemptTimeout how long each transport of {@code transportOrder} gets to connect before the next is tried
+ * @param executor where response callbacks, futures, subscribers and state listeners run; null
+ *     means a shared pool of daemon threads. A direct executor ({@code Runnable::run}) is fastest
+ *     but then callbacks must not block (state listeners then run on the shared pool: they are
+ *     never called on a transport's thread)
+ * @param transportOrder for a {@code typedrpc://host:port/path} target, the transports tried, in
+ *     order, until one connects (URI schemes, e.g. {@code ws}, {@code h2c}, {@code sse}); schemes
+ *     with no transport on the class path are skipped
+ * @param attemptTimeout how long each transport of {@code transportOrder} gets to connect before
+ *     the next is tried
  * @param connectionBackoff how long the channel waits between failed attempts to connect
- * @param maxWaitingCalls most {@linkplain CallOptions#withWaitForReady() wait-for-ready} calls that may wait at
- *     once for the channel to become ready; more fail at once with {@code RESOURCE_EXHAUSTED}
+ * @param maxWaitingCalls most {@linkplain CallOptions#withWaitForReady() wait-for-ready} calls that
+ *     may wait at once for the channel to become ready; more fail at once with {@code
+ *     RESOURCE_EXHAUSTED}
  */
 public record ChannelOptions(
     TransportSettings transport,
@@ -36,7 +39,8 @@ public record ChannelOptions(
   public static final int DEFAULT_MAX_WAITING_CALLS = 1024;
 
   public static final ChannelOptions DEFAULT =
-      new ChannelOptions(TransportSettings.DEFAULT, null, DEFAULT_TRANSPORT_ORDER, Duration.ofSeconds(5));
+      new ChannelOptions(
+          TransportSettings.DEFAULT, null, DEFAULT_TRANSPORT_ORDER, Duration.ofSeconds(5));
 
   public ChannelOptions {
     Objects.requireNonNull(transport, "transport");
@@ -49,14 +53,24 @@ public record ChannelOptions(
       throw new IllegalArgumentException("attemptTimeout must be positive");
     }
     if (maxWaitingCalls < 0) {
-      throw new IllegalArgumentException("maxWaitingCalls must not be negative, got " + maxWaitingCalls);
+      throw new IllegalArgumentException(
+          "maxWaitingCalls must not be negative, got " + maxWaitingCalls);
     }
   }
 
   /** Options with gRPC's connection back-off and the default bound on waiting calls. */
   public ChannelOptions(
-      TransportSettings transport, Executor executor, List<String> transportOrder, Duration attemptTimeout) {
-    this(transport, executor, transportOrder, attemptTimeout, ConnectionBackoff.DEFAULT, DEFAULT_MAX_WAITING_CALLS);
+      TransportSettings transport,
+      Executor executor,
+      List<String> transportOrder,
+      Duration attemptTimeout) {
+    this(
+        transport,
+        executor,
+        transportOrder,
+        attemptTimeout,
+        ConnectionBackoff.DEFAULT,
+        DEFAULT_MAX_WAITING_CALLS);
   }
 
   public ChannelOptions withTransport(TransportSettings transport) {
@@ -71,20 +85,24 @@ public record ChannelOptions(
 
   /** The transports a {@code typedrpc://} target negotiates, in order. */
   public ChannelOptions withTransportOrder(List<String> schemes) {
-    return new ChannelOptions(transport, executor, schemes, attemptTimeout, connectionBackoff, maxWaitingCalls);
+    return new ChannelOptions(
+        transport, executor, schemes, attemptTimeout, connectionBackoff, maxWaitingCalls);
   }
 
   public ChannelOptions withAttemptTimeout(Duration timeout) {
-    return new ChannelOptions(transport, executor, transportOrder, timeout, connectionBackoff, maxWaitingCalls);
+    return new ChannelOptions(
+        transport, executor, transportOrder, timeout, connectionBackoff, maxWaitingCalls);
   }
 
   /** How the channel spaces its attempts to connect after a failure. */
   public ChannelOptions withConnectionBackoff(ConnectionBackoff backoff) {
-    return new ChannelOptions(transport, executor, transportOrder, attemptTimeout, backoff, maxWaitingCalls);
+    return new ChannelOptions(
+        transport, executor, transportOrder, attemptTimeout, backoff, maxWaitingCalls);
   }
 
   /** The most wait-for-ready calls that may wait at once for the channel to become ready. */
   public ChannelOptions withMaxWaitingCalls(int max) {
-    return new ChannelOptions(transport, executor, transportOrder, attemptTimeout, connectionBackoff, max);
+    return new ChannelOptions(
+        transport, executor, transportOrder, attemptTimeout, connectionBackoff, max);
   }
 }

@@ -4,16 +4,18 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An absolute point in time, on the monotonic {@link System#nanoTime()} clock, by which a call must finish.
- * On the wire it travels as the time remaining, so clocks of client and server need not agree.
+ * An absolute point in time, on the monotonic {@link System#nanoTime()} clock, by which a call must
+ * finish. On the wire it travels as the time remaining, so clocks of client and server need not
+ * agree.
  *
  * <p>Immutable and thread-safe.
  */
 public final class Deadline implements Comparable<Deadline> {
   /**
-   * Longest timeout kept; longer ones are clamped to it. Deadlines are compared by subtracting their nanoTime
-   * values, which must stay within 2^63 (about 292 years) of each other: 100 years either way keeps any two
-   * deadlines' difference, and any deadline's distance from now, within range.
+   * Longest timeout kept; longer ones are clamped to it. Deadlines are compared by subtracting
+   * their nanoTime values, which must stay within 2^63 (about 292 years) of each other: 100 years
+   * either way keeps any two deadlines' difference, and any deadline's distance from now, within
+   * range.
    */
   private static final long MAX_NANOS = TimeUnit.DAYS.toNanos(365L * 100);
 
@@ -29,14 +31,19 @@ public final class Deadline implements Comparable<Deadline> {
   }
 
   /**
-   * A deadline {@code amount} {@code unit}s from now. Saturates like {@link #after(Duration)}: use it for a
-   * timeout in other units (e.g. microseconds from the wire) instead of multiplying, which can overflow.
+   * A deadline {@code amount} {@code unit}s from now. Saturates like {@link #after(Duration)}: use
+   * it for a timeout in other units (e.g. microseconds from the wire) instead of multiplying, which
+   * can overflow.
    */
   public static Deadline after(long amount, TimeUnit unit) {
-    return afterNanos(unit.toNanos(amount)); // TimeUnit conversions saturate at Long.MIN_VALUE / MAX_VALUE
+    return afterNanos(
+        unit.toNanos(amount)); // TimeUnit conversions saturate at Long.MIN_VALUE / MAX_VALUE
   }
 
-  /** A deadline the given number of nanoseconds from now; beyond about 100 years either way it is clamped. */
+  /**
+   * A deadline the given number of nanoseconds from now; beyond about 100 years either way it is
+   * clamped.
+   */
   public static Deadline afterNanos(long nanos) {
     long clamped = Math.max(-MAX_NANOS, Math.min(MAX_NANOS, nanos));
     return new Deadline(System.nanoTime() + clamped);

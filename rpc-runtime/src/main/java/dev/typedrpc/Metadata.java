@@ -11,16 +11,18 @@ import java.util.Set;
 /**
  * Per-call key/value pairs sent before the messages (headers) or after them (trailers).
  *
- * <p>Keys are lower-case ASCII ({@code [0-9a-z._-]}). A key ending in {@code -bin} carries bytes; any other key
- * carries printable ASCII text, as in gRPC. A key may repeat; order is kept. Immutable and thread-safe: build one
- * with {@link #builder()}.
+ * <p>Keys are lower-case ASCII ({@code [0-9a-z._-]}). A key ending in {@code -bin} carries bytes;
+ * any other key carries printable ASCII text, as in gRPC. A key may repeat; order is kept.
+ * Immutable and thread-safe: build one with {@link #builder()}.
  */
 public final class Metadata {
   public static final Metadata EMPTY = new Metadata(List.of());
+
   /** Suffix marking a binary-valued key. */
   public static final String BINARY_SUFFIX = "-bin";
 
   /** One key/value pair; {@code value} is the raw bytes (ASCII text for non-binary keys). */
+  @SuppressWarnings("ArrayRecordComponent") // the bytes as received and sent: no copy per call
   public record Entry(String key, byte[] value) {
     public boolean isBinary() {
       return key.endsWith(BINARY_SUFFIX);
@@ -140,10 +142,14 @@ public final class Metadata {
     }
     for (int i = 0; i < key.length(); i++) {
       char c = key.charAt(i);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+      boolean ok =
+          (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
       if (!ok) {
         throw new IllegalArgumentException(
-            "metadata key '" + key + "' has an invalid character '" + c
+            "metadata key '"
+                + key
+                + "' has an invalid character '"
+                + c
                 + "': use lower-case ASCII letters, digits, '-', '_' and '.'");
       }
     }
@@ -156,7 +162,10 @@ public final class Metadata {
       char c = value.charAt(i);
       if (c < 0x20 || c > 0x7e) {
         throw new IllegalArgumentException(
-            "metadata value for '" + key + "' has a non-printable or non-ASCII character at " + i
+            "metadata value for '"
+                + key
+                + "' has a non-printable or non-ASCII character at "
+                + i
                 + ": text values are printable ASCII; use a key ending in '-bin' for bytes");
       }
     }

@@ -4,8 +4,8 @@ import dev.typedrpc.spi.MessageCodec;
 import java.util.Objects;
 
 /**
- * Describes one remote method: its names, its {@link CallKind} and the codecs of its request and response
- * messages. Generated code creates one constant per method; immutable and thread-safe.
+ * Describes one remote method: its names, its {@link CallKind} and the codecs of its request and
+ * response messages. Generated code creates one constant per method; immutable and thread-safe.
  *
  * @param <Req> the request message type (for client streaming: the type of each request)
  * @param <Resp> the response message type (for server streaming: the type of each response)
@@ -54,8 +54,9 @@ public final class MethodDescriptor<Req, Resp> {
   }
 
   /**
-   * A method descriptor for a method introduced in service version {@code since} ({@code @Since}); a client
-   * talking to a server of an older version fails such a call at once instead of sending it.
+   * A method descriptor for a method introduced in service version {@code since} ({@code @Since});
+   * a client talking to a server of an older version fails such a call at once instead of sending
+   * it.
    */
   public static <Req, Resp> MethodDescriptor<Req, Resp> of(
       String serviceName,
@@ -64,7 +65,8 @@ public final class MethodDescriptor<Req, Resp> {
       MessageCodec<Req> requestCodec,
       MessageCodec<Resp> responseCodec,
       int since) {
-    return new MethodDescriptor<>(serviceName, methodName, kind, requestCodec, responseCodec, since);
+    return new MethodDescriptor<>(
+        serviceName, methodName, kind, requestCodec, responseCodec, since);
   }
 
   public String serviceName() {
@@ -75,7 +77,9 @@ public final class MethodDescriptor<Req, Resp> {
     return methodName;
   }
 
-  /** {@code service/method}, e.g. {@code chat.ChatService/PostMessage}: the name calls travel under. */
+  /**
+   * {@code service/method}, e.g. {@code chat.ChatService/PostMessage}: the name calls travel under.
+   */
   public String fullName() {
     return fullName;
   }

@@ -19,11 +19,12 @@ import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
 /**
- * Everyday {@link Flow.Publisher}s and ways out of them, so a stream can be produced or consumed without writing
- * a Reactive Streams library. Every publisher here emits only what was requested, answers a request made from
- * {@code onNext} without recursion, signals {@code onError} or {@code onComplete} once, stops after
- * {@code cancel}, and fails the subscriber on {@code request(n <= 0)} (Reactive Streams rules 1.1, 1.7, 3.3,
- * 3.9). For operators beyond these, use Reactor or RxJava (see {@code docs/STREAMS.md}).
+ * Everyday {@link Flow.Publisher}s and ways out of them, so a stream can be produced or consumed
+ * without writing a Reactive Streams library. Every publisher here emits only what was requested,
+ * answers a request made from {@code onNext} without recursion, signals {@code onError} or {@code
+ * onComplete} once, stops after {@code cancel}, and fails the subscriber on {@code request(n <= 0)}
+ * (Reactive Streams rules 1.1, 1.7, 3.3, 3.9). For operators beyond these, use Reactor or RxJava
+ * (see {@code docs/STREAMS.md}).
  */
 public final class Publishers {
   /** Items {@link #toStream(Flow.Publisher)} asks for ahead of its consumer. */
@@ -38,8 +39,9 @@ public final class Publishers {
   }
 
   /**
-   * The items of a {@link Stream}, pulled only as requested; the stream is closed when the subscription ends
-   * (completed, failed or cancelled). A stream can be consumed once, so the publisher takes one subscriber.
+   * The items of a {@link Stream}, pulled only as requested; the stream is closed when the
+   * subscription ends (completed, failed or cancelled). A stream can be consumed once, so the
+   * publisher takes one subscriber.
    */
   public static <T> Flow.Publisher<T> fromStream(Stream<? extends T> stream) {
     Objects.requireNonNull(stream, "stream");
@@ -70,20 +72,27 @@ public final class Publishers {
     };
   }
 
-  /** The value of {@code stage} once it completes: one item, none if the value is null, or the failure. */
+  /**
+   * The value of {@code stage} once it completes: one item, none if the value is null, or the
+   * failure.
+   */
   public static <T> Flow.Publisher<T> fromFuture(CompletionStage<? extends T> stage) {
     return new FuturePublisher<>(stage);
   }
 
-  /** {@code source} with {@code mapper} applied to each item; demand and cancellation pass through. */
-  public static <T, R> Flow.Publisher<R> map(Flow.Publisher<T> source, Function<? super T, ? extends R> mapper) {
+  /**
+   * {@code source} with {@code mapper} applied to each item; demand and cancellation pass through.
+   */
+  public static <T, R> Flow.Publisher<R> map(
+      Flow.Publisher<T> source, Function<? super T, ? extends R> mapper) {
     return new MapPublisher<>(source, mapper);
   }
 
   /**
-   * Subscribes and collects every item; the future completes with the items in order, or with the failure.
-   * Items are requested in batches, so a remote producer is still paced by credit; the list itself grows with
-   * the stream, so use this for streams known to be small. Cancelling the future cancels the subscription.
+   * Subscribes and collects every item; the future completes with the items in order, or with the
+   * failure. Items are requested in batches, so a remote producer is still paced by credit; the
+   * list itself grows with the stream, so use this for streams known to be small. Cancelling the
+   * future cancels the subscription.
    */
   public static <T> CompletableFuture<List<T>> collectList(Flow.Publisher<T> source) {
     CollectingSubscriber<T> collector = new CollectingSubscriber<>();
@@ -100,11 +109,12 @@ public final class Publishers {
   }
 
   /**
-   * Subscribes now and returns the items as a sequential {@link Stream} whose iteration blocks for the next item.
-   * At most {@code prefetch} items are requested ahead of the consumer, so a slow consumer slows the producer
-   * (over RPC: the server). A failure is thrown from the terminal operation ({@link RpcException} with the
-   * call's status for a call). <b>Close the stream</b> (try-with-resources) if you stop early: closing cancels the
-   * subscription, and with it the call. An interrupted wait cancels too and throws {@code CANCELLED}.
+   * Subscribes now and returns the items as a sequential {@link Stream} whose iteration blocks for
+   * the next item. At most {@code prefetch} items are requested ahead of the consumer, so a slow
+   * consumer slows the producer (over RPC: the server). A failure is thrown from the terminal
+   * operation ({@link RpcException} with the call's status for a call). <b>Close the stream</b>
+   * (try-with-resources) if you stop early: closing cancels the subscription, and with it the call.
+   * An interrupted wait cancels too and throws {@code CANCELLED}.
    */
   public static <T> Stream<T> toStream(Flow.Publisher<T> source, int prefetch) {
     BlockingIterator<T> iterator = new BlockingIterator<>(prefetch);

@@ -1,11 +1,12 @@
 package dev.typedrpc;
 
 /**
- * Captures the response headers, trailers and status of a call made through a stub, for a client that wants to
- * read them. Pass a fresh one per call with {@link CallOptions#withResponseMetadata} (or {@link
- * RpcStubs#withResponseMetadata}); it is filled in before the call's result reaches the caller: when a blocking
- * call returns or throws, when a future completes, before a stream's first item (headers) and before its {@code
- * onComplete}/{@code onError} (trailers, status). Works the same for every call kind and transport.
+ * Captures the response headers, trailers and status of a call made through a stub, for a client
+ * that wants to read them. Pass a fresh one per call with {@link CallOptions#withResponseMetadata}
+ * (or {@link RpcStubs#withResponseMetadata}); it is filled in before the call's result reaches the
+ * caller: when a blocking call returns or throws, when a future completes, before a stream's first
+ * item (headers) and before its {@code onComplete}/{@code onError} (trailers, status). Works the
+ * same for every call kind and transport.
  *
  * <pre>{@code
  * ResponseMetadata response = new ResponseMetadata();
@@ -13,8 +14,9 @@ package dev.typedrpc;
  * String server = response.headers().get("x-server");
  * }</pre>
  *
- * <p>Thread-safe. If one capture is used for several calls, it holds what the latest call delivered. It is a
- * {@link ClientCall.Listener}, so it can also be told about calls made with {@link ClientCall} directly.
+ * <p>Thread-safe. If one capture is used for several calls, it holds what the latest call
+ * delivered. It is a {@link ClientCall.Listener}, so it can also be told about calls made with
+ * {@link ClientCall} directly.
  */
 public final class ResponseMetadata extends ClientCall.Listener<Object> {
   private volatile Metadata headers;
@@ -22,8 +24,8 @@ public final class ResponseMetadata extends ClientCall.Listener<Object> {
   private volatile Status status;
 
   /**
-   * The response headers; null until they arrive. A call that ended without sending headers (e.g. one that
-   * failed at once) reports {@link Metadata#EMPTY}.
+   * The response headers; null until they arrive. A call that ended without sending headers (e.g.
+   * one that failed at once) reports {@link Metadata#EMPTY}.
    */
   public Metadata headers() {
     return headers;
@@ -55,6 +57,12 @@ public final class ResponseMetadata extends ClientCall.Listener<Object> {
 
   @Override
   public String toString() {
-    return "ResponseMetadata[headers=" + headers + ", trailers=" + trailers + ", status=" + status + "]";
+    return "ResponseMetadata[headers="
+        + headers
+        + ", trailers="
+        + trailers
+        + ", status="
+        + status
+        + "]";
   }
 }

@@ -1,11 +1,11 @@
 package dev.typedrpc;
 
 /**
- * What a server implementation can learn about the call it is serving: request metadata, deadline, peer, and
- * whether the call was cancelled (by the client, its deadline, or a lost connection).
+ * What a server implementation can learn about the call it is serving: request metadata, deadline,
+ * peer, and whether the call was cancelled (by the client, its deadline, or a lost connection).
  *
- * <p>{@link #current()} works on the thread that runs the implementation method; capture the context there to
- * use it from other threads. Thread-safe.
+ * <p>{@link #current()} works on the thread that runs the implementation method; capture the
+ * context there to use it from other threads. Thread-safe.
  */
 public abstract class RpcContext {
   private static final ThreadLocal<RpcContext> CURRENT = new ThreadLocal<>();
@@ -50,8 +50,8 @@ public abstract class RpcContext {
   public abstract String peer();
 
   /**
-   * The version of this call's service the client was compiled with, as it announced it when connecting; null
-   * if it did not announce one (e.g. a gRPC client).
+   * The version of this call's service the client was compiled with, as it announced it when
+   * connecting; null if it did not announce one (e.g. a gRPC client).
    */
   public abstract ServiceVersion clientService();
 
@@ -62,9 +62,9 @@ public abstract class RpcContext {
   public abstract Status cancellationStatus();
 
   /**
-   * Sends response headers to the client now, before any response message. At most once per call; fails with
-   * {@link IllegalStateException} after a response message or a second time. Optional: without it, a transport
-   * sends whatever headers it needs on its own.
+   * Sends response headers to the client now, before any response message. At most once per call;
+   * fails with {@link IllegalStateException} after a response message or a second time. Optional:
+   * without it, a transport sends whatever headers it needs on its own.
    */
   public abstract void sendHeaders(Metadata headers);
 
@@ -72,8 +72,8 @@ public abstract class RpcContext {
   public abstract void setTrailers(Metadata trailers);
 
   /**
-   * Runs {@code listener} once when the call is cancelled (at once, if it already is). Listeners must be quick
-   * and must not throw.
+   * Runs {@code listener} once when the call is cancelled (at once, if it already is). Listeners
+   * must be quick and must not throw.
    */
   public abstract void addCancelListener(Runnable listener);
 }

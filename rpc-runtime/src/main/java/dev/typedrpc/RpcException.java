@@ -1,10 +1,11 @@
 package dev.typedrpc;
 
 /**
- * An exception that carries a {@link Status}: what a failed call throws at the client, and what a server
- * implementation throws to end a call with a chosen status.
+ * An exception that carries a {@link Status}: what a failed call throws at the client, and what a
+ * server implementation throws to end a call with a chosen status.
  *
- * <p>Only the status code, its description and the trailers cross the wire; the Java cause never does.
+ * <p>Only the status code, its description and the trailers cross the wire; the Java cause never
+ * does.
  */
 public final class RpcException extends RuntimeException {
   private static final long serialVersionUID = 1L;

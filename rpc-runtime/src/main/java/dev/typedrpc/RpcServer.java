@@ -13,8 +13,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -77,7 +77,14 @@ public final class RpcServer implements AutoCloseable {
       return uri;
     }
     try {
-      return new URI(uri.getScheme(), uri.getUserInfo(), uri.getHost(), bound.getPort(), uri.getPath(), null, null);
+      return new URI(
+          uri.getScheme(),
+          uri.getUserInfo(),
+          uri.getHost(),
+          bound.getPort(),
+          uri.getPath(),
+          null,
+          null);
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
     }
@@ -99,7 +106,9 @@ public final class RpcServer implements AutoCloseable {
     for (ServerTransport t : transports) {
       all.add(t.shutdown());
     }
-    CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])).whenComplete((v, e) -> terminated.complete(null));
+    var unused =
+        CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]))
+            .whenComplete((v, e) -> terminated.complete(null));
   }
 
   /** Closes every connection; calls in progress end with {@code UNAVAILABLE}. */
@@ -155,7 +164,10 @@ public final class RpcServer implements AutoCloseable {
 
     private Builder() {}
 
-    /** Listens at {@code uri}, e.g. {@code ws://127.0.0.1:7070/rpc} (port 0 picks a free one) or {@code mem:chat}. */
+    /**
+     * Listens at {@code uri}, e.g. {@code ws://127.0.0.1:7070/rpc} (port 0 picks a free one) or
+     * {@code mem:chat}.
+     */
     public Builder listen(URI uri) {
       listen.add(uri);
       return this;
@@ -177,8 +189,8 @@ public final class RpcServer implements AutoCloseable {
     }
 
     /**
-     * Where implementations run; default: a shared pool of cached daemon threads. Each call's events run in order;
-     * different calls run concurrently.
+     * Where implementations run; default: a shared pool of cached daemon threads. Each call's
+     * events run in order; different calls run concurrently.
      */
     public Builder executor(Executor executor) {
       this.executor = executor;

@@ -6,10 +6,10 @@ import java.util.Objects;
 import java.util.function.UnaryOperator;
 
 /**
- * Per-call options without a new channel or stub: each method returns a view of a generated stub — same
- * interface, same channel — whose calls use changed {@link CallOptions}. The stub itself is unchanged, so views
- * are safe to make per call, from any thread, while other calls (blocking or asynchronous) run on the original.
- * Making a view allocates one small object.
+ * Per-call options without a new channel or stub: each method returns a view of a generated stub —
+ * same interface, same channel — whose calls use changed {@link CallOptions}. The stub itself is
+ * unchanged, so views are safe to make per call, from any thread, while other calls (blocking or
+ * asynchronous) run on the original. Making a view allocates one small object.
  *
  * <pre>{@code
  * ChatService chat = channel.stub(ChatService.class);
@@ -26,7 +26,8 @@ public final class RpcStubs {
   @SuppressWarnings("unchecked") // a generated stub of S makes stubs of S
   public static <S> S withOptions(S stub, UnaryOperator<CallOptions> change) {
     GeneratedStub<?> generated = generated(stub);
-    CallOptions options = Objects.requireNonNull(change.apply(generated.rpcCallOptions()), "changed options");
+    CallOptions options =
+        Objects.requireNonNull(change.apply(generated.rpcCallOptions()), "changed options");
     return (S) generated.rpcWithCallOptions(options);
   }
 
@@ -40,7 +41,10 @@ public final class RpcStubs {
     return withOptions(stub, o -> o.withDeadline(deadline));
   }
 
-  /** A view whose calls also send {@code metadata} (merged with the stub's, see {@link CallOptions#withMetadata}). */
+  /**
+   * A view whose calls also send {@code metadata} (merged with the stub's, see {@link
+   * CallOptions#withMetadata}).
+   */
   public static <S> S withMetadata(S stub, Metadata metadata) {
     return withOptions(stub, o -> o.withMetadata(metadata));
   }
@@ -50,7 +54,9 @@ public final class RpcStubs {
     return withOptions(stub, o -> o.withCompression(name));
   }
 
-  /** A view whose calls wait for the channel to be ready (see {@link CallOptions#withWaitForReady}). */
+  /**
+   * A view whose calls wait for the channel to be ready (see {@link CallOptions#withWaitForReady}).
+   */
   public static <S> S withWaitForReady(S stub) {
     return withOptions(stub, CallOptions::withWaitForReady);
   }

@@ -9,19 +9,21 @@ import java.util.concurrent.Flow;
 import java.util.function.Function;
 
 /**
- * A service implementation ready to be served: its descriptor plus one handler per method. Generated
- * {@code <Iface>Rpc.bind(impl)} methods build these; immutable and thread-safe.
+ * A service implementation ready to be served: its descriptor plus one handler per method.
+ * Generated {@code <Iface>Rpc.bind(impl)} methods build these; immutable and thread-safe.
  */
 public final class ServerServiceDefinition {
   static {
-    // the server reaches the handlers through the runtime's internals; they are not part of this API
+    // the server reaches the handlers through the runtime's internals; they are not part of this
+    // API
     ServiceDefinitions.install((definition, method) -> definition.handlers.get(method));
   }
 
   private final ServiceDescriptor descriptor;
   private final Map<String, MethodHandler<?, ?>> handlers;
 
-  private ServerServiceDefinition(ServiceDescriptor descriptor, Map<String, MethodHandler<?, ?>> handlers) {
+  private ServerServiceDefinition(
+      ServiceDescriptor descriptor, Map<String, MethodHandler<?, ?>> handlers) {
     this.descriptor = descriptor;
     this.handlers = Map.copyOf(handlers);
   }
@@ -34,10 +36,9 @@ public final class ServerServiceDefinition {
     return descriptor;
   }
 
-
   /**
-   * Binds each method of a descriptor to its implementation. Every method must be bound exactly once, with a
-   * handler matching its {@link CallKind}. Not thread-safe.
+   * Binds each method of a descriptor to its implementation. Every method must be bound exactly
+   * once, with a handler matching its {@link CallKind}. Not thread-safe.
    */
   public static final class Builder {
     private final ServiceDescriptor descriptor;
@@ -61,14 +62,16 @@ public final class ServerServiceDefinition {
     /** A server-streaming implementation returning a {@link Flow.Publisher}. */
     public <Req, Resp> Builder serverStreaming(
         MethodDescriptor<Req, Resp> method, Function<Req, ? extends Flow.Publisher<Resp>> impl) {
-      return add(method, CallKind.SERVER_STREAMING, new MethodHandler.ServerStreaming<>(method, impl));
+      return add(
+          method, CallKind.SERVER_STREAMING, new MethodHandler.ServerStreaming<>(method, impl));
     }
 
     /** A client-streaming implementation. */
     public <Req, Resp> Builder clientStreaming(
         MethodDescriptor<Req, Resp> method,
         Function<Flow.Publisher<Req>, ? extends CompletionStage<Resp>> impl) {
-      return add(method, CallKind.CLIENT_STREAMING, new MethodHandler.ClientStreaming<>(method, impl));
+      return add(
+          method, CallKind.CLIENT_STREAMING, new MethodHandler.ClientStreaming<>(method, impl));
     }
 
     /** A bidirectional-streaming implementation. */
@@ -80,10 +83,12 @@ public final class ServerServiceDefinition {
 
     private Builder add(MethodDescriptor<?, ?> method, CallKind kind, MethodHandler<?, ?> handler) {
       if (descriptor.method(method.methodName()) != method) {
-        throw new IllegalArgumentException(method.fullName() + " is not a method of " + descriptor.name());
+        throw new IllegalArgumentException(
+            method.fullName() + " is not a method of " + descriptor.name());
       }
       if (method.kind() != kind) {
-        throw new IllegalArgumentException(method.fullName() + " is " + method.kind() + ", not " + kind);
+        throw new IllegalArgumentException(
+            method.fullName() + " is " + method.kind() + ", not " + kind);
       }
       if (handlers.putIfAbsent(method.fullName(), handler) != null) {
         throw new IllegalArgumentException(method.fullName() + " is bound twice");

@@ -4,8 +4,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Describes one service: its fully qualified name, its version and its methods, plus where its generated schema
- * files live on the class path. Generated code creates one per {@code @RpcService}; immutable and thread-safe.
+ * Describes one service: its fully qualified name, its version and its methods, plus where its
+ * generated schema files live on the class path. Generated code creates one per
+ * {@code @RpcService}; immutable and thread-safe.
  */
 public final class ServiceDescriptor {
   private final String name;
@@ -13,7 +14,8 @@ public final class ServiceDescriptor {
   private final String fingerprint;
   private final List<MethodDescriptor<?, ?>> methods;
 
-  private ServiceDescriptor(String name, int version, String fingerprint, List<MethodDescriptor<?, ?>> methods) {
+  private ServiceDescriptor(
+      String name, int version, String fingerprint, List<MethodDescriptor<?, ?>> methods) {
     this.name = Objects.requireNonNull(name, "name");
     this.version = version;
     this.fingerprint = Objects.requireNonNull(fingerprint, "fingerprint");
@@ -25,13 +27,14 @@ public final class ServiceDescriptor {
     }
   }
 
-  public static ServiceDescriptor of(String name, int version, List<MethodDescriptor<?, ?>> methods) {
+  public static ServiceDescriptor of(
+      String name, int version, List<MethodDescriptor<?, ?>> methods) {
     return new ServiceDescriptor(name, version, "", methods);
   }
 
   /**
-   * A service descriptor with the fingerprint of its schema: a stable hash of the JSON descriptor the processor
-   * emits, equal on both ends exactly when their schemas are equal.
+   * A service descriptor with the fingerprint of its schema: a stable hash of the JSON descriptor
+   * the processor emits, equal on both ends exactly when their schemas are equal.
    */
   public static ServiceDescriptor of(
       String name, int version, String fingerprint, List<MethodDescriptor<?, ?>> methods) {

@@ -1,8 +1,8 @@
 package dev.typedrpc;
 
 /**
- * Which version of a service one side of a connection runs: what client and server tell each other when a
- * connection opens.
+ * Which version of a service one side of a connection runs: what client and server tell each other
+ * when a connection opens.
  *
  * @param name the service's fully qualified name
  * @param version its {@code @RpcService(version = N)}
@@ -14,8 +14,9 @@ public record ServiceVersion(String name, int version, String fingerprint) {
   }
 
   /**
-   * The metadata key that carries a service version on transports without a connect-time exchange (gRPC over
-   * HTTP/2): value {@code <version>;<fingerprint>}. Stock gRPC peers never send it and ignore it.
+   * The metadata key that carries a service version on transports without a connect-time exchange
+   * (gRPC over HTTP/2): value {@code <version>;<fingerprint>}. Stock gRPC peers never send it and
+   * ignore it.
    */
   public static final String METADATA_KEY = "typedrpc-service";
 
@@ -24,7 +25,10 @@ public record ServiceVersion(String name, int version, String fingerprint) {
     return version + ";" + fingerprint;
   }
 
-  /** Parses a {@link #METADATA_KEY} value for service {@code name}; null if it is absent or malformed. */
+  /**
+   * Parses a {@link #METADATA_KEY} value for service {@code name}; null if it is absent or
+   * malformed.
+   */
   public static ServiceVersion fromMetadataValue(String name, String value) {
     if (value == null) {
       return null;

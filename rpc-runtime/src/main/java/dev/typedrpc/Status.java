@@ -3,10 +3,11 @@ package dev.typedrpc;
 import java.util.Objects;
 
 /**
- * The outcome of a call: one of gRPC's 17 canonical codes plus an optional human-readable description.
+ * The outcome of a call: one of gRPC's 17 canonical codes plus an optional human-readable
+ * description.
  *
- * <p>Immutable and thread-safe. A {@linkplain #cause() cause} is kept for local diagnostics only: it never
- * crosses the wire.
+ * <p>Immutable and thread-safe. A {@linkplain #cause() cause} is kept for local diagnostics only:
+ * it never crosses the wire.
  */
 public final class Status {
 
@@ -42,12 +43,15 @@ public final class Status {
       return value;
     }
 
-    /** The code for a wire value; values outside 0..16 map to {@link #UNKNOWN}, as gRPC specifies. */
+    /**
+     * The code for a wire value; values outside 0..16 map to {@link #UNKNOWN}, as gRPC specifies.
+     */
     public static Code fromValue(int value) {
       return value >= 0 && value < BY_VALUE.length ? BY_VALUE[value] : UNKNOWN;
     }
 
     /** A status with this code and no description. */
+    @SuppressWarnings("EnumOrdinal") // an index into CANONICAL, built from the same enum
     public Status toStatus() {
       return CANONICAL[ordinal()];
     }
@@ -56,6 +60,11 @@ public final class Status {
   private static final Status[] CANONICAL = new Status[Code.values().length];
 
   static {
+    fillCanonical();
+  }
+
+  @SuppressWarnings("EnumOrdinal") // CANONICAL is indexed by the enum's own order
+  private static void fillCanonical() {
     for (Code code : Code.values()) {
       CANONICAL[code.ordinal()] = new Status(code, null, null);
     }
@@ -113,7 +122,9 @@ public final class Status {
   }
 
   public Status withDescription(String description) {
-    return Objects.equals(this.description, description) ? this : new Status(code, description, cause);
+    return Objects.equals(this.description, description)
+        ? this
+        : new Status(code, description, cause);
   }
 
   public Status withCause(Throwable cause) {

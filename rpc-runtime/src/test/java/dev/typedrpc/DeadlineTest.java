@@ -7,7 +7,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Deadline arithmetic saturates: huge or extreme timeouts never overflow into the wrong sign or order. */
+/**
+ * Deadline arithmetic saturates: huge or extreme timeouts never overflow into the wrong sign or
+ * order.
+ */
 @Timeout(10)
 class DeadlineTest {
   private static final Duration NINETY_NINE_YEARS = Duration.ofDays(365L * 99);
@@ -32,7 +35,8 @@ class DeadlineTest {
     // Long.MAX_VALUE microseconds times 1000 would wrap to a negative number of nanoseconds
     assertThat(Deadline.after(Long.MAX_VALUE, TimeUnit.MICROSECONDS).isExpired()).isFalse();
     assertThat(Deadline.after(Long.MAX_VALUE / 999, TimeUnit.MICROSECONDS).isExpired()).isFalse();
-    assertThat(Deadline.after(Long.MAX_VALUE, TimeUnit.DAYS).remaining()).isGreaterThan(NINETY_NINE_YEARS);
+    assertThat(Deadline.after(Long.MAX_VALUE, TimeUnit.DAYS).remaining())
+        .isGreaterThan(NINETY_NINE_YEARS);
     assertThat(Deadline.after(Long.MIN_VALUE, TimeUnit.DAYS).isExpired()).isTrue();
     assertThat(Deadline.after(1500, TimeUnit.MILLISECONDS).remaining())
         .isGreaterThan(Duration.ofSeconds(1))

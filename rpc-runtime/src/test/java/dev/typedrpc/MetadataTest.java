@@ -12,7 +12,11 @@ class MetadataTest {
   @Test
   void textAndBinaryEntriesKeepOrder() {
     Metadata md =
-        Metadata.builder().put("a", "1").putBinary("b-bin", new byte[] {1, 2}).put("a", "2").build();
+        Metadata.builder()
+            .put("a", "1")
+            .putBinary("b-bin", new byte[] {1, 2})
+            .put("a", "2")
+            .build();
     assertThat(md.get("a")).isEqualTo("2");
     assertThat(md.getAll("a")).containsExactly("1", "2");
     assertThat(md.getBinary("b-bin")).containsExactly(1, 2);
@@ -24,7 +28,8 @@ class MetadataTest {
   void invalidKeysAndValuesAreRejectedWithTheFix() {
     assertThatThrownBy(() -> Metadata.of("Upper", "x")).hasMessageContaining("lower-case");
     assertThatThrownBy(() -> Metadata.of("k", "caf\u00e9")).hasMessageContaining("-bin");
-    assertThatThrownBy(() -> Metadata.builder().putBinary("k", new byte[0])).hasMessageContaining("-bin");
+    assertThatThrownBy(() -> Metadata.builder().putBinary("k", new byte[0]))
+        .hasMessageContaining("-bin");
     assertThatThrownBy(() -> Metadata.of("k-bin", "x")).hasMessageContaining("putBinary");
   }
 

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The runtime's API and SPI packages show no type of {@code dev.typedrpc.internal}: a user who sees only them can
- * use every public member. Walks the compiled classes of this module.
+ * The runtime's API and SPI packages show no type of {@code dev.typedrpc.internal}: a user who sees
+ * only them can use every public member. Walks the compiled classes of this module.
  */
 @Timeout(30)
 class PublicApiTest {
@@ -89,8 +89,10 @@ class PublicApiTest {
   }
 
   /** Every class of this module outside {@code internal}. */
-  private static List<Class<?>> apiClasses() throws IOException, URISyntaxException, ClassNotFoundException {
-    Path root = Path.of(RpcChannel.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+  private static List<Class<?>> apiClasses()
+      throws IOException, URISyntaxException, ClassNotFoundException {
+    Path root =
+        Path.of(RpcChannel.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     List<Class<?>> classes = new ArrayList<>();
     try (Stream<Path> files = Files.walk(root)) {
       for (Path p : (Iterable<Path>) files::iterator) {
@@ -101,7 +103,8 @@ class PublicApiTest {
             || relative.endsWith("package-info.class")) {
           continue;
         }
-        String name = relative.substring(0, relative.length() - ".class".length()).replace('/', '.');
+        String name =
+            relative.substring(0, relative.length() - ".class".length()).replace('/', '.');
         classes.add(Class.forName(name, false, PublicApiTest.class.getClassLoader()));
       }
     }

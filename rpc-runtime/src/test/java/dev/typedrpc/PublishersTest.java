@@ -17,7 +17,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The runtime's publishers against the Reactive Streams rules that matter: demand, cancel, one terminal signal. */
+/**
+ * The runtime's publishers against the Reactive Streams rules that matter: demand, cancel, one
+ * terminal signal.
+ */
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class PublishersTest {
 
@@ -76,7 +79,8 @@ class PublishersTest {
   @Test
   void requestFromOnNextDoesNotRecurse() {
     Recorder<Integer> r = new Recorder<>();
-    r.requestFromOnNext = 1; // one at a time, from onNext: a recursive publisher would overflow the stack
+    r.requestFromOnNext =
+        1; // one at a time, from onNext: a recursive publisher would overflow the stack
     Publishers.fromIterable(() -> IntStream.range(0, 200_000).iterator()).subscribe(r);
     r.subscription.request(1);
     assertThat(r.items).hasSize(200_000);
@@ -103,7 +107,9 @@ class PublishersTest {
     r.subscription.request(0);
     r.subscription.request(1);
     assertThat(r.items).isEmpty();
-    assertThat(r.error).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rule 3.9");
+    assertThat(r.error)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("rule 3.9");
     assertThat(r.terminals.get()).isEqualTo(1);
   }
 
@@ -172,7 +178,10 @@ class PublishersTest {
 
   @Test
   void collectListCollectsInBatchesAndCancels() throws Exception {
-    assertThat(Publishers.collectList(Publishers.fromIterable(() -> IntStream.range(0, 1000).iterator())).get())
+    assertThat(
+            Publishers.collectList(
+                    Publishers.fromIterable(() -> IntStream.range(0, 1000).iterator()))
+                .get())
         .hasSize(1000)
         .startsWith(0)
         .endsWith(999);
@@ -213,7 +222,8 @@ class PublishersTest {
     Publishers.<String>fromFuture(CompletableFuture.completedFuture(null)).subscribe(empty);
     assertThat(empty.completed).isTrue();
     Recorder<String> failed = new Recorder<>();
-    Publishers.<String>fromFuture(CompletableFuture.failedFuture(new IllegalStateException("x"))).subscribe(failed);
+    Publishers.<String>fromFuture(CompletableFuture.failedFuture(new IllegalStateException("x")))
+        .subscribe(failed);
     assertThat(failed.error).hasMessage("x");
   }
 
@@ -241,7 +251,9 @@ class PublishersTest {
                 });
     try (Stream<Integer> stream = Publishers.toStream(counting, 8)) {
       assertThat(stream.limit(20)).hasSize(20);
-      assertThat(emitted.get()).as("ahead of the consumer at most the prefetch").isLessThanOrEqualTo(20 + 8);
+      assertThat(emitted.get())
+          .as("ahead of the consumer at most the prefetch")
+          .isLessThanOrEqualTo(20 + 8);
     }
     assertThat(requests).first().isEqualTo(8L);
     assertThat(cancelled).isTrue();
@@ -252,7 +264,9 @@ class PublishersTest {
     RpcException failure = Status.ABORTED.withDescription("stop").asException();
     try (Stream<String> s = Publishers.toStream(Publishers.error(failure))) {
       assertThatThrownBy(s::toList)
-          .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status().code()).isEqualTo(Status.Code.ABORTED));
+          .isInstanceOfSatisfying(
+              RpcException.class,
+              e -> assertThat(e.status().code()).isEqualTo(Status.Code.ABORTED));
     }
     AtomicBoolean cancelled = new AtomicBoolean();
     Flow.Publisher<Integer> flood =
@@ -272,7 +286,9 @@ class PublishersTest {
                   }
                 });
     try (Stream<Integer> s = Publishers.toStream(flood, 4)) {
-      assertThatThrownBy(s::toList).isInstanceOf(IllegalStateException.class).hasMessageContaining("rule 1.1");
+      assertThatThrownBy(s::toList)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("rule 1.1");
     }
     assertThat(cancelled).isTrue();
   }
@@ -306,7 +322,9 @@ class PublishersTest {
     Thread.sleep(50); // let it block; the outcome does not depend on the timing
     consumer.interrupt();
     assertThat(thrown.get(10, TimeUnit.SECONDS))
-        .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status().code()).isEqualTo(Status.Code.CANCELLED));
+        .isInstanceOfSatisfying(
+            RpcException.class,
+            e -> assertThat(e.status().code()).isEqualTo(Status.Code.CANCELLED));
     assertThat(cancelled).isTrue();
     consumer.join();
   }
@@ -323,7 +341,8 @@ class PublishersTest {
 
   @Test
   void collectListReportsTheFailure() {
-    CompletableFuture<List<Object>> f = Publishers.collectList(Publishers.error(new IllegalStateException("x")));
+    CompletableFuture<List<Object>> f =
+        Publishers.collectList(Publishers.error(new IllegalStateException("x")));
     assertThatThrownBy(f::get).isInstanceOf(ExecutionException.class).hasRootCauseMessage("x");
   }
 }

@@ -25,7 +25,8 @@ class RpcStubsTest {
   }
 
   /** What the processor generates for it. */
-  record Stub(RpcChannel channel, CallOptions options) implements Conformance, GeneratedStub<Conformance> {
+  record Stub(RpcChannel channel, CallOptions options)
+      implements Conformance, GeneratedStub<Conformance> {
     @Override
     public String header(String key) {
       return ClientCalls.blockingUnary(channel, ConformanceService.HEADER, options, key);
@@ -54,7 +55,11 @@ class RpcStubsTest {
   void start() throws Exception {
     String name = "mem:rpc-stubs-" + System.nanoTime();
     server =
-        RpcServer.builder().listen(URI.create(name)).addService(new ConformanceService().definition()).build().start();
+        RpcServer.builder()
+            .listen(URI.create(name))
+            .addService(new ConformanceService().definition())
+            .build()
+            .start();
     channel = RpcChannel.connect(URI.create(name));
   }
 
@@ -67,7 +72,8 @@ class RpcStubsTest {
 
   @Test
   void aViewAddsOptionsAndLeavesTheStubAsItWas() {
-    Conformance stub = new Stub(channel, CallOptions.DEFAULT.withMetadata(Metadata.of("x-a", "base")));
+    Conformance stub =
+        new Stub(channel, CallOptions.DEFAULT.withMetadata(Metadata.of("x-a", "base")));
     Conformance view = RpcStubs.withMetadata(stub, Metadata.of("x-b", "view"));
     assertThat(view.header("x-a")).isEqualTo("base");
     assertThat(view.header("x-b")).isEqualTo("view");
@@ -83,13 +89,16 @@ class RpcStubsTest {
     assertThatThrownBy(
             () ->
                 RpcStubs.withOptions(
-                        stub, o -> o.withTimeout(Duration.ofMillis(100)).withResponseMetadata(response))
+                        stub,
+                        o -> o.withTimeout(Duration.ofMillis(100)).withResponseMetadata(response))
                     .sleep("x"))
         .isInstanceOfSatisfying(
-            RpcException.class, e -> assertThat(e.status().code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+            RpcException.class,
+            e -> assertThat(e.status().code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
     assertThat(response.status().code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
     assertThat(response.headers()).isEqualTo(Metadata.EMPTY);
-    assertThat(RpcStubs.withDeadlineAfter(stub, Duration.ofSeconds(5)).header("x")).isEqualTo("null");
+    assertThat(RpcStubs.withDeadlineAfter(stub, Duration.ofSeconds(5)).header("x"))
+        .isEqualTo("null");
   }
 
   @Test

@@ -26,7 +26,8 @@ class StatusTest {
   @Test
   void fromThrowableFindsANestedRpcException() {
     RpcException inner = Status.NOT_FOUND.withDescription("no room").asException();
-    assertThat(Status.fromThrowable(new RuntimeException(inner))).isEqualTo(Status.NOT_FOUND.withDescription("no room"));
+    assertThat(Status.fromThrowable(new RuntimeException(inner)))
+        .isEqualTo(Status.NOT_FOUND.withDescription("no room"));
     Status unknown = Status.fromThrowable(new IllegalStateException("x"));
     assertThat(unknown.code()).isEqualTo(Status.Code.UNKNOWN);
     assertThat(unknown.cause()).isInstanceOf(IllegalStateException.class);

@@ -16,7 +16,9 @@ import java.util.concurrent.SubmissionPublisher;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Calls in flight when their connection is cut, and what must become of them: UNAVAILABLE, soon. */
+/**
+ * Calls in flight when their connection is cut, and what must become of them: UNAVAILABLE, soon.
+ */
 final class CutStreams {
   /** How long a call may take to notice that its connection is gone. */
   static final Duration NOTICE = Duration.ofSeconds(10);
@@ -24,22 +26,27 @@ final class CutStreams {
   private CutStreams() {}
 
   /**
-   * Starts a unary call the server holds and a bidirectional stream, then {@code cut}s the connection and sends a
-   * large message into it: all three fail with {@code UNAVAILABLE} within {@link #NOTICE}.
+   * Starts a unary call the server holds and a bidirectional stream, then {@code cut}s the
+   * connection and sends a large message into it: all three fail with {@code UNAVAILABLE} within
+   * {@link #NOTICE}.
    */
-  static void assertCallsInFlightFailWithUnavailable(ItService stub, ItServiceImpl impl, String why, Runnable cut)
-      throws Exception {
+  static void assertCallsInFlightFailWithUnavailable(
+      ItService stub, ItServiceImpl impl, String why, Runnable cut) throws Exception {
     CompletableFuture<Reply> held = stub.hang(why);
-    assertThat(impl.hangStarted(why).await(NOTICE.toMillis(), TimeUnit.MILLISECONDS)).as("server holds the call").isTrue();
+    assertThat(impl.hangStarted(why).await(NOTICE.toMillis(), TimeUnit.MILLISECONDS))
+        .as("server holds the call")
+        .isTrue();
     try (SubmissionPublisher<Greeting> greetings = new SubmissionPublisher<>()) {
       Ends<Reply> bidi = new Ends<>();
       stub.converse(greetings).subscribe(bidi);
       greetings.submit(new Greeting("first", 1, List.of()));
-      assertThat(bidi.first.get(NOTICE.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(new Reply("hi first", 1));
+      assertThat(bidi.first.get(NOTICE.toMillis(), TimeUnit.MILLISECONDS))
+          .isEqualTo(new Reply("hi first", 1));
 
       long start = System.nanoTime();
       cut.run();
-      CompletableFuture<byte[]> echo = CompletableFuture.supplyAsync(() -> stub.echo(new byte[64 * 1024]));
+      CompletableFuture<byte[]> echo =
+          CompletableFuture.supplyAsync(() -> stub.echo(new byte[64 * 1024]));
       assertUnavailable(held);
       assertUnavailable(echo);
       assertUnavailable(bidi.end);
@@ -47,8 +54,12 @@ final class CutStreams {
     }
   }
 
-  /** A server stream read one item at a time, cut after its tenth item: it ends with {@code UNAVAILABLE}. */
-  static void assertCutMidStreamFailsWithUnavailable(ItService stub, Runnable cut) throws Exception {
+  /**
+   * A server stream read one item at a time, cut after its tenth item: it ends with {@code
+   * UNAVAILABLE}.
+   */
+  static void assertCutMidStreamFailsWithUnavailable(ItService stub, Runnable cut)
+      throws Exception {
     AtomicLong received = new AtomicLong();
     CompletableFuture<Void> end = new CompletableFuture<>();
     long[] cutAt = {-1};
@@ -88,10 +99,11 @@ final class CutStreams {
   }
 
   /**
-   * Waits (bounded) until the channel has heard that its connection is gone. Calls on a cut connection fail
-   * before the channel hears of it (FrameConnection.onClosed fails the streams, then notifies the transport
-   * listener), so a call made in between lands on the dead connection and fails too: a product race, see the
-   * report of the obstacle tests. Waiting keeps "the next call reconnects" deterministic.
+   * Waits (bounded) until the channel has heard that its connection is gone. Calls on a cut
+   * connection fail before the channel hears of it (FrameConnection.onClosed fails the streams,
+   * then notifies the transport listener), so a call made in between lands on the dead connection
+   * and fails too: a product race, see the report of the obstacle tests. Waiting keeps "the next
+   * call reconnects" deterministic.
    */
   static void awaitConnectionLost(RpcChannel channel) throws InterruptedException {
     long until = System.nanoTime() + NOTICE.toNanos();
@@ -109,14 +121,16 @@ final class CutStreams {
     } catch (ExecutionException | CompletionException e) {
       failure = e.getCause();
     } catch (java.util.concurrent.TimeoutException e) {
-      throw new AssertionError("the call did not end within " + NOTICE + " of its connection being cut", e);
+      throw new AssertionError(
+          "the call did not end within " + NOTICE + " of its connection being cut", e);
     }
     while (failure instanceof CompletionException && failure.getCause() != null) {
       failure = failure.getCause();
     }
     assertThat(failure)
         .isInstanceOfSatisfying(
-            RpcException.class, e -> assertThat(e.status().code()).isEqualTo(Status.Code.UNAVAILABLE));
+            RpcException.class,
+            e -> assertThat(e.status().code()).isEqualTo(Status.Code.UNAVAILABLE));
   }
 
   /** Records a stream's first item and how it ended. */

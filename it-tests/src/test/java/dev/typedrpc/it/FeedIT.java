@@ -22,8 +22,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A {@code Stream<R>} method and per-call options through the generated stub, over WebSocket and gRPC over HTTP/2
- * on loopback.
+ * A {@code Stream<R>} method and per-call options through the generated stub, over WebSocket and
+ * gRPC over HTTP/2 on loopback.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FeedIT {
@@ -32,7 +32,12 @@ class FeedIT {
   private RpcChannel channel;
 
   private Feed connect(String scheme) throws Exception {
-    server = RpcServer.builder().listen("ws://127.0.0.1:0/rpc").addService(FeedRpc.bind(impl)).build().start();
+    server =
+        RpcServer.builder()
+            .listen("ws://127.0.0.1:0/rpc")
+            .addService(FeedRpc.bind(impl))
+            .build()
+            .start();
     URI ws = server.address();
     URI target = scheme.equals("ws") ? ws : URI.create("h2c://127.0.0.1:" + ws.getPort());
     channel = RpcChannel.connect(target);
@@ -57,12 +62,15 @@ class FeedIT {
     try (Stream<Tick> ticks = feed.ticks(10_000)) {
       assertThat(ticks.mapToLong(Tick::n).sum()).isEqualTo(10_000L * 9_999 / 2);
     }
-    assertThat(impl.closed.await(10, TimeUnit.SECONDS)).as("the server's Stream was closed").isTrue();
+    assertThat(impl.closed.await(10, TimeUnit.SECONDS))
+        .as("the server's Stream was closed")
+        .isTrue();
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"ws", "h2c"})
-  void closingTheStreamEarlyCancelsTheCallAndTheServerStopsProducing(String scheme) throws Exception {
+  void closingTheStreamEarlyCancelsTheCallAndTheServerStopsProducing(String scheme)
+      throws Exception {
     Feed feed = connect(scheme);
     try (Stream<Tick> ticks = feed.ticks(Long.MAX_VALUE)) {
       Iterator<Tick> it = ticks.iterator();
@@ -70,8 +78,11 @@ class FeedIT {
         assertThat(it.next().n()).isEqualTo(i);
       }
     }
-    assertThat(impl.closed.await(10, TimeUnit.SECONDS)).as("cancelling closed the server's Stream").isTrue();
-    // the client asked for 32 ahead; the server's pump asks its Stream for at most 32 more per credit window
+    assertThat(impl.closed.await(10, TimeUnit.SECONDS))
+        .as("cancelling closed the server's Stream")
+        .isTrue();
+    // the client asked for 32 ahead; the server's pump asks its Stream for at most 32 more per
+    // credit window
     assertThat(impl.produced.get()).isLessThan(1_000);
   }
 
@@ -99,7 +110,8 @@ class FeedIT {
               }
             })
         .isInstanceOfSatisfying(
-            RpcException.class, e -> assertThat(e.status().code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+            RpcException.class,
+            e -> assertThat(e.status().code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
   }
 
   private static void sleepQuietly() {

@@ -28,12 +28,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The official gRPC interop test client ({@code io.grpc.testing.integration.TestServiceClient} from
- * {@code io.grpc:grpc-interop-testing:1.79.0}) against a typedrpc server of {@code grpc.testing.TestService},
- * every case in plaintext (h2c) and over TLS ({@code --use_tls=true --use_test_ca=true
- * --server_host_override=foo.test.google.fr}, ALPN h2) on the same port: the server has the suite's {@code
- * server1.pem}/{@code server1.key}, taken from the client's own {@code grpc-testing} jar. The client brings its own
- * gRPC and Netty 4.1, so it runs in a JVM of its own, one per case, with the class path {@code
- * it-tests/interop-client/pom.xml} resolved at build time.
+ * {@code io.grpc:grpc-interop-testing:1.79.0}) against a typedrpc server of {@code
+ * grpc.testing.TestService}, every case in plaintext (h2c) and over TLS ({@code --use_tls=true
+ * --use_test_ca=true --server_host_override=foo.test.google.fr}, ALPN h2) on the same port: the
+ * server has the suite's {@code server1.pem}/{@code server1.key}, taken from the client's own
+ * {@code grpc-testing} jar. The client brings its own gRPC and Netty 4.1, so it runs in a JVM of
+ * its own, one per case, with the class path {@code it-tests/interop-client/pom.xml} resolved at
+ * build time.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GrpcInteropIT {
@@ -78,8 +79,11 @@ class GrpcInteropIT {
 
   @BeforeAll
   void start() throws IOException {
-    Path cpFile = Path.of(System.getProperty("interop.client.classpath", "target/interop-client.classpath"));
-    assertThat(cpFile).as("class path of the interop client (resolved at pre-integration-test)").exists();
+    Path cpFile =
+        Path.of(System.getProperty("interop.client.classpath", "target/interop-client.classpath"));
+    assertThat(cpFile)
+        .as("class path of the interop client (resolved at pre-integration-test)")
+        .exists();
     classPath = Files.readString(cpFile, StandardCharsets.UTF_8).trim();
     certs = extractServerCertificate(classPath);
     server =
@@ -87,8 +91,10 @@ class GrpcInteropIT {
             // one port for both: cleartext h2c, and TLS with the interop suite's server certificate
             .listen(
                 URI.create(
-                    "ws://127.0.0.1:0/rpc?grpc-compression=gzip&tls-cert=" + certs.resolve("server1.pem")
-                        + "&tls-key=" + certs.resolve("server1.key")))
+                    "ws://127.0.0.1:0/rpc?grpc-compression=gzip&tls-cert="
+                        + certs.resolve("server1.pem")
+                        + "&tls-key="
+                        + certs.resolve("server1.key")))
             .addService(InteropTestServiceRpc.bind(new InteropTestServiceImpl()))
             // very_large_request sends 10 MiB; the interop client allows 16 MiB
             .transportSettings(TransportSettings.DEFAULT.withMaxMessageSize(16 << 20))
@@ -96,13 +102,19 @@ class GrpcInteropIT {
             .start();
   }
 
-  /** Copies {@code certs/server1.pem} and {@code server1.key} out of the interop client's grpc-testing jar. */
+  /**
+   * Copies {@code certs/server1.pem} and {@code server1.key} out of the interop client's
+   * grpc-testing jar.
+   */
   private static Path extractServerCertificate(String classPath) throws IOException {
     String jar =
         Arrays.stream(classPath.split(File.pathSeparator))
             .filter(e -> Path.of(e).getFileName().toString().startsWith("grpc-testing-"))
             .findFirst()
-            .orElseThrow(() -> new IllegalStateException("no grpc-testing jar in the interop client's class path"));
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "no grpc-testing jar in the interop client's class path"));
     Path dir = Files.createTempDirectory("interop-certs");
     try (ZipFile zip = new ZipFile(jar)) {
       for (String name : new String[] {"server1.pem", "server1.key"}) {
@@ -145,9 +157,11 @@ class GrpcInteropIT {
                 "--server_port=" + server.address().getPort(),
                 "--test_case=" + testCase));
     if (tls) {
-      // the suite's CA signed server1.pem for *.test.google.fr: the client checks that name, not 127.0.0.1
+      // the suite's CA signed server1.pem for *.test.google.fr: the client checks that name, not
+      // 127.0.0.1
       command.addAll(
-          List.of("--use_tls=true", "--use_test_ca=true", "--server_host_override=foo.test.google.fr"));
+          List.of(
+              "--use_tls=true", "--use_test_ca=true", "--server_host_override=foo.test.google.fr"));
     } else {
       command.add("--use_tls=false");
     }

@@ -44,8 +44,8 @@ import typedrpc.it.grpc.PeerGrpc;
 import typedrpc.it.grpc.TypedrpcItGrpcPeer;
 
 /**
- * A typedrpc client pinned to gRPC over HTTP/2 ({@code h2c://}) calls a stock gRPC-Java server that implements the
- * {@code ImplBase} generated from the {@code .proto} the typedrpc processor emitted.
+ * A typedrpc client pinned to gRPC over HTTP/2 ({@code h2c://}) calls a stock gRPC-Java server that
+ * implements the {@code ImplBase} generated from the {@code .proto} the typedrpc processor emitted.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -67,7 +67,8 @@ class GrpcJavaServerIT {
             .start();
     String target = "h2c://127.0.0.1:" + server.getPort();
     channel = RpcChannel.connect(URI.create(target), ChannelOptions.DEFAULT);
-    gzipChannel = RpcChannel.connect(URI.create(target + "?grpc-compression=gzip"), ChannelOptions.DEFAULT);
+    gzipChannel =
+        RpcChannel.connect(URI.create(target + "?grpc-compression=gzip"), ChannelOptions.DEFAULT);
     stub = PeerServiceRpc.newStub(channel);
   }
 
@@ -91,13 +92,15 @@ class GrpcJavaServerIT {
 
   @Test
   void serverStreaming() throws Exception {
-    List<PeerReply> replies = Publishers.collect(stub.serverStream(new PeerRequest("n", 4))).get(10, TimeUnit.SECONDS);
+    List<PeerReply> replies =
+        Publishers.collect(stub.serverStream(new PeerRequest("n", 4))).get(10, TimeUnit.SECONDS);
     assertThat(replies).extracting(PeerReply::text).containsExactly("n0", "n1", "n2", "n3");
   }
 
   @Test
   void clientStreaming() throws Exception {
-    List<PeerRequest> requests = List.of(new PeerRequest("a", 0), new PeerRequest("b", 0), new PeerRequest("c", 0));
+    List<PeerRequest> requests =
+        List.of(new PeerRequest("a", 0), new PeerRequest("b", 0), new PeerRequest("c", 0));
     assertThat(stub.clientStream(Publishers.of(requests)).get(10, TimeUnit.SECONDS))
         .isEqualTo(new PeerReply("a,b,c", 3));
   }
@@ -108,7 +111,8 @@ class GrpcJavaServerIT {
     for (int i = 0; i < 100; i++) {
       requests.add(new PeerRequest("w" + i, i));
     }
-    List<PeerReply> replies = Publishers.collect(stub.bidi(Publishers.of(requests))).get(10, TimeUnit.SECONDS);
+    List<PeerReply> replies =
+        Publishers.collect(stub.bidi(Publishers.of(requests))).get(10, TimeUnit.SECONDS);
     assertThat(replies).hasSize(100).last().isEqualTo(new PeerReply("echo:w99", 99));
   }
 
@@ -121,7 +125,9 @@ class GrpcJavaServerIT {
         .cause()
         .isInstanceOfSatisfying(
             RpcException.class,
-            e -> assertThat(e.status().code()).isEqualTo(dev.typedrpc.Status.Code.DEADLINE_EXCEEDED));
+            e ->
+                assertThat(e.status().code())
+                    .isEqualTo(dev.typedrpc.Status.Code.DEADLINE_EXCEEDED));
     assertThat(impl.hangStarted.await(10, TimeUnit.SECONDS)).isTrue();
     assertThat(impl.hangCancelled.get(10, TimeUnit.SECONDS)).isTrue();
     assertThat(impl.hangDeadlineSeen).as("grpc-timeout reached the server").isTrue();
@@ -173,17 +179,21 @@ class GrpcJavaServerIT {
             .put("x-peer", "lobby")
             .putBinary("x-peer-bin", new byte[] {1, 2, (byte) 0xab})
             .build();
-    PeerService withMetadata = PeerServiceRpc.newStub(channel, CallOptions.DEFAULT.withMetadata(md));
+    PeerService withMetadata =
+        PeerServiceRpc.newStub(channel, CallOptions.DEFAULT.withMetadata(md));
     assertThat(withMetadata.unary(new PeerRequest("metadata:x-peer", 0)).text()).isEqualTo("lobby");
-    assertThat(withMetadata.unary(new PeerRequest("metadata:x-peer-bin", 0)).text()).isEqualTo("0102ab");
+    assertThat(withMetadata.unary(new PeerRequest("metadata:x-peer-bin", 0)).text())
+        .isEqualTo("0102ab");
   }
 
   @Test
   void gzipBothWays() {
     String big = "z".repeat(100_000);
     PeerService compressing = PeerServiceRpc.newStub(gzipChannel);
-    // "gzip:" makes the gRPC-Java server compress its response; the request was compressed by the client
-    assertThat(compressing.unary(new PeerRequest("gzip:" + big, 1)).text()).isEqualTo("echo:gzip:" + big);
+    // "gzip:" makes the gRPC-Java server compress its response; the request was compressed by the
+    // client
+    assertThat(compressing.unary(new PeerRequest("gzip:" + big, 1)).text())
+        .isEqualTo("echo:gzip:" + big);
     assertThat(impl.lastRequestEncoding).isEqualTo("gzip");
   }
 
@@ -198,7 +208,8 @@ class GrpcJavaServerIT {
     @Override
     public <Q, S> ServerCall.Listener<Q> interceptCall(
         ServerCall<Q, S> call, Metadata headers, ServerCallHandler<Q, S> next) {
-      return Contexts.interceptCall(Context.current().withValue(HEADERS, headers), call, headers, next);
+      return Contexts.interceptCall(
+          Context.current().withValue(HEADERS, headers), call, headers, next);
     }
   }
 
@@ -214,15 +225,18 @@ class GrpcJavaServerIT {
     }
 
     @Override
-    public void unary(TypedrpcItGrpcPeer.PeerRequest request, StreamObserver<TypedrpcItGrpcPeer.PeerReply> out) {
+    public void unary(
+        TypedrpcItGrpcPeer.PeerRequest request, StreamObserver<TypedrpcItGrpcPeer.PeerReply> out) {
       Metadata headers = HEADERS.get();
-      lastRequestEncoding = headers.get(Metadata.Key.of("grpc-encoding", Metadata.ASCII_STRING_MARSHALLER));
+      lastRequestEncoding =
+          headers.get(Metadata.Key.of("grpc-encoding", Metadata.ASCII_STRING_MARSHALLER));
       String text = request.getText();
       if (text.startsWith("metadata:")) {
         String key = text.substring("metadata:".length());
         String value =
             key.endsWith(Metadata.BINARY_HEADER_SUFFIX)
-                ? HexFormat.of().formatHex(headers.get(Metadata.Key.of(key, Metadata.BINARY_BYTE_MARSHALLER)))
+                ? HexFormat.of()
+                    .formatHex(headers.get(Metadata.Key.of(key, Metadata.BINARY_BYTE_MARSHALLER)))
                 : headers.get(Metadata.Key.of(key, Metadata.ASCII_STRING_MARSHALLER));
         out.onNext(reply(value, 0));
       } else {
@@ -265,7 +279,8 @@ class GrpcJavaServerIT {
     }
 
     @Override
-    public StreamObserver<TypedrpcItGrpcPeer.PeerRequest> bidi(StreamObserver<TypedrpcItGrpcPeer.PeerReply> out) {
+    public StreamObserver<TypedrpcItGrpcPeer.PeerRequest> bidi(
+        StreamObserver<TypedrpcItGrpcPeer.PeerReply> out) {
       return new StreamObserver<>() {
         @Override
         public void onNext(TypedrpcItGrpcPeer.PeerRequest value) {
@@ -283,7 +298,8 @@ class GrpcJavaServerIT {
     }
 
     @Override
-    public void hang(TypedrpcItGrpcPeer.PeerRequest request, StreamObserver<TypedrpcItGrpcPeer.PeerReply> out) {
+    public void hang(
+        TypedrpcItGrpcPeer.PeerRequest request, StreamObserver<TypedrpcItGrpcPeer.PeerReply> out) {
       hangDeadlineSeen = Context.current().getDeadline() != null;
       CompletableFuture<Boolean> cancelled = hangCancelled;
       ((ServerCallStreamObserver<?>) out).setOnCancelHandler(() -> cancelled.complete(true));
@@ -291,11 +307,14 @@ class GrpcJavaServerIT {
     }
 
     @Override
-    public void fail(TypedrpcItGrpcPeer.PeerRequest request, StreamObserver<TypedrpcItGrpcPeer.PeerReply> out) {
+    public void fail(
+        TypedrpcItGrpcPeer.PeerRequest request, StreamObserver<TypedrpcItGrpcPeer.PeerReply> out) {
       Metadata trailers = new Metadata();
       trailers.put(Metadata.Key.of("x-trailer", Metadata.ASCII_STRING_MARSHALLER), "t1");
       out.onError(
-          Status.fromCodeValue(request.getCount()).withDescription(request.getText()).asRuntimeException(trailers));
+          Status.fromCodeValue(request.getCount())
+              .withDescription(request.getText())
+              .asRuntimeException(trailers));
     }
   }
 }

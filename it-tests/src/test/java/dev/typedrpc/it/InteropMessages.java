@@ -4,9 +4,10 @@ import dev.typedrpc.annotations.Field;
 import java.util.List;
 
 /**
- * The messages of {@code grpc/testing/messages.proto} (grpc-interop-testing 1.79.0) that the interop cases use,
- * Java-first, with the proto's field numbers. Enums ({@code PayloadType}) travel as their int32 number; fields the
- * cases never set (ORCA reports, server ids) are left out and skipped as unknown fields.
+ * The messages of {@code grpc/testing/messages.proto} (grpc-interop-testing 1.79.0) that the
+ * interop cases use, Java-first, with the proto's field numbers. Enums ({@code PayloadType}) travel
+ * as their int32 number; fields the cases never set (ORCA reports, server ids) are left out and
+ * skipped as unknown fields.
  */
 final class InteropMessages {
   private InteropMessages() {}
@@ -48,7 +49,9 @@ final class InteropMessages {
   /** {@code grpc.testing.ResponseParameters}. */
   record ResponseParameters(int size, int intervalUs, BoolValue compressed) {}
 
-  /** {@code grpc.testing.StreamingOutputCallRequest}: fields 1, 2, 3 and 7 (4 to 6 do not exist). */
+  /**
+   * {@code grpc.testing.StreamingOutputCallRequest}: fields 1, 2, 3 and 7 (4 to 6 do not exist).
+   */
   record StreamingOutputCallRequest(
       int responseType,
       List<ResponseParameters> responseParameters,

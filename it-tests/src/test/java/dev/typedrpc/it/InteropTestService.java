@@ -11,22 +11,29 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 
 /**
- * {@code grpc.testing.TestService} of {@code grpc/testing/test.proto}, defined Java-first: what the official gRPC
- * interop client calls. {@code UnimplementedCall} and {@code CacheableUnaryCall} are deliberately absent (the first
- * must be unimplemented; the second needs GET and a caching proxy).
+ * {@code grpc.testing.TestService} of {@code grpc/testing/test.proto}, defined Java-first: what the
+ * official gRPC interop client calls. {@code UnimplementedCall} and {@code CacheableUnaryCall} are
+ * deliberately absent (the first must be unimplemented; the second needs GET and a caching proxy).
  */
 @RpcService(name = "grpc.testing.TestService")
 public interface InteropTestService {
-  /** {@code EmptyCall(grpc.testing.Empty) returns (grpc.testing.Empty)}: Empty is wire-identical to Void's. */
+  /**
+   * {@code EmptyCall(grpc.testing.Empty) returns (grpc.testing.Empty)}: Empty is wire-identical to
+   * Void's.
+   */
   void emptyCall();
 
   SimpleResponse unaryCall(SimpleRequest request);
 
-  Flow.Publisher<StreamingOutputCallResponse> streamingOutputCall(StreamingOutputCallRequest request);
+  Flow.Publisher<StreamingOutputCallResponse> streamingOutputCall(
+      StreamingOutputCallRequest request);
 
-  CompletableFuture<StreamingInputCallResponse> streamingInputCall(Flow.Publisher<StreamingInputCallRequest> requests);
+  CompletableFuture<StreamingInputCallResponse> streamingInputCall(
+      Flow.Publisher<StreamingInputCallRequest> requests);
 
-  Flow.Publisher<StreamingOutputCallResponse> fullDuplexCall(Flow.Publisher<StreamingOutputCallRequest> requests);
+  Flow.Publisher<StreamingOutputCallResponse> fullDuplexCall(
+      Flow.Publisher<StreamingOutputCallRequest> requests);
 
-  Flow.Publisher<StreamingOutputCallResponse> halfDuplexCall(Flow.Publisher<StreamingOutputCallRequest> requests);
+  Flow.Publisher<StreamingOutputCallResponse> halfDuplexCall(
+      Flow.Publisher<StreamingOutputCallRequest> requests);
 }

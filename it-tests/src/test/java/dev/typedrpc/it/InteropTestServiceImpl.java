@@ -19,16 +19,19 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 
 /**
- * {@code grpc.testing.TestService} as gRPC's {@code doc/interop-test-descriptions.md} describes the server. Whether a
- * request came compressed is read from its {@code grpc-encoding} header; responses are compressed by the server's
- * {@code ?grpc-compression=gzip} setting (per-call compression has no API yet).
+ * {@code grpc.testing.TestService} as gRPC's {@code doc/interop-test-descriptions.md} describes the
+ * server. Whether a request came compressed is read from its {@code grpc-encoding} header;
+ * responses are compressed by the server's {@code ?grpc-compression=gzip} setting (per-call
+ * compression has no API yet).
  */
 final class InteropTestServiceImpl implements InteropTestService {
 
   @Override
   public void emptyCall() {}
 
-  /** custom_metadata: echo the initial metadata as response headers and the -bin one as a trailer. */
+  /**
+   * custom_metadata: echo the initial metadata as response headers and the -bin one as a trailer.
+   */
   private static void echoMetadata() {
     dev.typedrpc.RpcContext ctx = dev.typedrpc.RpcContext.current();
     String initial = ctx.headers().get("x-grpc-test-echo-initial");
@@ -37,7 +40,10 @@ final class InteropTestServiceImpl implements InteropTestService {
     }
     byte[] trailing = ctx.headers().getBinary("x-grpc-test-echo-trailing-bin");
     if (trailing != null) {
-      ctx.setTrailers(dev.typedrpc.Metadata.builder().putBinary("x-grpc-test-echo-trailing-bin", trailing).build());
+      ctx.setTrailers(
+          dev.typedrpc.Metadata.builder()
+              .putBinary("x-grpc-test-echo-trailing-bin", trailing)
+              .build());
     }
   }
 
@@ -50,7 +56,8 @@ final class InteropTestServiceImpl implements InteropTestService {
   }
 
   @Override
-  public Flow.Publisher<StreamingOutputCallResponse> streamingOutputCall(StreamingOutputCallRequest request) {
+  public Flow.Publisher<StreamingOutputCallResponse> streamingOutputCall(
+      StreamingOutputCallRequest request) {
     List<StreamingOutputCallResponse> responses = new ArrayList<>();
     for (ResponseParameters p : request.responseParameters()) {
       responses.add(new StreamingOutputCallResponse(Payload.zeros(p.size())));
@@ -110,7 +117,9 @@ final class InteropTestServiceImpl implements InteropTestService {
     return respond(requests, true);
   }
 
-  /** Answers each request's response parameters, at once or (half duplex) after the last request. */
+  /**
+   * Answers each request's response parameters, at once or (half duplex) after the last request.
+   */
   private static Flow.Publisher<StreamingOutputCallResponse> respond(
       Flow.Publisher<StreamingOutputCallRequest> requests, boolean afterLast) {
     QueuePublisher<StreamingOutputCallResponse> out = new QueuePublisher<>();
@@ -131,11 +140,16 @@ final class InteropTestServiceImpl implements InteropTestService {
             EchoStatus status = r.responseStatus();
             if (status.code() != 0) {
               subscription.cancel();
-              out.fail(Status.Code.fromValue(status.code()).toStatus().withDescription(status.message()).asException());
+              out.fail(
+                  Status.Code.fromValue(status.code())
+                      .toStatus()
+                      .withDescription(status.message())
+                      .asException());
               return;
             }
             for (ResponseParameters p : r.responseParameters()) {
-              StreamingOutputCallResponse response = new StreamingOutputCallResponse(Payload.zeros(p.size()));
+              StreamingOutputCallResponse response =
+                  new StreamingOutputCallResponse(Payload.zeros(p.size()));
               if (afterLast) {
                 held.add(response);
               } else {
@@ -175,7 +189,10 @@ final class InteropTestServiceImpl implements InteropTestService {
 
   private static void fail(EchoStatus status) {
     if (status.code() != 0) {
-      throw Status.Code.fromValue(status.code()).toStatus().withDescription(status.message()).asException();
+      throw Status.Code.fromValue(status.code())
+          .toStatus()
+          .withDescription(status.message())
+          .asException();
     }
   }
 

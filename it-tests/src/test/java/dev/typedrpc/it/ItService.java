@@ -24,7 +24,9 @@ public interface ItService {
   /** What {@link #record} stored. */
   List<String> recorded();
 
-  /** Server streaming: counts from 0 to {@code limit - 1}, producing only what the client asked for. */
+  /**
+   * Server streaming: counts from 0 to {@code limit - 1}, producing only what the client asked for.
+   */
   Flow.Publisher<Tick> count(long limit);
 
   /** Client streaming. */

@@ -6,19 +6,24 @@ import dev.typedrpc.testing.CountingPublisher;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Flow;
 import java.util.concurrent.SubmissionPublisher;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.ConcurrentHashMap;
 
 /** The server side of {@link ItService}, recording what the tests assert on. */
 final class ItServiceImpl implements ItService {
   final List<String> events = new CopyOnWriteArrayList<>();
-  /** The producer behind the latest {@link #count} stream: what it made and what it was asked for. */
+
+  /**
+   * The producer behind the latest {@link #count} stream: what it made and what it was asked for.
+   */
   final AtomicReference<CountingPublisher<Tick>> lastCount = new AtomicReference<>();
-  private final ConcurrentHashMap<String, CompletableFuture<Status>> hangCancellations = new ConcurrentHashMap<>();
+
+  private final ConcurrentHashMap<String, CompletableFuture<Status>> hangCancellations =
+      new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, CountDownLatch> hangStarts = new ConcurrentHashMap<>();
 
   @Override
@@ -26,12 +31,14 @@ final class ItServiceImpl implements ItService {
     if (greeting.name().equals("null reply")) {
       return new Reply(null, 0); // a server bug: Reply.text has no absent value
     }
-    return new Reply("hello " + greeting.name() + " x" + greeting.count() + " " + greeting.tags(), 1);
+    return new Reply(
+        "hello " + greeting.name() + " x" + greeting.count() + " " + greeting.tags(), 1);
   }
 
   @Override
   public CompletableFuture<String> shout(String text, int times) {
-    return CompletableFuture.supplyAsync(() -> (text.toUpperCase(java.util.Locale.ROOT) + "!").repeat(times));
+    return CompletableFuture.supplyAsync(
+        () -> (text.toUpperCase(java.util.Locale.ROOT) + "!").repeat(times));
   }
 
   @Override

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Bad input from one peer fails that stream or that connection with a precise status, while the server keeps
- * serving a well-behaved client on another connection.
+ * Bad input from one peer fails that stream or that connection with a precise status, while the
+ * server keeps serving a well-behaved client on another connection.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class MalformedFramesIT {
@@ -27,7 +27,11 @@ class MalformedFramesIT {
   @BeforeEach
   void start() throws Exception {
     server =
-        RpcServer.builder().listen("ws://127.0.0.1:0/rpc").addService(ItServiceRpc.bind(new ItServiceImpl())).build().start();
+        RpcServer.builder()
+            .listen("ws://127.0.0.1:0/rpc")
+            .addService(ItServiceRpc.bind(new ItServiceImpl()))
+            .build()
+            .start();
     goodChannel = RpcChannel.connect(server.address());
     good = goodChannel.stub(ItService.class);
     assertGoodClientServed();
@@ -67,7 +71,8 @@ class MalformedFramesIT {
   void unknownMethodOnARawConnectionIsUnimplemented() throws Exception {
     try (RawFrames raw = new RawFrames(server.address())) {
       raw.callStart(1, "typedrpc.it.ItService/Nope");
-      assertThat(RawFrames.status(raw.next(RawFrames.STATUS)).code()).isEqualTo(Status.Code.UNIMPLEMENTED);
+      assertThat(RawFrames.status(raw.next(RawFrames.STATUS)).code())
+          .isEqualTo(Status.Code.UNIMPLEMENTED);
     }
     assertGoodClientServed();
   }
@@ -89,7 +94,8 @@ class MalformedFramesIT {
     try (RawFrames raw = new RawFrames(server.address())) {
       raw.callStart(7, GREET);
       raw.callStart(7, GREET);
-      assertThat(RawFrames.status(raw.next(RawFrames.GOAWAY)).description()).contains("ids must increase");
+      assertThat(RawFrames.status(raw.next(RawFrames.GOAWAY)).description())
+          .contains("ids must increase");
       raw.closed.get(10, TimeUnit.SECONDS);
     }
     assertGoodClientServed();
@@ -99,7 +105,8 @@ class MalformedFramesIT {
   void garbageBytesEndThatConnection() throws Exception {
     try (RawFrames raw = new RawFrames(server.address())) {
       raw.send(RawFrames.MESSAGE, 0xff, 0x7fffffff, new byte[] {1, 2, 3});
-      assertThat(RawFrames.status(raw.next(RawFrames.GOAWAY)).code()).isEqualTo(Status.Code.INTERNAL);
+      assertThat(RawFrames.status(raw.next(RawFrames.GOAWAY)).code())
+          .isEqualTo(Status.Code.INTERNAL);
       raw.closed.get(10, TimeUnit.SECONDS);
     }
     assertGoodClientServed();
@@ -107,8 +114,10 @@ class MalformedFramesIT {
 
   @Test
   void aPeerThatReadsBatchesGetsACallsResponsesInOneWebSocketMessage() throws Exception {
-    // the implementation runs on the connection's thread, so its response and status are written before the
-    // flush at the end of the read (with a thread pool they may be flushed apart, each as a lone frame)
+    // the implementation runs on the connection's thread, so its response and status are written
+    // before the
+    // flush at the end of the read (with a thread pool they may be flushed apart, each as a lone
+    // frame)
     RpcServer direct =
         RpcServer.builder()
             .listen("ws://127.0.0.1:0/rpc")
@@ -121,9 +130,12 @@ class MalformedFramesIT {
       raw.sendMessage(
           RawFrames.batch(
               RawFrames.callStartFrame(1, GREET),
-              RawFrames.frame(RawFrames.MESSAGE, RawFrames.END_STREAM, 1, new byte[] {0x0a, 0x02, 'o', 'k'})));
+              RawFrames.frame(
+                  RawFrames.MESSAGE, RawFrames.END_STREAM, 1, new byte[] {0x0a, 0x02, 'o', 'k'})));
       List<RawFrames.Frame> frames = RawFrames.unpack(raw.next(RawFrames.BATCH));
-      assertThat(frames).extracting(RawFrames.Frame::type).containsExactly(RawFrames.MESSAGE, RawFrames.STATUS);
+      assertThat(frames)
+          .extracting(RawFrames.Frame::type)
+          .containsExactly(RawFrames.MESSAGE, RawFrames.STATUS);
       assertThat(frames).extracting(RawFrames.Frame::streamId).containsOnly(1);
       assertThat(RawFrames.status(frames.get(1)).code()).isEqualTo(Status.Code.OK);
     }

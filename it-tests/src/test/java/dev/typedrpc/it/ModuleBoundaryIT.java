@@ -32,15 +32,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The runtime modules' boundaries, checked on the built jars: each has a stable module name
- * ({@code Automatic-Module-Name}) and the three resolve together on the module path (no package split across
- * them); and no code outside rpc-runtime — the transport, the processor, generated stubs and codecs, these tests —
- * refers to {@code dev.typedrpc.internal}, which is not API.
+ * The runtime modules' boundaries, checked on the built jars: each has a stable module name ({@code
+ * Automatic-Module-Name}) and the three resolve together on the module path (no package split
+ * across them); and no code outside rpc-runtime — the transport, the processor, generated stubs and
+ * codecs, these tests — refers to {@code dev.typedrpc.internal}, which is not API.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ModuleBoundaryIT {
-  private static final byte[] INTERNAL_CLASS = "dev/typedrpc/internal/".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] INTERNAL_NAME = "dev.typedrpc.internal".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] INTERNAL_CLASS =
+      "dev/typedrpc/internal/".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] INTERNAL_NAME =
+      "dev.typedrpc.internal".getBytes(StandardCharsets.US_ASCII);
 
   @Test
   void runtimeJarsHaveStableModuleNamesAndResolveTogether() throws Exception {
@@ -50,7 +52,8 @@ class ModuleBoundaryIT {
     assertThat(moduleOf(annotations).name()).isEqualTo("dev.typedrpc.annotations");
     assertThat(moduleOf(runtime).name()).isEqualTo("dev.typedrpc");
     assertThat(moduleOf(netty).name()).isEqualTo("dev.typedrpc.netty");
-    assertThat(moduleOf(runtime).packages()).contains("dev.typedrpc", "dev.typedrpc.spi", "dev.typedrpc.stub");
+    assertThat(moduleOf(runtime).packages())
+        .contains("dev.typedrpc", "dev.typedrpc.spi", "dev.typedrpc.stub");
 
     Configuration resolved =
         ModuleLayer.boot()
@@ -60,7 +63,8 @@ class ModuleBoundaryIT {
                 ModuleFinder.of(),
                 Set.of("dev.typedrpc.annotations", "dev.typedrpc", "dev.typedrpc.netty"));
     assertThat(resolved.modules().stream().map(ResolvedModule::name).collect(Collectors.toSet()))
-        .containsExactlyInAnyOrder("dev.typedrpc.annotations", "dev.typedrpc", "dev.typedrpc.netty");
+        .containsExactlyInAnyOrder(
+            "dev.typedrpc.annotations", "dev.typedrpc", "dev.typedrpc.netty");
   }
 
   @Test
@@ -68,12 +72,17 @@ class ModuleBoundaryIT {
     List<String> offenders = new ArrayList<>();
     for (Class<?> c :
         List.of(
-            RpcService.class, NettyTransportProvider.class, RpcProcessor.class, ChatServiceRpc.class,
+            RpcService.class,
+            NettyTransportProvider.class,
+            RpcProcessor.class,
+            ChatServiceRpc.class,
             ModuleBoundaryIT.class)) {
       offenders.addAll(classesReferringToInternals(location(c)));
     }
     offenders.remove("dev/typedrpc/it/ModuleBoundaryIT.class"); // it names them to look for them
-    assertThat(offenders).as("classes outside rpc-runtime that refer to dev.typedrpc.internal").isEmpty();
+    assertThat(offenders)
+        .as("classes outside rpc-runtime that refer to dev.typedrpc.internal")
+        .isEmpty();
   }
 
   /** The check above can fail: the runtime's own API classes do reach into internal. */
@@ -94,7 +103,9 @@ class ModuleBoundaryIT {
   private static Path jarOf(Class<?> c) throws URISyntaxException {
     Path path = location(c);
     assertThat(path.toString())
-        .as("%s is tested as a jar: run the integration tests through 'verify', which builds the jars", c)
+        .as(
+            "%s is tested as a jar: run the integration tests through 'verify', which builds the jars",
+            c)
         .endsWith(".jar");
     return path;
   }
@@ -103,7 +114,10 @@ class ModuleBoundaryIT {
     return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI());
   }
 
-  /** Class files under {@code location} (a jar or a directory) whose constant pool names an internal type. */
+  /**
+   * Class files under {@code location} (a jar or a directory) whose constant pool names an internal
+   * type.
+   */
   private static Set<String> classesReferringToInternals(Path location) throws IOException {
     Set<String> found = new TreeSet<>();
     if (Files.isDirectory(location)) {
@@ -131,7 +145,10 @@ class ModuleBoundaryIT {
     return found;
   }
 
-  /** A class names a type in its constant pool as {@code dev/typedrpc/internal/X}; code that generates code, as text. */
+  /**
+   * A class names a type in its constant pool as {@code dev/typedrpc/internal/X}; code that
+   * generates code, as text.
+   */
   private static boolean refersToInternals(byte[] classFile) {
     return indexOf(classFile, INTERNAL_CLASS) >= 0 || indexOf(classFile, INTERNAL_NAME) >= 0;
   }

@@ -28,8 +28,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The vertical slice end to end: an interface compiled by the real processor, served and called over the real
- * Netty WebSocket transport on 127.0.0.1, through the generated stub and dispatcher.
+ * The vertical slice end to end: an interface compiled by the real processor, served and called
+ * over the real Netty WebSocket transport on 127.0.0.1, through the generated stub and dispatcher.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -105,7 +105,9 @@ class NettyVerticalSliceIT {
     assertThatThrownBy(() -> stub.record("bad"))
         .isInstanceOfSatisfying(
             RpcException.class,
-            e -> assertThat(e.status()).isEqualTo(Status.INVALID_ARGUMENT.withDescription("bad event")));
+            e ->
+                assertThat(e.status())
+                    .isEqualTo(Status.INVALID_ARGUMENT.withDescription("bad event")));
   }
 
   @Test
@@ -129,11 +131,17 @@ class NettyVerticalSliceIT {
               @Override
               public void onNext(Tick tick) {
                 if (tick.n() != received) {
-                  failure.set(new AssertionError("expected tick " + received + ", got " + tick.n()));
+                  failure.set(
+                      new AssertionError("expected tick " + received + ", got " + tick.n()));
                 }
                 received++;
-                // everything the server's producer made or was asked for, beyond what we hold, is buffered
-                long ahead = Math.max(impl.lastCount.get().emitted.get(), impl.lastCount.get().requested.get()) - received;
+                // everything the server's producer made or was asked for, beyond what we hold, is
+                // buffered
+                long ahead =
+                    Math.max(
+                            impl.lastCount.get().emitted.get(),
+                            impl.lastCount.get().requested.get())
+                        - received;
                 maxAhead.accumulateAndGet(ahead, Math::max);
                 if (received == take) {
                   s.cancel();
@@ -157,8 +165,12 @@ class NettyVerticalSliceIT {
             });
     assertThat(done.await(30, TimeUnit.SECONDS)).isTrue();
     assertThat(failure.get()).isNull();
-    assertThat(maxAhead.get()).as("items buffered on the server beyond the subscriber's demand").isLessThanOrEqualTo(1);
-    assertThat(impl.lastCount.get().cancelled.await(10, TimeUnit.SECONDS)).as("cancel reached the server").isTrue();
+    assertThat(maxAhead.get())
+        .as("items buffered on the server beyond the subscriber's demand")
+        .isLessThanOrEqualTo(1);
+    assertThat(impl.lastCount.get().cancelled.await(10, TimeUnit.SECONDS))
+        .as("cancel reached the server")
+        .isTrue();
     assertThat(impl.lastCount.get().emitted.get()).isLessThanOrEqualTo(take + 1);
   }
 
@@ -168,8 +180,11 @@ class NettyVerticalSliceIT {
     assertThat(stub.sum(Publishers.of(numbers)).get(10, TimeUnit.SECONDS)).isEqualTo(500_500L);
 
     List<Greeting> greetings =
-        java.util.stream.IntStream.range(0, 100).mapToObj(i -> new Greeting("g" + i, i, List.of())).toList();
-    List<Reply> replies = Publishers.collect(stub.converse(Publishers.of(greetings))).get(10, TimeUnit.SECONDS);
+        java.util.stream.IntStream.range(0, 100)
+            .mapToObj(i -> new Greeting("g" + i, i, List.of()))
+            .toList();
+    List<Reply> replies =
+        Publishers.collect(stub.converse(Publishers.of(greetings))).get(10, TimeUnit.SECONDS);
     assertThat(replies).hasSize(100);
     assertThat(replies.get(99)).isEqualTo(new Reply("hi g99", 100));
   }
@@ -183,7 +198,8 @@ class NettyVerticalSliceIT {
         .isInstanceOf(ExecutionException.class)
         .cause()
         .isInstanceOfSatisfying(
-            RpcException.class, e -> assertThat(e.status().code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+            RpcException.class,
+            e -> assertThat(e.status().code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
     Status seen = impl.hangCancellation("deadline").get(10, TimeUnit.SECONDS);
     assertThat(seen.code()).isIn(Status.Code.DEADLINE_EXCEEDED, Status.Code.CANCELLED);
   }
@@ -202,7 +218,9 @@ class NettyVerticalSliceIT {
     assertThatThrownBy(() -> stub.fail("not-found"))
         .isInstanceOfSatisfying(
             RpcException.class,
-            e -> assertThat(e.status()).isEqualTo(Status.NOT_FOUND.withDescription("no such thing")));
+            e ->
+                assertThat(e.status())
+                    .isEqualTo(Status.NOT_FOUND.withDescription("no such thing")));
     assertThatThrownBy(() -> stub.fail("crash"))
         .isInstanceOfSatisfying(
             RpcException.class,
@@ -222,7 +240,9 @@ class NettyVerticalSliceIT {
             ItServiceRpc.GREET.requestCodec(),
             ItServiceRpc.GREET.responseCodec());
     assertThatThrownBy(
-            () -> ClientCalls.blockingUnary(channel, missing, CallOptions.DEFAULT, new Greeting("x", 0, List.of())))
+            () ->
+                ClientCalls.blockingUnary(
+                    channel, missing, CallOptions.DEFAULT, new Greeting("x", 0, List.of())))
         .isInstanceOfSatisfying(
             RpcException.class,
             e -> {

@@ -28,20 +28,23 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Transport fallback proven through real obstacles: small proxies on 127.0.0.1 (see {@code obstacles}) stand
- * between a negotiating client ({@code typedrpc://127.0.0.1:<proxy port>/rpc}) and a typedrpc server, and the
- * client must end up on the transport the obstacle lets through, with every call kind working on it.
+ * Transport fallback proven through real obstacles: small proxies on 127.0.0.1 (see {@code
+ * obstacles}) stand between a negotiating client ({@code typedrpc://127.0.0.1:<proxy port>/rpc})
+ * and a typedrpc server, and the client must end up on the transport the obstacle lets through,
+ * with every call kind working on it.
  *
- * <p>What each proxy does to h2c with prior knowledge decides whether HTTP/2 is the fallback: a proxy that
- * parses HTTP/1.1 (as proxies that strip WebSocket upgrades do) reads the HTTP/2 preface as a request line of
- * version {@code HTTP/2.0} and refuses it, so WebSocket and HTTP/2 both fail and the client lands on SSE; only an
- * HTTP/2-aware proxy that tunnels the preface lets h2c through, and then h2c (second in the default order) wins.
+ * <p>What each proxy does to h2c with prior knowledge decides whether HTTP/2 is the fallback: a
+ * proxy that parses HTTP/1.1 (as proxies that strip WebSocket upgrades do) reads the HTTP/2 preface
+ * as a request line of version {@code HTTP/2.0} and refuses it, so WebSocket and HTTP/2 both fail
+ * and the client lands on SSE; only an HTTP/2-aware proxy that tunnels the preface lets h2c
+ * through, and then h2c (second in the default order) wins.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ObstacleIT {
   /** Per transport attempt: short, so a test that falls back twice stays quick. */
   static final Duration ATTEMPT_TIMEOUT = Duration.ofMillis(1500);
+
   /** Bounds every call, so a bug shows up as DEADLINE_EXCEEDED rather than a hang. */
   static final CallOptions BOUNDED = CallOptions.DEFAULT.withTimeout(Duration.ofSeconds(20));
 
@@ -52,7 +55,12 @@ class ObstacleIT {
 
   @BeforeAll
   void startServer() throws Exception {
-    server = RpcServer.builder().listen("ws://127.0.0.1:0/rpc").addService(ItServiceRpc.bind(impl)).build().start();
+    server =
+        RpcServer.builder()
+            .listen("ws://127.0.0.1:0/rpc")
+            .addService(ItServiceRpc.bind(impl))
+            .build()
+            .start();
     serverAddress = new InetSocketAddress("127.0.0.1", server.address().getPort());
   }
 
@@ -75,8 +83,8 @@ class ObstacleIT {
   }
 
   /**
-   * A negotiating channel to a target; opens the connection and records its state changes. Subclasses say where
-   * it goes and which transport it must end up on.
+   * A negotiating channel to a target; opens the connection and records its state changes.
+   * Subclasses say where it goes and which transport it must end up on.
    */
   @TestInstance(TestInstance.Lifecycle.PER_CLASS)
   abstract class Negotiated {
@@ -113,14 +121,21 @@ class ObstacleIT {
     void everyCallKindWorks() throws Exception {
       CallKinds.assertAllWork(stub);
       assertThat(channel.transportScheme()).isEqualTo(expectedTransport());
-      assertThat(states).as("no reconnect was needed").containsExactly(ConnectionState.CONNECTING, ConnectionState.READY);
+      assertThat(states)
+          .as("no reconnect was needed")
+          .containsExactly(ConnectionState.CONNECTING, ConnectionState.READY);
     }
   }
 
-  /** State listeners run on the channel's executor: waits (bounded) until {@code states} ends with {@code last}. */
-  static void awaitHeard(List<ConnectionState> states, ConnectionState last) throws InterruptedException {
+  /**
+   * State listeners run on the channel's executor: waits (bounded) until {@code states} ends with
+   * {@code last}.
+   */
+  static void awaitHeard(List<ConnectionState> states, ConnectionState last)
+      throws InterruptedException {
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while ((states.isEmpty() || states.get(states.size() - 1) != last) && System.nanoTime() < until) {
+    while ((states.isEmpty() || states.get(states.size() - 1) != last)
+        && System.nanoTime() < until) {
       Thread.sleep(5);
     }
   }
@@ -151,7 +166,10 @@ class ObstacleIT {
     }
   }
 
-  /** A proxy that parses HTTP/1.1 and refuses WebSocket upgrades: h2c's preface is refused too (505). */
+  /**
+   * A proxy that parses HTTP/1.1 and refuses WebSocket upgrades: h2c's preface is refused too
+   * (505).
+   */
   @Nested
   class ThroughNoWebSocketProxy extends Negotiated {
     @Override
@@ -165,7 +183,9 @@ class ObstacleIT {
     }
   }
 
-  /** An HTTP/2-aware proxy that refuses WebSocket upgrades but tunnels h2c: HTTP/2 is the fallback. */
+  /**
+   * An HTTP/2-aware proxy that refuses WebSocket upgrades but tunnels h2c: HTTP/2 is the fallback.
+   */
   @Nested
   class ThroughNoWebSocketProxyThatTunnelsH2 extends Negotiated {
     @Override
@@ -194,10 +214,14 @@ class ObstacleIT {
   }
 
   // ---------------------------------------------------------------------------------------------------------
-  // The same obstacles with the target or order adjusted around the two negotiation bugs above (see the class
+  // The same obstacles with the target or order adjusted around the two negotiation bugs above (see
+  // the class
   // comments), so that the proxies, the fallback and every call kind through them are proven today.
 
-  /** As {@link ThroughNoWebSocketProxyThatTunnelsH2}, with a target without a path, which h2c accepts. */
+  /**
+   * As {@link ThroughNoWebSocketProxyThatTunnelsH2}, with a target without a path, which h2c
+   * accepts.
+   */
   @Nested
   class ThroughNoWebSocketProxyThatTunnelsH2TargetWithoutPath extends Negotiated {
     @Override
@@ -212,8 +236,9 @@ class ObstacleIT {
   }
 
   /**
-   * As {@link ThroughNoWebSocketProxy}, negotiating WebSocket then SSE: h2c is left out of the order because its
-   * attempt counts as connected as soon as TCP connects, whatever the proxy then does to the preface.
+   * As {@link ThroughNoWebSocketProxy}, negotiating WebSocket then SSE: h2c is left out of the
+   * order because its attempt counts as connected as soon as TCP connects, whatever the proxy then
+   * does to the preface.
    */
   @Nested
   class ThroughNoWebSocketProxyWebSocketThenSse extends Negotiated {
@@ -266,9 +291,11 @@ class ObstacleIT {
             RpcException.class,
             e -> {
               assertThat(e.status().code()).isEqualTo(Status.Code.UNAVAILABLE);
-              assertThat(e.status().description()).contains("403"); // the proxy's refusal of the upgrade
+              assertThat(e.status().description())
+                  .contains("403"); // the proxy's refusal of the upgrade
             });
-    // ChannelImpl fails connectNow() before it sets the state: wait (bounded) for the state to follow
+    // ChannelImpl fails connectNow() before it sets the state: wait (bounded) for the state to
+    // follow
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (channel.state() == ConnectionState.CONNECTING && System.nanoTime() < until) {
       Thread.sleep(10);
@@ -277,7 +304,8 @@ class ObstacleIT {
     ItService stub = channel.stub(ItService.class, BOUNDED);
     assertThatThrownBy(() -> stub.greet(new Greeting("blocked", 1, List.of())))
         .isInstanceOfSatisfying(
-            RpcException.class, e -> assertThat(e.status().code()).isEqualTo(Status.Code.UNAVAILABLE));
+            RpcException.class,
+            e -> assertThat(e.status().code()).isEqualTo(Status.Code.UNAVAILABLE));
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
     assertThat(channel.transportScheme()).isNull();
   }
@@ -301,16 +329,21 @@ class ObstacleIT {
     Http1Proxy proxy = proxy(Policy.HTTP1_ONLY);
     RpcChannel channel =
         connect(negotiated(proxy.port()), ChannelOptions.DEFAULT.withTransportOrder(List.of("ws")));
-    assertThatThrownBy(() -> channel.stub(ItService.class, BOUNDED).greet(new Greeting("x", 1, List.of())))
+    assertThatThrownBy(
+            () -> channel.stub(ItService.class, BOUNDED).greet(new Greeting("x", 1, List.of())))
         .isInstanceOfSatisfying(
             RpcException.class,
             e -> {
               assertThat(e.status().code()).isEqualTo(Status.Code.UNAVAILABLE);
-              assertThat(e.status().description()).contains("no transport could connect", "ws: ", "403");
+              assertThat(e.status().description())
+                  .contains("no transport could connect", "ws: ", "403");
             });
   }
 
-  /** A connection cut under calls in flight: they fail with UNAVAILABLE in bounded time; the next call reconnects. */
+  /**
+   * A connection cut under calls in flight: they fail with UNAVAILABLE in bounded time; the next
+   * call reconnects.
+   */
   @Nested
   @TestInstance(TestInstance.Lifecycle.PER_CLASS)
   class ThroughCuttingProxy {
@@ -340,9 +373,11 @@ class ObstacleIT {
     void serverStreamCutMidwayFailsWithUnavailable() throws Exception {
       RpcChannel channel = connect(negotiated(proxy.port()), ChannelOptions.DEFAULT);
       ItService stub = channel.stub(ItService.class, BOUNDED.withTimeout(Duration.ofSeconds(30)));
-      CutStreams.assertCutMidStreamFailsWithUnavailable(stub, () -> proxy.cutOpenConnectionsAfter(2048));
+      CutStreams.assertCutMidStreamFailsWithUnavailable(
+          stub, () -> proxy.cutOpenConnectionsAfter(2048));
       CutStreams.awaitConnectionLost(channel);
-      assertThat(stub.greet(new Greeting("again", 1, List.of())).text()).isEqualTo("hello again x1 []");
+      assertThat(stub.greet(new Greeting("again", 1, List.of())).text())
+          .isEqualTo("hello again x1 []");
     }
 
     private void cutUnderCallsInFlight(URI target, String transport) throws Exception {
@@ -350,7 +385,8 @@ class ObstacleIT {
       List<ConnectionState> states = new CopyOnWriteArrayList<>();
       channel.onStateChange(states::add);
       ItService stub = channel.stub(ItService.class, BOUNDED);
-      assertThat(stub.greet(new Greeting("before", 1, List.of())).text()).isEqualTo("hello before x1 []");
+      assertThat(stub.greet(new Greeting("before", 1, List.of())).text())
+          .isEqualTo("hello before x1 []");
       assertThat(channel.transportScheme()).isEqualTo(transport);
       int connectionsBefore = proxy.connectionsAccepted();
       int cutsBefore = proxy.cuts();
@@ -361,12 +397,16 @@ class ObstacleIT {
       CutStreams.awaitConnectionLost(channel);
 
       // the next call opens a new connection, on the same transport
-      assertThat(stub.greet(new Greeting("after", 1, List.of())).text()).isEqualTo("hello after x1 []");
+      assertThat(stub.greet(new Greeting("after", 1, List.of())).text())
+          .isEqualTo("hello after x1 []");
       assertThat(channel.transportScheme()).isEqualTo(transport);
       assertThat(proxy.connectionsAccepted()).isGreaterThan(connectionsBefore);
-      // READY, lost, CONNECTING again, READY; listeners hear it on the channel's executor, a little later
+      // READY, lost, CONNECTING again, READY; listeners hear it on the channel's executor, a little
+      // later
       awaitHeard(states, ConnectionState.READY);
-      assertThat(states).startsWith(ConnectionState.CONNECTING, ConnectionState.READY).endsWith(ConnectionState.READY);
+      assertThat(states)
+          .startsWith(ConnectionState.CONNECTING, ConnectionState.READY)
+          .endsWith(ConnectionState.READY);
       assertThat(states.subList(2, states.size()))
           .containsAnyOf(ConnectionState.IDLE, ConnectionState.TRANSIENT_FAILURE)
           .contains(ConnectionState.CONNECTING);

@@ -49,12 +49,16 @@ final class PeerServiceImpl implements PeerService {
   public CompletableFuture<PeerReply> clientStream(Flow.Publisher<PeerRequest> requests) {
     return Publishers.collect(requests)
         .thenApply(
-            all -> new PeerReply(all.stream().map(PeerRequest::text).collect(Collectors.joining(",")), all.size()));
+            all ->
+                new PeerReply(
+                    all.stream().map(PeerRequest::text).collect(Collectors.joining(",")),
+                    all.size()));
   }
 
   @Override
   public Flow.Publisher<PeerReply> bidi(Flow.Publisher<PeerRequest> requests) {
-    // one reply per request: the subscription passes straight through, so demand flows back to the client
+    // one reply per request: the subscription passes straight through, so demand flows back to the
+    // client
     return downstream ->
         requests.subscribe(
             new Flow.Subscriber<PeerRequest>() {

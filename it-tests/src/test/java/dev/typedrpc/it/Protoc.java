@@ -14,19 +14,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Runs the real protoc (copied from Maven Central into target/protoc by the build) over an emitted schema. */
+/**
+ * Runs the real protoc (copied from Maven Central into target/protoc by the build) over an emitted
+ * schema.
+ */
 final class Protoc {
   private static final Path HOME = Path.of("target", "protoc");
 
   private Protoc() {}
 
-  /** Compiles the class-path resource {@code META-INF/typedrpc/<service>.proto}; returns its descriptor. */
+  /**
+   * Compiles the class-path resource {@code META-INF/typedrpc/<service>.proto}; returns its
+   * descriptor.
+   */
   static FileDescriptor compile(String serviceName, Path workDir) throws Exception {
     String file = serviceName + ".proto";
     Path source = workDir.resolve(file);
-    try (InputStream in = Protoc.class.getClassLoader().getResourceAsStream("META-INF/typedrpc/" + file)) {
+    try (InputStream in =
+        Protoc.class.getClassLoader().getResourceAsStream("META-INF/typedrpc/" + file)) {
       if (in == null) {
-        throw new AssertionError("no emitted schema META-INF/typedrpc/" + file + " on the class path");
+        throw new AssertionError(
+            "no emitted schema META-INF/typedrpc/" + file + " on the class path");
       }
       Files.write(source, in.readAllBytes());
     }
@@ -52,7 +60,8 @@ final class Protoc {
     FileDescriptorSet set = FileDescriptorSet.parseFrom(Files.readAllBytes(out));
     Map<String, FileDescriptor> built = new HashMap<>();
     FileDescriptor last = null;
-    for (FileDescriptorProto proto : set.getFileList()) { // --include_imports lists dependencies first
+    for (FileDescriptorProto proto :
+        set.getFileList()) { // --include_imports lists dependencies first
       List<FileDescriptor> deps = proto.getDependencyList().stream().map(built::get).toList();
       last = FileDescriptor.buildFrom(proto, deps.toArray(new FileDescriptor[0]));
       built.put(proto.getName(), last);
@@ -63,7 +72,8 @@ final class Protoc {
   static Descriptors.Descriptor message(FileDescriptor file, String simpleName) {
     Descriptors.Descriptor d = file.findMessageTypeByName(simpleName);
     if (d == null) {
-      throw new AssertionError("no message " + simpleName + " in " + file.getName() + ": " + file.getMessageTypes());
+      throw new AssertionError(
+          "no message " + simpleName + " in " + file.getName() + ": " + file.getMessageTypes());
     }
     return d;
   }

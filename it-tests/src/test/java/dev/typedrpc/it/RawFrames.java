@@ -17,8 +17,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A raw peer of the frame protocol: the JDK's own WebSocket client, sending hand-made frames and reading what the
- * server answers. Written from {@code docs/PROTOCOL.md}, independently of the engine.
+ * A raw peer of the frame protocol: the JDK's own WebSocket client, sending hand-made frames and
+ * reading what the server answers. Written from {@code docs/PROTOCOL.md}, independently of the
+ * engine.
  */
 final class RawFrames implements WebSocket.Listener, AutoCloseable {
   static final byte SETTINGS = 1;
@@ -41,7 +42,9 @@ final class RawFrames implements WebSocket.Listener, AutoCloseable {
     this(server, false);
   }
 
-  /** @param readsBatches whether this peer's SETTINGS say it reads BATCH frames */
+  /**
+   * @param readsBatches whether this peer's SETTINGS say it reads BATCH frames
+   */
   RawFrames(URI server, boolean readsBatches) throws Exception {
     socket =
         HttpClient.newHttpClient()
@@ -51,7 +54,11 @@ final class RawFrames implements WebSocket.Listener, AutoCloseable {
             .buildAsync(server, this)
             .get(10, TimeUnit.SECONDS);
     // the first frame: protocol_version = 1 [, reads_batches = 1]
-    send(SETTINGS, 0, 0, readsBatches ? new byte[] {0x08, 0x01, 0x38, 0x01} : new byte[] {0x08, 0x01});
+    send(
+        SETTINGS,
+        0,
+        0,
+        readsBatches ? new byte[] {0x08, 0x01, 0x38, 0x01} : new byte[] {0x08, 0x01});
   }
 
   void send(byte type, int flags, int streamId, byte[] payload) throws Exception {

@@ -8,8 +8,9 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's copy-pastable {@code pom.xml} is the one the build compiles and tests as an outside project
- * ({@code examples/quickstart}, built by the invoker plugin): if either changes alone, this fails.
+ * The README's copy-pastable {@code pom.xml} is the one the build compiles and tests as an outside
+ * project ({@code examples/quickstart}, built by the invoker plugin): if either changes alone, this
+ * fails.
  */
 class ReadmeQuickstartTest {
   private static final Path ROOT = Path.of("..");
@@ -26,7 +27,15 @@ class ReadmeQuickstartTest {
   void theBomListsEveryPublishedModule() throws IOException {
     String bom = Files.readString(ROOT.resolve("typedrpc-bom/pom.xml"));
 
-    for (String module : new String[] {"rpc-annotations", "rpc-processor", "rpc-runtime", "transport-netty"}) {
+    for (String module :
+        new String[] {
+          "rpc-annotations",
+          "rpc-processor",
+          "rpc-runtime",
+          "transport-netty",
+          "rpc-reactor",
+          "rpc-rxjava"
+        }) {
       assertThat(bom).contains("<artifactId>" + module + "</artifactId>");
     }
   }

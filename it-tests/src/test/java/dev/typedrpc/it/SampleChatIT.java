@@ -92,7 +92,9 @@ class SampleChatIT {
       ana.close();
       await(() -> bob.text().contains("* ana left #lobby"), "bob to see ana leave");
       bob.type("/history");
-      await(() -> bob.text().lines().filter(l -> l.endsWith("ana: hello from ana")).count() >= 2, "history");
+      await(
+          () -> bob.text().lines().filter(l -> l.endsWith("ana: hello from ana")).count() >= 2,
+          "history");
       bob.close();
       assertThat(ana.thread.isAlive()).isFalse();
       assertThat(bob.thread.isAlive()).isFalse();

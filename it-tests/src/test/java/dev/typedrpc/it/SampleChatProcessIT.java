@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The README's main job, as a newcomer runs it: the packaged chat jar started as a server process and two client
- * processes; a line typed into one client appears on the other's screen.
+ * The README's main job, as a newcomer runs it: the packaged chat jar started as a server process
+ * and two client processes; a line typed into one client appears on the other's screen.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class SampleChatProcessIT {
@@ -37,12 +37,15 @@ class SampleChatProcessIT {
       List<String> command = new java.util.ArrayList<>(List.of(java, "-jar", JAR.toString()));
       command.addAll(List.of(args));
       process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      stdin = new PrintWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8), true);
+      stdin =
+          new PrintWriter(
+              new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8), true);
       Thread reader =
           new Thread(
               () -> {
                 try (BufferedReader r =
-                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    new BufferedReader(
+                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                   for (String l = r.readLine(); l != null; l = r.readLine()) {
                     lines.add(l);
                   }
@@ -84,7 +87,8 @@ class SampleChatProcessIT {
     assertThat(Files.exists(JAR)).as("the packaged chat at " + JAR.toAbsolutePath()).isTrue();
     try (Proc server = new Proc("server", "--port", "0")) {
       Matcher m =
-          Pattern.compile("listening on (ws://\\S+)").matcher(server.awaitLine("listening on ws://127\\.0\\.0\\.1:\\d+/rpc"));
+          Pattern.compile("listening on (ws://\\S+)")
+              .matcher(server.awaitLine("listening on ws://127\\.0\\.0\\.1:\\d+/rpc"));
       assertThat(m.find()).isTrue();
       String address = m.group(1);
       try (Proc ana = new Proc("client", "--name", "ana", "--server", address);

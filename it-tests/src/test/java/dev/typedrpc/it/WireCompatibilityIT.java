@@ -23,13 +23,15 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The schema the processor emits, compiled by the real protoc, describes exactly the bytes the generated codecs
- * write: protobuf-java reads typedrpc's bytes, and typedrpc reads protobuf-java's, byte for byte the same.
+ * The schema the processor emits, compiled by the real protoc, describes exactly the bytes the
+ * generated codecs write: protobuf-java reads typedrpc's bytes, and typedrpc reads protobuf-java's,
+ * byte for byte the same.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class WireCompatibilityIT {
-  private static final MessageCodec<RoomEvent> ROOM_EVENT = ChatServiceRpc.SUBSCRIBE.responseCodec();
+  private static final MessageCodec<RoomEvent> ROOM_EVENT =
+      ChatServiceRpc.SUBSCRIBE.responseCodec();
   private static final MessageCodec<Welcome> WELCOME = ChatServiceRpc.JOIN.responseCodec();
   // no method sends a ChatMessage alone: its codec is package-private, reached for this test only
   private static final MessageCodec<ChatMessage> CHAT_MESSAGE =
@@ -47,10 +49,13 @@ class WireCompatibilityIT {
     it = Protoc.compile(ItServiceRpc.SERVICE_NAME, dir);
   }
 
-  private static <T> DynamicMessage asProtobuf(MessageCodec<T> codec, T value, Descriptor type) throws Exception {
+  private static <T> DynamicMessage asProtobuf(MessageCodec<T> codec, T value, Descriptor type)
+      throws Exception {
     byte[] ours = codec.toByteArray(value);
     DynamicMessage theirs = DynamicMessage.parseFrom(type, ours);
-    assertThat(theirs.getUnknownFields().asMap()).as("fields protobuf-java does not know").isEmpty();
+    assertThat(theirs.getUnknownFields().asMap())
+        .as("fields protobuf-java does not know")
+        .isEmpty();
     assertThat(theirs.toByteArray()).as("protobuf-java re-encodes the same bytes").isEqualTo(ours);
     assertThat(codec.parseFrom(theirs.toByteArray())).isEqualTo(value);
     return theirs;
@@ -96,7 +101,8 @@ class WireCompatibilityIT {
   @Test
   void sealedInterfaceIsAOneof() throws Exception {
     DynamicMessage m =
-        asProtobuf(ROOM_EVENT, new RoomEvent.MessagePosted(MESSAGE), Protoc.message(chat, "RoomEvent"));
+        asProtobuf(
+            ROOM_EVENT, new RoomEvent.MessagePosted(MESSAGE), Protoc.message(chat, "RoomEvent"));
     FieldDescriptor set = m.getOneofFieldDescriptor(m.getDescriptorForType().getOneofs().get(0));
     assertThat(set.getName()).isEqualTo("message_posted");
     asProtobuf(
@@ -116,16 +122,24 @@ class WireCompatibilityIT {
   @Test
   void synthesizedMessagesMatchTheirSchema() throws Exception {
     asProtobuf(
-        ChatServiceRpc.HISTORY.responseCodec(), List.of(MESSAGE), Protoc.message(chat, "HistoryResponse"));
-    asProtobuf(ItServiceRpc.GREET.requestCodec(), new Greeting("ana", 3, List.of("x", "y")), Protoc.message(it, "Greeting"));
-    asProtobuf(ItServiceRpc.COUNT.responseCodec(), new Tick(Long.MAX_VALUE), Protoc.message(it, "Tick"));
+        ChatServiceRpc.HISTORY.responseCodec(),
+        List.of(MESSAGE),
+        Protoc.message(chat, "HistoryResponse"));
+    asProtobuf(
+        ItServiceRpc.GREET.requestCodec(),
+        new Greeting("ana", 3, List.of("x", "y")),
+        Protoc.message(it, "Greeting"));
+    asProtobuf(
+        ItServiceRpc.COUNT.responseCodec(), new Tick(Long.MAX_VALUE), Protoc.message(it, "Tick"));
   }
 
   @Test
   void defaultsAreNotWritten() throws Exception {
     DynamicMessage m =
         asProtobuf(
-            CHAT_MESSAGE, new ChatMessage(0, "", "", "", Instant.EPOCH), Protoc.message(chat, "ChatMessage"));
+            CHAT_MESSAGE,
+            new ChatMessage(0, "", "", "", Instant.EPOCH),
+            Protoc.message(chat, "ChatMessage"));
     assertThat(m.hasField(m.getDescriptorForType().findFieldByName("text"))).isFalse();
   }
 }

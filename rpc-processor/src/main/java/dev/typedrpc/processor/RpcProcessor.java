@@ -74,10 +74,10 @@ public final class RpcProcessor extends AbstractProcessor {
   private final Set<String> reportedRules = new HashSet<>();
 
   /**
-   * typedrpc's annotations, and {@code @Generated}, which the generated classes carry: claiming them
-   * (see {@link #process}) keeps {@code -Xlint:all -Werror} builds free of javac's "No processor
-   * claimed any of these annotations" warning. A processor that reads {@code @Generated} must run
-   * before this one.
+   * typedrpc's annotations, and {@code @Generated}, which the generated classes carry: claiming
+   * them (see {@link #process}) keeps {@code -Xlint:all -Werror} builds free of javac's "No
+   * processor claimed any of these annotations" warning. A processor that reads {@code @Generated}
+   * must run before this one.
    */
   @Override
   public Set<String> getSupportedAnnotationTypes() {
@@ -262,9 +262,7 @@ public final class RpcProcessor extends AbstractProcessor {
   }
 
   private void error(Element element, Message message, Object... args) {
-    processingEnv
-        .getMessager()
-        .printMessage(Diagnostic.Kind.ERROR, message.format(args), element);
+    processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, message.format(args), element);
   }
 
   private void source(JavaFile file) throws IOException {

@@ -10,16 +10,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Result and parameter types that go through an adapter: a blocking {@code Stream} (in the runtime) and, by
- * name, Reactor's and RxJava's types (their adapter modules are tested on their own; here stand-ins with the
- * adapters' signatures show the generated code type-checks).
+ * Result and parameter types that go through an adapter: a blocking {@code Stream} (in the runtime)
+ * and, by name, Reactor's and RxJava's types (their adapter modules are tested on their own; here
+ * stand-ins with the adapters' signatures show the generated code type-checks).
  */
 @Timeout(120)
 class AdaptedTypesTest {
 
   /** The generated source with every run of white space (generated lines wrap) as one space. */
   private static String generated(Compilation c) throws IOException {
-    String source = c.generatedSourceFile("t.SvcRpc").orElseThrow().getCharContent(false).toString();
+    String source =
+        c.generatedSourceFile("t.SvcRpc").orElseThrow().getCharContent(false).toString();
     return source.replaceAll("\\s+", " ");
   }
 
@@ -41,17 +42,22 @@ class AdaptedTypesTest {
         .contains(
             "return BlockingStreams.stream(ClientCalls.serverStreaming(this.channel, TAIL, this.options,"
                 + " new TailRequest(room, last)));")
-        .contains(".serverStreaming(TAIL, request -> BlockingStreams.toFlow(impl.tail(request.room(), request.last())))");
+        .contains(
+            ".serverStreaming(TAIL, request -> BlockingStreams.toFlow(impl.tail(request.room(), request.last())))");
   }
 
   /** Stand-ins for Reactor's types and typedrpc's adapter, with the real signatures. */
   private static final JavaFileObject FLUX =
       JavaFileObjects.forSourceLines(
-          "reactor.core.publisher.Flux", "package reactor.core.publisher;", "public class Flux<T> {}");
+          "reactor.core.publisher.Flux",
+          "package reactor.core.publisher;",
+          "public class Flux<T> {}");
 
   private static final JavaFileObject MONO =
       JavaFileObjects.forSourceLines(
-          "reactor.core.publisher.Mono", "package reactor.core.publisher;", "public class Mono<T> {}");
+          "reactor.core.publisher.Mono",
+          "package reactor.core.publisher;",
+          "public class Mono<T> {}");
 
   private static final JavaFileObject ADAPTERS =
       JavaFileObjects.forSourceLines(
@@ -88,13 +94,20 @@ class AdaptedTypesTest {
             ADAPTERS);
     assertThat(c).succeededWithoutWarnings();
     org.assertj.core.api.Assertions.assertThat(generated(c))
-        .contains("return ReactorAdapters.mono(() -> ClientCalls.futureUnary(this.channel, ECHO, this.options, new EchoRequest(text)));")
-        .contains("return ReactorAdapters.flux(ClientCalls.serverStreaming(this.channel, WATCH, this.options, new WatchRequest(room)));")
-        .contains("ClientCalls.clientStreaming(this.channel, JOIN, this.options, ReactorAdapters.toFlow(parts))")
-        .contains("return ReactorAdapters.flux(ClientCalls.bidiStreaming(this.channel, CHAT, this.options, ReactorAdapters.toFlow(lines)));")
-        .contains(".unaryAsync(ECHO, request -> ReactorAdapters.toFuture(impl.echo(request.text())))")
+        .contains(
+            "return ReactorAdapters.mono(() -> ClientCalls.futureUnary(this.channel, ECHO, this.options, new EchoRequest(text)));")
+        .contains(
+            "return ReactorAdapters.flux(ClientCalls.serverStreaming(this.channel, WATCH, this.options, new WatchRequest(room)));")
+        .contains(
+            "ClientCalls.clientStreaming(this.channel, JOIN, this.options, ReactorAdapters.toFlow(parts))")
+        .contains(
+            "return ReactorAdapters.flux(ClientCalls.bidiStreaming(this.channel, CHAT, this.options, ReactorAdapters.toFlow(lines)));")
+        .contains(
+            ".unaryAsync(ECHO, request -> ReactorAdapters.toFuture(impl.echo(request.text())))")
         .contains(".unaryAsync(TOUCH, request -> ReactorAdapters.toFuture(impl.touch()))")
-        .contains(".clientStreaming(JOIN, request -> ReactorAdapters.toFuture(impl.join(ReactorAdapters.flux(request))))")
-        .contains(".bidiStreaming(CHAT, request -> ReactorAdapters.toFlow(impl.chat(ReactorAdapters.flux(request))))");
+        .contains(
+            ".clientStreaming(JOIN, request -> ReactorAdapters.toFuture(impl.join(ReactorAdapters.flux(request))))")
+        .contains(
+            ".bidiStreaming(CHAT, request -> ReactorAdapters.toFlow(impl.chat(ReactorAdapters.flux(request))))");
   }
 }

@@ -276,7 +276,10 @@ class DiagnosticsTest {
                 + " dependency dev.typedrpc:rpc-reactor",
             "Flux<String> watch(String room)",
             service("  reactor.core.publisher.Flux<String> watch(String room);"),
-            source("reactor.core.publisher.Flux", "package reactor.core.publisher;", "public class Flux<T> {}")),
+            source(
+                "reactor.core.publisher.Flux",
+                "package reactor.core.publisher;",
+                "public class Flux<T> {}")),
         error(
             Message.ADAPTER_MISSING,
             "Add the dependency dev.typedrpc:rpc-rxjava",

@@ -77,12 +77,16 @@ class FallbackTest {
   @Test
   void unknownEnumNumberDecodesToUnrecognizedConstant() throws Exception {
     // Post.color = 11: number 99 is unknown to this version
-    Object post = codec("example.ChatServiceRpcCodecs$PostCodec").parseFrom(bytes(out -> out.writeEnum(11, 99)));
+    Object post =
+        codec("example.ChatServiceRpcCodecs$PostCodec")
+            .parseFrom(bytes(out -> out.writeEnum(11, 99)));
     assertThat(((Enum<?>) get(post, "color")).name()).isEqualTo("UNRECOGNIZED");
     // an absent enum is still the constant numbered 0, and known numbers are kept
     Object empty = codec("example.ChatServiceRpcCodecs$PostCodec").parseFrom(new byte[0]);
     assertThat(((Enum<?>) get(empty, "color")).name()).isEqualTo("RED");
-    Object yellow = codec("example.ChatServiceRpcCodecs$PostCodec").parseFrom(bytes(out -> out.writeEnum(11, 6)));
+    Object yellow =
+        codec("example.ChatServiceRpcCodecs$PostCodec")
+            .parseFrom(bytes(out -> out.writeEnum(11, 6)));
     assertThat(((Enum<?>) get(yellow, "color")).name()).isEqualTo("YELLOW");
   }
 
@@ -107,7 +111,8 @@ class FallbackTest {
 
   @Test
   void unknownEnumNumberWithoutFallbackDecodesToZero() throws Exception {
-    Object author = codec("example.ChatServiceRpcCodecs$AuthorCodec").parseFrom(new byte[] {0x10, 0x63});
+    Object author =
+        codec("example.ChatServiceRpcCodecs$AuthorCodec").parseFrom(new byte[] {0x10, 0x63});
     assertThat(((Enum<?>) get(author, "kind")).name()).isEqualTo("USER");
   }
 
@@ -137,7 +142,8 @@ class FallbackTest {
   @Test
   void absentNonOptionalSealedFieldFailsTheDecode() throws Exception {
     // Holder.plain absent: there is no value to give a non-optional sealed field
-    assertThatThrownBy(() -> codec("plain.PlainServiceRpcCodecs$HolderCodec").parseFrom(new byte[0]))
+    assertThatThrownBy(
+            () -> codec("plain.PlainServiceRpcCodecs$HolderCodec").parseFrom(new byte[0]))
         .isInstanceOf(InvalidProtocolBufferException.class)
         .hasMessageContaining("Message Plain has no case of its oneof set")
         .hasMessageContaining("Optional or @Nullable");

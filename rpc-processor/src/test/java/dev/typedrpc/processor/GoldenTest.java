@@ -37,7 +37,9 @@ class GoldenTest {
         org.assertj.core.api.Assertions.assertThat(lines[i].length())
             .as("%s:%d: %s", file.getName(), i + 1, lines[i])
             .isLessThanOrEqualTo(100);
-        org.assertj.core.api.Assertions.assertThat(lines[i]).as("trailing space").doesNotEndWith(" ");
+        org.assertj.core.api.Assertions.assertThat(lines[i])
+            .as("trailing space")
+            .doesNotEndWith(" ");
       }
     }
   }
@@ -61,11 +63,7 @@ class GoldenTest {
   }
 
   @ParameterizedTest
-  @ValueSource(
-      strings = {
-        "example.ChatServiceRpc",
-        "example.ChatServiceRpcCodecs"
-      })
+  @ValueSource(strings = {"example.ChatServiceRpc", "example.ChatServiceRpcCodecs"})
   void generatedSourceMatchesGolden(String className) throws IOException {
     assertThat(compilation).succeeded();
     JavaFileObject file =

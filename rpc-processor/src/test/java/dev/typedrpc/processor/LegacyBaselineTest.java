@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A baseline written by the previous version (flat names {@code Shape_Circle}, {@code
- * Author_Kind}, enum values {@code AUTHOR_KIND_USER}, no {@code protoNaming} key) is compared in
- * today's names: the unchanged service passes without a warning, and a real break is still found.
+ * A baseline written by the previous version (flat names {@code Shape_Circle}, {@code Author_Kind},
+ * enum values {@code AUTHOR_KIND_USER}, no {@code protoNaming} key) is compared in today's names:
+ * the unchanged service passes without a warning, and a real break is still found.
  */
 @Timeout(120)
 class LegacyBaselineTest {

@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * A null where the schema has none is the caller's programming error: the stub throws {@link
  * NullPointerException} naming the field before anything is sent, for blocking and async calls
- * alike; a stream element fails its call; a server's null fails the call with {@code INTERNAL}.
- * A cycle fails the size pass with {@link IllegalArgumentException}, never a StackOverflowError.
- * The connection serves later calls. In-memory transport ({@code sources/nulls/Driver.java}).
+ * alike; a stream element fails its call; a server's null fails the call with {@code INTERNAL}. A
+ * cycle fails the size pass with {@link IllegalArgumentException}, never a StackOverflowError. The
+ * connection serves later calls. In-memory transport ({@code sources/nulls/Driver.java}).
  */
 @Timeout(120)
 class NullsAndCyclesTest {

@@ -114,10 +114,7 @@ class ProtoNamesTest {
             "b.Outer.Inner would be nested in Outer, which is a.Outer in this service",
             "record Inner",
             source(
-                "b.Outer",
-                "public record Outer(int x) {",
-                "  public record Inner(int y) {}",
-                "}"),
+                "b.Outer", "public record Outer(int x) {", "  public record Inner(int y) {}", "}"),
             source("a.Outer", "public record Outer(int x) {}"),
             service("  void put(a.Outer o, b.Outer.Inner i);")),
         new Case(

@@ -73,7 +73,8 @@ class ProtocTest {
                 "q.Note", "package q;", "public record Note(String text) {}"));
     assertThat(other).succeededWithoutWarnings();
     collect(other);
-    // keywords as names, shadowing nested types, a nested type whose outer type the service does not
+    // keywords as names, shadowing nested types, a nested type whose outer type the service does
+    // not
     // use (written as a holder message), a type nested in the service, acronyms, enum prefixes
     Compilation names =
         TestCompiler.compile(

@@ -58,8 +58,7 @@ final class TestCompiler {
   @SuppressWarnings("unchecked")
   static MessageCodec<Object> codec(ClassLoader loader, String binaryName)
       throws ReflectiveOperationException {
-    java.lang.reflect.Field instance =
-        loader.loadClass(binaryName).getDeclaredField("INSTANCE");
+    java.lang.reflect.Field instance = loader.loadClass(binaryName).getDeclaredField("INSTANCE");
     instance.setAccessible(true);
     return (MessageCodec<Object>) instance.get(null);
   }

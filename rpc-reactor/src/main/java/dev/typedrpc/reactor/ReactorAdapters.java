@@ -10,22 +10,27 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Converts between Reactor's types and the runtime's {@link Flow.Publisher} and {@link CompletableFuture}; code
- * generated for methods that use {@link Flux} or {@link Mono} calls these. Backpressure and cancellation pass
- * through unchanged: a subscriber's {@code request(n)} becomes the call's credit, cancelling a subscription
- * cancels the call, and a {@code Mono} starts its call when subscribed to, once per subscription.
+ * Converts between Reactor's types and the runtime's {@link Flow.Publisher} and {@link
+ * CompletableFuture}; code generated for methods that use {@link Flux} or {@link Mono} calls these.
+ * Backpressure and cancellation pass through unchanged: a subscriber's {@code request(n)} becomes
+ * the call's credit, cancelling a subscription cancels the call, and a {@code Mono} starts its call
+ * when subscribed to, once per subscription.
  */
 public final class ReactorAdapters {
   private ReactorAdapters() {}
 
-  /** A stream of a call (or of a server's requests) as a {@link Flux}; each subscription is one call. */
+  /**
+   * A stream of a call (or of a server's requests) as a {@link Flux}; each subscription is one
+   * call.
+   */
   public static <T> Flux<T> flux(Flow.Publisher<T> publisher) {
     return JdkFlowAdapter.flowPublisherToFlux(publisher);
   }
 
   /**
-   * A call with one response as a lazy {@link Mono}: {@code call} starts it on each subscription, and cancelling
-   * the subscription cancels it. A response that is empty ({@code Void}) completes the {@code Mono} empty.
+   * A call with one response as a lazy {@link Mono}: {@code call} starts it on each subscription,
+   * and cancelling the subscription cancels it. A response that is empty ({@code Void}) completes
+   * the {@code Mono} empty.
    */
   public static <T> Mono<T> mono(Supplier<CompletableFuture<T>> call) {
     return Mono.fromFuture(call, false);
@@ -40,8 +45,9 @@ public final class ReactorAdapters {
   }
 
   /**
-   * An implementation's {@link Mono} as a future: subscribed to now; cancelling the future (as the runtime does
-   * when the call is cancelled) cancels the subscription. An empty {@code Mono} completes with null.
+   * An implementation's {@link Mono} as a future: subscribed to now; cancelling the future (as the
+   * runtime does when the call is cancelled) cancels the subscription. An empty {@code Mono}
+   * completes with null.
    */
   public static <T> CompletableFuture<T> toFuture(Mono<T> mono) {
     if (mono == null) {

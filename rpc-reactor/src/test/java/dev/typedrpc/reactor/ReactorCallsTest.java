@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Timeout;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -31,8 +31,14 @@ class ReactorCallsTest {
 
   private ReactiveService connect(String transport) throws Exception {
     URI listen =
-        URI.create(transport.equals("mem") ? "mem:reactor-" + System.nanoTime() : "ws://127.0.0.1:0/rpc");
-    server = RpcServer.builder().listen(listen).addService(ReactiveServiceRpc.bind(impl)).build().start();
+        URI.create(
+            transport.equals("mem") ? "mem:reactor-" + System.nanoTime() : "ws://127.0.0.1:0/rpc");
+    server =
+        RpcServer.builder()
+            .listen(listen)
+            .addService(ReactiveServiceRpc.bind(impl))
+            .build()
+            .start();
     channel = RpcChannel.connect(server.address());
     return channel.stub(ReactiveService.class);
   }
@@ -68,8 +74,11 @@ class ReactorCallsTest {
     ReactiveService stub = connect(transport);
     List<String> first = stub.count(1_000_000).limitRate(10).take(100).collectList().block(WAIT);
     assertThat(first).hasSize(100).startsWith("item-0").endsWith("item-99");
-    assertThat(impl.countCancelled.await(10, TimeUnit.SECONDS)).as("the server's Flux was cancelled").isTrue();
-    // the server produced what the client asked for (10 at a time), plus at most one batch in flight
+    assertThat(impl.countCancelled.await(10, TimeUnit.SECONDS))
+        .as("the server's Flux was cancelled")
+        .isTrue();
+    // the server produced what the client asked for (10 at a time), plus at most one batch in
+    // flight
     assertThat(impl.emitted.get()).isLessThanOrEqualTo(100 + 10);
   }
 
@@ -86,7 +95,9 @@ class ReactorCallsTest {
     Disposable mono = stub.hang("k").subscribe();
     Thread.sleep(100); // the call reaches the server (the outcome does not depend on it)
     mono.dispose();
-    assertThat(impl.hangCancelled.await(10, TimeUnit.SECONDS)).as("the server's Mono was cancelled").isTrue();
+    assertThat(impl.hangCancelled.await(10, TimeUnit.SECONDS))
+        .as("the server's Mono was cancelled")
+        .isTrue();
   }
 
   @ParameterizedTest
@@ -94,7 +105,8 @@ class ReactorCallsTest {
   void fluxParametersStreamRequests(String transport) throws Exception {
     ReactiveService stub = connect(transport);
     assertThat(stub.join(Flux.just("a", "b", "c")).block(WAIT)).isEqualTo("abc");
-    List<String> replies = stub.chat(Flux.range(0, 1000).map(i -> "l" + i)).collectList().block(WAIT);
+    List<String> replies =
+        stub.chat(Flux.range(0, 1000).map(i -> "l" + i)).collectList().block(WAIT);
     assertThat(replies).hasSize(1000).startsWith("re:l0").endsWith("re:l999");
   }
 

@@ -18,8 +18,8 @@ public final class Messages {
 
   /**
    * Returns {@code value}, or throws {@link NullPointerException} naming the field ({@code
-   * Type.component}, or {@code Type.component element}, {@code key} or {@code value} for what a list
-   * or map holds) and saying how to make it optional.
+   * Type.component}, or {@code Type.component element}, {@code key} or {@code value} for what a
+   * list or map holds) and saying how to make it optional.
    */
   public static <T> T checkNotNull(T value, String field) {
     if (value == null) {
@@ -55,12 +55,13 @@ public final class Messages {
   }
 
   /**
-   * Size of {@code map<string, string>} field {@code number}. The size and write passes of a generated codec walk
-   * a string map through these two helpers rather than inline loops: compiled on their own, the JIT removes the
-   * map's iterator and entry objects, which it does not inside a large encoder that has used up its inlining
-   * budget.
+   * Size of {@code map<string, string>} field {@code number}. The size and write passes of a
+   * generated codec walk a string map through these two helpers rather than inline loops: compiled
+   * on their own, the JIT removes the map's iterator and entry objects, which it does not inside a
+   * large encoder that has used up its inlining budget.
    *
-   * @param field the field's name for the error on a null key or value, e.g. {@code ChatMessage.attributes}
+   * @param field the field's name for the error on a null key or value, e.g. {@code
+   *     ChatMessage.attributes}
    */
   public static int stringMapSize(int number, Map<String, String> map, String field) {
     int size = 0;
@@ -70,9 +71,12 @@ public final class Messages {
     return size;
   }
 
-  /** Writes {@code map<string, string>} field {@code number}, entry by entry; see {@link #stringMapSize}. */
-  public static void writeStringMap(CodedOutputStream out, int number, Map<String, String> map, String field)
-      throws IOException {
+  /**
+   * Writes {@code map<string, string>} field {@code number}, entry by entry; see {@link
+   * #stringMapSize}.
+   */
+  public static void writeStringMap(
+      CodedOutputStream out, int number, Map<String, String> map, String field) throws IOException {
     for (Map.Entry<String, String> entry : map.entrySet()) {
       String key = entry.getKey();
       String value = entry.getValue();
@@ -87,8 +91,8 @@ public final class Messages {
    * Writes one entry of a {@code map<string, string>} field {@code number}: each string is encoded
    * once, and the entry's length comes from those bytes instead of a second pass over the chars.
    */
-  public static void writeStringEntry(
-      CodedOutputStream out, int number, String key, String value) throws IOException {
+  public static void writeStringEntry(CodedOutputStream out, int number, String key, String value)
+      throws IOException {
     byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
     byte[] valueBytes = value.getBytes(StandardCharsets.UTF_8);
     out.writeTag(number, WireFormat.WIRETYPE_LENGTH_DELIMITED);
@@ -105,7 +109,8 @@ public final class Messages {
     if (key == null || value == null) {
       throw nullInMap(key, field);
     }
-    return CodedOutputStream.computeStringSize(1, key) + CodedOutputStream.computeStringSize(2, value);
+    return CodedOutputStream.computeStringSize(1, key)
+        + CodedOutputStream.computeStringSize(2, value);
   }
 
   private static NullPointerException nullInMap(String key, String field) {
@@ -129,8 +134,8 @@ public final class Messages {
    * the nested message is sized at {@code depth + 1}, which must not exceed {@link
    * MessageCodec#MAX_DEPTH}.
    *
-   * @throws IllegalArgumentException if it does (a cycle, such as a list containing the record
-   *     that holds it, or a structure deeper than a peer would accept)
+   * @throws IllegalArgumentException if it does (a cycle, such as a list containing the record that
+   *     holds it, or a structure deeper than a peer would accept)
    */
   public static <T> int sizeOf(int number, MessageCodec<T> codec, T value, int depth) {
     if (depth >= MessageCodec.MAX_DEPTH) {
@@ -238,6 +243,8 @@ public final class Messages {
    * Thrown instead of returning the wire number of an {@code @Unrecognized} enum constant: the
    * number it was decoded from is lost, so it cannot be sent on.
    */
+  @SuppressWarnings(
+      "DoNotCallSuggester") // generated encoders call it where a number is due: throwing is its job
   public static int unrecognizedNumber(String enumName) {
     throw new IllegalArgumentException(
         "Cannot encode the @Unrecognized constant of enum "

@@ -74,7 +74,10 @@ public final class WellKnownTypes {
     }
   }
 
-  /** A value {@code java.time} cannot hold is malformed input, like any other (not a runtime exception). */
+  /**
+   * A value {@code java.time} cannot hold is malformed input, like any other (not a runtime
+   * exception).
+   */
   private static InvalidProtocolBufferException outOfRange(String type, long seconds, int nanos) {
     return new InvalidProtocolBufferException(
         type + " of " + seconds + " s and " + nanos + " ns is out of the range of java.time");

@@ -30,7 +30,10 @@ final class InMemoryClientTransport implements ClientTransport {
     InMemoryServerTransport server = InMemoryServerTransport.REGISTRY.get(name);
     if (server == null || server.accept(ends[1]) == null) {
       sink.executor()
-          .execute(() -> sink.connection.onClosed(new IOException("no in-memory server named '" + name + "'")));
+          .execute(
+              () ->
+                  sink.connection.onClosed(
+                      new IOException("no in-memory server named '" + name + "'")));
       return;
     }
     // the server's SETTINGS may arrive before this runs: the engine then opens on that first frame
@@ -39,7 +42,10 @@ final class InMemoryClientTransport implements ClientTransport {
 
   @Override
   public ClientStream newStream(
-      MethodDescriptor<?, ?> method, Metadata headers, Deadline deadline, ClientStreamListener listener) {
+      MethodDescriptor<?, ?> method,
+      Metadata headers,
+      Deadline deadline,
+      ClientStreamListener listener) {
     return sink.connection.newStream(method, headers, deadline, listener);
   }
 

@@ -13,7 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /** An in-memory server, registered under a name that clients connect to with {@code mem:<name>}. */
 final class InMemoryServerTransport implements ServerTransport {
-  static final ConcurrentHashMap<String, InMemoryServerTransport> REGISTRY = new ConcurrentHashMap<>();
+  static final ConcurrentHashMap<String, InMemoryServerTransport> REGISTRY =
+      new ConcurrentHashMap<>();
 
   private final String name;
   private final TransportSettings settings;

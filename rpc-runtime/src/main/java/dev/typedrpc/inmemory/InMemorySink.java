@@ -11,14 +11,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One end of an in-memory connection. Frames written here are handed, in order, to the peer's connection on the
- * peer's executor. Bytes in flight to the peer are counted, so writability behaves like a socket's.
+ * One end of an in-memory connection. Frames written here are handed, in order, to the peer's
+ * connection on the peer's executor. Bytes in flight to the peer are counted, so writability
+ * behaves like a socket's.
  */
 final class InMemorySink implements FrameSink {
   private static final long HIGH_WATER = 256 * 1024;
   private static final long LOW_WATER = 128 * 1024;
 
-  private final SerializingExecutor executor = new SerializingExecutor(Executors2.sharedCallbackExecutor());
+  private final SerializingExecutor executor =
+      new SerializingExecutor(Executors2.sharedCallbackExecutor());
   private final String name;
   private final AtomicLong inFlight = new AtomicLong();
   private final AtomicBoolean closed;

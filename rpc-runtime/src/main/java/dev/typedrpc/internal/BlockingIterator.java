@@ -9,13 +9,13 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Flow;
 
 /**
- * Consumes a publisher from a blocking loop: {@link #hasNext} waits for the next item. At most {@code prefetch}
- * items are requested ahead of the consumer (they wait in a queue of that size); a publisher that sends more
- * than requested is cancelled and the iteration fails. {@link #close} cancels the subscription, so closing a
- * stream over a server-streaming call cancels the call.
+ * Consumes a publisher from a blocking loop: {@link #hasNext} waits for the next item. At most
+ * {@code prefetch} items are requested ahead of the consumer (they wait in a queue of that size); a
+ * publisher that sends more than requested is cancelled and the iteration fails. {@link #close}
+ * cancels the subscription, so closing a stream over a server-streaming call cancels the call.
  *
- * <p>One consumer thread; {@code close} may come from any thread. An interrupted wait cancels the subscription
- * and throws {@code CANCELLED}, with the interrupt flag kept.
+ * <p>One consumer thread; {@code close} may come from any thread. An interrupted wait cancels the
+ * subscription and throws {@code CANCELLED}, with the interrupt flag kept.
  */
 public final class BlockingIterator<T> implements Iterator<T>, Flow.Subscriber<T>, AutoCloseable {
   private static final Object COMPLETE = new Object();
@@ -82,7 +82,8 @@ public final class BlockingIterator<T> implements Iterator<T>, Flow.Subscriber<T
   private void terminal(Object signal) {
     if (!queue.offer(signal)) {
       queue.clear(); // only after a rule 1.1 violation; the failure it left is the answer
-      queue.offer(new Failure(new IllegalStateException("the publisher broke Reactive Streams rule 1.1")));
+      queue.offer(
+          new Failure(new IllegalStateException("the publisher broke Reactive Streams rule 1.1")));
     }
   }
 
@@ -97,7 +98,9 @@ public final class BlockingIterator<T> implements Iterator<T>, Flow.Subscriber<T
       } catch (InterruptedException e) {
         close();
         Thread.currentThread().interrupt();
-        throw Status.CANCELLED.withDescription("interrupted while waiting for the next item").asException();
+        throw Status.CANCELLED
+            .withDescription("interrupted while waiting for the next item")
+            .asException();
       }
     }
     if (next == COMPLETE) {
@@ -139,7 +142,8 @@ public final class BlockingIterator<T> implements Iterator<T>, Flow.Subscriber<T
     if (s != null) {
       s.cancel();
     }
-    queue.offer(COMPLETE); // wakes a consumer waiting in hasNext (if the queue is full, none is waiting)
+    queue.offer(
+        COMPLETE); // wakes a consumer waiting in hasNext (if the queue is full, none is waiting)
   }
 
   /** A fresh exception with the consumer's stack trace, keeping status and trailers. */

@@ -10,10 +10,10 @@ import dev.typedrpc.MethodDescriptor;
 import dev.typedrpc.RpcChannel;
 import dev.typedrpc.ServiceVersion;
 import dev.typedrpc.Status;
-import dev.typedrpc.spi.GeneratedService;
 import dev.typedrpc.spi.ClientStream;
 import dev.typedrpc.spi.ClientStreamListener;
 import dev.typedrpc.spi.ClientTransport;
+import dev.typedrpc.spi.GeneratedService;
 import dev.typedrpc.spi.TransportProvider;
 import java.net.URI;
 import java.time.Duration;
@@ -23,16 +23,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
- * The {@link RpcChannel}: keeps one live transport to the target and creates calls on it. When it has none, a
- * call opens one; an attempt that fails is retried after a back-off ({@link Connectivity}), during which calls
- * fail at once unless they wait for ready ({@link WaitingCalls}). State listeners hear of every change on the
- * channel's executor ({@link StateListeners}). Thread-safe.
+ * The {@link RpcChannel}: keeps one live transport to the target and creates calls on it. When it
+ * has none, a call opens one; an attempt that fails is retried after a back-off ({@link
+ * Connectivity}), during which calls fail at once unless they wait for ready ({@link
+ * WaitingCalls}). State listeners hear of every change on the channel's executor ({@link
+ * StateListeners}). Thread-safe.
  */
 public final class ChannelImpl implements RpcChannel {
   /** The scheme of targets whose transport is negotiated. */
@@ -42,42 +43,66 @@ public final class ChannelImpl implements RpcChannel {
   private final ChannelOptions options;
   private final TransportProvider provider;
   private final Executor executor;
+
   /** The executor runs tasks on the submitting thread ({@link #runsOnCaller}). */
   private final boolean directExecutor;
+
   private final Set<ClientTransport> live = ConcurrentHashMap.newKeySet();
+
   /** Services this channel made stubs for: announced to the server. */
   private final ConcurrentHashMap<String, ServiceVersion> localServices = new ConcurrentHashMap<>();
-  private CompletableFuture<List<ServiceVersion>> serverServices = new CompletableFuture<>(); // guarded by this
-  /** What is known of the server's versions: announced at connect, or learned from response metadata. */
+
+  private CompletableFuture<List<ServiceVersion>> serverServices =
+      new CompletableFuture<>(); // guarded by this
+
+  /**
+   * What is known of the server's versions: announced at connect, or learned from response
+   * metadata.
+   */
   private final ConcurrentHashMap<String, ServiceVersion> knownServer = new ConcurrentHashMap<>();
+
   /** Whether the current connection's transport announced the server's services at connect. */
   private volatile boolean serverAnnounced;
+
   private final CountDownLatch terminated = new CountDownLatch(1);
   private ClientTransport current; // guarded by this
   private volatile boolean shutdown;
+
   /** The state, mirrored from {@link #connectivity} for reads without the lock. */
   private volatile ConnectionState state = ConnectionState.IDLE;
+
   private final Connectivity connectivity; // guarded by this
   private final StateListeners stateListeners;
   private final WaitingCalls waiting;
   private volatile String transportScheme;
+
   /** For negotiated targets: the transport that worked last time, tried first next time. */
   private volatile String preferred;
+
   private CompletableFuture<Void> ready = new CompletableFuture<>(); // guarded by this
 
   private ChannelImpl(URI target, ChannelOptions options, Scheduler scheduler) {
     this.target = target;
     this.options = options;
     this.provider =
-        NEGOTIATE_SCHEME.equalsIgnoreCase(target.getScheme()) ? null : Registries.transport(target.getScheme());
-    this.executor = options.executor() == null ? Executors2.sharedCallbackExecutor() : options.executor();
+        NEGOTIATE_SCHEME.equalsIgnoreCase(target.getScheme())
+            ? null
+            : Registries.transport(target.getScheme());
+    this.executor =
+        options.executor() == null ? Executors2.sharedCallbackExecutor() : options.executor();
     this.directExecutor = options.executor() != null && runsOnCaller(options.executor());
-    // listeners never run on the thread that changed the state: with a direct executor they use the shared pool
-    this.stateListeners = new StateListeners(directExecutor ? Executors2.sharedCallbackExecutor() : executor);
+    // listeners never run on the thread that changed the state: with a direct executor they use the
+    // shared pool
+    this.stateListeners =
+        new StateListeners(directExecutor ? Executors2.sharedCallbackExecutor() : executor);
     this.waiting = new WaitingCalls(options.maxWaitingCalls());
     this.connectivity =
         new Connectivity(
-            this, options.connectionBackoff(), scheduler, () -> ThreadLocalRandom.current().nextDouble(), new Owner());
+            this,
+            options.connectionBackoff(),
+            scheduler,
+            () -> ThreadLocalRandom.current().nextDouble(),
+            new Owner());
   }
 
   public static RpcChannel create(URI target, ChannelOptions options) {
@@ -97,7 +122,8 @@ public final class ChannelImpl implements RpcChannel {
     CompletableFuture<List<ServiceVersion>> known;
     synchronized (this) {
       if (shutdown) {
-        return CompletableFuture.failedFuture(Status.UNAVAILABLE.withDescription("channel is shut down").asException());
+        return CompletableFuture.failedFuture(
+            Status.UNAVAILABLE.withDescription("channel is shut down").asException());
       }
       connectivity.requestConnection();
       known = serverServices;
@@ -106,27 +132,34 @@ public final class ChannelImpl implements RpcChannel {
   }
 
   @Override
-  public <Req, Resp> ClientCall<Req, Resp> newCall(MethodDescriptor<Req, Resp> method, CallOptions options) {
+  public <Req, Resp> ClientCall<Req, Resp> newCall(
+      MethodDescriptor<Req, Resp> method, CallOptions options) {
     return newCall(method, options, new SerializingExecutor(executor, directExecutor));
   }
 
   /**
-   * A call whose callbacks run on {@code callbacks} (which must serialize them), or, given
-   * {@link #TRANSPORT_THREAD}, directly on the transport's thread, serialized by the transport (for listeners that
-   * only complete a future and tolerate being called from within another of their callbacks).
+   * A call whose callbacks run on {@code callbacks} (which must serialize them), or, given {@link
+   * #TRANSPORT_THREAD}, directly on the transport's thread, serialized by the transport (for
+   * listeners that only complete a future and tolerate being called from within another of their
+   * callbacks).
    */
   public <Req, Resp> ClientCall<Req, Resp> newCall(
       MethodDescriptor<Req, Resp> method, CallOptions options, Executor callbacks) {
-    return new ClientCallImpl<>(this, method, options, callbacks == TRANSPORT_THREAD ? null : callbacks);
+    return new ClientCallImpl<>(
+        this, method, options, callbacks == TRANSPORT_THREAD ? null : callbacks);
   }
 
-  /** Passed to {@link #newCall(MethodDescriptor, CallOptions, Executor)}: no executor, not even a direct one. */
+  /**
+   * Passed to {@link #newCall(MethodDescriptor, CallOptions, Executor)}: no executor, not even a
+   * direct one.
+   */
   public static final Executor TRANSPORT_THREAD = Runnable::run;
 
   /**
-   * Whether {@code executor} ran a task on the calling thread before returning, i.e. is direct ({@code
-   * Runnable::run}). Probed once per channel with a no-op task: a direct executor's calls then run their callbacks
-   * inline when idle instead of queueing each one (see {@link SerializingExecutor#tryEnter}).
+   * Whether {@code executor} ran a task on the calling thread before returning, i.e. is direct
+   * ({@code Runnable::run}). Probed once per channel with a no-op task: a direct executor's calls
+   * then run their callbacks inline when idle instead of queueing each one (see {@link
+   * SerializingExecutor#tryEnter}).
    */
   private static boolean runsOnCaller(Executor executor) {
     Thread caller = Thread.currentThread();
@@ -149,7 +182,10 @@ public final class ChannelImpl implements RpcChannel {
     return localServices.get(service);
   }
 
-  /** Whether calls must carry their service version in metadata (the transport exchanges none at connect). */
+  /**
+   * Whether calls must carry their service version in metadata (the transport exchanges none at
+   * connect).
+   */
   boolean versionsInMetadata() {
     return !serverAnnounced;
   }
@@ -165,9 +201,9 @@ public final class ChannelImpl implements RpcChannel {
   }
 
   /**
-   * A stream for a call: on the connection if it is ready or being made; for a wait-for-ready call that cannot
-   * go out yet, a stream that waits at the channel until it is ready; otherwise (in back-off) a stream failed with
-   * {@code UNAVAILABLE}.
+   * A stream for a call: on the connection if it is ready or being made; for a wait-for-ready call
+   * that cannot go out yet, a stream that waits at the channel until it is ready; otherwise (in
+   * back-off) a stream failed with {@code UNAVAILABLE}.
    */
   ClientStream newStream(
       MethodDescriptor<?, ?> method,
@@ -197,12 +233,19 @@ public final class ChannelImpl implements RpcChannel {
     return transport.newStream(method, headers, deadline, listener);
   }
 
-  /** Holding the lock: a stream that waits for the channel to become ready, or fails if too many wait. */
+  /**
+   * Holding the lock: a stream that waits for the channel to become ready, or fails if too many
+   * wait.
+   */
   private ClientStream waitForReady(
-      MethodDescriptor<?, ?> method, Metadata headers, Deadline deadline, ClientStreamListener listener) {
+      MethodDescriptor<?, ?> method,
+      Metadata headers,
+      Deadline deadline,
+      ClientStreamListener listener) {
     AtomicReference<PendingStream> self = new AtomicReference<>();
     PendingStream call =
-        new PendingStream(method, headers, deadline, listener, s -> droppedWhileWaiting(self.get(), s));
+        new PendingStream(
+            method, headers, deadline, listener, s -> droppedWhileWaiting(self.get(), s));
     self.set(call);
     if (!waiting.add(call)) {
       return FailedStream.failed(
@@ -215,7 +258,10 @@ public final class ChannelImpl implements RpcChannel {
     return call;
   }
 
-  /** A waiting call was cancelled or timed out: it leaves the queue, and its status says what it waited for. */
+  /**
+   * A waiting call was cancelled or timed out: it leaves the queue, and its status says what it
+   * waited for.
+   */
   private Status droppedWhileWaiting(PendingStream call, Status status) {
     waiting.remove(call);
     if (status.code() != Status.Code.DEADLINE_EXCEEDED) {
@@ -276,7 +322,8 @@ public final class ChannelImpl implements RpcChannel {
   public CompletableFuture<Void> connectNow() {
     synchronized (this) {
       if (shutdown) {
-        return CompletableFuture.failedFuture(Status.UNAVAILABLE.withDescription("channel is shut down").asException());
+        return CompletableFuture.failedFuture(
+            Status.UNAVAILABLE.withDescription("channel is shut down").asException());
       }
       connectivity.requestConnection();
       return ready.copy();
@@ -288,7 +335,10 @@ public final class ChannelImpl implements RpcChannel {
     connectivity.resetBackoff();
   }
 
-  /** Makes the connection attempts {@link Connectivity} asks for. Every method runs holding the channel's lock. */
+  /**
+   * Makes the connection attempts {@link Connectivity} asks for. Every method runs holding the
+   * channel's lock.
+   */
   private final class Owner implements Connectivity.Owner {
     @Override
     public void stateChanged(ConnectionState next) {
@@ -301,7 +351,8 @@ public final class ChannelImpl implements RpcChannel {
       ClientTransport t =
           provider != null
               ? provider.newClientTransport(target, options.transport())
-              : new NegotiatingTransport(target, negotiationOrder(), options, scheme -> preferred = scheme);
+              : new NegotiatingTransport(
+                  target, negotiationOrder(), options, scheme -> preferred = scheme);
       current = t;
       if (serverServices.isDone()) {
         serverServices = new CompletableFuture<>(); // a new connection learns them anew
@@ -399,7 +450,8 @@ public final class ChannelImpl implements RpcChannel {
           connectivity.attemptFailed(reason); // a failure to connect: back off
         }
       }
-      notReady.completeExceptionally(reason.asException()); // after the state: whoever waited sees it
+      notReady.completeExceptionally(
+          reason.asException()); // after the state: whoever waited sees it
     }
 
     @Override

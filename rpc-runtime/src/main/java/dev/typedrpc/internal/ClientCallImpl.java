@@ -16,31 +16,46 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A call on a {@link ChannelImpl}: opens a stream on the channel's transport, enforces the deadline with a
- * timer, and hands stream events to the listener on the call's serial executor.
+ * A call on a {@link ChannelImpl}: opens a stream on the channel's transport, enforces the deadline
+ * with a timer, and hands stream events to the listener on the call's serial executor.
  */
-final class ClientCallImpl<Req, Resp> implements ClientCall<Req, Resp>, ClientStreamListener, HasDemand {
+final class ClientCallImpl<Req, Resp>
+    implements ClientCall<Req, Resp>, ClientStreamListener, HasDemand {
   private static final Logger log = LoggerFactory.getLogger(ClientCallImpl.class);
 
   private final ChannelImpl channel;
   private final MethodDescriptor<Req, Resp> method;
   private final CallOptions options;
-  /** The call's serial executor, or null: the listener is called on the transport's thread directly. */
+
+  /**
+   * The call's serial executor, or null: the listener is called on the transport's thread directly.
+   */
   private final Executor callbacks;
+
   private volatile ClientStream stream;
   private Listener<Resp> listener;
   private volatile ScheduledFuture<?> deadlineTimer;
   private volatile Deadline deadline;
   private boolean closed; // callbacks executor only
+
   /**
-   * A cancel that found no stream yet. {@link #cancel} writes it, then reads {@link #stream}; {@link #start}
-   * writes the stream, then reads this: one of the two sees the other, so a cancel racing start is never lost.
+   * A cancel that found no stream yet. {@link #cancel} writes it, then reads {@link #stream};
+   * {@link #start} writes the stream, then reads this: one of the two sees the other, so a cancel
+   * racing start is never lost.
    */
   private volatile Status pendingCancel;
-  /** The stream closed; read after {@link #deadlineTimer} is set, so a timer set late is cancelled too. */
+
+  /**
+   * The stream closed; read after {@link #deadlineTimer} is set, so a timer set late is cancelled
+   * too.
+   */
   private volatile boolean streamClosed;
 
-  ClientCallImpl(ChannelImpl channel, MethodDescriptor<Req, Resp> method, CallOptions options, Executor callbacks) {
+  ClientCallImpl(
+      ChannelImpl channel,
+      MethodDescriptor<Req, Resp> method,
+      CallOptions options,
+      Executor callbacks) {
     this.channel = channel;
     this.method = method;
     this.options = options;
@@ -53,7 +68,10 @@ final class ClientCallImpl<Req, Resp> implements ClientCall<Req, Resp>, ClientSt
       throw new IllegalStateException("call already started");
     }
     this.listener = listener;
-    Metadata md = headers.isEmpty() ? options.metadata() : options.metadata().toBuilder().putAll(headers).build();
+    Metadata md =
+        headers.isEmpty()
+            ? options.metadata()
+            : options.metadata().toBuilder().putAll(headers).build();
     Deadline deadline = options.effectiveDeadline();
     this.deadline = deadline;
     // a call that ends before it starts still has a stream: it ignores what the caller does next
@@ -64,7 +82,9 @@ final class ClientCallImpl<Req, Resp> implements ClientCall<Req, Resp>, ClientSt
     }
     if (deadline != null && deadline.isExpired()) {
       stream =
-          FailedStream.failed(this, Status.DEADLINE_EXCEEDED.withDescription("deadline passed before the call started"));
+          FailedStream.failed(
+              this,
+              Status.DEADLINE_EXCEEDED.withDescription("deadline passed before the call started"));
       return;
     }
     Status unsupported = unsupportedByServer();
@@ -98,22 +118,28 @@ final class ClientCallImpl<Req, Resp> implements ClientCall<Req, Resp>, ClientSt
                 () ->
                     s.cancel(
                         Status.DEADLINE_EXCEEDED.withDescription(
-                            "deadline exceeded after " + TimeUnit.NANOSECONDS.toMillis(nanos) + " ms")),
+                            "deadline exceeded after "
+                                + TimeUnit.NANOSECONDS.toMillis(nanos)
+                                + " ms")),
                 nanos,
                 TimeUnit.NANOSECONDS);
     deadlineTimer = timer;
     if (streamClosed) {
-      timer.cancel(false); // the stream closed before the timer existed (it failed as it was opened)
+      timer.cancel(
+          false); // the stream closed before the timer existed (it failed as it was opened)
     }
   }
 
   /**
-   * Why the server cannot serve this call, judged from what the channel learned of its version (at connect, or
-   * from an earlier response); null if it can or nothing is known. Such a call fails at once and is never sent.
+   * Why the server cannot serve this call, judged from what the channel learned of its version (at
+   * connect, or from an earlier response); null if it can or nothing is known. Such a call fails at
+   * once and is never sent.
    */
   private Status unsupportedByServer() {
     return VersionGate.tooNew(
-        method, channel.knownServerService(method.serviceName()), channel.localService(method.serviceName()));
+        method,
+        channel.knownServerService(method.serviceName()),
+        channel.localService(method.serviceName()));
   }
 
   private void learnServerVersion(Metadata md) {
@@ -146,7 +172,8 @@ final class ClientCallImpl<Req, Resp> implements ClientCall<Req, Resp>, ClientSt
 
   @Override
   public void cancel(String reason, Throwable cause) {
-    Status status = Status.CANCELLED.withDescription(reason == null ? "cancelled by the client" : reason);
+    Status status =
+        Status.CANCELLED.withDescription(reason == null ? "cancelled by the client" : reason);
     if (cause != null) {
       status = status.withCause(cause);
     }
@@ -181,8 +208,10 @@ final class ClientCallImpl<Req, Resp> implements ClientCall<Req, Resp>, ClientSt
     return s;
   }
 
-  // ---------------------------------------------------------- ClientStreamListener (transport thread)
-  // Each callback runs the listener directly when it can (callbacks null: the transport's serialization suffices;
+  // ---------------------------------------------------------- ClientStreamListener (transport
+  // thread)
+  // Each callback runs the listener directly when it can (callbacks null: the transport's
+  // serialization suffices;
   // or an idle inline SerializingExecutor), and otherwise as a task on the call's serial executor.
 
   @Override
@@ -263,8 +292,11 @@ final class ClientCallImpl<Req, Resp> implements ClientCall<Req, Resp>, ClientSt
     learnServerVersion(trailers);
     Deadline d = deadline;
     if (status.code() == Status.Code.CANCELLED && d != null && d.isExpired()) {
-      // the server's timer fired first and reset the stream: to this caller it is its deadline that passed
-      status = Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded (the server cancelled the call at it)");
+      // the server's timer fired first and reset the stream: to this caller it is its deadline that
+      // passed
+      status =
+          Status.DEADLINE_EXCEEDED.withDescription(
+              "deadline exceeded (the server cancelled the call at it)");
     }
     Status closing = status;
     if (enter()) {

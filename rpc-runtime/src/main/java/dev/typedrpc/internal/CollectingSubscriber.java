@@ -6,11 +6,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 
 /**
- * Collects every item of a publisher into a list, asking for {@link #BATCH} items at a time (so a remote
- * producer is paced by credit, not flooded). The future completes with the list; cancelling it cancels the
- * subscription.
+ * Collects every item of a publisher into a list, asking for {@link #BATCH} items at a time (so a
+ * remote producer is paced by credit, not flooded). The future completes with the list; cancelling
+ * it cancels the subscription.
  */
-public final class CollectingSubscriber<T> extends CompletableFuture<List<T>> implements Flow.Subscriber<T> {
+public final class CollectingSubscriber<T> extends CompletableFuture<List<T>>
+    implements Flow.Subscriber<T> {
   static final int BATCH = 256;
 
   private final List<T> items = new ArrayList<>();

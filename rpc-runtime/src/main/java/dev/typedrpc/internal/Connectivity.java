@@ -8,28 +8,37 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 
 /**
- * A channel's connectivity state machine, as gRPC's: {@code IDLE → CONNECTING} when a connection is wanted;
- * {@code CONNECTING → READY} when the attempt succeeds (which resets the back-off); {@code CONNECTING →
- * TRANSIENT_FAILURE} when it fails or outlives its connect timeout; {@code TRANSIENT_FAILURE → CONNECTING} once
- * the back-off has passed, or at once on {@link #resetBackoff()}; {@code READY → IDLE} when the connection is
- * lost; anything {@code → SHUTDOWN}, for good.
+ * A channel's connectivity state machine, as gRPC's: {@code IDLE → CONNECTING} when a connection is
+ * wanted; {@code CONNECTING → READY} when the attempt succeeds (which resets the back-off); {@code
+ * CONNECTING → TRANSIENT_FAILURE} when it fails or outlives its connect timeout; {@code
+ * TRANSIENT_FAILURE → CONNECTING} once the back-off has passed, or at once on {@link
+ * #resetBackoff()}; {@code READY → IDLE} when the connection is lost; anything {@code → SHUTDOWN},
+ * for good.
  *
- * <p>It decides when to dial; its {@link Owner} dials. Not thread-safe by itself: every method must be called
- * holding {@code lock} (the owner's), and the timers it schedules take that lock before they act.
+ * <p>It decides when to dial; its {@link Owner} dials. Not thread-safe by itself: every method must
+ * be called holding {@code lock} (the owner's), and the timers it schedules take that lock before
+ * they act.
  */
 final class Connectivity {
-  /** What the state machine asks of the channel. Every method is called holding the lock; none may block. */
+  /**
+   * What the state machine asks of the channel. Every method is called holding the lock; none may
+   * block.
+   */
   interface Owner {
     /** The state changed: called once per transition, in order. */
     void stateChanged(ConnectionState state);
 
     /**
-     * Start a connection attempt; its outcome comes back as {@link #ready()} or {@link #attemptFailed}. May
-     * throw: that fails the attempt, and the exception goes on to whoever asked for the connection.
+     * Start a connection attempt; its outcome comes back as {@link #ready()} or {@link
+     * #attemptFailed}. May throw: that fails the attempt, and the exception goes on to whoever
+     * asked for the connection.
      */
     void dial();
 
-    /** The attempt under way outlived its connect timeout: drop it; the state machine counts it as failed. */
+    /**
+     * The attempt under way outlived its connect timeout: drop it; the state machine counts it as
+     * failed.
+     */
     void abandon(Status reason);
   }
 
@@ -40,8 +49,10 @@ final class Connectivity {
   private final Owner owner;
   private volatile ConnectionState state = ConnectionState.IDLE;
   private ExponentialBackoff backoff;
+
   /** Counts attempts: a timer acts only if no other attempt began since it was set. */
   private long attempt;
+
   private long attemptStartNanos;
   private Future<?> attemptTimer;
   private Future<?> backoffTimer;
@@ -49,7 +60,11 @@ final class Connectivity {
   private Status lastFailure;
 
   Connectivity(
-      Object lock, ConnectionBackoff config, Scheduler scheduler, DoubleSupplier random, Owner owner) {
+      Object lock,
+      ConnectionBackoff config,
+      Scheduler scheduler,
+      DoubleSupplier random,
+      Owner owner) {
     this.lock = lock;
     this.config = config;
     this.scheduler = scheduler;
@@ -93,7 +108,10 @@ final class Connectivity {
     transition(ConnectionState.READY);
   }
 
-  /** The attempt under way failed: wait out the back-off, counted from the attempt's start, then try again. */
+  /**
+   * The attempt under way failed: wait out the back-off, counted from the attempt's start, then try
+   * again.
+   */
   void attemptFailed(Status reason) {
     if (state != ConnectionState.CONNECTING) {
       return;
@@ -124,7 +142,9 @@ final class Connectivity {
     }
   }
 
-  /** In back-off: skip the rest of it and connect now. The back-off sequence goes on where it was. */
+  /**
+   * In back-off: skip the rest of it and connect now. The back-off sequence goes on where it was.
+   */
   void resetBackoff() {
     if (state == ConnectionState.TRANSIENT_FAILURE) {
       cancel(backoffTimer);
@@ -143,9 +163,11 @@ final class Connectivity {
     long current = ++attempt;
     attemptStartNanos = scheduler.nanoTime();
     transition(ConnectionState.CONNECTING);
-    // gRPC's rule: an attempt gets the longer of the minimum connect timeout and the back-off that follows it
+    // gRPC's rule: an attempt gets the longer of the minimum connect timeout and the back-off that
+    // follows it
     long timeout =
-        Math.max(ExponentialBackoff.saturatedNanos(config.minConnectTimeout()), backoff.peekNanos());
+        Math.max(
+            ExponentialBackoff.saturatedNanos(config.minConnectTimeout()), backoff.peekNanos());
     attemptTimer =
         scheduler.schedule(
             () -> {
@@ -161,9 +183,11 @@ final class Connectivity {
             },
             timeout);
     try {
-      owner.dial(); // may report its outcome before it returns: the timer is set and the state is current
+      owner.dial(); // may report its outcome before it returns: the timer is set and the state is
+      // current
     } catch (RuntimeException e) {
-      // e.g. a target the transport cannot take: a failed attempt, and the caller who asked for it hears why
+      // e.g. a target the transport cannot take: a failed attempt, and the caller who asked for it
+      // hears why
       attemptFailed(
           Status.UNAVAILABLE.withDescription("cannot connect: " + e.getMessage()).withCause(e));
       throw e;

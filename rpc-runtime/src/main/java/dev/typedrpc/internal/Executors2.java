@@ -13,17 +13,21 @@ public final class Executors2 {
   private Executors2() {}
 
   private static final class Shared {
-    static final ExecutorService CALLBACKS = Executors.newCachedThreadPool(daemon("typedrpc-callback-"));
+    static final ExecutorService CALLBACKS =
+        Executors.newCachedThreadPool(daemon("typedrpc-callback-"));
     static final ScheduledExecutorService TIMERS = timers();
 
     private static ScheduledExecutorService timers() {
-      ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, daemon("typedrpc-timer-"));
+      ScheduledThreadPoolExecutor timers =
+          new ScheduledThreadPoolExecutor(1, daemon("typedrpc-timer-"));
       timers.setRemoveOnCancelPolicy(true); // cancelled deadline timers do not pile up
       return timers;
     }
   }
 
-  /** The default executor for client callbacks and server implementations: cached daemon threads. */
+  /**
+   * The default executor for client callbacks and server implementations: cached daemon threads.
+   */
   public static Executor sharedCallbackExecutor() {
     return Shared.CALLBACKS;
   }

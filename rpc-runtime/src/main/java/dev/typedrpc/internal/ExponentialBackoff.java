@@ -4,16 +4,18 @@ import dev.typedrpc.ConnectionBackoff;
 import java.util.function.DoubleSupplier;
 
 /**
- * One sequence of back-off delays, as gRPC computes them: the first is {@code initialBackoff}, each next one
- * {@code multiplier} times the last, capped at {@code maxBackoff}, and each is spread uniformly by {@code
- * ±jitter} of itself. A fresh instance starts over. Not thread-safe.
+ * One sequence of back-off delays, as gRPC computes them: the first is {@code initialBackoff}, each
+ * next one {@code multiplier} times the last, capped at {@code maxBackoff}, and each is spread
+ * uniformly by {@code ±jitter} of itself. A fresh instance starts over. Not thread-safe.
  */
 final class ExponentialBackoff {
   private final double multiplier;
   private final double jitter;
   private final long maxNanos;
+
   /** Uniform in [0, 1). */
   private final DoubleSupplier random;
+
   private long nextNanos;
 
   ExponentialBackoff(ConnectionBackoff config, DoubleSupplier random) {

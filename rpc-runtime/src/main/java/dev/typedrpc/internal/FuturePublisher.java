@@ -7,9 +7,9 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Publishes the value of a {@link CompletionStage} once it is complete and requested: one item then completion,
- * no item if the value is null, or the failure. Cancelling a subscription does not cancel the stage (other
- * subscribers may share it).
+ * Publishes the value of a {@link CompletionStage} once it is complete and requested: one item then
+ * completion, no item if the value is null, or the failure. Cancelling a subscription does not
+ * cancel the stage (other subscribers may share it).
  */
 public final class FuturePublisher<T> implements Flow.Publisher<T> {
   private final CompletionStage<? extends T> stage;
@@ -20,7 +20,8 @@ public final class FuturePublisher<T> implements Flow.Publisher<T> {
 
   @Override
   public void subscribe(Flow.Subscriber<? super T> subscriber) {
-    FutureSubscription<T> s = new FutureSubscription<>(Objects.requireNonNull(subscriber, "subscriber"));
+    FutureSubscription<T> s =
+        new FutureSubscription<>(Objects.requireNonNull(subscriber, "subscriber"));
     subscriber.onSubscribe(s);
     stage.whenComplete(s::completed);
   }
@@ -58,7 +59,8 @@ public final class FuturePublisher<T> implements Flow.Publisher<T> {
       if (e != null) {
         // failure needs no demand (rule 1.4)
         if (state.getAndSet(DONE) != DONE) {
-          subscriber.onError(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+          subscriber.onError(
+              e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
         }
         return;
       }

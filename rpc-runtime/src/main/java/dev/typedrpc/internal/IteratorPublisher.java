@@ -9,10 +9,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * Publishes the items of an iterator, one iterator per subscriber, only as many as requested. A request made
- * from {@code onNext} is honoured by the running loop, not by recursion (Reactive Streams rule 3.3); signals to
- * one subscriber never overlap. {@code onClose} runs once when the subscription ends (completed, failed or
- * cancelled), e.g. to close a {@link java.util.stream.Stream}.
+ * Publishes the items of an iterator, one iterator per subscriber, only as many as requested. A
+ * request made from {@code onNext} is honoured by the running loop, not by recursion (Reactive
+ * Streams rule 3.3); signals to one subscriber never overlap. {@code onClose} runs once when the
+ * subscription ends (completed, failed or cancelled), e.g. to close a {@link
+ * java.util.stream.Stream}.
  */
 public final class IteratorPublisher<T> implements Flow.Publisher<T> {
   private final Supplier<? extends Iterator<? extends T>> iterators;
@@ -54,7 +55,8 @@ public final class IteratorPublisher<T> implements Flow.Publisher<T> {
     private volatile boolean cancelled;
     private volatile IllegalArgumentException invalidRequest;
 
-    IteratorSubscription(Iterator<? extends T> iterator, Flow.Subscriber<? super T> subscriber, Runnable onClose) {
+    IteratorSubscription(
+        Iterator<? extends T> iterator, Flow.Subscriber<? super T> subscriber, Runnable onClose) {
       this.iterator = iterator;
       this.subscriber = subscriber;
       this.onClose = onClose;
@@ -115,7 +117,9 @@ public final class IteratorPublisher<T> implements Flow.Publisher<T> {
               terminate(null);
               return;
             }
-            next = Objects.requireNonNull(iterator.next(), "the iterator returned null (Reactive Streams rule 2.13)");
+            next =
+                Objects.requireNonNull(
+                    iterator.next(), "the iterator returned null (Reactive Streams rule 2.13)");
           } catch (RuntimeException e) {
             terminate(e);
             return;

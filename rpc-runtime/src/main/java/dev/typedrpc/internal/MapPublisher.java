@@ -5,8 +5,8 @@ import java.util.concurrent.Flow;
 import java.util.function.Function;
 
 /**
- * Applies a function to every item of a publisher. Demand and cancellation pass straight through; a function
- * that throws or returns null cancels the source and fails the subscriber, once.
+ * Applies a function to every item of a publisher. Demand and cancellation pass straight through; a
+ * function that throws or returns null cancels the source and fails the subscriber, once.
  */
 public final class MapPublisher<T, R> implements Flow.Publisher<R> {
   private final Flow.Publisher<T> source;

@@ -19,9 +19,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * A client transport for a {@code typedrpc://host:port/path} target: tries the transports of
- * {@link ChannelOptions#transportOrder()} one after the other, each with its own timeout, and uses the first that
- * completes its handshake. Streams started meanwhile wait and are replayed on it. Thread-safe.
+ * A client transport for a {@code typedrpc://host:port/path} target: tries the transports of {@link
+ * ChannelOptions#transportOrder()} one after the other, each with its own timeout, and uses the
+ * first that completes its handshake. Streams started meanwhile wait and are replayed on it.
+ * Thread-safe.
  */
 final class NegotiatingTransport implements ClientTransport {
   private final URI target;
@@ -38,7 +39,8 @@ final class NegotiatingTransport implements ClientTransport {
   private Status failed; // guarded by this
   private boolean stopped; // guarded by this
 
-  NegotiatingTransport(URI target, List<String> order, ChannelOptions options, Consumer<String> onChosen) {
+  NegotiatingTransport(
+      URI target, List<String> order, ChannelOptions options, Consumer<String> onChosen) {
     this.target = target;
     this.order = List.copyOf(order);
     this.options = options;
@@ -72,7 +74,9 @@ final class NegotiatingTransport implements ClientTransport {
         try {
           attempt = provider.newClientTransport(uriFor(scheme), options.transport());
         } catch (RuntimeException e) {
-          note(scheme, e.toString()); // a transport that cannot take this target is skipped, never a stall
+          note(
+              scheme,
+              e.toString()); // a transport that cannot take this target is skipped, never a stall
           continue;
         }
         current = attempt;
@@ -80,7 +84,10 @@ final class NegotiatingTransport implements ClientTransport {
         String why = "no handshake within " + options.attemptTimeout().toMillis() + " ms";
         timer =
             Executors2.timers()
-                .schedule(() -> attemptFailed(timed, why), options.attemptTimeout().toNanos(), TimeUnit.NANOSECONDS);
+                .schedule(
+                    () -> attemptFailed(timed, why),
+                    options.attemptTimeout().toNanos(),
+                    TimeUnit.NANOSECONDS);
         break;
       }
     }
@@ -91,7 +98,8 @@ final class NegotiatingTransport implements ClientTransport {
     // gRPC over HTTP/2 addresses a host and port only: its paths are the methods'
     String path = scheme.startsWith("h2") ? null : target.getPath();
     try {
-      return new URI(scheme, target.getUserInfo(), target.getHost(), target.getPort(), path, null, null);
+      return new URI(
+          scheme, target.getUserInfo(), target.getHost(), target.getPort(), path, null, null);
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException("cannot derive a " + scheme + " URI from " + target, e);
     }
@@ -104,17 +112,21 @@ final class NegotiatingTransport implements ClientTransport {
     failures.append(scheme).append(": ").append(why);
   }
 
-  /** Every transport failed: calls that waited fail, and the channel hears the transport is gone. */
+  /**
+   * Every transport failed: calls that waited fail, and the channel hears the transport is gone.
+   */
   private void giveUp() {
     failed =
-        Status.UNAVAILABLE.withDescription("no transport could connect to " + target + " (" + failures + ")");
+        Status.UNAVAILABLE.withDescription(
+            "no transport could connect to " + target + " (" + failures + ")");
     List<PendingStream> waiting = List.copyOf(pending);
     pending.clear();
     Status status = failed;
     Executors2.sharedCallbackExecutor()
         .execute(
             () -> {
-              outer.transportShutdown(status); // the channel hears first: callers then see its new state
+              outer.transportShutdown(
+                  status); // the channel hears first: callers then see its new state
               for (PendingStream s : waiting) {
                 s.fail(status);
               }
@@ -203,14 +215,18 @@ final class NegotiatingTransport implements ClientTransport {
 
   @Override
   public ClientStream newStream(
-      MethodDescriptor<?, ?> method, Metadata headers, Deadline deadline, ClientStreamListener listener) {
+      MethodDescriptor<?, ?> method,
+      Metadata headers,
+      Deadline deadline,
+      ClientStreamListener listener) {
     ClientTransport transport;
     synchronized (this) {
       transport = chosen;
       if (transport == null) {
         if (failed != null || stopped) {
           return FailedStream.failed(
-              listener, failed != null ? failed : Status.UNAVAILABLE.withDescription("transport shut down"));
+              listener,
+              failed != null ? failed : Status.UNAVAILABLE.withDescription("transport shut down"));
         }
         PendingStream p = new PendingStream(method, headers, deadline, listener);
         pending.add(p);

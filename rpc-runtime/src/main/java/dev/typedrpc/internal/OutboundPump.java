@@ -6,16 +6,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Subscribes to a {@link Flow.Publisher} and forwards its items to a stream, asking the publisher only for as
- * many items as the stream can send now (the peer's credit, while the connection is writable), so nothing
- * buffers without bound. Thread-safe: the publisher and the transport call it from their own threads.
+ * Subscribes to a {@link Flow.Publisher} and forwards its items to a stream, asking the publisher
+ * only for as many items as the stream can send now (the peer's credit, while the connection is
+ * writable), so nothing buffers without bound. Thread-safe: the publisher and the transport call it
+ * from their own threads.
  *
- * <p>A publisher that breaks the Reactive Streams rules gets the same answer on every transport, before the
- * transport sees anything: an item it was not asked for (rule 1.1) or a null item (rule 2.13) cancels it and
- * fails the stream with {@code INTERNAL}; a {@code request} or {@code subscribe} that throws (rule 3.16) cancels
- * it and fails the stream with that exception; a second {@code onSubscribe} is cancelled (rule 2.5); signals
- * after the first {@code onComplete}/{@code onError} are ignored (rule 1.7). A publisher that emits synchronously
- * from {@code request} (re-entrantly) is served by a loop, never by recursion.
+ * <p>A publisher that breaks the Reactive Streams rules gets the same answer on every transport,
+ * before the transport sees anything: an item it was not asked for (rule 1.1) or a null item (rule
+ * 2.13) cancels it and fails the stream with {@code INTERNAL}; a {@code request} or {@code
+ * subscribe} that throws (rule 3.16) cancels it and fails the stream with that exception; a second
+ * {@code onSubscribe} is cancelled (rule 2.5); signals after the first {@code onComplete}/{@code
+ * onError} are ignored (rule 1.7). A publisher that emits synchronously from {@code request}
+ * (re-entrantly) is served by a loop, never by recursion.
  */
 public final class OutboundPump<T> implements Flow.Subscriber<T> {
   private static final Logger log = LoggerFactory.getLogger(OutboundPump.class);
@@ -44,6 +46,7 @@ public final class OutboundPump<T> implements Flow.Subscriber<T> {
   private Flow.Subscription upstream;
   private long outstanding;
   private boolean done;
+
   /** A thread is in the refill loop; another refill only marks {@link #missed}. */
   private boolean refilling;
 
@@ -53,7 +56,9 @@ public final class OutboundPump<T> implements Flow.Subscriber<T> {
     this.target = target;
   }
 
-  /** Subscribes to {@code publisher}; a {@code subscribe} that throws fails the stream (rule 1.9). */
+  /**
+   * Subscribes to {@code publisher}; a {@code subscribe} that throws fails the stream (rule 1.9).
+   */
   public void subscribeTo(Flow.Publisher<? extends T> publisher) {
     try {
       publisher.subscribe(this);
@@ -86,7 +91,8 @@ public final class OutboundPump<T> implements Flow.Subscriber<T> {
         return;
       }
       if (outstanding <= 0) {
-        // sent without credit, this item would overrun the peer's window or a buffer: stop the publisher
+        // sent without credit, this item would overrun the peer's window or a buffer: stop the
+        // publisher
         violation = "sent an item it was not asked for (Reactive Streams rule 1.1)";
       } else if (item == null) {
         violation = "emitted null (Reactive Streams rule 2.13)";
@@ -176,7 +182,8 @@ public final class OutboundPump<T> implements Flow.Subscriber<T> {
   private void refill() {
     synchronized (this) {
       if (refilling) {
-        missed = true; // the running loop asks again: no recursion when the publisher emits from request()
+        missed = true; // the running loop asks again: no recursion when the publisher emits from
+        // request()
         return;
       }
       refilling = true;
@@ -186,7 +193,8 @@ public final class OutboundPump<T> implements Flow.Subscriber<T> {
       Flow.Subscription s;
       synchronized (this) {
         missed = false;
-        want = done || upstream == null ? 0 : Math.min(target.demand(), MAX_OUTSTANDING) - outstanding;
+        want =
+            done || upstream == null ? 0 : Math.min(target.demand(), MAX_OUTSTANDING) - outstanding;
         if (want <= 0) {
           refilling = false;
           return;

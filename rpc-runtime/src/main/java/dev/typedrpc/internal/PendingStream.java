@@ -13,25 +13,37 @@ import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
- * A stream started before it has a transport (while the transport is being chosen, or a wait-for-ready call
- * while the channel is not ready): it records what the caller does and replays it on the real stream once a
- * transport connects. Thread-safe.
+ * A stream started before it has a transport (while the transport is being chosen, or a
+ * wait-for-ready call while the channel is not ready): it records what the caller does and replays
+ * it on the real stream once a transport connects. Thread-safe.
  */
 final class PendingStream implements ClientStream {
   final MethodDescriptor<?, ?> method;
   final Metadata headers;
   final Deadline deadline;
   final ClientStreamListener listener;
-  /** Told when the stream ends before it got a transport; gives the status its listener is closed with. */
+
+  /**
+   * Told when the stream ends before it got a transport; gives the status its listener is closed
+   * with.
+   */
   private final UnaryOperator<Status> dropped;
+
   private final List<Consumer<ClientStream>> ops = new ArrayList<>(); // guarded by this
+
   /** Whether {@link #attach} began: operations keep queuing until the replay has caught up. */
   private boolean sent; // guarded by this
+
   /** Set once the replay caught up: operations go straight to it. */
   private ClientStream real; // guarded by this
+
   private boolean ended; // guarded by this
 
-  PendingStream(MethodDescriptor<?, ?> method, Metadata headers, Deadline deadline, ClientStreamListener listener) {
+  PendingStream(
+      MethodDescriptor<?, ?> method,
+      Metadata headers,
+      Deadline deadline,
+      ClientStreamListener listener) {
     this(method, headers, deadline, listener, UnaryOperator.identity());
   }
 
@@ -54,7 +66,8 @@ final class PendingStream implements ClientStream {
       if (ended) {
         return;
       }
-      // from here on a cancel is replayed on the real stream (it would otherwise open unnoticed, never cancelled)
+      // from here on a cancel is replayed on the real stream (it would otherwise open unnoticed,
+      // never cancelled)
       sent = true;
     }
     ClientStream stream = transport.newStream(method, headers, deadline, listener);

@@ -9,8 +9,8 @@ import java.util.ServiceLoader;
 import java.util.TreeSet;
 
 /**
- * Finds transports and generated services with {@link ServiceLoader}, once per class, so the call path never
- * looks anything up.
+ * Finds transports and generated services with {@link ServiceLoader}, once per class, so the call
+ * path never looks anything up.
  */
 public final class Registries {
   private Registries() {}
@@ -73,7 +73,9 @@ public final class Registries {
             + wanted
             + "'. Available: "
             + known
-            + (wanted.startsWith("ws") ? ". Add dev.typedrpc:transport-netty to the class path." : ""));
+            + (wanted.startsWith("ws")
+                ? ". Add dev.typedrpc:transport-netty to the class path."
+                : ""));
   }
 
   private static List<ClassLoader> loaders(Class<?> anchor) {

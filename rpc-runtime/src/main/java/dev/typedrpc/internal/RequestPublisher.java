@@ -5,14 +5,16 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 
 /**
- * The client's request messages as a {@link Flow.Publisher} for a streaming server method. One subscriber; its
- * {@code request(n)} becomes credit for the client. Every signal, including {@code onSubscribe}, is delivered on
- * the call's serial executor, so the subscriber sees them in order from one thread at a time.
+ * The client's request messages as a {@link Flow.Publisher} for a streaming server method. One
+ * subscriber; its {@code request(n)} becomes credit for the client. Every signal, including {@code
+ * onSubscribe}, is delivered on the call's serial executor, so the subscriber sees them in order
+ * from one thread at a time.
  *
- * <p>The subscriber's demand reaches the stream at most {@link #WINDOW} messages ahead of its {@code onNext}
- * calls: each message requested from the stream becomes a task on the serial executor when it arrives, so however
- * much the subscriber asks for (even {@code Long.MAX_VALUE}) and however fast the client sends, at most that many
- * wait in the executor's queue. The rest is requested as the subscriber takes them, half a window at a time.
+ * <p>The subscriber's demand reaches the stream at most {@link #WINDOW} messages ahead of its
+ * {@code onNext} calls: each message requested from the stream becomes a task on the serial
+ * executor when it arrives, so however much the subscriber asks for (even {@code Long.MAX_VALUE})
+ * and however fast the client sends, at most that many wait in the executor's queue. The rest is
+ * requested as the subscriber takes them, half a window at a time.
  */
 final class RequestPublisher<T> implements Flow.Publisher<T>, Flow.Subscription {
   /** Most messages requested from the stream and not yet handed to the subscriber. */
@@ -22,7 +24,8 @@ final class RequestPublisher<T> implements Flow.Publisher<T>, Flow.Subscription 
   private final Executor serial;
   private volatile Flow.Subscriber<? super T> subscriber;
   private volatile boolean cancelled;
-  // guarded by this: the subscriber's demand not yet passed on, and messages requested but not yet delivered
+  // guarded by this: the subscriber's demand not yet passed on, and messages requested but not yet
+  // delivered
   private long demand;
   private int inFlight;
   // serial executor only:
@@ -72,7 +75,8 @@ final class RequestPublisher<T> implements Flow.Publisher<T>, Flow.Subscription 
       serial.execute(
           () ->
               subscriber.onError(
-                  new IllegalArgumentException("request(" + n + "): n must be positive (Reactive Streams rule 3.9)")));
+                  new IllegalArgumentException(
+                      "request(" + n + "): n must be positive (Reactive Streams rule 3.9)")));
       return;
     }
     synchronized (this) {
@@ -85,7 +89,7 @@ final class RequestPublisher<T> implements Flow.Publisher<T>, Flow.Subscription 
   private void pull() {
     int n;
     synchronized (this) {
-      if (cancelled || demand == 0 || inFlight > WINDOW / 2 && demand >= WINDOW - inFlight) {
+      if (cancelled || demand == 0 || (inFlight > WINDOW / 2 && demand >= WINDOW - inFlight)) {
         return; // enough in flight: refill in half windows, not one CREDIT per message
       }
       n = (int) Math.min(demand, WINDOW - inFlight);

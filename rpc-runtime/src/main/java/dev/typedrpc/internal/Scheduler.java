@@ -4,8 +4,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A clock and a timer, so that code which waits (back-off, connect timeouts) can be tested with a fake clock
- * instead of sleeps. Thread-safe.
+ * A clock and a timer, so that code which waits (back-off, connect timeouts) can be tested with a
+ * fake clock instead of sleeps. Thread-safe.
  */
 interface Scheduler {
   /** The system's: {@link System#nanoTime()} and the runtime's shared timer thread. */

@@ -9,11 +9,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs tasks one at a time, in submission order, on a delegate executor: the callbacks of one call or one
- * connection never overlap. Thread-safe. A task that throws is logged and does not stop the ones after it.
+ * Runs tasks one at a time, in submission order, on a delegate executor: the callbacks of one call
+ * or one connection never overlap. Thread-safe. A task that throws is logged and does not stop the
+ * ones after it.
  *
- * <p>One exists per call, so it is kept small: the counter is a plain field updated through a {@link VarHandle}
- * and the queue is created by the first task that has to wait in it.
+ * <p>One exists per call, so it is kept small: the counter is a plain field updated through a
+ * {@link VarHandle} and the queue is created by the first task that has to wait in it.
  */
 public final class SerializingExecutor implements Executor {
   private static final Logger log = LoggerFactory.getLogger(SerializingExecutor.class);
@@ -32,12 +33,17 @@ public final class SerializingExecutor implements Executor {
 
   private final Executor delegate;
   private final boolean inline;
+
   /** Created on first need, then never replaced. */
   @SuppressWarnings("unused") // accessed through TASKS
   private volatile Queue<Runnable> tasks;
-  /** Tasks queued or running; the thread that raises it from 0 runs them. Accessed through PENDING. */
+
+  /**
+   * Tasks queued or running; the thread that raises it from 0 runs them. Accessed through PENDING.
+   */
   @SuppressWarnings("unused")
   private volatile int pending;
+
   private volatile Thread runner;
 
   public SerializingExecutor(Executor delegate) {
@@ -45,8 +51,9 @@ public final class SerializingExecutor implements Executor {
   }
 
   /**
-   * @param inline whether {@code delegate} runs tasks on the submitting thread (a direct executor): then an idle
-   *     executor runs a task right away on the caller instead of queueing it, and {@link #tryEnter} may be used
+   * @param inline whether {@code delegate} runs tasks on the submitting thread (a direct executor):
+   *     then an idle executor runs a task right away on the caller instead of queueing it, and
+   *     {@link #tryEnter} may be used
    */
   public SerializingExecutor(Executor delegate, boolean inline) {
     this.delegate = delegate;
@@ -77,9 +84,10 @@ public final class SerializingExecutor implements Executor {
   }
 
   /**
-   * Inline mode only: claims the idle executor for the calling thread, which then runs its work directly (no task
-   * object) and must call {@link #exit} after. False if not inline or busy: then submit a task as usual, which runs
-   * after the current one (also when the caller is inside a task of this executor: tasks never nest).
+   * Inline mode only: claims the idle executor for the calling thread, which then runs its work
+   * directly (no task object) and must call {@link #exit} after. False if not inline or busy: then
+   * submit a task as usual, which runs after the current one (also when the caller is inside a task
+   * of this executor: tasks never nest).
    */
   public boolean tryEnter() {
     if (inline && PENDING.compareAndSet(this, 0, 1)) {

@@ -19,9 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One call on the server: runs the implementation on the server's executor (events of the call in order),
- * enforces the deadline, forwards cancellation to the implementation, and turns its result or exception into
- * messages and a status.
+ * One call on the server: runs the implementation on the server's executor (events of the call in
+ * order), enforces the deadline, forwards cancellation to the implementation, and turns its result
+ * or exception into messages and a status.
  */
 final class ServerCall<Req, Resp> implements ServerStreamListener, CallContext.ResponseMetadata {
   private static final Logger log = LoggerFactory.getLogger(ServerCall.class);
@@ -36,13 +36,16 @@ final class ServerCall<Req, Resp> implements ServerStreamListener, CallContext.R
   private boolean hasRequest;
   private volatile OutboundPump<Resp> pump;
   private RequestPublisher<Req> requests;
+
   /** 0: nothing sent yet; 1: headers sent; 2: a message was sent (headers can no longer go). */
-  private final java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger sent =
+      new java.util.concurrent.atomic.AtomicInteger();
+
   private volatile Metadata trailers = Metadata.EMPTY;
 
   /**
-   * The server's version, to send in response metadata when the client sent its own there (a transport without a
-   * connect-time exchange); null otherwise.
+   * The server's version, to send in response metadata when the client sent its own there (a
+   * transport without a connect-time exchange); null otherwise.
    */
   private final Metadata versionMetadata;
 
@@ -60,9 +63,11 @@ final class ServerCall<Req, Resp> implements ServerStreamListener, CallContext.R
     if (client == null) {
       String name = handler.method().serviceName();
       client =
-          dev.typedrpc.ServiceVersion.fromMetadataValue(name, headers.get(dev.typedrpc.ServiceVersion.METADATA_KEY));
+          dev.typedrpc.ServiceVersion.fromMetadataValue(
+              name, headers.get(dev.typedrpc.ServiceVersion.METADATA_KEY));
       if (client != null && serverVersion != null) {
-        version = Metadata.of(dev.typedrpc.ServiceVersion.METADATA_KEY, serverVersion.toMetadataValue());
+        version =
+            Metadata.of(dev.typedrpc.ServiceVersion.METADATA_KEY, serverVersion.toMetadataValue());
       }
     }
     this.versionMetadata = version;
@@ -75,9 +80,11 @@ final class ServerCall<Req, Resp> implements ServerStreamListener, CallContext.R
   public void sendHeaders(Metadata headers) {
     if (!sent.compareAndSet(0, 1)) {
       throw new IllegalStateException(
-          "response headers go before the first response message, once: " + handler.method().fullName());
+          "response headers go before the first response message, once: "
+              + handler.method().fullName());
     }
-    stream.writeHeaders(versionMetadata == null ? headers : headers.toBuilder().putAll(versionMetadata).build());
+    stream.writeHeaders(
+        versionMetadata == null ? headers : headers.toBuilder().putAll(versionMetadata).build());
   }
 
   @Override
@@ -87,7 +94,8 @@ final class ServerCall<Req, Resp> implements ServerStreamListener, CallContext.R
 
   private void writeMessage(Resp message) {
     if (sent.getAndSet(2) == 0 && versionMetadata != null) {
-      stream.writeHeaders(versionMetadata); // the client learns this server's version with the first response
+      stream.writeHeaders(
+          versionMetadata); // the client learns this server's version with the first response
     }
     stream.writeMessage(message);
   }
@@ -102,7 +110,9 @@ final class ServerCall<Req, Resp> implements ServerStreamListener, CallContext.R
                   () ->
                       close(
                           Status.DEADLINE_EXCEEDED.withDescription(
-                              "deadline of " + TimeUnit.NANOSECONDS.toMillis(nanos) + " ms exceeded on the server"),
+                              "deadline of "
+                                  + TimeUnit.NANOSECONDS.toMillis(nanos)
+                                  + " ms exceeded on the server"),
                           Metadata.EMPTY),
                   nanos,
                   TimeUnit.NANOSECONDS);
@@ -128,7 +138,8 @@ final class ServerCall<Req, Resp> implements ServerStreamListener, CallContext.R
             }
           });
     } else {
-      // no hop: the half-close that follows hands the request to the executor (its queue publishes the write)
+      // no hop: the half-close that follows hands the request to the executor (its queue publishes
+      // the write)
       request = (Req) message;
       hasRequest = true;
     }
@@ -170,7 +181,9 @@ final class ServerCall<Req, Resp> implements ServerStreamListener, CallContext.R
       return;
     }
     if (!hasRequest) {
-      close(Status.INTERNAL.withDescription("the client half-closed without sending a request"), Metadata.EMPTY);
+      close(
+          Status.INTERNAL.withDescription("the client half-closed without sending a request"),
+          Metadata.EMPTY);
       return;
     }
     Req req = request;
@@ -217,19 +230,22 @@ final class ServerCall<Req, Resp> implements ServerStreamListener, CallContext.R
 
   private void awaitStage(CompletionStage<Resp> stage) {
     if (stage == null) {
-      fail(new NullPointerException(handler.method().fullName() + " returned a null CompletionStage"));
+      fail(
+          new NullPointerException(
+              handler.method().fullName() + " returned a null CompletionStage"));
       return;
     }
     CompletableFuture<Resp> future = stage.toCompletableFuture();
     context.addCancelListener(() -> future.cancel(true));
-    future.whenComplete(
-        (response, error) -> {
-          if (error != null) {
-            fail(error);
-          } else {
-            respond(response);
-          }
-        });
+    var unused =
+        future.whenComplete(
+            (response, error) -> {
+              if (error != null) {
+                fail(error);
+              } else {
+                respond(response);
+              }
+            });
   }
 
   private void pumpFrom(Flow.Publisher<Resp> publisher) {
@@ -274,7 +290,8 @@ final class ServerCall<Req, Resp> implements ServerStreamListener, CallContext.R
   }
 
   private void fail(Throwable error) {
-    Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    Throwable e =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     if (closed.get()) {
       return; // e.g. the future was cancelled because the call was
     }
@@ -283,12 +300,20 @@ final class ServerCall<Req, Resp> implements ServerStreamListener, CallContext.R
     } else if (e instanceof CancellationException) {
       close(Status.CANCELLED.withDescription("the server cancelled the call"), Metadata.EMPTY);
     } else {
-      log.error("{} failed with an unexpected exception (the client sees UNKNOWN)", handler.method().fullName(), e);
-      close(Status.UNKNOWN.withDescription("unexpected server error (details are in the server log)"), Metadata.EMPTY);
+      log.error(
+          "{} failed with an unexpected exception (the client sees UNKNOWN)",
+          handler.method().fullName(),
+          e);
+      close(
+          Status.UNKNOWN.withDescription("unexpected server error (details are in the server log)"),
+          Metadata.EMPTY);
     }
   }
 
-  /** Ends the call once: the stream closes with {@code status}; a non-OK status cancels the implementation. */
+  /**
+   * Ends the call once: the stream closes with {@code status}; a non-OK status cancels the
+   * implementation.
+   */
   private void close(Status status, Metadata trailers) {
     if (!closed.compareAndSet(false, true)) {
       return;
@@ -296,7 +321,10 @@ final class ServerCall<Req, Resp> implements ServerStreamListener, CallContext.R
     cancelTimer();
     Metadata set = this.trailers;
     if (versionMetadata != null && sent.get() == 0) {
-      set = set.toBuilder().putAll(versionMetadata).build(); // no headers went out: the version rides the trailers
+      set =
+          set.toBuilder()
+              .putAll(versionMetadata)
+              .build(); // no headers went out: the version rides the trailers
     }
     stream.close(status, set.isEmpty() ? trailers : set.toBuilder().putAll(trailers).build());
     if (status.isOk()) {

@@ -5,16 +5,18 @@ import dev.typedrpc.Metadata;
 import dev.typedrpc.MethodDescriptor;
 import dev.typedrpc.ServerServiceDefinition;
 import dev.typedrpc.ServiceVersion;
-import java.util.ArrayList;
 import dev.typedrpc.spi.ServerStream;
 import dev.typedrpc.spi.ServerStreamListener;
 import dev.typedrpc.spi.ServerTransportListener;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 
-/** Routes streams from every transport of a server to the bound method implementations. Thread-safe. */
+/**
+ * Routes streams from every transport of a server to the bound method implementations. Thread-safe.
+ */
 public final class ServerImpl implements ServerTransportListener {
   private final Map<String, MethodHandler<?, ?>> handlers;
   private final List<ServiceVersion> services;
@@ -28,7 +30,8 @@ public final class ServerImpl implements ServerTransportListener {
       versions.add(ServiceVersion.of(service.descriptor()));
       for (MethodDescriptor<?, ?> m : service.descriptor().methods()) {
         if (map.put(m.fullName(), ServiceDefinitions.handler(service, m.fullName())) != null) {
-          throw new IllegalArgumentException("service " + service.descriptor().name() + " is added twice");
+          throw new IllegalArgumentException(
+              "service " + service.descriptor().name() + " is added twice");
         }
       }
     }

@@ -4,9 +4,9 @@ import dev.typedrpc.ServerServiceDefinition;
 import java.util.function.BiFunction;
 
 /**
- * The runtime's way to a {@link ServerServiceDefinition}'s method handlers, which its public API does not show:
- * the definition's class hands this class an accessor when it is initialized (before any definition exists).
- * Not API.
+ * The runtime's way to a {@link ServerServiceDefinition}'s method handlers, which its public API
+ * does not show: the definition's class hands this class an accessor when it is initialized (before
+ * any definition exists). Not API.
  */
 public final class ServiceDefinitions {
   private static volatile BiFunction<ServerServiceDefinition, String, MethodHandler<?, ?>> access;
@@ -22,8 +22,11 @@ public final class ServiceDefinitions {
     access = accessor;
   }
 
-  /** The handler for a method's full name ({@code service/method}) in {@code definition}, or null. */
-  public static MethodHandler<?, ?> handler(ServerServiceDefinition definition, String fullMethodName) {
+  /**
+   * The handler for a method's full name ({@code service/method}) in {@code definition}, or null.
+   */
+  public static MethodHandler<?, ?> handler(
+      ServerServiceDefinition definition, String fullMethodName) {
     // a definition exists, so its class is initialized and the accessor installed
     return access.apply(definition, fullMethodName);
   }

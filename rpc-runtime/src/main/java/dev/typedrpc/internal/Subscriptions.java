@@ -17,7 +17,9 @@ public final class Subscriptions {
         public void cancel() {}
       };
 
-  /** Adds {@code n} to a demand counter, capping at {@link Long#MAX_VALUE} (unbounded, rule 3.17). */
+  /**
+   * Adds {@code n} to a demand counter, capping at {@link Long#MAX_VALUE} (unbounded, rule 3.17).
+   */
   public static long add(AtomicLong requested, long n) {
     return requested.getAndAccumulate(
         n, (current, more) -> current + more < 0 ? Long.MAX_VALUE : current + more);
@@ -25,6 +27,7 @@ public final class Subscriptions {
 
   /** The error for {@code request(n)} with {@code n <= 0} (Reactive Streams rule 3.9). */
   public static IllegalArgumentException invalidRequest(long n) {
-    return new IllegalArgumentException("request(" + n + "): n must be positive (Reactive Streams rule 3.9)");
+    return new IllegalArgumentException(
+        "request(" + n + "): n must be positive (Reactive Streams rule 3.9)");
   }
 }

@@ -6,9 +6,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The wait-for-ready calls of a channel that is not ready, in arrival order, at most {@code max}. A call leaves
- * when the channel becomes ready (all are taken at once), or when it is cancelled or its deadline passes while
- * it waits. Thread-safe; it calls nothing while holding its lock, so it may be used under the channel's.
+ * The wait-for-ready calls of a channel that is not ready, in arrival order, at most {@code max}. A
+ * call leaves when the channel becomes ready (all are taken at once), or when it is cancelled or
+ * its deadline passes while it waits. Thread-safe; it calls nothing while holding its lock, so it
+ * may be used under the channel's.
  */
 final class WaitingCalls {
   private final int max;

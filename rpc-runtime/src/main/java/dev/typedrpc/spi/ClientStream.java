@@ -3,34 +3,44 @@ package dev.typedrpc.spi;
 import dev.typedrpc.Status;
 
 /**
- * The client end of one call on a {@link ClientTransport}. Thread-safe: methods may be called from any thread;
- * the transport orders them as called. Messages are encoded with the method's request codec.
+ * The client end of one call on a {@link ClientTransport}. Thread-safe: methods may be called from
+ * any thread; the transport orders them as called. Messages are encoded with the method's request
+ * codec.
  */
 public interface ClientStream {
-  /** Lets the server send {@code n} more messages (the transport turns this into flow-control credit). */
+  /**
+   * Lets the server send {@code n} more messages (the transport turns this into flow-control
+   * credit).
+   */
   void request(int n);
 
-  /** Sends one request message. Callers respect {@link #demand()}; a transport may buffer a little beyond it. */
+  /**
+   * Sends one request message. Callers respect {@link #demand()}; a transport may buffer a little
+   * beyond it.
+   */
   void writeMessage(Object message);
 
   /** No more request messages. */
   void halfClose();
 
   /**
-   * Sends the last request message and half-closes: {@link #writeMessage} then {@link #halfClose}, which a
-   * transport may fold into one frame.
+   * Sends the last request message and half-closes: {@link #writeMessage} then {@link #halfClose},
+   * which a transport may fold into one frame.
    */
   default void writeLastMessage(Object message) {
     writeMessage(message);
     halfClose();
   }
 
-  /** Ends the stream and tells the server; the listener is closed with {@code status}. Idempotent. */
+  /**
+   * Ends the stream and tells the server; the listener is closed with {@code status}. Idempotent.
+   */
   void cancel(Status status);
 
   /**
-   * How many request messages may be written now without buffering: the server's remaining credit, or 0 while
-   * the connection's outbound buffer is full. {@link ClientStreamListener#onReady} signals an increase from 0.
+   * How many request messages may be written now without buffering: the server's remaining credit,
+   * or 0 while the connection's outbound buffer is full. {@link ClientStreamListener#onReady}
+   * signals an increase from 0.
    */
   long demand();
 }

@@ -4,8 +4,8 @@ import dev.typedrpc.Metadata;
 import dev.typedrpc.Status;
 
 /**
- * Events of one client stream. Called on the transport's thread, serialized per stream; implementations must
- * not block. {@link #onClose} comes exactly once, and nothing after it.
+ * Events of one client stream. Called on the transport's thread, serialized per stream;
+ * implementations must not block. {@link #onClose} comes exactly once, and nothing after it.
  */
 public interface ClientStreamListener {
   void onHeaders(Metadata headers);

@@ -11,8 +11,9 @@ import java.util.List;
  * One client connection to a server, carrying many concurrent streams (one per call). Created by a
  * {@link TransportProvider}; the channel above it handles reconnects by creating a new transport.
  *
- * <p>Thread-safe: every method may be called from any thread. Streams may be created before the connection is
- * established; they wait for it, and fail with {@code UNAVAILABLE} if it cannot be made.
+ * <p>Thread-safe: every method may be called from any thread. Streams may be created before the
+ * connection is established; they wait for it, and fail with {@code UNAVAILABLE} if it cannot be
+ * made.
  */
 public interface ClientTransport {
 
@@ -22,8 +23,8 @@ public interface ClientTransport {
     void transportReady();
 
     /**
-     * The transport takes no new streams: it failed, was shut down, or the server sent go-away. Existing streams
-     * may continue. Called once.
+     * The transport takes no new streams: it failed, was shut down, or the server sent go-away.
+     * Existing streams may continue. Called once.
      */
     void transportShutdown(Status reason);
 
@@ -36,8 +37,8 @@ public interface ClientTransport {
     }
 
     /**
-     * The services the server announced, before {@link #transportReady()}; an empty list if the server
-     * announced none (then nothing is known about its versions).
+     * The services the server announced, before {@link #transportReady()}; an empty list if the
+     * server announced none (then nothing is known about its versions).
      */
     default void serverServices(List<ServiceVersion> services) {}
   }
@@ -46,13 +47,16 @@ public interface ClientTransport {
   void start(Listener listener);
 
   /**
-   * Starts a stream for one call. Never blocks and never throws for transport failures: a stream that cannot be
-   * started is closed through {@code listener.onClose} with a status.
+   * Starts a stream for one call. Never blocks and never throws for transport failures: a stream
+   * that cannot be started is closed through {@code listener.onClose} with a status.
    *
    * @param deadline the call's deadline, sent to the server; may be null
    */
   ClientStream newStream(
-      MethodDescriptor<?, ?> method, Metadata headers, Deadline deadline, ClientStreamListener listener);
+      MethodDescriptor<?, ?> method,
+      Metadata headers,
+      Deadline deadline,
+      ClientStreamListener listener);
 
   /** Takes no new streams; existing ones finish; then the connection closes. */
   void shutdown(Status reason);

@@ -7,8 +7,9 @@ import dev.typedrpc.ServiceDescriptor;
 
 /**
  * What the annotation processor generates for each {@code @RpcService} interface and registers with
- * {@link java.util.ServiceLoader}, so that {@link RpcChannel#stub(Class)} finds the generated stub for an
- * interface without reflection on the interface. Implementations are stateless and thread-safe.
+ * {@link java.util.ServiceLoader}, so that {@link RpcChannel#stub(Class)} finds the generated stub
+ * for an interface without reflection on the interface. Implementations are stateless and
+ * thread-safe.
  *
  * @param <T> the service interface
  */

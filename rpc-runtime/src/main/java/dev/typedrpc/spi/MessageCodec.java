@@ -7,13 +7,14 @@ import java.io.IOException;
 /**
  * Writes and reads one message type in the Protocol Buffers wire format.
  *
- * <p>The annotation processor generates an implementation per record, enum-wrapper, sealed interface and
- * synthesized request/response message; none uses reflection. Implementations are stateless and thread-safe.
+ * <p>The annotation processor generates an implementation per record, enum-wrapper, sealed
+ * interface and synthesized request/response message; none uses reflection. Implementations are
+ * stateless and thread-safe.
  *
- * <p>Decoding is defensive: malformed input throws {@link IOException} (usually
- * {@code InvalidProtocolBufferException}) or an unchecked exception from a record's constructor, never loops or
- * allocates beyond the input's size; nesting deeper than {@link #MAX_DEPTH} is rejected. Unknown fields are
- * skipped.
+ * <p>Decoding is defensive: malformed input throws {@link IOException} (usually {@code
+ * InvalidProtocolBufferException}) or an unchecked exception from a record's constructor, never
+ * loops or allocates beyond the input's size; nesting deeper than {@link #MAX_DEPTH} is rejected.
+ * Unknown fields are skipped.
  *
  * @param <T> the Java type of the message
  */
@@ -43,15 +44,16 @@ public interface MessageCodec<T> {
   }
 
   /**
-   * Writes the fields of {@code value} (exactly {@link #encodedSize} bytes, no length prefix). Throws
-   * {@link NullPointerException} naming the field if a required field is null.
+   * Writes the fields of {@code value} (exactly {@link #encodedSize} bytes, no length prefix).
+   * Throws {@link NullPointerException} naming the field if a required field is null.
    */
   void encode(T value, CodedOutputStream out) throws IOException;
 
   /**
    * Reads one message from {@code in} up to its current limit (or its end).
    *
-   * @param depth nesting depth of this message: 0 at the top level; nested messages are read at depth + 1
+   * @param depth nesting depth of this message: 0 at the top level; nested messages are read at
+   *     depth + 1
    */
   T decode(CodedInputStream in, int depth) throws IOException;
 

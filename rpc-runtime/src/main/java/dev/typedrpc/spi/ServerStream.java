@@ -5,8 +5,8 @@ import dev.typedrpc.ServiceVersion;
 import dev.typedrpc.Status;
 
 /**
- * The server end of one call. Thread-safe: methods may be called from any thread; the transport orders them as
- * called. Messages are encoded with the method's response codec.
+ * The server end of one call. Thread-safe: methods may be called from any thread; the transport
+ * orders them as called. Messages are encoded with the method's response codec.
  */
 public interface ServerStream {
   /** Lets the client send {@code n} more request messages. */
@@ -22,8 +22,9 @@ public interface ServerStream {
   void close(Status status, Metadata trailers);
 
   /**
-   * How many response messages may be written now without buffering: the client's remaining credit, or 0 while
-   * the connection's outbound buffer is full. {@link ServerStreamListener#onReady} signals an increase from 0.
+   * How many response messages may be written now without buffering: the client's remaining credit,
+   * or 0 while the connection's outbound buffer is full. {@link ServerStreamListener#onReady}
+   * signals an increase from 0.
    */
   long demand();
 

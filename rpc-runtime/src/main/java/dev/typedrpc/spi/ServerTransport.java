@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 
-/**
- * Accepts connections and turns their streams into calls for the server above it. Thread-safe.
- */
+/** Accepts connections and turns their streams into calls for the server above it. Thread-safe. */
 public interface ServerTransport {
   /** Binds and starts accepting; new streams are announced to {@code listener}. */
   void start(ServerTransportListener listener) throws IOException;
@@ -15,8 +13,8 @@ public interface ServerTransport {
   InetSocketAddress localAddress();
 
   /**
-   * Stops accepting; tells every connection to go away (existing calls finish). The future completes when all
-   * connections are closed.
+   * Stops accepting; tells every connection to go away (existing calls finish). The future
+   * completes when all connections are closed.
    */
   CompletableFuture<Void> shutdown();
 

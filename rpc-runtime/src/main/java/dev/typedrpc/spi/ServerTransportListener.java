@@ -7,13 +7,14 @@ import dev.typedrpc.ServiceVersion;
 import java.util.List;
 
 /**
- * The server's side of the transport contract: routes streams to method implementations. Called on transport
- * threads; implementations must not block.
+ * The server's side of the transport contract: routes streams to method implementations. Called on
+ * transport threads; implementations must not block.
  */
 public interface ServerTransportListener {
   /**
-   * The method for a full name ({@code service/method}), or null, in which case the transport ends the stream
-   * with {@code UNIMPLEMENTED} without creating a call. The transport needs it to decode request messages.
+   * The method for a full name ({@code service/method}), or null, in which case the transport ends
+   * the stream with {@code UNIMPLEMENTED} without creating a call. The transport needs it to decode
+   * request messages.
    */
   MethodDescriptor<?, ?> lookupMethod(String fullMethodName);
 

@@ -14,6 +14,8 @@ public interface TransportProvider {
   /** A transport for one client connection to {@code target}; it connects when started. */
   ClientTransport newClientTransport(URI target, TransportSettings settings);
 
-  /** A server transport that listens at {@code address} (host and port; port 0 picks a free one). */
+  /**
+   * A server transport that listens at {@code address} (host and port; port 0 picks a free one).
+   */
   ServerTransport newServerTransport(URI address, TransportSettings settings);
 }

@@ -3,24 +3,25 @@ package dev.typedrpc.spi;
 import java.time.Duration;
 
 /**
- * Limits and timeouts a transport enforces. Every size is checked before anything is allocated for it; what a
- * peer sees when it exceeds one is listed in {@code docs/LIMITS.md}.
+ * Limits and timeouts a transport enforces. Every size is checked before anything is allocated for
+ * it; what a peer sees when it exceeds one is listed in {@code docs/LIMITS.md}.
  *
  * @param maxMessageSize largest encoded message accepted or sent; a larger one fails its call with
  *     {@code RESOURCE_EXHAUSTED} and leaves the connection and other calls alone
- * @param maxFrameSize largest single frame; a message larger than this travels in several frames. A peer's frame
- *     over the limit is a connection error
+ * @param maxFrameSize largest single frame; a message larger than this travels in several frames. A
+ *     peer's frame over the limit is a connection error
  * @param maxMetadataSize largest encoded header or trailer block of one call
  * @param maxConcurrentStreams most calls open at once on one connection; more are refused with
  *     {@code RESOURCE_EXHAUSTED}
  * @param connectTimeout how long a client waits for the connection and handshake
- * @param maxBufferedMessages most received messages one stream holds that its reader has not taken yet: the
- *     credit granted to the peer never exceeds it, whatever the reader requests (even {@code Long.MAX_VALUE}),
- *     and a peer that sends beyond its credit fails the call
- * @param maxQueuedOutboundBytes most bytes one connection may have written but not yet sent, because the peer does
- *     not read them; beyond it the connection is closed with {@code RESOURCE_EXHAUSTED}
- * @param outboundStallTimeout how long a connection's outbound buffer may stay full (the peer reading nothing)
- *     before the connection is closed with {@code RESOURCE_EXHAUSTED}
+ * @param maxBufferedMessages most received messages one stream holds that its reader has not taken
+ *     yet: the credit granted to the peer never exceeds it, whatever the reader requests (even
+ *     {@code Long.MAX_VALUE}), and a peer that sends beyond its credit fails the call
+ * @param maxQueuedOutboundBytes most bytes one connection may have written but not yet sent,
+ *     because the peer does not read them; beyond it the connection is closed with {@code
+ *     RESOURCE_EXHAUSTED}
+ * @param outboundStallTimeout how long a connection's outbound buffer may stay full (the peer
+ *     reading nothing) before the connection is closed with {@code RESOURCE_EXHAUSTED}
  * @param keepAlive keep-alive PINGs, the server's ping policy and connection idle and age limits
  */
 public record TransportSettings(
@@ -34,7 +35,9 @@ public record TransportSettings(
     Duration outboundStallTimeout,
     KeepAliveSettings keepAlive) {
 
-  /** Default {@link #maxQueuedOutboundBytes}: room for two of the largest messages and their frames. */
+  /**
+   * Default {@link #maxQueuedOutboundBytes}: room for two of the largest messages and their frames.
+   */
   public static final long DEFAULT_MAX_QUEUED_OUTBOUND_BYTES = 16L << 20;
 
   /** Default {@link #outboundStallTimeout}. */
@@ -44,18 +47,25 @@ public record TransportSettings(
       new TransportSettings(4 << 20, 64 << 10, 8 << 10, 1000, Duration.ofSeconds(10), 64);
 
   public TransportSettings {
-    if (maxMessageSize < 1 || maxFrameSize < 1024 || maxMetadataSize < 256 || maxConcurrentStreams < 1) {
+    if (maxMessageSize < 1
+        || maxFrameSize < 1024
+        || maxMetadataSize < 256
+        || maxConcurrentStreams < 1) {
       throw new IllegalArgumentException("transport limits out of range");
     }
     if (maxBufferedMessages < 1) {
-      throw new IllegalArgumentException("maxBufferedMessages must be at least 1, was " + maxBufferedMessages);
+      throw new IllegalArgumentException(
+          "maxBufferedMessages must be at least 1, was " + maxBufferedMessages);
     }
     if (maxQueuedOutboundBytes < 64 * 1024) {
       throw new IllegalArgumentException(
           "maxQueuedOutboundBytes must be at least 65536, was " + maxQueuedOutboundBytes);
     }
-    if (outboundStallTimeout == null || outboundStallTimeout.isNegative() || outboundStallTimeout.isZero()) {
-      throw new IllegalArgumentException("outboundStallTimeout must be positive, was " + outboundStallTimeout);
+    if (outboundStallTimeout == null
+        || outboundStallTimeout.isNegative()
+        || outboundStallTimeout.isZero()) {
+      throw new IllegalArgumentException(
+          "outboundStallTimeout must be positive, was " + outboundStallTimeout);
     }
     if (keepAlive == null) {
       throw new IllegalArgumentException("keepAlive is required");

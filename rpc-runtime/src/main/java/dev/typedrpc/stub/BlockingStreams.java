@@ -5,9 +5,9 @@ import java.util.concurrent.Flow;
 import java.util.stream.Stream;
 
 /**
- * The adapter generated code calls for methods returning {@link Stream}: a client consumes a server stream by
- * blocking iteration; a server implementation returns a {@code Stream} that is pulled as the client grants
- * credit.
+ * The adapter generated code calls for methods returning {@link Stream}: a client consumes a server
+ * stream by blocking iteration; a server implementation returns a {@code Stream} that is pulled as
+ * the client grants credit.
  */
 public final class BlockingStreams {
   private BlockingStreams() {}

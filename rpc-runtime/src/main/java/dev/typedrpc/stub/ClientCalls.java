@@ -26,13 +26,14 @@ public final class ClientCalls {
   private ClientCalls() {}
 
   /**
-   * One request, one response, waiting for it. Interrupting the waiting thread cancels the call and throws
-   * {@code CANCELLED} (the interrupt flag stays set).
+   * One request, one response, waiting for it. Interrupting the waiting thread cancels the call and
+   * throws {@code CANCELLED} (the interrupt flag stays set).
    */
   public static <Req, Resp> Resp blockingUnary(
       RpcChannel channel, MethodDescriptor<Req, Resp> method, CallOptions options, Req request) {
     checkRequest(method, request);
-    // completing a future is all the callbacks do, so they run where the response arrives: no thread hop
+    // completing a future is all the callbacks do, so they run where the response arrives: no
+    // thread hop
     ClientCall<Req, Resp> call =
         channel instanceof ChannelImpl impl
             ? impl.newCall(method, options, ChannelImpl.TRANSPORT_THREAD)
@@ -44,7 +45,9 @@ public final class ClientCalls {
     } catch (InterruptedException e) {
       call.cancel("the calling thread was interrupted", e);
       Thread.currentThread().interrupt();
-      throw Status.CANCELLED.withDescription("interrupted while waiting for " + method.fullName()).asException();
+      throw Status.CANCELLED
+          .withDescription("interrupted while waiting for " + method.fullName())
+          .asException();
     } catch (ExecutionException e) {
       throw rethrow(e.getCause());
     }
@@ -61,8 +64,9 @@ public final class ClientCalls {
   }
 
   /**
-   * One request, a stream of responses. The publisher is cold: each subscription makes one call. The
-   * subscriber's {@code request(n)} is sent to the server as credit, so the server never sends more than asked.
+   * One request, a stream of responses. The publisher is cold: each subscription makes one call.
+   * The subscriber's {@code request(n)} is sent to the server as credit, so the server never sends
+   * more than asked.
    */
   public static <Req, Resp> Flow.Publisher<Resp> serverStreaming(
       RpcChannel channel, MethodDescriptor<Req, Resp> method, CallOptions options, Req request) {
@@ -73,10 +77,10 @@ public final class ClientCalls {
   }
 
   /**
-   * One request, a stream of responses, consumed by a blocking loop: the call starts now, at most {@link
-   * dev.typedrpc.Publishers#DEFAULT_PREFETCH} responses are requested ahead of the consumer, and closing the
-   * stream (try-with-resources) cancels the call. A failed call throws {@link RpcException} from the stream's
-   * terminal operation.
+   * One request, a stream of responses, consumed by a blocking loop: the call starts now, at most
+   * {@link dev.typedrpc.Publishers#DEFAULT_PREFETCH} responses are requested ahead of the consumer,
+   * and closing the stream (try-with-resources) cancels the call. A failed call throws {@link
+   * RpcException} from the stream's terminal operation.
    */
   public static <Req, Resp> Stream<Resp> blockingServerStreaming(
       RpcChannel channel, MethodDescriptor<Req, Resp> method, CallOptions options, Req request) {
@@ -85,7 +89,10 @@ public final class ClientCalls {
 
   /** A stream of requests (sent as the server grants credit), one response. */
   public static <Req, Resp> CompletableFuture<Resp> clientStreaming(
-      RpcChannel channel, MethodDescriptor<Req, Resp> method, CallOptions options, Flow.Publisher<Req> requests) {
+      RpcChannel channel,
+      MethodDescriptor<Req, Resp> method,
+      CallOptions options,
+      Flow.Publisher<Req> requests) {
     ClientCall<Req, Resp> call = channel.newCall(method, options);
     UnaryResult<Resp> result = new UnaryResult<>(call);
     OutboundPump<Req> pump = new OutboundPump<>(new CallTarget<>(call));
@@ -96,9 +103,15 @@ public final class ClientCalls {
     return result;
   }
 
-  /** Streams both ways; each subscription to the result makes one call and subscribes to {@code requests}. */
+  /**
+   * Streams both ways; each subscription to the result makes one call and subscribes to {@code
+   * requests}.
+   */
   public static <Req, Resp> Flow.Publisher<Resp> bidiStreaming(
-      RpcChannel channel, MethodDescriptor<Req, Resp> method, CallOptions options, Flow.Publisher<Req> requests) {
+      RpcChannel channel,
+      MethodDescriptor<Req, Resp> method,
+      CallOptions options,
+      Flow.Publisher<Req> requests) {
     return subscriber -> {
       ClientCall<Req, Resp> call = channel.newCall(method, options);
       ResponseSubscription<Req, Resp> subscription = new ResponseSubscription<>(call, subscriber);
@@ -109,8 +122,8 @@ public final class ClientCalls {
 
   /**
    * Runs the request codec's size pass on the caller's thread, so that what cannot be encoded (a
-   * null in a field that has no absent value, a cycle) is the caller's exception, thrown by the stub
-   * before anything is sent: a {@link NullPointerException} naming the field, or an {@link
+   * null in a field that has no absent value, a cycle) is the caller's exception, thrown by the
+   * stub before anything is sent: a {@link NullPointerException} naming the field, or an {@link
    * IllegalArgumentException}. (Stream elements are checked as they are sent: a bad one fails the
    * call.)
    */
@@ -132,14 +145,22 @@ public final class ClientCalls {
     call.sendLastMessage(request);
   }
 
-  /** Starts a call with the request headers its options ask for, reporting to the options' capture, if any. */
-  private static <Resp> void start(ClientCall<?, Resp> call, ClientCall.Listener<Resp> listener, CallOptions options) {
+  /**
+   * Starts a call with the request headers its options ask for, reporting to the options' capture,
+   * if any.
+   */
+  private static <Resp> void start(
+      ClientCall<?, Resp> call, ClientCall.Listener<Resp> listener, CallOptions options) {
     ResponseMetadata capture = options.responseMetadata();
     call.start(
-        capture == null ? listener : new CapturingListener<>(listener, capture), requestHeaders(options));
+        capture == null ? listener : new CapturingListener<>(listener, capture),
+        requestHeaders(options));
   }
 
-  /** Headers beyond the options' metadata (which the channel adds): the compression the call asks for. */
+  /**
+   * Headers beyond the options' metadata (which the channel adds): the compression the call asks
+   * for.
+   */
   private static Metadata requestHeaders(CallOptions options) {
     String compression = options.compression();
     return compression == null ? Metadata.EMPTY : Metadata.of(COMPRESSION_KEY, compression);
@@ -265,7 +286,9 @@ public final class ClientCalls {
           completeExceptionally(status.asException(trailers));
         } else if (!received) {
           completeExceptionally(
-              Status.INTERNAL.withDescription("the server closed the call without a response").asException());
+              Status.INTERNAL
+                  .withDescription("the server closed the call without a response")
+                  .asException());
         } else {
           complete(value);
         }
@@ -273,7 +296,10 @@ public final class ClientCalls {
     }
   }
 
-  /** One subscriber's view of a call whose responses stream: requests become credit, responses onNext. */
+  /**
+   * One subscriber's view of a call whose responses stream: requests become credit, responses
+   * onNext.
+   */
   private static final class ResponseSubscription<Req, Resp> extends ClientCall.Listener<Resp>
       implements Flow.Subscription {
     private final ClientCall<Req, Resp> call;
@@ -289,7 +315,8 @@ public final class ClientCalls {
 
     void start(CallOptions options, Consumer<ClientCall<Req, Resp>> afterStart) {
       ClientCalls.start(call, this, options);
-      // a failure may close the call at once: onClose waits for onSubscribe (rule 1.9: onSubscribe comes first)
+      // a failure may close the call at once: onClose waits for onSubscribe (rule 1.9: onSubscribe
+      // comes first)
       synchronized (this) {
         subscriber.onSubscribe(this);
       }
@@ -305,7 +332,8 @@ public final class ClientCalls {
         call.cancel("subscriber requested " + n + " items", null);
         cancelled = true;
         subscriber.onError(
-            new IllegalArgumentException("request(" + n + "): n must be positive (Reactive Streams rule 3.9)"));
+            new IllegalArgumentException(
+                "request(" + n + "): n must be positive (Reactive Streams rule 3.9)"));
         return;
       }
       call.request((int) Math.min(n, Integer.MAX_VALUE));

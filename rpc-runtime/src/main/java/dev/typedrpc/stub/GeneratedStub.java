@@ -3,8 +3,8 @@ package dev.typedrpc.stub;
 import dev.typedrpc.CallOptions;
 
 /**
- * Implemented by every generated client stub, so {@link dev.typedrpc.RpcStubs} can make a view of it with other
- * call options. Not for users to call: use {@code RpcStubs}.
+ * Implemented by every generated client stub, so {@link dev.typedrpc.RpcStubs} can make a view of
+ * it with other call options. Not for users to call: use {@code RpcStubs}.
  *
  * @param <S> the service interface the stub implements
  */
@@ -12,6 +12,9 @@ public interface GeneratedStub<S> {
   /** The options every call of this stub uses. */
   CallOptions rpcCallOptions();
 
-  /** A stub of the same service on the same channel whose calls use {@code options}; cheap, this one is kept. */
+  /**
+   * A stub of the same service on the same channel whose calls use {@code options}; cheap, this one
+   * is kept.
+   */
   S rpcWithCallOptions(CallOptions options);
 }

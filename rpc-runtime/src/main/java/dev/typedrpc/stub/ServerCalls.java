@@ -9,8 +9,8 @@ public final class ServerCalls {
   private ServerCalls() {}
 
   /**
-   * The exception a generated {@code Skeleton} method throws until the server overrides it: {@code UNIMPLEMENTED}
-   * naming the method.
+   * The exception a generated {@code Skeleton} method throws until the server overrides it: {@code
+   * UNIMPLEMENTED} naming the method.
    */
   public static RpcException unimplemented(MethodDescriptor<?, ?> method) {
     return Status.UNIMPLEMENTED

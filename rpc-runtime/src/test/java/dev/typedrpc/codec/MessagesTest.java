@@ -144,8 +144,14 @@ class MessagesTest {
   }
 
   private static final String[] STRINGS = {
-    "", "a", "Ana Müller", "latency ☺", "emoji \uD83D\uDE00 pair", "unpaired \uD800 high",
-    "unpaired \uDC00 low", "x".repeat(200) + "é"
+    "",
+    "a",
+    "Ana Müller",
+    "latency ☺",
+    "emoji \uD83D\uDE00 pair",
+    "unpaired \uD800 high",
+    "unpaired \uDC00 low",
+    "x".repeat(200) + "é"
   };
 
   @Test
@@ -162,8 +168,9 @@ class MessagesTest {
   void writeStringEntryMatchesAnEntryWrittenFieldByField() throws IOException {
     for (String key : STRINGS) {
       for (String value : new String[] {"", "de-DE", "☺", "\uDBFF"}) {
-        int entry = CodedOutputStream.computeStringSize(1, key)
-            + CodedOutputStream.computeStringSize(2, value);
+        int entry =
+            CodedOutputStream.computeStringSize(1, key)
+                + CodedOutputStream.computeStringSize(2, value);
         int size = Messages.lengthDelimitedSize(7, entry);
         assertThat(write(size, out -> Messages.writeStringEntry(out, 7, key, value)))
             .as("%s=%s", key, value)
@@ -200,7 +207,8 @@ class MessagesTest {
                 out.writeString(2, e.getValue());
               }
             });
-    assertThat(write(size, out -> Messages.writeStringMap(out, 7, map, "Chat.attributes"))).isEqualTo(expected);
+    assertThat(write(size, out -> Messages.writeStringMap(out, 7, map, "Chat.attributes")))
+        .isEqualTo(expected);
     assertThat(Messages.stringMapSize(7, java.util.Map.of(), "Chat.attributes")).isZero();
   }
 

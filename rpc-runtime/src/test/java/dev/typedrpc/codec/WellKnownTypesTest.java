@@ -137,7 +137,10 @@ class WellKnownTypesTest {
         .isInstanceOf(InvalidProtocolBufferException.class)
         .hasMessageContaining("Timestamp of 4611686018427387904 s");
     com.google.protobuf.Duration longest =
-        com.google.protobuf.Duration.newBuilder().setSeconds(Long.MAX_VALUE).setNanos(2_000_000_000).build();
+        com.google.protobuf.Duration.newBuilder()
+            .setSeconds(Long.MAX_VALUE)
+            .setNanos(2_000_000_000)
+            .build();
     assertThatThrownBy(
             () -> {
               CodedInputStream in = CodedInputStream.newInstance(field1(longest));

@@ -19,16 +19,19 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Arbitrary bytes fed to the frame protocol engine exactly as a transport feeds it ({@link FrameConnection#onFrame},
- * {@link FrameConnection#onReadComplete}, {@link FrameConnection#onClosed}), at the server end (a real {@link
- * ServerImpl} running the conformance service) and at the client end (with a unary, a server-streaming and a bidi
- * call open). Expected: the engine answers every input with frames, a stream error (STATUS / CANCEL) or a connection
- * error (GOAWAY with a description, then close). A bug is anything else: an exception out of the engine, an
- * internal error it caught itself ({@code "internal error: ..."} in its GOAWAY), a malformed frame written, a buffer
- * from {@link FrameSink#allocate} not handed back, a write after close, or a client call closed twice or never.
+ * Arbitrary bytes fed to the frame protocol engine exactly as a transport feeds it ({@link
+ * FrameConnection#onFrame}, {@link FrameConnection#onReadComplete}, {@link
+ * FrameConnection#onClosed}), at the server end (a real {@link ServerImpl} running the conformance
+ * service) and at the client end (with a unary, a server-streaming and a bidi call open). Expected:
+ * the engine answers every input with frames, a stream error (STATUS / CANCEL) or a connection
+ * error (GOAWAY with a description, then close). A bug is anything else: an exception out of the
+ * engine, an internal error it caught itself ({@code "internal error: ..."} in its GOAWAY), a
+ * malformed frame written, a buffer from {@link FrameSink#allocate} not handed back, a write after
+ * close, or a client call closed twice or never.
  *
- * <p>Input: byte 0 chooses the end and the transport's habits ({@link Input}); then frames, each as {@code [varint
- * length][frame]} (a length past the end takes what is left). Seeds: {@code FrameDecoderFuzzTestInputs/frames/}.
+ * <p>Input: byte 0 chooses the end and the transport's habits ({@link Input}); then frames, each as
+ * {@code [varint length][frame]} (a length past the end takes what is left). Seeds: {@code
+ * FrameDecoderFuzzTestInputs/frames/}.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FrameDecoderFuzzTest {
@@ -86,10 +89,13 @@ class FrameDecoderFuzzTest {
   /** The fuzzer's bytes: a mode byte, then length-prefixed frames. */
   static final class Input {
     final boolean client;
+
     /** The transport calls onReadComplete after each frame (Netty does, per read). */
     final boolean readCompletePerFrame;
+
     /** The outbound buffer is above its high-water mark until the input ends. */
     final boolean unwritable;
+
     private final ByteBuffer rest;
 
     Input(byte[] data) {
@@ -161,7 +167,9 @@ class FrameDecoderFuzzTest {
     @Override
     public void onClose(Status status, Metadata trailers) {
       closes++;
-      assertThat(String.valueOf(status.description())).as("status of %s", method).doesNotStartWith("internal error");
+      assertThat(String.valueOf(status.description()))
+          .as("status of %s", method)
+          .doesNotStartWith("internal error");
     }
   }
 

@@ -12,9 +12,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 
 /**
- * A {@link FrameSink} for fuzzing: runs the engine's tasks when the harness says (tasks from other threads, e.g. a
- * deadline timer, wait in the same queue), checks every frame the engine writes and the sink's contract (one
- * allocated buffer at a time, each written or discarded, nothing written after close). Single-use.
+ * A {@link FrameSink} for fuzzing: runs the engine's tasks when the harness says (tasks from other
+ * threads, e.g. a deadline timer, wait in the same queue), checks every frame the engine writes and
+ * the sink's contract (one allocated buffer at a time, each written or discarded, nothing written
+ * after close). Single-use.
  */
 final class FuzzSink implements FrameSink {
   private static final byte BATCH = 0x0E;
@@ -26,8 +27,13 @@ final class FuzzSink implements FrameSink {
   private ByteBuffer lent;
   private boolean closed;
   boolean writable = true;
-  /** The transport reported the connection gone: the engine may still try to write, and nothing is sent. */
+
+  /**
+   * The transport reported the connection gone: the engine may still try to write, and nothing is
+   * sent.
+   */
   boolean closedByPeer;
+
   int framesWritten;
 
   void runTasks() {
@@ -109,7 +115,10 @@ final class FuzzSink implements FrameSink {
     return Thread.currentThread() == owner;
   }
 
-  /** A frame the engine wrote must be one a peer can read: known type, known flags, a stream id, a sane BATCH. */
+  /**
+   * A frame the engine wrote must be one a peer can read: known type, known flags, a stream id, a
+   * sane BATCH.
+   */
   private static void checkFrame(ByteBuffer frame, boolean inBatch) {
     assertThat(frame.remaining()).as("written frame length").isGreaterThanOrEqualTo(3);
     byte type = frame.get();

@@ -18,7 +18,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The connectivity state machine on a fake clock: no sleeps, every delay exact (jitter off unless said). */
+/**
+ * The connectivity state machine on a fake clock: no sleeps, every delay exact (jitter off unless
+ * said).
+ */
 @Timeout(10)
 class ConnectivityTest {
   private final FakeScheduler clock = new FakeScheduler();
@@ -98,7 +101,8 @@ class ConnectivityTest {
     c.attemptFailed(REFUSED);
     assertThat(c.backoffRemainingNanos()).isEqualTo(TimeUnit.MILLISECONDS.toNanos(300));
     clock.advanceMillis(300);
-    clock.advanceMillis(2000); // an attempt that fails after the back-off is over is retried at once
+    clock.advanceMillis(
+        2000); // an attempt that fails after the back-off is over is retried at once
     c.attemptFailed(REFUSED);
     assertThat(c.backoffRemainingNanos()).isZero();
     clock.advanceNanos(0);
@@ -120,7 +124,8 @@ class ConnectivityTest {
     assertThat(abandoned).hasSize(1);
     assertThat(abandoned.get(0).description()).isEqualTo("no connection within 20000 ms");
     assertThat(c.lastFailure()).isEqualTo(abandoned.get(0));
-    // 20 s spent, back-off 10 s: the next attempt started at once; the back-off after it is 30 s, its timeout too
+    // 20 s spent, back-off 10 s: the next attempt started at once; the back-off after it is 30 s,
+    // its timeout too
     assertThat(states).containsExactly(CONNECTING, TRANSIENT_FAILURE, CONNECTING);
     assertThat(dialsAtMillis).containsExactly(0L, 20_000L);
     clock.advanceMillis(29_999);
@@ -150,7 +155,8 @@ class ConnectivityTest {
     assertThat(dialsAtMillis).hasSize(3); // idle: nothing dials by itself
     c.requestConnection();
     c.attemptFailed(REFUSED);
-    assertThat(c.backoffRemainingNanos()).isEqualTo(TimeUnit.SECONDS.toNanos(1)); // the sequence starts over
+    assertThat(c.backoffRemainingNanos())
+        .isEqualTo(TimeUnit.SECONDS.toNanos(1)); // the sequence starts over
   }
 
   @Test

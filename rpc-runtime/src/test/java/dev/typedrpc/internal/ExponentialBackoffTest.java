@@ -44,7 +44,8 @@ class ExponentialBackoffTest {
   @Test
   void theCapAppliesToTheFirstDelayToo() {
     ExponentialBackoff b =
-        new ExponentialBackoff(ConnectionBackoff.DEFAULT.withMaxBackoff(Duration.ofMillis(300)), () -> NO_JITTER);
+        new ExponentialBackoff(
+            ConnectionBackoff.DEFAULT.withMaxBackoff(Duration.ofMillis(300)), () -> NO_JITTER);
     assertThat(millis(b, 3)).containsExactly(300L, 300L, 300L);
   }
 
@@ -68,12 +69,14 @@ class ExponentialBackoffTest {
   void badSettingsAreRejectedSayingWhich() {
     assertThatThrownBy(() -> ConnectionBackoff.DEFAULT.withMultiplier(0.5))
         .hasMessageContaining("multiplier");
-    assertThatThrownBy(() -> ConnectionBackoff.DEFAULT.withJitter(1.0)).hasMessageContaining("jitter");
+    assertThatThrownBy(() -> ConnectionBackoff.DEFAULT.withJitter(1.0))
+        .hasMessageContaining("jitter");
     assertThatThrownBy(() -> ConnectionBackoff.DEFAULT.withInitialBackoff(Duration.ZERO))
         .hasMessageContaining("initialBackoff");
     assertThatThrownBy(() -> ConnectionBackoff.DEFAULT.withMaxBackoff(Duration.ZERO))
         .hasMessageContaining("maxBackoff");
-    assertThatThrownBy(() -> ConnectionBackoff.DEFAULT.withMinConnectTimeout(Duration.ofSeconds(-1)))
+    assertThatThrownBy(
+            () -> ConnectionBackoff.DEFAULT.withMinConnectTimeout(Duration.ofSeconds(-1)))
         .hasMessageContaining("minConnectTimeout");
   }
 }

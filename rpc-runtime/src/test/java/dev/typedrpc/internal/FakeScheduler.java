@@ -7,8 +7,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 
 /**
- * A {@link Scheduler} whose clock moves only when a test says so ({@link #advanceNanos}), running the tasks that
- * fall due on the test's thread, in time order. Not thread-safe: one test thread drives it.
+ * A {@link Scheduler} whose clock moves only when a test says so ({@link #advanceNanos}), running
+ * the tasks that fall due on the test's thread, in time order. Not thread-safe: one test thread
+ * drives it.
  */
 final class FakeScheduler implements Scheduler {
   private record Task(long dueNanos, long seq, Runnable task, CompletableFuture<Void> handle) {}

@@ -26,7 +26,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** A {@code typedrpc://} channel tries transports in order, falls back, remembers, and reports its state. */
+/**
+ * A {@code typedrpc://} channel tries transports in order, falls back, remembers, and reports its
+ * state.
+ */
 @Timeout(30)
 class NegotiationTest {
   private final String name = "negotiation-" + UUID.randomUUID();
@@ -35,7 +38,12 @@ class NegotiationTest {
 
   @BeforeEach
   void start() throws Exception {
-    server = RpcServer.builder().listen("mem:" + name).addService(new ConformanceService().definition()).build().start();
+    server =
+        RpcServer.builder()
+            .listen("mem:" + name)
+            .addService(new ConformanceService().definition())
+            .build()
+            .start();
   }
 
   @AfterEach
@@ -48,7 +56,9 @@ class NegotiationTest {
     RpcChannel c =
         RpcChannel.connect(
             URI.create(target),
-            ChannelOptions.DEFAULT.withTransportOrder(order).withAttemptTimeout(Duration.ofMillis(300)));
+            ChannelOptions.DEFAULT
+                .withTransportOrder(order)
+                .withAttemptTimeout(Duration.ofMillis(300)));
     channels.add(c);
     return c;
   }
@@ -59,7 +69,10 @@ class NegotiationTest {
 
   @Test
   void fallsBackPastTransportsThatFailAndRemembersTheOneThatWorked() throws Exception {
-    RpcChannel c = channel("typedrpc://" + name + ":7070/rpc", List.of("refuse", "blackhole", "nosuch", "memhost"));
+    RpcChannel c =
+        channel(
+            "typedrpc://" + name + ":7070/rpc",
+            List.of("refuse", "blackhole", "nosuch", "memhost"));
     List<ConnectionState> seen = new CopyOnWriteArrayList<>();
     c.onStateChange(seen::add);
     assertThat(c.state()).isEqualTo(ConnectionState.IDLE);
@@ -67,7 +80,8 @@ class NegotiationTest {
     // calls made while negotiating wait, then go out on the transport that won
     List<CompletableFuture<String>> early = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      early.add(ClientCalls.futureUnary(c, ConformanceService.ECHO, CallOptions.DEFAULT, "early" + i));
+      early.add(
+          ClientCalls.futureUnary(c, ConformanceService.ECHO, CallOptions.DEFAULT, "early" + i));
     }
     for (int i = 0; i < 20; i++) {
       assertThat(early.get(i).get(10, TimeUnit.SECONDS)).isEqualTo("early" + i);
@@ -75,13 +89,19 @@ class NegotiationTest {
     assertThat(c.transportScheme()).isEqualTo("memhost");
     assertThat(seen).containsExactly(ConnectionState.CONNECTING, ConnectionState.READY);
 
-    // the server drops the connection; the next call reconnects, trying the remembered transport first
+    // the server drops the connection; the next call reconnects, trying the remembered transport
+    // first
     int refusedBefore = TestTransports.REFUSE_ATTEMPTS.get();
     int blackholeBefore = TestTransports.BLACKHOLE_ATTEMPTS.get();
     server.shutdownNow();
     server.awaitTermination(Duration.ofSeconds(5));
     awaitState(c, ConnectionState.IDLE);
-    server = RpcServer.builder().listen("mem:" + name).addService(new ConformanceService().definition()).build().start();
+    server =
+        RpcServer.builder()
+            .listen("mem:" + name)
+            .addService(new ConformanceService().definition())
+            .build()
+            .start();
     assertThat(echo(c, "again")).isEqualTo("again");
     assertThat(TestTransports.REFUSE_ATTEMPTS.get()).isEqualTo(refusedBefore);
     assertThat(TestTransports.BLACKHOLE_ATTEMPTS.get()).isEqualTo(blackholeBefore);
@@ -89,7 +109,8 @@ class NegotiationTest {
 
   @Test
   void whenNothingConnectsCallsFailWithEveryReason() throws Exception {
-    RpcChannel c = channel("typedrpc://" + name + ":7070/rpc", List.of("refuse", "blackhole", "nosuch"));
+    RpcChannel c =
+        channel("typedrpc://" + name + ":7070/rpc", List.of("refuse", "blackhole", "nosuch"));
     assertThatThrownBy(() -> echo(c, "x"))
         .isInstanceOfSatisfying(
             RpcException.class,
@@ -101,7 +122,8 @@ class NegotiationTest {
                   .contains("nosuch: no transport on the class path");
             });
     assertThat(c.state()).isEqualTo(ConnectionState.TRANSIENT_FAILURE);
-    assertThatThrownBy(() -> c.connectNow().get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+    assertThatThrownBy(() -> c.connectNow().get(10, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class);
   }
 
   @Test

@@ -52,7 +52,8 @@ class OutboundPumpTest {
   @Test
   void aPublisherEmittingFromRequestIsServedByALoopNotByRecursion() {
     Recorder r = new Recorder();
-    // one item per request() call, each from within the previous onNext: recursion would overflow the stack
+    // one item per request() call, each from within the previous onNext: recursion would overflow
+    // the stack
     new OutboundPump<>(r).subscribeTo(new MisbehavingPublishers.Reentrant(300_000));
     assertThat(r.sent).hasSize(300_000);
     assertThat(r.completions).isEqualTo(1);
@@ -64,13 +65,15 @@ class OutboundPumpTest {
     Recorder r = pump("no-demand");
     assertThat(r.sent).hasSize(OutboundPump.MAX_OUTSTANDING);
     assertThat(r.completions).isZero();
-    assertThat(r.failures).singleElement()
+    assertThat(r.failures)
+        .singleElement()
         .isInstanceOfSatisfying(
             RpcException.class,
             e -> {
               assertThat(e.status().code()).isEqualTo(Status.Code.INTERNAL);
               assertThat(e.status().description())
-                  .isEqualTo("the publisher sent an item it was not asked for (Reactive Streams rule 1.1)");
+                  .isEqualTo(
+                      "the publisher sent an item it was not asked for (Reactive Streams rule 1.1)");
             });
   }
 
@@ -86,8 +89,12 @@ class OutboundPumpTest {
 
   @Test
   void throwingFromRequestOrSubscribeFailsTheStream() {
-    assertThat(pump("throw-in-request").failures).singleElement().hasFieldOrPropertyWithValue("message", "request failed");
-    assertThat(pump("subscribe-throws").failures).singleElement().hasFieldOrPropertyWithValue("message", "subscribe failed");
+    assertThat(pump("throw-in-request").failures)
+        .singleElement()
+        .hasFieldOrPropertyWithValue("message", "request failed");
+    assertThat(pump("subscribe-throws").failures)
+        .singleElement()
+        .hasFieldOrPropertyWithValue("message", "subscribe failed");
   }
 
   @Test
@@ -102,7 +109,8 @@ class OutboundPumpTest {
   void withoutDemandNothingIsRequested() {
     Recorder r = new Recorder();
     r.demand = 0;
-    dev.typedrpc.testing.CountingPublisher<String> p = new dev.typedrpc.testing.CountingPublisher<>(10, i -> "i" + i);
+    dev.typedrpc.testing.CountingPublisher<String> p =
+        new dev.typedrpc.testing.CountingPublisher<>(10, i -> "i" + i);
     OutboundPump<String> pump = new OutboundPump<>(r);
     pump.subscribeTo(p);
     assertThat(p.requested.get()).isZero();

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * State listeners run on the channel's executor, outside its lock, in order, once per change; one that blocks
- * or calls back into the channel cannot stall or deadlock it.
+ * State listeners run on the channel's executor, outside its lock, in order, once per change; one
+ * that blocks or calls back into the channel cannot stall or deadlock it.
  */
 @Timeout(30)
 class StateListenersTest {
@@ -50,7 +50,11 @@ class StateListenersTest {
   }
 
   private RpcServer newServer() throws Exception {
-    return RpcServer.builder().listen("mem:" + name).addService(new ConformanceService().definition()).build().start();
+    return RpcServer.builder()
+        .listen("mem:" + name)
+        .addService(new ConformanceService().definition())
+        .build()
+        .start();
   }
 
   private String echo(String s) {
@@ -69,10 +73,12 @@ class StateListenersTest {
     channel.shutdown();
   }
 
-  private static final List<ConnectionState> EVERY_STATE = List.of(CONNECTING, READY, IDLE, CONNECTING, READY, SHUTDOWN);
+  private static final List<ConnectionState> EVERY_STATE =
+      List.of(CONNECTING, READY, IDLE, CONNECTING, READY, SHUTDOWN);
 
   @Test
-  void listenersHearEveryChangeOnceInOrderOutsideTheLockAndOffTheTransportThread() throws Exception {
+  void listenersHearEveryChangeOnceInOrderOutsideTheLockAndOffTheTransportThread()
+      throws Exception {
     channel = RpcChannel.connect(URI.create("mem:" + name));
     List<ConnectionState> seen = new CopyOnWriteArrayList<>();
     List<String> violations = new CopyOnWriteArrayList<>();
@@ -116,7 +122,9 @@ class StateListenersTest {
   @Test
   void aListenerThatCallsBackIntoTheChannelCannotDeadlockIt() throws Exception {
     // a direct executor: listeners still run off the transport's thread (on the shared pool)
-    channel = RpcChannel.connect(URI.create("mem:" + name), ChannelOptions.DEFAULT.withExecutor(Runnable::run));
+    channel =
+        RpcChannel.connect(
+            URI.create("mem:" + name), ChannelOptions.DEFAULT.withExecutor(Runnable::run));
     CompletableFuture<String> fromListener = new CompletableFuture<>();
     channel.onStateChange(
         s -> {

@@ -16,8 +16,8 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Transports for negotiation tests: {@code refuse} fails at once, {@code blackhole} never answers, {@code
- * memhost://<name>:<port>/} is the in-memory transport to the server named {@code <name>}.
+ * Transports for negotiation tests: {@code refuse} fails at once, {@code blackhole} never answers,
+ * {@code memhost://<name>:<port>/} is the in-memory transport to the server named {@code <name>}.
  */
 public final class TestTransports implements TransportProvider {
   static final AtomicInteger REFUSE_ATTEMPTS = new AtomicInteger();
@@ -42,7 +42,8 @@ public final class TestTransports implements TransportProvider {
       }
       default -> {
         MEMHOST_ATTEMPTS.incrementAndGet();
-        yield new InMemoryTransportProvider().newClientTransport(URI.create("mem:" + target.getHost()), settings);
+        yield new InMemoryTransportProvider()
+            .newClientTransport(URI.create("mem:" + target.getHost()), settings);
       }
     };
   }
@@ -72,7 +73,10 @@ public final class TestTransports implements TransportProvider {
 
     @Override
     public ClientStream newStream(
-        MethodDescriptor<?, ?> method, Metadata headers, Deadline deadline, ClientStreamListener l) {
+        MethodDescriptor<?, ?> method,
+        Metadata headers,
+        Deadline deadline,
+        ClientStreamListener l) {
       return FailedStream.failed(l, Status.UNAVAILABLE);
     }
 

@@ -29,8 +29,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Calls while the channel cannot connect: fail-fast ones fail at once during the back-off without dialing;
- * wait-for-ready ones wait (bounded in number) until the channel is ready, their deadline, a cancel or shutdown.
+ * Calls while the channel cannot connect: fail-fast ones fail at once during the back-off without
+ * dialing; wait-for-ready ones wait (bounded in number) until the channel is ready, their deadline,
+ * a cancel or shutdown.
  */
 @Timeout(30)
 class WaitForReadyTest {
@@ -46,7 +47,10 @@ class WaitForReadyTest {
 
   private static ChannelOptions backoff(Duration initial) {
     return ChannelOptions.DEFAULT.withConnectionBackoff(
-        ConnectionBackoff.DEFAULT.withMaxBackoff(initial).withInitialBackoff(initial).withJitter(0));
+        ConnectionBackoff.DEFAULT
+            .withMaxBackoff(initial)
+            .withInitialBackoff(initial)
+            .withJitter(0));
   }
 
   private RpcChannel channel(String target, ChannelOptions options) {
@@ -57,21 +61,28 @@ class WaitForReadyTest {
 
   private void startServer() throws Exception {
     RpcServer server =
-        RpcServer.builder().listen("mem:" + name).addService(new ConformanceService().definition()).build().start();
+        RpcServer.builder()
+            .listen("mem:" + name)
+            .addService(new ConformanceService().definition())
+            .build()
+            .start();
     closeables.add(server);
   }
 
   /** Lets the channel fail its first attempt: it is then in back-off. */
   private static void failFirstAttempt(RpcChannel c) {
-    assertThatThrownBy(() -> c.connectNow().get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+    assertThatThrownBy(() -> c.connectNow().get(10, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class);
     assertThat(c.state()).isEqualTo(ConnectionState.TRANSIENT_FAILURE);
   }
 
   @Test
   void aWaitForReadyCallStartedWhileTheServerIsDownSucceedsOnceItIsUp() throws Exception {
     RpcChannel c = channel("mem:" + name, backoff(Duration.ofMillis(50)));
-    CallOptions waiting = CallOptions.DEFAULT.withWaitForReady().withTimeout(Duration.ofSeconds(20));
-    CompletableFuture<String> call = ClientCalls.futureUnary(c, ConformanceService.ECHO, waiting, "patient");
+    CallOptions waiting =
+        CallOptions.DEFAULT.withWaitForReady().withTimeout(Duration.ofSeconds(20));
+    CompletableFuture<String> call =
+        ClientCalls.futureUnary(c, ConformanceService.ECHO, waiting, "patient");
     awaitState(c, ConnectionState.TRANSIENT_FAILURE);
     assertThat(call).isNotDone();
     startServer();
@@ -84,7 +95,8 @@ class WaitForReadyTest {
     RpcChannel c = channel("memhost://" + name + ":1/", backoff(Duration.ofMinutes(1)));
     failFirstAttempt(c);
     for (int i = 0; i < 200; i++) {
-      assertThatThrownBy(() -> ClientCalls.blockingUnary(c, ConformanceService.ECHO, CallOptions.DEFAULT, "x"))
+      assertThatThrownBy(
+              () -> ClientCalls.blockingUnary(c, ConformanceService.ECHO, CallOptions.DEFAULT, "x"))
           .isInstanceOfSatisfying(
               RpcException.class,
               e -> {
@@ -95,14 +107,17 @@ class WaitForReadyTest {
                     .contains("withWaitForReady");
               });
     }
-    assertThat(TestTransports.MEMHOST_ATTEMPTS.get() - before).as("connection attempts").isEqualTo(1);
+    assertThat(TestTransports.MEMHOST_ATTEMPTS.get() - before)
+        .as("connection attempts")
+        .isEqualTo(1);
     assertThat(c.state()).isEqualTo(ConnectionState.TRANSIENT_FAILURE);
   }
 
   @Test
   void aWaitForReadyCallThatNeverGetsAConnectionEndsAtItsDeadlineSayingWhy() {
     RpcChannel c = channel("mem:" + name, backoff(Duration.ofMillis(50)));
-    CallOptions waiting = CallOptions.DEFAULT.withWaitForReady().withTimeout(Duration.ofMillis(300));
+    CallOptions waiting =
+        CallOptions.DEFAULT.withWaitForReady().withTimeout(Duration.ofMillis(300));
     assertThatThrownBy(() -> ClientCalls.blockingUnary(c, ConformanceService.ECHO, waiting, "x"))
         .isInstanceOfSatisfying(
             RpcException.class,
@@ -122,7 +137,8 @@ class WaitForReadyTest {
     Call third = Call.start(c);
     Status refused = third.closed.get(10, TimeUnit.SECONDS);
     assertThat(refused.code()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-    assertThat(refused.description()).contains("2 wait-for-ready calls", "ChannelOptions.maxWaitingCalls");
+    assertThat(refused.description())
+        .contains("2 wait-for-ready calls", "ChannelOptions.maxWaitingCalls");
 
     first.call.cancel("changed my mind", null);
     assertThat(first.closed.get(10, TimeUnit.SECONDS).code()).isEqualTo(Status.Code.CANCELLED);
@@ -154,7 +170,8 @@ class WaitForReadyTest {
     c.resetConnectBackoff();
     c.connectNow().get(10, TimeUnit.SECONDS);
     assertThat(c.state()).isEqualTo(ConnectionState.READY);
-    assertThat(ClientCalls.blockingUnary(c, ConformanceService.ECHO, CallOptions.DEFAULT, "now")).isEqualTo("now");
+    assertThat(ClientCalls.blockingUnary(c, ConformanceService.ECHO, CallOptions.DEFAULT, "now"))
+        .isEqualTo("now");
   }
 
   @Test
@@ -165,10 +182,12 @@ class WaitForReadyTest {
     int before = timers.getQueue().size();
     CallOptions longDeadline = CallOptions.DEFAULT.withTimeout(Duration.ofHours(1));
     for (int i = 0; i < 1000; i++) {
-      assertThatThrownBy(() -> ClientCalls.blockingUnary(c, ConformanceService.ECHO, longDeadline, "x"))
+      assertThatThrownBy(
+              () -> ClientCalls.blockingUnary(c, ConformanceService.ECHO, longDeadline, "x"))
           .isInstanceOf(RpcException.class);
     }
-    // each of those calls failed inside start(), before its deadline timer was set: the timer must go too
+    // each of those calls failed inside start(), before its deadline timer was set: the timer must
+    // go too
     assertThat(timers.getQueue().size() - before).as("timers left behind").isLessThan(10);
   }
 
@@ -184,7 +203,9 @@ class WaitForReadyTest {
 
   /** A wait-for-ready echo call at the ClientCall level. */
   private record Call(
-      ClientCall<String, String> call, CompletableFuture<Status> closed, CompletableFuture<String> response) {
+      ClientCall<String, String> call,
+      CompletableFuture<Status> closed,
+      CompletableFuture<String> response) {
     static Call start(RpcChannel channel) {
       ClientCall<String, String> call =
           channel.newCall(ConformanceService.ECHO, CallOptions.DEFAULT.withWaitForReady());

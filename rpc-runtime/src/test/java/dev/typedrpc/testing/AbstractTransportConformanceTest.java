@@ -29,9 +29,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * What every transport must do, run against the real runtime on both ends. A transport's test subclasses this
- * and says where its server listens ({@link #listenUri()}); the server's real address is what the client
- * connects to.
+ * What every transport must do, run against the real runtime on both ends. A transport's test
+ * subclasses this and says where its server listens ({@link #listenUri()}); the server's real
+ * address is what the client connects to.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 public abstract class AbstractTransportConformanceTest {
@@ -43,22 +43,26 @@ public abstract class AbstractTransportConformanceTest {
   protected abstract URI listenUri();
 
   /**
-   * Where the client connects, given the server's real address: the address itself unless the transport under
-   * test reaches the server another way (SSE or gRPC over HTTP/2 on the port of a WebSocket server).
+   * Where the client connects, given the server's real address: the address itself unless the
+   * transport under test reaches the server another way (SSE or gRPC over HTTP/2 on the port of a
+   * WebSocket server).
    */
   protected URI clientUri(URI serverAddress) {
     return serverAddress;
   }
 
-  /** Whether the transport tells the client which service versions the server runs (see ServiceVersion). */
+  /**
+   * Whether the transport tells the client which service versions the server runs (see
+   * ServiceVersion).
+   */
   protected boolean announcesServices() {
     return true;
   }
 
   /**
-   * How many response items a server-streaming producer may run ahead of a client that asks for one at a time.
-   * 1 for transports whose flow control counts messages; a transport that only has byte-level flow control
-   * (HTTP/2 windows) says how far its window lets the producer run.
+   * How many response items a server-streaming producer may run ahead of a client that asks for one
+   * at a time. 1 for transports whose flow control counts messages; a transport that only has
+   * byte-level flow control (HTTP/2 windows) says how far its window lets the producer run.
    */
   protected long serverStreamingLookahead() {
     return 1;
@@ -78,7 +82,9 @@ public abstract class AbstractTransportConformanceTest {
             .transportSettings(settings())
             .build()
             .start();
-    channel = RpcChannel.connect(clientUri(server.address()), ChannelOptions.DEFAULT.withTransport(settings()));
+    channel =
+        RpcChannel.connect(
+            clientUri(server.address()), ChannelOptions.DEFAULT.withTransport(settings()));
   }
 
   @AfterEach
@@ -116,7 +122,12 @@ public abstract class AbstractTransportConformanceTest {
     // Echo exists on the server: were the call sent, it would succeed
     dev.typedrpc.MethodDescriptor<String, String> fromVersion2 =
         dev.typedrpc.MethodDescriptor.of(
-            ConformanceService.NAME, "Echo", dev.typedrpc.CallKind.UNARY, TestCodecs.STRING, TestCodecs.STRING, 2);
+            ConformanceService.NAME,
+            "Echo",
+            dev.typedrpc.CallKind.UNARY,
+            TestCodecs.STRING,
+            TestCodecs.STRING,
+            2);
     assertThatThrownBy(() -> call(fromVersion2, "x"))
         .isInstanceOfSatisfying(
             RpcException.class,
@@ -128,11 +139,17 @@ public abstract class AbstractTransportConformanceTest {
             });
     dev.typedrpc.MethodDescriptor<String, String> otherService =
         dev.typedrpc.MethodDescriptor.of(
-            "typedrpc.testing.Elsewhere", "Echo", dev.typedrpc.CallKind.UNARY, TestCodecs.STRING, TestCodecs.STRING);
+            "typedrpc.testing.Elsewhere",
+            "Echo",
+            dev.typedrpc.CallKind.UNARY,
+            TestCodecs.STRING,
+            TestCodecs.STRING);
     assertThatThrownBy(() -> call(otherService, "x"))
         .isInstanceOfSatisfying(
             RpcException.class,
-            e -> assertThat(e.status().description()).contains("does not serve typedrpc.testing.Elsewhere"));
+            e ->
+                assertThat(e.status().description())
+                    .contains("does not serve typedrpc.testing.Elsewhere"));
   }
 
   @Test
@@ -151,7 +168,8 @@ public abstract class AbstractTransportConformanceTest {
   void manyConcurrentCallsShareOneConnection() throws Exception {
     List<CompletableFuture<String>> calls = new ArrayList<>();
     for (int i = 0; i < 500; i++) {
-      calls.add(ClientCalls.futureUnary(channel, ConformanceService.ECHO, CallOptions.DEFAULT, "m" + i));
+      calls.add(
+          ClientCalls.futureUnary(channel, ConformanceService.ECHO, CallOptions.DEFAULT, "m" + i));
     }
     for (int i = 0; i < calls.size(); i++) {
       assertThat(calls.get(i).get(10, TimeUnit.SECONDS)).isEqualTo("m" + i);
@@ -161,7 +179,8 @@ public abstract class AbstractTransportConformanceTest {
   @Test
   void metadataReachesTheServer() {
     CallOptions options = CallOptions.DEFAULT.withMetadata(Metadata.of("x-room", "lobby"));
-    assertThat(ClientCalls.blockingUnary(channel, ConformanceService.HEADER, options, "x-room")).isEqualTo("lobby");
+    assertThat(ClientCalls.blockingUnary(channel, ConformanceService.HEADER, options, "x-room"))
+        .isEqualTo("lobby");
   }
 
   @Test
@@ -189,8 +208,10 @@ public abstract class AbstractTransportConformanceTest {
       call.request(1);
       call.sendLastMessage(outcome);
       assertThat(headers.get(10, TimeUnit.SECONDS).get("x-initial")).isEqualTo(outcome);
-      assertThat(trailers.get(10, TimeUnit.SECONDS).getBinary("x-trailing-bin")).containsExactly(0xab, 0, 1);
-      assertThat(status.get().code()).isEqualTo(outcome.equals("ok") ? Status.Code.OK : Status.Code.ABORTED);
+      assertThat(trailers.get(10, TimeUnit.SECONDS).getBinary("x-trailing-bin"))
+          .containsExactly(0xab, 0, 1);
+      assertThat(status.get().code())
+          .isEqualTo(outcome.equals("ok") ? Status.Code.OK : Status.Code.ABORTED);
     }
   }
 
@@ -245,7 +266,11 @@ public abstract class AbstractTransportConformanceTest {
   void unknownServiceSaysWhichServicesRun() {
     dev.typedrpc.MethodDescriptor<String, String> nowhere =
         dev.typedrpc.MethodDescriptor.of(
-            "typedrpc.testing.Nowhere", "Echo", dev.typedrpc.CallKind.UNARY, TestCodecs.STRING, TestCodecs.STRING);
+            "typedrpc.testing.Nowhere",
+            "Echo",
+            dev.typedrpc.CallKind.UNARY,
+            TestCodecs.STRING,
+            TestCodecs.STRING);
     assertThatThrownBy(() -> call(nowhere, "x"))
         .isInstanceOfSatisfying(
             RpcException.class,
@@ -259,9 +284,11 @@ public abstract class AbstractTransportConformanceTest {
 
   @Test
   void deadlineExceededOnBothSidesWithTheSameCodes() throws Exception {
-    assertThat(call(ConformanceService.ECHO, "connected")).isEqualTo("connected"); // the deadline is the call's only
+    assertThat(call(ConformanceService.ECHO, "connected"))
+        .isEqualTo("connected"); // the deadline is the call's only
     CallOptions options = CallOptions.DEFAULT.withTimeout(Duration.ofMillis(500));
-    assertThatThrownBy(() -> ClientCalls.blockingUnary(channel, ConformanceService.SLEEP, options, "x"))
+    assertThatThrownBy(
+            () -> ClientCalls.blockingUnary(channel, ConformanceService.SLEEP, options, "x"))
         .isInstanceOfSatisfying(
             RpcException.class,
             e -> assertThat(e.status().code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
@@ -280,7 +307,8 @@ public abstract class AbstractTransportConformanceTest {
                     .isEqualTo(
                         "message of 2097158 bytes for typedrpc.testing.Conformance/Bytes exceeds the peer's limit of"
                             + " 2097152 bytes"));
-    byte[] ask = ("size:" + ((2 << 20) + 100)).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    byte[] ask =
+        ("size:" + ((2 << 20) + 100)).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
     assertThatThrownBy(() -> call(ConformanceService.BYTES, ask))
         .isInstanceOfSatisfying(
             RpcException.class,
@@ -293,10 +321,13 @@ public abstract class AbstractTransportConformanceTest {
 
   @Test
   void aDeadlineAlreadyPassedFailsTheCallWithoutSendingIt() {
-    CallOptions expired = CallOptions.DEFAULT.withDeadline(dev.typedrpc.Deadline.after(Duration.ofMillis(-1)));
-    assertThatThrownBy(() -> ClientCalls.blockingUnary(channel, ConformanceService.ECHO, expired, "x"))
+    CallOptions expired =
+        CallOptions.DEFAULT.withDeadline(dev.typedrpc.Deadline.after(Duration.ofMillis(-1)));
+    assertThatThrownBy(
+            () -> ClientCalls.blockingUnary(channel, ConformanceService.ECHO, expired, "x"))
         .isInstanceOfSatisfying(
-            RpcException.class, e -> assertThat(e.status().code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+            RpcException.class,
+            e -> assertThat(e.status().code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
     assertThat(call(ConformanceService.ECHO, "next")).isEqualTo("next");
   }
 
@@ -313,7 +344,8 @@ public abstract class AbstractTransportConformanceTest {
   @Test
   void serverStreamingHonoursOneAtATimeDemand() throws Exception {
     Flow.Publisher<String> items =
-        ClientCalls.serverStreaming(channel, ConformanceService.COUNT, CallOptions.DEFAULT, "100000");
+        ClientCalls.serverStreaming(
+            channel, ConformanceService.COUNT, CallOptions.DEFAULT, "100000");
     OneAtATime subscriber = new OneAtATime(200);
     items.subscribe(subscriber);
     assertThat(subscriber.done.await(20, TimeUnit.SECONDS)).isTrue();
@@ -322,16 +354,22 @@ public abstract class AbstractTransportConformanceTest {
         .as("items the server produced beyond what the client had")
         .isLessThanOrEqualTo(serverStreamingLookahead());
     CountingPublisher<String> p = service.lastCount.get();
-    assertThat(p.cancelled.await(10, TimeUnit.SECONDS)).as("cancel reached the server's publisher").isTrue();
+    assertThat(p.cancelled.await(10, TimeUnit.SECONDS))
+        .as("cancel reached the server's publisher")
+        .isTrue();
     assertThat(p.emitted.get()).isLessThanOrEqualTo(200 + serverStreamingLookahead());
   }
 
-  /** Requests one item at a time, checking how far the server's producer ran ahead; cancels after {@code n}. */
+  /**
+   * Requests one item at a time, checking how far the server's producer ran ahead; cancels after
+   * {@code n}.
+   */
   private final class OneAtATime implements Flow.Subscriber<String> {
     private final int n;
     final CountDownLatch done = new CountDownLatch(1);
     final AtomicReference<Throwable> error = new AtomicReference<>();
-    final java.util.concurrent.atomic.AtomicLong maxAhead = new java.util.concurrent.atomic.AtomicLong();
+    final java.util.concurrent.atomic.AtomicLong maxAhead =
+        new java.util.concurrent.atomic.AtomicLong();
     private Flow.Subscription s;
     private int received;
 
@@ -375,14 +413,19 @@ public abstract class AbstractTransportConformanceTest {
   @Test
   void serverStreamingToCompletion() throws Exception {
     Collector collector = new Collector(Long.MAX_VALUE);
-    ClientCalls.serverStreaming(channel, ConformanceService.COUNT, CallOptions.DEFAULT, "5000").subscribe(collector);
-    assertThat(collector.result.get(20, TimeUnit.SECONDS)).hasSize(5000).startsWith("item-0").endsWith("item-4999");
+    ClientCalls.serverStreaming(channel, ConformanceService.COUNT, CallOptions.DEFAULT, "5000")
+        .subscribe(collector);
+    assertThat(collector.result.get(20, TimeUnit.SECONDS))
+        .hasSize(5000)
+        .startsWith("item-0")
+        .endsWith("item-4999");
   }
 
   @Test
   void serverStreamingInBatches() throws Exception {
     Collector collector = new Collector(16);
-    ClientCalls.serverStreaming(channel, ConformanceService.COUNT, CallOptions.DEFAULT, "1000").subscribe(collector);
+    ClientCalls.serverStreaming(channel, ConformanceService.COUNT, CallOptions.DEFAULT, "1000")
+        .subscribe(collector);
     assertThat(collector.result.get(20, TimeUnit.SECONDS)).hasSize(1000);
     assertThat(service.lastCount.get().emitted.get()).isEqualTo(1000);
   }
@@ -394,7 +437,8 @@ public abstract class AbstractTransportConformanceTest {
       parts.add(Integer.toString(i % 10));
     }
     CompletableFuture<String> joined =
-        ClientCalls.clientStreaming(channel, ConformanceService.JOIN, CallOptions.DEFAULT, Publishers.of(parts));
+        ClientCalls.clientStreaming(
+            channel, ConformanceService.JOIN, CallOptions.DEFAULT, Publishers.of(parts));
     assertThat(joined.get(20, TimeUnit.SECONDS)).isEqualTo(String.join("", parts));
   }
 
@@ -405,7 +449,8 @@ public abstract class AbstractTransportConformanceTest {
       words.add("w" + i);
     }
     Collector collector = new Collector(Long.MAX_VALUE);
-    ClientCalls.bidiStreaming(channel, ConformanceService.CHAT, CallOptions.DEFAULT, Publishers.of(words))
+    ClientCalls.bidiStreaming(
+            channel, ConformanceService.CHAT, CallOptions.DEFAULT, Publishers.of(words))
         .subscribe(collector);
     List<String> echoed = collector.result.get(20, TimeUnit.SECONDS);
     assertThat(echoed).hasSize(300).startsWith("echo:w0").endsWith("echo:w299");
@@ -415,7 +460,10 @@ public abstract class AbstractTransportConformanceTest {
   void bidiStreamingServerError() throws Exception {
     Collector collector = new Collector(Long.MAX_VALUE);
     ClientCalls.bidiStreaming(
-            channel, ConformanceService.CHAT, CallOptions.DEFAULT, Publishers.of(List.of("a", "boom", "c")))
+            channel,
+            ConformanceService.CHAT,
+            CallOptions.DEFAULT,
+            Publishers.of(List.of("a", "boom", "c")))
         .subscribe(collector);
     assertThatThrownBy(() -> collector.result.get(20, TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class)
@@ -440,7 +488,8 @@ public abstract class AbstractTransportConformanceTest {
     byte[] tooBig = new byte[(2 << 20) + 1];
     assertThatThrownBy(() -> call(ConformanceService.BYTES, tooBig))
         .isInstanceOfSatisfying(
-            RpcException.class, e -> assertThat(e.status().code()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
+            RpcException.class,
+            e -> assertThat(e.status().code()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
     assertThat(call(ConformanceService.ECHO, "after")).isEqualTo("after");
     assertThat(inFlight).isNotDone();
     inFlight.cancel(true);
@@ -448,17 +497,20 @@ public abstract class AbstractTransportConformanceTest {
 
   @Test
   void oversizedResponseIsResourceExhaustedAndOtherCallsGoOn() {
-    byte[] ask = ("size:" + ((2 << 20) + 100)).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    byte[] ask =
+        ("size:" + ((2 << 20) + 100)).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
     assertThatThrownBy(() -> call(ConformanceService.BYTES, ask))
         .isInstanceOfSatisfying(
-            RpcException.class, e -> assertThat(e.status().code()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
+            RpcException.class,
+            e -> assertThat(e.status().code()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
     assertThat(call(ConformanceService.ECHO, "after")).isEqualTo("after");
   }
 
   @Test
   void gracefulServerShutdownLetsCallsInProgressFinish() throws Exception {
     Collector collector = new Collector(1);
-    ClientCalls.serverStreaming(channel, ConformanceService.COUNT, CallOptions.DEFAULT, "50").subscribe(collector);
+    ClientCalls.serverStreaming(channel, ConformanceService.COUNT, CallOptions.DEFAULT, "50")
+        .subscribe(collector);
     assertThat(collector.first.await(10, TimeUnit.SECONDS)).isTrue();
     server.shutdown();
     collector.requestMore(Long.MAX_VALUE);
@@ -466,7 +518,8 @@ public abstract class AbstractTransportConformanceTest {
     assertThat(server.awaitTermination(Duration.ofSeconds(10))).isTrue();
     assertThatThrownBy(() -> call(ConformanceService.ECHO, "late"))
         .isInstanceOfSatisfying(
-            RpcException.class, e -> assertThat(e.status().code()).isEqualTo(Status.Code.UNAVAILABLE));
+            RpcException.class,
+            e -> assertThat(e.status().code()).isEqualTo(Status.Code.UNAVAILABLE));
   }
 
   /** Collects every item, requesting {@code batch} at a time. */
@@ -514,15 +567,26 @@ public abstract class AbstractTransportConformanceTest {
     }
   }
 
-  // ------------------------------------------------------------ client resilience: wait-for-ready, start/cancel
+  // ------------------------------------------------------------ client resilience: wait-for-ready,
+  // start/cancel
 
-  /** Where to start the server again so that a client's target stays valid: the same address and port. */
+  /**
+   * Where to start the server again so that a client's target stays valid: the same address and
+   * port.
+   */
   private URI sameAddressAgain(URI address) throws Exception {
     if (address.getPort() < 0) {
       return address; // not a socket (mem:name)
     }
     URI l = listenUri();
-    return new URI(l.getScheme(), l.getUserInfo(), l.getHost(), address.getPort(), l.getPath(), l.getQuery(), null);
+    return new URI(
+        l.getScheme(),
+        l.getUserInfo(),
+        l.getHost(),
+        address.getPort(),
+        l.getPath(),
+        l.getQuery(),
+        null);
   }
 
   @Test
@@ -539,11 +603,15 @@ public abstract class AbstractTransportConformanceTest {
                     .withMaxBackoff(Duration.ofMillis(200)));
     RpcChannel c = RpcChannel.connect(clientUri(address), quickBackoff);
     try {
-      CallOptions waiting = CallOptions.DEFAULT.withWaitForReady().withTimeout(Duration.ofSeconds(20));
-      CompletableFuture<String> call = ClientCalls.futureUnary(c, ConformanceService.ECHO, waiting, "waited");
-      assertThatThrownBy(() -> ClientCalls.blockingUnary(c, ConformanceService.ECHO, CallOptions.DEFAULT, "x"))
+      CallOptions waiting =
+          CallOptions.DEFAULT.withWaitForReady().withTimeout(Duration.ofSeconds(20));
+      CompletableFuture<String> call =
+          ClientCalls.futureUnary(c, ConformanceService.ECHO, waiting, "waited");
+      assertThatThrownBy(
+              () -> ClientCalls.blockingUnary(c, ConformanceService.ECHO, CallOptions.DEFAULT, "x"))
           .isInstanceOfSatisfying(
-              RpcException.class, e -> assertThat(e.status().code()).isEqualTo(Status.Code.UNAVAILABLE));
+              RpcException.class,
+              e -> assertThat(e.status().code()).isEqualTo(Status.Code.UNAVAILABLE));
       assertThat(call).isNotDone();
       server =
           RpcServer.builder()
@@ -564,8 +632,15 @@ public abstract class AbstractTransportConformanceTest {
   void aCancelRacingStartIsNeverLost() throws Exception {
     StartCancelRace race = new StartCancelRace();
     RpcServer raceServer =
-        RpcServer.builder().listen(listenUri()).addService(race.definition()).transportSettings(settings()).build().start();
-    RpcChannel c = RpcChannel.connect(clientUri(raceServer.address()), ChannelOptions.DEFAULT.withTransport(settings()));
+        RpcServer.builder()
+            .listen(listenUri())
+            .addService(race.definition())
+            .transportSettings(settings())
+            .build()
+            .start();
+    RpcChannel c =
+        RpcChannel.connect(
+            clientUri(raceServer.address()), ChannelOptions.DEFAULT.withTransport(settings()));
     try {
       c.connectNow().get(10, TimeUnit.SECONDS);
       race.run(c, 2000);
@@ -577,15 +652,18 @@ public abstract class AbstractTransportConformanceTest {
     }
   }
 
-  // ---------------------------------------------------------------- streams: misbehaving publishers, per-call
+  // ---------------------------------------------------------------- streams: misbehaving
+  // publishers, per-call
   // options, response metadata of every call kind
 
   private RpcException misbehaving(String how) throws Exception {
     CompletableFuture<List<String>> items =
         dev.typedrpc.Publishers.collectList(
-            ClientCalls.serverStreaming(channel, ConformanceService.MISBEHAVE, CallOptions.DEFAULT, how));
+            ClientCalls.serverStreaming(
+                channel, ConformanceService.MISBEHAVE, CallOptions.DEFAULT, how));
     ExecutionException e =
-        org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, () -> items.get(20, TimeUnit.SECONDS));
+        org.junit.jupiter.api.Assertions.assertThrows(
+            ExecutionException.class, () -> items.get(20, TimeUnit.SECONDS));
     assertThat(e.getCause()).isInstanceOf(RpcException.class);
     return (RpcException) e.getCause();
   }
@@ -623,7 +701,8 @@ public abstract class AbstractTransportConformanceTest {
     for (String how : List.of("complete-twice", "next-after-complete")) {
       List<String> items =
           dev.typedrpc.Publishers.collectList(
-                  ClientCalls.serverStreaming(channel, ConformanceService.MISBEHAVE, CallOptions.DEFAULT, how))
+                  ClientCalls.serverStreaming(
+                      channel, ConformanceService.MISBEHAVE, CallOptions.DEFAULT, how))
               .get(20, TimeUnit.SECONDS);
       assertThat(items).as(how).containsExactly("a");
     }
@@ -631,8 +710,11 @@ public abstract class AbstractTransportConformanceTest {
 
   @Test
   void aPublisherThatEmitsFromRequestReentrantlyIsServedWithoutRecursion() throws Exception {
-    Collector all = new Collector(Long.MAX_VALUE); // unbounded credit: the publisher may emit everything at once
-    ClientCalls.serverStreaming(channel, ConformanceService.MISBEHAVE, CallOptions.DEFAULT, "reentrant")
+    Collector all =
+        new Collector(
+            Long.MAX_VALUE); // unbounded credit: the publisher may emit everything at once
+    ClientCalls.serverStreaming(
+            channel, ConformanceService.MISBEHAVE, CallOptions.DEFAULT, "reentrant")
         .subscribe(all);
     assertThat(all.result.get(20, TimeUnit.SECONDS)).hasSize(MisbehavingPublishers.REENTRANT_ITEMS);
   }
@@ -641,7 +723,10 @@ public abstract class AbstractTransportConformanceTest {
   void aRequestPublisherThatIgnoresDemandCancelsTheCall() throws Exception {
     CompletableFuture<String> joined =
         ClientCalls.clientStreaming(
-            channel, ConformanceService.JOIN, CallOptions.DEFAULT, MisbehavingPublishers.named("no-demand"));
+            channel,
+            ConformanceService.JOIN,
+            CallOptions.DEFAULT,
+            MisbehavingPublishers.named("no-demand"));
     assertThatThrownBy(() -> joined.get(20, TimeUnit.SECONDS))
         .cause()
         .isInstanceOfSatisfying(
@@ -649,7 +734,8 @@ public abstract class AbstractTransportConformanceTest {
             e -> {
               assertThat(e.status().code()).isEqualTo(Status.Code.CANCELLED);
               assertThat(e.status().description())
-                  .contains("the request publisher sent an item it was not asked for (Reactive Streams rule 1.1)");
+                  .contains(
+                      "the request publisher sent an item it was not asked for (Reactive Streams rule 1.1)");
             });
   }
 
@@ -657,7 +743,8 @@ public abstract class AbstractTransportConformanceTest {
   void blockingConsumptionRequestsAheadBoundedlyAndClosingCancelsTheCall() throws Exception {
     java.util.Iterator<String> it;
     try (java.util.stream.Stream<String> items =
-        ClientCalls.blockingServerStreaming(channel, ConformanceService.COUNT, CallOptions.DEFAULT, "1000000")) {
+        ClientCalls.blockingServerStreaming(
+            channel, ConformanceService.COUNT, CallOptions.DEFAULT, "1000000")) {
       it = items.iterator();
       for (int i = 0; i < 100; i++) {
         assertThat(it.next()).isEqualTo("item-" + i);
@@ -665,7 +752,8 @@ public abstract class AbstractTransportConformanceTest {
       CountingPublisher<String> p = service.lastCount.get();
       assertThat(p.emitted.get())
           .as("items produced ahead of a consumer that took 100")
-          .isLessThanOrEqualTo(100 + dev.typedrpc.Publishers.DEFAULT_PREFETCH + serverStreamingLookahead());
+          .isLessThanOrEqualTo(
+              100 + dev.typedrpc.Publishers.DEFAULT_PREFETCH + serverStreamingLookahead());
     }
     assertThat(service.lastCount.get().cancelled.await(10, TimeUnit.SECONDS))
         .as("closing the stream cancelled the server's publisher")
@@ -676,12 +764,15 @@ public abstract class AbstractTransportConformanceTest {
   void compressionAndMetadataPerCallReachTheServer() {
     CallOptions options =
         CallOptions.DEFAULT.withCompression("gzip").withMetadata(Metadata.of("x-room", "lobby"));
-    assertThat(ClientCalls.blockingUnary(channel, ConformanceService.HEADER, options, "grpc-encoding"))
+    assertThat(
+            ClientCalls.blockingUnary(channel, ConformanceService.HEADER, options, "grpc-encoding"))
         .isEqualTo("gzip");
-    assertThat(ClientCalls.blockingUnary(channel, ConformanceService.HEADER, options, "x-room")).isEqualTo("lobby");
+    assertThat(ClientCalls.blockingUnary(channel, ConformanceService.HEADER, options, "x-room"))
+        .isEqualTo("lobby");
     byte[] big = new byte[100_000];
     java.util.Arrays.fill(big, (byte) 'z');
-    assertThat(ClientCalls.blockingUnary(channel, ConformanceService.BYTES, options, big)).isEqualTo(big);
+    assertThat(ClientCalls.blockingUnary(channel, ConformanceService.BYTES, options, big))
+        .isEqualTo(big);
   }
 
   @Test
@@ -689,7 +780,10 @@ public abstract class AbstractTransportConformanceTest {
     dev.typedrpc.ResponseMetadata unary = new dev.typedrpc.ResponseMetadata();
     assertThat(
             ClientCalls.blockingUnary(
-                channel, ConformanceService.RESPONSE_METADATA, CallOptions.DEFAULT.withResponseMetadata(unary), "ok"))
+                channel,
+                ConformanceService.RESPONSE_METADATA,
+                CallOptions.DEFAULT.withResponseMetadata(unary),
+                "ok"))
         .isEqualTo("with metadata");
     assertCaptured(unary, "x-initial", "ok", Status.Code.OK);
     assertThat(unary.trailers().getBinary("x-trailing-bin")).containsExactly(0xab, 0, 1);
@@ -697,8 +791,12 @@ public abstract class AbstractTransportConformanceTest {
     dev.typedrpc.ResponseMetadata failed = new dev.typedrpc.ResponseMetadata();
     CompletableFuture<String> future =
         ClientCalls.futureUnary(
-            channel, ConformanceService.RESPONSE_METADATA, CallOptions.DEFAULT.withResponseMetadata(failed), "fail");
-    assertThatThrownBy(() -> future.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+            channel,
+            ConformanceService.RESPONSE_METADATA,
+            CallOptions.DEFAULT.withResponseMetadata(failed),
+            "fail");
+    assertThatThrownBy(() -> future.get(10, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class);
     assertCaptured(failed, "x-initial", "fail", Status.Code.ABORTED);
     assertThat(failed.trailers().getBinary("x-trailing-bin")).containsExactly(0xab, 0, 1);
 
@@ -738,7 +836,8 @@ public abstract class AbstractTransportConformanceTest {
     assertCaptured(bidi, "x-kind", "bidi-streaming", Status.Code.OK);
   }
 
-  private static void assertCaptured(dev.typedrpc.ResponseMetadata r, String key, String value, Status.Code code) {
+  private static void assertCaptured(
+      dev.typedrpc.ResponseMetadata r, String key, String value, Status.Code code) {
     assertThat(r.status().code()).isEqualTo(code);
     assertThat(r.headers().get(key)).isEqualTo(value);
     if (key.equals("x-kind")) {

@@ -16,8 +16,8 @@ import java.util.concurrent.SubmissionPublisher;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The service every transport's conformance run talks to: written by hand against the runtime API (as generated
- * code would be), so the runtime's tests need no annotation processor.
+ * The service every transport's conformance run talks to: written by hand against the runtime API
+ * (as generated code would be), so the runtime's tests need no annotation processor.
  */
 public final class ConformanceService {
   public static final String NAME = "typedrpc.testing.Conformance";
@@ -27,16 +27,22 @@ public final class ConformanceService {
   public static final MethodDescriptor<String, String> FAIL = unary("Fail");
   public static final MethodDescriptor<String, String> SLEEP = unary("Sleep");
   public static final MethodDescriptor<String, String> HEADER = unary("Header");
+
   /** Sends response headers and trailers named after the request. */
-  public static final MethodDescriptor<String, String> RESPONSE_METADATA = unary("ResponseMetadata");
+  public static final MethodDescriptor<String, String> RESPONSE_METADATA =
+      unary("ResponseMetadata");
+
   public static final MethodDescriptor<byte[], byte[]> BYTES =
       MethodDescriptor.of(NAME, "Bytes", CallKind.UNARY, TestCodecs.BYTES, TestCodecs.BYTES);
   public static final MethodDescriptor<String, String> COUNT =
-      MethodDescriptor.of(NAME, "Count", CallKind.SERVER_STREAMING, TestCodecs.STRING, TestCodecs.STRING);
+      MethodDescriptor.of(
+          NAME, "Count", CallKind.SERVER_STREAMING, TestCodecs.STRING, TestCodecs.STRING);
   public static final MethodDescriptor<String, String> JOIN =
-      MethodDescriptor.of(NAME, "Join", CallKind.CLIENT_STREAMING, TestCodecs.STRING, TestCodecs.STRING);
+      MethodDescriptor.of(
+          NAME, "Join", CallKind.CLIENT_STREAMING, TestCodecs.STRING, TestCodecs.STRING);
   public static final MethodDescriptor<String, String> CHAT =
-      MethodDescriptor.of(NAME, "Chat", CallKind.BIDI_STREAMING, TestCodecs.STRING, TestCodecs.STRING);
+      MethodDescriptor.of(
+          NAME, "Chat", CallKind.BIDI_STREAMING, TestCodecs.STRING, TestCodecs.STRING);
   public static final MethodDescriptor<Void, Void> PING =
       MethodDescriptor.of(
           NAME,
@@ -44,35 +50,64 @@ public final class ConformanceService {
           CallKind.UNARY,
           dev.typedrpc.codec.EmptyCodec.INSTANCE,
           dev.typedrpc.codec.EmptyCodec.INSTANCE);
+
   /** Not bound by the server: calling it must fail with UNIMPLEMENTED. */
   public static final MethodDescriptor<String, String> MISSING = unary("Missing");
 
   // Streams: misbehaving publishers and response metadata of every call kind.
   /** Responds with a publisher that breaks a Reactive Streams rule, named by the request. */
   public static final MethodDescriptor<String, String> MISBEHAVE =
-      MethodDescriptor.of(NAME, "Misbehave", CallKind.SERVER_STREAMING, TestCodecs.STRING, TestCodecs.STRING);
-  /** Server streaming: sends headers and trailers {@code x-kind: server-streaming}, then the request twice. */
+      MethodDescriptor.of(
+          NAME, "Misbehave", CallKind.SERVER_STREAMING, TestCodecs.STRING, TestCodecs.STRING);
+
+  /**
+   * Server streaming: sends headers and trailers {@code x-kind: server-streaming}, then the request
+   * twice.
+   */
   public static final MethodDescriptor<String, String> METADATA_STREAM =
-      MethodDescriptor.of(NAME, "MetadataStream", CallKind.SERVER_STREAMING, TestCodecs.STRING, TestCodecs.STRING);
-  /** Client streaming: sends headers and trailers {@code x-kind: client-streaming}, joins the requests. */
+      MethodDescriptor.of(
+          NAME, "MetadataStream", CallKind.SERVER_STREAMING, TestCodecs.STRING, TestCodecs.STRING);
+
+  /**
+   * Client streaming: sends headers and trailers {@code x-kind: client-streaming}, joins the
+   * requests.
+   */
   public static final MethodDescriptor<String, String> METADATA_JOIN =
-      MethodDescriptor.of(NAME, "MetadataJoin", CallKind.CLIENT_STREAMING, TestCodecs.STRING, TestCodecs.STRING);
+      MethodDescriptor.of(
+          NAME, "MetadataJoin", CallKind.CLIENT_STREAMING, TestCodecs.STRING, TestCodecs.STRING);
+
   /** Bidi streaming: sends headers and trailers {@code x-kind: bidi-streaming}, echoes. */
   public static final MethodDescriptor<String, String> METADATA_CHAT =
-      MethodDescriptor.of(NAME, "MetadataChat", CallKind.BIDI_STREAMING, TestCodecs.STRING, TestCodecs.STRING);
+      MethodDescriptor.of(
+          NAME, "MetadataChat", CallKind.BIDI_STREAMING, TestCodecs.STRING, TestCodecs.STRING);
 
   public static final ServiceDescriptor DESCRIPTOR =
       ServiceDescriptor.of(
           NAME,
           1,
           List.of(
-              ECHO, ECHO_ASYNC, FAIL, SLEEP, HEADER, RESPONSE_METADATA, BYTES, COUNT, JOIN, CHAT, PING, MISBEHAVE,
-              METADATA_STREAM, METADATA_JOIN, METADATA_CHAT));
+              ECHO,
+              ECHO_ASYNC,
+              FAIL,
+              SLEEP,
+              HEADER,
+              RESPONSE_METADATA,
+              BYTES,
+              COUNT,
+              JOIN,
+              CHAT,
+              PING,
+              MISBEHAVE,
+              METADATA_STREAM,
+              METADATA_JOIN,
+              METADATA_CHAT));
 
   /** The publisher behind the latest COUNT call, for backpressure assertions. */
   public final AtomicReference<CountingPublisher<String>> lastCount = new AtomicReference<>();
+
   /** Counted down when a SLEEP call observes its cancellation; holds the status it saw. */
   public volatile CountDownLatch sleepCancelled = new CountDownLatch(1);
+
   public final AtomicReference<Status> sleepCancelStatus = new AtomicReference<>();
   public final CountDownLatch sleepStarted = new CountDownLatch(1);
 
@@ -94,12 +129,16 @@ public final class ConformanceService {
         .bidiStreaming(CHAT, ConformanceService::chat)
         .unary(PING, v -> null)
         .serverStreaming(MISBEHAVE, MisbehavingPublishers::named)
-        .serverStreaming(METADATA_STREAM, s -> withMetadata("server-streaming", Publishers.of(List.of(s, s))))
+        .serverStreaming(
+            METADATA_STREAM, s -> withMetadata("server-streaming", Publishers.of(List.of(s, s))))
         .clientStreaming(
-            METADATA_JOIN, in -> withMetadata("client-streaming", dev.typedrpc.Publishers.collectList(in))
-                .thenApply(parts -> String.join("", parts)))
+            METADATA_JOIN,
+            in ->
+                withMetadata("client-streaming", dev.typedrpc.Publishers.collectList(in))
+                    .thenApply(parts -> String.join("", parts)))
         .bidiStreaming(
-            METADATA_CHAT, in -> withMetadata("bidi-streaming", dev.typedrpc.Publishers.map(in, s -> "echo:" + s)))
+            METADATA_CHAT,
+            in -> withMetadata("bidi-streaming", dev.typedrpc.Publishers.map(in, s -> "echo:" + s)))
         .build();
   }
 
@@ -114,7 +153,8 @@ public final class ConformanceService {
   private static String responseMetadata(String value) {
     RpcContext ctx = RpcContext.current();
     ctx.sendHeaders(Metadata.of("x-initial", value));
-    ctx.setTrailers(Metadata.builder().putBinary("x-trailing-bin", new byte[] {(byte) 0xab, 0, 1}).build());
+    ctx.setTrailers(
+        Metadata.builder().putBinary("x-trailing-bin", new byte[] {(byte) 0xab, 0, 1}).build());
     if (value.equals("fail")) {
       throw Status.ABORTED.withDescription("failed after headers").asException();
     }

@@ -6,9 +6,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
 
 /**
- * A publisher that produces up to {@code limit} items only when asked, counting what it emitted and what it was
- * asked for, so a test can assert that a consumer's backpressure reaches it. Handles re-entrant {@code request}
- * calls without recursion (Reactive Streams rule 3.3).
+ * A publisher that produces up to {@code limit} items only when asked, counting what it emitted and
+ * what it was asked for, so a test can assert that a consumer's backpressure reaches it. Handles
+ * re-entrant {@code request} calls without recursion (Reactive Streams rule 3.3).
  */
 public final class CountingPublisher<T> implements Flow.Publisher<T> {
   private final long limit;

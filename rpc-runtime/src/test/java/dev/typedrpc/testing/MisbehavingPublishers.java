@@ -3,8 +3,8 @@ package dev.typedrpc.testing;
 import java.util.concurrent.Flow;
 
 /**
- * Publishers that break one Reactive Streams rule each, as a careless implementation might: the runtime must
- * answer each the same way on every transport.
+ * Publishers that break one Reactive Streams rule each, as a careless implementation might: the
+ * runtime must answer each the same way on every transport.
  */
 public final class MisbehavingPublishers {
   private MisbehavingPublishers() {}
@@ -15,30 +15,47 @@ public final class MisbehavingPublishers {
   /** The publisher named {@code how}. */
   public static Flow.Publisher<String> named(String how) {
     return switch (how) {
-      case "no-demand" -> s -> s.onSubscribe(onFirstRequest(() -> {
-        for (int i = 0; i < 1000; i++) { // whatever was asked for
-          s.onNext("flood-" + i);
-        }
-        s.onComplete();
-      }));
-      case "complete-twice" -> s -> s.onSubscribe(onFirstRequest(() -> {
-        s.onNext("a");
-        s.onComplete();
-        s.onComplete();
-      }));
-      case "next-after-complete" -> s -> s.onSubscribe(onFirstRequest(() -> {
-        s.onNext("a");
-        s.onComplete();
-        s.onNext("b");
-        s.onError(new IllegalStateException("after complete"));
-      }));
-      case "throw-in-request" -> s -> s.onSubscribe(onFirstRequest(() -> {
-        throw new IllegalStateException("request failed");
-      }));
+      case "no-demand" ->
+          s ->
+              s.onSubscribe(
+                  onFirstRequest(
+                      () -> {
+                        for (int i = 0; i < 1000; i++) { // whatever was asked for
+                          s.onNext("flood-" + i);
+                        }
+                        s.onComplete();
+                      }));
+      case "complete-twice" ->
+          s ->
+              s.onSubscribe(
+                  onFirstRequest(
+                      () -> {
+                        s.onNext("a");
+                        s.onComplete();
+                        s.onComplete();
+                      }));
+      case "next-after-complete" ->
+          s ->
+              s.onSubscribe(
+                  onFirstRequest(
+                      () -> {
+                        s.onNext("a");
+                        s.onComplete();
+                        s.onNext("b");
+                        s.onError(new IllegalStateException("after complete"));
+                      }));
+      case "throw-in-request" ->
+          s ->
+              s.onSubscribe(
+                  onFirstRequest(
+                      () -> {
+                        throw new IllegalStateException("request failed");
+                      }));
       case "null" -> s -> s.onSubscribe(onFirstRequest(() -> s.onNext(null)));
-      case "subscribe-throws" -> s -> {
-        throw new IllegalStateException("subscribe failed");
-      };
+      case "subscribe-throws" ->
+          s -> {
+            throw new IllegalStateException("subscribe failed");
+          };
       case "reentrant" -> new Reentrant(REENTRANT_ITEMS);
       default -> throw new IllegalArgumentException(how);
     };
@@ -62,8 +79,9 @@ public final class MisbehavingPublishers {
   }
 
   /**
-   * Honours demand but emits synchronously from {@code request} with no guard against being called again from
-   * {@code onNext}: a subscriber that requests from {@code onNext} by recursion would overflow the stack.
+   * Honours demand but emits synchronously from {@code request} with no guard against being called
+   * again from {@code onNext}: a subscriber that requests from {@code onNext} by recursion would
+   * overflow the stack.
    */
   public static final class Reentrant implements Flow.Publisher<String> {
     private final int items;

@@ -23,12 +23,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Starts calls and cancels them at the same moment from two threads, many times: every call must close exactly
- * once with {@code CANCELLED}, and every call that reached the server must be seen cancelled there (its
- * implementation never completes by itself, so a lost cancel leaves it running).
+ * Starts calls and cancels them at the same moment from two threads, many times: every call must
+ * close exactly once with {@code CANCELLED}, and every call that reached the server must be seen
+ * cancelled there (its implementation never completes by itself, so a lost cancel leaves it
+ * running).
  */
 public final class StartCancelRace {
   public static final String NAME = "typedrpc.testing.Hold";
+
   /** Never answers; ends only when cancelled. */
   public static final MethodDescriptor<String, String> HOLD =
       MethodDescriptor.of(NAME, "Hold", CallKind.UNARY, TestCodecs.STRING, TestCodecs.STRING);
@@ -49,7 +51,9 @@ public final class StartCancelRace {
     return new CompletableFuture<>();
   }
 
-  /** Races start and cancel {@code iterations} times on {@code channel}; asserts as the class says. */
+  /**
+   * Races start and cancel {@code iterations} times on {@code channel}; asserts as the class says.
+   */
   public void run(RpcChannel channel, int iterations) throws Exception {
     ExecutorService threads = Executors.newFixedThreadPool(2);
     try {
@@ -68,7 +72,8 @@ public final class StartCancelRace {
         .isEqualTo(serverStarted.get());
   }
 
-  private static void raceOnce(RpcChannel channel, ExecutorService threads, int i) throws Exception {
+  private static void raceOnce(RpcChannel channel, ExecutorService threads, int i)
+      throws Exception {
     ClientCall<String, String> call = channel.newCall(HOLD, CallOptions.DEFAULT);
     AtomicInteger closes = new AtomicInteger();
     CompletableFuture<Status> closed = new CompletableFuture<>();

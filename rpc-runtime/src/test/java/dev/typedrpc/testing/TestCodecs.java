@@ -6,7 +6,10 @@ import com.google.protobuf.WireFormat;
 import dev.typedrpc.spi.MessageCodec;
 import java.io.IOException;
 
-/** Hand-written codecs for the conformance service: {@code message S { string value = 1; }}, and bytes. */
+/**
+ * Hand-written codecs for the conformance service: {@code message S { string value = 1; }}, and
+ * bytes.
+ */
 public final class TestCodecs {
   private TestCodecs() {}
 

@@ -13,16 +13,19 @@ import java.util.function.Supplier;
 import org.reactivestreams.FlowAdapters;
 
 /**
- * Converts between RxJava 3's types and the runtime's {@link Flow.Publisher} and {@link CompletableFuture}; code
- * generated for methods that use {@link Flowable}, {@link Single} or {@link Completable} calls these.
- * Backpressure and cancellation pass through: a {@code Flowable} subscriber's {@code request(n)} becomes the
- * call's credit, disposing cancels the call, and a {@code Single}/{@code Completable} starts its call when
- * subscribed to, once per subscription.
+ * Converts between RxJava 3's types and the runtime's {@link Flow.Publisher} and {@link
+ * CompletableFuture}; code generated for methods that use {@link Flowable}, {@link Single} or
+ * {@link Completable} calls these. Backpressure and cancellation pass through: a {@code Flowable}
+ * subscriber's {@code request(n)} becomes the call's credit, disposing cancels the call, and a
+ * {@code Single}/{@code Completable} starts its call when subscribed to, once per subscription.
  */
 public final class RxJavaAdapters {
   private RxJavaAdapters() {}
 
-  /** A stream of a call (or of a server's requests) as a {@link Flowable}; each subscription is one call. */
+  /**
+   * A stream of a call (or of a server's requests) as a {@link Flowable}; each subscription is one
+   * call.
+   */
   public static <T> Flowable<T> flowable(Flow.Publisher<T> publisher) {
     return Flowable.fromPublisher(FlowAdapters.toPublisher(publisher));
   }
@@ -33,16 +36,19 @@ public final class RxJavaAdapters {
         emitter -> {
           CompletableFuture<T> future = call.get();
           emitter.setCancellable(() -> future.cancel(false));
-          future.whenComplete(
-              (value, error) -> {
-                if (error != null) {
-                  emitter.tryOnError(unwrap(error));
-                } else if (value == null) {
-                  emitter.tryOnError(new NullPointerException("the call returned no value: declare Completable"));
-                } else {
-                  emitter.onSuccess(value);
-                }
-              });
+          var unused =
+              future.whenComplete(
+                  (value, error) -> {
+                    if (error != null) {
+                      emitter.tryOnError(unwrap(error));
+                    } else if (value == null) {
+                      emitter.tryOnError(
+                          new NullPointerException(
+                              "the call returned no value: declare Completable"));
+                    } else {
+                      emitter.onSuccess(value);
+                    }
+                  });
         });
   }
 
@@ -52,14 +58,15 @@ public final class RxJavaAdapters {
         emitter -> {
           CompletableFuture<Void> future = call.get();
           emitter.setCancellable(() -> future.cancel(false));
-          future.whenComplete(
-              (value, error) -> {
-                if (error != null) {
-                  emitter.tryOnError(unwrap(error));
-                } else {
-                  emitter.onComplete();
-                }
-              });
+          var unused =
+              future.whenComplete(
+                  (value, error) -> {
+                    if (error != null) {
+                      emitter.tryOnError(unwrap(error));
+                    } else {
+                      emitter.onComplete();
+                    }
+                  });
         });
   }
 
@@ -71,7 +78,10 @@ public final class RxJavaAdapters {
     return FlowAdapters.toFlowPublisher(flowable);
   }
 
-  /** An implementation's {@link Single} as a future; cancelling the future disposes the subscription. */
+  /**
+   * An implementation's {@link Single} as a future; cancelling the future disposes the
+   * subscription.
+   */
   public static <T> CompletableFuture<T> toFuture(Single<T> single) {
     if (single == null) {
       throw new NullPointerException("the method returned a null Single");
@@ -92,10 +102,14 @@ public final class RxJavaAdapters {
   }
 
   private static Throwable unwrap(Throwable error) {
-    return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    return error instanceof CompletionException && error.getCause() != null
+        ? error.getCause()
+        : error;
   }
 
-  /** The outcome of a {@code Single} or {@code Completable}; cancelling disposes the subscription. */
+  /**
+   * The outcome of a {@code Single} or {@code Completable}; cancelling disposes the subscription.
+   */
   private static final class ObserverFuture<T> extends CompletableFuture<T>
       implements SingleObserver<T>, CompletableObserver {
     private volatile Disposable upstream;

@@ -28,7 +28,9 @@ class RxJavaCallsTest {
   private RpcChannel channel;
 
   private RxService connect(String transport) throws Exception {
-    URI listen = URI.create(transport.equals("mem") ? "mem:rx-" + System.nanoTime() : "ws://127.0.0.1:0/rpc");
+    URI listen =
+        URI.create(
+            transport.equals("mem") ? "mem:rx-" + System.nanoTime() : "ws://127.0.0.1:0/rpc");
     server = RpcServer.builder().listen(listen).addService(RxServiceRpc.bind(impl)).build().start();
     channel = RpcChannel.connect(server.address());
     return channel.stub(RxService.class);
@@ -64,7 +66,8 @@ class RxJavaCallsTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"mem", "ws"})
-  void flowableDemandBecomesCreditAndTakeCancelsTheServersFlowable(String transport) throws Exception {
+  void flowableDemandBecomesCreditAndTakeCancelsTheServersFlowable(String transport)
+      throws Exception {
     RxService stub = connect(transport);
     List<String> first = await(stub.count(1_000_000).rebatchRequests(10).take(100).toList());
     assertThat(first).hasSize(100).startsWith("item-0").endsWith("item-99");
@@ -77,7 +80,8 @@ class RxJavaCallsTest {
   void disposingCancelsTheCall(String transport) throws Exception {
     RxService stub = connect(transport);
     CountDownLatch got = new CountDownLatch(1);
-    Disposable flowable = stub.count(Integer.MAX_VALUE).rebatchRequests(1).subscribe(item -> got.countDown());
+    Disposable flowable =
+        stub.count(Integer.MAX_VALUE).rebatchRequests(1).subscribe(item -> got.countDown());
     assertThat(got.await(10, TimeUnit.SECONDS)).isTrue();
     flowable.dispose();
     assertThat(impl.countCancelled.await(10, TimeUnit.SECONDS)).isTrue();
@@ -103,6 +107,7 @@ class RxJavaCallsTest {
     RxService stub = connect(transport);
     assertThatThrownBy(() -> await(stub.echo("missing")))
         .isInstanceOfSatisfying(
-            RpcException.class, e -> assertThat(e.status().code()).isEqualTo(Status.Code.NOT_FOUND));
+            RpcException.class,
+            e -> assertThat(e.status().code()).isEqualTo(Status.Code.NOT_FOUND));
   }
 }

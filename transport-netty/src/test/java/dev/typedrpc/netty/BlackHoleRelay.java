@@ -11,9 +11,10 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A TCP relay on 127.0.0.1 to a target port that can turn into a black hole: from {@link #blackHole()} on, it
- * reads and drops every byte in both directions without closing anything, as a peer behind a dead route does (no
- * FIN, no RST). Connections accepted after {@link #heal()} are relayed again.
+ * A TCP relay on 127.0.0.1 to a target port that can turn into a black hole: from {@link
+ * #blackHole()} on, it reads and drops every byte in both directions without closing anything, as a
+ * peer behind a dead route does (no FIN, no RST). Connections accepted after {@link #heal()} are
+ * relayed again.
  */
 final class BlackHoleRelay implements AutoCloseable {
   private final ServerSocket listener;

@@ -12,9 +12,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A loopback listener in front of a server that counts the connections clients open. While down it closes each
- * at once (the server seems gone); while up it relays bytes both ways to the server's port. Plain sockets and
- * two threads per relayed connection: for tests with a handful of connections.
+ * A loopback listener in front of a server that counts the connections clients open. While down it
+ * closes each at once (the server seems gone); while up it relays bytes both ways to the server's
+ * port. Plain sockets and two threads per relayed connection: for tests with a handful of
+ * connections.
  */
 final class CountingGate implements AutoCloseable {
   private final ServerSocket listener;

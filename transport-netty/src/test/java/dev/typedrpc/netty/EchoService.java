@@ -16,14 +16,17 @@ import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A server written against the transport SPI: {@code test.Echo/Echo} answers "echo:" + the request; {@code
- * test.Echo/Hold} never answers, and {@link #held} completes with the status it is cancelled with.
+ * A server written against the transport SPI: {@code test.Echo/Echo} answers "echo:" + the request;
+ * {@code test.Echo/Hold} never answers, and {@link #held} completes with the status it is cancelled
+ * with.
  */
 public final class EchoService implements ServerTransportListener {
   public static final MethodDescriptor<String, String> ECHO =
-      MethodDescriptor.of("test.Echo", "Echo", CallKind.UNARY, StringCodec.INSTANCE, StringCodec.INSTANCE);
+      MethodDescriptor.of(
+          "test.Echo", "Echo", CallKind.UNARY, StringCodec.INSTANCE, StringCodec.INSTANCE);
   public static final MethodDescriptor<String, String> HOLD =
-      MethodDescriptor.of("test.Echo", "Hold", CallKind.UNARY, StringCodec.INSTANCE, StringCodec.INSTANCE);
+      MethodDescriptor.of(
+          "test.Echo", "Hold", CallKind.UNARY, StringCodec.INSTANCE, StringCodec.INSTANCE);
 
   public final CompletableFuture<ServerStream> holding = new CompletableFuture<>();
   public final CompletableFuture<Status> held = new CompletableFuture<>();

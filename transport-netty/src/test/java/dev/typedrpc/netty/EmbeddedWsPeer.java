@@ -12,8 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Plays a WebSocket client against a server pipeline in an {@link EmbeddedChannel}: raw HTTP in, the HTTP
- * response as text, masked frames in and the server's frames decoded out. Everything runs on the test thread.
+ * Plays a WebSocket client against a server pipeline in an {@link EmbeddedChannel}: raw HTTP in,
+ * the HTTP response as text, masked frames in and the server's frames decoded out. Everything runs
+ * on the test thread.
  */
 public final class EmbeddedWsPeer implements AutoCloseable {
   public static final String UPGRADE =

@@ -13,17 +13,22 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 
-/** What the transport fuzz targets share: channels that look like TCP, and an allocator that counts live buffers. */
+/**
+ * What the transport fuzz targets share: channels that look like TCP, and an allocator that counts
+ * live buffers.
+ */
 final class FuzzChannels {
   private FuzzChannels() {}
 
   /**
-   * A pooled allocator without thread caches, so that every buffer it lent and did not get back shows in its
-   * arenas' active allocations: a leak is found at the end of the input that caused it, not when a GC happens. One
-   * for all inputs (each allocator holds chunks of memory until it is collected).
+   * A pooled allocator without thread caches, so that every buffer it lent and did not get back
+   * shows in its arenas' active allocations: a leak is found at the end of the input that caused
+   * it, not when a GC happens. One for all inputs (each allocator holds chunks of memory until it
+   * is collected).
    */
   @SuppressWarnings("deprecation") // the constructor that disables the caches
-  static final PooledByteBufAllocator ALLOC = new PooledByteBufAllocator(false, 1, 1, 8192, 4, 0, 0, false);
+  static final PooledByteBufAllocator ALLOC =
+      new PooledByteBufAllocator(false, 1, 1, 8192, 4, 0, 0, false);
 
   static long liveBuffers() {
     long n = 0;
@@ -36,14 +41,21 @@ final class FuzzChannels {
     return n;
   }
 
-  /** Fails if more buffers are live than {@code before} (what {@link #liveBuffers} said when the input began). */
+  /**
+   * Fails if more buffers are live than {@code before} (what {@link #liveBuffers} said when the
+   * input began).
+   */
   static void assertNoNewLiveBuffers(long before) {
     assertThat(liveBuffers() - before).as("buffers allocated and never released").isZero();
   }
 
-  /** An {@link EmbeddedChannel} whose peer is a loopback socket address (the SSE server binds sessions to it). */
+  /**
+   * An {@link EmbeddedChannel} whose peer is a loopback socket address (the SSE server binds
+   * sessions to it).
+   */
   static final class TcpLikeChannel extends EmbeddedChannel {
-    private static final SocketAddress PEER = new InetSocketAddress(InetAddress.getLoopbackAddress(), 40_000);
+    private static final SocketAddress PEER =
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), 40_000);
 
     TcpLikeChannel(ByteBufAllocator alloc) throws Exception {
       super(false, false);

@@ -28,23 +28,26 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Arbitrary bytes as the body of a gRPC request (length-prefixed messages, compressed or not, in DATA frames of a
- * chosen size), sent by Netty's own HTTP/2 client codec to the real gRPC server handler ({@link
- * H2ServerHandler#create}) over a pair of {@link EmbeddedChannel}s, with a server running the conformance service.
+ * Arbitrary bytes as the body of a gRPC request (length-prefixed messages, compressed or not, in
+ * DATA frames of a chosen size), sent by Netty's own HTTP/2 client codec to the real gRPC server
+ * handler ({@link H2ServerHandler#create}) over a pair of {@link EmbeddedChannel}s, with a server
+ * running the conformance service.
  *
- * <p>Input: byte 0 — bit 0 {@code grpc-encoding: gzip}, bit 1 {@code grpc-accept-encoding: gzip} (the server then
- * compresses its responses), bits 2–3 the method (Echo, Join, Chat, Bytes); byte 1 — the DATA frame size (0: one
- * frame); the rest — the request body, which ends the stream.
+ * <p>Input: byte 0 — bit 0 {@code grpc-encoding: gzip}, bit 1 {@code grpc-accept-encoding: gzip}
+ * (the server then compresses its responses), bits 2–3 the method (Echo, Join, Chat, Bytes); byte 1
+ * — the DATA frame size (0: one frame); the rest — the request body, which ends the stream.
  *
- * <p>Expected: the call ends with a {@code grpc-status} of OK, INVALID_ARGUMENT (a message that does not decode),
- * RESOURCE_EXHAUSTED (over the size limit, also after inflating) or INTERNAL (a malformed prefix or gzip stream, a
- * message cut off), and a second call on the same connection then succeeds. A bug is anything else: an exception
- * reaching the end of the pipeline, a GOAWAY, a call that never ends, another status, or a buffer never released.
+ * <p>Expected: the call ends with a {@code grpc-status} of OK, INVALID_ARGUMENT (a message that
+ * does not decode), RESOURCE_EXHAUSTED (over the size limit, also after inflating) or INTERNAL (a
+ * malformed prefix or gzip stream, a message cut off), and a second call on the same connection
+ * then succeeds. A bug is anything else: an exception reaching the end of the pipeline, a GOAWAY, a
+ * call that never ends, another status, or a buffer never released.
  */
 @ExtendWith(LeakCheck.class)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class GrpcFramingFuzzTest {
-  private static final TransportSettings SETTINGS = TransportSettings.DEFAULT.withMaxMessageSize(1024);
+  private static final TransportSettings SETTINGS =
+      TransportSettings.DEFAULT.withMaxMessageSize(1024);
   private static final List<String> METHODS =
       List.of(
           ConformanceService.ECHO.fullName(),
@@ -57,11 +60,13 @@ class GrpcFramingFuzzTest {
   void requestBody(byte[] input) throws Exception {
     int mode = input.length > 0 ? input[0] : 0;
     int chunk = input.length > 1 ? input[1] & 0xff : 0;
-    byte[] body = input.length > 2 ? java.util.Arrays.copyOfRange(input, 2, input.length) : new byte[0];
+    byte[] body =
+        input.length > 2 ? java.util.Arrays.copyOfRange(input, 2, input.length) : new byte[0];
 
     PooledByteBufAllocator alloc = FuzzChannels.ALLOC;
     long liveBefore = FuzzChannels.liveBuffers();
-    ServerImpl server = new ServerImpl(List.of(new ConformanceService().definition()), Runnable::run);
+    ServerImpl server =
+        new ServerImpl(List.of(new ConformanceService().definition()), Runnable::run);
     Client client = new Client(alloc);
     EmbeddedChannel serverChannel = new FuzzChannels.TcpLikeChannel(alloc);
     try {
@@ -69,7 +74,9 @@ class GrpcFramingFuzzTest {
       client.serverChannel = serverChannel;
       client.shuttle();
 
-      Response first = client.call(1, METHODS.get((mode >> 2) & 3), (mode & 1) != 0, (mode & 2) != 0, body, chunk);
+      Response first =
+          client.call(
+              1, METHODS.get((mode >> 2) & 3), (mode & 1) != 0, (mode & 2) != 0, body, chunk);
       assertThat(first.status()).as("grpc-status of the call").isIn(EXPECTED_STATUS);
 
       byte[] ok = {0, 0, 0, 0, 4, 0x0a, 2, 'o', 'k'}; // Echo("ok"), uncompressed
@@ -99,7 +106,10 @@ class GrpcFramingFuzzTest {
     }
   }
 
-  /** Netty's HTTP/2 client codec on an EmbeddedChannel, wired to the server channel by {@link #shuttle}. */
+  /**
+   * Netty's HTTP/2 client codec on an EmbeddedChannel, wired to the server channel by {@link
+   * #shuttle}.
+   */
   static final class Client extends Http2FrameAdapter {
     final EmbeddedChannel channel;
     final Http2ConnectionHandler handler;
@@ -131,14 +141,16 @@ class GrpcFramingFuzzTest {
       }
       Response response = new Response();
       responses.put(id, response);
-      ChannelFuture unused = handler.encoder().writeHeaders(ctx, id, headers, 0, false, ctx.newPromise());
+      ChannelFuture unused =
+          handler.encoder().writeHeaders(ctx, id, headers, 0, false, ctx.newPromise());
       int step = chunk == 0 ? Math.max(1, body.length) : chunk;
       int offset = 0;
       do {
         int n = Math.min(step, body.length - offset);
         ByteBuf data = channel.alloc().buffer(n).writeBytes(body, offset, n);
         offset += n;
-        unused = handler.encoder().writeData(ctx, id, data, 0, offset == body.length, ctx.newPromise());
+        unused =
+            handler.encoder().writeData(ctx, id, data, 0, offset == body.length, ctx.newPromise());
         channel.flush();
         shuttle();
       } while (offset < body.length);
@@ -167,7 +179,8 @@ class GrpcFramingFuzzTest {
     }
 
     @Override
-    public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding, boolean end) {
+    public int onDataRead(
+        ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding, boolean end) {
       int n = data.readableBytes();
       Response r = responses.get(streamId);
       if (r != null) {
@@ -209,7 +222,8 @@ class GrpcFramingFuzzTest {
     }
 
     @Override
-    public void onGoAwayRead(ChannelHandlerContext ctx, int lastStreamId, long errorCode, ByteBuf debugData) {
+    public void onGoAwayRead(
+        ChannelHandlerContext ctx, int lastStreamId, long errorCode, ByteBuf debugData) {
       goAway = true;
     }
   }

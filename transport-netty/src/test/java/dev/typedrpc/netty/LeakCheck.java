@@ -12,9 +12,9 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Fails a test after which Netty reports a leaked buffer. Leaks are only found when the garbage collector has
- * cleared a buffer that was never released and a later allocation polls for it, so this collects garbage and
- * allocates a few times (bounded) after each test.
+ * Fails a test after which Netty reports a leaked buffer. Leaks are only found when the garbage
+ * collector has cleared a buffer that was never released and a later allocation polls for it, so
+ * this collects garbage and allocates a few times (bounded) after each test.
  */
 public final class LeakCheck implements BeforeAllCallback, AfterEachCallback {
 

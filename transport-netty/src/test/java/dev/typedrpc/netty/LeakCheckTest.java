@@ -10,7 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Proves that {@link LeakCheck} really sees a leak, so a green run means no leak rather than no detector. */
+/**
+ * Proves that {@link LeakCheck} really sees a leak, so a green run means no leak rather than no
+ * detector.
+ */
 @ExtendWith(LeakCheck.class)
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class LeakCheckTest {

@@ -32,9 +32,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Liveness over real sockets on 127.0.0.1 (WebSocket): the server's ping policy against a raw client flooding
- * PINGs, its idle and age limits, and keep-alive finding a black-holed peer. Timings are small but every wait is
- * generous: a loaded machine only makes the tests slower, never wrong.
+ * Liveness over real sockets on 127.0.0.1 (WebSocket): the server's ping policy against a raw
+ * client flooding PINGs, its idle and age limits, and keep-alive finding a black-holed peer.
+ * Timings are small but every wait is generous: a loaded machine only makes the tests slower, never
+ * wrong.
  */
 @ExtendWith(LeakCheck.class)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -52,7 +53,9 @@ class LivenessTest {
   private ServerTransport server;
 
   private void startServer(KeepAliveSettings keepAlive) throws Exception {
-    server = provider.newServerTransport(URI.create("ws://127.0.0.1:0/rpc"), BASE.withKeepAlive(keepAlive));
+    server =
+        provider.newServerTransport(
+            URI.create("ws://127.0.0.1:0/rpc"), BASE.withKeepAlive(keepAlive));
     server.start(service);
   }
 
@@ -69,7 +72,8 @@ class LivenessTest {
   }
 
   /** A client over {@code scheme} (ws or sse: the server serves both on its port). */
-  private ClientTransport client(String scheme, int port, KeepAliveSettings keepAlive, Recorder recorder) {
+  private ClientTransport client(
+      String scheme, int port, KeepAliveSettings keepAlive, Recorder recorder) {
     ClientTransport client =
         provider.newClientTransport(
             URI.create(scheme + "://127.0.0.1:" + port + "/rpc"), BASE.withKeepAlive(keepAlive));
@@ -79,7 +83,8 @@ class LivenessTest {
 
   private static ClientStream call(ClientTransport client, Recorder recorder, String request) {
     ClientStream stream =
-        client.newStream(request == null ? EchoService.HOLD : EchoService.ECHO, Metadata.EMPTY, null, recorder);
+        client.newStream(
+            request == null ? EchoService.HOLD : EchoService.ECHO, Metadata.EMPTY, null, recorder);
     stream.request(1);
     stream.writeMessage(request == null ? "hold" : request);
     stream.halfClose();
@@ -133,7 +138,8 @@ class LivenessTest {
         HttpClient.newHttpClient()
             .newWebSocketBuilder()
             .subprotocols(WsPipelines.SUBPROTOCOL)
-            .buildAsync(URI.create("ws://127.0.0.1:" + server.localAddress().getPort() + "/rpc"), listener)
+            .buildAsync(
+                URI.create("ws://127.0.0.1:" + server.localAddress().getPort() + "/rpc"), listener)
             .get(10, TimeUnit.SECONDS);
     raw.sendBinary(frame(0x01, new byte[0]), true).get(10, TimeUnit.SECONDS); // SETTINGS
     for (int i = 0; i < 10 && !ended.isDone(); i++) {
@@ -146,16 +152,21 @@ class LivenessTest {
     assertThat(ended.get(20, TimeUnit.SECONDS)).isNotNull(); // closed by the server
     // what arrived before the close: SETTINGS, PONGs for the tolerated PINGs, then GOAWAY
     ByteBuffer goAway =
-        received.stream().filter(f -> f.get(0) == 0x0D).findFirst().orElseThrow(() -> new AssertionError(
-            "no GOAWAY among " + received.size() + " frames"));
+        received.stream()
+            .filter(f -> f.get(0) == 0x0D)
+            .findFirst()
+            .orElseThrow(
+                () -> new AssertionError("no GOAWAY among " + received.size() + " frames"));
     long pongs = received.stream().filter(f -> f.get(0) == 0x0C).count();
-    assertThat(pongs).isEqualTo(2); // two strikes tolerated (the first PING comes too soon after the start)
+    assertThat(pongs)
+        .isEqualTo(2); // two strikes tolerated (the first PING comes too soon after the start)
     String text = StandardCharsets.UTF_8.decode(goAway.duplicate()).toString();
     assertThat(text).contains("too_many_pings");
     assertThat(goAwayCode(goAway)).isEqualTo(Status.Code.RESOURCE_EXHAUSTED.value());
 
     Recorder recorder = new Recorder(); // other clients are served as before
-    ClientTransport other = client(server.localAddress().getPort(), KeepAliveSettings.DEFAULT, recorder);
+    ClientTransport other =
+        client(server.localAddress().getPort(), KeepAliveSettings.DEFAULT, recorder);
     call(other, recorder, "still there");
     assertThat(recorder.closed.get(10, TimeUnit.SECONDS).code()).isEqualTo(Status.Code.OK);
     other.shutdownNow(Status.CANCELLED);
@@ -199,7 +210,8 @@ class LivenessTest {
   void busyConnectionIsNotIdle() throws Exception {
     startServer(KeepAliveSettings.DEFAULT.withMaxConnectionIdle(Duration.ofMillis(300)));
     Recorder recorder = new Recorder();
-    ClientTransport client = client(server.localAddress().getPort(), KeepAliveSettings.DEFAULT, recorder);
+    ClientTransport client =
+        client(server.localAddress().getPort(), KeepAliveSettings.DEFAULT, recorder);
     call(client, recorder, null); // held open by the server
     service.holding.get(10, TimeUnit.SECONDS);
     Thread.sleep(1500); // five idle periods
@@ -210,12 +222,15 @@ class LivenessTest {
   @Test
   void oldConnectionGetsGoAwayAndItsCallsEndAfterTheGrace() throws Exception {
     startServer(
-        KeepAliveSettings.DEFAULT.withMaxConnectionAge(Duration.ofMillis(500), Duration.ofMillis(500)));
+        KeepAliveSettings.DEFAULT.withMaxConnectionAge(
+            Duration.ofMillis(500), Duration.ofMillis(500)));
     Recorder recorder = new Recorder();
-    ClientTransport client = client(server.localAddress().getPort(), KeepAliveSettings.DEFAULT, recorder);
+    ClientTransport client =
+        client(server.localAddress().getPort(), KeepAliveSettings.DEFAULT, recorder);
     call(client, recorder, null);
     service.holding.get(10, TimeUnit.SECONDS);
-    assertThat(recorder.shutdown.get(20, TimeUnit.SECONDS).code()).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(recorder.shutdown.get(20, TimeUnit.SECONDS).code())
+        .isEqualTo(Status.Code.UNAVAILABLE);
     Status closed = recorder.closed.get(20, TimeUnit.SECONDS);
     assertThat(closed.code()).isEqualTo(Status.Code.UNAVAILABLE);
     recorder.terminated.get(20, TimeUnit.SECONDS);
@@ -243,9 +258,11 @@ class LivenessTest {
       long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       assertThat(status.code()).isEqualTo(Status.Code.UNAVAILABLE);
       assertThat(status.description()).contains("keep-alive ping not acknowledged within");
-      assertThat(took).isLessThan(15_000); // interval + timeout is 0.8 s; the slack is for a loaded machine
+      assertThat(took)
+          .isLessThan(15_000); // interval + timeout is 0.8 s; the slack is for a loaded machine
       // the transport is shut down: a channel takes the next call to a new connection
-      assertThat(recorder.shutdown.get(10, TimeUnit.SECONDS).code()).isEqualTo(Status.Code.UNAVAILABLE);
+      assertThat(recorder.shutdown.get(10, TimeUnit.SECONDS).code())
+          .isEqualTo(Status.Code.UNAVAILABLE);
       recorder.terminated.get(20, TimeUnit.SECONDS);
 
       relay.heal();

@@ -6,9 +6,9 @@ import java.net.URI;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The shared conformance suite over gRPC over TLS ({@code h2://}, ALPN h2), against a server whose one port takes
- * TLS and cleartext alike; the client trusts the test CA and verifies the certificate's host name. With leak
- * checks.
+ * The shared conformance suite over gRPC over TLS ({@code h2://}, ALPN h2), against a server whose
+ * one port takes TLS and cleartext alike; the client trusts the test CA and verifies the
+ * certificate's host name. With leak checks.
  */
 @ExtendWith(LeakCheck.class)
 class NettyH2TlsConformanceTest extends AbstractTransportConformanceTest {
@@ -28,7 +28,9 @@ class NettyH2TlsConformanceTest extends AbstractTransportConformanceTest {
     return H2Limits.STREAM_WINDOW / 12 + H2Limits.SEND_WINDOW + 1;
   }
 
-  /** gRPC over HTTP/2 does not carry the connect-time service exchange yet (see docs/ROADMAP.md). */
+  /**
+   * gRPC over HTTP/2 does not carry the connect-time service exchange yet (see docs/ROADMAP.md).
+   */
   @Override
   protected boolean announcesServices() {
     return false;

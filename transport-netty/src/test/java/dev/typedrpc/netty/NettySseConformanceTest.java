@@ -5,8 +5,8 @@ import java.net.URI;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The shared conformance suite over Server-Sent Events + POST, against the same server port that serves
- * WebSocket, with leak checks.
+ * The shared conformance suite over Server-Sent Events + POST, against the same server port that
+ * serves WebSocket, with leak checks.
  */
 @ExtendWith(LeakCheck.class)
 class NettySseConformanceTest extends AbstractTransportConformanceTest {

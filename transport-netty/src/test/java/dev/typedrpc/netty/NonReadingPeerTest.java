@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.typedrpc.Metadata;
 import dev.typedrpc.Status;
-import dev.typedrpc.spi.ClientStream;
-import dev.typedrpc.spi.ClientTransport;
 import dev.typedrpc.netty.internal.ChannelFrameSink;
 import dev.typedrpc.netty.internal.server.NettyServerTransport;
 import dev.typedrpc.netty.internal.ws.WsPipelines;
+import dev.typedrpc.spi.ClientStream;
+import dev.typedrpc.spi.ClientTransport;
+import dev.typedrpc.spi.KeepAliveSettings;
 import dev.typedrpc.spi.TransportSettings;
 import io.netty.channel.Channel;
 import java.io.ByteArrayOutputStream;
@@ -27,10 +28,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A raw WebSocket peer on a real socket that floods the server with PINGs and CALL_STARTs for an unknown method
- * and never reads what comes back (its receive buffer is small): the server stops reading it, its queued outbound
- * bytes stay bounded, and a well-behaved client on the same server is served throughout. Without the bound the
- * server read on and queued every PONG and refusal (tens of MB for this flood) until its heap was gone.
+ * A raw WebSocket peer on a real socket that floods the server with PINGs and CALL_STARTs for an
+ * unknown method and never reads what comes back (its receive buffer is small): the server stops
+ * reading it, its queued outbound bytes stay bounded, and a well-behaved client on the same server
+ * is served throughout. Without the bound the server read on and queued every PONG and refusal
+ * (tens of MB for this flood) until its heap was gone.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class NonReadingPeerTest {
@@ -39,8 +41,19 @@ class NonReadingPeerTest {
       TransportSettings.DEFAULT
           .withConnectTimeout(Duration.ofSeconds(5))
           .withMaxQueuedOutboundBytes(MAX_QUEUED)
-          .withOutboundStallTimeout(Duration.ofSeconds(2));
-  /** What the peer sends at most: about 5.7 MB, answers to which would queue ~35 MB without the bound. */
+          .withOutboundStallTimeout(Duration.ofSeconds(2))
+          // the ping policy would close a PING flood early (LivenessTest shows it): let pings
+          // through here, so
+          // that this test sees what the outbound bound alone does with a peer that does not read
+          .withKeepAlive(
+              KeepAliveSettings.DEFAULT
+                  .withPermitKeepAliveTime(Duration.ofNanos(1))
+                  .withPermitKeepAliveWithoutCalls(true));
+
+  /**
+   * What the peer sends at most: about 5.7 MB, answers to which would queue ~35 MB without the
+   * bound.
+   */
   private static final int FLOOD_FRAMES = 300_000;
 
   private NettyServerTransport server;
@@ -54,10 +67,12 @@ class NonReadingPeerTest {
   }
 
   @Test
-  void floodingPeerThatNeverReadsIsNoLongerReadAndStaysBoundedWhileOthersAreServed() throws Exception {
+  void floodingPeerThatNeverReadsIsNoLongerReadAndStaysBoundedWhileOthersAreServed()
+      throws Exception {
     server =
         (NettyServerTransport)
-            new NettyTransportProvider().newServerTransport(URI.create("ws://127.0.0.1:0/rpc"), SETTINGS);
+            new NettyTransportProvider()
+                .newServerTransport(URI.create("ws://127.0.0.1:0/rpc"), SETTINGS);
     server.start(new EchoService());
     int port = server.localAddress().getPort();
 
@@ -70,7 +85,8 @@ class NonReadingPeerTest {
 
     Recorder clientEvents = new Recorder();
     ClientTransport client =
-        new NettyTransportProvider().newClientTransport(URI.create("ws://127.0.0.1:" + port + "/rpc"), SETTINGS);
+        new NettyTransportProvider()
+            .newClientTransport(URI.create("ws://127.0.0.1:" + port + "/rpc"), SETTINGS);
     client.start(clientEvents);
 
     long peak = 0;
@@ -120,9 +136,13 @@ class NonReadingPeerTest {
   /** The upgrade to typedrpc.v1; reads the 101 response head and nothing after it. */
   private static void handshake(Socket socket, int port) throws IOException {
     String request =
-        "GET /rpc HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        "GET /rpc HTTP/1.1\r\nHost: 127.0.0.1:"
+            + port
+            + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-            + "Sec-WebSocket-Protocol: " + WsPipelines.SUBPROTOCOL + "\r\n\r\n";
+            + "Sec-WebSocket-Protocol: "
+            + WsPipelines.SUBPROTOCOL
+            + "\r\n\r\n";
     socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
     InputStream in = socket.getInputStream();
     StringBuilder head = new StringBuilder();
@@ -136,7 +156,9 @@ class NonReadingPeerTest {
     assertThat(head.toString()).startsWith("HTTP/1.1 101");
   }
 
-  /** Writes SETTINGS, then PINGs and CALL_STARTs for an unknown method until the server drops it. */
+  /**
+   * Writes SETTINGS, then PINGs and CALL_STARTs for an unknown method until the server drops it.
+   */
   private static final class Flooder extends Thread {
     private final OutputStream out;
     final AtomicLong sentFrames = new AtomicLong();
@@ -150,7 +172,8 @@ class NonReadingPeerTest {
     @Override
     public void run() {
       try {
-        out.write(ws(new byte[] {0x01, 0x00, 0x00, 0x08, 0x01})); // SETTINGS protocol_version=1, no BATCH
+        out.write(
+            ws(new byte[] {0x01, 0x00, 0x00, 0x08, 0x01})); // SETTINGS protocol_version=1, no BATCH
         ByteArrayOutputStream chunk = new ByteArrayOutputStream();
         int stream = 1;
         for (int i = 0; i < FLOOD_FRAMES; i++) {

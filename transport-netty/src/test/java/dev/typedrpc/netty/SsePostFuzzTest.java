@@ -24,23 +24,26 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Arbitrary bytes as the body of an SSE transport POST ({@code POST <path>/sse/<session>}: frames, each after its
- * 4-byte length), sent through the real server pipeline ({@link WsPipelines#server}) on {@link
- * io.netty.channel.embedded.EmbeddedChannel}s to a session opened by a real {@code GET <path>/sse}, with the frame
- * engine and a server running the conformance service behind it.
+ * Arbitrary bytes as the body of an SSE transport POST ({@code POST <path>/sse/<session>}: frames,
+ * each after its 4-byte length), sent through the real server pipeline ({@link WsPipelines#server})
+ * on {@link io.netty.channel.embedded.EmbeddedChannel}s to a session opened by a real {@code GET
+ * <path>/sse}, with the frame engine and a server running the conformance service behind it.
  *
- * <p>Expected: the POST is answered 204 (frames delivered) or 400 (malformed body: the session ends) or 413 (too
- * large), the event stream carries only frames, and a GOAWAY never reports an internal error. A bug is anything
- * else: an exception reaching the end of either pipeline, another response, or a buffer never released (counted
- * per input by the channels' allocator; the paranoid leak detector backs it up).
+ * <p>Expected: the POST is answered 204 (frames delivered) or 400 (malformed body: the session
+ * ends) or 413 (too large), the event stream carries only frames, and a GOAWAY never reports an
+ * internal error. A bug is anything else: an exception reaching the end of either pipeline, another
+ * response, or a buffer never released (counted per input by the channels' allocator; the paranoid
+ * leak detector backs it up).
  */
 @ExtendWith(LeakCheck.class)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class SsePostFuzzTest {
   private static final TransportSettings SETTINGS =
       new TransportSettings(4096, 1024, 256, 4, java.time.Duration.ofSeconds(10), 8);
-  private static final Pattern SESSION = Pattern.compile("event: session\ndata: ([A-Za-z0-9_-]+)\n");
-  private static final Pattern DATA = Pattern.compile("^data: ([A-Za-z0-9+/=]*)$", Pattern.MULTILINE);
+  private static final Pattern SESSION =
+      Pattern.compile("event: session\ndata: ([A-Za-z0-9_-]+)\n");
+  private static final Pattern DATA =
+      Pattern.compile("^data: ([A-Za-z0-9+/=]*)$", Pattern.MULTILINE);
   private static final byte GOAWAY = 0x0D;
   private static final byte BATCH = 0x0E;
 
@@ -48,14 +51,16 @@ class SsePostFuzzTest {
   void postBody(byte[] body) throws Exception {
     PooledByteBufAllocator alloc = FuzzChannels.ALLOC;
     long liveBefore = FuzzChannels.liveBuffers();
-    ServerImpl server = new ServerImpl(List.of(new ConformanceService().definition()), Runnable::run);
+    ServerImpl server =
+        new ServerImpl(List.of(new ConformanceService().definition()), Runnable::run);
     SseServer sse = new SseServer(SETTINGS, server);
     FuzzChannels.TcpLikeChannel events = new FuzzChannels.TcpLikeChannel(alloc);
     FuzzChannels.TcpLikeChannel post = new FuzzChannels.TcpLikeChannel(alloc);
     try {
       WsPipelines.server(events.pipeline(), "/rpc", SETTINGS, server, sse);
       WsPipelines.server(post.pipeline(), "/rpc", SETTINGS, server, sse);
-      events.writeInbound(ascii(alloc, "GET /rpc/sse HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n"));
+      events.writeInbound(
+          ascii(alloc, "GET /rpc/sse HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n"));
       StringBuilder stream = new StringBuilder(events.drainText());
       Matcher session = SESSION.matcher(stream);
       assertThat(session.find()).as("session event in %s", stream).isTrue();
@@ -63,8 +68,12 @@ class SsePostFuzzTest {
       ByteBuf request =
           ascii(
               alloc,
-              "POST /rpc/sse/" + session.group(1) + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream"
-                  + "\r\nContent-Length: " + body.length + "\r\n\r\n");
+              "POST /rpc/sse/"
+                  + session.group(1)
+                  + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream"
+                  + "\r\nContent-Length: "
+                  + body.length
+                  + "\r\n\r\n");
       post.writeInbound(request.writeBytes(body));
       events.runPendingTasks(); // the body is handed to the session's event loop
       post.runPendingTasks();
@@ -102,7 +111,8 @@ class SsePostFuzzTest {
   }
 
   /** One frame of {@code length} bytes at the position of {@code in}; a BATCH's frames too. */
-  private static void checkFrame(CodedInputStream in, int length, boolean inBatch) throws IOException {
+  private static void checkFrame(CodedInputStream in, int length, boolean inBatch)
+      throws IOException {
     assertThat(length).as("frame length").isGreaterThanOrEqualTo(3);
     int end = in.getTotalBytesRead() + length;
     byte type = in.readRawByte();

@@ -11,10 +11,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /**
- * The gRPC interop suite's test certificates (from {@code io.grpc:grpc-testing}'s jar), copied to a temporary
- * directory once per JVM: a CA ({@code ca.pem}) and a server certificate signed by it for {@code *.test.google.fr}
- * ({@code server1.pem}, {@code server1.key}), valid until 2030. Clients trust the CA and check the name {@value
- * #AUTHORITY}, so certificate validation and host name verification are real.
+ * The gRPC interop suite's test certificates (from {@code io.grpc:grpc-testing}'s jar), copied to a
+ * temporary directory once per JVM: a CA ({@code ca.pem}) and a server certificate signed by it for
+ * {@code *.test.google.fr} ({@code server1.pem}, {@code server1.key}), valid until 2030. Clients
+ * trust the CA and check the name {@value #AUTHORITY}, so certificate validation and host name
+ * verification are real.
  */
 public final class TestCerts {
   /** A name the server certificate is valid for. */
@@ -36,9 +37,16 @@ public final class TestCerts {
     return DIR.resolve("server1.key");
   }
 
-  /** A cleartext listen address on a free port of 127.0.0.1 that also accepts TLS with server1's certificate. */
+  /**
+   * A cleartext listen address on a free port of 127.0.0.1 that also accepts TLS with server1's
+   * certificate.
+   */
   public static URI tlsListenUri() {
-    return URI.create("ws://127.0.0.1:0/rpc?tls-cert=" + encode(serverCert()) + "&tls-key=" + encode(serverKey()));
+    return URI.create(
+        "ws://127.0.0.1:0/rpc?tls-cert="
+            + encode(serverCert())
+            + "&tls-key="
+            + encode(serverKey()));
   }
 
   /** The query of a client that trusts the test CA and checks {@link #AUTHORITY}. */
@@ -55,9 +63,11 @@ public final class TestCerts {
       Path dir = Files.createTempDirectory("typedrpc-test-certs");
       dir.toFile().deleteOnExit();
       for (String name : new String[] {"ca.pem", "server1.pem", "server1.key"}) {
-        try (InputStream in = TestCerts.class.getClassLoader().getResourceAsStream("certs/" + name)) {
+        try (InputStream in =
+            TestCerts.class.getClassLoader().getResourceAsStream("certs/" + name)) {
           if (in == null) {
-            throw new IllegalStateException("certs/" + name + " is not on the class path (io.grpc:grpc-testing)");
+            throw new IllegalStateException(
+                "certs/" + name + " is not on the class path (io.grpc:grpc-testing)");
           }
           Path file = dir.resolve(name);
           Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);

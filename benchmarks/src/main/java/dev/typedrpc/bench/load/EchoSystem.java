@@ -42,9 +42,7 @@ enum EchoSystem {
 
   /** Where the server listens: h2c is served on a WebSocket listener's port. */
   private URI listenUri() {
-    return this == TYPEDRPC_HTTP2
-        ? URI.create("ws://" + Loopback.HOST + ":0/rpc")
-        : uri(0);
+    return this == TYPEDRPC_HTTP2 ? URI.create("ws://" + Loopback.HOST + ":0/rpc") : uri(0);
   }
 
   EchoServer startServer() throws Exception {

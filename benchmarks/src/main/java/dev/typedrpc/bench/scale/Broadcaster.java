@@ -6,8 +6,8 @@ import java.util.function.LongFunction;
 
 /**
  * The server's subscriptions and the one operation on all of them: a broadcast, from one thread, of
- * one event object shared by every subscription. Thread-safe. Costs a list slot per subscription
- * (4 bytes with compressed references), which the per-connection figures include.
+ * one event object shared by every subscription. Thread-safe. Costs a list slot per subscription (4
+ * bytes with compressed references), which the per-connection figures include.
  *
  * @param <E> the event type of the system serving it
  */

@@ -62,8 +62,8 @@ final class ClassHistogram {
   }
 
   /**
-   * The {@code top} classes that grew most from {@code before} to this one, as a Markdown table
-   * per connection and per stream; the rest summed in one row.
+   * The {@code top} classes that grew most from {@code before} to this one, as a Markdown table per
+   * connection and per stream; the rest summed in one row.
    */
   String growthTable(ClassHistogram before, int connections, int streams, int top) {
     List<Row> grown = new ArrayList<>();
@@ -78,8 +78,10 @@ final class ClassHistogram {
     grown.sort((a, b) -> Long.compare(b.bytes(), a.bytes()));
     StringBuilder table =
         new StringBuilder(
-            "| class | instances per connection | bytes per connection | bytes per stream |\n"
-                + "|---|---:|---:|---:|\n");
+            """
+            | class | instances per connection | bytes per connection | bytes per stream |
+            |---|---:|---:|---:|
+            """);
     long shown = 0;
     for (Row row : grown.subList(0, Math.min(top, grown.size()))) {
       shown += row.bytes();

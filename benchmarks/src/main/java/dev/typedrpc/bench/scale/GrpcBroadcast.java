@@ -16,8 +16,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Stock gRPC-Java on Netty with protoc-generated stubs, {@code directExecutor()} on both sides, as in
- * the end-to-end benchmark. One {@code ManagedChannel} per connection.
+ * Stock gRPC-Java on Netty with protoc-generated stubs, {@code directExecutor()} on both sides, as
+ * in the end-to-end benchmark. One {@code ManagedChannel} per connection.
  */
 final class GrpcBroadcast {
   private GrpcBroadcast() {}

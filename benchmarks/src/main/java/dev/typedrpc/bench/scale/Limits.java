@@ -46,9 +46,11 @@ final class Limits {
   /** The size of the kernel's ephemeral port range, or -1 where it cannot be read. */
   private static long ephemeralPorts() {
     try {
-      String[] range =
-          Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+");
-      return Long.parseLong(range[1]) - Long.parseLong(range[0]) + 1;
+      java.util.Scanner range =
+          new java.util.Scanner(
+              Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")));
+      long low = range.nextLong();
+      return range.nextLong() - low + 1;
     } catch (IOException | RuntimeException e) {
       return -1;
     }

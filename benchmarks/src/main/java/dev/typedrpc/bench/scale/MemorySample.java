@@ -11,7 +11,8 @@ import java.nio.file.Path;
  * The memory of one JVM at one moment, in bytes, taken after full garbage collections.
  *
  * @param heap used heap after a full GC: what is live
- * @param rss resident set size ({@code VmRSS} of /proc/self/status), or -1 where that does not exist
+ * @param rss resident set size ({@code VmRSS} of /proc/self/status), or -1 where that does not
+ *     exist
  * @param direct off-heap buffers: Netty's own direct-memory counter plus the JDK's direct buffers
  */
 record MemorySample(long heap, long rss, long direct) {

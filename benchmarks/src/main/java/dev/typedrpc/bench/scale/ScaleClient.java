@@ -11,9 +11,9 @@ import java.util.concurrent.TimeoutException;
 import org.HdrHistogram.Histogram;
 
 /**
- * One run, measured from the client JVM: warm up, sample the server's memory, open every
- * connection and subscription, sample again, broadcast, sample again, close. Every wait is bounded;
- * every subscriber must get every broadcast exactly once and in order, or the run fails.
+ * One run, measured from the client JVM: warm up, sample the server's memory, open every connection
+ * and subscription, sample again, broadcast, sample again, close. Every wait is bounded; every
+ * subscriber must get every broadcast exactly once and in order, or the run fails.
  */
 final class ScaleClient {
   /**
@@ -130,7 +130,7 @@ final class ScaleClient {
         throw new TimeoutException(CONCURRENT_CONNECTS + " connects pending for too long");
       }
       CompletableFuture<ScaleConnection> connecting = run.system().connect(server.port());
-      connecting.whenComplete((c, e) -> permits.release());
+      var unused = connecting.whenComplete((c, e) -> permits.release());
       pending.add(connecting);
     }
     List<ScaleConnection> connections = new ArrayList<>(count);
@@ -159,8 +159,12 @@ final class ScaleClient {
       }
       if (System.nanoTime() > deadline) {
         throw new TimeoutException(
-            "the server holds " + now + " subscriptions after " + SUBSCRIBE_SECONDS
-                + " s; expected " + count);
+            "the server holds "
+                + now
+                + " subscriptions after "
+                + SUBSCRIBE_SECONDS
+                + " s; expected "
+                + count);
       }
       Thread.sleep(100);
       now = server.subscriptions();
@@ -185,7 +189,10 @@ final class ScaleClient {
     }
     if (arrivals.outOfOrder() != 0 || refused != 0) {
       throw new IllegalStateException(
-          arrivals.outOfOrder() + " ticks out of order, " + refused + " refused for lack of credit");
+          arrivals.outOfOrder()
+              + " ticks out of order, "
+              + refused
+              + " refused for lack of credit");
     }
     put("broadcast.p50Ms", latencies.getValueAtPercentile(50) / 1e6);
     put("broadcast.p99Ms", latencies.getValueAtPercentile(99) / 1e6);
@@ -194,7 +201,9 @@ final class ScaleClient {
     put("broadcast.loopMs", loops.get(loops.size() / 2) / 1e6);
   }
 
-  /** Waits until {@code total} ticks arrived in all; fails on a failed subscription or a surplus. */
+  /**
+   * Waits until {@code total} ticks arrived in all; fails on a failed subscription or a surplus.
+   */
   private static void awaitArrivals(Arrivals arrivals, long total) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(BROADCAST_SECONDS);
     while (arrivals.arrived() < total) {
@@ -203,7 +212,11 @@ final class ScaleClient {
       }
       if (System.nanoTime() > deadline) {
         throw new TimeoutException(
-            arrivals.arrived() + " of " + total + " ticks arrived after " + BROADCAST_SECONDS
+            arrivals.arrived()
+                + " of "
+                + total
+                + " ticks arrived after "
+                + BROADCAST_SECONDS
                 + " s");
       }
       Thread.sleep(1);

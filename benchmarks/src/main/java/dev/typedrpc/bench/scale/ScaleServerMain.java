@@ -47,7 +47,12 @@ final class ScaleServerMain {
       }
       case "broadcast" -> {
         Broadcaster.Sent sent = server.broadcast(Long.parseLong(words[1]));
-        yield sent.sentNanos() + " " + sent.loopNanos() + " " + sent.targets() + " "
+        yield sent.sentNanos()
+            + " "
+            + sent.loopNanos()
+            + " "
+            + sent.targets()
+            + " "
             + sent.refused();
       }
       default -> "unknown command " + line;

@@ -10,10 +10,9 @@ import java.util.Map;
  * the server JVM from the warmed-up baseline to all subscriptions open), broadcast latency, and
  * each typedrpc run's heap per stream against gRPC-Java's over the same layout.
  *
- * <p>Result keys: {@code server.heap}, {@code server.rss}, {@code server.direct}, {@code
- * client.*} (the same, client JVM), {@code server.heapAfterBroadcasts} (bytes of growth, all
- * connections); {@code setup.seconds}; {@code broadcast.p50Ms}, {@code p99Ms}, {@code maxMs},
- * {@code loopMs}.
+ * <p>Result keys: {@code server.heap}, {@code server.rss}, {@code server.direct}, {@code client.*}
+ * (the same, client JVM), {@code server.heapAfterBroadcasts} (bytes of growth, all connections);
+ * {@code setup.seconds}; {@code broadcast.p50Ms}, {@code p99Ms}, {@code maxMs}, {@code loopMs}.
  */
 final class ScaleTable {
   /** The target for heap per idle WebSocket connection with one subscription. */
@@ -130,8 +129,7 @@ final class ScaleTable {
       if (run.system() != ScaleSystem.GRPC && grpc != null) {
         md.append(
             String.format(
-                "| less heap per stream than gRPC-Java (same layout) | %s | %s vs %s |"
-                    + " %s |%n",
+                "| less heap per stream than gRPC-Java (same layout) | %s | %s vs %s |" + " %s |%n",
                 run, bytes(perStream), bytes(grpc), perStream < grpc ? "met" : "missed"));
       }
     }

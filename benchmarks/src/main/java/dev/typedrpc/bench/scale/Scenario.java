@@ -8,8 +8,11 @@ import java.util.List;
  * {@code system:CONNECTIONSxSTREAMS}, e.g. {@code ws:10000x1} or {@code grpc:100x100}.
  */
 record Scenario(ScaleSystem system, int connections, int streamsPerConnection) {
-  /** The runs: WebSocket, SSE and h2c, then gRPC-Java over 100 and over 10,000 connections. */
-  static final String DEFAULTS = "ws:10000x1,sse:2000x1,h2c:100x100,ws:100x100,grpc:100x100,grpc:10000x1";
+  /**
+   * The issue's runs: WebSocket, SSE and h2c, then gRPC-Java over 100 and over 10,000 connections.
+   */
+  static final String DEFAULTS =
+      "ws:10000x1,sse:2000x1,h2c:100x100,ws:100x100,grpc:100x100,grpc:10000x1";
 
   Scenario {
     if (connections < 1 || streamsPerConnection < 1) {

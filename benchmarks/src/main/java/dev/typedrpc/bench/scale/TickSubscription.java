@@ -14,8 +14,7 @@ final class TickSubscription implements Flow.Subscription, Broadcaster.Target<Ti
 
   static {
     try {
-      DEMAND =
-          MethodHandles.lookup().findVarHandle(TickSubscription.class, "demand", long.class);
+      DEMAND = MethodHandles.lookup().findVarHandle(TickSubscription.class, "demand", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }

@@ -11,8 +11,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 
 /**
- * typedrpc's broadcast server and client, on the transport the URI names. Server and channels use
- * a direct executor, as in the end-to-end benchmark: the service and the subscribers run on the
+ * typedrpc's broadcast server and client, on the transport the URI names. Server and channels use a
+ * direct executor, as in the end-to-end benchmark: the service and the subscribers run on the
  * transport's threads; a broadcast hands each subscription its tick from the broadcasting thread.
  */
 final class TypedrpcBroadcast {

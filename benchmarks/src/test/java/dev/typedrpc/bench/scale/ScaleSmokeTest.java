@@ -13,8 +13,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The scale benchmark in miniature, so it never rots: a few hundred subscriptions per system, and
- * one run through the separate server and client JVMs of {@code benchmarks/run scale}. Asserts
- * that each run completes and every subscriber got every broadcast exactly once, in order (the
+ * one run through the separate server and client JVMs of {@code benchmarks/run scale}. Asserts that
+ * each run completes and every subscriber got every broadcast exactly once, in order (the
  * measurement itself fails otherwise); never a figure.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)

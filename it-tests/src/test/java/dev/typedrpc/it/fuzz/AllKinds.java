@@ -8,10 +8,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A message with every kind of field the processor maps, for the codec fuzz target: scalars (primitive and boxed),
- * strings, bytes, enums (with an unrecognized fallback), nested records, recursion, sealed interfaces ({@code
- * oneof}, with and without a fallback case), repeated (packed and not), maps with every key type, {@code Optional},
- * {@code @Nullable}, {@code Instant} and {@code Duration}, and field numbers up to the largest protobuf allows.
+ * A message with every kind of field the processor maps, for the codec fuzz target: scalars
+ * (primitive and boxed), strings, bytes, enums (with an unrecognized fallback), nested records,
+ * recursion, sealed interfaces ({@code oneof}, with and without a fallback case), repeated (packed
+ * and not), maps with every key type, {@code Optional}, {@code @Nullable}, {@code Instant} and
+ * {@code Duration}, and field numbers up to the largest protobuf allows.
  */
 public record AllKinds(
     int int32,
@@ -63,12 +64,15 @@ public record AllKinds(
   public enum Kind {
     ZERO,
     ONE,
-    @Field(7) SEVEN,
-    @dev.typedrpc.annotations.Unrecognized UNRECOGNIZED
+    @Field(7)
+    SEVEN,
+    @dev.typedrpc.annotations.Unrecognized
+    UNRECOGNIZED
   }
 
   /** A nested record with its own nested record and enum. */
-  public record Inner(String name, long count, Optional<Inner> next, Kind kind, Map<String, String> tags) {}
+  public record Inner(
+      String name, long count, Optional<Inner> next, Kind kind, Map<String, String> tags) {}
 
   /** A oneof with a fallback: unknown cases decode to {@link Unknown}. */
   public sealed interface Shape permits Shape.Circle, Shape.Square, Shape.Empty, Shape.Unknown {

@@ -7,11 +7,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Relays raw bytes both ways, and closes both sides of a connection once it has carried its byte budget (both
- * directions counted together): a network that drops connections in the middle of whatever they carry. New
- * connections get {@link #budgetForNewConnections}; {@link #cutOpenConnectionsAfter} gives every open one a fresh,
- * smaller budget, so a test can let a connection come up, start a call, and then have the connection die under
- * it. Thread-safe.
+ * Relays raw bytes both ways, and closes both sides of a connection once it has carried its byte
+ * budget (both directions counted together): a network that drops connections in the middle of
+ * whatever they carry. New connections get {@link #budgetForNewConnections}; {@link
+ * #cutOpenConnectionsAfter} gives every open one a fresh, smaller budget, so a test can let a
+ * connection come up, start a call, and then have the connection die under it. Thread-safe.
  */
 public final class CutAfterBytesProxy extends LoopbackProxy {
   private static final AttributeKey<ConnectionBudget> BUDGET = AttributeKey.valueOf("cut-budget");
@@ -24,8 +24,12 @@ public final class CutAfterBytesProxy extends LoopbackProxy {
     this.budgetForNewConnections = new AtomicLong(bytesPerConnection);
   }
 
-  /** Starts a proxy whose connections each close after {@code bytesPerConnection} ({@code Long.MAX_VALUE}: never). */
-  public static CutAfterBytesProxy start(InetSocketAddress upstream, long bytesPerConnection) throws InterruptedException {
+  /**
+   * Starts a proxy whose connections each close after {@code bytesPerConnection} ({@code
+   * Long.MAX_VALUE}: never).
+   */
+  public static CutAfterBytesProxy start(InetSocketAddress upstream, long bytesPerConnection)
+      throws InterruptedException {
     CutAfterBytesProxy proxy = new CutAfterBytesProxy(upstream, bytesPerConnection);
     proxy.bind();
     return proxy;
@@ -43,7 +47,10 @@ public final class CutAfterBytesProxy extends LoopbackProxy {
     budgetForNewConnections.set(bytes);
   }
 
-  /** Every connection open now closes after {@code bytes} more bytes. Returns how many connections that armed. */
+  /**
+   * Every connection open now closes after {@code bytes} more bytes. Returns how many connections
+   * that armed.
+   */
   public int cutOpenConnectionsAfter(long bytes) {
     int armed = 0;
     for (Channel c : clients()) {

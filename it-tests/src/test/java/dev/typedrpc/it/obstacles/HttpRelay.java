@@ -23,16 +23,19 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 
 /**
- * The HTTP/1.1 part of {@link Http1Proxy} for one client connection: checks each parsed request against the
- * policy, relays the request's parts to its own upstream connection as they come, and relays the response's
- * parts back as they come (flushing each: nothing is held back). A refused request gets an HTTP error and the
- * connection closes. Stateful: one per connection; confined to the connection's event loop.
+ * The HTTP/1.1 part of {@link Http1Proxy} for one client connection: checks each parsed request
+ * against the policy, relays the request's parts to its own upstream connection as they come, and
+ * relays the response's parts back as they come (flushing each: nothing is held back). A refused
+ * request gets an HTTP error and the connection closes. Stateful: one per connection; confined to
+ * the connection's event loop.
  */
 final class HttpRelay extends ChannelInboundHandlerAdapter {
   private final InetSocketAddress upstream;
   private final Http1Proxy.Policy policy;
+
   /** Request parts read before the upstream connection was up. */
   private final ArrayDeque<Object> early = new ArrayDeque<>();
+
   private Channel client;
   private Channel server;
   private boolean refused;
@@ -104,7 +107,8 @@ final class HttpRelay extends ChannelInboundHandlerAdapter {
     HttpVersion version = request.protocolVersion();
     boolean http1 = version.majorVersion() == 1;
     boolean upgrade = request.headers().contains(HttpHeaderNames.UPGRADE);
-    boolean websocket = request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
+    boolean websocket =
+        request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
     return switch (policy) {
       case NO_WEBSOCKET, NO_WEBSOCKET_TUNNELS_H2 ->
           !http1
@@ -117,7 +121,10 @@ final class HttpRelay extends ChannelInboundHandlerAdapter {
     };
   }
 
-  /** Answers with a short plain-text error and closes the client connection (and with it the upstream one). */
+  /**
+   * Answers with a short plain-text error and closes the client connection (and with it the
+   * upstream one).
+   */
   private static void refuse(ChannelHandlerContext ctx, HttpResponseStatus status, String why) {
     FullHttpResponse response =
         new DefaultFullHttpResponse(
@@ -130,7 +137,9 @@ final class HttpRelay extends ChannelInboundHandlerAdapter {
     ctx.channel().writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
   }
 
-  /** Writes one HTTP message part on; stops reading {@code from} while {@code to} is not writable. */
+  /**
+   * Writes one HTTP message part on; stops reading {@code from} while {@code to} is not writable.
+   */
   private static void relay(Object msg, Channel to, Channel from) {
     to.writeAndFlush(msg);
     if (!to.isWritable()) {

@@ -16,13 +16,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A proxy for tests: listens on 127.0.0.1 (a free port) and forwards every accepted connection to one fixed
- * upstream address, the way a reverse proxy or load balancer in front of a server does. Subclasses decide what
- * gets through. Closing it closes every connection it holds. Thread-safe.
+ * A proxy for tests: listens on 127.0.0.1 (a free port) and forwards every accepted connection to
+ * one fixed upstream address, the way a reverse proxy or load balancer in front of a server does.
+ * Subclasses decide what gets through. Closing it closes every connection it holds. Thread-safe.
  */
 public abstract class LoopbackProxy implements AutoCloseable {
   final InetSocketAddress upstream;
-  private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  private final EventLoopGroup group =
+      new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final ChannelGroup accepted = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final AtomicInteger connections = new AtomicInteger();
   private Channel listener;
@@ -68,7 +69,10 @@ public abstract class LoopbackProxy implements AutoCloseable {
     return ((InetSocketAddress) listener.localAddress()).getPort();
   }
 
-  /** {@code scheme://127.0.0.1:<proxy port><path>}: what a client uses to reach the server through the proxy. */
+  /**
+   * {@code scheme://127.0.0.1:<proxy port><path>}: what a client uses to reach the server through
+   * the proxy.
+   */
   public final URI uri(String scheme, String path) {
     return URI.create(scheme + "://127.0.0.1:" + port() + path);
   }

@@ -14,14 +14,18 @@ import java.net.InetSocketAddress;
 import java.util.function.Consumer;
 
 /**
- * Relays the bytes of one accepted connection to and from its own upstream connection, unchanged, with
- * backpressure (a side stops reading while the other cannot take more). Every relayed chunk is offered to a
- * {@link Budget}, which may let only part of it through and then close both sides. Stateful: one per connection.
+ * Relays the bytes of one accepted connection to and from its own upstream connection, unchanged,
+ * with backpressure (a side stops reading while the other cannot take more). Every relayed chunk is
+ * offered to a {@link Budget}, which may let only part of it through and then close both sides.
+ * Stateful: one per connection.
  */
 final class RawRelay extends ChannelInboundHandlerAdapter {
   /** How many more bytes a connection may carry, both directions together. Thread-safe. */
   interface Budget {
-    /** Takes up to {@code wanted} bytes from the budget; returns how many may pass (less means: cut after them). */
+    /**
+     * Takes up to {@code wanted} bytes from the budget; returns how many may pass (less means: cut
+     * after them).
+     */
     long take(long wanted);
 
     /** Whether nothing is left: the connection closes once what was let through is written. */
@@ -43,7 +47,9 @@ final class RawRelay extends ChannelInboundHandlerAdapter {
     this.onOpen = onOpen;
   }
 
-  /** Connects upstream when the client connection opens; reads nothing from the client until then. */
+  /**
+   * Connects upstream when the client connection opens; reads nothing from the client until then.
+   */
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     Channel client = ctx.channel();
@@ -71,8 +77,8 @@ final class RawRelay extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * Takes over an already-open client connection whose first bytes were read by another handler: connects
-   * upstream, then sends {@code firstBytes} (owned by this call) before relaying the rest.
+   * Takes over an already-open client connection whose first bytes were read by another handler:
+   * connects upstream, then sends {@code firstBytes} (owned by this call) before relaying the rest.
    */
   static void takeOver(
       ChannelHandlerContext ctx, InetSocketAddress upstream, Budget budget, ByteBuf firstBytes) {
@@ -103,7 +109,8 @@ final class RawRelay extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (peer == null) {
-      ReferenceCountUtil.release(msg); // cannot happen: nothing is read before upstream is connected
+      ReferenceCountUtil.release(
+          msg); // cannot happen: nothing is read before upstream is connected
       return;
     }
     Pipe.forward((ByteBuf) msg, peer, ctx.channel(), budget);
@@ -136,7 +143,10 @@ final class RawRelay extends ChannelInboundHandlerAdapter {
       this.budget = budget;
     }
 
-    /** Writes {@code buf} (owned) to {@code to}, as far as the budget allows; a spent budget closes both. */
+    /**
+     * Writes {@code buf} (owned) to {@code to}, as far as the budget allows; a spent budget closes
+     * both.
+     */
     static void forward(ByteBuf buf, Channel to, Channel from, Budget budget) {
       long wanted = buf.readableBytes();
       long allowed = budget.take(wanted);

@@ -23,8 +23,8 @@ import java.util.List;
 import javax.lang.model.element.Modifier;
 
 /**
- * Generates {@code <Name>Codec implements MessageCodec<Name>} for one message, a class nested in the
- * service's {@code <Iface>RpcCodecs}.
+ * Generates {@code <Name>Codec implements MessageCodec<Name>} for one message, a class nested in
+ * the service's {@code <Iface>RpcCodecs}.
  */
 public final class CodecGenerator {
   private CodecGenerator() {}
@@ -137,7 +137,10 @@ public final class CodecGenerator {
         encode
             .beginControlFlow("if (value instanceof $T message)", caseType)
             .addStatement(
-                "$T.write(out,$W$L,$W$T.INSTANCE,$Wmessage)", MESSAGES, c.number(), c.type().codec())
+                "$T.write(out,$W$L,$W$T.INSTANCE,$Wmessage)",
+                MESSAGES,
+                c.number(),
+                c.type().codec())
             .addStatement("return")
             .endControlFlow();
       }

@@ -19,8 +19,8 @@ import javax.lang.model.element.Modifier;
 
 /**
  * Generates {@code <Enum>Codec}, nested in the service's {@code <Iface>RpcCodecs}: the mapping
- * between constants and wire numbers, plus packed lists. Unknown numbers decode to the {@code
- * @Unrecognized} constant if there is one, else to the constant numbered 0.
+ * between constants and wire numbers, plus packed lists. Unknown numbers decode to the
+ * {@code @Unrecognized} constant if there is one, else to the constant numbered 0.
  */
 public final class EnumCodecGenerator {
   private EnumCodecGenerator() {}
@@ -72,64 +72,63 @@ public final class EnumCodecGenerator {
         TypeSpec.classBuilder(e.codec())
             .addJavadoc("Wire numbers of enum {@code $L}.\n", e.protoName());
     return builder
-            .addModifiers(Modifier.STATIC, Modifier.FINAL)
-            .addField(
-                FieldSpec.builder(
-                        ArrayTypeName.of(int.class),
-                        "NUMBERS",
-                        Modifier.PRIVATE,
-                        Modifier.STATIC,
-                        Modifier.FINAL)
-                    .initializer("{$L}", CodeBlock.join(numbers, ", "))
-                    .build())
-            .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build())
-            .addMethod(toNumber.build())
-            .addMethod(fromNumber.build())
-            .addMethod(
-                MethodSpec.methodBuilder("packedDataSize")
-                    .addModifiers(Modifier.STATIC)
-                    .returns(int.class)
-                    .addParameter(list, "values")
-                    .addParameter(String.class, "field")
-                    .addStatement("int size = 0")
-                    .beginControlFlow("for ($T value : values)", e.javaName())
-                    .addStatement(
-                        "size +=$W$T.computeEnumSizeNoTag(toNumber($T.checkNotNull(value,$Wfield)))",
-                        CODED_OUTPUT,
-                        RuntimeTypes.MESSAGES)
-                    .endControlFlow()
-                    .addStatement("return size")
-                    .build())
-            .addMethod(
-                MethodSpec.methodBuilder("writePacked")
-                    .addModifiers(Modifier.STATIC)
-                    .addParameter(CODED_OUTPUT, "out")
-                    .addParameter(int.class, "number")
-                    .addParameter(list, "values")
-                    .addParameter(String.class, "field")
-                    .addException(IO_EXCEPTION)
-                    .beginControlFlow("if (values.isEmpty())")
-                    .addStatement("return")
-                    .endControlFlow()
-                    .addStatement(
-                        "$T.writeHeader(out, number, packedDataSize(values, field))", PACKED)
-                    .beginControlFlow("for ($T value : values)", e.javaName())
-                    .addStatement("out.writeEnumNoTag(toNumber(value))")
-                    .endControlFlow()
-                    .build())
-            .addMethod(
-                MethodSpec.methodBuilder("readPacked")
-                    .addModifiers(Modifier.STATIC)
-                    .addParameter(CODED_INPUT, "in")
-                    .addParameter(list, "target")
-                    .addException(IO_EXCEPTION)
-                    .addStatement("int oldLimit = in.pushLimit(in.readRawVarint32())")
-                    .beginControlFlow("while (in.getBytesUntilLimit() > 0)")
-                    .addStatement("target.add(fromNumber(in.readEnum()))")
-                    .endControlFlow()
-                    .addStatement("in.popLimit(oldLimit)")
-                    .build())
-            .build();
+        .addModifiers(Modifier.STATIC, Modifier.FINAL)
+        .addField(
+            FieldSpec.builder(
+                    ArrayTypeName.of(int.class),
+                    "NUMBERS",
+                    Modifier.PRIVATE,
+                    Modifier.STATIC,
+                    Modifier.FINAL)
+                .initializer("{$L}", CodeBlock.join(numbers, ", "))
+                .build())
+        .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build())
+        .addMethod(toNumber.build())
+        .addMethod(fromNumber.build())
+        .addMethod(
+            MethodSpec.methodBuilder("packedDataSize")
+                .addModifiers(Modifier.STATIC)
+                .returns(int.class)
+                .addParameter(list, "values")
+                .addParameter(String.class, "field")
+                .addStatement("int size = 0")
+                .beginControlFlow("for ($T value : values)", e.javaName())
+                .addStatement(
+                    "size +=$W$T.computeEnumSizeNoTag(toNumber($T.checkNotNull(value,$Wfield)))",
+                    CODED_OUTPUT,
+                    RuntimeTypes.MESSAGES)
+                .endControlFlow()
+                .addStatement("return size")
+                .build())
+        .addMethod(
+            MethodSpec.methodBuilder("writePacked")
+                .addModifiers(Modifier.STATIC)
+                .addParameter(CODED_OUTPUT, "out")
+                .addParameter(int.class, "number")
+                .addParameter(list, "values")
+                .addParameter(String.class, "field")
+                .addException(IO_EXCEPTION)
+                .beginControlFlow("if (values.isEmpty())")
+                .addStatement("return")
+                .endControlFlow()
+                .addStatement("$T.writeHeader(out, number, packedDataSize(values, field))", PACKED)
+                .beginControlFlow("for ($T value : values)", e.javaName())
+                .addStatement("out.writeEnumNoTag(toNumber(value))")
+                .endControlFlow()
+                .build())
+        .addMethod(
+            MethodSpec.methodBuilder("readPacked")
+                .addModifiers(Modifier.STATIC)
+                .addParameter(CODED_INPUT, "in")
+                .addParameter(list, "target")
+                .addException(IO_EXCEPTION)
+                .addStatement("int oldLimit = in.pushLimit(in.readRawVarint32())")
+                .beginControlFlow("while (in.getBytesUntilLimit() > 0)")
+                .addStatement("target.add(fromNumber(in.readEnum()))")
+                .endControlFlow()
+                .addStatement("in.popLimit(oldLimit)")
+                .build())
+        .build();
   }
 
   /** Whether the enum has a deprecated constant. */

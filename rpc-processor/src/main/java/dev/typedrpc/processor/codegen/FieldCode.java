@@ -91,7 +91,9 @@ final class FieldCode {
     return v instanceof ScalarValue || v instanceof EnumValue;
   }
 
-  /** Size of field {@code number} holding {@code x}, tag included, in a size pass at {@code depth}. */
+  /**
+   * Size of field {@code number} holding {@code x}, tag included, in a size pass at {@code depth}.
+   */
   static CodeBlock size(ValueType v, int number, Object x) {
     return size(v, number, x, true);
   }

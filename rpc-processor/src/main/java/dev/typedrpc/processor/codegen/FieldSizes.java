@@ -50,7 +50,8 @@ final class FieldSizes {
       }
       case MAP -> {
         if (isStringMap(f)) {
-          b.addStatement("size += $T.stringMapSize($L,$W$L,$W$S)", MESSAGES, n, x, owner + "." + f.name());
+          b.addStatement(
+              "size += $T.stringMapSize($L,$W$L,$W$S)", MESSAGES, n, x, owner + "." + f.name());
           break;
         }
         b.beginControlFlow("for ($T entry : $L.entrySet())", entryType(f), x);
@@ -104,7 +105,8 @@ final class FieldSizes {
       case MAP -> {
         if (isStringMap(f)) {
           // the most common map: a helper walks it, see Messages.writeStringMap
-          b.addStatement("$T.writeStringMap(out,$W$L,$W$L,$W$S)", MESSAGES, n, x, owner + "." + f.name());
+          b.addStatement(
+              "$T.writeStringMap(out,$W$L,$W$L,$W$S)", MESSAGES, n, x, owner + "." + f.name());
           break;
         }
         b.beginControlFlow("for ($T entry : $L.entrySet())", entryType(f), x);

@@ -12,12 +12,12 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The symbols of one {@code .proto} file and protoc's name resolution over them, so that every
- * type reference is written as short as it can be while it still resolves to the intended type
- * ({@code Posted}, {@code RoomEvent.MemberJoined}), and fully qualified ({@code .pkg.Post}) where a
- * shorter name would be shadowed: in an {@code rpc} line a bare name is first looked up among the
- * service's methods ({@code rpc Post(Post)} names the method), and in a message a nested type
- * hides an outer one of the same name.
+ * The symbols of one {@code .proto} file and protoc's name resolution over them, so that every type
+ * reference is written as short as it can be while it still resolves to the intended type ({@code
+ * Posted}, {@code RoomEvent.MemberJoined}), and fully qualified ({@code .pkg.Post}) where a shorter
+ * name would be shadowed: in an {@code rpc} line a bare name is first looked up among the service's
+ * methods ({@code rpc Post(Post)} names the method), and in a message a nested type hides an outer
+ * one of the same name.
  */
 final class ProtoSymbols {
   /** What a symbol is, as far as protoc's lookup cares. */
@@ -44,7 +44,7 @@ final class ProtoSymbols {
     prefix = s.protoPackage().isEmpty() ? "" : s.protoPackage() + ".";
     String pkg = "";
     if (!s.protoPackage().isEmpty()) {
-      for (String part : s.protoPackage().split("\\.")) {
+      for (String part : dotted(s.protoPackage())) {
         pkg = pkg.isEmpty() ? part : pkg + "." + part;
         symbols.put(pkg, Kind.PACKAGE);
       }
@@ -99,7 +99,7 @@ final class ProtoSymbols {
   String ref(String protoName, String scope, boolean method) {
     String target = full(protoName);
     String relativeTo = full(scope) + ".x"; // protoc starts from the member's own full name
-    String[] parts = protoName.split("\\.");
+    String[] parts = dotted(protoName);
     int start = protoName.startsWith("google.protobuf.") ? 0 : parts.length - 1;
     for (int i = start; i >= 0; i--) {
       String candidate = String.join(".", Arrays.copyOfRange(parts, i, parts.length));
@@ -137,5 +137,17 @@ final class ProtoSymbols {
         }
       }
     }
+  }
+
+  /** The dot-separated parts of a proto name ({@code a.b.C} → a, b, C). */
+  private static String[] dotted(String name) {
+    java.util.List<String> parts = new java.util.ArrayList<>();
+    int from = 0;
+    for (int dot = name.indexOf('.'); dot >= 0; dot = name.indexOf('.', from)) {
+      parts.add(name.substring(from, dot));
+      from = dot + 1;
+    }
+    parts.add(name.substring(from));
+    return parts.toArray(new String[0]);
   }
 }

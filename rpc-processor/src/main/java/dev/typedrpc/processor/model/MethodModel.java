@@ -57,7 +57,10 @@ public record MethodModel(
     BLOCKING,
     /** {@code void m(..)}. */
     VOID,
-    /** {@code CompletableFuture<R>} or {@code CompletionStage<R>}, or an {@link Adapter adapted} single value. */
+    /**
+     * {@code CompletableFuture<R>} or {@code CompletionStage<R>}, or an {@link Adapter adapted}
+     * single value.
+     */
     FUTURE,
     /** {@code Flow.Publisher<R>}, or an {@link Adapter adapted} many-valued type. */
     PUBLISHER;

@@ -5,9 +5,9 @@ import dev.typedrpc.processor.model.Adapter;
 import java.util.Map;
 
 /**
- * The result and parameter types besides {@code CompletableFuture} and {@code Flow.Publisher} that a method may
- * use, recognised by name (the processor links to none of these libraries), with the adapter each needs on the
- * user's class path.
+ * The result and parameter types besides {@code CompletableFuture} and {@code Flow.Publisher} that
+ * a method may use, recognised by name (the processor links to none of these libraries), with the
+ * adapter each needs on the user's class path.
  */
 final class AdaptedTypes {
   private AdaptedTypes() {}
@@ -16,7 +16,8 @@ final class AdaptedTypes {
    * One known type.
    *
    * @param adapter what generated code calls
-   * @param hasValue whether the type has a type argument (RxJava's {@code Completable} has none: no response)
+   * @param hasValue whether the type has a type argument (RxJava's {@code Completable} has none: no
+   *     response)
    * @param parameter whether it may carry a method's request stream
    * @param module the Maven coordinates that provide {@code adapter}
    */

@@ -29,8 +29,8 @@ import javax.tools.Diagnostic;
  * incompatible difference under its rule ({@link Message#isBreakingRule()}) on the most specific
  * element, unless that element carries {@code @AcceptBreakingChange} for the rule (then a NOTE).
  * Wire identity is the number: fields, oneof cases and enum values are matched by number, methods
- * by schema name, messages and enums by proto name. A baseline written with the earlier proto
- * names is read in today's names ({@link BaselineUpgrade}).
+ * by schema name, messages and enums by proto name. A baseline written with the earlier proto names
+ * is read in today's names ({@link BaselineUpgrade}).
  */
 public final class BaselineCheck {
   private final ServiceModel service;

@@ -5,10 +5,10 @@ import java.util.Locale;
 
 /**
  * The proto names of typedrpc before the idiomatic naming ({@code protoNaming} 1): flat message
- * names ({@code RoomEvent_MemberJoined}), field names with each capital a word ({@code URL} → {@code
- * u_r_l}), enum values prefixed with the whole flat enum name. The breaking-change gate compares a
- * baseline written then under these names, so that the renaming by the tool is not reported as the
- * user's.
+ * names ({@code RoomEvent_MemberJoined}), field names with each capital a word ({@code URL} →
+ * {@code u_r_l}), enum values prefixed with the whole flat enum name. The breaking-change gate
+ * compares a baseline written then under these names, so that the renaming by the tool is not
+ * reported as the user's.
  */
 final class LegacyNames {
   private LegacyNames() {}

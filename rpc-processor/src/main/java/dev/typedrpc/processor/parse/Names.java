@@ -96,8 +96,12 @@ public final class Names {
       return upperCamel(javaName);
     }
     StringBuilder out = new StringBuilder();
-    for (String w : javaName.split("[_$]")) {
-      out.append(upperCamel(w));
+    int from = 0;
+    for (int i = 0; i <= javaName.length(); i++) {
+      if (i == javaName.length() || javaName.charAt(i) == '_' || javaName.charAt(i) == '$') {
+        out.append(upperCamel(javaName.substring(from, i)));
+        from = i + 1;
+      }
     }
     return out.toString();
   }

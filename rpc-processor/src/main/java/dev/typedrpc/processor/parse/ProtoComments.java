@@ -13,7 +13,8 @@ import javax.lang.model.util.Elements;
  * The Javadoc of a service's schema elements as plain comment text for the {@code .proto}: the
  * service and its methods, records, sealed interfaces and enums with their constants. A record
  * component or a parameter takes the {@code @param} text of its record or method. Inline tags keep
- * their text ({@code {@code x}} → {@code x}), block tags and HTML paragraph tags are dropped.
+ * their text (<code>&#123;@code x&#125;</code> becomes {@code x}), block tags and HTML paragraph
+ * tags are dropped.
  */
 final class ProtoComments {
   private static final Pattern INLINE =
@@ -81,7 +82,7 @@ final class ProtoComments {
     return clean(out.toString());
   }
 
-  /** The text of {@code @param name} in {@code doc}, or null. */
+  /** The text of the {@code param} block tag for {@code name} in {@code doc}, or null. */
   static String param(String doc, CharSequence name) {
     if (doc == null) {
       return null;

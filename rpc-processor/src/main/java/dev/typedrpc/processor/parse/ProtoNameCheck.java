@@ -21,8 +21,8 @@ import javax.lang.model.type.TypeMirror;
 /**
  * Rejects, on the Java element, every name that would make protoc refuse the emitted {@code
  * .proto}: field names or JSON names that collide after snake-casing, a field named like a reserved
- * name, enum values that collide in their scope (they are siblings of their enum), a top-level
- * type named like the service, a nested type whose enclosing name belongs to another type. Other
+ * name, enum values that collide in their scope (they are siblings of their enum), a top-level type
+ * named like the service, a nested type whose enclosing name belongs to another type. Other
  * collisions are impossible by naming: type names are PascalCase and unique ({@code
  * [ProtoNameClash]}), rpc names unique ({@code [MethodNameClash]}), oneof names avoid their cases,
  * references are qualified where a shorter name would be shadowed, and protoc accepts its keywords
@@ -243,7 +243,8 @@ final class ProtoNameCheck {
   static String jsonName(String protoName) {
     StringBuilder out = new StringBuilder();
     boolean upper = false;
-    for (char c : protoName.toCharArray()) {
+    for (int i = 0; i < protoName.length(); i++) {
+      char c = protoName.charAt(i);
       if (c == '_') {
         upper = true;
       } else {

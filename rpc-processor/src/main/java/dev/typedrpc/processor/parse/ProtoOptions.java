@@ -96,7 +96,8 @@ public final class ProtoOptions {
           + unknown
           + ", but the placeholders are {package}, {package_path}, {package_last} and {service}";
     }
-    for (char c : value.toCharArray()) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
       if (c == '"' || c == '\\' || c < 0x20) {
         return "it contains a quote, a backslash or a control character";
       }

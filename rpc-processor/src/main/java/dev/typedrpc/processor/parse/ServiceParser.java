@@ -301,7 +301,8 @@ public final class ServiceParser {
         style = Style.BLOCKING;
         result = ret;
       }
-      // a blocking Stream result is consumed on the caller's thread: it cannot also feed a request stream
+      // a blocking Stream result is consumed on the caller's thread: it cannot also feed a request
+      // stream
       boolean blockingResult = resultAdapter != null && resultAdapter.factory().equals("stream");
 
       List<? extends VariableElement> params = m.getParameters();
@@ -312,7 +313,8 @@ public final class ServiceParser {
         AdaptedTypes.Known paramType =
             p.asType().getKind() == TypeKind.DECLARED ? AdaptedTypes.lookup(paramName) : null;
         if (paramType != null && !paramType.parameter()) {
-          paramType = null; // e.g. a Mono parameter: not a stream; resolved (and rejected) as a value
+          paramType =
+              null; // e.g. a Mono parameter: not a stream; resolved (and rejected) as a value
         }
         if (paramName.equals(FLOW_PUBLISHER) || paramType != null) {
           if (params.size() == 1
@@ -380,7 +382,8 @@ public final class ServiceParser {
     }
 
     /**
-     * Whether the adapter class for {@code type} is on the class path; reports which module to add if not.
+     * Whether the adapter class for {@code type} is on the class path; reports which module to add
+     * if not.
      */
     private boolean adapterPresent(AdaptedTypes.Known type, Element site, String typeName) {
       String adapter = type.adapter().adapter().canonicalName();

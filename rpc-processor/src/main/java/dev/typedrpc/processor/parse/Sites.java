@@ -61,9 +61,7 @@ public final class Sites {
     return elements.get("method " + schemaName);
   }
 
-  /**
-   * Every site, keyed {@code "<kind> <proto name>"}: message, field, case, enum, value, method.
-   */
+  /** Every site, keyed {@code "<kind> <proto name>"}: message, field, case, enum, value, method. */
   Map<String, Element> all() {
     return Collections.unmodifiableMap(elements);
   }

@@ -20,8 +20,8 @@ final class TypeChecks {
 
   /**
    * Reports {@code te} if generated code in package {@code from} (the service's package, where the
-   * {@code <Iface>Rpc} and {@code <Iface>RpcCodecs} classes are) cannot name it: it, or a type it is
-   * nested in, is private, or not public while in another package.
+   * {@code <Iface>Rpc} and {@code <Iface>RpcCodecs} classes are) cannot name it: it, or a type it
+   * is nested in, is private, or not public while in another package.
    */
   static void checkAccessible(TypeElement te, String from, Diagnostics diagnostics) {
     boolean samePackage = Names.packageName(te).equals(from);

@@ -16,11 +16,16 @@ import java.util.Arrays;
  * @param metadataTooLarge the metadata block exceeded the receiver's limit (it was not kept)
  */
 record CallStart(
-    String method, long timeoutMicros, Metadata metadata, int initialCredit, boolean metadataTooLarge) {
+    String method,
+    long timeoutMicros,
+    Metadata metadata,
+    int initialCredit,
+    boolean metadataTooLarge) {
 
   /**
-   * The UTF-8 form of the method name last sent or received on one connection (calls repeat their methods), so
-   * that neither end encodes or decodes the name per call. Confined to the connection's executor.
+   * The UTF-8 form of the method name last sent or received on one connection (calls repeat their
+   * methods), so that neither end encodes or decodes the name per call. Confined to the
+   * connection's executor.
    */
   static final class MethodNames {
     private String name;
@@ -36,8 +41,8 @@ record CallStart(
     }
 
     /**
-     * The method name at the payload's position if it is field 1 and equals the last one; the position then
-     * moves past it. Else null, the position unchanged.
+     * The method name at the payload's position if it is field 1 and equals the last one; the
+     * position then moves past it. Else null, the position unchanged.
      */
     String match(ByteBuffer payload) {
       byte[] last = utf8;
@@ -67,8 +72,9 @@ record CallStart(
   }
 
   /**
-   * The timeout in nanoseconds, saturating at {@link Long#MAX_VALUE} where {@code timeoutMicros * 1000} would
-   * overflow (a peer may send any uint64). Only for a start with a deadline ({@code timeoutMicros >= 0}).
+   * The timeout in nanoseconds, saturating at {@link Long#MAX_VALUE} where {@code timeoutMicros *
+   * 1000} would overflow (a peer may send any uint64). Only for a start with a deadline ({@code
+   * timeoutMicros >= 0}).
    */
   long timeoutNanos() {
     return timeoutMicros > Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : timeoutMicros * 1000;
@@ -97,8 +103,10 @@ record CallStart(
     }
   }
 
-  static CallStart read(ByteBuffer payload, int maxMetadataSize, MethodNames names) throws ProtocolException {
-    String method = names.match(payload); // the usual case: the same method as before, not decoded again
+  static CallStart read(ByteBuffer payload, int maxMetadataSize, MethodNames names)
+      throws ProtocolException {
+    String method =
+        names.match(payload); // the usual case: the same method as before, not decoded again
     long timeout = -1;
     int credit = 0;
     int metadataBytes = 0;
@@ -139,6 +147,7 @@ record CallStart(
       throw ProtocolException.connection("CALL_START with initial_credit over 2^31-1");
     }
     names.received(method);
-    return new CallStart(method, timeout, tooLarge || md == null ? Metadata.EMPTY : md.build(), credit, tooLarge);
+    return new CallStart(
+        method, timeout, tooLarge || md == null ? Metadata.EMPTY : md.build(), credit, tooLarge);
   }
 }

@@ -14,28 +14,35 @@ import java.util.ArrayDeque;
 import java.util.List;
 
 /**
- * The client end of a frame connection: starts streams (ids, CALL_START, the version gate), holds calls until the
- * server's SETTINGS arrive, reads the server's stream frames, and tells the channel when the connection shuts
- * down. Executor only, but for {@link #newStream}.
+ * The client end of a frame connection: starts streams (ids, CALL_START, the version gate), holds
+ * calls until the server's SETTINGS arrive, reads the server's stream frames, and tells the channel
+ * when the connection shuts down. Executor only, but for {@link #newStream}.
  */
 final class ClientFrameConnection extends FrameConnection {
   private final ClientTransport.Listener listener;
+
   /** Tasks that wait for the connection to open. */
   private final ArrayDeque<Runnable> untilOpen = new ArrayDeque<>();
+
   /** Streams whose CALL_START is not written yet, in id order. */
   private final ArrayDeque<ClientFrameStream> pendingCallStarts = new ArrayDeque<>();
+
   private int nextStreamId = 1;
   private boolean shutdownNotified;
   private boolean terminatedNotified;
 
-  ClientFrameConnection(FrameSink sink, TransportSettings settings, ClientTransport.Listener listener) {
+  ClientFrameConnection(
+      FrameSink sink, TransportSettings settings, ClientTransport.Listener listener) {
     super(sink, settings);
     this.listener = listener;
   }
 
   @Override
   public ClientStream newStream(
-      MethodDescriptor<?, ?> method, Metadata headers, Deadline deadline, ClientStreamListener listener) {
+      MethodDescriptor<?, ?> method,
+      Metadata headers,
+      Deadline deadline,
+      ClientStreamListener listener) {
     ClientFrameStream stream = new ClientFrameStream(this, method, headers, deadline, listener);
     execute(() -> start(stream));
     return stream;
@@ -54,7 +61,8 @@ final class ClientFrameConnection extends FrameConnection {
     while (!untilOpen.isEmpty() && !closed) {
       untilOpen.poll().run();
     }
-    // demand() was 0 while the connection was not writable: writers that looked then must hear it changed
+    // demand() was 0 while the connection was not writable: writers that looked then must hear it
+    // changed
     onWritabilityChanged();
   }
 
@@ -107,12 +115,16 @@ final class ClientFrameConnection extends FrameConnection {
           closed && closeStatus != null
               ? closeStatus
               : Status.UNAVAILABLE.withDescription(
-                  closed ? "connection is closed" : "connection is shutting down; the call was not sent");
+                  closed
+                      ? "connection is closed"
+                      : "connection is shutting down; the call was not sent");
       s.close(why, Metadata.EMPTY);
       return;
     }
     if (s.deadline != null && s.deadline.isExpired()) {
-      s.close(Status.DEADLINE_EXCEEDED.withDescription("deadline passed before the call started"), Metadata.EMPTY);
+      s.close(
+          Status.DEADLINE_EXCEEDED.withDescription("deadline passed before the call started"),
+          Metadata.EMPTY);
       return;
     }
     Status unsupported = handshake.unsupportedByServer(s.method);
@@ -123,14 +135,18 @@ final class ClientFrameConnection extends FrameConnection {
     if (nextStreamId <= 0) {
       draining = true;
       notifyShutdown(Status.UNAVAILABLE.withDescription("stream ids exhausted"));
-      s.close(Status.UNAVAILABLE.withDescription("stream ids exhausted on this connection"), Metadata.EMPTY);
+      s.close(
+          Status.UNAVAILABLE.withDescription("stream ids exhausted on this connection"),
+          Metadata.EMPTY);
       return;
     }
     s.id = nextStreamId++;
     s.registered = true;
     streams.put(s.id, s);
-    // CALL_START waits for the stream's first frame or the end of this batch, so that credit the caller grants
-    // right after starting travels in it, and a unary request goes out as CALL_START + MESSAGE(END_STREAM)
+    // CALL_START waits for the stream's first frame or the end of this batch, so that credit the
+    // caller grants
+    // right after starting travels in it, and a unary request goes out as CALL_START +
+    // MESSAGE(END_STREAM)
     pendingCallStarts.add(s);
     writer.scheduleFlush();
   }
@@ -169,12 +185,14 @@ final class ClientFrameConnection extends FrameConnection {
   }
 
   @Override
-  void onStreamFrame(byte type, boolean end, FrameStream stream, ByteBuffer payload) throws ProtocolException {
+  void onStreamFrame(byte type, boolean end, FrameStream stream, ByteBuffer payload)
+      throws ProtocolException {
     ClientFrameStream s = (ClientFrameStream) stream;
     switch (type) {
       case FrameType.HEADERS ->
           s.onHeaders(
-              FrameReader.readMetadataBlock(payload, Frames.METADATA_FIELD, settings.maxMetadataSize()));
+              FrameReader.readMetadataBlock(
+                  payload, Frames.METADATA_FIELD, settings.maxMetadataSize()));
       case FrameType.MESSAGE -> s.onMessage(payload, false);
       case FrameType.MESSAGE_START ->
           s.onMessageStart(FrameReader.readVarint32(payload, "total_length"), payload, false);
@@ -198,7 +216,9 @@ final class ClientFrameConnection extends FrameConnection {
         finishStream(
             (ClientFrameStream) s,
             Status.UNAVAILABLE.withDescription(
-                "server went away before processing the call (" + status + "); it is safe to retry"),
+                "server went away before processing the call ("
+                    + status
+                    + "); it is safe to retry"),
             Metadata.EMPTY,
             false);
       }

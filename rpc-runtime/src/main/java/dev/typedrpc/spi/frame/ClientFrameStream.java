@@ -14,16 +14,22 @@ final class ClientFrameStream extends FrameStream implements ClientStream {
   private final ClientStreamListener listener;
   final Metadata headers;
   final Deadline deadline;
+
   /**
-   * Credit the application granted before CALL_START went out, folded into its {@code initial_credit}; -1 once
-   * it has gone out.
+   * Credit the application granted before CALL_START went out, folded into its {@code
+   * initial_credit}; -1 once it has gone out.
    */
   private final AtomicLong preStartCredit = new AtomicLong();
 
   /** Has an id and is in the connection's stream table. */
   boolean registered;
-  /** CALL_START is on the wire: written at the stream's first outbound frame or at the end of the batch. */
+
+  /**
+   * CALL_START is on the wire: written at the stream's first outbound frame or at the end of the
+   * batch.
+   */
   boolean callStartWritten;
+
   private boolean headersReceived;
   private boolean halfClosePending;
   private boolean halfClosed;
@@ -141,7 +147,8 @@ final class ClientFrameStream extends FrameStream implements ClientStream {
   }
 
   // ------------------------------------------------------------ engine side (executor only)
-  // (a request() made before CALL_START only raises the reader's demand: its credit travels in CALL_START)
+  // (a request() made before CALL_START only raises the reader's demand: its credit travels in
+  // CALL_START)
 
   @Override
   void onOutboxDrained() {

@@ -4,11 +4,12 @@ import dev.typedrpc.spi.KeepAliveSettings;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The server's limits on one connection's idle time and age, as gRPC-Java's {@code MaxConnectionIdleManager} and
- * max-connection-age: a connection without open calls for {@code maxConnectionIdle}, or older than
- * {@code maxConnectionAge} (±10% jitter, so that connections made together do not all go at once), is sent a
- * graceful GOAWAY; after an age GOAWAY, calls still open after {@code maxConnectionAgeGrace} are ended and the
- * connection closed. Confined to the connection's executor.
+ * The server's limits on one connection's idle time and age, as gRPC-Java's {@code
+ * MaxConnectionIdleManager} and max-connection-age: a connection without open calls for {@code
+ * maxConnectionIdle}, or older than {@code maxConnectionAge} (±10% jitter, so that connections made
+ * together do not all go at once), is sent a graceful GOAWAY; after an age GOAWAY, calls still open
+ * after {@code maxConnectionAgeGrace} are ended and the connection closed. Confined to the
+ * connection's executor.
  */
 final class ConnectionLimits {
   /** What the limits ask of their connection. */
@@ -96,12 +97,15 @@ final class ConnectionLimits {
     }
     actions.goAway("max connection age reached");
     if (graceNanos != Long.MAX_VALUE) {
-      ageTimer = timers.schedule(() -> {
-        ageTimer = null;
-        if (!stopped) {
-          actions.forceClose("max connection age grace expired");
-        }
-      }, graceNanos);
+      ageTimer =
+          timers.schedule(
+              () -> {
+                ageTimer = null;
+                if (!stopped) {
+                  actions.forceClose("max connection age grace expired");
+                }
+              },
+              graceNanos);
     }
   }
 

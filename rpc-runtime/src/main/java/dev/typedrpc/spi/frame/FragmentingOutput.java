@@ -5,8 +5,9 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 
 /**
- * Receives the bytes of one encoded message and cuts them into a MESSAGE_START frame and MESSAGE_PART frames of
- * at most the peer's frame size, each written into a buffer of the transport: memory stays bounded by one frame.
+ * Receives the bytes of one encoded message and cuts them into a MESSAGE_START frame and
+ * MESSAGE_PART frames of at most the peer's frame size, each written into a buffer of the
+ * transport: memory stays bounded by one frame.
  */
 final class FragmentingOutput extends OutputStream {
   private final FrameWriter writer;
@@ -20,7 +21,8 @@ final class FragmentingOutput extends OutputStream {
     this.streamId = streamId;
     this.frameSize = frameSize;
     this.remaining = totalLength;
-    int header = Frames.headerSize(streamId) + CodedOutputStream.computeUInt32SizeNoTag(totalLength);
+    int header =
+        Frames.headerSize(streamId) + CodedOutputStream.computeUInt32SizeNoTag(totalLength);
     current = writer.allocateFrame(Math.min(frameSize, header + totalLength));
     current.put(FrameType.MESSAGE_START).put((byte) 0);
     putVarint(current, streamId);

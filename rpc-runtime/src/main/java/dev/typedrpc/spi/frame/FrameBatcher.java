@@ -5,14 +5,15 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * Encodes outbound frames and hands them to the {@link FrameSink}. A frame of up to {@link #SCRATCH_SIZE} bytes is
- * encoded into a scratch array with a reused encoder and copied to the transport ({@link FrameSink#write(byte[],
- * int, int)}): no buffer view or encoder per frame. If the peer reads BATCH frames, small frames join the open
- * batch, so a flush sends one transport message (one WebSocket message, one SSE event) for all of them instead of
- * one per frame. Larger frames are encoded straight into the transport's buffer.
+ * Encodes outbound frames and hands them to the {@link FrameSink}. A frame of up to {@link
+ * #SCRATCH_SIZE} bytes is encoded into a scratch array with a reused encoder and copied to the
+ * transport ({@link FrameSink#write(byte[], int, int)}): no buffer view or encoder per frame. If
+ * the peer reads BATCH frames, small frames join the open batch, so a flush sends one transport
+ * message (one WebSocket message, one SSE event) for all of them instead of one per frame. Larger
+ * frames are encoded straight into the transport's buffer.
  *
- * <p>Knows nothing of streams or flushing: {@link FrameWriter} decides what to write and when to flush. Executor
- * only.
+ * <p>Knows nothing of streams or flushing: {@link FrameWriter} decides what to write and when to
+ * flush. Executor only.
  */
 final class FrameBatcher {
   /** Frames up to this size go through {@link #scratch}; a 1 KiB message with its header fits. */
@@ -26,17 +27,32 @@ final class FrameBatcher {
 
   private final FrameSink sink;
   private final Handshake handshake;
-  /** Small outbound frames are encoded here, one after another, and copied out; created on first need. */
+
+  /**
+   * Small outbound frames are encoded here, one after another, and copied out; created on first
+   * need.
+   */
   private byte[] scratch;
-  /** Encodes into {@link #scratch} from where the last frame ended; replaced when the array is used up. */
+
+  /**
+   * Encodes into {@link #scratch} from where the last frame ended; replaced when the array is used
+   * up.
+   */
   private CodedOutputStream scratchOut;
 
-  // The open batch: frames in {@link #scratch} not yet handed to the sink, as a BATCH frame whose header starts
-  // at batchStart, each frame after its length; they go out at the flush (or when the next does not fit).
+  // The open batch: frames in {@link #scratch} not yet handed to the sink, as a BATCH frame whose
+  // header starts
+  // at batchStart, each frame after its length; they go out at the flush (or when the next does not
+  // fit).
   private int batchFrames;
   private int batchStart;
-  /** Where the batch's first frame (without its length) starts: a batch of one goes out as that frame alone. */
+
+  /**
+   * Where the batch's first frame (without its length) starts: a batch of one goes out as that
+   * frame alone.
+   */
   private int batchFirstFrame;
+
   /** Where the batch's last whole frame ends. */
   private int batchEnd;
 
@@ -66,15 +82,16 @@ final class FrameBatcher {
   }
 
   /**
-   * Encodes a frame into {@link #scratch}. If the peer reads BATCH frames it joins the open batch; otherwise it is
-   * copied to the sink at once.
+   * Encodes a frame into {@link #scratch}. If the peer reads BATCH frames it joins the open batch;
+   * otherwise it is copied to the sink at once.
    */
   private void writeSmall(byte type, int flags, int id, int size, PayloadWriter payload) {
     boolean batched = handshake.peerReadsBatches();
     int entry = batched ? CodedOutputStream.computeUInt32SizeNoTag(size) + size : size;
     CodedOutputStream out = scratchOut;
     if (batchFrames > 0
-        && (batchEnd - batchStart - FrameType.BATCH_HEADER_SIZE + entry > handshake.peerMaxFrameSize()
+        && (batchEnd - batchStart - FrameType.BATCH_HEADER_SIZE + entry
+                > handshake.peerMaxFrameSize()
             || out.spaceLeft() < entry)) {
       sendBatch(); // a BATCH is a frame: the peer's max_frame_size bounds its payload
     }
@@ -122,7 +139,9 @@ final class FrameBatcher {
     }
   }
 
-  /** A frame failed to encode: the batch's whole frames still go out, and the array starts afresh. */
+  /**
+   * A frame failed to encode: the batch's whole frames still go out, and the array starts afresh.
+   */
   private void abandonScratch() {
     sendBatch();
     scratchOut = null; // its position is unknown now
@@ -142,7 +161,9 @@ final class FrameBatcher {
     }
   }
 
-  /** A buffer for one frame the caller encodes itself (a fragment); the open batch goes out first. */
+  /**
+   * A buffer for one frame the caller encodes itself (a fragment); the open batch goes out first.
+   */
   ByteBuffer allocate(int size) {
     sendBatch(); // it precedes the fragment, and the sink may lend one buffer at a time
     return sink.allocate(size);

@@ -21,24 +21,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The typedrpc frame protocol ({@code docs/PROTOCOL.md}) over one physical connection: stream multiplexing,
- * message-credit flow control, fragmentation, deadlines on the wire, cancellation, go-away, and the stream- and
- * connection-level errors the protocol defines. Transports (WebSocket, SSE, in-memory) feed it whole frames and
- * give it a {@link FrameSink}; it knows nothing of sockets.
+ * The typedrpc frame protocol ({@code docs/PROTOCOL.md}) over one physical connection: stream
+ * multiplexing, message-credit flow control, fragmentation, deadlines on the wire, cancellation,
+ * go-away, and the stream- and connection-level errors the protocol defines. Transports (WebSocket,
+ * SSE, in-memory) feed it whole frames and give it a {@link FrameSink}; it knows nothing of
+ * sockets.
  *
- * <p>This class is the transport's entry point and owns the connection's lifecycle (open, GOAWAY, drain, close);
- * the rest is in pieces it wires together: {@link FrameReader} validates inbound frames, {@link Handshake} the
- * SETTINGS exchange and version gate, {@link StreamMap} the open streams, {@link FrameWriter} every outbound write
- * and the flush. {@link ClientFrameConnection} and {@link ServerFrameConnection} are the two ends.
+ * <p>This class is the transport's entry point and owns the connection's lifecycle (open, GOAWAY,
+ * drain, close); the rest is in pieces it wires together: {@link FrameReader} validates inbound
+ * frames, {@link Handshake} the SETTINGS exchange and version gate, {@link StreamMap} the open
+ * streams, {@link FrameWriter} every outbound write and the flush. {@link ClientFrameConnection}
+ * and {@link ServerFrameConnection} are the two ends.
  *
- * <p>Threading: confined to {@link FrameSink#executor()}. Every {@code on*} method must be called there; the
- * stream and shutdown methods may be called from any thread and hop onto it. Listener callbacks run there and
- * must not block.
+ * <p>Threading: confined to {@link FrameSink#executor()}. Every {@code on*} method must be called
+ * there; the stream and shutdown methods may be called from any thread and hop onto it. Listener
+ * callbacks run there and must not block.
  */
 public abstract sealed class FrameConnection permits ClientFrameConnection, ServerFrameConnection {
   /**
-   * Bytes a frame may have beyond {@code maxFrameSize}: its header (type, flags, stream id). A transport that
-   * limits its own message size sets {@code maxFrameSize + MAX_FRAME_OVERHEAD}.
+   * Bytes a frame may have beyond {@code maxFrameSize}: its header (type, flags, stream id). A
+   * transport that limits its own message size sets {@code maxFrameSize + MAX_FRAME_OVERHEAD}.
    */
   public static final int MAX_FRAME_OVERHEAD = FrameType.MAX_HEADER_SIZE;
 
@@ -51,6 +53,7 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
   final FrameWriter writer;
   private final FrameReader reader;
   final Timers timers;
+
   /** Keep-alive PINGs; null if off. */
   private KeepAliveManager keepAlive;
 
@@ -58,16 +61,25 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
   boolean closed;
   boolean draining;
   Status goAwayStatus;
+
   /** Why the connection closed: what calls that never started are told. */
   Status closeStatus;
+
   /** The outbound buffer is full: a server's reads are paused until it has room again. */
   private boolean backlogged;
+
   /** The stall watch runs: from the first backlog until nothing is queued. */
   private boolean watching;
-  /** Bytes sent (written less queued) at the last stall check, and when that last grew ({@link System#nanoTime()}). */
+
+  /**
+   * Bytes sent (written less queued) at the last stall check, and when that last grew ({@link
+   * System#nanoTime()}).
+   */
   private long lastSent;
+
   private long progressAt;
   private ScheduledFuture<?> stallTimer;
+
   /** {@link #onClosed} was called: the transport is gone. */
   private boolean transportClosed;
 
@@ -96,7 +108,10 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
 
   /** Starts a client stream; see {@link ClientTransport#newStream}. */
   public ClientStream newStream(
-      MethodDescriptor<?, ?> method, Metadata headers, Deadline deadline, ClientStreamListener listener) {
+      MethodDescriptor<?, ?> method,
+      Metadata headers,
+      Deadline deadline,
+      ClientStreamListener listener) {
     throw new IllegalStateException("streams are started by the client");
   }
 
@@ -111,8 +126,8 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
   }
 
   /**
-   * Runs {@code task} on the connection's executor. On a client that is not open yet, the task waits for the
-   * connection, keeping its order.
+   * Runs {@code task} on the connection's executor. On a client that is not open yet, the task
+   * waits for the connection, keeping its order.
    */
   void execute(Runnable task) {
     if (runsNow()) {
@@ -130,8 +145,8 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
   }
 
   /**
-   * Whether a task given to {@link #execute} now would run at once on the calling thread: callers on the hot path
-   * then run their code directly instead of allocating a task.
+   * Whether a task given to {@link #execute} now would run at once on the calling thread: callers
+   * on the hot path then run their code directly instead of allocating a task.
    */
   boolean runsNow() {
     return sink.inExecutor() && !waitsForPeer();
@@ -148,8 +163,8 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
   // ================================================================ transport side (executor only)
 
   /**
-   * The physical connection is up: sends SETTINGS. A client's calls wait until the server's SETTINGS arrive, so
-   * that it knows the server's service versions before it sends anything.
+   * The physical connection is up: sends SETTINGS. A client's calls wait until the server's
+   * SETTINGS arrive, so that it knows the server's service versions before it sends anything.
    */
   public void onOpen() {
     if (open || closed) {
@@ -162,8 +177,8 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
   }
 
   /**
-   * The outbound buffer crossed a water mark: streams with credit hear they are ready again, and reads paused by a
-   * backlog resume.
+   * The outbound buffer crossed a water mark: streams with credit hear they are ready again, and
+   * reads paused by a backlog resume.
    */
   public void onWritabilityChanged() {
     if (!sink.isWritable() || closed) {
@@ -195,12 +210,17 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
       timer.cancel(false);
     }
     Status status =
-        goAwayStatus != null && !goAwayStatus.isOk() && goAwayStatus.code() != Status.Code.UNAVAILABLE
+        goAwayStatus != null
+                && !goAwayStatus.isOk()
+                && goAwayStatus.code() != Status.Code.UNAVAILABLE
             ? goAwayStatus
-            : Status.UNAVAILABLE.withDescription(
-                cause == null ? "connection closed" : "connection closed: " + cause).withCause(cause);
+            : Status.UNAVAILABLE
+                .withDescription(
+                    cause == null ? "connection closed" : "connection closed: " + cause)
+                .withCause(cause);
     closeStatus = status;
-    // the channel hears first, so a call made from a failing call's callback goes to a new connection
+    // the channel hears first, so a call made from a failing call's callback goes to a new
+    // connection
     notifyShutdown(status);
     failAllStreams(status);
     runDeferred(); // streams that never started fail as they start
@@ -209,9 +229,10 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
   }
 
   /**
-   * The transport finished a batch of {@link #onFrame} calls (Netty: {@code channelReadComplete}): writes made
-   * while handling them are flushed now, in one go. Optional; a transport that calls it once must call it after
-   * every batch. Until then each batch of writes is flushed by a task queued on the executor.
+   * The transport finished a batch of {@link #onFrame} calls (Netty: {@code channelReadComplete}):
+   * writes made while handling them are flushed now, in one go. Optional; a transport that calls it
+   * once must call it after every batch. Until then each batch of writes is flushed by a task
+   * queued on the executor.
    */
   public void onReadComplete() {
     writer.onReadComplete();
@@ -239,7 +260,8 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
     }
   }
 
-  // ================================================================ what each end does (executor only)
+  // ================================================================ what each end does (executor
+  // only)
 
   /** The services this end announces in its SETTINGS. */
   abstract List<ServiceVersion> localServices();
@@ -254,13 +276,17 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
   abstract void onStreamFrame(byte type, boolean end, FrameStream stream, ByteBuffer payload)
       throws ProtocolException;
 
-  /** The highest stream id this connection has opened: a frame for a lower, unknown id arrived late. */
+  /**
+   * The highest stream id this connection has opened: a frame for a lower, unknown id arrived late.
+   */
   abstract int highestStreamId();
 
   /** The peer sent GOAWAY: streams after {@code last} were not processed. */
   abstract void peerGoingAway(int last, Status status);
 
-  /** Ends {@code s} at once with {@code status}: it failed here (encoding) or broke the protocol. */
+  /**
+   * Ends {@code s} at once with {@code status}: it failed here (encoding) or broke the protocol.
+   */
   abstract void failLocally(FrameStream s, Status status);
 
   /** Ends {@code s} because the connection ends; nothing more is written for it. */
@@ -306,7 +332,10 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
   /** The last stream ended. */
   void streamsIdle() {}
 
-  /** A PING arrived; returns false if the peer pings too often and the connection was ended (server). */
+  /**
+   * A PING arrived; returns false if the peer pings too often and the connection was ended
+   * (server).
+   */
   boolean acceptPing() {
     return true;
   }
@@ -317,7 +346,8 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
   /** The last stream id a GOAWAY from this end reports as processed. */
   abstract int lastProcessedStreamId();
 
-  // ================================================================ lifecycle and GOAWAY (executor only)
+  // ================================================================ lifecycle and GOAWAY (executor
+  // only)
 
   final boolean isClosed() {
     return closed;
@@ -403,10 +433,11 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
   // ================================================================ outbound bound (executor only)
 
   /**
-   * {@link FrameWriter} wrote a frame while the outbound buffer is full. Beyond {@code maxQueuedOutboundBytes} the
-   * connection is closed at once; otherwise, on the first such write, a server stops reading the peer's frames (so
-   * a peer that sends but does not read cannot make it answer ever more) and the stall timer starts. Both end
-   * when the buffer drains ({@link #onWritabilityChanged()}).
+   * {@link FrameWriter} wrote a frame while the outbound buffer is full. Beyond {@code
+   * maxQueuedOutboundBytes} the connection is closed at once; otherwise, on the first such write, a
+   * server stops reading the peer's frames (so a peer that sends but does not read cannot make it
+   * answer ever more) and the stall timer starts. Both end when the buffer drains ({@link
+   * #onWritabilityChanged()}).
    */
   final void onOutboundBacklog() {
     if (closed) {
@@ -436,9 +467,9 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
   }
 
   /**
-   * Whether this end stops reading while its outbound buffer is full: the server does. The client does not, so two
-   * ends can never both wait for the other to read; a server that does not read is bounded by the byte limit and
-   * the stall timeout.
+   * Whether this end stops reading while its outbound buffer is full: the server does. The client
+   * does not, so two ends can never both wait for the other to read; a server that does not read is
+   * bounded by the byte limit and the stall timeout.
    */
   abstract boolean pausesReadsOnBacklog();
 
@@ -453,7 +484,10 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
     }
   }
 
-  /** A close waits for queued frames to be sent: the stall watch makes sure a peer that reads nothing ends it. */
+  /**
+   * A close waits for queued frames to be sent: the stall watch makes sure a peer that reads
+   * nothing ends it.
+   */
   private void watchClose() {
     if (!watching && !transportClosed && sink.queuedBytes() > 0) {
       watching = true;
@@ -466,13 +500,15 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
   private void scheduleStallCheck() {
     long period = Math.max(1, settings.outboundStallTimeout().toNanos() / 4);
     stallTimer =
-        Executors2.timers().schedule(() -> executeNow(this::checkStall), period, TimeUnit.NANOSECONDS);
+        Executors2.timers()
+            .schedule(() -> executeNow(this::checkStall), period, TimeUnit.NANOSECONDS);
   }
 
   /**
-   * Runs every quarter of the stall timeout while bytes are queued: the connection closes once nothing has been
-   * sent (bytes written less bytes queued) for the whole timeout: the peer reads nothing. The buffer is checked itself rather than trusted to
-   * have reported every change, so a backlog whose end went unreported ends here too.
+   * Runs every quarter of the stall timeout while bytes are queued: the connection closes once
+   * nothing has been sent (bytes written less bytes queued) for the whole timeout: the peer reads
+   * nothing. The buffer is checked itself rather than trusted to have reported every change, so a
+   * backlog whose end went unreported ends here too.
    */
   private void checkStall() {
     if (transportClosed) {
@@ -499,8 +535,11 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
     }
     if (closed) {
       // closing after a GOAWAY or an error, but the peer does not read what precedes the close
-      log.info("closing connection with {} at once: {} bytes queued, none sent for {} ms",
-          sink.peer(), queued, TimeUnit.NANOSECONDS.toMillis(timeout));
+      log.info(
+          "closing connection with {} at once: {} bytes queued, none sent for {} ms",
+          sink.peer(),
+          queued,
+          TimeUnit.NANOSECONDS.toMillis(timeout));
       sink.abort();
       return;
     }
@@ -514,8 +553,9 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
   }
 
   /**
-   * The peer does not read: the connection is closed at once, dropping what is queued (a GOAWAY would wait behind
-   * it forever). Every open call fails with {@code status}, which the log records too.
+   * The peer does not read: the connection is closed at once, dropping what is queued (a GOAWAY
+   * would wait behind it forever). Every open call fails with {@code status}, which the log records
+   * too.
    */
   private void overloaded(Status status) {
     log.info("closing connection with {}: {}", sink.peer(), status);
@@ -569,8 +609,8 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
   }
 
   /**
-   * Closes a draining connection once its last stream has ended. (A close waits for queued frames to be sent;
-   * the stall watch bounds that wait when the peer does not read.)
+   * Closes a draining connection once its last stream has ended. (A close waits for queued frames
+   * to be sent; the stall watch bounds that wait when the peer does not read.)
    */
   final void closeIfDrained() {
     if (draining && streams.isEmpty() && !hasDeferred() && !closed) {

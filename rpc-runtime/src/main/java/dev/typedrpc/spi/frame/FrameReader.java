@@ -9,10 +9,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * Reads and validates inbound frames: size, header, flags, the stream a frame may travel on, SETTINGS first,
- * BATCH unpacking, and the payloads of connection-level frames; then hands each frame to the connection. A frame
- * that breaks the protocol throws a {@link ProtocolException}, connection- or stream-level as PROTOCOL.md says.
- * Executor only.
+ * Reads and validates inbound frames: size, header, flags, the stream a frame may travel on,
+ * SETTINGS first, BATCH unpacking, and the payloads of connection-level frames; then hands each
+ * frame to the connection. A frame that breaks the protocol throws a {@link ProtocolException},
+ * connection- or stream-level as PROTOCOL.md says. Executor only.
  */
 final class FrameReader {
   private final FrameConnection conn;
@@ -29,10 +29,14 @@ final class FrameReader {
   void read(ByteBuffer frame) throws ProtocolException {
     if (frame.remaining() > settings.maxFrameSize() + FrameType.MAX_HEADER_SIZE) {
       throw ProtocolException.connection(
-          "frame of " + frame.remaining() + " bytes exceeds max_frame_size " + settings.maxFrameSize());
+          "frame of "
+              + frame.remaining()
+              + " bytes exceeds max_frame_size "
+              + settings.maxFrameSize());
     }
     if (frame.remaining() < 3) {
-      throw ProtocolException.connection("frame of " + frame.remaining() + " bytes is shorter than its header");
+      throw ProtocolException.connection(
+          "frame of " + frame.remaining() + " bytes is shorter than its header");
     }
     byte type = frame.get();
     int flags = frame.get() & 0xff;
@@ -41,12 +45,14 @@ final class FrameReader {
       throw ProtocolException.connection("unknown flags 0x" + Integer.toHexString(flags));
     }
     if (!handshake.peerReady() && type != FrameType.SETTINGS) {
-      throw ProtocolException.connection(FrameType.name(type) + " before SETTINGS; SETTINGS must come first");
+      throw ProtocolException.connection(
+          FrameType.name(type) + " before SETTINGS; SETTINGS must come first");
     }
     switch (type) {
       case FrameType.SETTINGS, FrameType.PING, FrameType.PONG, FrameType.GOAWAY -> {
         if (id != 0) {
-          throw ProtocolException.connection(FrameType.name(type) + " on stream " + id + "; it belongs on 0");
+          throw ProtocolException.connection(
+              FrameType.name(type) + " on stream " + id + "; it belongs on 0");
         }
         readConnectionFrame(type, frame);
       }
@@ -58,20 +64,26 @@ final class FrameReader {
           FrameType.CREDIT,
           FrameType.HALF_CLOSE,
           FrameType.CANCEL,
-          FrameType.STATUS -> readStreamFrame(type, flags, id, frame);
+          FrameType.STATUS ->
+          readStreamFrame(type, flags, id, frame);
       case FrameType.BATCH -> readBatch(flags, id, frame);
       default -> throw ProtocolException.connection("unknown frame type " + FrameType.name(type));
     }
   }
 
   /**
-   * The frames a BATCH carries, one after another, each as {@code [varint length][frame]}, each read as if it had
-   * arrived alone. Its payload is bounded by max_frame_size like any frame's, so no inner frame can be larger.
+   * The frames a BATCH carries, one after another, each as {@code [varint length][frame]}, each
+   * read as if it had arrived alone. Its payload is bounded by max_frame_size like any frame's, so
+   * no inner frame can be larger.
    */
   private void readBatch(int flags, int id, ByteBuffer frame) throws ProtocolException {
     if (flags != 0 || id != 0) {
-      throw ProtocolException.connection("BATCH with flags 0x" + Integer.toHexString(flags) + " on stream " + id
-          + "; it has no flags and belongs on stream 0");
+      throw ProtocolException.connection(
+          "BATCH with flags 0x"
+              + Integer.toHexString(flags)
+              + " on stream "
+              + id
+              + "; it has no flags and belongs on stream 0");
     }
     if (!frame.hasRemaining()) {
       throw ProtocolException.connection("BATCH carries no frames");
@@ -80,10 +92,15 @@ final class FrameReader {
     while (frame.position() < end && !conn.isClosed()) {
       int length = readVarint32(frame, "length of a batched frame");
       int next = frame.position() + length;
-      if (length < 0 || length > end - frame.position()) { // a varint of 2^31 or more reads as negative
+      if (length < 0
+          || length > end - frame.position()) { // a varint of 2^31 or more reads as negative
         long unsigned = length & 0xffffffffL;
-        throw ProtocolException.connection("batched frame of " + unsigned + " bytes overruns its BATCH by "
-            + (unsigned - (end - frame.position())) + " bytes");
+        throw ProtocolException.connection(
+            "batched frame of "
+                + unsigned
+                + " bytes overruns its BATCH by "
+                + (unsigned - (end - frame.position()))
+                + " bytes");
       }
       if (length > 0 && frame.get(frame.position()) == FrameType.BATCH) {
         throw ProtocolException.connection("BATCH inside a BATCH");
@@ -99,7 +116,8 @@ final class FrameReader {
       case FrameType.SETTINGS -> conn.onPeerSettings(handshake.readSettings(payload));
       case FrameType.PING -> {
         if (payload.remaining() != 8) {
-          throw ProtocolException.connection("PING payload must be 8 bytes, was " + payload.remaining());
+          throw ProtocolException.connection(
+              "PING payload must be 8 bytes, was " + payload.remaining());
         }
         long data = payload.getLong();
         if (conn.acceptPing()) {
@@ -134,7 +152,8 @@ final class FrameReader {
     conn.onGoAway(last, Status.fromCode(code, message == null ? "peer went away" : message));
   }
 
-  private void readStreamFrame(byte type, int flags, int id, ByteBuffer payload) throws ProtocolException {
+  private void readStreamFrame(byte type, int flags, int id, ByteBuffer payload)
+      throws ProtocolException {
     if (id == 0) {
       throw ProtocolException.connection(FrameType.name(type) + " on stream 0");
     }
@@ -143,7 +162,8 @@ final class FrameReader {
       if (id <= conn.highestStreamId()) {
         return; // the stream ended; frames already in flight are ignored
       }
-      throw ProtocolException.connection(FrameType.name(type) + " for stream " + id + ", which was never opened");
+      throw ProtocolException.connection(
+          FrameType.name(type) + " for stream " + id + ", which was never opened");
     }
     boolean end = (flags & FrameType.FLAG_END_STREAM) != 0;
     try {
@@ -159,7 +179,8 @@ final class FrameReader {
   static int readCredit(ByteBuffer payload) throws ProtocolException {
     int n = readVarint32(payload, "credit");
     if (n <= 0) {
-      throw ProtocolException.connection("CREDIT of " + (n & 0xffffffffL) + "; it must be 1 to 2^31-1");
+      throw ProtocolException.connection(
+          "CREDIT of " + (n & 0xffffffffL) + "; it must be 1 to 2^31-1");
     }
     return n;
   }

@@ -9,29 +9,41 @@ import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * State of one call on a {@link FrameConnection}, shared by both ends: inbound credit, buffering and delivery,
- * message reassembly, and outbound credit. All fields but {@link #appCredit} are confined to the connection's
- * executor.
+ * State of one call on a {@link FrameConnection}, shared by both ends: inbound credit, buffering
+ * and delivery, message reassembly, and outbound credit. All fields but {@link #appCredit} are
+ * confined to the connection's executor.
  */
 abstract class FrameStream {
   private static final Object END_OF_INBOUND = new Object();
-  /** Stands for a null message (e.g. {@code google.protobuf.Empty} as {@code Void}) in the queues. */
+
+  /**
+   * Stands for a null message (e.g. {@code google.protobuf.Empty} as {@code Void}) in the queues.
+   */
   private static final Object NULL_MESSAGE = new Object();
 
   final FrameConnection conn;
+
   /** Set when the stream starts (client: when CALL_START is written). */
   int id;
+
   final MethodDescriptor<?, ?> method;
   private final MessageCodec<?> inboundCodec;
+
   /** Encodes what this end sends: requests on a client, responses on a server. */
   final MessageCodec<?> outboundCodec;
+
   private final boolean inboundMany;
 
   // inbound: credit we granted and the reader's demand
   private long readerDemand;
   private long granted;
-  /** Received messages the reader has not asked for yet; created on first need (most calls never need it). */
+
+  /**
+   * Received messages the reader has not asked for yet; created on first need (most calls never
+   * need it).
+   */
   private ArrayDeque<Object> inbox;
+
   private int received;
   private boolean inboundEnded;
   private boolean delivering;
@@ -44,7 +56,9 @@ abstract class FrameStream {
   // outbound
   /** Peer credit as application threads see it: decremented when they write. */
   final AtomicLong appCredit;
+
   long peerCredit;
+
   /** Messages written beyond the peer's credit; created on first need. */
   private ArrayDeque<Object> outbox;
 
@@ -62,7 +76,8 @@ abstract class FrameStream {
     this.method = method;
     this.inboundCodec = clientSide ? method.responseCodec() : method.requestCodec();
     this.outboundCodec = clientSide ? method.requestCodec() : method.responseCodec();
-    this.inboundMany = clientSide ? method.kind().serverSendsMany() : method.kind().clientSendsMany();
+    this.inboundMany =
+        clientSide ? method.kind().serverSendsMany() : method.kind().clientSendsMany();
     this.granted = initialGranted;
     this.peerCredit = initialPeerCredit;
     this.appCredit = new AtomicLong(initialPeerCredit);
@@ -104,10 +119,11 @@ abstract class FrameStream {
   }
 
   /**
-   * Grants the credit the reader's demand calls for, but never more than {@code maxBufferedMessages} outstanding
-   * and buffered together: whatever the reader requests (even {@code Long.MAX_VALUE}), at most that many messages
-   * can arrive before it takes them. Beyond the bound the window is refilled once half of it is used, so a fast
-   * stream costs one CREDIT frame per half window, not one per message.
+   * Grants the credit the reader's demand calls for, but never more than {@code
+   * maxBufferedMessages} outstanding and buffered together: whatever the reader requests (even
+   * {@code Long.MAX_VALUE}), at most that many messages can arrive before it takes them. Beyond the
+   * bound the window is refilled once half of it is used, so a fast stream costs one CREDIT frame
+   * per half window, not one per message.
    */
   private void grantCredit() {
     if (closed || inboundEnded) {
@@ -142,7 +158,8 @@ abstract class FrameStream {
     }
     partialExpected = totalLength;
     partialLength = 0;
-    // grow as bytes arrive: a peer that announces a large message but sends little costs little memory
+    // grow as bytes arrive: a peer that announces a large message but sends little costs little
+    // memory
     partial = new byte[Math.min(totalLength, 64 * 1024)];
     onMessagePart(firstPart, endStream);
   }
@@ -156,10 +173,13 @@ abstract class FrameStream {
     int n = part.remaining();
     if (n > partialExpected - partialLength) {
       throw ProtocolException.stream(
-          Status.INTERNAL.withDescription("message parts exceed the announced length " + partialExpected));
+          Status.INTERNAL.withDescription(
+              "message parts exceed the announced length " + partialExpected));
     }
     if (partialLength + n > partial.length) {
-      byte[] grown = new byte[(int) Math.min(partialExpected, Math.max(partial.length * 2L, partialLength + n))];
+      byte[] grown =
+          new byte
+              [(int) Math.min(partialExpected, Math.max(partial.length * 2L, partialLength + n))];
       System.arraycopy(partial, 0, grown, 0, partialLength);
       partial = grown;
     }
@@ -190,7 +210,8 @@ abstract class FrameStream {
   private Object decode(CodedInputStream in) throws ProtocolException {
     if (!inboundMany && received >= 1) {
       throw ProtocolException.stream(
-          Status.INTERNAL.withDescription(method.fullName() + " takes one message, but a second arrived"));
+          Status.INTERNAL.withDescription(
+              method.fullName() + " takes one message, but a second arrived"));
     }
     if (granted <= 0) {
       throw ProtocolException.stream(
@@ -204,7 +225,8 @@ abstract class FrameStream {
                   + ")"));
     }
     if (inboundEnded) {
-      throw ProtocolException.stream(Status.INTERNAL.withDescription("message received after end of stream"));
+      throw ProtocolException.stream(
+          Status.INTERNAL.withDescription("message received after end of stream"));
     }
     try {
       return inboundCodec.decode(in, 0);
@@ -220,7 +242,8 @@ abstract class FrameStream {
     granted--;
     received++;
     if (readerDemand > 0 && inboxEmpty() && !delivering) {
-      // the common case: the reader is waiting and nothing is queued ahead of this message (a unary request
+      // the common case: the reader is waiting and nothing is queued ahead of this message (a unary
+      // request
       // with END_STREAM too: its end follows at once, without an inbox)
       if (readerDemand != Long.MAX_VALUE) {
         readerDemand--;
@@ -252,10 +275,12 @@ abstract class FrameStream {
   /** The peer half-closed without a message. */
   final void onInboundEnd() throws ProtocolException {
     if (inboundEnded) {
-      throw ProtocolException.stream(Status.INTERNAL.withDescription("end of stream received twice"));
+      throw ProtocolException.stream(
+          Status.INTERNAL.withDescription("end of stream received twice"));
     }
     if (partialExpected >= 0) {
-      throw ProtocolException.stream(Status.INTERNAL.withDescription("stream ended in the middle of a message"));
+      throw ProtocolException.stream(
+          Status.INTERNAL.withDescription("stream ended in the middle of a message"));
     }
     inboundEnded = true;
     inbox().add(END_OF_INBOUND);
@@ -377,7 +402,10 @@ abstract class FrameStream {
     }
   }
 
-  /** Hook: whether the message about to be written is the last this side sends (it may carry END_STREAM). */
+  /**
+   * Hook: whether the message about to be written is the last this side sends (it may carry
+   * END_STREAM).
+   */
   boolean endsOutbound() {
     return false;
   }

@@ -3,8 +3,10 @@ package dev.typedrpc.spi.frame;
 /** Frame type and flag constants of protocol version 1 ({@code docs/PROTOCOL.md}). */
 final class FrameType {
   static final int PROTOCOL_VERSION = 1;
+
   /** Frame size every implementation accepts before the peer's SETTINGS arrive. */
   static final int MIN_MAX_FRAME_SIZE = 16 * 1024;
+
   /** type + flags + the longest varint32 stream id. */
   static final int MAX_HEADER_SIZE = 1 + 1 + 5;
 

@@ -8,32 +8,41 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * Every outbound frame of a connection goes through here: stream messages (fragmented when larger than the
- * peer's frame limit), responses, credit and control frames, and the connection's own frames. Encoding and
- * batching are {@link FrameBatcher}'s; this class decides what is written and schedules the flush: at the end of
- * the transport's read batch ({@link #onReadComplete()}) or by a task queued on the executor. Executor only.
+ * Every outbound frame of a connection goes through here: stream messages (fragmented when larger
+ * than the peer's frame limit), responses, credit and control frames, and the connection's own
+ * frames. Encoding and batching are {@link FrameBatcher}'s; this class decides what is written and
+ * schedules the flush: at the end of the transport's read batch ({@link #onReadComplete()}) or by a
+ * task queued on the executor. Executor only.
  *
- * <p>It is also the one place where outbound bytes are accounted: after every frame handed to the sink, a full
- * outbound buffer ({@link FrameSink#isWritable()} false) is reported to the connection, which bounds what is
- * queued ({@link FrameConnection#onOutboundBacklog()}). While the buffer has room this costs one volatile read.
+ * <p>It is also the one place where outbound bytes are accounted: after every frame handed to the
+ * sink, a full outbound buffer ({@link FrameSink#isWritable()} false) is reported to the
+ * connection, which bounds what is queued ({@link FrameConnection#onOutboundBacklog()}). While the
+ * buffer has room this costs one volatile read.
  */
 final class FrameWriter {
   private final FrameConnection conn;
   private final FrameSink sink;
   private final Handshake handshake;
   private final FrameBatcher batcher;
-  /** The message {@link #writeMessage} encodes, as a reused writer rather than a lambda per message. */
+
+  /**
+   * The message {@link #writeMessage} encodes, as a reused writer rather than a lambda per message.
+   */
   private final MessageWriter messageWriter = new MessageWriter();
+
   /** The method name of the last CALL_START, in UTF-8. */
   private final CallStart.MethodNames methodNames = new CallStart.MethodNames();
+
   private final Runnable flushTask = this::flushNow;
 
   /** Bytes of every frame written so far; less the sink's queued bytes, what has been sent. */
   private long bytesWritten;
 
   private boolean flushScheduled;
+
   /** The transport calls {@link #onReadComplete()} after each read batch. */
   private boolean readCompleteCalled;
+
   /** Inside a read batch that {@link #onReadComplete()} will end: a flush waits for it. */
   private boolean reading;
 
@@ -51,7 +60,9 @@ final class FrameWriter {
     reading = readCompleteCalled;
   }
 
-  /** The transport finished a read batch: writes made while handling it are flushed now, in one go. */
+  /**
+   * The transport finished a read batch: writes made while handling it are flushed now, in one go.
+   */
   void onReadComplete() {
     readCompleteCalled = true;
     reading = false;
@@ -83,8 +94,11 @@ final class FrameWriter {
 
   // ------------------------------------------------------------ frames
 
-  /** Writes one frame whose payload {@code payload} encodes in exactly {@code payloadSize} bytes. */
-  void writeFrame(byte type, int flags, int id, int payloadSize, FrameBatcher.PayloadWriter payload) {
+  /**
+   * Writes one frame whose payload {@code payload} encodes in exactly {@code payloadSize} bytes.
+   */
+  void writeFrame(
+      byte type, int flags, int id, int payloadSize, FrameBatcher.PayloadWriter payload) {
     batcher.write(type, flags, id, payloadSize, payload);
     bytesWritten += Frames.headerSize(id) + payloadSize;
     written();
@@ -95,7 +109,10 @@ final class FrameWriter {
     return bytesWritten;
   }
 
-  /** After a frame went to the sink (or joined the open batch): the accounting point, then the flush. */
+  /**
+   * After a frame went to the sink (or joined the open batch): the accounting point, then the
+   * flush.
+   */
   private void written() {
     if (!sink.isWritable()) {
       conn.onOutboundBacklog();
@@ -138,7 +155,11 @@ final class FrameWriter {
       return;
     }
     writeFrame(
-        FrameType.CREDIT, 0, s.id, CodedOutputStream.computeUInt32SizeNoTag(n), out -> out.writeUInt32NoTag(n));
+        FrameType.CREDIT,
+        0,
+        s.id,
+        CodedOutputStream.computeUInt32SizeNoTag(n),
+        out -> out.writeUInt32NoTag(n));
   }
 
   void writeStatus(int id, Status status, Metadata trailers) {
@@ -159,7 +180,9 @@ final class FrameWriter {
     writeFrame(FrameType.PONG, 0, 0, 8, out -> out.writeFixed64NoTag(Long.reverseBytes(payload)));
   }
 
-  /** GOAWAY: streams up to {@code last} are processed; those after it are not and may be retried. */
+  /**
+   * GOAWAY: streams up to {@code last} are processed; those after it are not and may be retried.
+   */
   void writeGoAway(int last, Status status) {
     String message = status.description() == null ? "" : status.description();
     int size =
@@ -181,11 +204,11 @@ final class FrameWriter {
   // ------------------------------------------------------------ messages
 
   /**
-   * Encodes one message of stream {@code s}, in one frame or, if larger than the peer's frame limit, in a
-   * MESSAGE_START and MESSAGE_PARTs encoded straight into the transport's buffers. A message the peer would refuse
-   * as too large, or one that fails to encode, fails its call here and is never sent. With {@code endStream}, the
-   * message carries END_STREAM when it fits in one frame. Returns whether END_STREAM was sent (false: the caller
-   * sends HALF_CLOSE itself).
+   * Encodes one message of stream {@code s}, in one frame or, if larger than the peer's frame
+   * limit, in a MESSAGE_START and MESSAGE_PARTs encoded straight into the transport's buffers. A
+   * message the peer would refuse as too large, or one that fails to encode, fails its call here
+   * and is never sent. With {@code endStream}, the message carries END_STREAM when it fits in one
+   * frame. Returns whether END_STREAM was sent (false: the caller sends HALF_CLOSE itself).
    */
   @SuppressWarnings("unchecked")
   boolean writeMessage(FrameStream s, Object message, boolean endStream) {
@@ -206,8 +229,13 @@ final class FrameWriter {
       conn.failLocally(
           s,
           Status.RESOURCE_EXHAUSTED.withDescription(
-              "message of " + size + " bytes for " + s.method.fullName() + " exceeds the peer's limit of "
-                  + peerMaxMessageSize + " bytes"));
+              "message of "
+                  + size
+                  + " bytes for "
+                  + s.method.fullName()
+                  + " exceeds the peer's limit of "
+                  + peerMaxMessageSize
+                  + " bytes"));
       return false;
     }
     conn.beforeStreamFrame(s);
@@ -229,7 +257,8 @@ final class FrameWriter {
       conn.failLocally(
           s,
           Status.INTERNAL
-              .withDescription("could not encode a message of " + s.method.fullName() + ": " + e.getCause())
+              .withDescription(
+                  "could not encode a message of " + s.method.fullName() + ": " + e.getCause())
               .withCause(e));
     }
     return false;
@@ -237,7 +266,8 @@ final class FrameWriter {
 
   private void writeFragmented(FrameStream s, MessageCodec<Object> codec, Object message, int size)
       throws IOException {
-    FragmentingOutput fragments = new FragmentingOutput(this, s.id, size, handshake.peerMaxFrameSize());
+    FragmentingOutput fragments =
+        new FragmentingOutput(this, s.id, size, handshake.peerMaxFrameSize());
     CodedOutputStream out = CodedOutputStream.newInstance(fragments, 8192);
     codec.encode(message, out);
     out.flush();

@@ -18,21 +18,24 @@ final class Frames {
   }
 
   /** Starts a frame: writes type, flags and stream id. */
-  static CodedOutputStream begin(ByteBuffer buf, byte type, int flags, int streamId) throws IOException {
+  static CodedOutputStream begin(ByteBuffer buf, byte type, int flags, int streamId)
+      throws IOException {
     CodedOutputStream out = CodedOutputStream.newInstance(buf);
     writeHeader(out, type, flags, streamId);
     return out;
   }
 
   /** Writes a frame header (type, flags, stream id) at the encoder's position. */
-  static void writeHeader(CodedOutputStream out, byte type, int flags, int streamId) throws IOException {
+  static void writeHeader(CodedOutputStream out, byte type, int flags, int streamId)
+      throws IOException {
     out.write(type);
     out.write((byte) flags);
     out.writeUInt32NoTag(streamId);
   }
 
   static int entrySize(Metadata.Entry e) {
-    return CodedOutputStream.computeStringSize(1, e.key()) + CodedOutputStream.computeByteArraySize(2, e.value());
+    return CodedOutputStream.computeStringSize(1, e.key())
+        + CodedOutputStream.computeByteArraySize(2, e.value());
   }
 
   /** Size of a metadata block written as repeated field {@code field}. */
@@ -40,7 +43,8 @@ final class Frames {
     int size = 0;
     for (Metadata.Entry e : md.entries()) {
       int n = entrySize(e);
-      size += CodedOutputStream.computeTagSize(field) + CodedOutputStream.computeUInt32SizeNoTag(n) + n;
+      size +=
+          CodedOutputStream.computeTagSize(field) + CodedOutputStream.computeUInt32SizeNoTag(n) + n;
     }
     return size;
   }
@@ -55,8 +59,8 @@ final class Frames {
   }
 
   /**
-   * Reads one metadata entry (the length-delimited field's body) into {@code md}, checking the key. Returns the
-   * entry's size, for the caller's running total.
+   * Reads one metadata entry (the length-delimited field's body) into {@code md}, checking the key.
+   * Returns the entry's size, for the caller's running total.
    */
   static int readEntry(CodedInputStream in, Metadata.Builder md) throws IOException {
     int length = in.readRawVarint32();

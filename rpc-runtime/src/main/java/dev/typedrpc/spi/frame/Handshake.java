@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The SETTINGS exchange and what it taught: the protocol version check, the peer's limits (frame and message
- * size, whether it reads BATCH frames), the service versions both ends announced, and the version gate that
- * fails a call the server cannot serve before it is sent. Executor only.
+ * The SETTINGS exchange and what it taught: the protocol version check, the peer's limits (frame
+ * and message size, whether it reads BATCH frames), the service versions both ends announced, and
+ * the version gate that fails a call the server cannot serve before it is sent. Executor only.
  */
 final class Handshake {
   private static final int MAX_ANNOUNCED_SERVICES = 1000;
@@ -26,11 +26,17 @@ final class Handshake {
   private final TransportSettings settings;
   private Map<String, ServiceVersion> localServices = Map.of();
   private Map<String, ServiceVersion> peerServices = Map.of();
+
   /** The peer's SETTINGS arrived. */
   private boolean peerReady;
+
   private int peerMaxFrameSize = FrameType.MIN_MAX_FRAME_SIZE;
   private int peerMaxMessageSize = Integer.MAX_VALUE;
-  /** The peer's SETTINGS said it reads BATCH frames: small frames written before a flush then go out as one. */
+
+  /**
+   * The peer's SETTINGS said it reads BATCH frames: small frames written before a flush then go out
+   * as one.
+   */
   private boolean peerReadsBatches;
 
   Handshake(TransportSettings settings) {
@@ -64,7 +70,8 @@ final class Handshake {
     int servicesSize = 0;
     for (ServiceVersion v : services) {
       int n = serviceSize(v);
-      servicesSize += CodedOutputStream.computeTagSize(6) + CodedOutputStream.computeUInt32SizeNoTag(n) + n;
+      servicesSize +=
+          CodedOutputStream.computeTagSize(6) + CodedOutputStream.computeUInt32SizeNoTag(n) + n;
     }
     int size =
         CodedOutputStream.computeUInt32Size(1, FrameType.PROTOCOL_VERSION)
@@ -159,8 +166,8 @@ final class Handshake {
   }
 
   /**
-   * Why the server cannot serve {@code method}, judged from the versions it announced; null if it can, or if it
-   * announced nothing. Such a call fails at once and is never sent.
+   * Why the server cannot serve {@code method}, judged from the versions it announced; null if it
+   * can, or if it announced nothing. Such a call fails at once and is never sent.
    */
   Status unsupportedByServer(MethodDescriptor<?, ?> method) {
     if (peerServices.isEmpty()) {
@@ -169,7 +176,11 @@ final class Handshake {
     ServiceVersion server = peerServices.get(method.serviceName());
     if (server == null) {
       return Status.UNIMPLEMENTED.withDescription(
-          "the server does not serve " + method.serviceName() + " (it serves " + peerServices.keySet() + ")");
+          "the server does not serve "
+              + method.serviceName()
+              + " (it serves "
+              + peerServices.keySet()
+              + ")");
     }
     return VersionGate.tooNew(method, server, localServices.get(method.serviceName()));
   }

@@ -1,11 +1,12 @@
 package dev.typedrpc.spi.frame;
 
 /**
- * Keep-alive PINGs of one connection, the state machine of gRPC-Java's {@code KeepAliveManager}: after
- * {@code timeNanos} without reading anything from the peer, a PING goes out; if nothing at all is read within
- * {@code timeoutNanos} after it, the connection is declared dead. Any inbound frame (not just the PONG) proves the
- * peer alive, so a busy connection never pings. Without {@code withoutCalls}, pinging pauses while no call is
- * open. Confined to the connection's executor; time and timers come from {@link Timers}.
+ * Keep-alive PINGs of one connection, the state machine of gRPC-Java's {@code KeepAliveManager}:
+ * after {@code timeNanos} without reading anything from the peer, a PING goes out; if nothing at
+ * all is read within {@code timeoutNanos} after it, the connection is declared dead. Any inbound
+ * frame (not just the PONG) proves the peer alive, so a busy connection never pings. Without {@code
+ * withoutCalls}, pinging pauses while no call is open. Confined to the connection's executor; time
+ * and timers come from {@link Timers}.
  */
 final class KeepAliveManager {
   /** What the manager asks of its connection. */
@@ -88,7 +89,8 @@ final class KeepAliveManager {
       state = State.PING_SCHEDULED;
       if (pingTimer == null) {
         pingTimer =
-            timers.schedule(this::pingTimerFired, Math.max(0, nextKeepAliveNanos - timers.nanoTime()));
+            timers.schedule(
+                this::pingTimerFired, Math.max(0, nextKeepAliveNanos - timers.nanoTime()));
       }
     } else if (state == State.IDLE_AND_PING_SENT) {
       state = State.PING_SENT;
@@ -126,7 +128,8 @@ final class KeepAliveManager {
     } else if (state == State.PING_DELAYED) {
       state = State.PING_SCHEDULED;
       pingTimer =
-          timers.schedule(this::pingTimerFired, Math.max(0, nextKeepAliveNanos - timers.nanoTime()));
+          timers.schedule(
+              this::pingTimerFired, Math.max(0, nextKeepAliveNanos - timers.nanoTime()));
     }
   }
 

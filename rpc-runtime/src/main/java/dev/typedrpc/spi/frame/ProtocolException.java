@@ -2,7 +2,10 @@ package dev.typedrpc.spi.frame;
 
 import dev.typedrpc.Status;
 
-/** A protocol violation found while reading a frame: ends one stream or, if {@code connectionLevel}, the connection. */
+/**
+ * A protocol violation found while reading a frame: ends one stream or, if {@code connectionLevel},
+ * the connection.
+ */
 final class ProtocolException extends Exception {
   private static final long serialVersionUID = 1L;
 

@@ -15,27 +15,32 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server end of a frame connection: accepts or refuses CALL_STARTs (ids, limits, draining, unknown methods),
- * reads the client's stream frames, ends streams with STATUS, and announces its shutdown with GOAWAY. Executor
- * only.
+ * The server end of a frame connection: accepts or refuses CALL_STARTs (ids, limits, draining,
+ * unknown methods), reads the client's stream frames, ends streams with STATUS, and announces its
+ * shutdown with GOAWAY. Executor only.
  */
 final class ServerFrameConnection extends FrameConnection {
   private static final Logger log = LoggerFactory.getLogger(ServerFrameConnection.class);
 
   private final ServerTransportListener listener;
+
   /** The method name of the last CALL_START, in UTF-8. */
   private final CallStart.MethodNames methodNames = new CallStart.MethodNames();
+
   private int highestStreamId;
   private final KeepAliveEnforcer pingPolicy;
   private final ConnectionLimits limits;
 
-  ServerFrameConnection(FrameSink sink, TransportSettings settings, ServerTransportListener listener) {
+  ServerFrameConnection(
+      FrameSink sink, TransportSettings settings, ServerTransportListener listener) {
     super(sink, settings);
     this.listener = listener;
     KeepAliveSettings ka = settings.keepAlive();
     this.pingPolicy =
         new KeepAliveEnforcer(
-            timers, KeepAliveSettings.nanos(ka.permitKeepAliveTime()), ka.permitKeepAliveWithoutCalls());
+            timers,
+            KeepAliveSettings.nanos(ka.permitKeepAliveTime()),
+            ka.permitKeepAliveWithoutCalls());
     this.limits =
         new ConnectionLimits(
             timers,
@@ -119,7 +124,11 @@ final class ServerFrameConnection extends FrameConnection {
   void onCallStart(int id, int flags, ByteBuffer payload) throws ProtocolException {
     if (id <= highestStreamId) {
       throw ProtocolException.connection(
-          "CALL_START for stream " + id + " after stream " + highestStreamId + "; ids must increase");
+          "CALL_START for stream "
+              + id
+              + " after stream "
+              + highestStreamId
+              + "; ids must increase");
     }
     highestStreamId = id;
     CallStart start = CallStart.read(payload, settings.maxMetadataSize(), methodNames);
@@ -131,19 +140,25 @@ final class ServerFrameConnection extends FrameConnection {
     MethodDescriptor<?, ?> method = listener.lookupMethod(start.method());
     if (method == null) {
       writer.writeStatus(
-          id, Status.UNIMPLEMENTED.withDescription("Method not found: " + start.method()), Metadata.EMPTY);
+          id,
+          Status.UNIMPLEMENTED.withDescription("Method not found: " + start.method()),
+          Metadata.EMPTY);
       return;
     }
     ServerFrameStream stream = new ServerFrameStream(this, id, method, start.initialCredit());
     stream.clientService(handshake.peerService(method.serviceName()));
     streams.put(id, stream);
-    Deadline deadline = start.timeoutMicros() < 0 ? null : Deadline.afterNanos(start.timeoutNanos());
+    Deadline deadline =
+        start.timeoutMicros() < 0 ? null : Deadline.afterNanos(start.timeoutNanos());
     ServerStreamListener streamListener;
     try {
       streamListener = listener.streamCreated(stream, method, start.metadata(), deadline);
     } catch (RuntimeException e) {
       log.error("bug: streamCreated failed for {}", method.fullName(), e);
-      finishStream(stream, Status.INTERNAL.withDescription("server failed to start the call"), Metadata.EMPTY);
+      finishStream(
+          stream,
+          Status.INTERNAL.withDescription("server failed to start the call"),
+          Metadata.EMPTY);
       return;
     }
     stream.listener = streamListener;
@@ -166,7 +181,9 @@ final class ServerFrameConnection extends FrameConnection {
     }
     if (streams.size() >= settings.maxConcurrentStreams()) {
       return Status.RESOURCE_EXHAUSTED.withDescription(
-          "too many concurrent calls on this connection (limit " + settings.maxConcurrentStreams() + ")");
+          "too many concurrent calls on this connection (limit "
+              + settings.maxConcurrentStreams()
+              + ")");
     }
     return null;
   }
@@ -174,7 +191,8 @@ final class ServerFrameConnection extends FrameConnection {
   // ------------------------------------------------------------ reading
 
   @Override
-  void onStreamFrame(byte type, boolean end, FrameStream stream, ByteBuffer payload) throws ProtocolException {
+  void onStreamFrame(byte type, boolean end, FrameStream stream, ByteBuffer payload)
+      throws ProtocolException {
     ServerFrameStream s = (ServerFrameStream) stream;
     switch (type) {
       case FrameType.MESSAGE -> s.onMessage(payload, end);

@@ -16,8 +16,10 @@ final class ServerFrameStream extends FrameStream implements ServerStream {
   private Status pendingStatus;
   private Metadata pendingTrailers;
 
-  ServerFrameStream(ServerFrameConnection conn, int id, MethodDescriptor<?, ?> method, int initialCredit) {
-    // every stream starts with one credit for the client's first message (PROTOCOL.md, flow control)
+  ServerFrameStream(
+      ServerFrameConnection conn, int id, MethodDescriptor<?, ?> method, int initialCredit) {
+    // every stream starts with one credit for the client's first message (PROTOCOL.md, flow
+    // control)
     super(conn, id, method, false, 1, initialCredit);
     this.owner = conn;
   }
@@ -139,7 +141,9 @@ final class ServerFrameStream extends FrameStream implements ServerStream {
         .withCause(cause);
   }
 
-  /** The call ended without the server closing it (client cancel, connection loss, protocol error). */
+  /**
+   * The call ended without the server closing it (client cancel, connection loss, protocol error).
+   */
   void cancelled(Status status) {
     closed = true;
     if (listener != null) {

@@ -54,7 +54,8 @@ record StatusFrame(Status status, Metadata trailers) {
             }
             metadataBytes += Frames.readEntry(in, md);
             if (metadataBytes > maxMetadataSize) {
-              throw ProtocolException.connection("trailers exceed the limit of " + maxMetadataSize + " bytes");
+              throw ProtocolException.connection(
+                  "trailers exceed the limit of " + maxMetadataSize + " bytes");
             }
           }
           default -> in.skipField(tag);
@@ -63,6 +64,7 @@ record StatusFrame(Status status, Metadata trailers) {
     } catch (IOException e) {
       throw ProtocolException.connection("malformed STATUS or CANCEL: " + e.getMessage());
     }
-    return new StatusFrame(Status.fromCode(code, message), md == null ? Metadata.EMPTY : md.build());
+    return new StatusFrame(
+        Status.fromCode(code, message), md == null ? Metadata.EMPTY : md.build());
   }
 }

@@ -5,9 +5,9 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * The open streams of a connection by id: an open-addressing table with int keys (linear probing, backward-shift
- * deletion), so looking up a stream per frame boxes no {@code Integer} and adding one allocates no node. Ids are
- * positive. Not thread-safe: confined to the connection's executor.
+ * The open streams of a connection by id: an open-addressing table with int keys (linear probing,
+ * backward-shift deletion), so looking up a stream per frame boxes no {@code Integer} and adding
+ * one allocates no node. Ids are positive. Not thread-safe: confined to the connection's executor.
  */
 final class StreamMap {
   private int[] keys = new int[16]; // 0: empty slot
@@ -20,7 +20,9 @@ final class StreamMap {
     this(() -> {}, () -> {});
   }
 
-  /** {@code onActive} runs when the first stream is added, {@code onIdle} when the last is removed. */
+  /**
+   * {@code onActive} runs when the first stream is added, {@code onIdle} when the last is removed.
+   */
   StreamMap(Runnable onActive, Runnable onIdle) {
     this.onActive = onActive;
     this.onIdle = onIdle;

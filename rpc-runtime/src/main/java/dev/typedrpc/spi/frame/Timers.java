@@ -6,8 +6,9 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A clock and a scheduler for one connection's timers (keep-alive, idle, age). Tasks run on the connection's
- * executor, and a cancelled task never runs, even if its time had come. Tests give a fake one.
+ * A clock and a scheduler for one connection's timers (keep-alive, idle, age). Tasks run on the
+ * connection's executor, and a cancelled task never runs, even if its time had come. Tests give a
+ * fake one.
  */
 interface Timers {
   /** A scheduled task; {@link #cancel} is called on the connection's executor. */
@@ -47,7 +48,8 @@ interface Timers {
       this.executor = executor;
       this.task = task;
       this.future =
-          Executors2.timers().schedule(() -> executor.execute(this), delayNanos, TimeUnit.NANOSECONDS);
+          Executors2.timers()
+              .schedule(() -> executor.execute(this), delayNanos, TimeUnit.NANOSECONDS);
     }
 
     @Override

@@ -22,13 +22,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * BATCH frames: the server end of the engine packs the frames it writes before a flush into one when the peer's
- * SETTINGS say it reads them, never otherwise, and reads the ones it gets as the frames they carry, with a precise
- * connection error for every malformed one.
+ * BATCH frames: the server end of the engine packs the frames it writes before a flush into one
+ * when the peer's SETTINGS say it reads them, never otherwise, and reads the ones it gets as the
+ * frames they carry, with a precise connection error for every malformed one.
  */
 @Timeout(10)
 class BatchTest {
   private static final String ECHO = ConformanceService.ECHO.fullName();
+
   /** protocol_version = 1, field 7 (reads BATCH frames) = 1. */
   private static final byte[] SETTINGS_WITH_BATCHES = {0x08, 0x01, 0x38, 0x01};
 
@@ -63,7 +64,9 @@ class BatchTest {
 
     assertThat(sink.frames).hasSize(1);
     List<ByteBuffer> inner = unpack(sink.frames.get(0));
-    assertThat(inner).extracting(f -> f.get(0)).containsExactly(FrameType.MESSAGE, FrameType.STATUS);
+    assertThat(inner)
+        .extracting(f -> f.get(0))
+        .containsExactly(FrameType.MESSAGE, FrameType.STATUS);
     assertThat(payloadString(inner.get(0))).isEqualTo("hi");
     assertThat(statusOf(inner.get(1)).isOk()).isTrue();
   }
@@ -75,7 +78,9 @@ class BatchTest {
     conn.onFrame(frame(FrameType.MESSAGE, FrameType.FLAG_END_STREAM, 1, stringMessage("hi")));
     sink.runTasks();
 
-    assertThat(sink.frames).extracting(f -> f.get(0)).containsExactly(FrameType.MESSAGE, FrameType.STATUS);
+    assertThat(sink.frames)
+        .extracting(f -> f.get(0))
+        .containsExactly(FrameType.MESSAGE, FrameType.STATUS);
   }
 
   @Test
@@ -84,13 +89,18 @@ class BatchTest {
     FrameConnection conn = server(SETTINGS_WITH_BATCHES);
     conn.onFrame(callStart(1, ConformanceService.COUNT.fullName(), count));
     conn.onFrame(
-        frame(FrameType.MESSAGE, FrameType.FLAG_END_STREAM, 1, stringMessage(Integer.toString(count))));
+        frame(
+            FrameType.MESSAGE,
+            FrameType.FLAG_END_STREAM,
+            1,
+            stringMessage(Integer.toString(count))));
     sink.runTasks();
 
     assertThat(sink.frames.size()).isGreaterThan(3);
     List<ByteBuffer> inner = new ArrayList<>();
     for (ByteBuffer f : sink.frames) {
-      assertThat(f.remaining()).isLessThanOrEqualTo(FrameType.MIN_MAX_FRAME_SIZE + FrameType.BATCH_HEADER_SIZE);
+      assertThat(f.remaining())
+          .isLessThanOrEqualTo(FrameType.MIN_MAX_FRAME_SIZE + FrameType.BATCH_HEADER_SIZE);
       inner.addAll(unpack(f));
     }
     assertThat(inner).hasSize(count + 1);
@@ -110,7 +120,8 @@ class BatchTest {
             callStart(3, ECHO, 1),
             frame(FrameType.MESSAGE, FrameType.FLAG_END_STREAM, 3, stringMessage("three"))));
     List<ByteBuffer> inner = unpack(single());
-    assertThat(inner).extracting(f -> f.get(0))
+    assertThat(inner)
+        .extracting(f -> f.get(0))
         .containsExactly(FrameType.MESSAGE, FrameType.STATUS, FrameType.MESSAGE, FrameType.STATUS);
     assertThat(payloadString(inner.get(0))).isEqualTo("one");
     assertThat(payloadString(inner.get(2))).isEqualTo("three");
@@ -145,7 +156,8 @@ class BatchTest {
   @Test
   void aBatchWithFlagsIsAConnectionError() throws IOException {
     ByteBuffer ping = frame(FrameType.PING, 0, 0, new byte[8]);
-    assertMalformed(frame(FrameType.BATCH, FrameType.FLAG_END_STREAM, 0, entries(ping)), "has no flags");
+    assertMalformed(
+        frame(FrameType.BATCH, FrameType.FLAG_END_STREAM, 0, entries(ping)), "has no flags");
   }
 
   @Test
@@ -157,7 +169,8 @@ class BatchTest {
 
   @Test
   void aTruncatedLengthIsAConnectionError() {
-    assertMalformed(frame(FrameType.BATCH, 0, 0, new byte[] {(byte) 0x80}), "length of a batched frame");
+    assertMalformed(
+        frame(FrameType.BATCH, 0, 0, new byte[] {(byte) 0x80}), "length of a batched frame");
   }
 
   @Test

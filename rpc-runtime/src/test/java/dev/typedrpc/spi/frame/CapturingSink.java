@@ -5,18 +5,32 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 
-/** A sink that runs everything on the calling thread and keeps the frames written, for engine tests. */
+/**
+ * A sink that runs everything on the calling thread and keeps the frames written, for engine tests.
+ */
 final class CapturingSink implements FrameSink {
   final List<ByteBuffer> frames = new ArrayList<>();
-  /** Tasks handed to the executor (e.g. the flush at the end of a batch): they run when the test says. */
+
+  /**
+   * Tasks handed to the executor (e.g. the flush at the end of a batch): they run when the test
+   * says.
+   */
   final java.util.ArrayDeque<Runnable> tasks = new java.util.ArrayDeque<>();
+
   boolean closed;
   int allocated;
-  /** What {@link #isWritable()} and {@link #queuedBytes()} report: a test plays a peer that does not read. */
+
+  /**
+   * What {@link #isWritable()} and {@link #queuedBytes()} report: a test plays a peer that does not
+   * read.
+   */
   volatile boolean writable = true;
+
   volatile long queued;
+
   /** Set by {@link #setReading} and {@link #abort}. */
   volatile boolean reading = true;
+
   volatile boolean aborted;
 
   @Override
@@ -85,7 +99,9 @@ final class CapturingSink implements FrameSink {
     return true;
   }
 
-  /** Frames of {@code type} written so far (after running queued tasks), removed from the capture. */
+  /**
+   * Frames of {@code type} written so far (after running queued tasks), removed from the capture.
+   */
   List<ByteBuffer> take(byte type) {
     runTasks();
     List<ByteBuffer> out = new ArrayList<>();

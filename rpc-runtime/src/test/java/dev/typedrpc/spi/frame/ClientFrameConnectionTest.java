@@ -19,7 +19,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The client end of the engine, frame by frame: what a call puts on the wire, and how it reads answers. */
+/**
+ * The client end of the engine, frame by frame: what a call puts on the wire, and how it reads
+ * answers.
+ */
 @Timeout(10)
 class ClientFrameConnectionTest {
   private final CapturingSink sink = new CapturingSink();
@@ -74,10 +77,12 @@ class ClientFrameConnectionTest {
     // protocol_version 1, and one service: typedrpc.testing.Conformance v1
     byte[] service = {0x0a, 0x1d};
     java.io.ByteArrayOutputStream payload = new java.io.ByteArrayOutputStream();
-    com.google.protobuf.CodedOutputStream out = com.google.protobuf.CodedOutputStream.newInstance(payload);
+    com.google.protobuf.CodedOutputStream out =
+        com.google.protobuf.CodedOutputStream.newInstance(payload);
     out.writeUInt32(1, 1);
     java.io.ByteArrayOutputStream info = new java.io.ByteArrayOutputStream();
-    com.google.protobuf.CodedOutputStream i = com.google.protobuf.CodedOutputStream.newInstance(info);
+    com.google.protobuf.CodedOutputStream i =
+        com.google.protobuf.CodedOutputStream.newInstance(info);
     i.writeString(1, ConformanceService.NAME);
     i.writeUInt32(2, 1);
     i.flush();
@@ -108,8 +113,12 @@ class ClientFrameConnectionTest {
     s.writeLastMessage("hi");
     sink.runTasks();
     List<ByteBuffer> frames = new ArrayList<>(sink.frames);
-    assertThat(frames).extracting(f -> f.get(0)).containsExactly(FrameType.CALL_START, FrameType.MESSAGE);
-    assertThat(frames.get(1).get(1)).as("END_STREAM folded into the message").isEqualTo((byte) FrameType.FLAG_END_STREAM);
+    assertThat(frames)
+        .extracting(f -> f.get(0))
+        .containsExactly(FrameType.CALL_START, FrameType.MESSAGE);
+    assertThat(frames.get(1).get(1))
+        .as("END_STREAM folded into the message")
+        .isEqualTo((byte) FrameType.FLAG_END_STREAM);
     // the response credit travels in CALL_START (field 4 = 1)
     ByteBuffer callStart = frames.get(0).duplicate();
     callStart.position(3);
@@ -132,7 +141,9 @@ class ClientFrameConnectionTest {
     ClientStream s = conn.newStream(ConformanceService.ECHO, Metadata.EMPTY, null, streamListener);
     s.request(1);
     s.writeLastMessage("hi");
-    conn.onFrame(FrameConnectionTest.frame(FrameType.MESSAGE, 0, 1, FrameConnectionTest.stringMessage("back")));
+    conn.onFrame(
+        FrameConnectionTest.frame(
+            FrameType.MESSAGE, 0, 1, FrameConnectionTest.stringMessage("back")));
     conn.onFrame(FrameConnectionTest.frame(FrameType.STATUS, 0, 1, new byte[0]));
     assertThat(events).containsExactly("ready", "message back", "close OK");
   }
@@ -145,8 +156,10 @@ class ClientFrameConnectionTest {
     s.writeLastMessage("hi");
     sink.runTasks();
     sink.frames.clear();
-    conn.onFrame(FrameConnectionTest.frame(FrameType.MESSAGE, 0, 1, FrameConnectionTest.stringMessage("a")));
-    conn.onFrame(FrameConnectionTest.frame(FrameType.MESSAGE, 0, 1, FrameConnectionTest.stringMessage("b")));
+    conn.onFrame(
+        FrameConnectionTest.frame(FrameType.MESSAGE, 0, 1, FrameConnectionTest.stringMessage("a")));
+    conn.onFrame(
+        FrameConnectionTest.frame(FrameType.MESSAGE, 0, 1, FrameConnectionTest.stringMessage("b")));
     assertThat(events.get(events.size() - 1)).startsWith("close INTERNAL");
     assertThat(sink.take(FrameType.CANCEL)).hasSize(1);
     assertThat(sink.closed).isFalse();
@@ -155,18 +168,24 @@ class ClientFrameConnectionTest {
   @Test
   void goAwayFailsOnlyCallsTheServerNeverSaw() throws IOException {
     serverSettings();
-    ClientStream first = conn.newStream(ConformanceService.ECHO, Metadata.EMPTY, null, streamListener);
-    ClientStream second = conn.newStream(ConformanceService.ECHO, Metadata.EMPTY, null, streamListener);
+    ClientStream first =
+        conn.newStream(ConformanceService.ECHO, Metadata.EMPTY, null, streamListener);
+    ClientStream second =
+        conn.newStream(ConformanceService.ECHO, Metadata.EMPTY, null, streamListener);
     first.request(1);
     second.request(1);
     sink.runTasks();
     // GOAWAY last_stream_id = 1, code UNAVAILABLE
-    conn.onFrame(FrameConnectionTest.frame(FrameType.GOAWAY, 0, 0, new byte[] {0x08, 0x01, 0x10, 0x0e}));
-    assertThat(events).anyMatch(e -> e.startsWith("close UNAVAILABLE") && e.contains("safe to retry"));
+    conn.onFrame(
+        FrameConnectionTest.frame(FrameType.GOAWAY, 0, 0, new byte[] {0x08, 0x01, 0x10, 0x0e}));
+    assertThat(events)
+        .anyMatch(e -> e.startsWith("close UNAVAILABLE") && e.contains("safe to retry"));
     assertThat(events).contains("shutdown UNAVAILABLE");
-    ClientStream late = conn.newStream(ConformanceService.ECHO, Metadata.EMPTY, null, streamListener);
+    ClientStream late =
+        conn.newStream(ConformanceService.ECHO, Metadata.EMPTY, null, streamListener);
     late.request(1);
     assertThat(events.get(events.size() - 1)).contains("shutting down");
-    assertThat(new ServiceVersion("a", 1, "x").sameSchemaAs(new ServiceVersion("a", 2, "x"))).isTrue();
+    assertThat(new ServiceVersion("a", 1, "x").sameSchemaAs(new ServiceVersion("a", 2, "x")))
+        .isTrue();
   }
 }

@@ -48,7 +48,8 @@ class ConnectionLimitsTest {
 
   @Test
   void busyConnectionIsNotIdleAndTheClockRestartsWhenTheLastCallEnds() {
-    ConnectionLimits l = limits(KeepAliveSettings.DEFAULT.withMaxConnectionIdle(Duration.ofSeconds(10)));
+    ConnectionLimits l =
+        limits(KeepAliveSettings.DEFAULT.withMaxConnectionIdle(Duration.ofSeconds(10)));
     timers.forward(5 * S);
     l.onTransportActive();
     timers.forward(60 * S);
@@ -63,7 +64,9 @@ class ConnectionLimitsTest {
   @Test
   void ageWithJitterThenGrace() {
     ConnectionLimits l =
-        limits(KeepAliveSettings.DEFAULT.withMaxConnectionAge(Duration.ofSeconds(100), Duration.ofSeconds(5)));
+        limits(
+            KeepAliveSettings.DEFAULT.withMaxConnectionAge(
+                Duration.ofSeconds(100), Duration.ofSeconds(5)));
     l.onTransportActive();
     timers.forward(90 * S - 1);
     assertThat(actions).isEmpty();
@@ -77,7 +80,8 @@ class ConnectionLimitsTest {
     assertThat(actions).hasSize(1);
     timers.forward(S / 50);
     assertThat(actions)
-        .containsExactly("goAway: max connection age reached", "close: max connection age grace expired");
+        .containsExactly(
+            "goAway: max connection age reached", "close: max connection age grace expired");
   }
 
   @Test

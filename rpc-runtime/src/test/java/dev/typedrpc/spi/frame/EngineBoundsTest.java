@@ -28,17 +28,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The engine's memory bounds against a peer that ignores them: inbound credit never beyond what may be buffered,
- * and the outbound bound for a peer that does not read. The peer is played by hand-made frames.
+ * The engine's memory bounds against a peer that ignores them: inbound credit never beyond what may
+ * be buffered, and the outbound bound for a peer that does not read. The peer is played by
+ * hand-made frames.
  */
 @Timeout(10)
 class EngineBoundsTest {
   private static final MethodDescriptor<String, String> DRAIN =
-      MethodDescriptor.of("bounds.Sink", "Drain", CallKind.CLIENT_STREAMING, TestCodecs.STRING, TestCodecs.STRING);
+      MethodDescriptor.of(
+          "bounds.Sink", "Drain", CallKind.CLIENT_STREAMING, TestCodecs.STRING, TestCodecs.STRING);
 
   private final CapturingSink sink = new CapturingSink();
+
   /** The server's application executor, run only when a test says: a stalled application. */
   private final ArrayDeque<Runnable> app = new ArrayDeque<>();
+
   private final AtomicInteger received = new AtomicInteger();
   private FrameConnection conn;
 
@@ -49,7 +53,9 @@ class EngineBoundsTest {
     conn.onFrame(frame(FrameType.SETTINGS, 0, 0, new byte[] {0x08, 0x01}));
   }
 
-  /** A client-streaming method whose subscriber asks for everything at once and counts what it gets. */
+  /**
+   * A client-streaming method whose subscriber asks for everything at once and counts what it gets.
+   */
   private ServerServiceDefinition drainingService() {
     return ServerServiceDefinition.builder(ServiceDescriptor.of("bounds.Sink", 1, List.of(DRAIN)))
         .clientStreaming(
@@ -100,10 +106,12 @@ class EngineBoundsTest {
   }
 
   @Test
-  void subscriberRequestingLongMaxValueHoldsAtMostTheBoundWhileTheApplicationStalls() throws Exception {
+  void subscriberRequestingLongMaxValueHoldsAtMostTheBoundWhileTheApplicationStalls()
+      throws Exception {
     open(TransportSettings.DEFAULT.withMaxBufferedMessages(16), drainingService());
     conn.onFrame(callStart(1, DRAIN.fullName(), 1));
-    runApp(); // the subscriber subscribes and requests Long.MAX_VALUE; from now on the application stalls
+    runApp(); // the subscriber subscribes and requests Long.MAX_VALUE; from now on the application
+    // stalls
     int credit = 1 + creditGranted(1); // every stream starts with one credit
     assertThat(credit).isEqualTo(16); // maxBufferedMessages, not the subscriber's Long.MAX_VALUE
 
@@ -124,7 +132,8 @@ class EngineBoundsTest {
     Status status = statusOf(sink.take(FrameType.STATUS).get(0));
     assertThat(status.code()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
     assertThat(status.description())
-        .isEqualTo("message received beyond flow-control credit for bounds.Sink/Drain (0 buffered, limit 16)");
+        .isEqualTo(
+            "message received beyond flow-control credit for bounds.Sink/Drain (0 buffered, limit 16)");
     assertThat(sink.closed).isFalse();
     runApp();
     assertThat(received.get()).isLessThanOrEqualTo(64);
@@ -153,7 +162,9 @@ class EngineBoundsTest {
 
   @Test
   void peerThatDoesNotReadPastTheByteBoundIsClosed() throws IOException {
-    open(TransportSettings.DEFAULT.withMaxQueuedOutboundBytes(65_536), new ConformanceService().definition());
+    open(
+        TransportSettings.DEFAULT.withMaxQueuedOutboundBytes(65_536),
+        new ConformanceService().definition());
     conn.onFrame(callStart(1, ConformanceService.SLEEP.fullName(), 1));
     conn.onFrame(frame(FrameType.MESSAGE, FrameType.FLAG_END_STREAM, 1, stringMessage("x")));
     runApp();
@@ -182,7 +193,8 @@ class EngineBoundsTest {
 
   @Test
   void outboundBufferFullForTheStallTimeoutClosesTheConnection() throws Exception {
-    open(TransportSettings.DEFAULT.withOutboundStallTimeout(Duration.ofMillis(100)),
+    open(
+        TransportSettings.DEFAULT.withOutboundStallTimeout(Duration.ofMillis(100)),
         new ConformanceService().definition());
     sink.writable = false;
     sink.queued = 70_000;
@@ -196,7 +208,8 @@ class EngineBoundsTest {
 
   @Test
   void queueThatGoesDownIsNotAStall() throws Exception {
-    open(TransportSettings.DEFAULT.withOutboundStallTimeout(Duration.ofMillis(100)),
+    open(
+        TransportSettings.DEFAULT.withOutboundStallTimeout(Duration.ofMillis(100)),
         new ConformanceService().definition());
     sink.writable = false;
     sink.queued = 70_000;

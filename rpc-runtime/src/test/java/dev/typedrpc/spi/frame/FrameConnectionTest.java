@@ -17,7 +17,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Feeds hand-made frames to the server end of the engine and checks each violation gets the precise answer. */
+/**
+ * Feeds hand-made frames to the server end of the engine and checks each violation gets the precise
+ * answer.
+ */
 @Timeout(10)
 class FrameConnectionTest {
   private static final String ECHO = ConformanceService.ECHO.fullName();
@@ -29,7 +32,9 @@ class FrameConnectionTest {
     TransportSettings settings = TransportSettings.DEFAULT.withMaxMessageSize(1 << 20);
     conn =
         FrameConnection.server(
-            sink, settings, new ServerImpl(List.of(new ConformanceService().definition()), Runnable::run));
+            sink,
+            settings,
+            new ServerImpl(List.of(new ConformanceService().definition()), Runnable::run));
     conn.onOpen();
     settingsFromServer = sink.take(FrameType.SETTINGS);
     assertThat(settingsFromServer).hasSize(1);
@@ -121,7 +126,8 @@ class FrameConnectionTest {
 
   @Test
   void oversizedFrameIsAConnectionError() {
-    conn.onFrame(frame(FrameType.MESSAGE, 0, 1, new byte[TransportSettings.DEFAULT.maxFrameSize() + 100]));
+    conn.onFrame(
+        frame(FrameType.MESSAGE, 0, 1, new byte[TransportSettings.DEFAULT.maxFrameSize() + 100]));
     assertGoAway(Status.Code.INTERNAL, "exceeds max_frame_size");
   }
 
@@ -199,7 +205,8 @@ class FrameConnectionTest {
     }
     out.flush();
     conn.onFrame(frame(FrameType.CALL_START, 0, 1, payload.toByteArray()));
-    assertThat(statusOf(sink.take(FrameType.STATUS).get(0)).code()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(statusOf(sink.take(FrameType.STATUS).get(0)).code())
+        .isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
     assertStillServing(3);
   }
 
@@ -227,7 +234,8 @@ class FrameConnectionTest {
   private void assertStillServing(int nextId) throws IOException {
     sink.frames.clear();
     conn.onFrame(callStart(nextId, ECHO, 1));
-    conn.onFrame(frame(FrameType.MESSAGE, FrameType.FLAG_END_STREAM, nextId, stringMessage("again")));
+    conn.onFrame(
+        frame(FrameType.MESSAGE, FrameType.FLAG_END_STREAM, nextId, stringMessage("again")));
     assertThat(sink.take(FrameType.MESSAGE)).hasSize(1);
     assertThat(statusOf(sink.take(FrameType.STATUS).get(0)).isOk()).isTrue();
     assertThat(sink.closed).isFalse();
@@ -245,13 +253,15 @@ class FrameConnectionTest {
   @Test
   void callStartTimeoutInNanosSaturates() {
     // a peer may send any uint64 of microseconds; 2^62 times 1000 wraps to exactly 0 ns in 64 bits
-    assertThat(new CallStart(ECHO, 1L << 62, null, 0, false).timeoutNanos()).isEqualTo(Long.MAX_VALUE);
+    assertThat(new CallStart(ECHO, 1L << 62, null, 0, false).timeoutNanos())
+        .isEqualTo(Long.MAX_VALUE);
     assertThat(new CallStart(ECHO, 1500, null, 0, false).timeoutNanos()).isEqualTo(1_500_000);
     assertThat(new CallStart(ECHO, Long.MAX_VALUE / 1000, null, 0, false).timeoutNanos())
         .isEqualTo(Long.MAX_VALUE / 1000 * 1000);
     assertThat(new CallStart(ECHO, Long.MAX_VALUE / 1000 + 1, null, 0, false).timeoutNanos())
         .isEqualTo(Long.MAX_VALUE);
-    assertThat(new CallStart(ECHO, Long.MAX_VALUE, null, 0, false).timeoutNanos()).isEqualTo(Long.MAX_VALUE);
+    assertThat(new CallStart(ECHO, Long.MAX_VALUE, null, 0, false).timeoutNanos())
+        .isEqualTo(Long.MAX_VALUE);
   }
 
   // ------------------------------------------------------------- frame building and parsing

@@ -7,7 +7,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The keep-alive state machine on a fake clock: when PINGs go out and when a silent peer is declared dead. */
+/**
+ * The keep-alive state machine on a fake clock: when PINGs go out and when a silent peer is
+ * declared dead.
+ */
 @Timeout(10)
 class KeepAliveManagerTest {
   private static final long TIME = TimeUnit.SECONDS.toNanos(10);

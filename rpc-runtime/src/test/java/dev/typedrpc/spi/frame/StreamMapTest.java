@@ -30,7 +30,8 @@ class StreamMapTest {
     TreeMap<Integer, FrameStream> expected = new TreeMap<>();
     Random random = new Random(42);
     for (int step = 0; step < 50_000; step++) {
-      int id = 1 + random.nextInt(step % 2 == 0 ? 64 : 5000); // dense and sparse ids, many collisions
+      int id =
+          1 + random.nextInt(step % 2 == 0 ? 64 : 5000); // dense and sparse ids, many collisions
       if (random.nextInt(3) == 0) {
         map.remove(id);
         expected.remove(id);

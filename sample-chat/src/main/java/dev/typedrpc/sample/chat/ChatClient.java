@@ -14,8 +14,8 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The terminal client: joins a room, prints its events as they arrive, and posts each line typed. Commands:
- * {@code /members}, {@code /history}, {@code /quit}.
+ * The terminal client: joins a room, prints its events as they arrive, and posts each line typed.
+ * Commands: {@code /members}, {@code /history}, {@code /quit}.
  */
 public final class ChatClient implements AutoCloseable {
   private static final DateTimeFormatter TIME =
@@ -39,7 +39,8 @@ public final class ChatClient implements AutoCloseable {
   /** Joins, subscribes, then posts lines from {@code in} until {@code /quit} or end of input. */
   public void run(BufferedReader in) throws IOException, InterruptedException {
     Welcome welcome = chat.join(room, user);
-    out.println("Joined #" + room + " as " + user + ". Members: " + String.join(", ", welcome.members()));
+    out.println(
+        "Joined #" + room + " as " + user + ". Members: " + String.join(", ", welcome.members()));
     welcome.recent().forEach(this::print);
     chat.subscribe(room, user).subscribe(events);
     events.subscribed.await(10, TimeUnit.SECONDS);
@@ -59,7 +60,8 @@ public final class ChatClient implements AutoCloseable {
         case "/quit" -> {
           return false;
         }
-        case "/members" -> out.println("Members of #" + room + ": " + String.join(", ", chat.members(room)));
+        case "/members" ->
+            out.println("Members of #" + room + ": " + String.join(", ", chat.members(room)));
         case "/history" -> chat.history(room, 20).join().forEach(this::print);
         default -> chat.post(new Post(room, user, line));
       }

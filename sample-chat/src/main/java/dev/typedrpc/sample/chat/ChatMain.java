@@ -9,8 +9,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * {@code chat server [--host H] [--port P]} starts the chat server; {@code chat client --name N [--room R]
- * [--server URI]} joins it from a terminal.
+ * {@code chat server [--host H] [--port P]} starts the chat server; {@code chat client --name N
+ * [--room R] [--server URI]} joins it from a terminal.
  */
 public final class ChatMain {
   static final String DEFAULT_SERVER = "ws://127.0.0.1:7070/rpc";
@@ -26,7 +26,9 @@ public final class ChatMain {
     }
     Map<String, String> options = options(args);
     if (args[0].equals("server")) {
-      runServer(options.getOrDefault("host", "127.0.0.1"), Integer.parseInt(options.getOrDefault("port", "7070")));
+      runServer(
+          options.getOrDefault("host", "127.0.0.1"),
+          Integer.parseInt(options.getOrDefault("port", "7070")));
     } else {
       String name = options.get("name");
       if (name == null) {
@@ -34,7 +36,8 @@ public final class ChatMain {
         return;
       }
       URI server = URI.create(options.getOrDefault("server", DEFAULT_SERVER));
-      try (ChatClient client = new ChatClient(server, options.getOrDefault("room", "lobby"), name, System.out)) {
+      try (ChatClient client =
+          new ChatClient(server, options.getOrDefault("room", "lobby"), name, System.out)) {
         client.run(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
       }
     }
@@ -53,7 +56,8 @@ public final class ChatMain {
     RpcServer server = startServer(host, port);
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "chat-shutdown"));
     System.out.println("typedrpc chat server listening on " + server.address());
-    System.out.println("Join it from other terminals:  ./chat client --name ana   (and --name bob)");
+    System.out.println(
+        "Join it from other terminals:  ./chat client --name ana   (and --name bob)");
     server.awaitTermination();
   }
 

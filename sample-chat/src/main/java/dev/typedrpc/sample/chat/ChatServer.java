@@ -24,14 +24,18 @@ public final class ChatServer implements ChatService {
 
   private Room room(String name) {
     if (name == null || name.isBlank() || name.length() > 64) {
-      throw Status.INVALID_ARGUMENT.withDescription("room names are 1 to 64 characters").asException();
+      throw Status.INVALID_ARGUMENT
+          .withDescription("room names are 1 to 64 characters")
+          .asException();
     }
     return rooms.computeIfAbsent(name, n -> new Room(n, clock));
   }
 
   private static String checkUser(String user) {
     if (user == null || user.isBlank() || user.length() > 32) {
-      throw Status.INVALID_ARGUMENT.withDescription("user names are 1 to 32 characters").asException();
+      throw Status.INVALID_ARGUMENT
+          .withDescription("user names are 1 to 32 characters")
+          .asException();
     }
     return user;
   }
@@ -49,7 +53,9 @@ public final class ChatServer implements ChatService {
   @Override
   public Posted post(Post post) {
     if (post.text().isEmpty() || post.text().length() > MAX_TEXT) {
-      throw Status.INVALID_ARGUMENT.withDescription("messages are 1 to " + MAX_TEXT + " characters").asException();
+      throw Status.INVALID_ARGUMENT
+          .withDescription("messages are 1 to " + MAX_TEXT + " characters")
+          .asException();
     }
     Room room = room(post.room());
     if (!room.members().contains(post.user())) {

@@ -6,8 +6,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 
 /**
- * A chat with rooms. This interface is the whole schema: the typedrpc processor generates the client stub, the
- * server skeleton and dispatcher, the codecs and {@code META-INF/typedrpc/typedrpc.chat.ChatService.proto}.
+ * A chat with rooms. This interface is the whole schema: the typedrpc processor generates the
+ * client stub, the server skeleton and dispatcher, the codecs and {@code
+ * META-INF/typedrpc/typedrpc.chat.ChatService.proto}.
  */
 @RpcService(name = "typedrpc.chat.ChatService", version = 1)
 public interface ChatService {
@@ -27,8 +28,8 @@ public interface ChatService {
   List<String> members(String room);
 
   /**
-   * The room's events as they happen. Ending the subscription (or losing the connection) makes {@code user}
-   * leave the room.
+   * The room's events as they happen. Ending the subscription (or losing the connection) makes
+   * {@code user} leave the room.
    */
   Flow.Publisher<RoomEvent> subscribe(String room, String user);
 }

@@ -5,9 +5,9 @@ import java.util.ArrayDeque;
 import java.util.concurrent.Flow;
 
 /**
- * One subscriber's feed of a room. Events wait in a bounded queue until the subscriber asks for them; a
- * subscriber that falls more than {@link #MAX_QUEUED} events behind is dropped with {@code RESOURCE_EXHAUSTED}
- * rather than letting the server's memory grow. Thread-safe.
+ * One subscriber's feed of a room. Events wait in a bounded queue until the subscriber asks for
+ * them; a subscriber that falls more than {@link #MAX_QUEUED} events behind is dropped with {@code
+ * RESOURCE_EXHAUSTED} rather than letting the server's memory grow. Thread-safe.
  */
 final class RoomSubscription implements Flow.Subscription {
   static final int MAX_QUEUED = 1024;

@@ -9,8 +9,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The query parameters of a transport address ({@code ?grpc-compression=gzip&tls-trust=/ca.pem}): each at most
- * once, percent-decoded ({@code +} stays a plus), and only those the address's scheme takes.
+ * The query parameters of a transport address ({@code ?grpc-compression=gzip&tls-trust=/ca.pem}):
+ * each at most once, percent-decoded ({@code +} stays a plus), and only those the address's scheme
+ * takes.
  */
 public final class AddressQuery {
   private AddressQuery() {}
@@ -18,8 +19,8 @@ public final class AddressQuery {
   /**
    * The parameters of {@code uri}, in order.
    *
-   * @throws IllegalArgumentException for a parameter not in {@code allowed} or given twice; the message names
-   *     the parameters the address takes
+   * @throws IllegalArgumentException for a parameter not in {@code allowed} or given twice; the
+   *     message names the parameters the address takes
    */
   public static Map<String, String> parse(URI uri, Set<String> allowed) {
     Map<String, String> params = new LinkedHashMap<>();
@@ -45,7 +46,8 @@ public final class AddressQuery {
   }
 
   private static String unknown(URI uri, String key, Set<String> allowed) {
-    String takes = allowed.isEmpty() ? "takes no query parameters" : "takes only " + new TreeSet<>(allowed);
+    String takes =
+        allowed.isEmpty() ? "takes no query parameters" : "takes only " + new TreeSet<>(allowed);
     String hint =
         key.startsWith("tls-")
             ? " (tls-trust and tls-authority go on wss://, sses:// and h2:// client addresses; tls-cert and"

@@ -14,12 +14,14 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.nio.ByteBuffer;
 
 /**
- * A {@link FrameSink} over one WebSocket channel. The engine encodes each frame straight into a pooled Netty
- * buffer (the {@link ByteBuffer} it gets is a view of it), which is then sent as one binary WebSocket message.
+ * A {@link FrameSink} over one WebSocket channel. The engine encodes each frame straight into a
+ * pooled Netty buffer (the {@link ByteBuffer} it gets is a view of it), which is then sent as one
+ * binary WebSocket message.
  *
- * <p>Confined to the channel's event loop, except {@link #executor()} and {@link #inExecutor()}. A client sink
- * exists before its channel: the channel is {@linkplain #attach attached} on the loop when connecting starts.
- * Owns at most one buffer at a time (between {@link #allocate} and {@link #write}/{@link #discard}).
+ * <p>Confined to the channel's event loop, except {@link #executor()} and {@link #inExecutor()}. A
+ * client sink exists before its channel: the channel is {@linkplain #attach attached} on the loop
+ * when connecting starts. Owns at most one buffer at a time (between {@link #allocate} and {@link
+ * #write}/{@link #discard}).
  */
 public final class ChannelFrameSink implements FrameSink {
   private final EventLoop loop;
@@ -28,6 +30,7 @@ public final class ChannelFrameSink implements FrameSink {
   private boolean open;
   private ByteBuf pending;
   private ByteBuffer pendingView;
+
   /** The remote address as text, computed on first use (servers ask for it on every call). */
   private String peer;
 
@@ -37,7 +40,8 @@ public final class ChannelFrameSink implements FrameSink {
   }
 
   public static ChannelFrameSink of(Channel channel) {
-    ChannelFrameSink sink = new ChannelFrameSink(channel.eventLoop(), String.valueOf(channel.remoteAddress()));
+    ChannelFrameSink sink =
+        new ChannelFrameSink(channel.eventLoop(), String.valueOf(channel.remoteAddress()));
     sink.attach(channel);
     return sink;
   }
@@ -62,7 +66,8 @@ public final class ChannelFrameSink implements FrameSink {
     releasePending(); // contract: one buffer at a time; a forgotten one must not leak
     ByteBufAllocator alloc = channel != null ? channel.alloc() : ByteBufAllocator.DEFAULT;
     pending = alloc.ioBuffer(size);
-    pendingView = pending.nioBuffer(0, size); // a view of the pooled memory, not a copy (never composite)
+    pendingView =
+        pending.nioBuffer(0, size); // a view of the pooled memory, not a copy (never composite)
     return pendingView;
   }
 
@@ -74,7 +79,8 @@ public final class ChannelFrameSink implements FrameSink {
       buf.release(); // the engine only writes after onOpen; after close the frame has nowhere to go
       return;
     }
-    // void promise: a failed write reaches FrameHandler.exceptionCaught, which closes the connection
+    // void promise: a failed write reaches FrameHandler.exceptionCaught, which closes the
+    // connection
     ChannelFuture unused = channel.write(new BinaryWebSocketFrame(buf), channel.voidPromise());
   }
 
@@ -132,7 +138,9 @@ public final class ChannelFrameSink implements FrameSink {
     return out == null ? 0 : out.totalPendingWriteBytes();
   }
 
-  /** Autoread off: frames already read are still delivered, no more are read until it is back on. */
+  /**
+   * Autoread off: frames already read are still delivered, no more are read until it is back on.
+   */
   @Override
   public void setReading(boolean reading) {
     if (channel != null) {
@@ -144,7 +152,8 @@ public final class ChannelFrameSink implements FrameSink {
   public void abort() {
     open = false;
     if (channel != null) {
-      ChannelFuture unused = channel.close(); // queued frames are dropped: the peer is not reading them
+      ChannelFuture unused =
+          channel.close(); // queued frames are dropped: the peer is not reading them
     }
   }
 
@@ -171,7 +180,8 @@ public final class ChannelFrameSink implements FrameSink {
     return loop.inEventLoop();
   }
 
-  @SuppressWarnings("ReferenceEquality") // identity is the point: it must be the very view handed out
+  @SuppressWarnings(
+      "ReferenceEquality") // identity is the point: it must be the very view handed out
   private ByteBuf take(ByteBuffer frame) {
     if (frame == null || frame != pendingView) {
       throw new IllegalArgumentException("not the buffer from the last allocate()");

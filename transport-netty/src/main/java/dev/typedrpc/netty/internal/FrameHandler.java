@@ -30,23 +30,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The last handler of a WebSocket pipeline: feeds the {@link FrameConnection} engine the handshake, each binary
- * message, writability changes and the end of the channel (exactly once). Stateful: one per channel.
+ * The last handler of a WebSocket pipeline: feeds the {@link FrameConnection} engine the handshake,
+ * each binary message, writability changes and the end of the channel (exactly once). Stateful: one
+ * per channel.
  */
 public final class FrameHandler extends ChannelInboundHandlerAdapter {
   /** A server channel's engine, set once its handshake completed; read on the channel's loop. */
-  public static final AttributeKey<FrameConnection> CONNECTION = AttributeKey.valueOf(FrameHandler.class, "connection");
+  public static final AttributeKey<FrameConnection> CONNECTION =
+      AttributeKey.valueOf(FrameHandler.class, "connection");
 
   private static final Logger log = LoggerFactory.getLogger(FrameHandler.class);
 
-  /** Frames up to this size are copied into {@link #INBOUND} (the default frame limit plus its header). */
+  /**
+   * Frames up to this size are copied into {@link #INBOUND} (the default frame limit plus its
+   * header).
+   */
   private static final int MAX_COPIED = 16 * 1024 + FrameConnection.MAX_FRAME_OVERHEAD;
 
   /**
-   * The heap buffer copied inbound frames are read from, one per thread (an event loop), not per channel: an idle
-   * connection holds none, where a buffer per channel cost 4 KiB each (40 MiB of heap for 10,000 idle
-   * connections). Grows to at most {@link #MAX_COPIED} bytes. Taken out of the slot for one {@code onFrame} call
-   * and put back after it, so a read nested in another on the same thread gets a buffer of its own.
+   * The heap buffer copied inbound frames are read from, one per thread (an event loop), not per
+   * channel: an idle connection holds none, where a buffer per channel cost 4 KiB each (40 MiB of
+   * heap for 10,000 idle connections). Grows to at most {@link #MAX_COPIED} bytes. Taken out of the
+   * slot for one {@code onFrame} call and put back after it, so a read nested in another on the
+   * same thread gets a buffer of its own.
    */
   private static final FastThreadLocal<ByteBuffer[]> INBOUND =
       new FastThreadLocal<>() {
@@ -61,8 +67,13 @@ public final class FrameHandler extends ChannelInboundHandlerAdapter {
   private FrameConnection connection;
   private Throwable failure;
   private boolean closed;
-  /** Client only: whether the server's SETTINGS arrived, and how long to wait for them after the handshake. */
+
+  /**
+   * Client only: whether the server's SETTINGS arrived, and how long to wait for them after the
+   * handshake.
+   */
   private final BooleanSupplier ready;
+
   private final long settingsTimeoutMillis;
 
   private FrameHandler(
@@ -81,17 +92,24 @@ public final class FrameHandler extends ChannelInboundHandlerAdapter {
   /**
    * A client's engine exists before its channel connects, so failures to connect reach it too.
    *
-   * @param ready whether the engine has the server's SETTINGS; without them {@code settingsTimeoutMillis} after
-   *     the WebSocket handshake, the connection fails
+   * @param ready whether the engine has the server's SETTINGS; without them {@code
+   *     settingsTimeoutMillis} after the WebSocket handshake, the connection fails
    */
   public static FrameHandler client(
-      ChannelFrameSink sink, FrameConnection connection, BooleanSupplier ready, long settingsTimeoutMillis) {
+      ChannelFrameSink sink,
+      FrameConnection connection,
+      BooleanSupplier ready,
+      long settingsTimeoutMillis) {
     return new FrameHandler(sink, connection, () -> connection, ready, settingsTimeoutMillis);
   }
 
-  /** A server's engine is created when the handshake completes: no engine for plain HTTP requests. */
-  public static FrameHandler server(ChannelFrameSink sink, TransportSettings settings, ServerTransportListener listener) {
-    return new FrameHandler(sink, null, () -> FrameConnection.server(sink, settings, listener), null, 0);
+  /**
+   * A server's engine is created when the handshake completes: no engine for plain HTTP requests.
+   */
+  public static FrameHandler server(
+      ChannelFrameSink sink, TransportSettings settings, ServerTransportListener listener) {
+    return new FrameHandler(
+        sink, null, () -> FrameConnection.server(sink, settings, listener), null, 0);
   }
 
   @Override
@@ -108,7 +126,8 @@ public final class FrameHandler extends ChannelInboundHandlerAdapter {
     } else if (evt == ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
       recordFailure(new WebSocketClientHandshakeException("WebSocket handshake timed out"));
     } else if (evt instanceof SslHandshakeCompletionEvent tls && !tls.isSuccess()) {
-      // (wss: clients) before the exception that follows it, which would name the failure less clearly
+      // (wss: clients) before the exception that follows it, which would name the failure less
+      // clearly
       recordFailure(Tls.describe(tls.cause(), sink.peer()));
     }
     ctx.fireUserEventTriggered(evt);
@@ -124,7 +143,10 @@ public final class FrameHandler extends ChannelInboundHandlerAdapter {
                     exceptionCaught(
                         ctx,
                         new NamedFailure(
-                            "no SETTINGS from " + sink.peer() + " within " + settingsTimeoutMillis
+                            "no SETTINGS from "
+                                + sink.peer()
+                                + " within "
+                                + settingsTimeoutMillis
                                 + " ms of the WebSocket handshake (is it a typedrpc server?)"));
                   }
                 },
@@ -149,7 +171,8 @@ public final class FrameHandler extends ChannelInboundHandlerAdapter {
           deliver(frame.content());
         }
       } else if (msg instanceof TextWebSocketFrame) {
-        closeWith(ctx, WebSocketCloseStatus.INVALID_MESSAGE_TYPE); // typedrpc frames are binary only
+        closeWith(
+            ctx, WebSocketCloseStatus.INVALID_MESSAGE_TYPE); // typedrpc frames are binary only
       }
     } finally {
       ReferenceCountUtil.release(msg); // this handler is the last to touch any inbound message
@@ -157,10 +180,11 @@ public final class FrameHandler extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * Hands the frame to the engine as a {@link ByteBuffer} it reads during one {@code onFrame} call (not retained).
-   * A frame of up to {@link #MAX_COPIED} bytes is copied into the thread's reused heap buffer: protobuf decodes a
-   * heap buffer in place, while from a direct one it would copy into a new array per message anyway, and the
-   * per-frame {@code nioBuffer()} view is gone too. Larger frames are handed over as a view.
+   * Hands the frame to the engine as a {@link ByteBuffer} it reads during one {@code onFrame} call
+   * (not retained). A frame of up to {@link #MAX_COPIED} bytes is copied into the thread's reused
+   * heap buffer: protobuf decodes a heap buffer in place, while from a direct one it would copy
+   * into a new array per message anyway, and the per-frame {@code nioBuffer()} view is gone too.
+   * Larger frames are handed over as a view.
    */
   private void deliver(ByteBuf content) {
     int length = content.readableBytes();
@@ -217,7 +241,10 @@ public final class FrameHandler extends ChannelInboundHandlerAdapter {
     sink.closed();
   }
 
-  /** A client could not connect: the channel never became active, so {@link #channelInactive} never comes. */
+  /**
+   * A client could not connect: the channel never became active, so {@link #channelInactive} never
+   * comes.
+   */
   public void connectFailed(Throwable cause) {
     recordFailure(cause);
     terminate(cause);
@@ -243,7 +270,9 @@ public final class FrameHandler extends ChannelInboundHandlerAdapter {
   private void closeWith(ChannelHandlerContext ctx, WebSocketCloseStatus status) {
     if (!closed) {
       sink.closed(); // nothing else is written after the close frame
-      ctx.channel().writeAndFlush(new CloseWebSocketFrame(status)).addListener(ChannelFutureListener.CLOSE);
+      ctx.channel()
+          .writeAndFlush(new CloseWebSocketFrame(status))
+          .addListener(ChannelFutureListener.CLOSE);
     }
   }
 }

@@ -16,14 +16,16 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
- * Event-loop groups and channel types: native epoll when available (unless the system property {@code
- * dev.typedrpc.netty.noEpoll} is true), NIO otherwise. Thread-safe.
+ * Event-loop groups and channel types: native epoll when available (unless the system property
+ * {@code dev.typedrpc.netty.noEpoll} is true), NIO otherwise. Thread-safe.
  */
 public final class IoGroups {
   /** Above 64 KiB queued, {@code isWritable()} turns false; below 32 KiB it turns true again. */
-  public static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 << 10, 64 << 10);
+  public static final WriteBufferWaterMark WATER_MARK =
+      new WriteBufferWaterMark(32 << 10, 64 << 10);
 
-  static final boolean EPOLL = !Boolean.getBoolean("dev.typedrpc.netty.noEpoll") && Epoll.isAvailable();
+  static final boolean EPOLL =
+      !Boolean.getBoolean("dev.typedrpc.netty.noEpoll") && Epoll.isAvailable();
 
   private IoGroups() {}
 
@@ -33,7 +35,8 @@ public final class IoGroups {
 
   /** A new group; {@code threads} 0 means Netty's default (twice the cores). */
   public static EventLoopGroup newGroup(int threads, String name, boolean daemon) {
-    return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, daemon), ioHandlerFactory());
+    return new MultiThreadIoEventLoopGroup(
+        threads, new DefaultThreadFactory(name, daemon), ioHandlerFactory());
   }
 
   public static Class<? extends ServerChannel> serverChannelType() {
@@ -45,8 +48,9 @@ public final class IoGroups {
   }
 
   /**
-   * The event loops every client connection of this JVM shares, created on first use. Daemon threads, so an
-   * application that forgets to shut its channels down can still exit; never shut down.
+   * The event loops every client connection of this JVM shares, created on first use. Daemon
+   * threads, so an application that forgets to shut its channels down can still exit; never shut
+   * down.
    */
   public static EventLoopGroup clientGroup() {
     return ClientGroupHolder.GROUP;

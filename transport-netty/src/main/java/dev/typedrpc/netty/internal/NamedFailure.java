@@ -3,8 +3,8 @@ package dev.typedrpc.netty.internal;
 import java.io.IOException;
 
 /**
- * A connection failure whose message says it all: its {@link #toString} is the message alone, as it ends up in
- * a status description.
+ * A connection failure whose message says it all: its {@link #toString} is the message alone, as it
+ * ends up in a status description.
  */
 public final class NamedFailure extends IOException {
   private static final long serialVersionUID = 1L;
@@ -13,6 +13,8 @@ public final class NamedFailure extends IOException {
     super(message);
   }
 
+  @SuppressWarnings(
+      "OverrideThrowableToString") // a status description names the failure, not a class
   @Override
   public String toString() {
     return getMessage();

@@ -7,12 +7,13 @@ import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 
 /**
- * An HTTP/2 connection handler that flushes once per read batch or per turn of the event loop, however many frames
- * the calls wrote in it. A flush is a system call and a pass of the outbound flow controller; doing one per message
- * made them the cost of a call. Frames written while a read batch is handled go out with the flush
- * {@link Http2ConnectionHandler#channelReadComplete} does anyway; frames written elsewhere (tasks from other
- * threads, timers, flow-control callbacks) go out with one task queued behind them on the loop. The base of the
- * client's and the server's handler; confined to the channel's event loop.
+ * An HTTP/2 connection handler that flushes once per read batch or per turn of the event loop,
+ * however many frames the calls wrote in it. A flush is a system call and a pass of the outbound
+ * flow controller; doing one per message made them the cost of a call. Frames written while a read
+ * batch is handled go out with the flush {@link Http2ConnectionHandler#channelReadComplete} does
+ * anyway; frames written elsewhere (tasks from other threads, timers, flow-control callbacks) go
+ * out with one task queued behind them on the loop. The base of the client's and the server's
+ * handler; confined to the channel's event loop.
  */
 abstract class BatchFlushingHttp2Handler extends Http2ConnectionHandler {
   private final Runnable flushTask = this::flushNow;
@@ -21,7 +22,9 @@ abstract class BatchFlushingHttp2Handler extends Http2ConnectionHandler {
   private boolean flushQueued;
 
   BatchFlushingHttp2Handler(
-      Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings initialSettings) {
+      Http2ConnectionDecoder decoder,
+      Http2ConnectionEncoder encoder,
+      Http2Settings initialSettings) {
     super(decoder, encoder, initialSettings);
   }
 
@@ -43,7 +46,10 @@ abstract class BatchFlushingHttp2Handler extends Http2ConnectionHandler {
     super.channelReadComplete(ctx); // flushes what the batch wrote
   }
 
-  /** Frames were written: they go out with the read batch's flush, or with one task queued behind this one. */
+  /**
+   * Frames were written: they go out with the read batch's flush, or with one task queued behind
+   * this one.
+   */
   final void flushSoon() {
     if (reading || flushQueued || flushContext == null) {
       return;

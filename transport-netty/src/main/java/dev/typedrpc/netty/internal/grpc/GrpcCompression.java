@@ -4,9 +4,10 @@ import java.net.URI;
 import java.util.Map;
 
 /**
- * The query parameter that typedrpc addresses take for gRPC compression: {@code grpc-compression=gzip} (or {@code
- * identity}, the default). On a client ({@code h2c://host:port?grpc-compression=gzip}) it compresses requests; on
- * a server ({@code ws://host:port/rpc?grpc-compression=gzip}) it compresses gRPC responses to clients that accept
+ * The query parameter that typedrpc addresses take for gRPC compression: {@code
+ * grpc-compression=gzip} (or {@code identity}, the default). On a client ({@code
+ * h2c://host:port?grpc-compression=gzip}) it compresses requests; on a server ({@code
+ * ws://host:port/rpc?grpc-compression=gzip}) it compresses gRPC responses to clients that accept
  * gzip.
  */
 public final class GrpcCompression {
@@ -14,7 +15,10 @@ public final class GrpcCompression {
 
   private GrpcCompression() {}
 
-  /** Whether the parameters of {@code uri} ask for gzip; a value other than gzip or identity is an error. */
+  /**
+   * Whether the parameters of {@code uri} ask for gzip; a value other than gzip or identity is an
+   * error.
+   */
   public static boolean parse(Map<String, String> params, URI uri) {
     String value = params.get(PARAMETER);
     if (value == null || value.equals(GrpcWire.IDENTITY)) {
@@ -23,6 +27,7 @@ public final class GrpcCompression {
     if (value.equals(GrpcWire.GZIP)) {
       return true;
     }
-    throw new IllegalArgumentException(PARAMETER + " is gzip or identity, not " + value + ": " + uri);
+    throw new IllegalArgumentException(
+        PARAMETER + " is gzip or identity, not " + value + ": " + uri);
   }
 }

@@ -10,29 +10,47 @@ import io.netty.buffer.ByteBufOutputStream;
 import java.io.IOException;
 import java.util.zip.GZIPOutputStream;
 
-/** Encodes one message into a pooled buffer with gRPC's 5-byte prefix (compressed flag, uint32 length). */
+/**
+ * Encodes one message into a pooled buffer with gRPC's 5-byte prefix (compressed flag, uint32
+ * length).
+ */
 final class GrpcFramer {
   private GrpcFramer() {}
 
   /**
    * The framed message; the caller owns the buffer.
    *
-   * @throws RpcException {@code RESOURCE_EXHAUSTED} over {@code maxSize}, {@code INTERNAL} if it cannot encode
+   * @throws RpcException {@code RESOURCE_EXHAUSTED} over {@code maxSize}, {@code INTERNAL} if it
+   *     cannot encode
    */
   @SuppressWarnings("unchecked")
   static ByteBuf frame(
-      ByteBufAllocator alloc, MessageCodec<?> codec, Object message, int maxSize, boolean gzip, String method) {
+      ByteBufAllocator alloc,
+      MessageCodec<?> codec,
+      Object message,
+      int maxSize,
+      boolean gzip,
+      String method) {
     MessageCodec<Object> c = (MessageCodec<Object>) codec;
     int size;
     try {
       size = c.encodedSize(message);
     } catch (RuntimeException e) {
-      throw Status.INTERNAL.withDescription("could not encode a message of " + method + ": " + e).withCause(e).asException();
+      throw Status.INTERNAL
+          .withDescription("could not encode a message of " + method + ": " + e)
+          .withCause(e)
+          .asException();
     }
     if (size > maxSize) {
       throw Status.RESOURCE_EXHAUSTED
           .withDescription(
-              "message of " + size + " bytes for " + method + " exceeds the peer's limit of " + maxSize + " bytes")
+              "message of "
+                  + size
+                  + " bytes for "
+                  + method
+                  + " exceeds the peer's limit of "
+                  + maxSize
+                  + " bytes")
           .asException();
     }
     ByteBuf buf = alloc.ioBuffer(GrpcInbound.HEADER_LENGTH + size);
@@ -40,7 +58,8 @@ final class GrpcFramer {
       buf.writeByte(0).writeInt(size);
       if (size > 0) {
         // the encoder writes straight into the pooled memory through a view of it
-        CodedOutputStream out = CodedOutputStream.newInstance(buf.nioBuffer(GrpcInbound.HEADER_LENGTH, size));
+        CodedOutputStream out =
+            CodedOutputStream.newInstance(buf.nioBuffer(GrpcInbound.HEADER_LENGTH, size));
         c.encode(message, out);
         out.checkNoSpaceLeft();
       }
@@ -48,7 +67,10 @@ final class GrpcFramer {
       ByteBuf result = gzip ? compress(alloc, buf) : buf.retain();
       return result;
     } catch (IOException | RuntimeException e) {
-      throw Status.INTERNAL.withDescription("could not encode a message of " + method + ": " + e).withCause(e).asException();
+      throw Status.INTERNAL
+          .withDescription("could not encode a message of " + method + ": " + e)
+          .withCause(e)
+          .asException();
     } finally {
       buf.release();
     }
@@ -59,7 +81,8 @@ final class GrpcFramer {
     try {
       out.writeByte(1).writeInt(0);
       try (GZIPOutputStream gz = new GZIPOutputStream(new ByteBufOutputStream(out))) {
-        framed.getBytes(GrpcInbound.HEADER_LENGTH, gz, framed.readableBytes() - GrpcInbound.HEADER_LENGTH);
+        framed.getBytes(
+            GrpcInbound.HEADER_LENGTH, gz, framed.readableBytes() - GrpcInbound.HEADER_LENGTH);
       }
       out.setInt(1, out.readableBytes() - GrpcInbound.HEADER_LENGTH);
       ByteBuf result = out;

@@ -16,14 +16,16 @@ import java.util.ArrayDeque;
 import java.util.zip.GZIPInputStream;
 
 /**
- * The inbound half of one gRPC stream: splits DATA frames into 5-byte-prefixed messages, decodes them with the
- * method's codec when the reader asked for them, and returns their bytes to HTTP/2 flow control only then (and
- * the bytes of a message being assembled for a reader that asked for it), so buffering is bounded by the stream's
- * window and a message that does not fit in one window still arrives.
+ * The inbound half of one gRPC stream: splits DATA frames into 5-byte-prefixed messages, decodes
+ * them with the method's codec when the reader asked for them, and returns their bytes to HTTP/2
+ * flow control only then (and the bytes of a message being assembled for a reader that asked for
+ * it), so buffering is bounded by the stream's window and a message that does not fit in one window
+ * still arrives.
  *
- * <p>A message inside one DATA frame is decoded straight from that frame's buffer; a message spread over several
- * frames is copied into one pooled buffer of its declared size, which was checked against the limit first.
- * Confined to the channel's event loop. Owns the retained slices it holds until {@link #release}.
+ * <p>A message inside one DATA frame is decoded straight from that frame's buffer; a message spread
+ * over several frames is copied into one pooled buffer of its declared size, which was checked
+ * against the limit first. Confined to the channel's event loop. Owns the retained slices it holds
+ * until {@link #release}.
  */
 final class GrpcInbound {
   static final int HEADER_LENGTH = 5;
@@ -52,8 +54,13 @@ final class GrpcInbound {
   private final ArrayDeque<ByteBuf> parts = new ArrayDeque<>();
   private Sink sink;
   private boolean gzip;
-  /** The peer sends one message (a unary or server-streaming request): anything after it is an error. */
+
+  /**
+   * The peer sends one message (a unary or server-streaming request): anything after it is an
+   * error.
+   */
   private boolean single;
+
   private boolean delivered;
   private int readable;
   private int pendingLength = -1;
@@ -68,8 +75,8 @@ final class GrpcInbound {
   private boolean delivering;
 
   /**
-   * @param decodeFailure the status for a message that does not decode ({@code INVALID_ARGUMENT} on a server,
-   *     {@code INTERNAL} on a client)
+   * @param decodeFailure the status for a message that does not decode ({@code INVALID_ARGUMENT} on
+   *     a server, {@code INTERNAL} on a client)
    */
   GrpcInbound(
       MessageCodec<?> codec,
@@ -92,8 +99,9 @@ final class GrpcInbound {
   }
 
   /**
-   * The peer sends exactly one message: bytes after it fail the stream at once. Without this, a reader that asked
-   * for one message would wait forever for the end of a stream that still holds unread bytes.
+   * The peer sends exactly one message: bytes after it fail the stream at once. Without this, a
+   * reader that asked for one message would wait forever for the end of a stream that still holds
+   * unread bytes.
    */
   void single(boolean single) {
     this.single = single;
@@ -162,11 +170,14 @@ final class GrpcInbound {
       }
       boolean partial = readable > 0 || pendingLength >= 0;
       if (single && delivered && partial) {
-        fail(Status.INTERNAL.withDescription("the call takes one request message, but more data followed it"));
+        fail(
+            Status.INTERNAL.withDescription(
+                "the call takes one request message, but more data followed it"));
         return;
       }
       if (requested > 0 && partial) {
-        returnUpTo(received); // every buffered byte belongs to the message the reader is waiting for
+        returnUpTo(
+            received); // every buffered byte belongs to the message the reader is waiting for
       }
       if (endOfStream && !partial) {
         done = true;
@@ -194,7 +205,10 @@ final class GrpcInbound {
   private static final Object NONE = new Object();
   private static final Object NULL = new Object();
 
-  /** The next whole message decoded, {@link #NONE} if it has not fully arrived, {@link #NULL} for null. */
+  /**
+   * The next whole message decoded, {@link #NONE} if it has not fully arrived, {@link #NULL} for
+   * null.
+   */
   private Object poll() {
     if (pendingLength < 0) {
       if (readable < HEADER_LENGTH) {
@@ -211,17 +225,26 @@ final class GrpcInbound {
       }
       taken += HEADER_LENGTH;
       if ((flags & ~1) != 0) {
-        throw Status.INTERNAL.withDescription("malformed message prefix: compressed flag " + flags).asException();
+        throw Status.INTERNAL
+            .withDescription("malformed message prefix: compressed flag " + flags)
+            .asException();
       }
       if (length > maxMessageSize) {
         throw Status.RESOURCE_EXHAUSTED
             .withDescription(
-                "message of " + length + " bytes for " + method + " exceeds the limit of " + maxMessageSize + " bytes")
+                "message of "
+                    + length
+                    + " bytes for "
+                    + method
+                    + " exceeds the limit of "
+                    + maxMessageSize
+                    + " bytes")
             .asException();
       }
       if (flags == 1 && !gzip) {
         throw Status.INTERNAL
-            .withDescription("a compressed message arrived but no supported grpc-encoding was declared")
+            .withDescription(
+                "a compressed message arrived but no supported grpc-encoding was declared")
             .asException();
       }
       pendingLength = (int) length;
@@ -247,7 +270,9 @@ final class GrpcInbound {
     }
   }
 
-  /** {@code n} bytes from the front: a retained slice when one part holds them, else a pooled copy. */
+  /**
+   * {@code n} bytes from the front: a retained slice when one part holds them, else a pooled copy.
+   */
   private ByteBuf take(int n) {
     if (n == 0) {
       return Unpooled.EMPTY_BUFFER;
@@ -281,7 +306,9 @@ final class GrpcInbound {
     try {
       return codec.decode(CodedInputStream.newInstance(nio), 0);
     } catch (IOException | RuntimeException e) {
-      throw decodeFailure.withDescription("could not decode a message: " + e.getMessage()).asException();
+      throw decodeFailure
+          .withDescription("could not decode a message: " + e.getMessage())
+          .asException();
     }
   }
 
@@ -294,7 +321,12 @@ final class GrpcInbound {
       while ((n = in.read(chunk)) != -1) {
         if (out.readableBytes() + n > maxMessageSize) {
           throw Status.RESOURCE_EXHAUSTED
-              .withDescription("decompressed message for " + method + " exceeds the limit of " + maxMessageSize + " bytes")
+              .withDescription(
+                  "decompressed message for "
+                      + method
+                      + " exceeds the limit of "
+                      + maxMessageSize
+                      + " bytes")
               .asException();
         }
         out.writeBytes(chunk, 0, n);
@@ -303,7 +335,9 @@ final class GrpcInbound {
       out = null;
       return result;
     } catch (IOException e) {
-      throw Status.INTERNAL.withDescription("could not decompress a gzip message: " + e.getMessage()).asException();
+      throw Status.INTERNAL
+          .withDescription("could not decompress a gzip message: " + e.getMessage())
+          .asException();
     } finally {
       if (out != null) {
         out.release();

@@ -13,9 +13,9 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * gRPC's HTTP/2 mapping (grpc/grpc {@code doc/PROTOCOL-HTTP2.md}): header names, {@code grpc-timeout}, the
- * percent-encoding of {@code grpc-message}, metadata as headers (binary {@code -bin} values in base64) and the
- * status of a response. Stateless.
+ * gRPC's HTTP/2 mapping (grpc/grpc {@code doc/PROTOCOL-HTTP2.md}): header names, {@code
+ * grpc-timeout}, the percent-encoding of {@code grpc-message}, metadata as headers (binary {@code
+ * -bin} values in base64) and the status of a response. Stateless.
  */
 final class GrpcWire {
   static final AsciiString CONTENT_TYPE = AsciiString.cached("content-type");
@@ -40,23 +40,51 @@ final class GrpcWire {
   /** Headers the transport writes itself: application metadata with these keys is not sent. */
   private static final Set<String> RESERVED =
       Set.of(
-          "content-type", "te", "content-length", "connection", "host", "user-agent", "grpc-timeout",
-          "grpc-encoding", "grpc-accept-encoding", "grpc-status", "grpc-message");
+          "content-type",
+          "te",
+          "content-length",
+          "connection",
+          "host",
+          "user-agent",
+          "grpc-timeout",
+          "grpc-encoding",
+          "grpc-accept-encoding",
+          "grpc-status",
+          "grpc-message");
 
   /**
-   * Received headers that are not handed to the application. {@code grpc-encoding}, {@code grpc-accept-encoding}
-   * and {@code user-agent} are (as gRPC-Java does), so a server can tell whether a request came compressed.
+   * Received headers that are not handed to the application. {@code grpc-encoding}, {@code
+   * grpc-accept-encoding} and {@code user-agent} are (as gRPC-Java does), so a server can tell
+   * whether a request came compressed.
    */
   private static final Set<String> HIDDEN =
-      Set.of("content-type", "te", "content-length", "connection", "host", "grpc-timeout", "grpc-status", "grpc-message");
+      Set.of(
+          "content-type",
+          "te",
+          "content-length",
+          "connection",
+          "host",
+          "grpc-timeout",
+          "grpc-status",
+          "grpc-message");
 
   /** A timeout value has at most 8 digits. */
   private static final long MAX_TIMEOUT_VALUE = 99_999_999L;
 
   private static final Map<Character, TimeUnit> UNITS =
       Map.of(
-          'H', TimeUnit.HOURS, 'M', TimeUnit.MINUTES, 'S', TimeUnit.SECONDS,
-          'm', TimeUnit.MILLISECONDS, 'u', TimeUnit.MICROSECONDS, 'n', TimeUnit.NANOSECONDS);
+          'H',
+          TimeUnit.HOURS,
+          'M',
+          TimeUnit.MINUTES,
+          'S',
+          TimeUnit.SECONDS,
+          'm',
+          TimeUnit.MILLISECONDS,
+          'u',
+          TimeUnit.MICROSECONDS,
+          'n',
+          TimeUnit.NANOSECONDS);
 
   private GrpcWire() {}
 
@@ -66,18 +94,27 @@ final class GrpcWire {
       return false;
     }
     String v = value.toString().toLowerCase(java.util.Locale.ROOT);
-    return v.equals("application/grpc") || v.startsWith("application/grpc+") || v.startsWith("application/grpc;");
+    return v.equals("application/grpc")
+        || v.startsWith("application/grpc+")
+        || v.startsWith("application/grpc;");
   }
 
   // ------------------------------------------------------------------ grpc-timeout
 
-  /** The shortest exact-enough encoding of a timeout: at most 8 digits and a unit. Expired gives {@code 1n}. */
+  /**
+   * The shortest exact-enough encoding of a timeout: at most 8 digits and a unit. Expired gives
+   * {@code 1n}.
+   */
   static String encodeTimeout(long nanos) {
     if (nanos <= 0) {
       return "1n";
     }
     TimeUnit[] units = {
-      TimeUnit.NANOSECONDS, TimeUnit.MICROSECONDS, TimeUnit.MILLISECONDS, TimeUnit.SECONDS, TimeUnit.MINUTES,
+      TimeUnit.NANOSECONDS,
+      TimeUnit.MICROSECONDS,
+      TimeUnit.MILLISECONDS,
+      TimeUnit.SECONDS,
+      TimeUnit.MINUTES,
       TimeUnit.HOURS
     };
     char[] names = {'n', 'u', 'm', 'S', 'M', 'H'};
@@ -94,11 +131,15 @@ final class GrpcWire {
     return MAX_TIMEOUT_VALUE + "H";
   }
 
-  /** Nanoseconds of a {@code grpc-timeout} value; throws {@link IllegalArgumentException} if malformed. */
+  /**
+   * Nanoseconds of a {@code grpc-timeout} value; throws {@link IllegalArgumentException} if
+   * malformed.
+   */
   static long parseTimeout(CharSequence value) {
     int n = value.length();
     if (n < 2 || n > 9) {
-      throw new IllegalArgumentException("grpc-timeout must be 1 to 8 digits and a unit: '" + value + "'");
+      throw new IllegalArgumentException(
+          "grpc-timeout must be 1 to 8 digits and a unit: '" + value + "'");
     }
     TimeUnit unit = UNITS.get(value.charAt(n - 1));
     if (unit == null) {
@@ -108,7 +149,8 @@ final class GrpcWire {
     for (int i = 0; i < n - 1; i++) {
       char c = value.charAt(i);
       if (c < '0' || c > '9') {
-        throw new IllegalArgumentException("grpc-timeout must be 1 to 8 digits and a unit: '" + value + "'");
+        throw new IllegalArgumentException(
+            "grpc-timeout must be 1 to 8 digits and a unit: '" + value + "'");
       }
       v = v * 10 + (c - '0');
     }
@@ -117,7 +159,10 @@ final class GrpcWire {
 
   // ------------------------------------------------------------------ grpc-message
 
-  /** Percent-encodes the UTF-8 bytes of a status message: everything but printable ASCII other than '%'. */
+  /**
+   * Percent-encodes the UTF-8 bytes of a status message: everything but printable ASCII other than
+   * '%'.
+   */
   static String encodeMessage(String message) {
     byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
     StringBuilder sb = new StringBuilder(bytes.length + 16);
@@ -126,19 +171,26 @@ final class GrpcWire {
       if (c >= 0x20 && c < 0x7f && c != '%') {
         sb.append((char) c);
       } else {
-        sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+        sb.append('%')
+            .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
             .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
       }
     }
     return sb.toString();
   }
 
-  /** Decodes a percent-encoded status message; a malformed escape is kept as it is, as the spec asks. */
+  /**
+   * Decodes a percent-encoded status message; a malformed escape is kept as it is, as the spec
+   * asks.
+   */
   static String decodeMessage(CharSequence value) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(value.length());
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
-      if (c == '%' && i + 2 < value.length() && hex(value.charAt(i + 1)) >= 0 && hex(value.charAt(i + 2)) >= 0) {
+      if (c == '%'
+          && i + 2 < value.length()
+          && hex(value.charAt(i + 1)) >= 0
+          && hex(value.charAt(i + 2)) >= 0) {
         out.write(hex(value.charAt(i + 1)) << 4 | hex(value.charAt(i + 2)));
         i += 2;
       } else {
@@ -170,8 +222,8 @@ final class GrpcWire {
   }
 
   /**
-   * The application metadata among headers (pseudo-headers and reserved keys left out; {@code -bin} values
-   * decoded from base64, padded or not; an undecodable or non-printable value is dropped).
+   * The application metadata among headers (pseudo-headers and reserved keys left out; {@code -bin}
+   * values decoded from base64, padded or not; an undecodable or non-printable value is dropped).
    *
    * @throws IllegalStateException if the metadata is larger than {@code maxSize} bytes
    */
@@ -239,8 +291,9 @@ final class GrpcWire {
   }
 
   /**
-   * The status a response ends with: {@code grpc-status} and {@code grpc-message}, or, when the server sent no
-   * {@code grpc-status}, the HTTP status mapped as gRPC's {@code doc/http-grpc-status-mapping.md} says.
+   * The status a response ends with: {@code grpc-status} and {@code grpc-message}, or, when the
+   * server sent no {@code grpc-status}, the HTTP status mapped as gRPC's {@code
+   * doc/http-grpc-status-mapping.md} says.
    */
   static Status status(Http2Headers trailers, CharSequence httpStatus) {
     CharSequence code = trailers.get(GRPC_STATUS);

@@ -9,11 +9,12 @@ import io.netty.channel.DefaultChannelPromise;
 import io.netty.util.concurrent.EventExecutor;
 
 /**
- * The bytes of one stream's messages handed to HTTP/2 and not yet written to the socket. A stream's demand is 0
- * while they reach {@link H2Limits#SEND_BUFFER}, as gRPC's {@code isReady} is: the HTTP/2 window alone would let a
- * producer on the event loop queue a whole window in the flow controller before anything is flushed, which both
- * buffers more than needed and makes Netty coalesce thousands of small frames at once. Written on the channel's
- * event loop; {@link #full} may be read from any thread.
+ * The bytes of one stream's messages handed to HTTP/2 and not yet written to the socket. A stream's
+ * demand is 0 while they reach {@link H2Limits#SEND_BUFFER}, as gRPC's {@code isReady} is: the
+ * HTTP/2 window alone would let a producer on the event loop queue a whole window in the flow
+ * controller before anything is flushed, which both buffers more than needed and makes Netty
+ * coalesce thousands of small frames at once. Written on the channel's event loop; {@link #full}
+ * may be read from any thread.
  */
 final class H2Backlog {
   private final Runnable drained;
@@ -21,12 +22,17 @@ final class H2Backlog {
   private int bytes;
   private volatile boolean full;
 
-  /** @param drained runs on the loop when the backlog falls below the limit again */
+  /**
+   * @param drained runs on the loop when the backlog falls below the limit again
+   */
   H2Backlog(Runnable drained) {
     this.drained = drained;
   }
 
-  /** The promise to write {@code n} bytes of the stream with: they count until that write completes or fails. */
+  /**
+   * The promise to write {@code n} bytes of the stream with: they count until that write completes
+   * or fails.
+   */
   ChannelPromise track(ChannelHandlerContext ctx, int n) {
     bytes += n;
     full = bytes >= H2Limits.SEND_BUFFER;
@@ -48,7 +54,9 @@ final class H2Backlog {
     }
   }
 
-  /** A write's promise that knows its size, so that one listener serves every write of the stream. */
+  /**
+   * A write's promise that knows its size, so that one listener serves every write of the stream.
+   */
   private static final class Write extends DefaultChannelPromise {
     final int bytes;
 

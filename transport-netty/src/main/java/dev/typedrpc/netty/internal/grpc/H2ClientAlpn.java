@@ -9,11 +9,11 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.io.IOException;
 
 /**
- * On a gRPC-over-TLS client connection, after the {@code SslHandler}: once the handshake is done and the server
- * chose {@code h2} by ALPN, puts the {@link H2ClientHandler} in its place; a failed handshake, another protocol or
- * a connection closed before either ends the connection, and the handler learns why ({@link
- * H2ClientHandler#connectFailed}), so its calls fail with {@code UNAVAILABLE} naming the cause. Stateful: one per
- * channel.
+ * On a gRPC-over-TLS client connection, after the {@code SslHandler}: once the handshake is done
+ * and the server chose {@code h2} by ALPN, puts the {@link H2ClientHandler} in its place; a failed
+ * handshake, another protocol or a connection closed before either ends the connection, and the
+ * handler learns why ({@link H2ClientHandler#connectFailed}), so its calls fail with {@code
+ * UNAVAILABLE} naming the cause. Stateful: one per channel.
  */
 final class H2ClientAlpn extends ApplicationProtocolNegotiationHandler {
   private final H2ClientHandler h2;
@@ -41,7 +41,10 @@ final class H2ClientAlpn extends ApplicationProtocolNegotiationHandler {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
     if (evt instanceof SslHandshakeCompletionEvent tls && !tls.isSuccess()) {
-      fail(ctx, Tls.describe(tls.cause(), peer)); // also for failures that raise no exception (timeout, close)
+      fail(
+          ctx,
+          Tls.describe(
+              tls.cause(), peer)); // also for failures that raise no exception (timeout, close)
     }
     super.userEventTriggered(ctx, evt);
   }

@@ -27,10 +27,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The client side of gRPC over HTTP/2 (h2c with prior knowledge, or over TLS once ALPN chose h2) on one
- * connection: opens a stream per call once the connection is up, routes frames to {@link H2ClientStream}s, and
- * reports the connection's life to the transport listener (ready, shut down once, terminated once, last).
- * Stateful: one per channel; confined to its event loop.
+ * The client side of gRPC over HTTP/2 (h2c with prior knowledge, or over TLS once ALPN chose h2) on
+ * one connection: opens a stream per call once the connection is up, routes frames to {@link
+ * H2ClientStream}s, and reports the connection's life to the transport listener (ready, shut down
+ * once, terminated once, last). Stateful: one per channel; confined to its event loop.
  */
 final class H2ClientHandler extends BatchFlushingHttp2Handler {
   private static final Logger log = LoggerFactory.getLogger(H2ClientHandler.class);
@@ -41,12 +41,19 @@ final class H2ClientHandler extends BatchFlushingHttp2Handler {
   private final AsciiString scheme;
   private final Http2Connection.PropertyKey streamKey;
   private final List<H2ClientStream> waiting = new ArrayList<>();
+
   /** Streams begun and not yet closed (some may wait for their reader after HTTP/2 closed them). */
   private final Set<H2ClientStream> open = new LinkedHashSet<>();
+
   private ClientTransport.Listener transportListener;
   private ChannelHandlerContext ctx;
-  /** The connection's channel, known before this handler is added to it (over TLS, after the handshake). */
+
+  /**
+   * The connection's channel, known before this handler is added to it (over TLS, after the
+   * handshake).
+   */
   private Channel channel;
+
   private boolean connected;
   private Status shutdownReason;
   private boolean terminated;
@@ -67,22 +74,26 @@ final class H2ClientHandler extends BatchFlushingHttp2Handler {
     this.scheme = tls ? GrpcWire.HTTPS : GrpcWire.HTTP;
     this.streamKey = connection().newKey();
     decoder.frameListener(new Frames());
-    connection().addListener(
-        new Http2ConnectionAdapter() {
-          @Override
-          public void onStreamClosed(Http2Stream stream) {
-            H2ClientStream s = stream.getProperty(streamKey);
-            if (s != null) {
-              s.streamClosed();
-            }
-            maybeClose();
-          }
-        });
+    connection()
+        .addListener(
+            new Http2ConnectionAdapter() {
+              @Override
+              public void onStreamClosed(Http2Stream stream) {
+                H2ClientStream s = stream.getProperty(streamKey);
+                if (s != null) {
+                  s.streamClosed();
+                }
+                maybeClose();
+              }
+            });
     encoder.flowController().listener(this::writabilityChanged);
   }
 
-  /** @param tls whether the connection is TLS ({@code :scheme https}) */
-  static H2ClientHandler create(TransportSettings settings, String authority, boolean gzipRequests, boolean tls) {
+  /**
+   * @param tls whether the connection is TLS ({@code :scheme https})
+   */
+  static H2ClientHandler create(
+      TransportSettings settings, String authority, boolean gzipRequests, boolean tls) {
     return new Builder(settings, authority, gzipRequests, tls).build();
   }
 
@@ -132,7 +143,8 @@ final class H2ClientHandler extends BatchFlushingHttp2Handler {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
     this.ctx = ctx;
-    super.handlerAdded(ctx); // on an active channel (after a TLS handshake), sends the preface and our settings
+    super.handlerAdded(
+        ctx); // on an active channel (after a TLS handshake), sends the preface and our settings
     if (ctx.channel().isActive()) {
       activated(ctx);
     }
@@ -151,20 +163,23 @@ final class H2ClientHandler extends BatchFlushingHttp2Handler {
     }
     H2Limits.widenConnectionWindow(connection());
     flush(ctx);
-    // ready only once the server answers in HTTP/2: something that merely accepts TCP (a proxy that refuses
+    // ready only once the server answers in HTTP/2: something that merely accepts TCP (a proxy that
+    // refuses
     // HTTP/2) must not count, or negotiation would stop here and calls would fail later
     long timeout = settings.connectTimeout().toMillis();
     var unused =
         ctx.executor()
-        .schedule(
-            () -> {
-              if (!connected && ctx.channel().isActive()) {
-                failure = new java.io.IOException("no HTTP/2 SETTINGS from " + authority + " within " + timeout + " ms");
-                var unusedClose = ctx.close();
-              }
-            },
-            timeout,
-            java.util.concurrent.TimeUnit.MILLISECONDS);
+            .schedule(
+                () -> {
+                  if (!connected && ctx.channel().isActive()) {
+                    failure =
+                        new java.io.IOException(
+                            "no HTTP/2 SETTINGS from " + authority + " within " + timeout + " ms");
+                    var unusedClose = ctx.close();
+                  }
+                },
+                timeout,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
   /** The server's first SETTINGS: the connection speaks HTTP/2; waiting calls start. */
@@ -184,10 +199,15 @@ final class H2ClientHandler extends BatchFlushingHttp2Handler {
     maybeClose(); // shut down while connecting
   }
 
-  /** A call wants a stream: now, when the connection is up, or never if the transport is shut down. */
+  /**
+   * A call wants a stream: now, when the connection is up, or never if the transport is shut down.
+   */
   void startStream(H2ClientStream s) {
     if (shutdownReason != null || terminated) {
-      s.end(shutdownReason != null ? shutdownReason : Status.UNAVAILABLE.withDescription("connection closed"));
+      s.end(
+          shutdownReason != null
+              ? shutdownReason
+              : Status.UNAVAILABLE.withDescription("connection closed"));
     } else if (!connected) {
       waiting.add(s);
     } else {
@@ -261,7 +281,10 @@ final class H2ClientHandler extends BatchFlushingHttp2Handler {
   }
 
   private void maybeClose() {
-    if (shutdownReason != null && connected && connection().numActiveStreams() == 0 && ctx.channel().isActive()) {
+    if (shutdownReason != null
+        && connected
+        && connection().numActiveStreams() == 0
+        && ctx.channel().isActive()) {
       ChannelFuture unused = ctx.channel().close(); // through this handler: GOAWAY first
     }
   }
@@ -314,7 +337,8 @@ final class H2ClientHandler extends BatchFlushingHttp2Handler {
 
   private final class Frames extends Http2FrameAdapter {
     @Override
-    public void onSettingsRead(ChannelHandlerContext ctx, io.netty.handler.codec.http2.Http2Settings received) {
+    public void onSettingsRead(
+        ChannelHandlerContext ctx, io.netty.handler.codec.http2.Http2Settings received) {
       serverSettingsArrived(ctx);
     }
 
@@ -333,7 +357,11 @@ final class H2ClientHandler extends BatchFlushingHttp2Handler {
 
     @Override
     public void onHeadersRead(
-        ChannelHandlerContext ctx, int streamId, Http2Headers headers, int padding, boolean endStream) {
+        ChannelHandlerContext ctx,
+        int streamId,
+        Http2Headers headers,
+        int padding,
+        boolean endStream) {
       H2ClientStream s = stream(streamId);
       if (s != null) {
         s.onHeaders(headers, endStream);
@@ -341,7 +369,8 @@ final class H2ClientHandler extends BatchFlushingHttp2Handler {
     }
 
     @Override
-    public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding, boolean endOfStream) {
+    public int onDataRead(
+        ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding, boolean endOfStream) {
       H2ClientStream s = stream(streamId);
       if (s == null) {
         return data.readableBytes() + padding;
@@ -359,14 +388,16 @@ final class H2ClientHandler extends BatchFlushingHttp2Handler {
     }
 
     @Override
-    public void onGoAwayRead(ChannelHandlerContext ctx, int lastStreamId, long errorCode, ByteBuf debugData) {
+    public void onGoAwayRead(
+        ChannelHandlerContext ctx, int lastStreamId, long errorCode, ByteBuf debugData) {
       shutdown(
           Status.UNAVAILABLE.withDescription(
               "the server is going away (GOAWAY " + Http2Error.valueOf(errorCode) + ")"));
     }
   }
 
-  private static final class Builder extends AbstractHttp2ConnectionHandlerBuilder<H2ClientHandler, Builder> {
+  private static final class Builder
+      extends AbstractHttp2ConnectionHandlerBuilder<H2ClientHandler, Builder> {
     private final TransportSettings settings;
     private final String authority;
     private final boolean gzip;
@@ -396,7 +427,9 @@ final class H2ClientHandler extends BatchFlushingHttp2Handler {
 
     @Override
     protected H2ClientHandler build(
-        Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings initialSettings) {
+        Http2ConnectionDecoder decoder,
+        Http2ConnectionEncoder encoder,
+        Http2Settings initialSettings) {
       return new H2ClientHandler(decoder, encoder, initialSettings, settings, authority, gzip, tls);
     }
   }

@@ -24,12 +24,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One gRPC call on an HTTP/2 client connection. The {@link ClientStream} methods may be called from any thread and
- * run on the connection's event loop in the order called; everything else runs on the loop. Until the connection
- * is up the stream waits (its messages and half-close are kept); its listener is closed exactly once.
+ * One gRPC call on an HTTP/2 client connection. The {@link ClientStream} methods may be called from
+ * any thread and run on the connection's event loop in the order called; everything else runs on
+ * the loop. Until the connection is up the stream waits (its messages and half-close are kept); its
+ * listener is closed exactly once.
  */
 final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
-  /** Stands for a null message (e.g. {@code Void}) in the queue of messages waiting for the connection. */
+  /**
+   * Stands for a null message (e.g. {@code Void}) in the queue of messages waiting for the
+   * connection.
+   */
   private static final Object NULL_MESSAGE = new Object();
 
   private final H2ClientHandler handler;
@@ -67,7 +71,8 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
     this.loop = loop;
     this.method = method;
     this.headers = headers;
-    // a call's own grpc-encoding (CallOptions.withCompression) overrides the address's grpc-compression
+    // a call's own grpc-encoding (CallOptions.withCompression) overrides the address's
+    // grpc-compression
     String encoding = headers.get(GrpcWire.GRPC_ENCODING.toString());
     this.gzip = encoding == null ? handler.gzipRequests() : encoding.equals(GrpcWire.GZIP);
     this.deadline = deadline;
@@ -92,7 +97,9 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
     }
     long remaining = deadline == null ? 0 : deadline.remainingNanos();
     if (deadline != null && remaining <= 0) {
-      close(Status.DEADLINE_EXCEEDED.withDescription("deadline passed before the call was sent"), Metadata.EMPTY);
+      close(
+          Status.DEADLINE_EXCEEDED.withDescription("deadline passed before the call was sent"),
+          Metadata.EMPTY);
       return;
     }
     Http2Headers h =
@@ -114,16 +121,21 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
     GrpcWire.putMetadata(headers, h);
     int streamId = handler.connection().local().incrementAndGetNextStreamId();
     if (streamId < 0) {
-      close(Status.UNAVAILABLE.withDescription("stream ids of this connection are used up"), Metadata.EMPTY);
+      close(
+          Status.UNAVAILABLE.withDescription("stream ids of this connection are used up"),
+          Metadata.EMPTY);
       handler.shutdown(Status.UNAVAILABLE.withDescription("stream ids used up"));
       return;
     }
-    ChannelFuture written = handler.encoder().writeHeaders(ctx, streamId, h, 0, false, ctx.newPromise());
+    ChannelFuture written =
+        handler.encoder().writeHeaders(ctx, streamId, h, 0, false, ctx.newPromise());
     Http2Stream stream = handler.connection().stream(streamId);
     if (stream == null || (written.isDone() && !written.isSuccess())) {
       Throwable cause = written.cause();
       close(
-          Status.UNAVAILABLE.withDescription("could not open an HTTP/2 stream: " + (cause == null ? "refused" : cause.getMessage())),
+          Status.UNAVAILABLE.withDescription(
+              "could not open an HTTP/2 stream: "
+                  + (cause == null ? "refused" : cause.getMessage())),
           Metadata.EMPTY);
       return;
     }
@@ -144,7 +156,9 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
     }
   }
 
-  /** Ends the call with {@code status}: it could not start, or its connection is shutting down now. */
+  /**
+   * Ends the call with {@code status}: it could not start, or its connection is shutting down now.
+   */
   void end(Status status) {
     close(status, Metadata.EMPTY);
   }
@@ -156,7 +170,8 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
     if (headersReceived) { // trailers
       finalStatus = GrpcWire.status(h, httpStatus);
       finalTrailers = metadataOrEmpty(h);
-      inbound.onData(Unpooled.EMPTY_BUFFER, true); // the status is reported after the messages before it
+      inbound.onData(
+          Unpooled.EMPTY_BUFFER, true); // the status is reported after the messages before it
       return;
     }
     headersReceived = true;
@@ -165,15 +180,20 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
       close(GrpcWire.status(h, httpStatus), metadataOrEmpty(h));
       return;
     }
-    if (!GrpcWire.OK_200.contentEquals(httpStatus) || !GrpcWire.isGrpcContentType(h.get(GrpcWire.CONTENT_TYPE))) {
+    if (!GrpcWire.OK_200.contentEquals(httpStatus)
+        || !GrpcWire.isGrpcContentType(h.get(GrpcWire.CONTENT_TYPE))) {
       Status s = GrpcWire.fromHttpStatus(httpStatus);
-      abort(s.withDescription(s.description() + " (content-type " + h.get(GrpcWire.CONTENT_TYPE) + ")"));
+      abort(
+          s.withDescription(
+              s.description() + " (content-type " + h.get(GrpcWire.CONTENT_TYPE) + ")"));
       return;
     }
     CharSequence encoding = h.get(GrpcWire.GRPC_ENCODING);
     if (encoding != null && !encoding.toString().equalsIgnoreCase(GrpcWire.IDENTITY)) {
       if (!encoding.toString().equalsIgnoreCase(GrpcWire.GZIP)) {
-        abort(Status.INTERNAL.withDescription("the server used an unsupported grpc-encoding: " + encoding));
+        abort(
+            Status.INTERNAL.withDescription(
+                "the server used an unsupported grpc-encoding: " + encoding));
         return;
       }
       inbound.gzip(true);
@@ -204,19 +224,28 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
 
   void reset(long errorCode) {
     if (finalStatus != null) {
-      return; // the response is complete and waits for its reader: a reset after it (NO_ERROR) changes nothing
+      return; // the response is complete and waits for its reader: a reset after it (NO_ERROR)
+      // changes nothing
     }
     Status status =
         errorCode == Http2Error.REFUSED_STREAM.code()
             ? Status.UNAVAILABLE
             : errorCode == Http2Error.CANCEL.code() ? Status.CANCELLED : Status.INTERNAL;
-    close(status.withDescription("the server reset the stream (" + Http2Error.valueOf(errorCode) + ")"), Metadata.EMPTY);
+    close(
+        status.withDescription(
+            "the server reset the stream (" + Http2Error.valueOf(errorCode) + ")"),
+        Metadata.EMPTY);
   }
 
-  /** HTTP/2 closed the stream; unless its trailers arrived and wait for the reader, the call ends here. */
+  /**
+   * HTTP/2 closed the stream; unless its trailers arrived and wait for the reader, the call ends
+   * here.
+   */
   void streamClosed() {
     if (finalStatus == null) {
-      close(Status.UNAVAILABLE.withDescription("the connection to the server was closed"), Metadata.EMPTY);
+      close(
+          Status.UNAVAILABLE.withDescription("the connection to the server was closed"),
+          Metadata.EMPTY);
     }
   }
 
@@ -314,7 +343,8 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
     try {
       loop.execute(() -> abort(status));
     } catch (RejectedExecutionException e) {
-      listener.onClose(status, Metadata.EMPTY); // the loop is gone: nothing else will close the listener
+      listener.onClose(
+          status, Metadata.EMPTY); // the loop is gone: nothing else will close the listener
     }
   }
 
@@ -342,7 +372,9 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
     }
   }
 
-  /** @param last whether the frame also ends the request (half-closes) */
+  /**
+   * @param last whether the frame also ends the request (half-closes)
+   */
   private void send(Object message, boolean last) {
     if (halfClosed) {
       return;
@@ -373,15 +405,21 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
     }
     halfClosed = true;
     ChannelHandlerContext ctx = handler.context();
-    ChannelFuture unused = handler.encoder().writeData(ctx, id, Unpooled.EMPTY_BUFFER, 0, true, ctx.newPromise());
+    ChannelFuture unused =
+        handler.encoder().writeData(ctx, id, Unpooled.EMPTY_BUFFER, 0, true, ctx.newPromise());
   }
 
-  /** Ends the call from this side: RST_STREAM(CANCEL) to the server, {@code status} to the listener. */
+  /**
+   * Ends the call from this side: RST_STREAM(CANCEL) to the server, {@code status} to the listener.
+   */
   private void abort(Status status) {
     close(status, Metadata.EMPTY);
   }
 
-  /** Ends the call once: frees what is buffered, resets the stream if it is still open, closes the listener. */
+  /**
+   * Ends the call once: frees what is buffered, resets the stream if it is still open, closes the
+   * listener.
+   */
   private void close(Status status, Metadata trailers) {
     if (finished) {
       return;

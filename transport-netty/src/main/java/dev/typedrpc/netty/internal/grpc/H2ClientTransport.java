@@ -19,10 +19,10 @@ import io.netty.channel.EventLoop;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * One gRPC-over-HTTP/2 client connection (h2c with prior knowledge, or TLS with ALPN h2) on one loop of the
- * shared client group. Streams
- * may be opened while connecting: they wait for the connection, or fail with {@code UNAVAILABLE} if it cannot be
- * made. Thread-safe: every method hops onto the connection's loop.
+ * One gRPC-over-HTTP/2 client connection (h2c with prior knowledge, or TLS with ALPN h2) on one
+ * loop of the shared client group. Streams may be opened while connecting: they wait for the
+ * connection, or fail with {@code UNAVAILABLE} if it cannot be made. Thread-safe: every method hops
+ * onto the connection's loop.
  */
 public final class H2ClientTransport implements ClientTransport {
   private final H2cTarget target;
@@ -41,11 +41,13 @@ public final class H2ClientTransport implements ClientTransport {
       throw new IllegalStateException("already started");
     }
     EventLoop l = IoGroups.clientGroup().next();
-    H2ClientHandler h = H2ClientHandler.create(settings, target.authority(), target.gzip(), target.tls() != null);
+    H2ClientHandler h =
+        H2ClientHandler.create(settings, target.authority(), target.gzip(), target.tls() != null);
     h.listener(listener);
     loop = l;
     handler = h;
-    l.execute(() -> connect(l, h)); // queued before any stream, so the handler has its channel first
+    l.execute(
+        () -> connect(l, h)); // queued before any stream, so the handler has its channel first
   }
 
   private void connect(EventLoop l, H2ClientHandler h) {
@@ -72,7 +74,8 @@ public final class H2ClientTransport implements ClientTransport {
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(Channel ch) {
-        ch.pipeline().addLast("tls-answer", new TlsAnswerDetector(target.authority(), H2cTarget.TLS_SCHEME));
+        ch.pipeline()
+            .addLast("tls-answer", new TlsAnswerDetector(target.authority(), H2cTarget.TLS_SCHEME));
         ch.pipeline().addLast(h);
       }
     };
@@ -95,13 +98,18 @@ public final class H2ClientTransport implements ClientTransport {
 
   @Override
   public ClientStream newStream(
-      MethodDescriptor<?, ?> method, Metadata headers, Deadline deadline, ClientStreamListener listener) {
+      MethodDescriptor<?, ?> method,
+      Metadata headers,
+      Deadline deadline,
+      ClientStreamListener listener) {
     H2ClientHandler h = started();
     H2ClientStream s = new H2ClientStream(h, loop, method, headers, deadline, listener);
     try {
       loop.execute(() -> h.startStream(s));
     } catch (RejectedExecutionException e) {
-      listener.onClose(Status.UNAVAILABLE.withDescription("the client's event loop is shut down"), Metadata.EMPTY);
+      listener.onClose(
+          Status.UNAVAILABLE.withDescription("the client's event loop is shut down"),
+          Metadata.EMPTY);
     }
     return s;
   }

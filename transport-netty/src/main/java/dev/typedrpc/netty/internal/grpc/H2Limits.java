@@ -10,8 +10,8 @@ import io.netty.handler.logging.LogLevel;
 /** HTTP/2 flow-control windows and limits shared by the gRPC client and server. */
 public final class H2Limits {
   /**
-   * Bytes a peer may send on one stream before the reader consumes them: what one slow call can hold buffered.
-   * HTTP/2's default.
+   * Bytes a peer may send on one stream before the reader consumes them: what one slow call can
+   * hold buffered. HTTP/2's default.
    */
   public static final int STREAM_WINDOW = 65_535;
 
@@ -19,18 +19,22 @@ public final class H2Limits {
   static final int CONNECTION_WINDOW = 4 << 20;
 
   /**
-   * Response (server) or request (client) messages a stream accepts from the application ahead of the network:
-   * {@code demand()} while the stream is writable.
+   * Response (server) or request (client) messages a stream accepts from the application ahead of
+   * the network: {@code demand()} while the stream is writable.
    */
   public static final int SEND_WINDOW = 32;
 
   /**
-   * Bytes of a stream's messages that may wait for the socket before its demand drops to 0 (gRPC-Java's
-   * {@code onReady} threshold): enough to fill a write, little enough that a stream does not queue its window.
+   * Bytes of a stream's messages that may wait for the socket before its demand drops to 0
+   * (gRPC-Java's {@code onReady} threshold): enough to fill a write, little enough that a stream
+   * does not queue its window.
    */
   static final int SEND_BUFFER = 32 << 10;
 
-  /** System property {@code dev.typedrpc.netty.logHttp2Frames=true}: every HTTP/2 frame is logged at INFO. */
+  /**
+   * System property {@code dev.typedrpc.netty.logHttp2Frames=true}: every HTTP/2 frame is logged at
+   * INFO.
+   */
   static final boolean LOG_FRAMES = Boolean.getBoolean("dev.typedrpc.netty.logHttp2Frames");
 
   private H2Limits() {}
@@ -44,7 +48,10 @@ public final class H2Limits {
     return Math.max(8192L, settings.maxMetadataSize() + 1024L);
   }
 
-  /** Grows the connection-level receive window from HTTP/2's 64 KiB so that many streams can flow at once. */
+  /**
+   * Grows the connection-level receive window from HTTP/2's 64 KiB so that many streams can flow at
+   * once.
+   */
   static void widenConnectionWindow(Http2Connection connection) throws Http2Exception {
     Http2LocalFlowController flow = connection.local().flowController();
     int delta = CONNECTION_WINDOW - flow.windowSize(connection.connectionStream());

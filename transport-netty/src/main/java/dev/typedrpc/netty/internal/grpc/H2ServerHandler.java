@@ -31,14 +31,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server side of gRPC over HTTP/2 on one connection: turns each request stream into a {@link H2ServerStream}
- * announced to the server, and answers malformed requests (wrong method or content type, unknown method, bad
- * {@code grpc-timeout}, unsupported encoding, oversized metadata) on that stream alone. Stateful: one per channel;
- * confined to its event loop.
+ * The server side of gRPC over HTTP/2 on one connection: turns each request stream into a {@link
+ * H2ServerStream} announced to the server, and answers malformed requests (wrong method or content
+ * type, unknown method, bad {@code grpc-timeout}, unsupported encoding, oversized metadata) on that
+ * stream alone. Stateful: one per channel; confined to its event loop.
  */
 public final class H2ServerHandler extends BatchFlushingHttp2Handler {
   /** The handler of an HTTP/2 server channel, for shutting it down. */
-  public static final AttributeKey<H2ServerHandler> HANDLER = AttributeKey.valueOf(H2ServerHandler.class, "handler");
+  public static final AttributeKey<H2ServerHandler> HANDLER =
+      AttributeKey.valueOf(H2ServerHandler.class, "handler");
 
   private static final Logger log = LoggerFactory.getLogger(H2ServerHandler.class);
 
@@ -61,20 +62,22 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
     this.compressResponses = compressResponses;
     this.streamKey = connection().newKey();
     decoder.frameListener(new Frames());
-    connection().addListener(
-        new Http2ConnectionAdapter() {
-          @Override
-          public void onStreamClosed(Http2Stream stream) {
-            H2ServerStream s = stream.getProperty(streamKey);
-            if (s != null) {
-              s.streamClosed();
-            }
-          }
-        });
+    connection()
+        .addListener(
+            new Http2ConnectionAdapter() {
+              @Override
+              public void onStreamClosed(Http2Stream stream) {
+                H2ServerStream s = stream.getProperty(streamKey);
+                if (s != null) {
+                  s.streamClosed();
+                }
+              }
+            });
     encoder.flowController().listener(this::writabilityChanged);
   }
 
-  public static H2ServerHandler create(TransportSettings settings, ServerTransportListener listener, boolean compress) {
+  public static H2ServerHandler create(
+      TransportSettings settings, ServerTransportListener listener, boolean compress) {
     return new Builder(settings, listener, compress).build();
   }
 
@@ -124,7 +127,10 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
     return encoder().flowController().isWritable(stream);
   }
 
-  /** Returns {@code n} bytes of a stream to the inbound flow controller (the stream may have closed since). */
+  /**
+   * Returns {@code n} bytes of a stream to the inbound flow controller (the stream may have closed
+   * since).
+   */
   void returnBytes(int streamId, int n) {
     Http2Stream stream = connection().stream(streamId);
     if (stream == null || n <= 0) {
@@ -155,7 +161,11 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
 
     @Override
     public void onHeadersRead(
-        ChannelHandlerContext ctx, int streamId, Http2Headers headers, int padding, boolean endStream) {
+        ChannelHandlerContext ctx,
+        int streamId,
+        Http2Headers headers,
+        int padding,
+        boolean endStream) {
       Http2Stream stream = connection().stream(streamId);
       H2ServerStream existing = stream == null ? null : stream.getProperty(streamKey);
       if (existing != null) { // the client's trailers: only the end of the stream matters
@@ -168,7 +178,8 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
     }
 
     @Override
-    public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding, boolean endOfStream) {
+    public int onDataRead(
+        ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding, boolean endOfStream) {
       Http2Stream stream = connection().stream(streamId);
       H2ServerStream s = stream == null ? null : stream.getProperty(streamKey);
       if (s == null) {
@@ -189,8 +200,8 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
   }
 
   /**
-   * The description of an unknown method, as every transport gives it: a service the server does not run is named
-   * with the services it does run.
+   * The description of an unknown method, as every transport gives it: a service the server does
+   * not run is named with the services it does run.
    */
   private String notFound(String fullName) {
     int slash = fullName.lastIndexOf('/');
@@ -216,7 +227,10 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
       return;
     }
     CharSequence path = headers.path();
-    String fullName = path == null || path.length() < 2 || path.charAt(0) != '/' ? "" : path.toString().substring(1);
+    String fullName =
+        path == null || path.length() < 2 || path.charAt(0) != '/'
+            ? ""
+            : path.toString().substring(1);
     MethodDescriptor<?, ?> method = listener.lookupMethod(fullName);
     if (method == null) {
       refuse(id, Status.UNIMPLEMENTED.withDescription(notFound(fullName)));
@@ -225,7 +239,10 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
     CharSequence encoding = headers.get(GrpcWire.GRPC_ENCODING);
     boolean gzipIn = encoding != null && encoding.toString().equalsIgnoreCase(GrpcWire.GZIP);
     if (encoding != null && !gzipIn && !encoding.toString().equalsIgnoreCase(GrpcWire.IDENTITY)) {
-      refuse(id, Status.UNIMPLEMENTED.withDescription("grpc-encoding '" + encoding + "' is not supported (gzip is)"));
+      refuse(
+          id,
+          Status.UNIMPLEMENTED.withDescription(
+              "grpc-encoding '" + encoding + "' is not supported (gzip is)"));
       return;
     }
     Deadline deadline = null;
@@ -245,7 +262,8 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
       refuse(id, Status.RESOURCE_EXHAUSTED.withDescription("request " + e.getMessage()));
       return;
     }
-    boolean gzipOut = compressResponses && GrpcWire.acceptsGzip(headers.get(GrpcWire.GRPC_ACCEPT_ENCODING));
+    boolean gzipOut =
+        compressResponses && GrpcWire.acceptsGzip(headers.get(GrpcWire.GRPC_ACCEPT_ENCODING));
     H2ServerStream s = new H2ServerStream(this, stream, method, gzipIn, gzipOut);
     s.deadline(deadline);
     stream.setProperty(streamKey, s);
@@ -281,19 +299,23 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
   /**
    * Writes a final HEADERS frame on a stream and stops the client's half if it is still open.
    *
-   * @param requestEnded the client's end of stream has arrived, perhaps in the frame being handled now, whose
-   *     half-close HTTP/2 applies only after its listener returns; a reset then would only race the response
+   * @param requestEnded the client's end of stream has arrived, perhaps in the frame being handled
+   *     now, whose half-close HTTP/2 applies only after its listener returns; a reset then would
+   *     only race the response
    */
   void finish(int streamId, Http2Headers lastHeaders, boolean requestEnded) {
-    ChannelFuture unused = encoder().writeHeaders(ctx, streamId, lastHeaders, 0, true, ctx.newPromise());
+    ChannelFuture unused =
+        encoder().writeHeaders(ctx, streamId, lastHeaders, 0, true, ctx.newPromise());
     Http2Stream stream = connection().stream(streamId);
     if (!requestEnded && stream != null && stream.state().remoteSideOpen()) {
-      ChannelFuture unusedReset = resetStream(ctx, streamId, Http2Error.NO_ERROR.code(), ctx.newPromise());
+      ChannelFuture unusedReset =
+          resetStream(ctx, streamId, Http2Error.NO_ERROR.code(), ctx.newPromise());
     }
     flushSoon();
   }
 
-  private static final class Builder extends AbstractHttp2ConnectionHandlerBuilder<H2ServerHandler, Builder> {
+  private static final class Builder
+      extends AbstractHttp2ConnectionHandlerBuilder<H2ServerHandler, Builder> {
     private final TransportSettings settings;
     private final ServerTransportListener listener;
     private final boolean compress;
@@ -316,7 +338,9 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
 
     @Override
     protected H2ServerHandler build(
-        Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings initialSettings) {
+        Http2ConnectionDecoder decoder,
+        Http2ConnectionEncoder encoder,
+        Http2Settings initialSettings) {
       return new H2ServerHandler(decoder, encoder, initialSettings, settings, listener, compress);
     }
   }

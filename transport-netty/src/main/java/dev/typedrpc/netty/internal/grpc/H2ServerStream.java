@@ -21,16 +21,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One gRPC call on an HTTP/2 server connection. The {@link ServerStream} methods may be called from any thread
- * and run on the channel's event loop in the order called; everything else runs on the loop.
+ * One gRPC call on an HTTP/2 server connection. The {@link ServerStream} methods may be called from
+ * any thread and run on the channel's event loop in the order called; everything else runs on the
+ * loop.
  *
- * <p>Flow control: {@link #demand()} is {@link H2Limits#SEND_WINDOW} minus the messages not yet handed to HTTP/2
- * while the stream (and connection) is writable and less than {@link H2Limits#SEND_BUFFER} bytes wait for the
- * socket ({@link H2Backlog}), else 0; {@code onReady} follows when that changes. Requests are
- * read only as the call asks for them, and their bytes return to the client's window only then.
+ * <p>Flow control: {@link #demand()} is {@link H2Limits#SEND_WINDOW} minus the messages not yet
+ * handed to HTTP/2 while the stream (and connection) is writable and less than {@link
+ * H2Limits#SEND_BUFFER} bytes wait for the socket ({@link H2Backlog}), else 0; {@code onReady}
+ * follows when that changes. Requests are read only as the call asks for them, and their bytes
+ * return to the client's window only then.
  */
 final class H2ServerStream implements ServerStream, GrpcInbound.Sink {
-  /** How close to its deadline a client's reset counts as the deadline (see {@link #resetByClient}). */
+  /**
+   * How close to its deadline a client's reset counts as the deadline (see {@link #resetByClient}).
+   */
   static final long DEADLINE_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
   private final H2ServerHandler handler;
@@ -51,7 +55,11 @@ final class H2ServerStream implements ServerStream, GrpcInbound.Sink {
   private boolean requestEnded;
 
   H2ServerStream(
-      H2ServerHandler handler, Http2Stream stream, MethodDescriptor<?, ?> method, boolean gzipIn, boolean gzipOut) {
+      H2ServerHandler handler,
+      Http2Stream stream,
+      MethodDescriptor<?, ?> method,
+      boolean gzipIn,
+      boolean gzipOut) {
     this.handler = handler;
     this.ctx = handler.context();
     this.loop = ctx.executor();
@@ -92,16 +100,21 @@ final class H2ServerStream implements ServerStream, GrpcInbound.Sink {
   }
 
   /**
-   * The client reset the stream. gRPC clients reset with CANCEL both when their user cancels and when their
-   * deadline passes; a reset within {@link #DEADLINE_SLACK_NANOS} of this call's deadline is taken as the
-   * deadline, so the implementation sees {@code DEADLINE_EXCEEDED} as on every other transport.
+   * The client reset the stream. gRPC clients reset with CANCEL both when their user cancels and
+   * when their deadline passes; a reset within {@link #DEADLINE_SLACK_NANOS} of this call's
+   * deadline is taken as the deadline, so the implementation sees {@code DEADLINE_EXCEEDED} as on
+   * every other transport.
    */
   void resetByClient(String error) {
     Deadline d = deadline;
     if (d != null && d.remainingNanos() <= DEADLINE_SLACK_NANOS) {
-      reset(Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded: the client reset the call at its deadline"));
+      reset(
+          Status.DEADLINE_EXCEEDED.withDescription(
+              "deadline exceeded: the client reset the call at its deadline"));
     } else {
-      reset(Status.CANCELLED.withDescription("the client cancelled the call (RST_STREAM " + error + ")"));
+      reset(
+          Status.CANCELLED.withDescription(
+              "the client cancelled the call (RST_STREAM " + error + ")"));
     }
   }
 
@@ -210,7 +223,14 @@ final class H2ServerStream implements ServerStream, GrpcInbound.Sink {
   private void send(Object message) {
     ByteBuf framed;
     try {
-      framed = GrpcFramer.frame(ctx.alloc(), method.responseCodec(), message, handler.settings().maxMessageSize(), gzipOut, method.fullName());
+      framed =
+          GrpcFramer.frame(
+              ctx.alloc(),
+              method.responseCodec(),
+              message,
+              handler.settings().maxMessageSize(),
+              gzipOut,
+              method.fullName());
     } catch (RpcException e) {
       fail(e.status());
       return;
@@ -225,7 +245,10 @@ final class H2ServerStream implements ServerStream, GrpcInbound.Sink {
 
   private void sendHeaders(Metadata metadata) {
     headersSent = true;
-    Http2Headers h = new DefaultHttp2Headers().status(GrpcWire.OK_200).set(GrpcWire.CONTENT_TYPE, GrpcWire.APPLICATION_GRPC);
+    Http2Headers h =
+        new DefaultHttp2Headers()
+            .status(GrpcWire.OK_200)
+            .set(GrpcWire.CONTENT_TYPE, GrpcWire.APPLICATION_GRPC);
     if (gzipOut) {
       h.set(GrpcWire.GRPC_ENCODING, GrpcWire.GZIP);
     }
@@ -247,7 +270,9 @@ final class H2ServerStream implements ServerStream, GrpcInbound.Sink {
     handler.finish(id, last, requestEnded);
   }
 
-  /** The call broke a rule or a limit: the client hears the status, the implementation is cancelled. */
+  /**
+   * The call broke a rule or a limit: the client hears the status, the implementation is cancelled.
+   */
   private void fail(Status status) {
     if (finished) {
       return;

@@ -5,8 +5,8 @@ import java.net.URI;
 import java.util.Locale;
 
 /**
- * A parsed gRPC server address: {@code h2c://host:port} (cleartext HTTP/2 with prior knowledge) or {@code
- * h2://host:port} (HTTP/2 over TLS, negotiated with ALPN {@code h2}).
+ * A parsed gRPC server address: {@code h2c://host:port} (cleartext HTTP/2 with prior knowledge) or
+ * {@code h2://host:port} (HTTP/2 over TLS, negotiated with ALPN {@code h2}).
  *
  * @param host the host as written in the URI
  * @param port the TCP port; 80 ({@code h2c}) or 443 ({@code h2}) when the URI has none
@@ -23,12 +23,17 @@ public record H2cTarget(String host, int port, boolean gzip, Tls.Client tls) {
    * @param uri the address without its query
    */
   public static H2cTarget parse(URI uri, boolean gzip, Tls.Client tls) {
-    String scheme = uri == null || uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    String scheme =
+        uri == null || uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     String expected = tls == null ? SCHEME : TLS_SCHEME;
     if (!scheme.equals(expected) || uri.getHost() == null || uri.getRawUserInfo() != null) {
       throw new IllegalArgumentException(
-          "expected " + expected + "://host:port (gRPC over " + (tls == null ? "cleartext HTTP/2" : "HTTP/2 over TLS")
-              + "), got " + uri);
+          "expected "
+              + expected
+              + "://host:port (gRPC over "
+              + (tls == null ? "cleartext HTTP/2" : "HTTP/2 over TLS")
+              + "), got "
+              + uri);
     }
     String path = uri.getRawPath();
     if (path != null && !path.isEmpty() && !path.equals("/")) {
@@ -36,7 +41,8 @@ public record H2cTarget(String host, int port, boolean gzip, Tls.Client tls) {
           "an " + expected + ":// address has no path (gRPC paths are /service/Method): " + uri);
     }
     int defaultPort = tls == null ? 80 : 443;
-    return new H2cTarget(uri.getHost(), uri.getPort() == -1 ? defaultPort : uri.getPort(), gzip, tls);
+    return new H2cTarget(
+        uri.getHost(), uri.getPort() == -1 ? defaultPort : uri.getPort(), gzip, tls);
   }
 
   String authority() {

@@ -6,8 +6,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.group.ChannelGroup;
 
 /**
- * On the server channel, before the acceptor: adds each accepted connection to a group on the boss loop, so that
- * after the server channel closes the group holds every connection (it drops closed ones itself).
+ * On the server channel, before the acceptor: adds each accepted connection to a group on the boss
+ * loop, so that after the server channel closes the group holds every connection (it drops closed
+ * ones itself).
  */
 final class ConnectionTracker extends ChannelInboundHandlerAdapter {
   private final ChannelGroup connections;

@@ -22,12 +22,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Routes the HTTP/1.1 requests of a connection: a WebSocket upgrade request (GET with {@code Upgrade: websocket})
- * for the endpoint path passes on to the WebSocket handshake, and the gate leaves the pipeline; {@code GET
- * <path>/sse} opens an SSE session and {@code POST <path>/sse/<session>} delivers frames to one (see {@link
- * SseServer}). Anything else gets a plain-text HTTP error and the connection closes: 404 for another path, 405 for
- * another method, 426 for a plain request on the path, 400 for an undecodable one. A connection that sends no
- * valid request within the handshake timeout is closed. Stateful: one per channel.
+ * Routes the HTTP/1.1 requests of a connection: a WebSocket upgrade request (GET with {@code
+ * Upgrade: websocket}) for the endpoint path passes on to the WebSocket handshake, and the gate
+ * leaves the pipeline; {@code GET <path>/sse} opens an SSE session and {@code POST
+ * <path>/sse/<session>} delivers frames to one (see {@link SseServer}). Anything else gets a
+ * plain-text HTTP error and the connection closes: 404 for another path, 405 for another method,
+ * 426 for a plain request on the path, 400 for an undecodable one. A connection that sends no valid
+ * request within the handshake timeout is closed. Stateful: one per channel.
  */
 public final class HttpRequestGate extends ChannelInboundHandlerAdapter {
   private final String path;
@@ -98,9 +99,12 @@ public final class HttpRequestGate extends ChannelInboundHandlerAdapter {
     if (uri.startsWith(ssePath + "/") && HttpMethod.POST.equals(request.method())) {
       try {
         if (sse.post(ctx, request, uri.substring(ssePath.length() + 1))) {
-          // a session's keep-alive connection for POSTs: closed once idle (its client reopens one when needed)
+          // a session's keep-alive connection for POSTs: closed once idle (its client reopens one
+          // when needed)
           timeout.cancel(false);
-          timeout = ctx.executor().schedule(() -> closeIdle(ctx), sse.postIdleMillis(), TimeUnit.MILLISECONDS);
+          timeout =
+              ctx.executor()
+                  .schedule(() -> closeIdle(ctx), sse.postIdleMillis(), TimeUnit.MILLISECONDS);
         }
       } finally {
         request.release();
@@ -134,7 +138,9 @@ public final class HttpRequestGate extends ChannelInboundHandlerAdapter {
     HttpHeaders headers = request.headers();
     if (request.decoderResult().isFailure()) {
       return HttpResponseStatus.BAD_REQUEST;
-    } else if (!request.uri().equals(path)) { // exact match, as WebSocketServerProtocolHandler compares
+    } else if (!request
+        .uri()
+        .equals(path)) { // exact match, as WebSocketServerProtocolHandler compares
       return HttpResponseStatus.NOT_FOUND;
     } else if (!HttpMethod.GET.equals(request.method())) {
       return HttpResponseStatus.METHOD_NOT_ALLOWED;

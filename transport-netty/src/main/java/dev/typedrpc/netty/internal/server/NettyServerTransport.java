@@ -27,14 +27,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A server for WebSocket, SSE and gRPC over HTTP/2 on one port, in cleartext and, if it has a certificate, over
- * TLS: one boss and one worker event-loop group of its own. Each accepted connection's first bytes choose its
- * protocol ({@link ProtocolSniffer}; over TLS, ALPN): a WebSocket connection gets one {@link FrameConnection} once
- * its handshake completes, an HTTP/2 connection an {@link H2ServerHandler}. Thread-safe; lifecycle methods are
- * synchronized.
+ * A server for WebSocket, SSE and gRPC over HTTP/2 on one port, in cleartext and, if it has a
+ * certificate, over TLS: one boss and one worker event-loop group of its own. Each accepted
+ * connection's first bytes choose its protocol ({@link ProtocolSniffer}; over TLS, ALPN): a
+ * WebSocket connection gets one {@link FrameConnection} once its handshake completes, an HTTP/2
+ * connection an {@link H2ServerHandler}. Thread-safe; lifecycle methods are synchronized.
  */
 public final class NettyServerTransport implements ServerTransport {
-  private static final Status GOING_AWAY = Status.UNAVAILABLE.withDescription("server shutting down");
+  private static final Status GOING_AWAY =
+      Status.UNAVAILABLE.withDescription("server shutting down");
 
   private final WsEndpoint endpoint;
   private final TransportSettings settings;
@@ -50,10 +51,12 @@ public final class NettyServerTransport implements ServerTransport {
   private final SslContext tls;
 
   /**
-   * @param gzipResponses gzip gRPC responses for clients that accept it ({@code ?grpc-compression=gzip})
+   * @param gzipResponses gzip gRPC responses for clients that accept it ({@code
+   *     ?grpc-compression=gzip})
    * @param tls the server's TLS context, or null to refuse TLS connections
    */
-  public NettyServerTransport(WsEndpoint endpoint, TransportSettings settings, boolean gzipResponses, SslContext tls) {
+  public NettyServerTransport(
+      WsEndpoint endpoint, TransportSettings settings, boolean gzipResponses, SslContext tls) {
     this.endpoint = endpoint;
     this.settings = settings;
     this.gzipResponses = gzipResponses;
@@ -67,7 +70,8 @@ public final class NettyServerTransport implements ServerTransport {
     }
     boss = IoGroups.newGroup(1, "typedrpc-ws-boss", false);
     workers = IoGroups.newGroup(0, "typedrpc-ws-worker", false);
-    ChannelFuture bind = bootstrap(listener).bind(endpoint.host(), endpoint.port()).awaitUninterruptibly();
+    ChannelFuture bind =
+        bootstrap(listener).bind(endpoint.host(), endpoint.port()).awaitUninterruptibly();
     if (!bind.isSuccess()) {
       stopping = true;
       releaseGroups();
@@ -130,10 +134,13 @@ public final class NettyServerTransport implements ServerTransport {
     }
     stopping = true;
     // once the server channel is closed, the tracker has seen every accepted connection
-    serverChannel.close().addListener(closed -> {
-      goAway(now);
-      connections.newCloseFuture().addListener(allClosed -> releaseGroups());
-    });
+    serverChannel
+        .close()
+        .addListener(
+            closed -> {
+              goAway(now);
+              connections.newCloseFuture().addListener(allClosed -> releaseGroups());
+            });
     return terminated;
   }
 
@@ -143,7 +150,8 @@ public final class NettyServerTransport implements ServerTransport {
     }
   }
 
-  @SuppressWarnings("FutureReturnValueIgnored") // closing: the channel group watches the close futures
+  @SuppressWarnings(
+      "FutureReturnValueIgnored") // closing: the channel group watches the close futures
   private static void goAway(Channel ch, boolean now) {
     H2ServerHandler h2 = ch.attr(H2ServerHandler.HANDLER).get();
     if (h2 != null) {
@@ -162,7 +170,8 @@ public final class NettyServerTransport implements ServerTransport {
       ch.close();
     } else {
       // (an SSE session's POST channels share its engine: asking it twice is harmless)
-      connection.shutdown(GOING_AWAY); // GOAWAY; the engine closes the channel when its calls are done
+      connection.shutdown(
+          GOING_AWAY); // GOAWAY; the engine closes the channel when its calls are done
     }
   }
 

@@ -11,20 +11,21 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The first handler of every server connection: looks at the first bytes and replaces itself with the pipeline
- * of the protocol they start. A TLS record header of a handshake ({@code 0x16 0x03 ...}, a ClientHello) selects
- * TLS, if the server has it; the HTTP/2 client preface ({@code PRI * HTTP/2.0...}, h2c with prior knowledge)
- * selects gRPC over HTTP/2; anything else HTTP/1.1 and WebSocket. A byte that differs from the preface decides as
- * soon as it arrives, so an HTTP/1.1 client never waits (a first byte 0x16 waits for the 5-byte record header).
- * Bytes read so far go on to the chosen pipeline. A connection that sends nothing within the handshake timeout is
+ * The first handler of every server connection: looks at the first bytes and replaces itself with
+ * the pipeline of the protocol they start. A TLS record header of a handshake ({@code 0x16 0x03
+ * ...}, a ClientHello) selects TLS, if the server has it; the HTTP/2 client preface ({@code PRI *
+ * HTTP/2.0...}, h2c with prior knowledge) selects gRPC over HTTP/2; anything else HTTP/1.1 and
+ * WebSocket. A byte that differs from the preface decides as soon as it arrives, so an HTTP/1.1
+ * client never waits (a first byte 0x16 waits for the 5-byte record header). Bytes read so far go
+ * on to the chosen pipeline. A connection that sends nothing within the handshake timeout is
  * closed. Stateful: one per channel.
  */
 public final class ProtocolSniffer extends ByteToMessageDecoder {
   /** Installs the pipeline of one protocol after the sniffer. */
   interface Configurator {
     /**
-     * Installs TLS after the sniffer (whose pipeline then chooses by ALPN), or returns false to have the
-     * connection closed.
+     * Installs TLS after the sniffer (whose pipeline then chooses by ALPN), or returns false to
+     * have the connection closed.
      */
     boolean tls(ChannelHandlerContext sniffer);
 
@@ -34,9 +35,12 @@ public final class ProtocolSniffer extends ByteToMessageDecoder {
   }
 
   /** The HTTP/2 client connection preface (RFC 9113, section 3.4). */
-  static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+  static final byte[] PREFACE =
+      "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
-  /** The content type of a TLS handshake record, the first byte of a ClientHello (never of HTTP). */
+  /**
+   * The content type of a TLS handshake record, the first byte of a ClientHello (never of HTTP).
+   */
   private static final byte TLS_HANDSHAKE = 0x16;
 
   /** A TLS record header: content type, version, length. */

@@ -18,15 +18,19 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Builds a server connection's pipeline on the shared port: sniffing, then TLS and ALPN, HTTP/2 or HTTP/1.1. */
+/**
+ * Builds a server connection's pipeline on the shared port: sniffing, then TLS and ALPN, HTTP/2 or
+ * HTTP/1.1.
+ */
 final class ServerPipeline {
   private static final Logger log = LoggerFactory.getLogger(ServerPipeline.class);
 
   private ServerPipeline() {}
 
   /**
-   * A server connection whose protocol its first bytes decide: gRPC over HTTP/2 (h2c with prior knowledge),
-   * HTTP/1.1 and WebSocket ({@link WsPipelines#server}), or TLS, after whose handshake ALPN decides between the two.
+   * A server connection whose protocol its first bytes decide: gRPC over HTTP/2 (h2c with prior
+   * knowledge), HTTP/1.1 and WebSocket ({@link WsPipelines#server}), or TLS, after whose handshake
+   * ALPN decides between the two.
    *
    * @param gzipResponses whether gRPC responses are gzip-compressed for clients that accept gzip
    * @param tls the server's TLS context; null to close connections that start a TLS handshake
@@ -59,29 +63,43 @@ final class ServerPipeline {
                     "tls",
                     "alpn",
                     new ServerAlpn(
-                        ch -> ch.pipeline().addLast("h2", H2ServerHandler.create(settings, listener, gzipResponses)),
+                        ch ->
+                            ch.pipeline()
+                                .addLast(
+                                    "h2",
+                                    H2ServerHandler.create(settings, listener, gzipResponses)),
                         ch -> WsPipelines.server(ch.pipeline(), path, settings, listener, sse)));
             return true;
           }
 
           @Override
           public void http2(ChannelHandlerContext sniffer) {
-            sniffer.pipeline().addAfter(sniffer.name(), "h2", H2ServerHandler.create(settings, listener, gzipResponses));
+            sniffer
+                .pipeline()
+                .addAfter(
+                    sniffer.name(),
+                    "h2",
+                    H2ServerHandler.create(settings, listener, gzipResponses));
           }
 
           @Override
           public void http1(ChannelHandlerContext sniffer) {
-            WsPipelines.server(sniffer.pipeline(), path, settings, listener, sse); // after the sniffer, which then leaves
+            WsPipelines.server(
+                sniffer.pipeline(),
+                path,
+                settings,
+                listener,
+                sse); // after the sniffer, which then leaves
           }
         };
     p.addLast("sniffer", new ProtocolSniffer(configurator, settings.connectTimeout().toMillis()));
   }
 
   /**
-   * Chooses a TLS connection's pipeline by the protocol ALPN negotiated: {@code h2} gRPC over HTTP/2, anything
-   * else (or none) HTTP/1.1. Messages read during the handshake wait for the chosen pipeline. A failed handshake
-   * closes the connection, logged at debug: it is the client's problem (or a scanner's), not the server's.
-   * Stateful: one per channel.
+   * Chooses a TLS connection's pipeline by the protocol ALPN negotiated: {@code h2} gRPC over
+   * HTTP/2, anything else (or none) HTTP/1.1. Messages read during the handshake wait for the
+   * chosen pipeline. A failed handshake closes the connection, logged at debug: it is the client's
+   * problem (or a scanner's), not the server's. Stateful: one per channel.
    */
   private static final class ServerAlpn extends ApplicationProtocolNegotiationHandler {
     private final Consumer<Channel> http2;
@@ -112,7 +130,10 @@ final class ServerPipeline {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
       if (cause instanceof IOException) { // e.g. reset by a client that gave up on the handshake
-        log.debug("TLS connection from {} failed during the handshake", ctx.channel().remoteAddress(), cause);
+        log.debug(
+            "TLS connection from {} failed during the handshake",
+            ctx.channel().remoteAddress(),
+            cause);
         ChannelFuture unused = ctx.close();
         return;
       }

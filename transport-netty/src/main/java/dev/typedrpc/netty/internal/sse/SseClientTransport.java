@@ -15,9 +15,10 @@ import dev.typedrpc.spi.frame.FrameConnection;
 import io.netty.channel.EventLoop;
 
 /**
- * A client connection over Server-Sent Events + POST: one HTTP/1.1 connection holds the {@code GET <path>/sse}
- * event stream that carries the server's frames, another sends the client's frames with POSTs, one at a time, so
- * they arrive in order. For networks where WebSocket and HTTP/2 do not get through. Thread-safe.
+ * A client connection over Server-Sent Events + POST: one HTTP/1.1 connection holds the {@code GET
+ * <path>/sse} event stream that carries the server's frames, another sends the client's frames with
+ * POSTs, one at a time, so they arrive in order. For networks where WebSocket and HTTP/2 do not get
+ * through. Thread-safe.
  */
 public final class SseClientTransport implements ClientTransport {
   private final WsEndpoint target;
@@ -25,7 +26,9 @@ public final class SseClientTransport implements ClientTransport {
   private final TransportSettings settings;
   private volatile FrameConnection connection;
 
-  /** @param tls TLS settings for {@code sses:} (both connections use TLS); null for {@code sse:} */
+  /**
+   * @param tls TLS settings for {@code sses:} (both connections use TLS); null for {@code sse:}
+   */
   public SseClientTransport(WsEndpoint target, Tls.Client tls, TransportSettings settings) {
     this.target = target;
     this.tls = tls;
@@ -44,7 +47,10 @@ public final class SseClientTransport implements ClientTransport {
 
   @Override
   public ClientStream newStream(
-      MethodDescriptor<?, ?> method, Metadata headers, Deadline deadline, ClientStreamListener listener) {
+      MethodDescriptor<?, ?> method,
+      Metadata headers,
+      Deadline deadline,
+      ClientStreamListener listener) {
     return connection.newStream(method, headers, deadline, listener);
   }
 

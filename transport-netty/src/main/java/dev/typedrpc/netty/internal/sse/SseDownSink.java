@@ -14,8 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
- * Server-to-client frames of an SSE session: each frame is one event, {@code data: <base64>} (SSE carries text),
- * written as a chunk of the open {@code text/event-stream} response. Confined to the channel's event loop.
+ * Server-to-client frames of an SSE session: each frame is one event, {@code data: <base64>} (SSE
+ * carries text), written as a chunk of the open {@code text/event-stream} response. Confined to the
+ * channel's event loop.
  */
 final class SseDownSink implements FrameSink {
   private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
@@ -31,7 +32,8 @@ final class SseDownSink implements FrameSink {
   /** Writes a named event, e.g. the session id. */
   void writeEvent(String name, String data) {
     ByteBuf event = channel.alloc().buffer();
-    event.writeCharSequence("event: " + name + "\ndata: " + data + "\n\n", StandardCharsets.US_ASCII);
+    event.writeCharSequence(
+        "event: " + name + "\ndata: " + data + "\n\n", StandardCharsets.US_ASCII);
     ChannelFuture unused = channel.write(new DefaultHttpContent(event), channel.voidPromise());
   }
 
@@ -42,7 +44,8 @@ final class SseDownSink implements FrameSink {
     }
     ByteBuf comment = channel.alloc().buffer(14);
     comment.writeCharSequence(": keepalive\n\n", StandardCharsets.US_ASCII);
-    ChannelFuture unused = channel.writeAndFlush(new DefaultHttpContent(comment), channel.voidPromise());
+    ChannelFuture unused =
+        channel.writeAndFlush(new DefaultHttpContent(comment), channel.voidPromise());
   }
 
   @Override
@@ -79,7 +82,9 @@ final class SseDownSink implements FrameSink {
   public void close() {
     if (!closed && channel.isActive()) {
       closed = true;
-      channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
+      channel
+          .writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT)
+          .addListener(ChannelFutureListener.CLOSE);
     }
   }
 
@@ -88,13 +93,15 @@ final class SseDownSink implements FrameSink {
     return ChannelFrameSink.queuedBytes(channel);
   }
 
-  // setReading: the client's frames arrive on other connections (its POSTs), so there is nothing to pause here;
+  // setReading: the client's frames arrive on other connections (its POSTs), so there is nothing to
+  // pause here;
   // the byte bound and the stall timeout bound this stream.
 
   @Override
   public void abort() {
     closed = true;
-    ChannelFuture unused = channel.close(); // queued events are dropped: the client is not reading them
+    ChannelFuture unused =
+        channel.close(); // queued events are dropped: the client is not reading them
   }
 
   @Override

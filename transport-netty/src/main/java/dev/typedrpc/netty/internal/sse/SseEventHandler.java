@@ -18,8 +18,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
- * Parses the {@code text/event-stream} of an SSE session: the {@code session} event, then one frame per event as
- * base64 in a {@code data:} line. Lines are bounded by the largest frame's base64 length. Stateful: one per channel.
+ * Parses the {@code text/event-stream} of an SSE session: the {@code session} event, then one frame
+ * per event as base64 in a {@code data:} line. Lines are bounded by the largest frame's base64
+ * length. Stateful: one per channel.
  */
 final class SseEventHandler extends ChannelInboundHandlerAdapter {
   private final SseUpSink sink;
@@ -40,8 +41,11 @@ final class SseEventHandler extends ChannelInboundHandlerAdapter {
     try {
       if (msg instanceof HttpResponse response) {
         String type = response.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
-        if (!response.status().equals(HttpResponseStatus.OK) || !type.startsWith("text/event-stream")) {
-          sink.fail(new IOException("the server answered the SSE request with " + response.status() + " " + type));
+        if (!response.status().equals(HttpResponseStatus.OK)
+            || !type.startsWith("text/event-stream")) {
+          sink.fail(
+              new IOException(
+                  "the server answered the SSE request with " + response.status() + " " + type));
           return;
         }
         accepted = true;
@@ -100,7 +104,8 @@ final class SseEventHandler extends ChannelInboundHandlerAdapter {
     if (name.equals("session")) {
       sink.onSession(payload);
     } else {
-      sink.onFrame(ByteBuffer.wrap(Base64.getDecoder().decode(payload.getBytes(StandardCharsets.US_ASCII))));
+      sink.onFrame(
+          ByteBuffer.wrap(Base64.getDecoder().decode(payload.getBytes(StandardCharsets.US_ASCII))));
     }
   }
 

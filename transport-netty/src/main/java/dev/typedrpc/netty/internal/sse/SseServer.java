@@ -31,46 +31,56 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The server side of the SSE + POST transport: {@code GET <path>/sse} opens a session whose server-to-client
- * frames stream as Server-Sent Events; {@code POST <path>/sse/<session>} carries client-to-server frames. Session
- * ids are 128 random bits and bound to the address that opened them. Thread-safe.
+ * The server side of the SSE + POST transport: {@code GET <path>/sse} opens a session whose
+ * server-to-client frames stream as Server-Sent Events; {@code POST <path>/sse/<session>} carries
+ * client-to-server frames. Session ids are 128 random bits and bound to the address that opened
+ * them. Thread-safe.
  */
 public final class SseServer {
   /**
-   * Most sessions open at once (system property {@code dev.typedrpc.netty.sseMaxSessions}, default 10,000); more
-   * are refused with 503.
+   * Most sessions open at once (system property {@code dev.typedrpc.netty.sseMaxSessions}, default
+   * 10,000); more are refused with 503.
    */
   private final int maxSessions = Integer.getInteger("dev.typedrpc.netty.sseMaxSessions", 10_000);
 
   /**
    * Most sessions open at once from one client address (system property {@code
-   * dev.typedrpc.netty.sseMaxSessionsPerAddress}, default 100), so one address cannot take every slot; more are
-   * refused with 503.
+   * dev.typedrpc.netty.sseMaxSessionsPerAddress}, default 100), so one address cannot take every
+   * slot; more are refused with 503.
    */
-  private final int maxSessionsPerAddress = Integer.getInteger("dev.typedrpc.netty.sseMaxSessionsPerAddress", 100);
+  private final int maxSessionsPerAddress =
+      Integer.getInteger("dev.typedrpc.netty.sseMaxSessionsPerAddress", 100);
 
   /**
-   * How long a session's POST connection may stay idle between POSTs before it is closed (system property {@code
-   * dev.typedrpc.netty.ssePostIdleMillis}, default 60 s); the client opens a new one for its next POST.
+   * How long a session's POST connection may stay idle between POSTs before it is closed (system
+   * property {@code dev.typedrpc.netty.ssePostIdleMillis}, default 60 s); the client opens a new
+   * one for its next POST.
    */
   private final long postIdleMillis = Long.getLong("dev.typedrpc.netty.ssePostIdleMillis", 60_000);
 
-  /** Most POST connections one session uses at once (its client needs one); more are refused with 503. */
+  /**
+   * Most POST connections one session uses at once (its client needs one); more are refused with
+   * 503.
+   */
   static final int MAX_POST_CONNECTIONS = 4;
 
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final InetAddress ANY = InetAddress.getLoopbackAddress(); // a key for channels without one
+  private static final InetAddress ANY =
+      InetAddress.getLoopbackAddress(); // a key for channels without one
+
   /**
-   * How often an event stream gets a comment line, so proxies do not time it out: 15 s, or the system property
-   * {@code dev.typedrpc.netty.sseKeepaliveMillis}.
+   * How often an event stream gets a comment line, so proxies do not time it out: 15 s, or the
+   * system property {@code dev.typedrpc.netty.sseKeepaliveMillis}.
    */
-  private final long keepaliveMillis = Long.getLong("dev.typedrpc.netty.sseKeepaliveMillis", 15_000);
+  private final long keepaliveMillis =
+      Long.getLong("dev.typedrpc.netty.sseKeepaliveMillis", 15_000);
 
   private final TransportSettings settings;
   private final ServerTransportListener listener;
   private final ConcurrentHashMap<String, SseSession> sessions = new ConcurrentHashMap<>();
   private final AtomicInteger sessionCount = new AtomicInteger();
-  private final ConcurrentHashMap<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<InetAddress, AtomicInteger> perAddress =
+      new ConcurrentHashMap<>();
 
   public SseServer(TransportSettings settings, ServerTransportListener listener) {
     this.settings = settings;
@@ -83,12 +93,13 @@ public final class SseServer {
 
   /** Largest POST body accepted: a batch of frames, each with its 4-byte length. */
   public static int maxPostBody(TransportSettings settings) {
-    return SseFrames.FULL_FRAMES_PER_POST * (settings.maxFrameSize() + WsPipelines.FRAME_HEADER_ALLOWANCE + 4);
+    return SseFrames.FULL_FRAMES_PER_POST
+        * (settings.maxFrameSize() + WsPipelines.FRAME_HEADER_ALLOWANCE + 4);
   }
 
   /**
-   * Turns the channel of a {@code GET <path>/sse} into a session's event stream. The caller removed every HTTP
-   * request handler after the codec; the channel now only writes.
+   * Turns the channel of a {@code GET <path>/sse} into a session's event stream. The caller removed
+   * every HTTP request handler after the codec; the channel now only writes.
    */
   public void openEventStream(ChannelHandlerContext ctx) {
     Channel channel = ctx.channel();
@@ -111,12 +122,15 @@ public final class SseServer {
     SseSession session =
         new SseSession(id, address, channel, connection, ConcurrentHashMap.newKeySet());
     sessions.put(id, session);
-    channel.attr(FrameHandler.CONNECTION).set(connection); // so the server's go-away reaches the session
+    channel
+        .attr(FrameHandler.CONNECTION)
+        .set(connection); // so the server's go-away reaches the session
     channel.pipeline().addLast("sse-events", new EventStreamHandler(connection));
     ScheduledFuture<?> keepalive =
         channel
             .eventLoop()
-            .scheduleAtFixedRate(sink::writeKeepalive, keepaliveMillis, keepaliveMillis, TimeUnit.MILLISECONDS);
+            .scheduleAtFixedRate(
+                sink::writeKeepalive, keepaliveMillis, keepaliveMillis, TimeUnit.MILLISECONDS);
     channel
         .closeFuture()
         .addListener(
@@ -134,7 +148,8 @@ public final class SseServer {
       sessionCount.decrementAndGet();
       return false;
     }
-    AtomicInteger n = perAddress.computeIfAbsent(address == null ? ANY : address, a -> new AtomicInteger());
+    AtomicInteger n =
+        perAddress.computeIfAbsent(address == null ? ANY : address, a -> new AtomicInteger());
     if (n.incrementAndGet() > maxSessionsPerAddress) {
       release(address);
       return false;
@@ -144,7 +159,8 @@ public final class SseServer {
 
   private void release(InetAddress address) {
     sessionCount.decrementAndGet();
-    perAddress.computeIfPresent(address == null ? ANY : address, (a, n) -> n.decrementAndGet() <= 0 ? null : n);
+    perAddress.computeIfPresent(
+        address == null ? ANY : address, (a, n) -> n.decrementAndGet() <= 0 ? null : n);
   }
 
   private void end(SseSession session) {
@@ -153,16 +169,19 @@ public final class SseServer {
     }
     session.connection().onClosed(null);
     for (Channel post : session.postChannels()) {
-      var unused = post.close(); // the session is over: its POST connections have nothing more to carry
+      var unused =
+          post.close(); // the session is over: its POST connections have nothing more to carry
     }
   }
 
   /**
-   * Delivers the frames of a {@code POST <path>/sse/<id>} to the session's engine, on the session's event loop,
-   * then answers 204. Unknown session: 404; another client address: 403; a session's fifth POST connection: 503;
-   * malformed body: 400 and the session ends. Refusals close the connection.
+   * Delivers the frames of a {@code POST <path>/sse/<id>} to the session's engine, on the session's
+   * event loop, then answers 204. Unknown session: 404; another client address: 403; a session's
+   * fifth POST connection: 503; malformed body: 400 and the session ends. Refusals close the
+   * connection.
    *
-   * @return whether the POST was accepted for a session (the connection is then a session's POST connection)
+   * @return whether the POST was accepted for a session (the connection is then a session's POST
+   *     connection)
    */
   public boolean post(ChannelHandlerContext ctx, FullHttpRequest request, String id) {
     SseSession session = sessions.get(id);
@@ -204,7 +223,8 @@ public final class SseServer {
         .eventLoop()
         .execute(
             () -> {
-              // a frame may end the session (a connection error), which closes its POST connections: this one is
+              // a frame may end the session (a connection error), which closes its POST
+              // connections: this one is
               // answered first, and closed after its response if the session is over
               session.postChannels().remove(postChannel);
               boolean valid;
@@ -221,7 +241,9 @@ public final class SseServer {
                 HttpRequestGate.respond(ctx, HttpResponseStatus.NO_CONTENT, ended);
               } else {
                 HttpRequestGate.respond(ctx, HttpResponseStatus.BAD_REQUEST, ended);
-                session.connection().shutdownNow(Status.INTERNAL.withDescription("malformed POST body"));
+                session
+                    .connection()
+                    .shutdownNow(Status.INTERNAL.withDescription("malformed POST body"));
                 session.channel().close().addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
               }
             });
@@ -237,8 +259,12 @@ public final class SseServer {
     return channel.remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
   }
 
-  /** Tells the engine when the event stream can take more, and closes it on errors. Nothing is read from it. */
-  private static final class EventStreamHandler extends io.netty.channel.ChannelInboundHandlerAdapter {
+  /**
+   * Tells the engine when the event stream can take more, and closes it on errors. Nothing is read
+   * from it.
+   */
+  private static final class EventStreamHandler
+      extends io.netty.channel.ChannelInboundHandlerAdapter {
     private final FrameConnection connection;
 
     EventStreamHandler(FrameConnection connection) {
@@ -253,7 +279,8 @@ public final class SseServer {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      io.netty.util.ReferenceCountUtil.release(msg); // a client sends nothing more on the event stream
+      io.netty.util.ReferenceCountUtil.release(
+          msg); // a client sends nothing more on the event stream
     }
 
     @Override
@@ -262,7 +289,14 @@ public final class SseServer {
     }
   }
 
-  /** One session: its id, the address bound to it, its event-stream channel, its engine, its POST channels. */
+  /**
+   * One session: its id, the address bound to it, its event-stream channel, its engine, its POST
+   * channels.
+   */
   record SseSession(
-      String id, InetAddress address, Channel channel, FrameConnection connection, Set<Channel> postChannels) {}
+      String id,
+      InetAddress address,
+      Channel channel,
+      FrameConnection connection,
+      Set<Channel> postChannels) {}
 }

@@ -35,10 +35,10 @@ import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The client end of an SSE session, and its {@link FrameSink}: opens the event stream, learns the session id,
- * then sends queued frames in POSTs of a few hundred KiB at most, one POST at a time (the next waits for the 204
- * of the last), so frames reach the server in order. A closed POST connection is reopened for the next batch.
- * Confined to one event loop.
+ * The client end of an SSE session, and its {@link FrameSink}: opens the event stream, learns the
+ * session id, then sends queued frames in POSTs of a few hundred KiB at most, one POST at a time
+ * (the next waits for the 204 of the last), so frames reach the server in order. A closed POST
+ * connection is reopened for the next batch. Confined to one event loop.
  */
 final class SseUpSink implements FrameSink {
   /** How long {@link #close} waits for frames still queued to be posted. */
@@ -62,8 +62,10 @@ final class SseUpSink implements FrameSink {
   private boolean postInFlight;
   private String session;
   private boolean ended;
+
   /** When {@link #close} stops waiting for queued frames to be posted; 0 until it is called. */
   private long closeDeadline;
+
   private ScheduledFuture<?> handshakeTimer;
 
   SseUpSink(EventLoop loop, WsEndpoint target, Tls.Client tls, TransportSettings settings) {
@@ -84,10 +86,15 @@ final class SseUpSink implements FrameSink {
                     Tls.pendingHandshake(
                         events,
                         new IOException(
-                            "no SSE session from " + target.authority() + " within " + timeout + " ms"))),
+                            "no SSE session from "
+                                + target.authority()
+                                + " within "
+                                + timeout
+                                + " ms"))),
             timeout,
             TimeUnit.MILLISECONDS);
-    ChannelFuture connect = bootstrap(new SseEventHandler(this, settings)).connect(target.host(), target.port());
+    ChannelFuture connect =
+        bootstrap(new SseEventHandler(this, settings)).connect(target.host(), target.port());
     events = connect.channel();
     connect.addListener(
         done -> {
@@ -107,7 +114,9 @@ final class SseUpSink implements FrameSink {
         .group(loop)
         .channel(IoGroups.socketChannelType())
         .option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, settings.connectTimeout().toMillis()))
+        .option(
+            ChannelOption.CONNECT_TIMEOUT_MILLIS,
+            (int) Math.max(1, settings.connectTimeout().toMillis()))
         .option(ChannelOption.WRITE_BUFFER_WATER_MARK, IoGroups.WATER_MARK)
         .handler(
             new ChannelInitializer<>() {
@@ -207,11 +216,12 @@ final class SseUpSink implements FrameSink {
     postInFlight = true;
     posts
         .writeAndFlush(request(HttpMethod.POST, target.path() + "/sse/" + session, body))
-        .addListener(done -> {
-          if (!done.isSuccess()) {
-            fail(done.cause());
-          }
-        });
+        .addListener(
+            done -> {
+              if (!done.isSuccess()) {
+                fail(done.cause());
+              }
+            });
     if (unwritable && pendingBytes < LOW_WATER) {
       unwritable = false;
       connection.onWritabilityChanged();
@@ -312,7 +322,8 @@ final class SseUpSink implements FrameSink {
     if (closeDeadline == 0) {
       closeDeadline = now + CLOSE_FLUSH_NANOS;
     }
-    // frames still queued (e.g. a GOAWAY) go first, unless the server does not take them (a dead or black-holed
+    // frames still queued (e.g. a GOAWAY) go first, unless the server does not take them (a dead or
+    // black-holed
     // server never answers a POST); then both connections close
     if ((!pending.isEmpty() || postInFlight) && now - closeDeadline < 0) {
       var unused = loop.schedule(this::close, 10, TimeUnit.MILLISECONDS);

@@ -7,10 +7,10 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 
 /**
- * Right after a client's {@link io.netty.handler.ssl.SslHandler}: while the handshake runs, replaces the cause of
- * a failure (in the handshake completion event and in exceptions) with a {@link TlsFailure} that names it, so
- * every transport's handlers behind it see the same named failure. Leaves once the handshake succeeded. Stateful:
- * one per channel.
+ * Right after a client's {@link io.netty.handler.ssl.SslHandler}: while the handshake runs,
+ * replaces the cause of a failure (in the handshake completion event and in exceptions) with a
+ * {@link TlsFailure} that names it, so every transport's handlers behind it see the same named
+ * failure. Leaves once the handshake succeeded. Stateful: one per channel.
  */
 final class ClientHandshakeGuard extends ChannelInboundHandlerAdapter {
   private final String peer;
@@ -44,11 +44,13 @@ final class ClientHandshakeGuard extends ChannelInboundHandlerAdapter {
 
   /** The handshake did not complete in time. */
   TlsFailure timedOut() {
-    return name(new SslHandshakeTimeoutException("handshake timed out after " + timeoutMillis + "ms"));
+    return name(
+        new SslHandshakeTimeoutException("handshake timed out after " + timeoutMillis + "ms"));
   }
 
   private TlsFailure name(Throwable cause) {
-    Throwable t = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+    Throwable t =
+        cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
     return TlsFailure.of(t, peer, name, protocol, timeoutMillis);
   }
 }

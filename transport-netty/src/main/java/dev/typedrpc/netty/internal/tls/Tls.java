@@ -20,17 +20,18 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 
 /**
- * TLS for transport addresses: the query parameters that configure it and the Netty {@link SslContext}s built
- * from them (JDK provider; HTTP/2's cipher suites, which TLS 1.3 and the ECDHE-GCM suites of TLS 1.2 satisfy).
+ * TLS for transport addresses: the query parameters that configure it and the Netty {@link
+ * SslContext}s built from them (JDK provider; HTTP/2's cipher suites, which TLS 1.3 and the
+ * ECDHE-GCM suites of TLS 1.2 satisfy).
  *
  * <ul>
- *   <li>Server ({@code ws://} or {@code wss://} listen address): {@code tls-cert} (PEM certificate chain, the
- *       server's first) and {@code tls-key} (PEM PKCS#8 private key, unencrypted). ALPN offers {@code h2} and
- *       {@code http/1.1}.
- *   <li>Client ({@code wss://}, {@code sses://}, {@code h2://}): {@code tls-trust} (PEM file of the certificates
- *       to trust instead of the JDK's default trust store) and {@code tls-authority} (the host name the server's
- *       certificate must match, and the SNI name, instead of the address's host). Host names are always
- *       verified.
+ *   <li>Server ({@code ws://} or {@code wss://} listen address): {@code tls-cert} (PEM certificate
+ *       chain, the server's first) and {@code tls-key} (PEM PKCS#8 private key, unencrypted). ALPN
+ *       offers {@code h2} and {@code http/1.1}.
+ *   <li>Client ({@code wss://}, {@code sses://}, {@code h2://}): {@code tls-trust} (PEM file of the
+ *       certificates to trust instead of the JDK's default trust store) and {@code tls-authority}
+ *       (the host name the server's certificate must match, and the SNI name, instead of the
+ *       address's host). Host names are always verified.
  * </ul>
  *
  * Thread-safe; contexts are immutable and shared by the connections of one transport.
@@ -58,23 +59,35 @@ public final class Tls {
     if (cert == null && key == null) {
       if (required) {
         throw new IllegalArgumentException(
-            "a wss:// listen address needs a certificate: ?" + CERT + "=/path/cert.pem&" + KEY + "=/path/key.pem, "
+            "a wss:// listen address needs a certificate: ?"
+                + CERT
+                + "=/path/cert.pem&"
+                + KEY
+                + "=/path/key.pem, "
                 + address);
       }
       return null;
     }
     if (cert == null || key == null) {
-      throw new IllegalArgumentException("a TLS server needs both " + CERT + " and " + KEY + ": " + address);
+      throw new IllegalArgumentException(
+          "a TLS server needs both " + CERT + " and " + KEY + ": " + address);
     }
     try {
       return SslContextBuilder.forServer(file(CERT, cert), file(KEY, key))
           .sslProvider(SslProvider.JDK)
           .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
-          .applicationProtocolConfig(alpn(ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1))
+          .applicationProtocolConfig(
+              alpn(ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1))
           .build();
     } catch (SSLException | IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          "cannot use " + cert + " and " + key + " as the server's TLS certificate and key: " + e.getMessage(), e);
+          "cannot use "
+              + cert
+              + " and "
+              + key
+              + " as the server's TLS certificate and key: "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -102,14 +115,20 @@ public final class Tls {
       return new Client(builder.build(), authority, protocol);
     } catch (SSLException | IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          "cannot set up TLS for " + target + (trust == null ? "" : " trusting " + trust) + ": " + e.getMessage(), e);
+          "cannot set up TLS for "
+              + target
+              + (trust == null ? "" : " trusting " + trust)
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 
   private static ApplicationProtocolConfig alpn(String... protocols) {
     return new ApplicationProtocolConfig(
         ApplicationProtocolConfig.Protocol.ALPN,
-        // the only failure behaviours the JDK provider supports: a peer without ALPN gets no protocol
+        // the only failure behaviours the JDK provider supports: a peer without ALPN gets no
+        // protocol
         ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
         ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
         protocols);
@@ -124,11 +143,12 @@ public final class Tls {
   }
 
   /**
-   * A client failure, with a TLS failure spelled out: which server, and what went wrong. Other causes come back
-   * unchanged; a failure already named ({@link TlsFailure}) too.
+   * A client failure, with a TLS failure spelled out: which server, and what went wrong. Other
+   * causes come back unchanged; a failure already named ({@link TlsFailure}) too.
    */
   public static Throwable describe(Throwable cause, String peer) {
-    Throwable t = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+    Throwable t =
+        cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
     if (t instanceof TlsFailure) {
       return t;
     } else if (t instanceof SSLHandshakeException) {
@@ -140,8 +160,8 @@ public final class Tls {
   }
 
   /**
-   * If the client channel's TLS handshake has not completed yet, its timeout named as a {@link TlsFailure};
-   * otherwise {@code otherwise}.
+   * If the client channel's TLS handshake has not completed yet, its timeout named as a {@link
+   * TlsFailure}; otherwise {@code otherwise}.
    */
   public static Throwable pendingHandshake(Channel ch, Throwable otherwise) {
     ClientHandshakeGuard guard = ch == null ? null : ch.pipeline().get(ClientHandshakeGuard.class);
@@ -162,8 +182,9 @@ public final class Tls {
    */
   public record Client(SslContext context, String authority, String protocol) {
     /**
-     * Adds the TLS handler for a connection to {@code host:port} (it starts the handshake when the channel is
-     * active) and, behind it, the guard that names handshake failures ({@link TlsFailure}).
+     * Adds the TLS handler for a connection to {@code host:port} (it starts the handshake when the
+     * channel is active) and, behind it, the guard that names handshake failures ({@link
+     * TlsFailure}).
      */
     public void addTo(ChannelPipeline p, String host, int port, TransportSettings settings) {
       String name = authority != null ? authority : unbracket(host);
@@ -171,11 +192,14 @@ public final class Tls {
       SslHandler handler = context.newHandler(p.channel().alloc(), name, port);
       handler.setHandshakeTimeoutMillis(timeout);
       p.addLast("tls", handler);
-      p.addLast("tls-failures", new ClientHandshakeGuard(host + ":" + port, name, protocol, timeout));
+      p.addLast(
+          "tls-failures", new ClientHandshakeGuard(host + ":" + port, name, protocol, timeout));
     }
 
     private static String unbracket(String host) {
-      return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+      return host.startsWith("[") && host.endsWith("]")
+          ? host.substring(1, host.length() - 1)
+          : host;
     }
   }
 }

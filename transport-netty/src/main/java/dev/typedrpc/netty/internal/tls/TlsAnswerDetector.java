@@ -8,10 +8,10 @@ import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 
 /**
- * First in a cleartext client's pipeline: if the server's first bytes are a TLS record (a TLS-only server's alert
- * or handshake), the connection fails with an error that says so and names the TLS scheme to use, instead of a
- * protocol error about bytes no cleartext protocol expects. Leaves after the first bytes. Stateful: one per
- * channel.
+ * First in a cleartext client's pipeline: if the server's first bytes are a TLS record (a TLS-only
+ * server's alert or handshake), the connection fails with an error that says so and names the TLS
+ * scheme to use, instead of a protocol error about bytes no cleartext protocol expects. Leaves
+ * after the first bytes. Stateful: one per channel.
  */
 public final class TlsAnswerDetector extends ChannelInboundHandlerAdapter {
   private static final int ALERT = 0x15;
@@ -20,7 +20,9 @@ public final class TlsAnswerDetector extends ChannelInboundHandlerAdapter {
   private final String peer;
   private final String tlsScheme;
 
-  /** @param tlsScheme the scheme of the same transport over TLS, e.g. {@code wss} */
+  /**
+   * @param tlsScheme the scheme of the same transport over TLS, e.g. {@code wss}
+   */
   public TlsAnswerDetector(String peer, String tlsScheme) {
     this.peer = peer;
     this.tlsScheme = tlsScheme;
@@ -44,7 +46,9 @@ public final class TlsAnswerDetector extends ChannelInboundHandlerAdapter {
   private static boolean looksLikeTls(ByteBuf b) {
     int i = b.readerIndex();
     int type = b.getUnsignedByte(i);
-    return (type == ALERT || type == HANDSHAKE) && b.getUnsignedByte(i + 1) == 3 && b.getUnsignedByte(i + 2) <= 4;
+    return (type == ALERT || type == HANDSHAKE)
+        && b.getUnsignedByte(i + 1) == 3
+        && b.getUnsignedByte(i + 2) <= 4;
   }
 
   /** The server answered with TLS. Its {@link #toString} is its message alone. */
@@ -53,10 +57,15 @@ public final class TlsAnswerDetector extends ChannelInboundHandlerAdapter {
 
     Answer(String peer, String tlsScheme) {
       super(
-          "the server at " + peer + " answered with TLS: it expects a TLS client (use " + tlsScheme
+          "the server at "
+              + peer
+              + " answered with TLS: it expects a TLS client (use "
+              + tlsScheme
               + "://, with tls-trust if its certificate is not in the default trust store)");
     }
 
+    @SuppressWarnings(
+        "OverrideThrowableToString") // a status description names the failure, not a class
     @Override
     public String toString() {
       return getMessage();

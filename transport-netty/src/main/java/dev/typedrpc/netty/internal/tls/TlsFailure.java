@@ -11,10 +11,10 @@ import java.util.HexFormat;
 import javax.net.ssl.SSLHandshakeException;
 
 /**
- * A client's TLS handshake failed, and the message names why in words a user can act on: the server did not
- * answer TLS (closed, answered in cleartext, or stayed silent), its certificate is not trusted or is for another
- * name, ALPN did not agree, or the server refused the handshake. Its {@link #toString} is its message alone, as it
- * ends up in a status description.
+ * A client's TLS handshake failed, and the message names why in words a user can act on: the server
+ * did not answer TLS (closed, answered in cleartext, or stayed silent), its certificate is not
+ * trusted or is for another name, ALPN did not agree, or the server refused the handshake. Its
+ * {@link #toString} is its message alone, as it ends up in a status description.
  */
 public final class TlsFailure extends SSLHandshakeException {
   private static final long serialVersionUID = 1L;
@@ -24,6 +24,8 @@ public final class TlsFailure extends SSLHandshakeException {
     initCause(cause);
   }
 
+  @SuppressWarnings(
+      "OverrideThrowableToString") // a status description names the failure, not a class
   @Override
   public String toString() {
     return getMessage();
@@ -37,11 +39,14 @@ public final class TlsFailure extends SSLHandshakeException {
    * @param protocol the ALPN protocol the client offered
    * @param timeoutMillis the handshake timeout
    */
-  static TlsFailure of(Throwable cause, String peer, String name, String protocol, long timeoutMillis) {
+  static TlsFailure of(
+      Throwable cause, String peer, String name, String protocol, long timeoutMillis) {
     if (cause instanceof TlsFailure named) {
       return named;
     }
-    return new TlsFailure("TLS handshake with " + peer + " failed: " + reason(cause, name, protocol, timeoutMillis), cause);
+    return new TlsFailure(
+        "TLS handshake with " + peer + " failed: " + reason(cause, name, protocol, timeoutMillis),
+        cause);
   }
 
   private static String reason(Throwable cause, String name, String protocol, long timeoutMillis) {
@@ -49,21 +54,30 @@ public final class TlsFailure extends SSLHandshakeException {
     if (cause instanceof SslHandshakeTimeoutException) {
       return "the server did not complete the TLS handshake within " + timeoutMillis + " ms";
     }
-    if (cause instanceof ClosedChannelException || message.contains("closed while SSL/TLS handshake")) {
+    if (cause instanceof ClosedChannelException
+        || message.contains("closed while SSL/TLS handshake")) {
       return "the server did not answer TLS: it closed the connection (a cleartext-only port? then use ws://, sse://"
           + " or h2c://)";
     }
     if (cause instanceof NotSslRecordException) {
-      return "the server did not answer TLS: it answered in cleartext" + cleartext(message)
+      return "the server did not answer TLS: it answered in cleartext"
+          + cleartext(message)
           + " (a cleartext port? then use ws://, sse:// or h2c://)";
     }
-    if (has(cause, CertPathBuilderException.class) || has(cause, CertPathValidatorException.class)) {
-      return "the server's certificate is not trusted (" + message + "); trust its CA with"
+    if (has(cause, CertPathBuilderException.class)
+        || has(cause, CertPathValidatorException.class)) {
+      return "the server's certificate is not trusted ("
+          + message
+          + "); trust its CA with"
           + " tls-trust=/path/ca.pem";
     }
     if (has(cause, CertificateException.class)
         && (message.contains("No subject alternative") || message.contains("No name matching"))) {
-      return "the server's certificate does not match the name " + name + " (" + message + "); connect by a name"
+      return "the server's certificate does not match the name "
+          + name
+          + " ("
+          + message
+          + "); connect by a name"
           + " it has, or say which with tls-authority=name";
     }
     if (message.contains("no_application_protocol")) {
@@ -78,8 +92,13 @@ public final class TlsFailure extends SSLHandshakeException {
   /** The ALPN protocol was not agreed: the server chose {@code chosen} (or none). */
   static TlsFailure alpn(String peer, String protocol, String chosen) {
     return new TlsFailure(
-        "TLS handshake with " + peer + " failed: the server did not agree to ALPN protocol " + protocol
-            + " (it chose " + (chosen == null || chosen.isEmpty() ? "none" : chosen) + ")",
+        "TLS handshake with "
+            + peer
+            + " failed: the server did not agree to ALPN protocol "
+            + protocol
+            + " (it chose "
+            + (chosen == null || chosen.isEmpty() ? "none" : chosen)
+            + ")",
         null);
   }
 

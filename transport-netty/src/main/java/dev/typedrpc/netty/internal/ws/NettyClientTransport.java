@@ -2,8 +2,8 @@ package dev.typedrpc.netty.internal.ws;
 
 import dev.typedrpc.Deadline;
 import dev.typedrpc.Metadata;
-import dev.typedrpc.ServiceVersion;
 import dev.typedrpc.MethodDescriptor;
+import dev.typedrpc.ServiceVersion;
 import dev.typedrpc.Status;
 import dev.typedrpc.netty.internal.ChannelFrameSink;
 import dev.typedrpc.netty.internal.FrameHandler;
@@ -24,9 +24,10 @@ import io.netty.channel.EventLoop;
 import java.util.List;
 
 /**
- * One WebSocket client connection, on one loop of the shared client group. The engine exists from {@link #start}
- * on, so streams may be opened while connecting (the engine queues them, or fails them with {@code UNAVAILABLE}
- * if the connection cannot be made). Thread-safe: the engine hops onto the connection's loop itself.
+ * One WebSocket client connection, on one loop of the shared client group. The engine exists from
+ * {@link #start} on, so streams may be opened while connecting (the engine queues them, or fails
+ * them with {@code UNAVAILABLE} if the connection cannot be made). Thread-safe: the engine hops
+ * onto the connection's loop itself.
  */
 public final class NettyClientTransport implements ClientTransport {
   private final WsEndpoint target;
@@ -34,7 +35,9 @@ public final class NettyClientTransport implements ClientTransport {
   private final TransportSettings settings;
   private volatile FrameConnection connection;
 
-  /** @param tls TLS settings for {@code wss:}; null for {@code ws:} */
+  /**
+   * @param tls TLS settings for {@code wss:}; null for {@code ws:}
+   */
   public NettyClientTransport(WsEndpoint target, Tls.Client tls, TransportSettings settings) {
     this.target = target;
     this.tls = tls;
@@ -51,7 +54,8 @@ public final class NettyClientTransport implements ClientTransport {
     ReadyWatch watch = new ReadyWatch(listener);
     FrameConnection engine = FrameConnection.client(sink, settings, watch);
     connection = engine;
-    FrameHandler frames = FrameHandler.client(sink, engine, () -> watch.ready, connectTimeoutMillis());
+    FrameHandler frames =
+        FrameHandler.client(sink, engine, () -> watch.ready, connectTimeoutMillis());
     // queued before anything the engine is asked later, so the channel is attached first
     loop.execute(() -> connect(loop, sink, frames));
   }
@@ -123,7 +127,10 @@ public final class NettyClientTransport implements ClientTransport {
 
   @Override
   public ClientStream newStream(
-      MethodDescriptor<?, ?> method, Metadata headers, Deadline deadline, ClientStreamListener listener) {
+      MethodDescriptor<?, ?> method,
+      Metadata headers,
+      Deadline deadline,
+      ClientStreamListener listener) {
     return started().newStream(method, headers, deadline, listener);
   }
 

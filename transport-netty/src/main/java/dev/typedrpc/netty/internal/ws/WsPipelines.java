@@ -31,8 +31,9 @@ public final class WsPipelines {
   public static final int MAX_HTTP_MESSAGE = 8192;
 
   /**
-   * What a frame may carry beyond {@code maxFrameSize} payload bytes: its header (type, flags, stream id). The
-   * engine accepts {@code maxFrameSize} + 7; WebSocket messages may be a little larger than that, never smaller.
+   * What a frame may carry beyond {@code maxFrameSize} payload bytes: its header (type, flags,
+   * stream id). The engine accepts {@code maxFrameSize} + 7; WebSocket messages may be a little
+   * larger than that, never smaller.
    */
   public static final int FRAME_HEADER_ALLOWANCE = FrameConnection.MAX_FRAME_OVERHEAD;
 
@@ -62,7 +63,9 @@ public final class WsPipelines {
             .build();
     p.addLast("http", new HttpServerCodec());
     // upgrade requests are small; SSE POSTs carry a batch of frames
-    p.addLast("http-aggregator", new HttpObjectAggregator(Math.max(MAX_HTTP_MESSAGE, SseServer.maxPostBody(settings))));
+    p.addLast(
+        "http-aggregator",
+        new HttpObjectAggregator(Math.max(MAX_HTTP_MESSAGE, SseServer.maxPostBody(settings))));
     p.addLast("http-gate", new HttpRequestGate(path, settings.connectTimeout().toMillis(), sse));
     p.addLast("websocket", new WebSocketServerProtocolHandler(config));
     p.addLast("ws-aggregator", new WebSocketFrameAggregator(maxMessage(settings)));
@@ -70,12 +73,17 @@ public final class WsPipelines {
   }
 
   /**
-   * [TLS,] HTTP codec, WebSocket handshake and codec, message aggregation, then the engine's handler.
+   * [TLS,] HTTP codec, WebSocket handshake and codec, message aggregation, then the engine's
+   * handler.
    *
    * @param tls the client's TLS settings for {@code wss:}, or null
    */
   static void client(
-      ChannelPipeline p, WsEndpoint target, Tls.Client tls, TransportSettings settings, FrameHandler frames) {
+      ChannelPipeline p,
+      WsEndpoint target,
+      Tls.Client tls,
+      TransportSettings settings,
+      FrameHandler frames) {
     WebSocketClientProtocolConfig config =
         WebSocketClientProtocolConfig.newBuilder()
             .webSocketUri(target.uri(tls != null))

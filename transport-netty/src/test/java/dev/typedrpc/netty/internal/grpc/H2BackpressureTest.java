@@ -22,13 +22,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-
-
 /**
- * A reader that stops bounds what an HTTP/2 server produces, over real sockets. The server runs its calls on the
- * event loop (a direct executor), so its publisher emits inside the transport's own writes and flushes are
- * deferred to the end of the loop's turn: only the stream's demand stops it, once the client's stream window is
- * used up and at most {@link H2Limits#SEND_BUFFER} bytes wait for the socket.
+ * A reader that stops bounds what an HTTP/2 server produces, over real sockets. The server runs its
+ * calls on the event loop (a direct executor), so its publisher emits inside the transport's own
+ * writes and flushes are deferred to the end of the loop's turn: only the stream's demand stops it,
+ * once the client's stream window is used up and at most {@link H2Limits#SEND_BUFFER} bytes wait
+ * for the socket.
  */
 @ExtendWith(LeakCheck.class)
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -50,7 +49,9 @@ class H2BackpressureTest {
             .executor(Runnable::run)
             .build()
             .start();
-    channel = RpcChannel.connect(URI.create("h2c://127.0.0.1:" + server.address().getPort()), ChannelOptions.DEFAULT);
+    channel =
+        RpcChannel.connect(
+            URI.create("h2c://127.0.0.1:" + server.address().getPort()), ChannelOptions.DEFAULT);
   }
 
   @AfterEach
@@ -64,7 +65,8 @@ class H2BackpressureTest {
   @Test
   void aStoppedReaderBoundsWhatTheServerProducesAndResumingDrainsIt() throws Exception {
     Reader reader = new Reader();
-    ClientCalls.serverStreaming(channel, ConformanceService.COUNT, CallOptions.DEFAULT, "1000000").subscribe(reader);
+    ClientCalls.serverStreaming(channel, ConformanceService.COUNT, CallOptions.DEFAULT, "1000000")
+        .subscribe(reader);
     assertThat(reader.first.await(10, TimeUnit.SECONDS)).isTrue();
     assertThat(reader.error.get()).isNull();
     CountingPublisher<String> p = service.lastCount.get();
@@ -75,12 +77,18 @@ class H2BackpressureTest {
     long more = 5 * MAX_AHEAD;
     reader.expect(1 + more);
     reader.subscription.get().request(more);
-    assertThat(reader.all.await(20, TimeUnit.SECONDS)).as("the stream resumes once the reader asks again").isTrue();
+    assertThat(reader.all.await(20, TimeUnit.SECONDS))
+        .as("the stream resumes once the reader asks again")
+        .isTrue();
     assertThat(reader.error.get()).isNull();
-    assertThat(settled(p)).as("items produced ahead after resuming").isLessThanOrEqualTo(1 + more + MAX_AHEAD);
+    assertThat(settled(p))
+        .as("items produced ahead after resuming")
+        .isLessThanOrEqualTo(1 + more + MAX_AHEAD);
 
     reader.subscription.get().cancel();
-    assertThat(p.cancelled.await(10, TimeUnit.SECONDS)).as("cancel reached the server's publisher").isTrue();
+    assertThat(p.cancelled.await(10, TimeUnit.SECONDS))
+        .as("cancel reached the server's publisher")
+        .isTrue();
   }
 
   /** What the publisher has emitted once it stopped for a while. */

@@ -47,11 +47,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-
-
 /**
- * Raw HTTP/2 frames, written by Netty's own HTTP/2 client codec, against the real server: malformed gRPC input
- * fails its stream with the status gRPC specifies, and the same connection keeps serving.
+ * Raw HTTP/2 frames, written by Netty's own HTTP/2 client codec, against the real server: malformed
+ * gRPC input fails its stream with the status gRPC specifies, and the same connection keeps
+ * serving.
  */
 @ExtendWith(LeakCheck.class)
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -81,7 +80,8 @@ class H2MalformedInputTest {
                   @Override
                   protected void initChannel(Channel ch) {
                     ch.pipeline().addLast(Http2FrameCodecBuilder.forClient().build());
-                    ch.pipeline().addLast(new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
+                    ch.pipeline()
+                        .addLast(new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
                   }
                 })
             .connect("127.0.0.1", server.address().getPort())
@@ -99,7 +99,8 @@ class H2MalformedInputTest {
 
   @Test
   void unknownCompressedFlagIsInternal() throws Exception {
-    assertThat(call(grpcHeaders(ECHO), prefixed(2, "x".getBytes(StandardCharsets.UTF_8)))).isEqualTo("13");
+    assertThat(call(grpcHeaders(ECHO), prefixed(2, "x".getBytes(StandardCharsets.UTF_8))))
+        .isEqualTo("13");
     assertStillServing();
   }
 
@@ -205,7 +206,10 @@ class H2MalformedInputTest {
         .set("te", "trailers");
   }
 
-  /** What came back on one stream: its first HEADERS, its DATA bytes, and its last HEADERS (or reset). */
+  /**
+   * What came back on one stream: its first HEADERS, its DATA bytes, and its last HEADERS (or
+   * reset).
+   */
   private static final class Recorded {
     Http2HeadersFrame first;
     Http2HeadersFrame last;
@@ -217,7 +221,8 @@ class H2MalformedInputTest {
     }
   }
 
-  private Recorded exchange(Http2Headers headers, ByteBuf body, boolean endStream) throws Exception {
+  private Recorded exchange(Http2Headers headers, ByteBuf body, boolean endStream)
+      throws Exception {
     BlockingQueue<Object> frames = new LinkedBlockingQueue<>();
     Http2StreamChannel stream =
         new Http2StreamChannelBootstrap(connection)

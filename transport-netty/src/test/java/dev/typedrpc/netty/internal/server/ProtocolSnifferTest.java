@@ -21,9 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-
-
-/** The first bytes of a connection choose its pipeline; the sniffer leaves and passes on what it read. */
+/**
+ * The first bytes of a connection choose its pipeline; the sniffer leaves and passes on what it
+ * read.
+ */
 @ExtendWith(LeakCheck.class)
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ProtocolSnifferTest {
@@ -64,15 +65,21 @@ class ProtocolSnifferTest {
     assertThat(ch.pipeline().get("h2")).isInstanceOf(H2ServerHandler.class);
     ByteBuf settings = ch.readOutbound(); // the server's preface: a SETTINGS frame
     try {
-      assertThat(settings.getByte(settings.readerIndex() + 3)).as("frame type SETTINGS").isEqualTo((byte) 4);
+      assertThat(settings.getByte(settings.readerIndex() + 3))
+          .as("frame type SETTINGS")
+          .isEqualTo((byte) 4);
     } finally {
       settings.release();
     }
   }
 
-  /** The first bytes of a TLS 1.2/1.3 ClientHello: a handshake record header, then the start of the message. */
+  /**
+   * The first bytes of a TLS 1.2/1.3 ClientHello: a handshake record header, then the start of the
+   * message.
+   */
   private static ByteBuf clientHelloStart() {
-    return Unpooled.wrappedBuffer(new byte[] {0x16, 0x03, 0x01, 0x00, 0x40, 0x01, 0x00, 0x00, 0x3c, 0x03, 0x03});
+    return Unpooled.wrappedBuffer(
+        new byte[] {0x16, 0x03, 0x01, 0x00, 0x40, 0x01, 0x00, 0x00, 0x3c, 0x03, 0x03});
   }
 
   @Test
@@ -95,7 +102,9 @@ class ProtocolSnifferTest {
           service,
           false,
           new SseServer(TransportSettings.DEFAULT, service),
-          SslContextBuilder.forServer(TestCerts.serverCert().toFile(), TestCerts.serverKey().toFile()).build());
+          SslContextBuilder.forServer(
+                  TestCerts.serverCert().toFile(), TestCerts.serverKey().toFile())
+              .build());
       tls.writeInbound(Unpooled.wrappedBuffer(new byte[] {0x16, 0x03, 0x01, 0x00, 0x40}));
       assertThat(tls.pipeline().get("sniffer")).isNull();
       assertThat(tls.pipeline().get("tls")).isInstanceOf(SslHandler.class);

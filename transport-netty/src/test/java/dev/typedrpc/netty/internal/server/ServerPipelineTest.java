@@ -25,13 +25,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-
-
 /** The server pipeline on an {@link EmbeddedChannel}, with the real frame engine behind it. */
 @ExtendWith(LeakCheck.class)
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ServerPipelineTest {
-  private static final TransportSettings SETTINGS = TransportSettings.DEFAULT.withMaxFrameSize(4096);
+  private static final TransportSettings SETTINGS =
+      TransportSettings.DEFAULT.withMaxFrameSize(4096);
 
   private final EchoService service = new EchoService();
   private final EmbeddedWsPeer peer = new EmbeddedWsPeer(serverChannel());
@@ -109,7 +108,8 @@ class ServerPipelineTest {
     peer.send(typedrpcFrame(0x02, 1, out -> out.writeString(1, EchoService.HOLD.fullName())));
     assertThat(service.holding).isCompleted();
 
-    peer.send(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(new byte[3 * SETTINGS.maxFrameSize()])));
+    peer.send(
+        new BinaryWebSocketFrame(Unpooled.wrappedBuffer(new byte[3 * SETTINGS.maxFrameSize()])));
 
     assertClosedWith(WebSocketCloseStatus.MESSAGE_TOO_BIG);
     assertThat(service.held.get(5, TimeUnit.SECONDS).code()).isEqualTo(Status.Code.UNAVAILABLE);
@@ -119,7 +119,8 @@ class ServerPipelineTest {
     List<WebSocketFrame> frames = peer.received();
     try {
       assertThat(frames).last().isInstanceOf(CloseWebSocketFrame.class);
-      assertThat(((CloseWebSocketFrame) frames.get(frames.size() - 1)).statusCode()).isEqualTo(expected.code());
+      assertThat(((CloseWebSocketFrame) frames.get(frames.size() - 1)).statusCode())
+          .isEqualTo(expected.code());
     } finally {
       frames.forEach(WebSocketFrame::release);
     }
@@ -131,7 +132,8 @@ class ServerPipelineTest {
   }
 
   /** A typedrpc frame: type, flags 0, stream id, payload. */
-  static BinaryWebSocketFrame typedrpcFrame(int type, int streamId, Payload payload) throws IOException {
+  static BinaryWebSocketFrame typedrpcFrame(int type, int streamId, Payload payload)
+      throws IOException {
     byte[] bytes = new byte[256];
     CodedOutputStream out = CodedOutputStream.newInstance(bytes);
     out.writeRawByte((byte) type);

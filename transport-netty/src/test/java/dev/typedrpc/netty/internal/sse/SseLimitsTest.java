@@ -27,8 +27,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The SSE transport's bounds against a misbehaving client on real sockets: sessions per client address, POST
- * connections per session, POSTs to sessions that do not exist, and idle POST connections.
+ * The SSE transport's bounds against a misbehaving client on real sockets: sessions per client
+ * address, POST connections per session, POSTs to sessions that do not exist, and idle POST
+ * connections.
  */
 @ExtendWith(LeakCheck.class)
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -47,7 +48,8 @@ class SseLimitsTest {
           RpcServer.builder()
               .listen(URI.create("ws://127.0.0.1:0/rpc"))
               .addService(new ConformanceService().definition())
-              .transportSettings(TransportSettings.DEFAULT.withConnectTimeout(Duration.ofSeconds(1)))
+              .transportSettings(
+                  TransportSettings.DEFAULT.withConnectTimeout(Duration.ofSeconds(1)))
               .build()
               .start();
     } finally {

@@ -20,9 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-
-
-/** The SSE transport's HTTP surface, spoken by hand: sessions, their binding to an address, keep-alives. */
+/**
+ * The SSE transport's HTTP surface, spoken by hand: sessions, their binding to an address,
+ * keep-alives.
+ */
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 @ExtendWith(LeakCheck.class)
 class SseSessionTest {
@@ -55,12 +56,14 @@ class SseSessionTest {
 
   private Stream open() throws IOException {
     Socket socket = new Socket("127.0.0.1", port);
-    socket.getOutputStream()
+    socket
+        .getOutputStream()
         .write(
             ("GET /rpc/sse HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
     BufferedReader reader =
-        new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+        new BufferedReader(
+            new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
     assertThat(reader.readLine()).isEqualTo("HTTP/1.1 200 OK");
     String session = null;
     for (String line = reader.readLine(); session == null; line = reader.readLine()) {
@@ -71,18 +74,25 @@ class SseSessionTest {
     return new Stream(socket, reader, session);
   }
 
-  private static String post(InetAddress from, int port, String session, byte[] body) throws IOException {
+  private static String post(InetAddress from, int port, String session, byte[] body)
+      throws IOException {
     try (Socket s = new Socket()) {
       s.bind(new InetSocketAddress(from, 0));
       s.connect(new InetSocketAddress("127.0.0.1", port));
       OutputStream out = s.getOutputStream();
       out.write(
-          ("POST /rpc/sse/" + session + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/octet-stream\r\n"
-                  + "Content-Length: " + body.length + "\r\n\r\n")
+          ("POST /rpc/sse/"
+                  + session
+                  + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/octet-stream\r\n"
+                  + "Content-Length: "
+                  + body.length
+                  + "\r\n\r\n")
               .getBytes(StandardCharsets.US_ASCII));
       out.write(body);
       out.flush();
-      return new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+      return new BufferedReader(
+              new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII))
+          .readLine();
     }
   }
 
@@ -105,7 +115,8 @@ class SseSessionTest {
 
   @Test
   void postsToAnUnknownSessionAreNotFound() throws Exception {
-    assertThat(post(InetAddress.getByName("127.0.0.1"), port, "no-such-session", new byte[0])).contains("404");
+    assertThat(post(InetAddress.getByName("127.0.0.1"), port, "no-such-session", new byte[0]))
+        .contains("404");
   }
 
   @Test
@@ -113,8 +124,10 @@ class SseSessionTest {
     Stream s = open();
     try {
       // Linux routes all of 127.0.0.0/8 to loopback: 127.0.0.2 is another client on this machine
-      assertThat(post(InetAddress.getByName("127.0.0.2"), port, s.session(), new byte[0])).contains("403");
-      assertThat(post(InetAddress.getByName("127.0.0.1"), port, s.session(), new byte[0])).contains("204");
+      assertThat(post(InetAddress.getByName("127.0.0.2"), port, s.session(), new byte[0]))
+          .contains("403");
+      assertThat(post(InetAddress.getByName("127.0.0.1"), port, s.session(), new byte[0]))
+          .contains("204");
     } finally {
       s.socket().close();
     }
@@ -125,12 +138,14 @@ class SseSessionTest {
     Stream s = open();
     try {
       byte[] lengthBeyondBody = {0, 0, 0, 9, 1, 2};
-      assertThat(post(InetAddress.getByName("127.0.0.1"), port, s.session(), lengthBeyondBody)).contains("400");
+      assertThat(post(InetAddress.getByName("127.0.0.1"), port, s.session(), lengthBeyondBody))
+          .contains("400");
       String line = "";
       while (line != null) {
         line = s.reader().readLine(); // the stream ends (GOAWAY event, then the connection closes)
       }
-      assertThat(post(InetAddress.getByName("127.0.0.1"), port, s.session(), new byte[0])).contains("404");
+      assertThat(post(InetAddress.getByName("127.0.0.1"), port, s.session(), new byte[0]))
+          .contains("404");
     } finally {
       s.socket().close();
     }

@@ -40,9 +40,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Every TLS failure is named in the status a client sees, on every TLS scheme: a server that does not answer TLS
- * (a typedrpc server without a certificate, a plain HTTP server, a silent one), an untrusted certificate, a
- * certificate for another name, ALPN not agreed; and the reverse, a cleartext client whose server answers TLS.
+ * Every TLS failure is named in the status a client sees, on every TLS scheme: a server that does
+ * not answer TLS (a typedrpc server without a certificate, a plain HTTP server, a silent one), an
+ * untrusted certificate, a certificate for another name, ALPN not agreed; and the reverse, a
+ * cleartext client whose server answers TLS.
  */
 @ExtendWith(LeakCheck.class)
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -63,7 +64,11 @@ class TlsFailureTest {
 
   private int typedrpcServer(URI listen) throws Exception {
     RpcServer server =
-        RpcServer.builder().listen(listen).addService(new ConformanceService().definition()).build().start();
+        RpcServer.builder()
+            .listen(listen)
+            .addService(new ConformanceService().definition())
+            .build()
+            .start();
     closeables.add(
         () -> {
           server.shutdownNow();
@@ -72,14 +77,21 @@ class TlsFailureTest {
     return server.address().getPort();
   }
 
-  /** Fails the call to {@code target} and returns the status's description; the code must be UNAVAILABLE. */
+  /**
+   * Fails the call to {@code target} and returns the status's description; the code must be
+   * UNAVAILABLE.
+   */
   private String failure(String target, int port, String query) {
-    URI uri = URI.create(String.format(target, "127.0.0.1:" + port) + (query.isEmpty() ? "" : "?" + query));
-    TransportSettings settings = TransportSettings.DEFAULT.withConnectTimeout(Duration.ofSeconds(2));
+    URI uri =
+        URI.create(
+            String.format(target, "127.0.0.1:" + port) + (query.isEmpty() ? "" : "?" + query));
+    TransportSettings settings =
+        TransportSettings.DEFAULT.withConnectTimeout(Duration.ofSeconds(2));
     channel = RpcChannel.connect(uri, ChannelOptions.DEFAULT.withTransport(settings));
     CallOptions options = CallOptions.DEFAULT.withTimeout(Duration.ofSeconds(10));
     String[] description = new String[1];
-    assertThatThrownBy(() -> ClientCalls.blockingUnary(channel, ConformanceService.ECHO, options, "x"))
+    assertThatThrownBy(
+            () -> ClientCalls.blockingUnary(channel, ConformanceService.ECHO, options, "x"))
         .isInstanceOfSatisfying(
             RpcException.class,
             e -> {
@@ -137,7 +149,10 @@ class TlsFailureTest {
         .contains("tls-authority");
   }
 
-  /** h2 needs ALPN h2; wss and sses offer http/1.1. Each meets a TLS server that only speaks the other one. */
+  /**
+   * h2 needs ALPN h2; wss and sses offer http/1.1. Each meets a TLS server that only speaks the
+   * other one.
+   */
   @ParameterizedTest
   @ValueSource(strings = {"wss://%s/rpc", "h2://%s", "sses://%s/rpc"})
   void alpnNotAgreed(String target) throws Exception {
@@ -153,15 +168,16 @@ class TlsFailureTest {
   @ValueSource(strings = {"ws://%s/rpc", "h2c://%s", "sse://%s/rpc"})
   void cleartextClientOfATlsServer(String target) throws Exception {
     int port = tlsServer("h2", "http/1.1");
-    String secure = target.startsWith("ws") ? "wss://" : target.startsWith("h2c") ? "h2://" : "sses://";
+    String secure =
+        target.startsWith("ws") ? "wss://" : target.startsWith("h2c") ? "h2://" : "sses://";
     assertThat(failure(target, port, ""))
         .contains("the server at 127.0.0.1:" + port + " answered with TLS")
         .contains(secure);
   }
 
   /**
-   * A server on a plain socket: {@code http} answers whatever it reads with an HTTP 400 in cleartext and closes;
-   * otherwise it reads and never answers.
+   * A server on a plain socket: {@code http} answers whatever it reads with an HTTP 400 in
+   * cleartext and closes; otherwise it reads and never answers.
    */
   private int rawServer(boolean http) throws IOException {
     ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -202,18 +218,23 @@ class TlsFailureTest {
   }
 
   /**
-   * A JDK TLS server with the test certificate whose ALPN accepts only {@code protocols} (a client offering none
-   * of them gets the no_application_protocol alert); after the handshake it answers nothing.
+   * A JDK TLS server with the test certificate whose ALPN accepts only {@code protocols} (a client
+   * offering none of them gets the no_application_protocol alert); after the handshake it answers
+   * nothing.
    */
   private int tlsServer(String... protocols) throws Exception {
     SSLContext context =
         ((JdkSslContext)
-                SslContextBuilder.forServer(TestCerts.serverCert().toFile(), TestCerts.serverKey().toFile())
+                SslContextBuilder.forServer(
+                        TestCerts.serverCert().toFile(), TestCerts.serverKey().toFile())
                     .sslProvider(SslProvider.JDK)
                     .build())
             .context();
     SSLServerSocket socket =
-        (SSLServerSocket) context.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        (SSLServerSocket)
+            context
+                .getServerSocketFactory()
+                .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
     SSLParameters parameters = socket.getSSLParameters();
     parameters.setApplicationProtocols(protocols);
     socket.setSSLParameters(parameters);

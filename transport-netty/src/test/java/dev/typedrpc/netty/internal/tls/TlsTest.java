@@ -32,11 +32,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-
-
 /**
- * TLS on the shared port: cleartext next to it, ALPN's fallback, and clients that must not connect (untrusted
- * certificate, wrong host name, a server without TLS) failing with {@code UNAVAILABLE} that names the cause.
+ * TLS on the shared port: cleartext next to it, ALPN's fallback, and clients that must not connect
+ * (untrusted certificate, wrong host name, a server without TLS) failing with {@code UNAVAILABLE}
+ * that names the cause.
  */
 @ExtendWith(LeakCheck.class)
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -53,7 +52,10 @@ class TlsTest {
   private String echo(URI target, String message) {
     channel = RpcChannel.connect(target, ChannelOptions.DEFAULT);
     return ClientCalls.blockingUnary(
-        channel, ConformanceService.ECHO, CallOptions.DEFAULT.withTimeout(Duration.ofSeconds(10)), message);
+        channel,
+        ConformanceService.ECHO,
+        CallOptions.DEFAULT.withTimeout(Duration.ofSeconds(10)),
+        message);
   }
 
   @AfterEach
@@ -87,16 +89,17 @@ class TlsTest {
 
   @Test
   void wssListenAddressIsReportedAsWss() throws Exception {
-    start(
-        URI.create(
-            TestCerts.tlsListenUri().toString().replace("ws://", "wss://")));
+    start(URI.create(TestCerts.tlsListenUri().toString().replace("ws://", "wss://")));
     assertThat(server.address().getScheme()).isEqualTo("wss");
-    assertThat(echo(URI.create(server.address() + "?" + TestCerts.trustQuery()), "wss")).isEqualTo("wss");
+    assertThat(echo(URI.create(server.address() + "?" + TestCerts.trustQuery()), "wss"))
+        .isEqualTo("wss");
   }
 
   @Test
   void unreadableCertificateIsRefusedAtStart() {
-    assertThatThrownBy(() -> start(URI.create("ws://127.0.0.1:0/rpc?tls-cert=/nonexistent.pem&tls-key=/k.pem")))
+    assertThatThrownBy(
+            () ->
+                start(URI.create("ws://127.0.0.1:0/rpc?tls-cert=/nonexistent.pem&tls-key=/k.pem")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("tls-cert names no readable file: /nonexistent.pem");
   }
@@ -114,7 +117,8 @@ class TlsTest {
   @ValueSource(strings = {"wss://%s/rpc", "h2://%s", "sses://%s/rpc"})
   void untrustedCertificateFailsWithUnavailable(String target) throws Exception {
     start(TestCerts.tlsListenUri());
-    assertUnavailable(URI.create(String.format(target, authority(server))), "PKIX path building failed");
+    assertUnavailable(
+        URI.create(String.format(target, authority(server))), "PKIX path building failed");
   }
 
   /** The test certificate is for *.test.google.fr, not 127.0.0.1. */
@@ -133,7 +137,8 @@ class TlsTest {
     URI uri = URI.create(String.format(target, authority(server)) + "?" + TestCerts.trustQuery());
     assertThatThrownBy(() -> echo(uri, "x"))
         .isInstanceOfSatisfying(
-            RpcException.class, e -> assertThat(e.status().code()).isEqualTo(Status.Code.UNAVAILABLE));
+            RpcException.class,
+            e -> assertThat(e.status().code()).isEqualTo(Status.Code.UNAVAILABLE));
   }
 
   private void assertUnavailable(URI target, String detail) {
@@ -151,7 +156,10 @@ class TlsTest {
   void tlsWithoutAlpnIsHttp1() throws Exception {
     start(TestCerts.tlsListenUri());
     try (SSLSocket socket =
-        (SSLSocket) trustingTestCa().getSocketFactory().createSocket("127.0.0.1", server.address().getPort())) {
+        (SSLSocket)
+            trustingTestCa()
+                .getSocketFactory()
+                .createSocket("127.0.0.1", server.address().getPort())) {
       socket.setSoTimeout(10_000);
       OutputStream out = socket.getOutputStream();
       out.write("GET /other HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -167,9 +175,11 @@ class TlsTest {
     KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
     trust.load(null, null);
     try (InputStream ca = Files.newInputStream(TestCerts.ca())) {
-      trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(ca));
+      trust.setCertificateEntry(
+          "ca", CertificateFactory.getInstance("X.509").generateCertificate(ca));
     }
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(trust);
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(null, tmf.getTrustManagers(), null);

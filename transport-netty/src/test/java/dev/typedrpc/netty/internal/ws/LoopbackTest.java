@@ -30,8 +30,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-
-
 /** A real server and client transport on 127.0.0.1, found through {@link ServiceLoader}. */
 @ExtendWith(LeakCheck.class)
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -65,7 +63,8 @@ class LoopbackTest {
 
   private ClientTransport client(String path, Recorder recorder) {
     int port = server.localAddress().getPort();
-    ClientTransport client = provider.newClientTransport(URI.create("ws://127.0.0.1:" + port + path), SETTINGS);
+    ClientTransport client =
+        provider.newClientTransport(URI.create("ws://127.0.0.1:" + port + path), SETTINGS);
     client.start(recorder);
     return client;
   }
@@ -115,7 +114,8 @@ class LoopbackTest {
     client.start(recorder);
     call(client, recorder, "hi");
     assertThat(recorder.closed.get(10, TimeUnit.SECONDS).code()).isEqualTo(Status.Code.UNAVAILABLE);
-    assertThat(recorder.shutdown.get(10, TimeUnit.SECONDS).code()).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(recorder.shutdown.get(10, TimeUnit.SECONDS).code())
+        .isEqualTo(Status.Code.UNAVAILABLE);
     recorder.terminated.get(10, TimeUnit.SECONDS);
     assertThat(recorder.ready).isNotCompleted();
   }
@@ -139,7 +139,8 @@ class LoopbackTest {
     ServerStream serverSide = service.holding.get(10, TimeUnit.SECONDS);
 
     CompletableFuture<Void> stopped = server.shutdown();
-    assertThat(recorder.shutdown.get(10, TimeUnit.SECONDS).code()).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(recorder.shutdown.get(10, TimeUnit.SECONDS).code())
+        .isEqualTo(Status.Code.UNAVAILABLE);
     assertThat(stopped).isNotDone();
 
     serverSide.writeMessage("late");
@@ -169,8 +170,10 @@ class LoopbackTest {
   @Test
   void oversizedMessageClosesOnlyThatConnectionWith1009() throws Exception {
     int port = server.localAddress().getPort();
-    // the server closes right after its close frame while bytes of the oversized message are still unread, so
-    // TCP may reset the connection before the client reads the 1009: either ending is the connection closing
+    // the server closes right after its close frame while bytes of the oversized message are still
+    // unread, so
+    // TCP may reset the connection before the client reads the 1009: either ending is the
+    // connection closing
     CompletableFuture<Object> ended = new CompletableFuture<>();
     WebSocket.Listener listener =
         new WebSocket.Listener() {
@@ -212,11 +215,15 @@ class LoopbackTest {
   void tlsSchemesAreServedAndBadTlsParametersRejectedWithAClearMessage() {
     assertThat(provider.schemes()).contains("ws", "wss", "sse", "sses", "h2c", "h2");
     assertThatThrownBy(
-            () -> provider.newClientTransport(URI.create("wss://127.0.0.1:1/rpc?tls-trust=/no/such.pem"), SETTINGS))
+            () ->
+                provider.newClientTransport(
+                    URI.create("wss://127.0.0.1:1/rpc?tls-trust=/no/such.pem"), SETTINGS))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("tls-trust names no readable file: /no/such.pem");
     assertThatThrownBy(
-            () -> provider.newServerTransport(URI.create("ws://127.0.0.1:0/rpc?tls-cert=/c.pem"), SETTINGS))
+            () ->
+                provider.newServerTransport(
+                    URI.create("ws://127.0.0.1:0/rpc?tls-cert=/c.pem"), SETTINGS))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("needs both tls-cert and tls-key");
   }

@@ -31,7 +31,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** A WebSocket server that completes the handshake and then sends no SETTINGS: the client's wait is bounded. */
+/**
+ * A WebSocket server that completes the handshake and then sends no SETTINGS: the client's wait is
+ * bounded.
+ */
 @ExtendWith(LeakCheck.class)
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class SettingsTimeoutTest {
@@ -50,17 +53,21 @@ class SettingsTimeoutTest {
                     protected void initChannel(Channel ch) {
                       ch.pipeline().addLast(new HttpServerCodec());
                       ch.pipeline().addLast(new HttpObjectAggregator(8192));
-                      ch.pipeline().addLast(new WebSocketServerProtocolHandler("/rpc", WsPipelines.SUBPROTOCOL));
+                      ch.pipeline()
+                          .addLast(
+                              new WebSocketServerProtocolHandler("/rpc", WsPipelines.SUBPROTOCOL));
                     }
                   })
               .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
               .sync()
               .channel();
       int port = ((InetSocketAddress) server.localAddress()).getPort();
-      TransportSettings settings = TransportSettings.DEFAULT.withConnectTimeout(Duration.ofSeconds(1));
+      TransportSettings settings =
+          TransportSettings.DEFAULT.withConnectTimeout(Duration.ofSeconds(1));
       channel =
           RpcChannel.connect(
-              URI.create("ws://127.0.0.1:" + port + "/rpc"), ChannelOptions.DEFAULT.withTransport(settings));
+              URI.create("ws://127.0.0.1:" + port + "/rpc"),
+              ChannelOptions.DEFAULT.withTransport(settings));
       RpcChannel c = channel;
       CallOptions options = CallOptions.DEFAULT.withTimeout(Duration.ofSeconds(10));
       assertThatThrownBy(() -> ClientCalls.blockingUnary(c, ConformanceService.ECHO, options, "x"))
@@ -69,7 +76,8 @@ class SettingsTimeoutTest {
               e -> {
                 assertThat(e.status().code()).isEqualTo(Status.Code.UNAVAILABLE);
                 assertThat(e.status().description())
-                    .contains("no SETTINGS from").contains(port + " within 1000 ms of the WebSocket handshake");
+                    .contains("no SETTINGS from")
+                    .contains(port + " within 1000 ms of the WebSocket handshake");
               });
     } finally {
       if (channel != null) {

@@ -3,7 +3,8 @@ package dev.typedrpc.it.evolution.v1;
 import dev.typedrpc.annotations.Unrecognized;
 
 /** Stock events of version 1; a kind from a newer version decodes to {@link Unknown}. */
-public sealed interface StockEvent permits StockEvent.Restocked, StockEvent.SoldOut, StockEvent.Unknown {
+public sealed interface StockEvent
+    permits StockEvent.Restocked, StockEvent.SoldOut, StockEvent.Unknown {
   record Restocked(String sku, int quantity) implements StockEvent {}
 
   record SoldOut(String sku) implements StockEvent {}

@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.concurrent.Flow;
 
 /**
- * Version 2 of the inventory service: every kind of change that keeps version 1 peers working. Compiled against
- * version 1's descriptor as the baseline, so the breaking-change gate checks each of them.
+ * Version 2 of the inventory service: every kind of change that keeps version 1 peers working.
+ * Compiled against version 1's descriptor as the baseline, so the breaking-change gate checks each
+ * of them.
  */
 @RpcService(name = "typedrpc.it.Inventory", version = 2)
 public interface Inventory {
