@@ -43,6 +43,9 @@ public record TransportSettings(
   /** Default {@link #outboundStallTimeout}. */
   public static final Duration DEFAULT_OUTBOUND_STALL_TIMEOUT = Duration.ofSeconds(30);
 
+  /** Seconds over which the calls a client cancels are counted: {@link #maxCancelsPerWindow()}. */
+  public static final int CANCEL_WINDOW_SECONDS = 10;
+
   public static final TransportSettings DEFAULT =
       new TransportSettings(4 << 20, 64 << 10, 8 << 10, 1000, Duration.ofSeconds(10), 64);
 
@@ -70,6 +73,18 @@ public record TransportSettings(
     if (keepAlive == null) {
       throw new IllegalArgumentException("keepAlive is required");
     }
+  }
+
+  /**
+   * Calls one client may cancel on a connection within {@link #CANCEL_WINDOW_SECONDS} before the
+   * server closes the connection with {@code RESOURCE_EXHAUSTED} (HTTP/2: GOAWAY {@code
+   * ENHANCE_YOUR_CALM}): the guard against "rapid reset", where a client starts and cancels calls
+   * faster than the server can run them, which the concurrent-call limit does not bound. Ten times
+   * {@link #maxConcurrentStreams}, at least 1,000: far above what hedging or type-ahead search
+   * cancel.
+   */
+  public int maxCancelsPerWindow() {
+    return (int) Math.min(Integer.MAX_VALUE, Math.max(1000L, 10L * maxConcurrentStreams));
   }
 
   /** The settings with the outbound bounds and keep-alive at their defaults. */

@@ -652,6 +652,34 @@ public abstract class AbstractTransportConformanceTest {
     }
   }
 
+  @Test
+  void aClientThatCancelsMuchKeepsItsConnection() throws Exception {
+    StartCancelRace race = new StartCancelRace();
+    RpcServer raceServer =
+        RpcServer.builder()
+            .listen(listenUri())
+            .addService(race.definition())
+            .addService(service.definition())
+            .transportSettings(settings())
+            .build()
+            .start();
+    RpcChannel c =
+        RpcChannel.connect(
+            clientUri(raceServer.address()), ChannelOptions.DEFAULT.withTransport(settings()));
+    try {
+      c.connectNow().get(10, TimeUnit.SECONDS);
+      race.cancelAfterStart(c, 600);
+      assertThat(
+              ClientCalls.blockingUnary(c, ConformanceService.ECHO, CallOptions.DEFAULT, "after"))
+          .isEqualTo("after");
+    } finally {
+      c.shutdownNow();
+      raceServer.shutdownNow();
+      assertThat(c.awaitTermination(Duration.ofSeconds(10))).isTrue();
+      assertThat(raceServer.awaitTermination(Duration.ofSeconds(10))).isTrue();
+    }
+  }
+
   // ---------------------------------------------------------------- streams: misbehaving
   // publishers, per-call
   // options, response metadata of every call kind

@@ -72,6 +72,45 @@ public final class StartCancelRace {
         .isEqualTo(serverStarted.get());
   }
 
+  /**
+   * Starts {@code calls} calls one after another and cancels each once the server runs it: a client
+   * that cancels much (hedging, type-ahead search) keeps its connection, every call ends {@code
+   * CANCELLED} and every server call sees its cancellation.
+   */
+  public void cancelAfterStart(RpcChannel channel, int calls) throws Exception {
+    for (int i = 0; i < calls; i++) {
+      int before = serverStarted.get();
+      ClientCall<String, String> call = channel.newCall(HOLD, CallOptions.DEFAULT);
+      CompletableFuture<Status> closed = new CompletableFuture<>();
+      call.start(
+          new ClientCall.Listener<>() {
+            @Override
+            public void onClose(Status status, Metadata trailers) {
+              closed.complete(status);
+            }
+          },
+          Metadata.EMPTY);
+      call.request(1);
+      call.sendLastMessage("cancel " + i);
+      long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (serverStarted.get() == before && System.nanoTime() < until) {
+        Thread.onSpinWait();
+      }
+      assertThat(serverStarted.get()).as("server started call %d", i).isGreaterThan(before);
+      call.cancel("cancel " + i, null);
+      assertThat(closed.get(10, TimeUnit.SECONDS).code())
+          .as("status of call %d", i)
+          .isEqualTo(Status.Code.CANCELLED);
+    }
+    long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (serverCancelled.get() < serverStarted.get() && System.nanoTime() < until) {
+      Thread.sleep(10);
+    }
+    assertThat(serverCancelled.get())
+        .as("server calls that saw their cancellation, of those started")
+        .isEqualTo(serverStarted.get());
+  }
+
   private static void raceOnce(RpcChannel channel, ExecutorService threads, int i)
       throws Exception {
     ClientCall<String, String> call = channel.newCall(HOLD, CallOptions.DEFAULT);

@@ -11,6 +11,7 @@ import dev.typedrpc.spi.ServerTransportListener;
 import dev.typedrpc.spi.TransportSettings;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +22,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ServerFrameConnection extends FrameConnection {
   private static final Logger log = LoggerFactory.getLogger(ServerFrameConnection.class);
+  private static final long WINDOW_NANOS =
+      TimeUnit.SECONDS.toNanos(TransportSettings.CANCEL_WINDOW_SECONDS);
 
   private final ServerTransportListener listener;
 
@@ -28,6 +31,8 @@ final class ServerFrameConnection extends FrameConnection {
   private final CallStart.MethodNames methodNames = new CallStart.MethodNames();
 
   private int highestStreamId;
+  private long cancelWindowStartNanos;
+  private int cancelsInWindow;
   private final KeepAliveEnforcer pingPolicy;
   private final ConnectionLimits limits;
 
@@ -205,10 +210,41 @@ final class ServerFrameConnection extends FrameConnection {
         StatusFrame st = StatusFrame.read(payload, settings.maxMetadataSize());
         streams.remove(s.id);
         s.cancelled(st.status().isOk() ? Status.CANCELLED : st.status());
+        if (cancelledTooMuch()) {
+          return;
+        }
         closeIfDrained();
       }
       default -> throw ProtocolException.connection(FrameType.name(type) + " sent by the client");
     }
+  }
+
+  /**
+   * Counts a call the client cancelled; past {@link TransportSettings#maxCancelsPerWindow()} in one
+   * window, closes the connection and says so.
+   */
+  private boolean cancelledTooMuch() {
+    long now = timers.nanoTime();
+    if (cancelsInWindow == 0 || now - cancelWindowStartNanos >= WINDOW_NANOS) {
+      cancelWindowStartNanos = now;
+      cancelsInWindow = 0;
+    }
+    if (++cancelsInWindow <= settings.maxCancelsPerWindow()) {
+      return false;
+    }
+    log.info(
+        "{} cancelled more than {} calls in {} s: closing the connection",
+        sink.peer(),
+        settings.maxCancelsPerWindow(),
+        TransportSettings.CANCEL_WINDOW_SECONDS);
+    connectionError(
+        Status.RESOURCE_EXHAUSTED.withDescription(
+            "the client cancelled more than "
+                + settings.maxCancelsPerWindow()
+                + " calls in "
+                + TransportSettings.CANCEL_WINDOW_SECONDS
+                + " s"));
+    return true;
   }
 
   @Override

@@ -231,6 +231,25 @@ class FrameConnectionTest {
     assertStillServing(3);
   }
 
+  @Test
+  void aClientCancellingCallsFasterThanTheBoundLosesItsConnection() throws IOException {
+    int limit = TransportSettings.DEFAULT.maxCancelsPerWindow();
+    int id = 1;
+    for (int i = 0; i < limit; i++, id += 2) {
+      conn.onFrame(callStart(id, ConformanceService.SLEEP.fullName(), 1));
+      conn.onFrame(frame(FrameType.CANCEL, 0, id, new byte[] {0x08, 0x01}));
+    }
+    assertThat(sink.take(FrameType.GOAWAY)).isEmpty(); // up to the bound: ordinary cancelling
+    assertThat(sink.closed).isFalse();
+    conn.onFrame(callStart(id, ConformanceService.SLEEP.fullName(), 1));
+    conn.onFrame(frame(FrameType.CANCEL, 0, id, new byte[] {0x08, 0x01}));
+    Status status = goAwayStatus(sink.take(FrameType.GOAWAY).get(0));
+    assertThat(status.code()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(status.description())
+        .isEqualTo("the client cancelled more than " + limit + " calls in 10 s");
+    assertThat(sink.closed).isTrue();
+  }
+
   private void assertStillServing(int nextId) throws IOException {
     sink.frames.clear();
     conn.onFrame(callStart(nextId, ECHO, 1));

@@ -329,6 +329,10 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
       }
       server(true);
       initialSettings(H2ServerHandler.initialSettings(settings));
+      // Netty's rapid-reset guard at the limit the frame engine enforces too: its default (200
+      // resets in 30 s) closes ordinary clients that cancel much
+      decoderEnforceMaxRstFramesPerWindow(
+          settings.maxCancelsPerWindow(), TransportSettings.CANCEL_WINDOW_SECONDS);
     }
 
     @Override

@@ -56,6 +56,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class H2MalformedInputTest {
   private static final String ECHO = "/" + ConformanceService.ECHO.fullName();
+  private static final String SLEEP = "/" + ConformanceService.SLEEP.fullName();
 
   private RpcServer server;
   private EventLoopGroup group;
@@ -166,6 +167,30 @@ class H2MalformedInputTest {
     Recorded r = exchange(h, prefixed(1, gzip(protoString("zipped"))), true);
     assertThat(r.status()).isEqualTo("0");
     assertThat(r.body).isEqualTo(prefixedBytes(0, protoString("zipped")));
+  }
+
+  @Test
+  void rapidResetBeyondTheBoundClosesTheConnection() throws Exception {
+    int limit = TransportSettings.DEFAULT.maxCancelsPerWindow();
+    for (int i = 0; i < limit; i++) {
+      startAndReset();
+    }
+    assertStillServing(); // up to the bound: a client that cancels much
+    startAndReset();
+    assertThat(connection.closeFuture().await(10, TimeUnit.SECONDS))
+        .as("the server closes a connection resetting more than %d streams", limit)
+        .isTrue();
+  }
+
+  private void startAndReset() throws InterruptedException {
+    Http2StreamChannel stream =
+        new Http2StreamChannelBootstrap(connection)
+            .handler(new ChannelInboundHandlerAdapter())
+            .open()
+            .sync()
+            .getNow();
+    stream.writeAndFlush(new DefaultHttp2HeadersFrame(grpcHeaders(SLEEP), false)).sync();
+    stream.close().sync(); // RST_STREAM(CANCEL)
   }
 
   @Test
