@@ -72,6 +72,9 @@ public final class ChannelImpl implements RpcChannel {
   private volatile ConnectionState state = ConnectionState.IDLE;
 
   private final Connectivity connectivity; // guarded by this
+
+  /** The transport settings of the next connection: keep-alive slows down on too_many_pings. */
+  private final KeepAliveBackoff keepAliveBackoff;
   private final StateListeners stateListeners;
   private final WaitingCalls waiting;
   private volatile String transportScheme;
@@ -96,6 +99,7 @@ public final class ChannelImpl implements RpcChannel {
     this.stateListeners =
         new StateListeners(directExecutor ? Executors2.sharedCallbackExecutor() : executor);
     this.waiting = new WaitingCalls(options.maxWaitingCalls());
+    this.keepAliveBackoff = new KeepAliveBackoff(options.transport());
     this.connectivity =
         new Connectivity(
             this,
@@ -350,9 +354,13 @@ public final class ChannelImpl implements RpcChannel {
     public void dial() {
       ClientTransport t =
           provider != null
-              ? provider.newClientTransport(target, options.transport())
+              ? provider.newClientTransport(target, keepAliveBackoff.settings())
               : new NegotiatingTransport(
-                  target, negotiationOrder(), options, scheme -> preferred = scheme);
+                  target,
+                  negotiationOrder(),
+                  options,
+                  keepAliveBackoff.settings(),
+                  scheme -> preferred = scheme);
       current = t;
       if (serverServices.isDone()) {
         serverServices = new CompletableFuture<>(); // a new connection learns them anew
@@ -427,6 +435,11 @@ public final class ChannelImpl implements RpcChannel {
           }
         }
       }
+    }
+
+    @Override
+    public void tooManyPings() {
+      keepAliveBackoff.tooManyPings();
     }
 
     @Override

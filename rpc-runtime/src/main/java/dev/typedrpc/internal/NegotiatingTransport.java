@@ -10,6 +10,7 @@ import dev.typedrpc.spi.ClientStream;
 import dev.typedrpc.spi.ClientStreamListener;
 import dev.typedrpc.spi.ClientTransport;
 import dev.typedrpc.spi.TransportProvider;
+import dev.typedrpc.spi.TransportSettings;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -28,6 +29,7 @@ final class NegotiatingTransport implements ClientTransport {
   private final URI target;
   private final List<String> order;
   private final ChannelOptions options;
+  private final TransportSettings settings;
   private final Consumer<String> onChosen;
   private final List<PendingStream> pending = new ArrayList<>(); // guarded by this
   private final StringBuilder failures = new StringBuilder(); // guarded by this
@@ -40,10 +42,15 @@ final class NegotiatingTransport implements ClientTransport {
   private boolean stopped; // guarded by this
 
   NegotiatingTransport(
-      URI target, List<String> order, ChannelOptions options, Consumer<String> onChosen) {
+      URI target,
+      List<String> order,
+      ChannelOptions options,
+      TransportSettings settings,
+      Consumer<String> onChosen) {
     this.target = target;
     this.order = List.copyOf(order);
     this.options = options;
+    this.settings = settings;
     this.onChosen = onChosen;
   }
 
@@ -72,7 +79,7 @@ final class NegotiatingTransport implements ClientTransport {
           continue;
         }
         try {
-          attempt = provider.newClientTransport(uriFor(scheme), options.transport());
+          attempt = provider.newClientTransport(uriFor(scheme), settings);
         } catch (RuntimeException e) {
           note(
               scheme,
@@ -166,6 +173,11 @@ final class NegotiatingTransport implements ClientTransport {
     @Override
     public void serverServices(List<ServiceVersion> announced) {
       services = announced;
+    }
+
+    @Override
+    public void tooManyPings() {
+      outer.tooManyPings();
     }
 
     @Override

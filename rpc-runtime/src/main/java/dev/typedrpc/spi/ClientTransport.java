@@ -41,6 +41,13 @@ public interface ClientTransport {
      * server announced none (then nothing is known about its versions).
      */
     default void serverServices(List<ServiceVersion> services) {}
+
+    /**
+     * The server ended the connection because this client pinged too often (GOAWAY {@code
+     * too_many_pings}): the channel doubles the keep-alive time of its next connections, as gRPC
+     * does. Called before {@link #transportShutdown}.
+     */
+    default void tooManyPings() {}
   }
 
   /** Begins connecting. Called once, before anything else. */

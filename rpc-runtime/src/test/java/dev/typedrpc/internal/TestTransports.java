@@ -12,21 +12,28 @@ import dev.typedrpc.spi.ServerTransport;
 import dev.typedrpc.spi.TransportProvider;
 import dev.typedrpc.spi.TransportSettings;
 import java.net.URI;
+import java.time.Duration;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Transports for negotiation tests: {@code refuse} fails at once, {@code blackhole} never answers,
- * {@code memhost://<name>:<port>/} is the in-memory transport to the server named {@code <name>}.
+ * {@code memhost://<name>:<port>/} is the in-memory transport to the server named {@code <name>},
+ * {@code pingy} connects, then is sent GOAWAY too_many_pings (it records its keep-alive times).
  */
 public final class TestTransports implements TransportProvider {
   static final AtomicInteger REFUSE_ATTEMPTS = new AtomicInteger();
   static final AtomicInteger BLACKHOLE_ATTEMPTS = new AtomicInteger();
   static final AtomicInteger MEMHOST_ATTEMPTS = new AtomicInteger();
 
+  /** The keep-alive time of each {@code pingy} transport, in order. */
+  static final List<Duration> PINGY_KEEP_ALIVE_TIMES = new CopyOnWriteArrayList<>();
+
   @Override
   public Set<String> schemes() {
-    return Set.of("refuse", "blackhole", "memhost");
+    return Set.of("refuse", "blackhole", "memhost", "pingy");
   }
 
   @Override
@@ -35,6 +42,10 @@ public final class TestTransports implements TransportProvider {
       case "refuse" -> {
         REFUSE_ATTEMPTS.incrementAndGet();
         yield new Dead(true);
+      }
+      case "pingy" -> {
+        PINGY_KEEP_ALIVE_TIMES.add(settings.keepAlive().keepAliveTime());
+        yield new TooManyPings();
       }
       case "blackhole" -> {
         BLACKHOLE_ATTEMPTS.incrementAndGet();
@@ -51,6 +62,32 @@ public final class TestTransports implements TransportProvider {
   @Override
   public ServerTransport newServerTransport(URI address, TransportSettings settings) {
     throw new UnsupportedOperationException("client-side test transports only");
+  }
+
+  /** A transport that connects, then hears the server say it pings too often and goes. */
+  private static final class TooManyPings implements ClientTransport {
+    @Override
+    public void start(Listener listener) {
+      listener.transportReady();
+      listener.tooManyPings();
+      listener.transportShutdown(Status.RESOURCE_EXHAUSTED.withDescription("too_many_pings"));
+      listener.transportTerminated();
+    }
+
+    @Override
+    public ClientStream newStream(
+        MethodDescriptor<?, ?> method,
+        Metadata headers,
+        Deadline deadline,
+        ClientStreamListener l) {
+      return FailedStream.failed(l, Status.UNAVAILABLE);
+    }
+
+    @Override
+    public void shutdown(Status reason) {}
+
+    @Override
+    public void shutdownNow(Status reason) {}
   }
 
   /** A transport that never connects: it refuses at once, or stays silent until shut down. */

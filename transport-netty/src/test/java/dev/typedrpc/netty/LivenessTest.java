@@ -71,12 +71,13 @@ class LivenessTest {
     return client("ws", port, keepAlive, recorder);
   }
 
-  /** A client over {@code scheme} (ws or sse: the server serves both on its port). */
+  /** A client over {@code scheme} (ws, sse or h2c: the server serves all on its port). */
   private ClientTransport client(
       String scheme, int port, KeepAliveSettings keepAlive, Recorder recorder) {
+    String path = scheme.startsWith("h2") ? "" : "/rpc"; // gRPC's paths are the methods'
     ClientTransport client =
         provider.newClientTransport(
-            URI.create(scheme + "://127.0.0.1:" + port + "/rpc"), BASE.withKeepAlive(keepAlive));
+            URI.create(scheme + "://127.0.0.1:" + port + path), BASE.withKeepAlive(keepAlive));
     client.start(recorder);
     return client;
   }
@@ -172,6 +173,45 @@ class LivenessTest {
     other.shutdownNow(Status.CANCELLED);
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"ws", "sse", "h2c"})
+  void clientPingingTooOftenHearsTooManyPingsAndItsCallFailsResourceExhausted(String scheme)
+      throws Exception {
+    startServer(KeepAliveSettings.DEFAULT); // permits a PING every 5 minutes
+    Recorder recorder = new Recorder();
+    ClientTransport client =
+        client(
+            scheme,
+            server.localAddress().getPort(),
+            KeepAliveSettings.DEFAULT.withKeepAliveTime(Duration.ofMillis(10)),
+            recorder);
+    call(client, recorder, null); // the server sends nothing: the client pings every 10 ms
+    Status status = recorder.closed.get(20, TimeUnit.SECONDS);
+    recorder.tooManyPings.get(20, TimeUnit.SECONDS);
+    assertThat(status.code()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(status.description()).contains("too_many_pings");
+    recorder.terminated.get(20, TimeUnit.SECONDS);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"ws", "sse", "h2c"})
+  void clientPingingAsPermittedIsServed(String scheme) throws Exception {
+    startServer(KeepAliveSettings.DEFAULT.withPermitKeepAliveTime(Duration.ofMillis(50)));
+    Recorder recorder = new Recorder();
+    ClientTransport client =
+        client(
+            scheme,
+            server.localAddress().getPort(),
+            KeepAliveSettings.DEFAULT.withKeepAliveTime(Duration.ofMillis(100)),
+            recorder);
+    call(client, recorder, null);
+    service.holding.get(10, TimeUnit.SECONDS);
+    Thread.sleep(1000); // about ten pings, each answered
+    assertThat(recorder.closed).isNotDone();
+    assertThat(recorder.tooManyPings).isNotDone();
+    client.shutdownNow(Status.CANCELLED);
+  }
+
   /** Field 2 of a GOAWAY frame with a 1-byte stream id. */
   private static int goAwayCode(ByteBuffer frame) {
     ByteBuffer p = frame.duplicate().position(3);
@@ -193,7 +233,7 @@ class LivenessTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"ws", "sse"})
+  @ValueSource(strings = {"ws", "sse", "h2c"})
   void idleConnectionIsSentAGracefulGoAway(String scheme) throws Exception {
     startServer(KeepAliveSettings.DEFAULT.withMaxConnectionIdle(Duration.ofMillis(300)));
     Recorder recorder = new Recorder();
@@ -206,12 +246,13 @@ class LivenessTest {
     recorder.terminated.get(20, TimeUnit.SECONDS);
   }
 
-  @Test
-  void busyConnectionIsNotIdle() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"ws", "sse", "h2c"})
+  void busyConnectionIsNotIdle(String scheme) throws Exception {
     startServer(KeepAliveSettings.DEFAULT.withMaxConnectionIdle(Duration.ofMillis(300)));
     Recorder recorder = new Recorder();
     ClientTransport client =
-        client(server.localAddress().getPort(), KeepAliveSettings.DEFAULT, recorder);
+        client(scheme, server.localAddress().getPort(), KeepAliveSettings.DEFAULT, recorder);
     call(client, recorder, null); // held open by the server
     service.holding.get(10, TimeUnit.SECONDS);
     Thread.sleep(1500); // five idle periods
@@ -219,14 +260,15 @@ class LivenessTest {
     client.shutdownNow(Status.CANCELLED);
   }
 
-  @Test
-  void oldConnectionGetsGoAwayAndItsCallsEndAfterTheGrace() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"ws", "sse", "h2c"})
+  void oldConnectionGetsGoAwayAndItsCallsEndAfterTheGrace(String scheme) throws Exception {
     startServer(
         KeepAliveSettings.DEFAULT.withMaxConnectionAge(
             Duration.ofMillis(500), Duration.ofMillis(500)));
     Recorder recorder = new Recorder();
     ClientTransport client =
-        client(server.localAddress().getPort(), KeepAliveSettings.DEFAULT, recorder);
+        client(scheme, server.localAddress().getPort(), KeepAliveSettings.DEFAULT, recorder);
     call(client, recorder, null);
     service.holding.get(10, TimeUnit.SECONDS);
     assertThat(recorder.shutdown.get(20, TimeUnit.SECONDS).code())
@@ -237,7 +279,7 @@ class LivenessTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"ws", "sse"})
+  @ValueSource(strings = {"ws", "sse", "h2c"})
   void blackHoledPeerIsFoundByKeepAliveAndItsCallFailsUnavailable(String scheme) throws Exception {
     startServer(KeepAliveSettings.DEFAULT.withPermitKeepAliveTime(Duration.ofMillis(100)));
     KeepAliveSettings clientKeepAlive =

@@ -15,6 +15,12 @@ public final class Recorder implements ClientTransport.Listener, ClientStreamLis
   public final CompletableFuture<Void> terminated = new CompletableFuture<>();
   public final List<Object> messages = new CopyOnWriteArrayList<>();
   public final CompletableFuture<Status> closed = new CompletableFuture<>();
+  public final CompletableFuture<Void> tooManyPings = new CompletableFuture<>();
+
+  @Override
+  public void tooManyPings() {
+    tooManyPings.complete(null);
+  }
 
   @Override
   public void transportReady() {

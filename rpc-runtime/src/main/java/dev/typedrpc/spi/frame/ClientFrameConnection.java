@@ -209,6 +209,11 @@ final class ClientFrameConnection extends FrameConnection {
   /** The server went away: calls it did not process fail as safe to retry; the rest finish. */
   @Override
   void peerGoingAway(int last, Status status) {
+    if (status.code() == Status.Code.RESOURCE_EXHAUSTED
+        && status.description() != null
+        && status.description().startsWith(ConnectionLiveness.TOO_MANY_PINGS)) {
+      listener.tooManyPings();
+    }
     draining = true;
     notifyShutdown(status.isOk() ? Status.UNAVAILABLE.withDescription("server went away") : status);
     for (FrameStream s : streams.snapshot()) {

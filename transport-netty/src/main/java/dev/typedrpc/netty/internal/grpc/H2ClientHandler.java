@@ -46,6 +46,9 @@ final class H2ClientHandler extends BatchFlushingHttp2Handler {
   private final Set<H2ClientStream> open = new LinkedHashSet<>();
 
   private ClientTransport.Listener transportListener;
+
+  /** Keep-alive PINGs, if the settings turn them on. */
+  private final H2KeepAlive keepAlive;
   private ChannelHandlerContext ctx;
 
   /**
@@ -87,6 +90,7 @@ final class H2ClientHandler extends BatchFlushingHttp2Handler {
               }
             });
     encoder.flowController().listener(this::writabilityChanged);
+    this.keepAlive = H2KeepAlive.client(this, settings.keepAlive(), this::shutdownNow);
   }
 
   /**
@@ -188,6 +192,7 @@ final class H2ClientHandler extends BatchFlushingHttp2Handler {
       return;
     }
     connected = true;
+    keepAlive.start(ctx);
     if (shutdownReason == null) {
       transportListener.transportReady();
     }
@@ -290,7 +295,14 @@ final class H2ClientHandler extends BatchFlushingHttp2Handler {
   }
 
   @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    keepAlive.onRead();
+    super.channelRead(ctx, msg);
+  }
+
+  @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    keepAlive.stop();
     super.channelInactive(ctx); // closes every stream: their calls end with UNAVAILABLE
     terminate();
   }
@@ -390,6 +402,9 @@ final class H2ClientHandler extends BatchFlushingHttp2Handler {
     @Override
     public void onGoAwayRead(
         ChannelHandlerContext ctx, int lastStreamId, long errorCode, ByteBuf debugData) {
+      if (keepAlive.tooManyPings(errorCode, debugData, transportListener::tooManyPings)) {
+        return;
+      }
       shutdown(
           Status.UNAVAILABLE.withDescription(
               "the server is going away (GOAWAY " + Http2Error.valueOf(errorCode) + ")"));
@@ -413,6 +428,10 @@ final class H2ClientHandler extends BatchFlushingHttp2Handler {
         frameLogger(H2Limits.frameLogger());
       }
       server(false);
+      // Netty's flood guards, explicit so that a change of its defaults cannot drop them
+      encoderEnforceMaxQueuedControlFrames(H2Limits.MAX_QUEUED_CONTROL_FRAMES);
+      decoderEnforceMaxConsecutiveEmptyDataFrames(H2Limits.MAX_CONSECUTIVE_EMPTY_DATA_FRAMES);
+      decoderEnforceMaxSmallContinuationFrames(H2Limits.MAX_SMALL_CONTINUATION_FRAMES);
       initialSettings(
           new Http2Settings()
               .pushEnabled(false)

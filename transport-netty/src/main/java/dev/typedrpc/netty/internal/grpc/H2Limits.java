@@ -37,6 +37,21 @@ public final class H2Limits {
    */
   static final boolean LOG_FRAMES = Boolean.getBoolean("dev.typedrpc.netty.logHttp2Frames");
 
+  /**
+   * Control frames (PING and SETTINGS acks, RST_STREAM) queued for a peer that does not read them
+   * before the connection is closed: Netty's guard against PING and SETTINGS floods, its default.
+   */
+  static final int MAX_QUEUED_CONTROL_FRAMES = 10_000;
+
+  /** DATA frames without payload and without END_STREAM in a row before the connection closes. */
+  static final int MAX_CONSECUTIVE_EMPTY_DATA_FRAMES = 2;
+
+  /**
+   * CONTINUATION frames shorter than 8 KiB (except the last) one header block may take before the
+   * connection closes: the guard against CONTINUATION floods.
+   */
+  static final int MAX_SMALL_CONTINUATION_FRAMES = 16;
+
   private H2Limits() {}
 
   static Http2FrameLogger frameLogger() {

@@ -49,6 +49,9 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
   private final Http2Connection.PropertyKey streamKey;
   private ChannelHandlerContext ctx;
 
+  /** Keep-alive PINGs, the ping policy, and the idle and age limits. */
+  private final H2KeepAlive keepAlive;
+
   private H2ServerHandler(
       Http2ConnectionDecoder decoder,
       Http2ConnectionEncoder encoder,
@@ -74,6 +77,7 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
               }
             });
     encoder.flowController().listener(this::writabilityChanged);
+    this.keepAlive = H2KeepAlive.server(this, settings.keepAlive(), status -> shutdownNow());
   }
 
   public static H2ServerHandler create(
@@ -95,6 +99,19 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
     ctx.channel().attr(HANDLER).set(this);
     super.handlerAdded(ctx);
     H2Limits.widenConnectionWindow(connection());
+    keepAlive.start(ctx);
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    keepAlive.onRead();
+    super.channelRead(ctx, msg);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    keepAlive.stop();
+    super.channelInactive(ctx);
   }
 
   /** Sends GOAWAY and closes once the streams in progress have finished. */
@@ -329,6 +346,10 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
       }
       server(true);
       initialSettings(H2ServerHandler.initialSettings(settings));
+      // Netty's flood guards, explicit so that a change of its defaults cannot drop them
+      encoderEnforceMaxQueuedControlFrames(H2Limits.MAX_QUEUED_CONTROL_FRAMES);
+      decoderEnforceMaxConsecutiveEmptyDataFrames(H2Limits.MAX_CONSECUTIVE_EMPTY_DATA_FRAMES);
+      decoderEnforceMaxSmallContinuationFrames(H2Limits.MAX_SMALL_CONTINUATION_FRAMES);
       // Netty's rapid-reset guard at the limit the frame engine enforces too: its default (200
       // resets in 30 s) closes ordinary clients that cancel much
       decoderEnforceMaxRstFramesPerWindow(
@@ -345,7 +366,13 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
         Http2ConnectionDecoder decoder,
         Http2ConnectionEncoder encoder,
         Http2Settings initialSettings) {
-      return new H2ServerHandler(decoder, encoder, initialSettings, settings, listener, compress);
+      return new H2ServerHandler(
+          decoder,
+          H2KeepAlive.watchResponses(encoder),
+          initialSettings,
+          settings,
+          listener,
+          compress);
     }
   }
 }

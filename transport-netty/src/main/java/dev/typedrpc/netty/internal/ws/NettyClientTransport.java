@@ -119,6 +119,11 @@ public final class NettyClientTransport implements ClientTransport {
     public void serverServices(List<ServiceVersion> services) {
       next.serverServices(services);
     }
+
+    @Override
+    public void tooManyPings() {
+      next.tooManyPings();
+    }
   }
 
   private int connectTimeoutMillis() {
