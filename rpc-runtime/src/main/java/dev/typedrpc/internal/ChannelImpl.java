@@ -75,6 +75,7 @@ public final class ChannelImpl implements RpcChannel {
 
   /** The transport settings of the next connection: keep-alive slows down on too_many_pings. */
   private final KeepAliveBackoff keepAliveBackoff;
+
   private final StateListeners stateListeners;
   private final WaitingCalls waiting;
   private volatile String transportScheme;

@@ -34,7 +34,9 @@ class KeepAliveBackoffTest {
     }
     assertThat(TestTransports.PINGY_KEEP_ALIVE_TIMES)
         .containsExactly(
-            Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(400),
+            Duration.ofMillis(100),
+            Duration.ofMillis(200),
+            Duration.ofMillis(400),
             Duration.ofMillis(800));
   }
 

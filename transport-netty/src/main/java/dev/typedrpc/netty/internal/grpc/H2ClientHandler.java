@@ -49,6 +49,7 @@ final class H2ClientHandler extends BatchFlushingHttp2Handler {
 
   /** Keep-alive PINGs, if the settings turn them on. */
   private final H2KeepAlive keepAlive;
+
   private ChannelHandlerContext ctx;
 
   /**

@@ -134,8 +134,8 @@ final class H2KeepAlive {
 
   /**
    * A client read a GOAWAY: one that says it pinged too often is reported to {@code tooManyPings},
-   * and the connection's calls fail with {@code RESOURCE_EXHAUSTED}, as on the frame transports
-   * and in gRPC-Java; anything else is left to the caller.
+   * and the connection's calls fail with {@code RESOURCE_EXHAUSTED}, as on the frame transports and
+   * in gRPC-Java; anything else is left to the caller.
    */
   boolean tooManyPings(long errorCode, ByteBuf debugData, Runnable tooManyPings) {
     if (errorCode != Http2Error.ENHANCE_YOUR_CALM.code()
