@@ -304,14 +304,28 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
    *     only race the response
    */
   void finish(int streamId, Http2Headers lastHeaders, boolean requestEnded) {
-    ChannelFuture unused =
+    ChannelFuture trailers =
         encoder().writeHeaders(ctx, streamId, lastHeaders, 0, true, ctx.newPromise());
-    Http2Stream stream = connection().stream(streamId);
-    if (!requestEnded && stream != null && stream.state().remoteSideOpen()) {
-      ChannelFuture unusedReset =
-          resetStream(ctx, streamId, Http2Error.NO_ERROR.code(), ctx.newPromise());
+    if (!requestEnded) {
+      // the trailers may wait in the flow controller behind response DATA not sent yet, and a
+      // reset drops what waits there: the reset goes out only once they are written
+      if (trailers.isDone()) {
+        resetIfClientSends(streamId, trailers);
+      } else {
+        trailers.addListener(written -> resetIfClientSends(streamId, trailers));
+      }
     }
     flushSoon();
+  }
+
+  /** Sends RST_STREAM(NO_ERROR) after the trailers, if the client is still sending. */
+  private void resetIfClientSends(int streamId, ChannelFuture trailers) {
+    Http2Stream stream = connection().stream(streamId);
+    if (trailers.isSuccess() && stream != null && stream.state().remoteSideOpen()) {
+      ChannelFuture unusedReset =
+          resetStream(ctx, streamId, Http2Error.NO_ERROR.code(), ctx.newPromise());
+      flushSoon();
+    }
   }
 
   private static final class Builder
