@@ -48,6 +48,7 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
   private final boolean compressResponses;
   private final Http2Connection.PropertyKey streamKey;
   private ChannelHandlerContext ctx;
+  private final H2GracefulShutdown drain = new H2GracefulShutdown(this);
 
   private H2ServerHandler(
       Http2ConnectionDecoder decoder,
@@ -97,9 +98,12 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
     H2Limits.widenConnectionWindow(connection());
   }
 
-  /** Sends GOAWAY and closes once the streams in progress have finished. */
+  /**
+   * Sends GOAWAY (in two steps: {@link H2GracefulShutdown}) and closes once the streams in progress
+   * have finished.
+   */
   public void shutdownGracefully() {
-    ChannelFuture unused = ctx.channel().close(); // through this handler: GOAWAY first
+    drain.start(ctx);
   }
 
   /** Ends every stream now and closes. */
@@ -187,6 +191,11 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
       }
       s.onData(data, endOfStream);
       return padding; // the data bytes return to the window as the call reads its messages
+    }
+
+    @Override
+    public void onPingAckRead(ChannelHandlerContext ctx, long data) {
+      drain.onPingAck(ctx, data);
     }
 
     @Override
