@@ -106,8 +106,8 @@ public final class RpcServer implements AutoCloseable {
 
   /**
    * Drains the server: stops accepting connections and sends every connection GOAWAY (clients send
-   * new calls elsewhere; a call that reached the server after the GOAWAY is refused unprocessed, and
-   * the client retries it transparently); calls in progress finish, for at most the {@linkplain
+   * new calls elsewhere; a call that reached the server after the GOAWAY is refused unprocessed,
+   * and the client retries it transparently); calls in progress finish, for at most the {@linkplain
    * Builder#drainTimeout drain timeout}, after which those still open end as with {@link
    * #shutdownNow()}; then the server terminates. Idempotent; does not wait (see {@link
    * #awaitTermination}).
@@ -194,8 +194,8 @@ public final class RpcServer implements AutoCloseable {
 
     /**
      * How long {@link RpcServer#shutdown()} lets calls in progress finish: calls still open then
-     * end with {@code UNAVAILABLE} on the client ({@code CANCELLED} for the implementation), and the
-     * connections close. Default {@link #DEFAULT_DRAIN_TIMEOUT} (5 s).
+     * end with {@code UNAVAILABLE} on the client ({@code CANCELLED} for the implementation), and
+     * the connections close. Default {@link #DEFAULT_DRAIN_TIMEOUT} (5 s).
      */
     public Builder drainTimeout(Duration timeout) {
       if (timeout.isNegative()) {

@@ -23,7 +23,9 @@ import java.util.List;
  * until the call commits.
  */
 final class RetryingStream implements ClientStream, ClientStreamListener {
-  /** Request messages kept for a replay; a call that sends more before it commits is not retried. */
+  /**
+   * Request messages kept for a replay; a call that sends more before it commits is not retried.
+   */
   static final int MAX_REPLAY_MESSAGES = 16;
 
   private final ChannelImpl channel;

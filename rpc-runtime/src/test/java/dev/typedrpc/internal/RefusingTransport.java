@@ -10,11 +10,11 @@ import dev.typedrpc.spi.ClientTransport;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A connection that goes away as its first stream ends its request (once it is up): the channel hears of the
- * shutdown, then the stream is refused unprocessed, as a server's GOAWAY does to a stream above its
- * last stream id. Until then it is the real connection it wraps. For transparent-retry tests: the
- * scheme {@code refusing://<name>:<port>/} reaches the in-memory server {@code <name>}, and while
- * {@link #LEFT} is positive each new connection is one of these.
+ * A connection that goes away as its first stream ends its request (once it is up): the channel
+ * hears of the shutdown, then the stream is refused unprocessed, as a server's GOAWAY does to a
+ * stream above its last stream id. Until then it is the real connection it wraps. For
+ * transparent-retry tests: the scheme {@code refusing://<name>:<port>/} reaches the in-memory
+ * server {@code <name>}, and while {@link #LEFT} is positive each new connection is one of these.
  */
 final class RefusingTransport implements ClientTransport {
   /** How many of the next connections refuse their first stream. */

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * A call whose stream the server never started (the connection went away first) is sent once more
- * on a new connection, with what the caller had written; a call refused twice, or with more
- * request messages than are kept for a replay, fails with UNAVAILABLE, never having run.
+ * on a new connection, with what the caller had written; a call refused twice, or with more request
+ * messages than are kept for a replay, fails with UNAVAILABLE, never having run.
  */
 @Timeout(30)
 class TransparentRetryTest {

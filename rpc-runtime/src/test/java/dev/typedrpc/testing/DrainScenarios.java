@@ -133,8 +133,7 @@ final class DrainScenarios {
       ExecutionException e =
           org.assertj.core.api.Assertions.catchThrowableOfType(
               ExecutionException.class, () -> held.get(10, TimeUnit.SECONDS));
-      assertThat(((RpcException) e.getCause()).status().code())
-          .isEqualTo(Status.Code.UNAVAILABLE);
+      assertThat(((RpcException) e.getCause()).status().code()).isEqualTo(Status.Code.UNAVAILABLE);
       assertThat(a.cancelled).hasValue(1);
     } finally {
       c.shutdownNow();
@@ -200,7 +199,9 @@ final class DrainScenarios {
           assertThat(times).as("executions of a call that succeeded, " + id).isEqualTo(1);
         } else {
           failed++;
-          assertThat(status.code()).as("status of " + id + ": " + status).isEqualTo(Status.Code.UNAVAILABLE);
+          assertThat(status.code())
+              .as("status of " + id + ": " + status)
+              .isEqualTo(Status.Code.UNAVAILABLE);
           assertThat(times).as("executions of a call that failed, " + id).isZero();
         }
       }
