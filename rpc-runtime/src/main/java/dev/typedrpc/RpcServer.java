@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -35,16 +36,19 @@ public final class RpcServer implements AutoCloseable {
   private final List<ServerServiceDefinition> services;
   private final Executor executor;
   private final TransportSettings settings;
+  private final Duration drainTimeout;
   private final List<ServerTransport> transports = new ArrayList<>();
   private final List<URI> addresses = new ArrayList<>();
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
   private boolean started;
+  private boolean shuttingDown;
 
   private RpcServer(Builder b) {
     this.listenUris = List.copyOf(b.listen);
     this.services = List.copyOf(b.services);
     this.executor = b.executor == null ? Executors2.sharedCallbackExecutor() : b.executor;
     this.settings = b.settings;
+    this.drainTimeout = b.drainTimeout;
   }
 
   public static Builder builder() {
@@ -100,8 +104,19 @@ public final class RpcServer implements AutoCloseable {
     return List.copyOf(addresses);
   }
 
-  /** Stops accepting; calls in progress finish; then the server terminates. */
+  /**
+   * Drains the server: stops accepting connections and sends every connection GOAWAY (clients send
+   * new calls elsewhere; a call that reached the server after the GOAWAY is refused unprocessed,
+   * and the client retries it transparently); calls in progress finish, for at most the {@linkplain
+   * Builder#drainTimeout drain timeout}, after which those still open end as with {@link
+   * #shutdownNow()}; then the server terminates. Idempotent; does not wait (see {@link
+   * #awaitTermination}).
+   */
   public synchronized void shutdown() {
+    if (shuttingDown) {
+      return;
+    }
+    shuttingDown = true;
     List<CompletableFuture<Void>> all = new ArrayList<>();
     for (ServerTransport t : transports) {
       all.add(t.shutdown());
@@ -109,6 +124,12 @@ public final class RpcServer implements AutoCloseable {
     var unused =
         CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]))
             .whenComplete((v, e) -> terminated.complete(null));
+    if (!terminated.isDone()) {
+      ScheduledFuture<?> drainDeadline =
+          Executors2.timers()
+              .schedule(this::shutdownNow, drainTimeout.toNanos(), TimeUnit.NANOSECONDS);
+      var unusedCancel = terminated.whenComplete((v, e) -> drainDeadline.cancel(false));
+    }
   }
 
   /** Closes every connection; calls in progress end with {@code UNAVAILABLE}. */
@@ -140,12 +161,15 @@ public final class RpcServer implements AutoCloseable {
     }
   }
 
-  /** {@link #shutdown()}, waiting up to 5 s for calls to finish, then {@link #shutdownNow()}. */
+  /**
+   * {@link #shutdown()}, waiting for calls to finish until the drain timeout, then {@link
+   * #shutdownNow()}.
+   */
   @Override
   public void close() {
     shutdown();
     try {
-      if (!awaitTermination(Duration.ofSeconds(5))) {
+      if (!awaitTermination(drainTimeout.plusSeconds(1))) {
         shutdownNow();
         awaitTermination(Duration.ofSeconds(5));
       }
@@ -157,12 +181,29 @@ public final class RpcServer implements AutoCloseable {
 
   /** Configures a server. Not thread-safe. */
   public static final class Builder {
+    /** The default {@link #drainTimeout}: 5 s. */
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(5);
+
     private final List<URI> listen = new ArrayList<>();
     private final List<ServerServiceDefinition> services = new ArrayList<>();
     private Executor executor;
     private TransportSettings settings = TransportSettings.DEFAULT;
+    private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
 
     private Builder() {}
+
+    /**
+     * How long {@link RpcServer#shutdown()} lets calls in progress finish: calls still open then
+     * end with {@code UNAVAILABLE} on the client ({@code CANCELLED} for the implementation), and
+     * the connections close. Default {@link #DEFAULT_DRAIN_TIMEOUT} (5 s).
+     */
+    public Builder drainTimeout(Duration timeout) {
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException("drainTimeout must not be negative: " + timeout);
+      }
+      this.drainTimeout = timeout;
+      return this;
+    }
 
     /**
      * Listens at {@code uri}, e.g. {@code ws://127.0.0.1:7070/rpc} (port 0 picks a free one) or

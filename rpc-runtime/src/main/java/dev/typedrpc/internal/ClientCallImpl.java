@@ -98,7 +98,8 @@ final class ClientCallImpl<Req, Resp>
         md = md.toBuilder().put(ServiceVersion.METADATA_KEY, mine.toMetadataValue()).build();
       }
     }
-    ClientStream s = channel.newStream(method, md, deadline, options.isWaitForReady(), this);
+    ClientStream s =
+        RetryingStream.start(channel, method, md, deadline, options.isWaitForReady(), this);
     stream = s;
     Status raced = pendingCancel;
     if (raced != null) {

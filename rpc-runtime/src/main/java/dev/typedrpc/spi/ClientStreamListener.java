@@ -17,4 +17,16 @@ public interface ClientStreamListener {
   void onReady();
 
   void onClose(Status status, Metadata trailers);
+
+  /**
+   * The stream ends, and the server provably never started its call: it was never sent (the
+   * connection was shutting down, closed, or never made), or the server refused it unprocessed (a
+   * stream above the last stream id of its GOAWAY, HTTP/2's {@code REFUSED_STREAM}). Comes instead
+   * of {@link #onClose}, exactly once, and nothing after it. The channel may retry such a call on
+   * another connection (transparently, once); by default the stream simply closes with {@code
+   * status}.
+   */
+  default void onRefused(Status status) {
+    onClose(status, Metadata.EMPTY);
+  }
 }

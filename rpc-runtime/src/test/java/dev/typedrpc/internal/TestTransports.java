@@ -33,7 +33,7 @@ public final class TestTransports implements TransportProvider {
 
   @Override
   public Set<String> schemes() {
-    return Set.of("refuse", "blackhole", "memhost", "pingy");
+    return Set.of("refuse", "blackhole", "memhost", "pingy", "refusing");
   }
 
   @Override
@@ -50,6 +50,14 @@ public final class TestTransports implements TransportProvider {
       case "blackhole" -> {
         BLACKHOLE_ATTEMPTS.incrementAndGet();
         yield new Dead(false);
+      }
+      case "refusing" -> {
+        ClientTransport real =
+            new InMemoryTransportProvider()
+                .newClientTransport(URI.create("mem:" + target.getHost()), settings);
+        yield RefusingTransport.LEFT.getAndUpdate(n -> Math.max(0, n - 1)) > 0
+            ? new RefusingTransport(real)
+            : real;
       }
       default -> {
         MEMHOST_ATTEMPTS.incrementAndGet();

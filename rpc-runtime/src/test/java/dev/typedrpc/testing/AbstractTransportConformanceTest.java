@@ -864,6 +864,33 @@ public abstract class AbstractTransportConformanceTest {
     assertCaptured(bidi, "x-kind", "bidi-streaming", Status.Code.OK);
   }
 
+  // ---------------------------------------------------------------- graceful drain
+
+  private DrainScenarios drain() {
+    return new DrainScenarios(listenUri(), this::clientUri, settings());
+  }
+
+  @Test
+  void drainLetsCallsInProgressFinishAndNewCallsGoToTheNextServer() throws Exception {
+    drain().inFlightCallsFinishAndNewCallsGoToTheNextServer();
+  }
+
+  @Test
+  void theDrainDeadlineEndsCallsStillOpenWithUnavailable() throws Exception {
+    drain().theDrainDeadlineEndsCallsStillOpen();
+  }
+
+  /** A few hundred calls from four threads while the server is replaced twice on its address. */
+  @Test
+  @Timeout(value = 90, unit = TimeUnit.SECONDS)
+  void aRollingRestartUnderLoadLosesNoCallAndRunsNoneTwice() throws Exception {
+    int[] okFailed = drain().rollingRestartUnderLoad(4, 75, 2);
+    System.out.printf(
+        "%s rolling restart: %d calls succeeded, %d failed unrun%n",
+        getClass().getSimpleName(), okFailed[0], okFailed[1]);
+    assertThat(okFailed[0] + okFailed[1]).isEqualTo(300);
+  }
+
   private static void assertCaptured(
       dev.typedrpc.ResponseMetadata r, String key, String value, Status.Code code) {
     assertThat(r.status().code()).isEqualTo(code);

@@ -118,7 +118,7 @@ final class ClientFrameConnection extends FrameConnection {
                   closed
                       ? "connection is closed"
                       : "connection is shutting down; the call was not sent");
-      s.close(why, Metadata.EMPTY);
+      s.refuse(why);
       return;
     }
     if (s.deadline != null && s.deadline.isExpired()) {
@@ -135,9 +135,7 @@ final class ClientFrameConnection extends FrameConnection {
     if (nextStreamId <= 0) {
       draining = true;
       notifyShutdown(Status.UNAVAILABLE.withDescription("stream ids exhausted"));
-      s.close(
-          Status.UNAVAILABLE.withDescription("stream ids exhausted on this connection"),
-          Metadata.EMPTY);
+      s.refuse(Status.UNAVAILABLE.withDescription("stream ids exhausted on this connection"));
       return;
     }
     s.id = nextStreamId++;
@@ -218,14 +216,15 @@ final class ClientFrameConnection extends FrameConnection {
     notifyShutdown(status.isOk() ? Status.UNAVAILABLE.withDescription("server went away") : status);
     for (FrameStream s : streams.snapshot()) {
       if (s.id > last) {
-        finishStream(
+        end(
             (ClientFrameStream) s,
             Status.UNAVAILABLE.withDescription(
                 "server went away before processing the call ("
                     + status
                     + "); it is safe to retry"),
             Metadata.EMPTY,
-            false);
+            false,
+            true);
       }
     }
     closeIfDrained();
@@ -249,6 +248,15 @@ final class ClientFrameConnection extends FrameConnection {
   }
 
   void finishStream(ClientFrameStream s, Status status, Metadata trailers, boolean sendCancel) {
+    end(s, status, trailers, sendCancel, false);
+  }
+
+  /**
+   * @param refused the server never started the call: it was never sent, or is above the last
+   *     stream id of the server's GOAWAY
+   */
+  private void end(
+      ClientFrameStream s, Status status, Metadata trailers, boolean sendCancel, boolean refused) {
     if (s.closed) {
       return;
     }
@@ -260,7 +268,11 @@ final class ClientFrameConnection extends FrameConnection {
         writer.writeCancel(s.id, status);
       }
     }
-    s.close(status, trailers);
+    if (refused) {
+      s.refuse(status);
+    } else {
+      s.close(status, trailers);
+    }
     closeIfDrained();
   }
 
@@ -270,8 +282,9 @@ final class ClientFrameConnection extends FrameConnection {
   }
 
   @Override
-  void abort(FrameStream s, Status status) {
-    finishStream((ClientFrameStream) s, status, Metadata.EMPTY, false);
+  void abort(FrameStream stream, Status status) {
+    ClientFrameStream s = (ClientFrameStream) stream;
+    end(s, status, Metadata.EMPTY, false, !s.callStartWritten); // never sent: never started
   }
 
   @Override

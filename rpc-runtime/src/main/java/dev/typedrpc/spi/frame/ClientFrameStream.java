@@ -190,6 +190,12 @@ final class ClientFrameStream extends FrameStream implements ClientStream {
     listener.onClose(status, trailers);
   }
 
+  /** Ends the stream, which the server never started: the channel may send the call again. */
+  void refuse(Status status) {
+    closed = true;
+    listener.onRefused(status);
+  }
+
   @Override
   void deliverMessage(Object message) {
     listener.onMessage(message);

@@ -42,6 +42,9 @@ final class H2ClientHandler extends BatchFlushingHttp2Handler {
   private final Http2Connection.PropertyKey streamKey;
   private final List<H2ClientStream> waiting = new ArrayList<>();
 
+  /** Calls waiting for a free stream (the server's MAX_CONCURRENT_STREAMS are in use). */
+  private final H2StreamQueue waitingForStream = new H2StreamQueue();
+
   /** Streams begun and not yet closed (some may wait for their reader after HTTP/2 closed them). */
   private final Set<H2ClientStream> open = new LinkedHashSet<>();
 
@@ -87,7 +90,13 @@ final class H2ClientHandler extends BatchFlushingHttp2Handler {
                 if (s != null) {
                   s.streamClosed();
                 }
+                waitingForStream.drainSoon(ctx, connection());
                 maybeClose();
+              }
+
+              @Override
+              public void onGoAwayReceived(int lastStreamId, long errorCode, ByteBuf debugData) {
+                goAwayReceived(lastStreamId, errorCode);
               }
             });
     encoder.flowController().listener(this::writabilityChanged);
@@ -210,7 +219,7 @@ final class H2ClientHandler extends BatchFlushingHttp2Handler {
    */
   void startStream(H2ClientStream s) {
     if (shutdownReason != null || terminated) {
-      s.end(
+      s.refuse(
           shutdownReason != null
               ? shutdownReason
               : Status.UNAVAILABLE.withDescription("connection closed"));
@@ -223,6 +232,28 @@ final class H2ClientHandler extends BatchFlushingHttp2Handler {
 
   void forget(H2ClientStream s) {
     waiting.remove(s);
+    waitingForStream.remove(s);
+  }
+
+  /** Every stream the server allows is in use: {@code s} waits for one to close. */
+  void waitForFreeStream(H2ClientStream s) {
+    waitingForStream.add(s);
+  }
+
+  /**
+   * GOAWAY, before HTTP/2 closes the streams above {@code lastStreamId}: the channel hears first
+   * (so that a retried call goes to a new connection), then those streams are marked as never
+   * processed, so that their calls may be retried.
+   */
+  private void goAwayReceived(int lastStreamId, long errorCode) {
+    shutdown(
+        Status.UNAVAILABLE.withDescription(
+            "the server is going away (GOAWAY " + Http2Error.valueOf(errorCode) + ")"));
+    for (H2ClientStream s : new ArrayList<>(open)) {
+      if (s.id() > lastStreamId) {
+        s.refusedByGoAway();
+      }
+    }
   }
 
   /** Sends RST_STREAM(CANCEL) for a stream this side still has open. */
@@ -282,8 +313,9 @@ final class H2ClientHandler extends BatchFlushingHttp2Handler {
     List<H2ClientStream> failed = new ArrayList<>(waiting);
     waiting.clear();
     for (H2ClientStream s : failed) {
-      s.end(reason);
+      s.refuse(reason); // never sent
     }
+    waitingForStream.refuseAll(reason);
   }
 
   private void maybeClose() {
@@ -353,6 +385,7 @@ final class H2ClientHandler extends BatchFlushingHttp2Handler {
     public void onSettingsRead(
         ChannelHandlerContext ctx, io.netty.handler.codec.http2.Http2Settings received) {
       serverSettingsArrived(ctx);
+      waitingForStream.drainSoon(ctx, connection()); // the server may have raised its limit
     }
 
     @Override

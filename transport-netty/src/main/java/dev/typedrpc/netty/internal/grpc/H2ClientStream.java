@@ -58,6 +58,11 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
   private CharSequence httpStatus;
   private Status finalStatus;
   private Metadata finalTrailers = Metadata.EMPTY;
+
+  /** The server never started the call: its listener hears {@code onRefused}. */
+  private boolean refused;
+
+  private boolean refusedByGoAway;
   private final boolean gzip;
 
   H2ClientStream(
@@ -102,6 +107,10 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
           Metadata.EMPTY);
       return;
     }
+    if (!handler.connection().local().canOpenStream()) {
+      handler.waitForFreeStream(this); // MAX_CONCURRENT_STREAMS in use: wait, as gRPC-Java does
+      return;
+    }
     Http2Headers h =
         new DefaultHttp2Headers()
             .method(GrpcWire.POST)
@@ -121,9 +130,7 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
     GrpcWire.putMetadata(headers, h);
     int streamId = handler.connection().local().incrementAndGetNextStreamId();
     if (streamId < 0) {
-      close(
-          Status.UNAVAILABLE.withDescription("stream ids of this connection are used up"),
-          Metadata.EMPTY);
+      refuse(Status.UNAVAILABLE.withDescription("stream ids of this connection are used up"));
       handler.shutdown(Status.UNAVAILABLE.withDescription("stream ids used up"));
       return;
     }
@@ -132,11 +139,10 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
     Http2Stream stream = handler.connection().stream(streamId);
     if (stream == null || (written.isDone() && !written.isSuccess())) {
       Throwable cause = written.cause();
-      close(
+      refuse( // the stream never opened: nothing was sent
           Status.UNAVAILABLE.withDescription(
               "could not open an HTTP/2 stream: "
-                  + (cause == null ? "refused" : cause.getMessage())),
-          Metadata.EMPTY);
+                  + (cause == null ? "refused" : cause.getMessage())));
       return;
     }
     id = streamId;
@@ -161,6 +167,24 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
    */
   void end(Status status) {
     close(status, Metadata.EMPTY);
+  }
+
+  /** The HTTP/2 stream id, or -1 before the stream opened. */
+  int id() {
+    return id;
+  }
+
+  /** Ends the call, which the server never started: the channel may send it again elsewhere. */
+  void refuse(Status status) {
+    refused = true;
+    close(status, Metadata.EMPTY);
+  }
+
+  /** The server's GOAWAY says it will not process this stream (its id is above the last one). */
+  void refusedByGoAway() {
+    if (finalStatus == null && !headersReceived) {
+      refusedByGoAway = true;
+    }
   }
 
   void onHeaders(Http2Headers h, boolean endStream) {
@@ -227,6 +251,10 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
       return; // the response is complete and waits for its reader: a reset after it (NO_ERROR)
       // changes nothing
     }
+    if (errorCode == Http2Error.REFUSED_STREAM.code() && !headersReceived) {
+      refuse(Status.UNAVAILABLE.withDescription("the server refused the stream (REFUSED_STREAM)"));
+      return;
+    }
     Status status =
         errorCode == Http2Error.REFUSED_STREAM.code()
             ? Status.UNAVAILABLE
@@ -242,7 +270,12 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
    * here.
    */
   void streamClosed() {
-    if (finalStatus == null) {
+    if (refusedByGoAway) {
+      refuse(
+          Status.UNAVAILABLE.withDescription(
+              "the server went away before processing the call (above the last stream id of"
+                  + " its GOAWAY)"));
+    } else if (finalStatus == null) {
       close(
           Status.UNAVAILABLE.withDescription("the connection to the server was closed"),
           Metadata.EMPTY);
@@ -433,7 +466,11 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
     } else {
       handler.forget(this);
     }
-    listener.onClose(status, trailers);
+    if (refused) {
+      listener.onRefused(status);
+    } else {
+      listener.onClose(status, trailers);
+    }
   }
 
   private void onLoop(Runnable task) {

@@ -48,6 +48,7 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
   private final boolean compressResponses;
   private final Http2Connection.PropertyKey streamKey;
   private ChannelHandlerContext ctx;
+  private final H2GracefulShutdown drain = new H2GracefulShutdown(this);
 
   /** Keep-alive PINGs, the ping policy, and the idle and age limits. */
   private final H2KeepAlive keepAlive;
@@ -114,9 +115,12 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
     super.channelInactive(ctx);
   }
 
-  /** Sends GOAWAY and closes once the streams in progress have finished. */
+  /**
+   * Sends GOAWAY (in two steps: {@link H2GracefulShutdown}) and closes once the streams in progress
+   * have finished.
+   */
   public void shutdownGracefully() {
-    ChannelFuture unused = ctx.channel().close(); // through this handler: GOAWAY first
+    drain.start(ctx);
   }
 
   /** Ends every stream now and closes. */
@@ -204,6 +208,11 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
       }
       s.onData(data, endOfStream);
       return padding; // the data bytes return to the window as the call reads its messages
+    }
+
+    @Override
+    public void onPingAckRead(ChannelHandlerContext ctx, long data) {
+      drain.onPingAck(ctx, data);
     }
 
     @Override
@@ -321,14 +330,28 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
    *     only race the response
    */
   void finish(int streamId, Http2Headers lastHeaders, boolean requestEnded) {
-    ChannelFuture unused =
+    ChannelFuture trailers =
         encoder().writeHeaders(ctx, streamId, lastHeaders, 0, true, ctx.newPromise());
-    Http2Stream stream = connection().stream(streamId);
-    if (!requestEnded && stream != null && stream.state().remoteSideOpen()) {
-      ChannelFuture unusedReset =
-          resetStream(ctx, streamId, Http2Error.NO_ERROR.code(), ctx.newPromise());
+    if (!requestEnded) {
+      // the trailers may wait in the flow controller behind response DATA not sent yet, and a
+      // reset drops what waits there: the reset goes out only once they are written
+      if (trailers.isDone()) {
+        resetIfClientSends(streamId, trailers);
+      } else {
+        trailers.addListener(written -> resetIfClientSends(streamId, trailers));
+      }
     }
     flushSoon();
+  }
+
+  /** Sends RST_STREAM(NO_ERROR) after the trailers, if the client is still sending. */
+  private void resetIfClientSends(int streamId, ChannelFuture trailers) {
+    Http2Stream stream = connection().stream(streamId);
+    if (trailers.isSuccess() && stream != null && stream.state().remoteSideOpen()) {
+      ChannelFuture unusedReset =
+          resetStream(ctx, streamId, Http2Error.NO_ERROR.code(), ctx.newPromise());
+      flushSoon();
+    }
   }
 
   private static final class Builder

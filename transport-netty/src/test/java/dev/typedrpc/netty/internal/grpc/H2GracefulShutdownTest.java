@@ -1,0 +1,166 @@
+package dev.typedrpc.netty.internal.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.typedrpc.RpcServer;
+import dev.typedrpc.netty.LeakCheck;
+import dev.typedrpc.testing.DrainService;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
+import io.netty.handler.codec.http2.Http2ConnectionHandlerBuilder;
+import io.netty.handler.codec.http2.Http2FrameAdapter;
+import io.netty.handler.codec.http2.Http2Headers;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The HTTP/2 server drains in two steps, seen by Netty's own client codec on a real socket: {@code
+ * GOAWAY(NO_ERROR, 2^31-1)} and a PING; a stream the client opens on reading that first GOAWAY
+ * (before it acknowledges the PING) is still served; then {@code GOAWAY(NO_ERROR, last stream id)},
+ * and the call in progress finishes before the connection closes.
+ */
+@ExtendWith(LeakCheck.class)
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class H2GracefulShutdownTest {
+  private final DrainService service = new DrainService("S", DrainService.newRuns(), 1);
+  private final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+  private RpcServer server;
+  private EventLoopGroup group;
+
+  @BeforeEach
+  void start() throws Exception {
+    server =
+        RpcServer.builder()
+            .listen("ws://127.0.0.1:0/rpc")
+            .addService(service.definition())
+            .drainTimeout(Duration.ofSeconds(20))
+            .build()
+            .start();
+    group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    server.shutdownNow();
+    assertThat(server.awaitTermination(Duration.ofSeconds(10))).isTrue();
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+  }
+
+  @Test
+  void twoGoAwaysWithAPingBetweenAndAStreamRacingTheFirstIsServed() throws Exception {
+    Client client = new Client();
+    Channel ch =
+        new Bootstrap()
+            .group(group)
+            .channel(NioSocketChannel.class)
+            .handler(
+                new ChannelInitializer<>() {
+                  @Override
+                  protected void initChannel(Channel c) {
+                    c.pipeline().addLast(client.handler);
+                  }
+                })
+            .connect("127.0.0.1", server.address().getPort())
+            .sync()
+            .channel();
+    ChannelHandlerContext ctx = ch.pipeline().context(client.handler);
+    ch.eventLoop().execute(() -> client.call(ctx, 1, DrainService.HOLD.fullName(), "held"));
+    assertThat(service.held.await(10, TimeUnit.SECONDS)).isTrue();
+
+    server.shutdown();
+    assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("goaway " + Integer.MAX_VALUE);
+    // the stream the client opened on reading the first GOAWAY is taken and served
+    assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("goaway 3");
+    assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("status 3 0");
+    assertThat(server.awaitTermination(Duration.ofMillis(100))).isFalse();
+    service.release();
+    assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("status 1 0");
+    assertThat(server.awaitTermination(Duration.ofSeconds(10))).isTrue();
+    ch.close().sync();
+  }
+
+  /**
+   * Netty's HTTP/2 client codec; it acknowledges PINGs by itself, after the listener hears them.
+   */
+  private final class Client extends Http2FrameAdapter {
+    final Http2ConnectionHandler handler =
+        new Http2ConnectionHandlerBuilder().server(false).frameListener(this).build();
+
+    void call(ChannelHandlerContext ctx, int id, String method, String request) {
+      Http2Headers h =
+          new DefaultHttp2Headers()
+              .method("POST")
+              .scheme("http")
+              .authority("test")
+              .path("/" + method)
+              .set("content-type", "application/grpc")
+              .set("te", "trailers");
+      ChannelFuture unused = handler.encoder().writeHeaders(ctx, id, h, 0, false, ctx.newPromise());
+      byte[] text = request.getBytes(StandardCharsets.UTF_8);
+      ByteBuf body = ctx.alloc().buffer();
+      body.writeByte(0).writeInt(text.length + 2).writeByte(0x0a).writeByte(text.length);
+      body.writeBytes(text);
+      unused = handler.encoder().writeData(ctx, id, body, 0, true, ctx.newPromise());
+      ctx.flush();
+    }
+
+    @Override
+    public void onGoAwayRead(
+        ChannelHandlerContext ctx, int lastStreamId, long errorCode, ByteBuf debugData) {
+      events.add("goaway " + lastStreamId);
+      if (lastStreamId == Integer.MAX_VALUE) {
+        call(
+            ctx,
+            3,
+            DrainService.WORK.fullName(),
+            "racing"); // before the PING that follows is acked
+      }
+    }
+
+    @Override
+    public void onHeadersRead(
+        ChannelHandlerContext ctx, int streamId, Http2Headers headers, int padding, boolean end) {
+      CharSequence status = headers.get("grpc-status");
+      if (status != null) {
+        events.add("status " + streamId + " " + status);
+      }
+    }
+
+    @Override
+    public void onHeadersRead(
+        ChannelHandlerContext ctx,
+        int streamId,
+        Http2Headers headers,
+        int streamDependency,
+        short weight,
+        boolean exclusive,
+        int padding,
+        boolean end) {
+      onHeadersRead(ctx, streamId, headers, padding, end);
+    }
+
+    @Override
+    public int onDataRead(
+        ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding, boolean end) {
+      return data.readableBytes() + padding;
+    }
+  }
+}
