@@ -125,6 +125,9 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
 
   /** Ends every stream now and closes. */
   public void shutdownNow() {
+    if (drain.started()) {
+      drain.finish(ctx); // the real last stream id first: the client may retry the streams above it
+    }
     gracefulShutdownTimeoutMillis(0);
     ChannelFuture unused = ctx.channel().close(); // through this handler: GOAWAY first
   }

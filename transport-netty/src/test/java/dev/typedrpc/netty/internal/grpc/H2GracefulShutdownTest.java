@@ -83,7 +83,9 @@ class H2GracefulShutdownTest {
             .channel();
     ChannelHandlerContext ctx = ch.pipeline().context(client.handler);
     ch.eventLoop().execute(() -> client.call(ctx, 1, DrainService.HOLD.fullName(), "held"));
-    assertThat(service.held.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(service.held.await(20, TimeUnit.SECONDS))
+        .as("the held call started, %s", events)
+        .isTrue();
 
     server.shutdown();
     assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("goaway " + Integer.MAX_VALUE);
@@ -118,7 +120,16 @@ class H2GracefulShutdownTest {
       ByteBuf body = ctx.alloc().buffer();
       body.writeByte(0).writeInt(text.length + 2).writeByte(0x0a).writeByte(text.length);
       body.writeBytes(text);
-      unused = handler.encoder().writeData(ctx, id, body, 0, true, ctx.newPromise());
+      unused =
+          handler
+              .encoder()
+              .writeData(ctx, id, body, 0, true, ctx.newPromise())
+              .addListener(
+                  w -> {
+                    if (!w.isSuccess()) {
+                      events.add("write failed on stream " + id + ": " + w.cause());
+                    }
+                  });
       ctx.flush();
     }
 
