@@ -179,29 +179,30 @@ public final class OutboundPump<T> implements Flow.Subscriber<T> {
     target.fail(error);
   }
 
+  /**
+   * Asks the publisher for what the stream can take, in batches: once at least half of the window
+   * ({@code min(demand, MAX_OUTSTANDING)}) is missing, not one item per item sent. When nothing is
+   * outstanding the whole window is missing, so the stream never waits for a request that is not
+   * made.
+   */
   private void refill() {
+    long want;
+    Flow.Subscription s;
     synchronized (this) {
       if (refilling) {
         missed = true; // the running loop asks again: no recursion when the publisher emits from
         // request()
         return;
       }
+      want = wanted();
+      if (want <= 0) {
+        return; // the common case after an item: enough is outstanding
+      }
       refilling = true;
+      outstanding += want;
+      s = upstream;
     }
     while (true) {
-      long want;
-      Flow.Subscription s;
-      synchronized (this) {
-        missed = false;
-        want =
-            done || upstream == null ? 0 : Math.min(target.demand(), MAX_OUTSTANDING) - outstanding;
-        if (want <= 0) {
-          refilling = false;
-          return;
-        }
-        outstanding += want;
-        s = upstream;
-      }
       try {
         s.request(want);
       } catch (RuntimeException e) {
@@ -216,8 +217,26 @@ public final class OutboundPump<T> implements Flow.Subscriber<T> {
           refilling = false;
           return;
         }
+        missed = false;
+        want = wanted();
+        if (want <= 0) {
+          refilling = false;
+          return;
+        }
+        outstanding += want;
+        s = upstream;
       }
     }
+  }
+
+  /** Items to request now; 0 while more than half the window is outstanding. Holds the lock. */
+  private long wanted() {
+    if (done || upstream == null) {
+      return 0;
+    }
+    long window = Math.min(target.demand(), MAX_OUTSTANDING);
+    long want = window - outstanding;
+    return want > 0 && want * 2 >= window ? want : 0;
   }
 
   private static void cancelQuietly(Flow.Subscription s) {

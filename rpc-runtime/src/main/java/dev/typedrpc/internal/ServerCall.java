@@ -93,7 +93,8 @@ final class ServerCall<Req, Resp> implements ServerStreamListener, CallContext.R
   }
 
   private void writeMessage(Resp message) {
-    if (sent.getAndSet(2) == 0 && versionMetadata != null) {
+    // a read first: after the first message, no atomic write per message
+    if (sent.get() != 2 && sent.getAndSet(2) == 0 && versionMetadata != null) {
       stream.writeHeaders(
           versionMetadata); // the client learns this server's version with the first response
     }

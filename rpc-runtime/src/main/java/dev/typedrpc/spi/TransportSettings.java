@@ -16,7 +16,9 @@ import java.time.Duration;
  * @param connectTimeout how long a client waits for the connection and handshake
  * @param maxBufferedMessages most received messages one stream holds that its reader has not taken
  *     yet: the credit granted to the peer never exceeds it, whatever the reader requests (even
- *     {@code Long.MAX_VALUE}), and a peer that sends beyond its credit fails the call
+ *     {@code Long.MAX_VALUE}), and a peer that sends beyond its credit fails the call. Once a
+ *     stream's messages are large the window is smaller still: about 64 KiB of them (at least one)
+ *     are outstanding at once
  * @param maxQueuedOutboundBytes most bytes one connection may have written but not yet sent,
  *     because the peer does not read them; beyond it the connection is closed with {@code
  *     RESOURCE_EXHAUSTED}
@@ -47,7 +49,7 @@ public record TransportSettings(
   public static final int CANCEL_WINDOW_SECONDS = 10;
 
   public static final TransportSettings DEFAULT =
-      new TransportSettings(4 << 20, 64 << 10, 8 << 10, 1000, Duration.ofSeconds(10), 64);
+      new TransportSettings(4 << 20, 64 << 10, 8 << 10, 1000, Duration.ofSeconds(10), 1024);
 
   public TransportSettings {
     if (maxMessageSize < 1

@@ -5,10 +5,13 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Heap allocation and peak resident memory of this JVM. */
+/** Heap allocation, CPU time and peak resident memory of this JVM. */
 final class ProcessStats {
   private static final com.sun.management.ThreadMXBean THREADS =
       (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+  private static final com.sun.management.OperatingSystemMXBean OS =
+      (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
   private ProcessStats() {}
 
@@ -25,6 +28,14 @@ final class ProcessStats {
       }
     }
     return sum;
+  }
+
+  /**
+   * CPU time this JVM has used so far, in nanoseconds, every thread included (the JIT and GC too):
+   * unlike throughput, CPU per operation hardly depends on what else runs on the machine.
+   */
+  static long cpuNanos() {
+    return OS.getProcessCpuTime();
   }
 
   /**

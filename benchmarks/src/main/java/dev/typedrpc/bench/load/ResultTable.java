@@ -45,6 +45,16 @@ final class ResultTable {
               "%,.0f",
               "A/D ≤ 0.25"),
           new Row("heap B/message, streaming 32 B, total", "stream.32.allocTotal", "%,.0f", ""),
+          new Row(
+              "CPU ns/call, unary 1 at a time 32 B, total", "unary1.32.cpuTotalNs", "%,.0f", ""),
+          new Row(
+              "CPU ns/call, unary 64 in flight 32 B, total", "unary64.32.cpuTotalNs", "%,.0f", ""),
+          new Row(
+              "CPU ns/call, unary 64 in flight 1 KiB, total",
+              "unary64.1024.cpuTotalNs",
+              "%,.0f",
+              ""),
+          new Row("CPU ns/message, streaming 32 B, total", "stream.32.cpuTotalNs", "%,.0f", ""),
           new Row("peak RSS client, MiB", "rss.client", "%,.0f", ""),
           new Row("peak RSS server, MiB", "rss.server", "%,.0f", ""));
 

@@ -8,9 +8,9 @@ import java.time.Duration;
 
 /**
  * The server JVM: starts one system's server, prints {@code PORT <n>}, then answers its client JVM
- * on stdin, one line per command: {@code alloc} (heap bytes allocated so far), {@code rss} (peak
- * RSS in KiB), {@code quit}. It also quits when stdin closes (the client died), and after an hour
- * in any case.
+ * on stdin, one line per command: {@code alloc} (heap bytes allocated so far), {@code cpu} (CPU
+ * nanoseconds used so far), {@code rss} (peak RSS in KiB), {@code quit}. It also quits when stdin
+ * closes (the client died), and after an hour in any case.
  */
 final class ServerMain {
   private static final Duration LIFETIME_LIMIT = Duration.ofHours(1);
@@ -29,6 +29,7 @@ final class ServerMain {
           line = in.readLine()) {
         switch (line) {
           case "alloc" -> out.println(ProcessStats.allocatedBytes());
+          case "cpu" -> out.println(ProcessStats.cpuNanos());
           case "rss" -> out.println(ProcessStats.peakRssKib());
           default -> out.println("unknown command " + line);
         }

@@ -1,14 +1,17 @@
 package dev.typedrpc.bench.load;
 
-/** Reads the server's allocation counter and peak RSS, wherever the server runs. */
+/** Reads the server's allocation counter, CPU time and peak RSS, wherever the server runs. */
 interface ServerProbe {
-  /**
-   * For a server in this JVM: its allocation is already in {@link ProcessStats#allocatedBytes()}.
-   */
+  /** For a server in this JVM: its allocation and CPU time are already in {@link ProcessStats}. */
   ServerProbe SAME_JVM =
       new ServerProbe() {
         @Override
         public long allocatedBytes() {
+          return 0;
+        }
+
+        @Override
+        public long cpuNanos() {
           return 0;
         }
 
@@ -19,6 +22,9 @@ interface ServerProbe {
       };
 
   long allocatedBytes() throws Exception;
+
+  /** CPU time the server JVM has used so far, in nanoseconds (0 in the same JVM). */
+  long cpuNanos() throws Exception;
 
   long peakRssKib() throws Exception;
 }

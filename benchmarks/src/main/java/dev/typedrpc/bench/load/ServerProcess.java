@@ -58,6 +58,11 @@ final class ServerProcess implements ServerProbe, AutoCloseable {
   }
 
   @Override
+  public long cpuNanos() throws IOException {
+    return ask("cpu");
+  }
+
+  @Override
   public long peakRssKib() throws IOException {
     return ask("rss");
   }

@@ -13,8 +13,8 @@ import org.HdrHistogram.Histogram;
 /**
  * The measurements, each bounded by a deadline: unary one call at a time (latency percentiles),
  * unary with a fixed number of calls in flight on one connection, and server streaming. Around each
- * one it reads the heap allocated by client and server, per operation. Results go into a flat map,
- * e.g. {@code unary1.32.p50us}.
+ * one it reads the heap allocated and the CPU time used by client and server, per operation.
+ * Results go into a flat map, e.g. {@code unary1.32.p50us}.
  */
 final class Workloads {
   static final int IN_FLIGHT = 64;
@@ -66,9 +66,13 @@ final class Workloads {
   private void measure(String key, Duration duration, boolean record, Run run) throws Exception {
     long clientBefore = ProcessStats.allocatedBytes();
     long serverBefore = server.allocatedBytes();
+    long clientCpuBefore = ProcessStats.cpuNanos();
+    long serverCpuBefore = server.cpuNanos();
     long start = System.nanoTime();
     long ops = run.run(start + duration.toNanos());
     long elapsed = System.nanoTime() - start;
+    long clientCpu = ProcessStats.cpuNanos() - clientCpuBefore;
+    long serverCpu = server.cpuNanos() - serverCpuBefore;
     long clientAllocated = ProcessStats.allocatedBytes() - clientBefore;
     long serverAllocated = server.allocatedBytes() - serverBefore;
     if (record) {
@@ -76,6 +80,7 @@ final class Workloads {
       results.put(key + ".allocClient", (double) clientAllocated / ops);
       results.put(key + ".allocServer", (double) serverAllocated / ops);
       results.put(key + ".allocTotal", (double) (clientAllocated + serverAllocated) / ops);
+      results.put(key + ".cpuTotalNs", (double) (clientCpu + serverCpu) / ops);
     }
   }
 

@@ -34,9 +34,24 @@ abstract class FrameStream {
 
   private final boolean inboundMany;
 
+  /**
+   * Bytes the inbound credit window is sized for once messages have been seen: while the largest
+   * message so far has S bytes, at most about {@code WINDOW_BYTES / S} credits are outstanding (at
+   * least 1, at most {@code maxBufferedMessages}). Small messages keep the whole window, so a
+   * stream of them costs one CREDIT frame per half window of many messages, not per few; large ones
+   * keep what is in flight near HTTP/2's default stream window.
+   */
+  static final int WINDOW_BYTES = 64 * 1024;
+
   // inbound: credit we granted and the reader's demand
   private long readerDemand;
   private long granted;
+
+  /**
+   * Most credit outstanding at once: {@code maxBufferedMessages}, less once messages larger than
+   * {@code WINDOW_BYTES / maxBufferedMessages} arrive ({@link #sizeWindow}). Never grows back.
+   */
+  private int windowLimit;
 
   /**
    * Received messages the reader has not asked for yet; created on first need (most calls never
@@ -79,6 +94,7 @@ abstract class FrameStream {
     this.inboundMany =
         clientSide ? method.kind().serverSendsMany() : method.kind().clientSendsMany();
     this.granted = initialGranted;
+    this.windowLimit = conn.settings.maxBufferedMessages();
     this.peerCredit = initialPeerCredit;
     this.appCredit = new AtomicLong(initialPeerCredit);
   }
@@ -119,22 +135,33 @@ abstract class FrameStream {
   }
 
   /**
-   * Grants the credit the reader's demand calls for, but never more than {@code
-   * maxBufferedMessages} outstanding and buffered together: whatever the reader requests (even
-   * {@code Long.MAX_VALUE}), at most that many messages can arrive before it takes them. Beyond the
-   * bound the window is refilled once half of it is used, so a fast stream costs one CREDIT frame
-   * per half window, not one per message.
+   * Grants the credit the reader's demand calls for, but never more than {@link #windowLimit}
+   * ({@code maxBufferedMessages} at most) outstanding and buffered together: whatever the reader
+   * requests (even {@code Long.MAX_VALUE}), at most that many messages can arrive before it takes
+   * them. Credit goes out once at least half of the window it would fill is missing, so a fast
+   * stream costs one CREDIT frame per half window, not one per message; the sender is never left
+   * without credit while the reader wants more (when its credit is used up the whole window is
+   * missing).
    */
   private void grantCredit() {
     if (closed || inboundEnded) {
       return;
     }
-    int max = conn.settings.maxBufferedMessages();
-    long window = Math.min(readerDemand, max) - inboxSize();
-    if (window > granted && (readerDemand < max || granted <= max / 2)) {
-      int add = (int) (window - granted);
+    long window = Math.min(readerDemand, windowLimit) - inboxSize();
+    long add = window - granted;
+    if (add > 0 && add * 2 >= window) {
       granted += add;
-      sendCredit(add);
+      sendCredit((int) add);
+    }
+  }
+
+  /**
+   * A message of {@code bytes} arrived: the window shrinks if that many would exceed {@link
+   * #WINDOW_BYTES}.
+   */
+  private void sizeWindow(int bytes) {
+    if ((long) bytes * windowLimit > WINDOW_BYTES) {
+      windowLimit = Math.max(1, WINDOW_BYTES / bytes);
     }
   }
 
@@ -143,6 +170,7 @@ abstract class FrameStream {
     if (payload.remaining() > conn.settings.maxMessageSize()) {
       throw ProtocolException.stream(tooLarge(payload.remaining()));
     }
+    sizeWindow(payload.remaining());
     acceptMessage(decode(CodedInputStream.newInstance(payload)), endStream);
   }
 
@@ -189,6 +217,7 @@ abstract class FrameStream {
       byte[] bytes = partial;
       partial = null;
       partialExpected = -1;
+      sizeWindow(partialLength);
       acceptMessage(decode(CodedInputStream.newInstance(bytes, 0, partialLength)), endStream);
     } else if (endStream) {
       throw ProtocolException.stream(
