@@ -669,6 +669,7 @@ public abstract class AbstractTransportConformanceTest {
     try {
       c.connectNow().get(10, TimeUnit.SECONDS);
       race.cancelAfterStart(c, 600);
+      StartCancelRace.cancelRightAfterSending(c, 600);
       assertThat(
               ClientCalls.blockingUnary(c, ConformanceService.ECHO, CallOptions.DEFAULT, "after"))
           .isEqualTo("after");

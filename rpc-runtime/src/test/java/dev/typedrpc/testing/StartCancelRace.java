@@ -98,8 +98,9 @@ public final class StartCancelRace {
       }
       assertThat(serverStarted.get()).as("server started call %d", i).isGreaterThan(before);
       call.cancel("cancel " + i, null);
-      assertThat(closed.get(10, TimeUnit.SECONDS).code())
-          .as("status of call %d", i)
+      Status status = closed.get(10, TimeUnit.SECONDS);
+      assertThat(status.code())
+          .as("status of call %d: %s", i, status)
           .isEqualTo(Status.Code.CANCELLED);
     }
     long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
@@ -109,6 +110,34 @@ public final class StartCancelRace {
     assertThat(serverCancelled.get())
         .as("server calls that saw their cancellation, of those started")
         .isEqualTo(serverStarted.get());
+  }
+
+  /**
+   * Starts, sends and cancels {@code calls} calls one after another from one thread, as fast as it
+   * goes: the request and the cancel leave together, and every call must still end {@code
+   * CANCELLED} on a connection that keeps serving (a transport that put the request behind its own
+   * reset would have the server answer each with an error it counts against the client).
+   */
+  public static void cancelRightAfterSending(RpcChannel channel, int calls) throws Exception {
+    for (int i = 0; i < calls; i++) {
+      ClientCall<String, String> call = channel.newCall(HOLD, CallOptions.DEFAULT);
+      CompletableFuture<Status> closed = new CompletableFuture<>();
+      call.start(
+          new ClientCall.Listener<>() {
+            @Override
+            public void onClose(Status status, Metadata trailers) {
+              closed.complete(status);
+            }
+          },
+          Metadata.EMPTY);
+      call.request(1);
+      call.sendLastMessage("cancel " + i);
+      call.cancel("cancel " + i, null);
+      Status status = closed.get(10, TimeUnit.SECONDS);
+      assertThat(status.code())
+          .as("status of call %d: %s", i, status)
+          .isEqualTo(Status.Code.CANCELLED);
+    }
   }
 
   private static void raceOnce(RpcChannel channel, ExecutorService threads, int i)
@@ -144,7 +173,9 @@ public final class StartCancelRace {
     starting.get(10, TimeUnit.SECONDS);
     cancelling.get(10, TimeUnit.SECONDS);
     Status status = closed.get(10, TimeUnit.SECONDS);
-    assertThat(status.code()).as("status of call %d", i).isEqualTo(Status.Code.CANCELLED);
+    assertThat(status.code())
+        .as("status of call %d: %s", i, status)
+        .isEqualTo(Status.Code.CANCELLED);
     assertThat(closes.get()).as("closes of call %d", i).isEqualTo(1);
   }
 }

@@ -1,9 +1,12 @@
 package dev.typedrpc.netty.internal.grpc;
 
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
 import io.netty.handler.codec.http2.Http2ConnectionEncoder;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Settings;
 
 /**
@@ -56,6 +59,24 @@ abstract class BatchFlushingHttp2Handler extends Http2ConnectionHandler {
     }
     flushQueued = true;
     flushContext.executor().execute(flushTask);
+  }
+
+  /**
+   * Writes the stream's DATA that waits in the flow controller before the RST_STREAM. Netty writes
+   * RST_STREAM at once but flow-controlled DATA only at the next flush, so a call ended right after
+   * it sent would put DATA behind its own reset on the wire: the peer answers each such stream with
+   * RST_STREAM(STREAM_CLOSED), and a server counts those against its reset limit until it closes
+   * the connection. What the window does not allow is dropped when the reset closes the stream.
+   */
+  @Override
+  public ChannelFuture resetStream(
+      ChannelHandlerContext ctx, int streamId, long errorCode, ChannelPromise promise) {
+    try {
+      encoder().flowController().writePendingBytes();
+    } catch (Http2Exception e) {
+      onError(ctx, true, e);
+    }
+    return super.resetStream(ctx, streamId, errorCode, promise);
   }
 
   private void flushNow() {
