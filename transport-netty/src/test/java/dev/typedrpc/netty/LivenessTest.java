@@ -212,6 +212,28 @@ class LivenessTest {
     client.shutdownNow(Status.CANCELLED);
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"ws", "sse", "h2c"})
+  void serverFindsABlackHoledClientByKeepAliveAndCancelsItsCall(String scheme) throws Exception {
+    startServer(
+        KeepAliveSettings.DEFAULT
+            .withKeepAliveTime(Duration.ofMillis(300))
+            .withKeepAliveTimeout(Duration.ofMillis(500)));
+    try (BlackHoleRelay relay = new BlackHoleRelay(server.localAddress().getPort())) {
+      Recorder recorder = new Recorder();
+      ClientTransport client = client(scheme, relay.port(), KeepAliveSettings.DEFAULT, recorder);
+      call(client, recorder, null);
+      service.holding.get(10, TimeUnit.SECONDS);
+      Thread.sleep(1000); // the server's pings are answered: the call lives on
+      assertThat(service.held).isNotDone();
+
+      relay.blackHole();
+      Status status = service.held.get(20, TimeUnit.SECONDS); // the server call is cancelled
+      assertThat(status.isOk()).isFalse();
+      client.shutdownNow(Status.CANCELLED);
+    }
+  }
+
   /** Field 2 of a GOAWAY frame with a 1-byte stream id. */
   private static int goAwayCode(ByteBuffer frame) {
     ByteBuffer p = frame.duplicate().position(3);
