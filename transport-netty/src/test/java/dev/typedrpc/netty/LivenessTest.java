@@ -212,6 +212,28 @@ class LivenessTest {
     client.shutdownNow(Status.CANCELLED);
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"ws", "sse", "h2c"})
+  void serverFindsABlackHoledClientByKeepAliveAndCancelsItsCall(String scheme) throws Exception {
+    startServer(
+        KeepAliveSettings.DEFAULT
+            .withKeepAliveTime(Duration.ofMillis(300))
+            .withKeepAliveTimeout(Duration.ofMillis(500)));
+    try (BlackHoleRelay relay = new BlackHoleRelay(server.localAddress().getPort())) {
+      Recorder recorder = new Recorder();
+      ClientTransport client = client(scheme, relay.port(), KeepAliveSettings.DEFAULT, recorder);
+      call(client, recorder, null);
+      service.holding.get(10, TimeUnit.SECONDS);
+      Thread.sleep(1000); // the server's pings are answered: the call lives on
+      assertThat(service.held).isNotDone();
+
+      relay.blackHole();
+      Status status = service.held.get(20, TimeUnit.SECONDS); // the server call is cancelled
+      assertThat(status.isOk()).isFalse();
+      client.shutdownNow(Status.CANCELLED);
+    }
+  }
+
   /** Field 2 of a GOAWAY frame with a 1-byte stream id. */
   private static int goAwayCode(ByteBuffer frame) {
     ByteBuffer p = frame.duplicate().position(3);
@@ -249,13 +271,14 @@ class LivenessTest {
   @ParameterizedTest
   @ValueSource(strings = {"ws", "sse", "h2c"})
   void busyConnectionIsNotIdle(String scheme) throws Exception {
-    startServer(KeepAliveSettings.DEFAULT.withMaxConnectionIdle(Duration.ofMillis(300)));
+    // an idle limit long enough for the call to start first on a loaded machine
+    startServer(KeepAliveSettings.DEFAULT.withMaxConnectionIdle(Duration.ofMillis(1000)));
     Recorder recorder = new Recorder();
     ClientTransport client =
         client(scheme, server.localAddress().getPort(), KeepAliveSettings.DEFAULT, recorder);
     call(client, recorder, null); // held open by the server
     service.holding.get(10, TimeUnit.SECONDS);
-    Thread.sleep(1500); // five idle periods
+    Thread.sleep(3000); // three idle periods
     assertThat(recorder.shutdown).isNotDone();
     client.shutdownNow(Status.CANCELLED);
   }
@@ -300,6 +323,8 @@ class LivenessTest {
       long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       assertThat(status.code()).isEqualTo(Status.Code.UNAVAILABLE);
       assertThat(status.description()).contains("keep-alive ping not acknowledged within");
+      System.out.printf(
+          "%s: black hole found in %d ms (interval + timeout 800 ms)%n", scheme, took);
       assertThat(took)
           .isLessThan(15_000); // interval + timeout is 0.8 s; the slack is for a loaded machine
       // the transport is shut down: a channel takes the next call to a new connection
