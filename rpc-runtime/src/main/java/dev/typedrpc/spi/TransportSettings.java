@@ -13,7 +13,9 @@ import java.time.Duration;
  * @param maxMetadataSize largest encoded header or trailer block of one call
  * @param maxConcurrentStreams most calls open at once on one connection; more are refused with
  *     {@code RESOURCE_EXHAUSTED}
- * @param connectTimeout how long a client waits for the connection and handshake
+ * @param connectTimeout how long a client waits for the connection and handshake; on a server, how
+ *     long an accepted connection may take to complete its handshake (TLS, the HTTP request or
+ *     upgrade, the client's SETTINGS) before it is closed
  * @param maxBufferedMessages most received messages one stream holds that its reader has not taken
  *     yet: the credit granted to the peer never exceeds it, whatever the reader requests (even
  *     {@code Long.MAX_VALUE}), and a peer that sends beyond its credit fails the call
@@ -23,6 +25,9 @@ import java.time.Duration;
  * @param outboundStallTimeout how long a connection's outbound buffer may stay full (the peer
  *     reading nothing) before the connection is closed with {@code RESOURCE_EXHAUSTED}
  * @param keepAlive keep-alive PINGs, the server's ping policy and connection idle and age limits
+ * @param serverLimits server: connections admitted in total and per client address, and SSE
+ *     sessions; a server also bounds each connection's handshake (from accept to the client's
+ *     SETTINGS) by {@code connectTimeout}
  */
 public record TransportSettings(
     int maxMessageSize,
@@ -33,7 +38,8 @@ public record TransportSettings(
     int maxBufferedMessages,
     long maxQueuedOutboundBytes,
     Duration outboundStallTimeout,
-    KeepAliveSettings keepAlive) {
+    KeepAliveSettings keepAlive,
+    ServerLimits serverLimits) {
 
   /**
    * Default {@link #maxQueuedOutboundBytes}: room for two of the largest messages and their frames.
@@ -73,6 +79,9 @@ public record TransportSettings(
     if (keepAlive == null) {
       throw new IllegalArgumentException("keepAlive is required");
     }
+    if (serverLimits == null) {
+      throw new IllegalArgumentException("serverLimits is required");
+    }
   }
 
   /**
@@ -104,7 +113,8 @@ public record TransportSettings(
         maxBufferedMessages,
         DEFAULT_MAX_QUEUED_OUTBOUND_BYTES,
         DEFAULT_OUTBOUND_STALL_TIMEOUT,
-        KeepAliveSettings.DEFAULT);
+        KeepAliveSettings.DEFAULT,
+        ServerLimits.DEFAULT);
   }
 
   public TransportSettings withMaxMessageSize(int size) {
@@ -117,7 +127,8 @@ public record TransportSettings(
         maxBufferedMessages,
         maxQueuedOutboundBytes,
         outboundStallTimeout,
-        keepAlive);
+        keepAlive,
+        serverLimits);
   }
 
   public TransportSettings withMaxFrameSize(int size) {
@@ -130,7 +141,8 @@ public record TransportSettings(
         maxBufferedMessages,
         maxQueuedOutboundBytes,
         outboundStallTimeout,
-        keepAlive);
+        keepAlive,
+        serverLimits);
   }
 
   public TransportSettings withMaxConcurrentStreams(int n) {
@@ -143,7 +155,8 @@ public record TransportSettings(
         maxBufferedMessages,
         maxQueuedOutboundBytes,
         outboundStallTimeout,
-        keepAlive);
+        keepAlive,
+        serverLimits);
   }
 
   public TransportSettings withConnectTimeout(Duration timeout) {
@@ -156,7 +169,8 @@ public record TransportSettings(
         maxBufferedMessages,
         maxQueuedOutboundBytes,
         outboundStallTimeout,
-        keepAlive);
+        keepAlive,
+        serverLimits);
   }
 
   public TransportSettings withMaxBufferedMessages(int n) {
@@ -169,7 +183,8 @@ public record TransportSettings(
         n,
         maxQueuedOutboundBytes,
         outboundStallTimeout,
-        keepAlive);
+        keepAlive,
+        serverLimits);
   }
 
   public TransportSettings withMaxQueuedOutboundBytes(long bytes) {
@@ -182,7 +197,8 @@ public record TransportSettings(
         maxBufferedMessages,
         bytes,
         outboundStallTimeout,
-        keepAlive);
+        keepAlive,
+        serverLimits);
   }
 
   public TransportSettings withOutboundStallTimeout(Duration timeout) {
@@ -195,7 +211,8 @@ public record TransportSettings(
         maxBufferedMessages,
         maxQueuedOutboundBytes,
         timeout,
-        keepAlive);
+        keepAlive,
+        serverLimits);
   }
 
   /** These settings with {@code keepAlive} for liveness. */
@@ -209,6 +226,22 @@ public record TransportSettings(
         maxBufferedMessages,
         maxQueuedOutboundBytes,
         outboundStallTimeout,
-        keepAlive);
+        keepAlive,
+        serverLimits);
+  }
+
+  /** These settings with {@code limits} on what a server admits. */
+  public TransportSettings withServerLimits(ServerLimits limits) {
+    return new TransportSettings(
+        maxMessageSize,
+        maxFrameSize,
+        maxMetadataSize,
+        maxConcurrentStreams,
+        connectTimeout,
+        maxBufferedMessages,
+        maxQueuedOutboundBytes,
+        outboundStallTimeout,
+        keepAlive,
+        limits);
   }
 }

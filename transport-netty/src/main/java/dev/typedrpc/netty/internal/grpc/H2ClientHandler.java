@@ -56,6 +56,9 @@ final class H2ClientHandler extends BatchFlushingHttp2Handler {
 
   private boolean connected;
   private Status shutdownReason;
+
+  /** Why the server sent GOAWAY, once it did: what the streams it closes end with. */
+  private Status goAway;
   private boolean terminated;
   private Throwable failure;
 
@@ -81,9 +84,21 @@ final class H2ClientHandler extends BatchFlushingHttp2Handler {
               public void onStreamClosed(Http2Stream stream) {
                 H2ClientStream s = stream.getProperty(streamKey);
                 if (s != null) {
-                  s.streamClosed();
+                  s.streamClosed(goAway);
                 }
                 maybeClose();
+              }
+
+              @Override
+              public void onGoAwayReceived(int lastStreamId, long errorCode, ByteBuf debugData) {
+                // before HTTP/2 closes the streams the GOAWAY names: they end with its reason
+                goAway =
+                    Status.UNAVAILABLE.withDescription(
+                        "the server is going away (GOAWAY "
+                            + Http2Error.valueOf(errorCode)
+                            + GrpcWire.goAwayDebugText(debugData)
+                            + ")");
+                shutdown(goAway);
               }
             });
     encoder.flowController().listener(this::writabilityChanged);
@@ -385,14 +400,6 @@ final class H2ClientHandler extends BatchFlushingHttp2Handler {
       if (s != null) {
         s.reset(errorCode);
       }
-    }
-
-    @Override
-    public void onGoAwayRead(
-        ChannelHandlerContext ctx, int lastStreamId, long errorCode, ByteBuf debugData) {
-      shutdown(
-          Status.UNAVAILABLE.withDescription(
-              "the server is going away (GOAWAY " + Http2Error.valueOf(errorCode) + ")"));
     }
   }
 
