@@ -26,6 +26,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -48,7 +49,8 @@ public final class SseServer {
   private static final SecureRandom RANDOM = new SecureRandom();
   private final TransportSettings settings;
   private final ServerTransportListener listener;
-  private final ConcurrentHashMap<String, SseSession> sessions = new ConcurrentHashMap<>();
+  /** The open sessions by id (package-private for tests). */
+  final ConcurrentHashMap<String, SseSession> sessions = new ConcurrentHashMap<>();
 
   /** Sessions open, in total and per address ({@link ServerLimits#sseMaxSessions()}). */
   private final AddressSlots slots;
@@ -161,7 +163,7 @@ public final class SseServer {
       HttpRequestGate.respond(ctx, HttpResponseStatus.NOT_FOUND, true);
       return false;
     }
-    if (!session.address().equals(remoteAddress(ctx.channel()))) {
+    if (!Objects.equals(session.address(), remoteAddress(ctx.channel()))) {
       HttpRequestGate.respond(ctx, HttpResponseStatus.FORBIDDEN, true);
       return false;
     }
