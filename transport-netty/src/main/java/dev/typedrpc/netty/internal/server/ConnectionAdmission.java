@@ -26,10 +26,16 @@ final class ConnectionAdmission extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(ConnectionAdmission.class);
 
   private final AddressSlots slots;
+  private final int maxPendingRefusals;
   private final AtomicInteger refusing = new AtomicInteger();
 
   ConnectionAdmission(ServerLimits limits) {
+    this(limits, MAX_PENDING_REFUSALS);
+  }
+
+  ConnectionAdmission(ServerLimits limits, int maxPendingRefusals) {
     this.slots = new AddressSlots(limits.maxConnections(), limits.maxConnectionsPerAddress());
+    this.maxPendingRefusals = maxPendingRefusals;
   }
 
   @Override
@@ -40,7 +46,7 @@ final class ConnectionAdmission extends ChannelInboundHandlerAdapter {
       AddressSlots.Refusal refusal = slots.tryAcquire(address);
       if (refusal == null) {
         child.closeFuture().addListener(closed -> slots.release(address));
-      } else if (refusing.incrementAndGet() > MAX_PENDING_REFUSALS) {
+      } else if (refusing.incrementAndGet() > maxPendingRefusals) {
         refusing.decrementAndGet();
         log.debug("closing a connection from {} at once: {}", address, reason(refusal, address));
         child.unsafe().closeForcibly(); // not registered yet: nothing else holds it
