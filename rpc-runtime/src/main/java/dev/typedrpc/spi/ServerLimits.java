@@ -9,8 +9,8 @@ import java.time.Duration;
  * TransportSettings#connectTimeout()}.
  *
  * <p>A server behind a proxy or load balancer that terminates TCP sees every connection come from
- * the proxy's address: raise {@code maxConnectionsPerAddress} (and {@code sseMaxSessionsPerAddress})
- * to the total there.
+ * the proxy's address: raise {@code maxConnectionsPerAddress} (and {@code
+ * sseMaxSessionsPerAddress}) to the total there.
  *
  * @param maxConnections most connections open at once on one server, of every protocol on its port
  *     (WebSocket, SSE event streams and POST connections, HTTP/2). The next is refused: an HTTP/1.1
@@ -39,8 +39,7 @@ public record ServerLimits(
    * connections idle for 60 s closed; an SSE comment every 15 s.
    */
   public static final ServerLimits DEFAULT =
-      new ServerLimits(
-          20_000, 5_000, 10_000, 100, Duration.ofSeconds(60), Duration.ofSeconds(15));
+      new ServerLimits(20_000, 5_000, 10_000, 100, Duration.ofSeconds(60), Duration.ofSeconds(15));
 
   public ServerLimits {
     if (maxConnections < 1 || maxConnectionsPerAddress < 1) {
@@ -67,7 +66,9 @@ public record ServerLimits(
     }
   }
 
-  /** These limits with at most {@code total} connections, and {@code perAddress} from one address. */
+  /**
+   * These limits with at most {@code total} connections, and {@code perAddress} from one address.
+   */
   public ServerLimits withMaxConnections(int total, int perAddress) {
     return new ServerLimits(
         total,
@@ -78,7 +79,9 @@ public record ServerLimits(
         sseKeepAliveInterval);
   }
 
-  /** These limits with at most {@code total} SSE sessions, and {@code perAddress} from one address. */
+  /**
+   * These limits with at most {@code total} SSE sessions, and {@code perAddress} from one address.
+   */
   public ServerLimits withSseMaxSessions(int total, int perAddress) {
     return new ServerLimits(
         maxConnections,

@@ -59,6 +59,7 @@ final class H2ClientHandler extends BatchFlushingHttp2Handler {
 
   /** Why the server sent GOAWAY, once it did: what the streams it closes end with. */
   private Status goAway;
+
   private boolean terminated;
   private Throwable failure;
 

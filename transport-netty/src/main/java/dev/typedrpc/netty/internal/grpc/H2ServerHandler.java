@@ -130,9 +130,11 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
         encoder().frameWriter().writeGoAway(ctx, 0, code, debug, ctx.newPromise());
     ctx.flush();
     ScheduledFuture<?> unusedClose =
-        ctx.executor()
-            .schedule(
-                () -> ctx.channel().close(), REFUSAL_LINGER_MILLIS, TimeUnit.MILLISECONDS);
+        ctx.executor().schedule(this::closeRefused, REFUSAL_LINGER_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  private void closeRefused() {
+    ChannelFuture unused = ctx.channel().close();
   }
 
   /** Sends GOAWAY and closes once the streams in progress have finished. */

@@ -6,10 +6,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Slots held at once, counted in total and per client address, each with a cap: the one mechanism
- * behind the server's connection limits and its SSE session limits. Taking a slot is atomic: however
- * many threads race, no more than the caps are ever held (the per-address count changes inside the
- * map's own lock, so a count that drops to zero and leaves the map cannot swallow a concurrent
- * increment). Thread-safe.
+ * behind the server's connection limits and its SSE session limits. Taking a slot is atomic:
+ * however many threads race, no more than the caps are ever held (the per-address count changes
+ * inside the map's own lock, so a count that drops to zero and leaves the map cannot swallow a
+ * concurrent increment). Thread-safe.
  */
 public final class AddressSlots {
   /** Why a slot was refused. */

@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * closed at once without one. Stateful: one per server channel, on its (boss) loop.
  */
 final class ConnectionAdmission extends ChannelInboundHandlerAdapter {
-  /** Refused connections waiting for their answer at most; beyond it, they are closed unanswered. */
+  /**
+   * Refused connections waiting for their answer at most; beyond it, they are closed unanswered.
+   */
   static final int MAX_PENDING_REFUSALS = 1000;
 
   private static final Logger log = LoggerFactory.getLogger(ConnectionAdmission.class);

@@ -1,5 +1,6 @@
 package dev.typedrpc.netty.internal.sse;
 
+import dev.typedrpc.netty.internal.NamedFailure;
 import dev.typedrpc.netty.internal.ws.WsPipelines;
 import dev.typedrpc.spi.TransportSettings;
 import io.netty.buffer.ByteBuf;
@@ -93,7 +94,7 @@ final class SseEventHandler extends ChannelInboundHandlerAdapter {
     if (refusalBody != null && !refusalBody.toString().isBlank()) {
       refusal.append(": ").append(refusalBody.toString().strip());
     }
-    sink.fail(new IOException(refusal.toString()));
+    sink.fail(new NamedFailure(refusal.toString()));
   }
 
   private void read(ByteBuf bytes) throws IOException {

@@ -49,6 +49,7 @@ public final class SseServer {
   private static final SecureRandom RANDOM = new SecureRandom();
   private final TransportSettings settings;
   private final ServerTransportListener listener;
+
   /** The open sessions by id (package-private for tests). */
   final ConcurrentHashMap<String, SseSession> sessions = new ConcurrentHashMap<>();
 

@@ -37,8 +37,8 @@ class AddressSlotsTest {
 
   /**
    * Threads race to take and give back slots of few addresses, whose counts keep dropping to zero
-   * (and leaving the map): the slots held, counted by the test itself, never exceed either cap,
-   * and every slot comes back.
+   * (and leaving the map): the slots held, counted by the test itself, never exceed either cap, and
+   * every slot comes back.
    */
   @Test
   void racingThreadsNeverHoldMoreThanTheCaps() throws Exception {

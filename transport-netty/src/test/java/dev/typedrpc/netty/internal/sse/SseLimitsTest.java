@@ -47,7 +47,8 @@ class SseLimitsTest {
             .listen(URI.create("ws://127.0.0.1:0/rpc"))
             .addService(new ConformanceService().definition())
             .transportSettings(
-                // (an event stream whose client POSTs no frames is closed after this: the steps of a
+                // (an event stream whose client POSTs no frames is closed after this: the steps of
+                // a
                 // test fit well within it)
                 TransportSettings.DEFAULT
                     .withConnectTimeout(Duration.ofSeconds(5))
