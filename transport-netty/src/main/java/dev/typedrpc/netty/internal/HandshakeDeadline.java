@@ -42,6 +42,7 @@ public final class HandshakeDeadline {
                 millis,
                 TimeUnit.MILLISECONDS);
     channel.attr(TIMER).set(timer);
+    channel.closeFuture().addListener(closed -> complete(channel)); // the timer lets it go
   }
 
   /** The handshake of {@code channel} is done: it is no longer closed for taking too long. */

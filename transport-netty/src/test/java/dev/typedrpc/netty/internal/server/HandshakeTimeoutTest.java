@@ -15,13 +15,22 @@ import dev.typedrpc.spi.TransportSettings;
 import dev.typedrpc.stub.ClientCalls;
 import dev.typedrpc.testing.ConformanceService;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -129,6 +138,52 @@ class HandshakeTimeoutTest {
     // a TLS 1.2 handshake record header announcing more bytes than ever come
     p.send(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01});
     assertThat(p.closedByServerWithin(WAIT_MILLIS)).isTrue();
+  }
+
+  @Test
+  void anHttp2ConnectionOverTlsWithoutItsPrefaceIsClosed() throws Exception {
+    SSLContext tls = SSLContext.getInstance("TLS");
+    tls.init(null, new TrustManager[] {new TrustingManager()}, null);
+    try (SSLSocket socket =
+        (SSLSocket)
+            tls.getSocketFactory()
+                .createSocket(InetAddress.getLoopbackAddress(), server.address().getPort())) {
+      SSLParameters parameters = socket.getSSLParameters();
+      parameters.setApplicationProtocols(new String[] {"h2"});
+      socket.setSSLParameters(parameters);
+      socket.setSoTimeout(WAIT_MILLIS);
+      socket.startHandshake();
+      assertThat(socket.getApplicationProtocol()).isEqualTo("h2");
+      // the server's SETTINGS come; the client's preface never does
+      InputStream in = socket.getInputStream();
+      byte[] buf = new byte[256];
+      boolean closed = false;
+      try {
+        while (in.read(buf) >= 0) {
+          // drain
+        }
+        closed = true;
+      } catch (SocketTimeoutException e) {
+        closed = false;
+      } catch (IOException e) {
+        closed = true; // reset
+      }
+      assertThat(closed).as("closed by the server").isTrue();
+    }
+  }
+
+  /** Trusts any certificate: the test checks the server's deadline, not its certificate. */
+  private static final class TrustingManager implements X509TrustManager {
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      return new X509Certificate[0];
+    }
   }
 
   @Test
