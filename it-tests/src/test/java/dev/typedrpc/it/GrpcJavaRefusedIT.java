@@ -41,7 +41,8 @@ class GrpcJavaRefusedIT {
     int port = server.address().getPort();
     ManagedChannel managed =
         NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
-    try (Socket holder = new Socket(InetAddress.getLoopbackAddress(), port)) {
+    Socket holder = new Socket(InetAddress.getLoopbackAddress(), port); // the one slot
+    try {
       PeerRequest request = PeerRequest.newBuilder().setText("x").build();
       assertThatThrownBy(
               () ->
@@ -57,6 +58,7 @@ class GrpcJavaRefusedIT {
                     .contains("too many connections to this server (limit 1)");
               });
     } finally {
+      holder.close();
       managed.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
       server.shutdownNow();
       assertThat(server.awaitTermination(Duration.ofSeconds(10))).isTrue();
