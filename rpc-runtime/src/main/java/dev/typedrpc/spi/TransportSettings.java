@@ -13,7 +13,9 @@ import java.time.Duration;
  * @param maxMetadataSize largest encoded header or trailer block of one call
  * @param maxConcurrentStreams most calls open at once on one connection; more are refused with
  *     {@code RESOURCE_EXHAUSTED}
- * @param connectTimeout how long a client waits for the connection and handshake
+ * @param connectTimeout how long a client waits for the connection and handshake; on a server, how
+ *     long an accepted connection may take to complete its handshake (TLS, the HTTP request or
+ *     upgrade, the client's SETTINGS) before it is closed
  * @param maxBufferedMessages most received messages one stream holds that its reader has not taken
  *     yet: the credit granted to the peer never exceeds it, whatever the reader requests (even
  *     {@code Long.MAX_VALUE}), and a peer that sends beyond its credit fails the call. Once a
@@ -25,6 +27,9 @@ import java.time.Duration;
  * @param outboundStallTimeout how long a connection's outbound buffer may stay full (the peer
  *     reading nothing) before the connection is closed with {@code RESOURCE_EXHAUSTED}
  * @param keepAlive keep-alive PINGs, the server's ping policy and connection idle and age limits
+ * @param serverLimits server: connections admitted in total and per client address, and SSE
+ *     sessions; a server also bounds each connection's handshake (from accept to the client's
+ *     SETTINGS) by {@code connectTimeout}
  */
 public record TransportSettings(
     int maxMessageSize,
@@ -35,7 +40,8 @@ public record TransportSettings(
     int maxBufferedMessages,
     long maxQueuedOutboundBytes,
     Duration outboundStallTimeout,
-    KeepAliveSettings keepAlive) {
+    KeepAliveSettings keepAlive,
+    ServerLimits serverLimits) {
 
   /**
    * Default {@link #maxQueuedOutboundBytes}: room for two of the largest messages and their frames.
@@ -75,6 +81,9 @@ public record TransportSettings(
     if (keepAlive == null) {
       throw new IllegalArgumentException("keepAlive is required");
     }
+    if (serverLimits == null) {
+      throw new IllegalArgumentException("serverLimits is required");
+    }
   }
 
   /**
@@ -106,7 +115,8 @@ public record TransportSettings(
         maxBufferedMessages,
         DEFAULT_MAX_QUEUED_OUTBOUND_BYTES,
         DEFAULT_OUTBOUND_STALL_TIMEOUT,
-        KeepAliveSettings.DEFAULT);
+        KeepAliveSettings.DEFAULT,
+        ServerLimits.DEFAULT);
   }
 
   public TransportSettings withMaxMessageSize(int size) {
@@ -119,7 +129,8 @@ public record TransportSettings(
         maxBufferedMessages,
         maxQueuedOutboundBytes,
         outboundStallTimeout,
-        keepAlive);
+        keepAlive,
+        serverLimits);
   }
 
   public TransportSettings withMaxFrameSize(int size) {
@@ -132,7 +143,8 @@ public record TransportSettings(
         maxBufferedMessages,
         maxQueuedOutboundBytes,
         outboundStallTimeout,
-        keepAlive);
+        keepAlive,
+        serverLimits);
   }
 
   public TransportSettings withMaxConcurrentStreams(int n) {
@@ -145,7 +157,8 @@ public record TransportSettings(
         maxBufferedMessages,
         maxQueuedOutboundBytes,
         outboundStallTimeout,
-        keepAlive);
+        keepAlive,
+        serverLimits);
   }
 
   public TransportSettings withConnectTimeout(Duration timeout) {
@@ -158,7 +171,8 @@ public record TransportSettings(
         maxBufferedMessages,
         maxQueuedOutboundBytes,
         outboundStallTimeout,
-        keepAlive);
+        keepAlive,
+        serverLimits);
   }
 
   public TransportSettings withMaxBufferedMessages(int n) {
@@ -171,7 +185,8 @@ public record TransportSettings(
         n,
         maxQueuedOutboundBytes,
         outboundStallTimeout,
-        keepAlive);
+        keepAlive,
+        serverLimits);
   }
 
   public TransportSettings withMaxQueuedOutboundBytes(long bytes) {
@@ -184,7 +199,8 @@ public record TransportSettings(
         maxBufferedMessages,
         bytes,
         outboundStallTimeout,
-        keepAlive);
+        keepAlive,
+        serverLimits);
   }
 
   public TransportSettings withOutboundStallTimeout(Duration timeout) {
@@ -197,7 +213,8 @@ public record TransportSettings(
         maxBufferedMessages,
         maxQueuedOutboundBytes,
         timeout,
-        keepAlive);
+        keepAlive,
+        serverLimits);
   }
 
   /** These settings with {@code keepAlive} for liveness. */
@@ -211,6 +228,22 @@ public record TransportSettings(
         maxBufferedMessages,
         maxQueuedOutboundBytes,
         outboundStallTimeout,
-        keepAlive);
+        keepAlive,
+        serverLimits);
+  }
+
+  /** These settings with {@code limits} on what a server admits. */
+  public TransportSettings withServerLimits(ServerLimits limits) {
+    return new TransportSettings(
+        maxMessageSize,
+        maxFrameSize,
+        maxMetadataSize,
+        maxConcurrentStreams,
+        connectTimeout,
+        maxBufferedMessages,
+        maxQueuedOutboundBytes,
+        outboundStallTimeout,
+        keepAlive,
+        limits);
   }
 }

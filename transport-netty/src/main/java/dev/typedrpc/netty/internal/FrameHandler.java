@@ -68,6 +68,9 @@ public final class FrameHandler extends ChannelInboundHandlerAdapter {
   private Throwable failure;
   private boolean closed;
 
+  /** A frame arrived: the server's handshake deadline no longer applies. */
+  private boolean established;
+
   /**
    * Client only: whether the server's SETTINGS arrived, and how long to wait for them after the
    * handshake.
@@ -169,6 +172,12 @@ public final class FrameHandler extends ChannelInboundHandlerAdapter {
       if (msg instanceof BinaryWebSocketFrame frame) {
         if (connection != null && !closed) {
           deliver(frame.content());
+          if (!established) {
+            // a server's first frame is the client's SETTINGS (the engine closes the connection
+            // if it is anything else): the handshake is done
+            established = true;
+            HandshakeDeadline.complete(ctx.channel());
+          }
         }
       } else if (msg instanceof TextWebSocketFrame) {
         closeWith(

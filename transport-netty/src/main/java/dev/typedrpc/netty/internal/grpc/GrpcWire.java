@@ -2,6 +2,7 @@ package dev.typedrpc.netty.internal.grpc;
 
 import dev.typedrpc.Metadata;
 import dev.typedrpc.Status;
+import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.AsciiString;
@@ -345,5 +346,26 @@ final class GrpcWire {
       }
     }
     return false;
+  }
+
+  /** Most characters of a GOAWAY's debug data a status description quotes. */
+  private static final int MAX_DEBUG_TEXT = 256;
+
+  /**
+   * A GOAWAY's debug data as text for a status description ({@code ": <text>"}), or "" if it has
+   * none: printable ASCII kept, anything else shown as '?', at most {@link #MAX_DEBUG_TEXT}
+   * characters.
+   */
+  static String goAwayDebugText(ByteBuf debugData) {
+    int n = Math.min(debugData.readableBytes(), MAX_DEBUG_TEXT);
+    if (n == 0) {
+      return "";
+    }
+    StringBuilder text = new StringBuilder(n + 2).append(": ");
+    for (int i = 0; i < n; i++) {
+      int c = debugData.getByte(debugData.readerIndex() + i) & 0xff;
+      text.append(c >= 0x20 && c < 0x7f ? (char) c : '?');
+    }
+    return text.toString();
   }
 }

@@ -63,6 +63,10 @@ final class H2ClientHandler extends BatchFlushingHttp2Handler {
 
   private boolean connected;
   private Status shutdownReason;
+
+  /** Why the server sent GOAWAY, once it did: what the streams it closes end with. */
+  private Status goAway;
+
   private boolean terminated;
   private Throwable failure;
 
@@ -88,7 +92,7 @@ final class H2ClientHandler extends BatchFlushingHttp2Handler {
               public void onStreamClosed(Http2Stream stream) {
                 H2ClientStream s = stream.getProperty(streamKey);
                 if (s != null) {
-                  s.streamClosed();
+                  s.streamClosed(goAway);
                 }
                 waitingForStream.drainSoon(ctx, connection());
                 maybeClose();
@@ -96,7 +100,14 @@ final class H2ClientHandler extends BatchFlushingHttp2Handler {
 
               @Override
               public void onGoAwayReceived(int lastStreamId, long errorCode, ByteBuf debugData) {
-                goAwayReceived(lastStreamId, errorCode);
+                // before HTTP/2 closes the streams the GOAWAY names: they end with its reason
+                goAway =
+                    Status.UNAVAILABLE.withDescription(
+                        "the server is going away (GOAWAY "
+                            + Http2Error.valueOf(errorCode)
+                            + GrpcWire.goAwayDebugText(debugData)
+                            + ")");
+                goAwayReceived(lastStreamId, goAway);
               }
             });
     encoder.flowController().listener(this::writabilityChanged);
@@ -245,10 +256,8 @@ final class H2ClientHandler extends BatchFlushingHttp2Handler {
    * (so that a retried call goes to a new connection), then those streams are marked as never
    * processed, so that their calls may be retried.
    */
-  private void goAwayReceived(int lastStreamId, long errorCode) {
-    shutdown(
-        Status.UNAVAILABLE.withDescription(
-            "the server is going away (GOAWAY " + Http2Error.valueOf(errorCode) + ")"));
+  private void goAwayReceived(int lastStreamId, Status reason) {
+    shutdown(reason);
     for (H2ClientStream s : new ArrayList<>(open)) {
       if (s.id() > lastStreamId) {
         s.refusedByGoAway();
@@ -436,12 +445,9 @@ final class H2ClientHandler extends BatchFlushingHttp2Handler {
     @Override
     public void onGoAwayRead(
         ChannelHandlerContext ctx, int lastStreamId, long errorCode, ByteBuf debugData) {
-      if (keepAlive.tooManyPings(errorCode, debugData, transportListener::tooManyPings)) {
-        return;
-      }
-      shutdown(
-          Status.UNAVAILABLE.withDescription(
-              "the server is going away (GOAWAY " + Http2Error.valueOf(errorCode) + ")"));
+      // read before the connection hears of the GOAWAY (goAwayReceived): too_many_pings ends the
+      // calls with its own status
+      boolean unused = keepAlive.tooManyPings(errorCode, debugData, transportListener::tooManyPings);
     }
   }
 

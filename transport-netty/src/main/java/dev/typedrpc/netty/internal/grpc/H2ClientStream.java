@@ -268,8 +268,10 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
   /**
    * HTTP/2 closed the stream; unless its trailers arrived and wait for the reader, the call ends
    * here.
+   *
+   * @param goAway the server's GOAWAY, if one closed the stream; else null
    */
-  void streamClosed() {
+  void streamClosed(Status goAway) {
     if (refusedByGoAway) {
       refuse(
           Status.UNAVAILABLE.withDescription(
@@ -277,7 +279,9 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
                   + " its GOAWAY)"));
     } else if (finalStatus == null) {
       close(
-          Status.UNAVAILABLE.withDescription("the connection to the server was closed"),
+          goAway != null
+              ? goAway
+              : Status.UNAVAILABLE.withDescription("the connection to the server was closed"),
           Metadata.EMPTY);
     }
   }

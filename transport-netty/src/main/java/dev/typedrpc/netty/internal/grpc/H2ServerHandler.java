@@ -5,6 +5,8 @@ import dev.typedrpc.Metadata;
 import dev.typedrpc.MethodDescriptor;
 import dev.typedrpc.ServiceVersion;
 import dev.typedrpc.Status;
+import dev.typedrpc.netty.internal.ConnectionRefusal;
+import dev.typedrpc.netty.internal.HandshakeDeadline;
 import dev.typedrpc.spi.ServerStreamListener;
 import dev.typedrpc.spi.ServerTransportListener;
 import dev.typedrpc.spi.TransportSettings;
@@ -25,8 +27,11 @@ import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.util.AsciiString;
 import io.netty.util.AttributeKey;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +47,9 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
       AttributeKey.valueOf(H2ServerHandler.class, "handler");
 
   private static final Logger log = LoggerFactory.getLogger(H2ServerHandler.class);
+
+  /** How long a refused connection stays open after its GOAWAY for the client to read it. */
+  static final long REFUSAL_LINGER_MILLIS = 1000;
 
   private final TransportSettings settings;
   private final ServerTransportListener listener;
@@ -101,6 +109,38 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
     super.handlerAdded(ctx);
     H2Limits.widenConnectionWindow(connection());
     keepAlive.start(ctx);
+    String refused = ConnectionRefusal.reason(ctx.channel());
+    if (refused != null) {
+      refuseConnection(ctx, refused);
+    }
+  }
+
+  /**
+   * Beyond a connection limit: GOAWAY {@code REFUSED_STREAM} with the reason as debug data, after
+   * this end's SETTINGS, so that a client's calls end {@code UNAVAILABLE} naming it. The client
+   * closes the connection when it has read the GOAWAY; the server does after {@link
+   * #REFUSAL_LINGER_MILLIS} (or the handshake deadline, if sooner), not at once: closing with the
+   * client's first frames unread would reset the connection, and the client might never see why.
+   */
+  private void refuseConnection(ChannelHandlerContext ctx, String reason) throws Http2Exception {
+    ByteBuf debug = ctx.alloc().buffer();
+    debug.writeCharSequence(reason, StandardCharsets.UTF_8);
+    // what goAway(...) does, less its close as soon as an error GOAWAY is written: the client's
+    // streams above 0 are now refused, and the frame goes out
+    long code = Http2Error.REFUSED_STREAM.code();
+    if (!connection().goAwaySent(0, code, debug)) {
+      debug.release(); // a GOAWAY went out already
+      return;
+    }
+    ChannelFuture unused =
+        encoder().frameWriter().writeGoAway(ctx, 0, code, debug, ctx.newPromise());
+    ctx.flush();
+    ScheduledFuture<?> unusedClose =
+        ctx.executor().schedule(this::closeRefused, REFUSAL_LINGER_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  private void closeRefused() {
+    ChannelFuture unused = ctx.channel().close();
   }
 
   @Override
@@ -170,6 +210,13 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
   }
 
   private final class Frames extends Http2FrameAdapter {
+    @Override
+    public void onSettingsRead(ChannelHandlerContext ctx, Http2Settings settings) {
+      if (ConnectionRefusal.reason(ctx.channel()) == null) {
+        HandshakeDeadline.complete(ctx.channel()); // the preface and SETTINGS arrived
+      }
+    }
+
     @Override
     public void onHeadersRead(
         ChannelHandlerContext ctx,

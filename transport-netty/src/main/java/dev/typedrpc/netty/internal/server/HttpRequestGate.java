@@ -1,5 +1,7 @@
 package dev.typedrpc.netty.internal.server;
 
+import dev.typedrpc.netty.internal.ConnectionRefusal;
+import dev.typedrpc.netty.internal.HandshakeDeadline;
 import dev.typedrpc.netty.internal.sse.SseServer;
 import dev.typedrpc.netty.internal.ws.WsPipelines;
 import io.netty.buffer.ByteBuf;
@@ -64,6 +66,12 @@ public final class HttpRequestGate extends ChannelInboundHandlerAdapter {
       ctx.fireChannelRead(msg);
       return;
     }
+    String refused = ConnectionRefusal.reason(ctx.channel());
+    if (refused != null) { // beyond a connection limit: whatever it asks, the answer is 503
+      request.release();
+      unavailable(ctx, refused);
+      return;
+    }
     if (!request.decoderResult().isFailure() && routeSse(ctx, request)) {
       return;
     }
@@ -101,6 +109,7 @@ public final class HttpRequestGate extends ChannelInboundHandlerAdapter {
         if (sse.post(ctx, request, uri.substring(ssePath.length() + 1))) {
           // a session's keep-alive connection for POSTs: closed once idle (its client reopens one
           // when needed)
+          HandshakeDeadline.complete(ctx.channel());
           timeout.cancel(false);
           timeout =
               ctx.executor()
@@ -112,6 +121,23 @@ public final class HttpRequestGate extends ChannelInboundHandlerAdapter {
       return true;
     }
     return false;
+  }
+
+  /**
+   * Answers {@code 503 Service Unavailable} with {@code reason} as its plain-text body, and closes
+   * the connection.
+   */
+  public static void unavailable(ChannelHandlerContext ctx, String reason) {
+    ByteBuf body = ctx.alloc().buffer();
+    body.writeCharSequence(reason + "\n", StandardCharsets.UTF_8);
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1, HttpResponseStatus.SERVICE_UNAVAILABLE, body);
+    HttpHeaders headers = response.headers();
+    headers.set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+    headers.setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+    headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
   }
 
   /** Answers with an empty (204) or short plain-text response; closes the connection if asked. */

@@ -85,7 +85,17 @@ public final class NettyServerTransport implements ServerTransport {
     return new ServerBootstrap()
         .group(boss, workers)
         .channel(IoGroups.serverChannelType())
-        .handler(new ConnectionTracker(connections))
+        .handler(
+            new ChannelInitializer<>() {
+              @Override
+              protected void initChannel(Channel ch) {
+                // admission first: a connection it closes at once is never tracked
+                ch.pipeline()
+                    .addLast(
+                        new ConnectionAdmission(settings.serverLimits()),
+                        new ConnectionTracker(connections));
+              }
+            })
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, IoGroups.WATER_MARK)
         .childHandler(

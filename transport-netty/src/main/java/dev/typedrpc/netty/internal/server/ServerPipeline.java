@@ -1,5 +1,6 @@
 package dev.typedrpc.netty.internal.server;
 
+import dev.typedrpc.netty.internal.HandshakeDeadline;
 import dev.typedrpc.netty.internal.grpc.H2ServerHandler;
 import dev.typedrpc.netty.internal.sse.SseServer;
 import dev.typedrpc.netty.internal.ws.WsPipelines;
@@ -92,6 +93,7 @@ final class ServerPipeline {
                 sse); // after the sniffer, which then leaves
           }
         };
+    HandshakeDeadline.start(p.channel(), Math.max(1, settings.connectTimeout().toMillis()));
     p.addLast("sniffer", new ProtocolSniffer(configurator, settings.connectTimeout().toMillis()));
   }
 

@@ -1,5 +1,6 @@
 package dev.typedrpc.netty.internal.sse;
 
+import dev.typedrpc.netty.internal.NamedFailure;
 import dev.typedrpc.netty.internal.ws.WsPipelines;
 import dev.typedrpc.spi.TransportSettings;
 import io.netty.buffer.ByteBuf;
@@ -30,6 +31,14 @@ final class SseEventHandler extends ChannelInboundHandlerAdapter {
   private String data;
   private boolean accepted;
 
+  /** The answer to the SSE request was not an event stream: what it said, and its text body. */
+  private StringBuilder refusal;
+
+  private StringBuilder refusalBody;
+
+  /** Most characters of a refusal's body quoted in the failure. */
+  private static final int MAX_REFUSAL_TEXT = 256;
+
   SseEventHandler(SseUpSink sink, TransportSettings settings) {
     this.sink = sink;
     int maxFrame = settings.maxFrameSize() + WsPipelines.FRAME_HEADER_ALLOWANCE;
@@ -43,14 +52,17 @@ final class SseEventHandler extends ChannelInboundHandlerAdapter {
         String type = response.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
         if (!response.status().equals(HttpResponseStatus.OK)
             || !type.startsWith("text/event-stream")) {
-          sink.fail(
-              new IOException(
-                  "the server answered the SSE request with " + response.status() + " " + type));
-          return;
+          // the failure is reported with the start of the body (a refusal says why in it)
+          refusal = new StringBuilder("the server answered the SSE request with ");
+          refusal.append(response.status()).append(' ').append(type);
+          refusalBody = type.startsWith("text/plain") ? new StringBuilder() : null;
+        } else {
+          accepted = true;
         }
-        accepted = true;
       }
-      if (msg instanceof HttpContent content && accepted) {
+      if (msg instanceof HttpContent content && refusal != null) {
+        readRefusal(content);
+      } else if (msg instanceof HttpContent content && accepted) {
         read(content.content());
         if (content instanceof LastHttpContent) {
           sink.fail(null); // the server ended the stream
@@ -61,6 +73,28 @@ final class SseEventHandler extends ChannelInboundHandlerAdapter {
     } finally {
       ReferenceCountUtil.release(msg);
     }
+  }
+
+  /** Keeps the start of a refusal's text body; fails the connection at its end. */
+  private void readRefusal(HttpContent content) {
+    if (refusalBody != null) {
+      ByteBuf bytes = content.content();
+      int n = Math.min(bytes.readableBytes(), MAX_REFUSAL_TEXT - refusalBody.length());
+      for (int i = 0; i < n; i++) {
+        int c = bytes.getByte(bytes.readerIndex() + i) & 0xff;
+        refusalBody.append(c >= 0x20 && c < 0x7f ? (char) c : ' ');
+      }
+    }
+    if (content instanceof LastHttpContent) {
+      failRefused();
+    }
+  }
+
+  private void failRefused() {
+    if (refusalBody != null && !refusalBody.toString().isBlank()) {
+      refusal.append(": ").append(refusalBody.toString().strip());
+    }
+    sink.fail(new NamedFailure(refusal.toString()));
   }
 
   private void read(ByteBuf bytes) throws IOException {
@@ -119,6 +153,9 @@ final class SseEventHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    if (refusal != null) {
+      failRefused(); // (the first failure counts: a body read to its end already failed)
+    }
     sink.fail(null);
   }
 

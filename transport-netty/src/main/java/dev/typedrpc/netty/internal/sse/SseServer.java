@@ -2,8 +2,11 @@ package dev.typedrpc.netty.internal.sse;
 
 import dev.typedrpc.Status;
 import dev.typedrpc.netty.internal.FrameHandler;
+import dev.typedrpc.netty.internal.HandshakeDeadline;
+import dev.typedrpc.netty.internal.server.AddressSlots;
 import dev.typedrpc.netty.internal.server.HttpRequestGate;
 import dev.typedrpc.netty.internal.ws.WsPipelines;
+import dev.typedrpc.spi.ServerLimits;
 import dev.typedrpc.spi.ServerTransportListener;
 import dev.typedrpc.spi.TransportSettings;
 import dev.typedrpc.spi.frame.FrameConnection;
@@ -23,12 +26,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The server side of the SSE + POST transport: {@code GET <path>/sse} opens a session whose
@@ -38,53 +41,37 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class SseServer {
   /**
-   * Most sessions open at once (system property {@code dev.typedrpc.netty.sseMaxSessions}, default
-   * 10,000); more are refused with 503.
-   */
-  private final int maxSessions = Integer.getInteger("dev.typedrpc.netty.sseMaxSessions", 10_000);
-
-  /**
-   * Most sessions open at once from one client address (system property {@code
-   * dev.typedrpc.netty.sseMaxSessionsPerAddress}, default 100), so one address cannot take every
-   * slot; more are refused with 503.
-   */
-  private final int maxSessionsPerAddress =
-      Integer.getInteger("dev.typedrpc.netty.sseMaxSessionsPerAddress", 100);
-
-  /**
-   * How long a session's POST connection may stay idle between POSTs before it is closed (system
-   * property {@code dev.typedrpc.netty.ssePostIdleMillis}, default 60 s); the client opens a new
-   * one for its next POST.
-   */
-  private final long postIdleMillis = Long.getLong("dev.typedrpc.netty.ssePostIdleMillis", 60_000);
-
-  /**
    * Most POST connections one session uses at once (its client needs one); more are refused with
    * 503.
    */
   static final int MAX_POST_CONNECTIONS = 4;
 
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final InetAddress ANY =
-      InetAddress.getLoopbackAddress(); // a key for channels without one
-
-  /**
-   * How often an event stream gets a comment line, so proxies do not time it out: 15 s, or the
-   * system property {@code dev.typedrpc.netty.sseKeepaliveMillis}.
-   */
-  private final long keepaliveMillis =
-      Long.getLong("dev.typedrpc.netty.sseKeepaliveMillis", 15_000);
-
   private final TransportSettings settings;
   private final ServerTransportListener listener;
-  private final ConcurrentHashMap<String, SseSession> sessions = new ConcurrentHashMap<>();
-  private final AtomicInteger sessionCount = new AtomicInteger();
-  private final ConcurrentHashMap<InetAddress, AtomicInteger> perAddress =
-      new ConcurrentHashMap<>();
+
+  /** The open sessions by id (package-private for tests). */
+  final ConcurrentHashMap<String, SseSession> sessions = new ConcurrentHashMap<>();
+
+  /** Sessions open, in total and per address ({@link ServerLimits#sseMaxSessions()}). */
+  private final AddressSlots slots;
+
+  /** How often an event stream gets a comment line, so proxies do not time it out. */
+  private final long keepaliveMillis;
+
+  /**
+   * How long a session's POST connection may stay idle between POSTs before it is closed; the
+   * client opens a new one for its next POST.
+   */
+  private final long postIdleMillis;
 
   public SseServer(TransportSettings settings, ServerTransportListener listener) {
     this.settings = settings;
     this.listener = listener;
+    ServerLimits limits = settings.serverLimits();
+    this.slots = new AddressSlots(limits.sseMaxSessions(), limits.sseMaxSessionsPerAddress());
+    this.keepaliveMillis = Math.max(1, limits.sseKeepAliveInterval().toMillis());
+    this.postIdleMillis = Math.max(1, limits.ssePostIdleTimeout().toMillis());
   }
 
   public long postIdleMillis() {
@@ -104,8 +91,17 @@ public final class SseServer {
   public void openEventStream(ChannelHandlerContext ctx) {
     Channel channel = ctx.channel();
     InetAddress address = remoteAddress(channel);
-    if (!reserve(address)) {
-      HttpRequestGate.respond(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, true);
+    AddressSlots.Refusal refusal = slots.tryAcquire(address);
+    if (refusal != null) {
+      HttpRequestGate.unavailable(
+          ctx,
+          refusal == AddressSlots.Refusal.TOTAL
+              ? "too many SSE sessions on this server (limit " + slots.max() + ")"
+              : "too many SSE sessions from "
+                  + (address == null ? "this address" : address.getHostAddress())
+                  + " (limit "
+                  + slots.maxPerAddress()
+                  + " per address)");
       return;
     }
     String id = newId();
@@ -142,30 +138,9 @@ public final class SseServer {
     channel.flush();
   }
 
-  /** Takes a session slot, in total and for the address, or none if either is full. Atomic. */
-  private boolean reserve(InetAddress address) {
-    if (sessionCount.incrementAndGet() > maxSessions) {
-      sessionCount.decrementAndGet();
-      return false;
-    }
-    AtomicInteger n =
-        perAddress.computeIfAbsent(address == null ? ANY : address, a -> new AtomicInteger());
-    if (n.incrementAndGet() > maxSessionsPerAddress) {
-      release(address);
-      return false;
-    }
-    return true;
-  }
-
-  private void release(InetAddress address) {
-    sessionCount.decrementAndGet();
-    perAddress.computeIfPresent(
-        address == null ? ANY : address, (a, n) -> n.decrementAndGet() <= 0 ? null : n);
-  }
-
   private void end(SseSession session) {
     if (sessions.remove(session.id(), session)) {
-      release(session.address());
+      slots.release(session.address());
     }
     session.connection().onClosed(null);
     for (Channel post : session.postChannels()) {
@@ -189,7 +164,7 @@ public final class SseServer {
       HttpRequestGate.respond(ctx, HttpResponseStatus.NOT_FOUND, true);
       return false;
     }
-    if (!session.address().equals(remoteAddress(ctx.channel()))) {
+    if (!Objects.equals(session.address(), remoteAddress(ctx.channel()))) {
       HttpRequestGate.respond(ctx, HttpResponseStatus.FORBIDDEN, true);
       return false;
     }
@@ -228,10 +203,16 @@ public final class SseServer {
               // answered first, and closed after its response if the session is over
               session.postChannels().remove(postChannel);
               boolean valid;
+              boolean frames = body.isReadable();
               try {
                 valid = SseFrames.forEachFrame(body, settings, session.connection()::onFrame);
               } finally {
                 body.release();
+              }
+              if (valid && frames) {
+                // the client's SETTINGS came first (the engine ends a session whose first frame
+                // is anything else): the session is established
+                HandshakeDeadline.complete(session.channel());
               }
               boolean ended = !session.channel().isActive();
               if (!ended) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.typedrpc.RpcServer;
 import dev.typedrpc.netty.LeakCheck;
+import dev.typedrpc.spi.ServerLimits;
 import dev.typedrpc.spi.TransportSettings;
 import dev.typedrpc.testing.ConformanceService;
 import java.io.ByteArrayOutputStream;
@@ -41,21 +42,22 @@ class SseLimitsTest {
 
   @BeforeEach
   void start() throws Exception {
-    System.setProperty("dev.typedrpc.netty.sseMaxSessionsPerAddress", "2");
-    System.setProperty("dev.typedrpc.netty.ssePostIdleMillis", "500");
-    try {
-      server =
-          RpcServer.builder()
-              .listen(URI.create("ws://127.0.0.1:0/rpc"))
-              .addService(new ConformanceService().definition())
-              .transportSettings(
-                  TransportSettings.DEFAULT.withConnectTimeout(Duration.ofSeconds(1)))
-              .build()
-              .start();
-    } finally {
-      System.clearProperty("dev.typedrpc.netty.sseMaxSessionsPerAddress");
-      System.clearProperty("dev.typedrpc.netty.ssePostIdleMillis");
-    }
+    server =
+        RpcServer.builder()
+            .listen(URI.create("ws://127.0.0.1:0/rpc"))
+            .addService(new ConformanceService().definition())
+            .transportSettings(
+                // (an event stream whose client POSTs no frames is closed after this: the steps of
+                // a
+                // test fit well within it)
+                TransportSettings.DEFAULT
+                    .withConnectTimeout(Duration.ofSeconds(5))
+                    .withServerLimits(
+                        ServerLimits.DEFAULT
+                            .withSseMaxSessions(10_000, 2)
+                            .withSsePostIdleTimeout(Duration.ofMillis(500))))
+            .build()
+            .start();
   }
 
   @AfterEach

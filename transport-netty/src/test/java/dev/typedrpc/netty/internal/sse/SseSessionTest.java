@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.typedrpc.RpcServer;
 import dev.typedrpc.netty.LeakCheck;
+import dev.typedrpc.spi.ServerLimits;
+import dev.typedrpc.spi.TransportSettings;
 import dev.typedrpc.testing.ConformanceService;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -13,6 +15,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,17 +35,15 @@ class SseSessionTest {
 
   @BeforeEach
   void start() throws Exception {
-    System.setProperty("dev.typedrpc.netty.sseKeepaliveMillis", "100");
-    try {
-      server =
-          RpcServer.builder()
-              .listen("ws://127.0.0.1:0/rpc")
-              .addService(new ConformanceService().definition())
-              .build()
-              .start();
-    } finally {
-      System.clearProperty("dev.typedrpc.netty.sseKeepaliveMillis");
-    }
+    server =
+        RpcServer.builder()
+            .listen("ws://127.0.0.1:0/rpc")
+            .addService(new ConformanceService().definition())
+            .transportSettings(
+                TransportSettings.DEFAULT.withServerLimits(
+                    ServerLimits.DEFAULT.withSseKeepAliveInterval(Duration.ofMillis(100))))
+            .build()
+            .start();
     port = server.address().getPort();
   }
 
