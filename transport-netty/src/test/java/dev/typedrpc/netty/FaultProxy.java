@@ -14,6 +14,7 @@ import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -141,7 +142,8 @@ final class FaultProxy implements AutoCloseable {
     if (impairment != null) {
       injected.get(impairment).incrementAndGet();
     }
-    timer.schedule(() -> end(link, ending, param, direction), onset, TimeUnit.MILLISECONDS);
+    ScheduledFuture<?> unused =
+        timer.schedule(() -> end(link, ending, param, direction), onset, TimeUnit.MILLISECONDS);
   }
 
   private void end(Link link, Fault fault, int param, int direction) {
@@ -155,7 +157,8 @@ final class FaultProxy implements AutoCloseable {
       case TRUNCATE -> link.truncate(direction, param % 300);
       case BLACK_HOLE -> {
         link.blackHole = true;
-        timer.schedule(() -> link.close(true), 2000 + param % 8000, TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> unused =
+            timer.schedule(() -> link.close(true), 2000 + param % 8000, TimeUnit.MILLISECONDS);
       }
       case HALF_CLOSE -> link.halfClose(direction);
       default -> throw new AssertionError(fault);
@@ -170,19 +173,23 @@ final class FaultProxy implements AutoCloseable {
     return t;
   }
 
-  /** Closes every connection and ends every thread of the proxy (waits up to 10 s for them). */
+  /** Closes every connection and ends every thread of the proxy (waits up to 10 s for each). */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     close(listener);
     timer.shutdownNow();
     for (Link link : links) {
       link.close(false);
     }
-    acceptor.join(10_000);
-    for (Thread t : threads) {
-      t.join(10_000);
+    try {
+      acceptor.join(10_000);
+      for (Thread t : threads) {
+        t.join(10_000);
+      }
+      timer.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
-    timer.awaitTermination(10, TimeUnit.SECONDS);
   }
 
   private static void close(java.io.Closeable c) {

@@ -13,6 +13,7 @@ import dev.typedrpc.spi.TransportSettings;
 import io.netty.channel.Channel;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -119,7 +120,7 @@ class NonReadingPeerCloseTest {
 
     Socket peer = new Socket();
     peer.setReceiveBufferSize(4096);
-    peer.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+    peer.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
     RawWsPeer raw = new RawWsPeer(peer);
     raw.handshake(port);
     raw.send(RawWsPeer.SETTINGS);
