@@ -1,6 +1,7 @@
 package dev.typedrpc.bench;
 
 import dev.typedrpc.bench.codec.CodecRunner;
+import dev.typedrpc.bench.flood.FloodRunner;
 import dev.typedrpc.bench.load.LoadOptions;
 import dev.typedrpc.bench.load.LoadRunner;
 import dev.typedrpc.bench.scale.ScaleOptions;
@@ -14,10 +15,11 @@ import java.util.List;
 
 /**
  * The one entry point: {@code java -jar benchmarks/target/benchmarks.jar [all|codec|e2e|scale]
- * [options]} runs the codec benchmarks and/or the end-to-end comparison, or the scale benchmark,
- * and prints one Markdown report (also written to {@code --out=FILE}). End-to-end options: {@code
- * --rounds=3 --seconds=5 --warmup=2 --systems=ABCDE --one-jvm --jvm-arg=FLAG}; scale options:
- * {@code --runs=ws:10000x1,... --broadcasts=5 --histogram --jvm-arg=FLAG}. See BENCHMARKS.md.
+ * [options]} runs the codec benchmarks and/or the end-to-end comparison, or the scale benchmark, or
+ * the flood of the sample chat ({@code flood [--seconds=30]}), and prints one Markdown report (also
+ * written to {@code --out=FILE}). End-to-end options: {@code --rounds=3 --seconds=5 --warmup=2
+ * --systems=ABCDE --one-jvm --jvm-arg=FLAG}; scale options: {@code --runs=ws:10000x1,...
+ * --broadcasts=5 --histogram --jvm-arg=FLAG}. See BENCHMARKS.md.
  */
 public final class BenchMain {
   private BenchMain() {}
@@ -42,6 +44,12 @@ public final class BenchMain {
       }
     }
     StringBuilder report = new StringBuilder("# typedrpc benchmarks\n\n");
+    if (command.equals("flood")) {
+      report.append(MachineInfo.describe(List.of())).append('\n');
+      report.append(FloodRunner.run(args));
+      print(report, out);
+      return;
+    }
     if (command.equals("scale")) {
       ScaleOptions options = ScaleOptions.parse(args);
       report.append(MachineInfo.describe(options.jvmFlags())).append('\n');
