@@ -447,7 +447,8 @@ final class H2ClientHandler extends BatchFlushingHttp2Handler {
         ChannelHandlerContext ctx, int lastStreamId, long errorCode, ByteBuf debugData) {
       // read before the connection hears of the GOAWAY (goAwayReceived): too_many_pings ends the
       // calls with its own status
-      boolean unused = keepAlive.tooManyPings(errorCode, debugData, transportListener::tooManyPings);
+      boolean unused =
+          keepAlive.tooManyPings(errorCode, debugData, transportListener::tooManyPings);
     }
   }
 

@@ -275,8 +275,11 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
     if (refusedByGoAway) {
       refuse(
           Status.UNAVAILABLE.withDescription(
-              "the server went away before processing the call (above the last stream id of"
-                  + " its GOAWAY)"));
+              "the server went away before processing the call ("
+                  + (goAway != null
+                      ? goAway.description()
+                      : "above the last stream id of its GOAWAY")
+                  + ")"));
     } else if (finalStatus == null) {
       close(
           goAway != null
