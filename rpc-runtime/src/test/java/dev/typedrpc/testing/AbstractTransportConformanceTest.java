@@ -68,6 +68,19 @@ public abstract class AbstractTransportConformanceTest {
     return 1;
   }
 
+  /**
+   * The client address {@code clientUri} with another path (its query kept): {@code
+   * ws://host:port/rpc} → {@code ws://host:port/<path>}, {@code h2c://host:port} → {@code
+   * h2c://host:port/<path>}, {@code mem:name} → {@code mem:name<path>}.
+   */
+  protected URI withPath(URI clientUri, String path) {
+    if (clientUri.isOpaque()) {
+      return URI.create(clientUri + path);
+    }
+    String query = clientUri.getRawQuery() == null ? "" : "?" + clientUri.getRawQuery();
+    return URI.create(clientUri.getScheme() + "://" + clientUri.getRawAuthority() + path + query);
+  }
+
   /** Limits for both ends; a small message limit keeps the size tests fast. */
   protected TransportSettings settings() {
     return TransportSettings.DEFAULT.withMaxMessageSize(2 << 20);
@@ -150,6 +163,42 @@ public abstract class AbstractTransportConformanceTest {
             e ->
                 assertThat(e.status().description())
                     .contains("does not serve typedrpc.testing.Elsewhere"));
+  }
+
+  /**
+   * A target whose path is not the server's endpoint (another path, or the endpoint with a trailing
+   * slash: paths match exactly) fails at connect on every transport: its calls end with {@code
+   * UNAVAILABLE} naming the path, and the server goes on serving the right one.
+   */
+  @Test
+  void aTargetPathThatIsNotTheServersEndpointFailsWithUnavailableNamingIt() throws Exception {
+    String endpoint =
+        server.address().getRawPath() == null ? "" : server.address().getRawPath();
+    for (String path : List.of("/wrong-path", endpoint + "/")) {
+      URI wrong = withPath(clientUri(server.address()), path);
+      RpcChannel other =
+          RpcChannel.connect(wrong, ChannelOptions.DEFAULT.withTransport(settings()));
+      try {
+        assertThatThrownBy(
+                () ->
+                    ClientCalls.blockingUnary(
+                        other,
+                        ConformanceService.ECHO,
+                        CallOptions.DEFAULT.withTimeout(Duration.ofSeconds(10)),
+                        "x"))
+            .as(wrong.toString())
+            .isInstanceOfSatisfying(
+                RpcException.class,
+                e -> {
+                  assertThat(e.status().code()).isEqualTo(Status.Code.UNAVAILABLE);
+                  assertThat(e.status().description()).contains(path);
+                });
+      } finally {
+        other.shutdownNow();
+        assertThat(other.awaitTermination(Duration.ofSeconds(10))).isTrue();
+      }
+    }
+    assertThat(call(ConformanceService.ECHO, "still serving")).isEqualTo("still serving");
   }
 
   @Test

@@ -29,6 +29,9 @@ final class GrpcWire {
   static final AsciiString GRPC_MESSAGE = AsciiString.cached("grpc-message");
   static final AsciiString USER_AGENT = AsciiString.cached("user-agent");
   static final AsciiString POST = AsciiString.cached("POST");
+
+  /** The method of the endpoint check ({@code GET <path>}, answered 204 or 404). */
+  static final AsciiString GET = AsciiString.cached("GET");
   static final AsciiString HTTP = AsciiString.cached("http");
   static final AsciiString HTTPS = AsciiString.cached("https");
   static final AsciiString OK_200 = AsciiString.cached("200");

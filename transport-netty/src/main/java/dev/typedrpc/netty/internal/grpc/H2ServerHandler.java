@@ -46,6 +46,7 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
   private final TransportSettings settings;
   private final ServerTransportListener listener;
   private final boolean compressResponses;
+  private final String endpointPath;
   private final Http2Connection.PropertyKey streamKey;
   private ChannelHandlerContext ctx;
 
@@ -55,11 +56,13 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
       Http2Settings initialSettings,
       TransportSettings settings,
       ServerTransportListener listener,
-      boolean compressResponses) {
+      boolean compressResponses,
+      String endpointPath) {
     super(decoder, encoder, initialSettings);
     this.settings = settings;
     this.listener = listener;
     this.compressResponses = compressResponses;
+    this.endpointPath = endpointPath;
     this.streamKey = connection().newKey();
     decoder.frameListener(new Frames());
     connection()
@@ -76,9 +79,16 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
     encoder.flowController().listener(this::writabilityChanged);
   }
 
+  /**
+   * @param endpointPath the server's endpoint path ({@code /rpc}): a client's endpoint check
+   *     {@code GET <path>} gets 204 there and 404 anywhere else
+   */
   public static H2ServerHandler create(
-      TransportSettings settings, ServerTransportListener listener, boolean compress) {
-    return new Builder(settings, listener, compress).build();
+      TransportSettings settings,
+      ServerTransportListener listener,
+      boolean compress,
+      String endpointPath) {
+    return new Builder(settings, listener, compress, endpointPath).build();
   }
 
   /** The settings a peer of ours gets: our limits, and the same window for every stream. */
@@ -218,6 +228,12 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
 
   private void newStream(Http2Stream stream, Http2Headers headers, boolean endStream) {
     int id = stream.id();
+    if (GrpcWire.GET.contentEquals(headers.method())) {
+      // a client's endpoint check: the same answer a WebSocket upgrade to that path gets
+      boolean here = headers.path() != null && endpointPath.contentEquals(headers.path());
+      finish(id, new DefaultHttp2Headers().status(here ? "204" : "404"), endStream);
+      return;
+    }
     if (!GrpcWire.POST.contentEquals(headers.method())) {
       refuseHttp(id, "405", "gRPC requests use POST");
       return;
@@ -319,11 +335,17 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
     private final TransportSettings settings;
     private final ServerTransportListener listener;
     private final boolean compress;
+    private final String endpointPath;
 
-    Builder(TransportSettings settings, ServerTransportListener listener, boolean compress) {
+    Builder(
+        TransportSettings settings,
+        ServerTransportListener listener,
+        boolean compress,
+        String endpointPath) {
       this.settings = settings;
       this.listener = listener;
       this.compress = compress;
+      this.endpointPath = endpointPath;
       if (H2Limits.LOG_FRAMES) {
         frameLogger(H2Limits.frameLogger());
       }
@@ -345,7 +367,8 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
         Http2ConnectionDecoder decoder,
         Http2ConnectionEncoder encoder,
         Http2Settings initialSettings) {
-      return new H2ServerHandler(decoder, encoder, initialSettings, settings, listener, compress);
+      return new H2ServerHandler(
+          decoder, encoder, initialSettings, settings, listener, compress, endpointPath);
     }
   }
 }

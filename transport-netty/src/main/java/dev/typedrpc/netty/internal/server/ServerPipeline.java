@@ -67,7 +67,7 @@ final class ServerPipeline {
                             ch.pipeline()
                                 .addLast(
                                     "h2",
-                                    H2ServerHandler.create(settings, listener, gzipResponses)),
+                                    H2ServerHandler.create(settings, listener, gzipResponses, path)),
                         ch -> WsPipelines.server(ch.pipeline(), path, settings, listener, sse)));
             return true;
           }
@@ -79,7 +79,7 @@ final class ServerPipeline {
                 .addAfter(
                     sniffer.name(),
                     "h2",
-                    H2ServerHandler.create(settings, listener, gzipResponses));
+                    H2ServerHandler.create(settings, listener, gzipResponses, path));
           }
 
           @Override

@@ -1,5 +1,6 @@
 package dev.typedrpc.netty.internal.sse;
 
+import dev.typedrpc.netty.internal.EndpointPath;
 import dev.typedrpc.netty.internal.ws.WsPipelines;
 import dev.typedrpc.spi.TransportSettings;
 import io.netty.buffer.ByteBuf;
@@ -41,6 +42,13 @@ final class SseEventHandler extends ChannelInboundHandlerAdapter {
     try {
       if (msg instanceof HttpResponse response) {
         String type = response.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
+        if (response.status().code() >= 400) {
+          // a wrong path (404) or a refusal: named as every transport names it
+          sink.fail(
+              EndpointPath.refused(
+                  sink.target().authority(), sink.target().path(), response.status().toString()));
+          return;
+        }
         if (!response.status().equals(HttpResponseStatus.OK)
             || !type.startsWith("text/event-stream")) {
           sink.fail(
