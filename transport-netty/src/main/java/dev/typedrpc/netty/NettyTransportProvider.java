@@ -51,8 +51,8 @@ import java.util.Set;
  *       plain HTTP/1.1 requests; {@code sses://host:port/path}: the same over TLS (https);
  *   <li>{@code h2c://host:port}: gRPC over cleartext HTTP/2 with prior knowledge, to a typedrpc or
  *       any gRPC server; {@code h2://host:port}: gRPC over TLS with ALPN {@code h2}; both take
- *       {@code ?grpc-compression=gzip} to compress requests, and a path ({@code h2c://host:port/rpc})
- *       names a typedrpc server's endpoint, checked once per connection.
+ *       {@code ?grpc-compression=gzip} to compress requests, and a path ({@code
+ *       h2c://host:port/rpc}) names a typedrpc server's endpoint, checked once per connection.
  * </ul>
  *
  * A path that is not the server's endpoint fails the connection on every transport alike: {@code

@@ -132,7 +132,9 @@ class TargetPathTest {
   }
 
   private static ChannelOptions options(List<String> order) {
-    return order.isEmpty() ? ChannelOptions.DEFAULT : ChannelOptions.DEFAULT.withTransportOrder(order);
+    return order.isEmpty()
+        ? ChannelOptions.DEFAULT
+        : ChannelOptions.DEFAULT.withTransportOrder(order);
   }
 
   private static CallOptions deadline() {

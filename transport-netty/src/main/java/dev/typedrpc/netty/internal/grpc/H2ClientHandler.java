@@ -48,6 +48,7 @@ final class H2ClientHandler extends BatchFlushingHttp2Handler {
 
   /** The stream of the endpoint check while it is under way, else 0. */
   private int checkStreamId;
+
   private final Http2Connection.PropertyKey streamKey;
   private final List<H2ClientStream> waiting = new ArrayList<>();
 

@@ -80,8 +80,10 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
   }
 
   /**
-   * @param endpointPath the server's endpoint path ({@code /rpc}): a client's endpoint check
-   *     {@code GET <path>} gets 204 there and 404 anywhere else
+   * The handler of one HTTP/2 server connection.
+   *
+   * @param endpointPath the server's endpoint path ({@code /rpc}): a client's endpoint check {@code
+   *     GET <path>} gets 204 there and 404 anywhere else
    */
   public static H2ServerHandler create(
       TransportSettings settings,

@@ -8,8 +8,8 @@ import java.util.Locale;
  * A parsed gRPC server address: {@code h2c://host:port} (cleartext HTTP/2 with prior knowledge) or
  * {@code h2://host:port} (HTTP/2 over TLS, negotiated with ALPN {@code h2}). A path ({@code
  * h2c://host:port/rpc}) names a typedrpc server's endpoint: the client checks once per connection
- * that the server has it ({@code GET <path>}), as the WebSocket and SSE transports find a wrong path
- * at connect; gRPC requests keep their {@code /service/Method} paths.
+ * that the server has it ({@code GET <path>}), as the WebSocket and SSE transports find a wrong
+ * path at connect; gRPC requests keep their {@code /service/Method} paths.
  *
  * @param host the host as written in the URI
  * @param port the TCP port; 80 ({@code h2c}) or 443 ({@code h2}) when the URI has none

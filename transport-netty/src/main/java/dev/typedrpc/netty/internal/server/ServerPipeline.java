@@ -67,7 +67,8 @@ final class ServerPipeline {
                             ch.pipeline()
                                 .addLast(
                                     "h2",
-                                    H2ServerHandler.create(settings, listener, gzipResponses, path)),
+                                    H2ServerHandler.create(
+                                        settings, listener, gzipResponses, path)),
                         ch -> WsPipelines.server(ch.pipeline(), path, settings, listener, sse)));
             return true;
           }
