@@ -118,7 +118,16 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
     if (deadline != null) {
       h.set(GrpcWire.GRPC_TIMEOUT, GrpcWire.encodeTimeout(remaining));
     }
-    GrpcWire.putMetadata(headers, h);
+    try {
+      GrpcWire.putMetadata(headers, h);
+    } catch (IllegalArgumentException e) {
+      // a value HTTP/2 refuses (the Metadata API refuses them first): the call ends, never hangs
+      close(
+          Status.INTERNAL.withDescription(
+              "request metadata HTTP/2 cannot carry: " + e.getMessage()),
+          Metadata.EMPTY);
+      return;
+    }
     int streamId = handler.connection().local().incrementAndGetNextStreamId();
     if (streamId < 0) {
       close(
