@@ -53,6 +53,9 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
   // loop only:
   private final ArrayDeque<Object> waiting = new ArrayDeque<>(); // null messages as NULL_MESSAGE
   private boolean halfCloseWaiting;
+  // the last message and its encoded size, computed by the stub: framed without a size pass
+  private Object sizedMessage;
+  private int sizedSize;
   private int id = -1;
   private boolean headersReceived;
   private CharSequence httpStatus;
@@ -311,10 +314,19 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
   /** One DATA frame that also ends the request, as a unary or server-streaming call sends. */
   @Override
   public void writeLastMessage(Object message) {
+    writeLastMessage(message, -1);
+  }
+
+  @Override
+  public void writeLastMessage(Object message, int encodedSize) {
     queued.incrementAndGet();
     onLoop(
         () -> {
           queued.decrementAndGet();
+          if (encodedSize >= 0 && message != null) {
+            sizedMessage = message;
+            sizedSize = encodedSize;
+          }
           if (finished) {
             return;
           }
@@ -381,6 +393,15 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
     }
   }
 
+  /** The stub's size of {@code message}, once, or -1. */
+  private int takeSize(Object message) {
+    if (message == null || message != sizedMessage) {
+      return -1;
+    }
+    sizedMessage = null;
+    return sizedSize;
+  }
+
   /**
    * @param last whether the frame also ends the request (half-closes)
    */
@@ -395,6 +416,7 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
               ByteBufAllocator.DEFAULT,
               method.requestCodec(),
               message,
+              takeSize(message),
               handler.settings().maxMessageSize(),
               gzip,
               method.fullName());
