@@ -12,8 +12,9 @@ import java.util.Set;
  * Per-call key/value pairs sent before the messages (headers) or after them (trailers).
  *
  * <p>Keys are lower-case ASCII ({@code [0-9a-z._-]}). A key ending in {@code -bin} carries bytes;
- * any other key carries printable ASCII text, as in gRPC. A key may repeat; order is kept.
- * Immutable and thread-safe: build one with {@link #builder()}.
+ * any other key carries printable ASCII text without a leading or trailing space (an HTTP field
+ * value), as in gRPC. A key may repeat; order is kept. Immutable and thread-safe: build one with
+ * {@link #builder()}.
  */
 public final class Metadata {
   public static final Metadata EMPTY = new Metadata(List.of());
@@ -156,7 +157,7 @@ public final class Metadata {
     return key;
   }
 
-  /** Checks a text value: printable ASCII (0x20..0x7E). */
+  /** Checks a text value: printable ASCII (0x20..0x7E), not starting or ending with a space. */
   public static String checkTextValue(String key, String value) {
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
@@ -168,6 +169,14 @@ public final class Metadata {
                 + i
                 + ": text values are printable ASCII; use a key ending in '-bin' for bytes");
       }
+    }
+    if (!value.isEmpty() && (value.charAt(0) == ' ' || value.charAt(value.length() - 1) == ' ')) {
+      // HTTP/2 refuses such a field value: refused here, the value fails alike on every transport
+      throw new IllegalArgumentException(
+          "metadata value for '"
+              + key
+              + "' starts or ends with a space: text values are HTTP field values, which cannot;"
+              + " trim it, or use a key ending in '-bin'");
     }
     return value;
   }

@@ -218,6 +218,11 @@ class DiagnosticsTest {
             "void GetX()",
             service("  void getX();", "  void GetX();")),
         error(
+            Message.METHOD_NAME_CLASH,
+            "getUrl maps to constant GET_URL, which method getURL already uses",
+            "void getUrl()",
+            service("  void getURL();", "  void getUrl();")),
+        error(
             Message.INHERITED_METHOD,
             "Svc inherits abstract method base from Base. Redeclare it in Svc",
             "interface Svc extends Base",

@@ -186,6 +186,31 @@ class ProtoNamesTest {
         .contains("rpc Get(Page) returns (Page);");
   }
 
+  /**
+   * Descriptor constants split a method name into the words its proto field name would have:
+   * acronyms stay whole ({@code getURL} → {@code GET_URL}, not {@code GET_U_R_L}).
+   */
+  @Test
+  void constantsKeepAcronymsWhole() throws IOException {
+    Compilation c =
+        TestCompiler.compile(
+            service(
+                "  String getURL(String id);",
+                "  String HTTPServer(String id);",
+                "  String parseHTMLPage(String html);",
+                "  String postMessage(String text);",
+                "  String get2FACode(String user);"));
+    assertThat(c).succeededWithoutWarnings();
+    String rpc = c.generatedSourceFile("t.SvcRpc").orElseThrow().getCharContent(false).toString();
+    assertThat(rpc)
+        .contains(" GET_URL =")
+        .contains(" HTTP_SERVER =")
+        .contains(" PARSE_HTML_PAGE =")
+        .contains(" POST_MESSAGE =")
+        .contains(" GET2_FA_CODE =")
+        .doesNotContain("U_R_L");
+  }
+
   @Test
   void referencesAreQualifiedWhereAShorterNameIsShadowed() throws IOException {
     String proto =

@@ -110,6 +110,19 @@ public final class ChannelImpl implements RpcChannel {
             new Owner());
   }
 
+  /**
+   * Sends a call's last request message, whose encoded size the caller computed: a call of this
+   * channel hands the size to its transport, so that the message is not sized twice; any other call
+   * just sends it.
+   */
+  public static <Req> void sendLastMessage(ClientCall<Req, ?> call, Req message, int encodedSize) {
+    if (call instanceof ClientCallImpl<Req, ?> impl) {
+      impl.sendLastMessage(message, encodedSize);
+    } else {
+      call.sendLastMessage(message);
+    }
+  }
+
   public static RpcChannel create(URI target, ChannelOptions options) {
     return new ChannelImpl(target, options, Scheduler.SYSTEM);
   }

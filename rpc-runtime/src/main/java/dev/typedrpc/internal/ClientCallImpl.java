@@ -171,6 +171,11 @@ final class ClientCallImpl<Req, Resp>
     stream().writeLastMessage(message);
   }
 
+  /** As {@link #sendLastMessage(Object)}, with the message's size, computed by the caller. */
+  public void sendLastMessage(Req message, int encodedSize) {
+    stream().writeLastMessage(message, encodedSize);
+  }
+
   @Override
   public void cancel(String reason, Throwable cause) {
     Status status =

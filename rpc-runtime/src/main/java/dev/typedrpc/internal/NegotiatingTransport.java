@@ -26,6 +26,9 @@ import java.util.function.Consumer;
  * Thread-safe.
  */
 final class NegotiatingTransport implements ClientTransport {
+  /** The path of a target that names none: the frame transports' default endpoint. */
+  static final String DEFAULT_PATH = "/rpc";
+
   private final URI target;
   private final List<String> order;
   private final ChannelOptions options;
@@ -47,11 +50,32 @@ final class NegotiatingTransport implements ClientTransport {
       ChannelOptions options,
       TransportSettings settings,
       Consumer<String> onChosen) {
-    this.target = target;
+    this.target = checkTarget(target);
     this.order = List.copyOf(order);
     this.options = options;
     this.settings = settings;
     this.onChosen = onChosen;
+  }
+
+  /**
+   * Refuses what one transport would honour and another ignore: a query (each scheme takes its own
+   * parameters), user info, a fragment. The message says what to write instead.
+   */
+  static URI checkTarget(URI target) {
+    String problem =
+        target.getHost() == null
+            ? "it names no host"
+            : target.getRawUserInfo() != null
+                ? "it has user info (no transport sends credentials from the address)"
+                : target.getRawQuery() != null
+                    ? "it has a query (parameters belong to one transport: use its scheme, e.g."
+                        + " h2c://host:port?grpc-compression=gzip or wss://host:port/rpc?tls-trust=...)"
+                    : target.getRawFragment() != null ? "it has a fragment" : null;
+    if (problem != null) {
+      throw new IllegalArgumentException(
+          "expected typedrpc://host:port/path, got " + target + ": " + problem);
+    }
+    return target;
   }
 
   @Override
@@ -101,12 +125,18 @@ final class NegotiatingTransport implements ClientTransport {
     attempt.start(new Attempt(attempt, scheme));
   }
 
+  /**
+   * The target in one transport's scheme, with the same path for every transport (the frame
+   * transports' default {@code /rpc} when the target has none): the WebSocket upgrade, the SSE
+   * request and HTTP/2's endpoint check each find a wrong path at connect and fail alike.
+   */
   private URI uriFor(String scheme) {
-    // gRPC over HTTP/2 addresses a host and port only: its paths are the methods'
-    String path = scheme.startsWith("h2") ? null : target.getPath();
+    String path =
+        target.getRawPath() == null || target.getRawPath().isEmpty()
+            ? DEFAULT_PATH
+            : target.getRawPath();
     try {
-      return new URI(
-          scheme, target.getUserInfo(), target.getHost(), target.getPort(), path, null, null);
+      return new URI(scheme + "://" + target.getRawAuthority() + path);
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException("cannot derive a " + scheme + " URI from " + target, e);
     }

@@ -33,6 +33,17 @@ public interface ClientStream {
   }
 
   /**
+   * As {@link #writeLastMessage(Object)}, for a message whose {@link MessageCodec#encodedSize} the
+   * caller has just computed (the stub does, to throw a null in a field as its caller's {@link
+   * NullPointerException}): a transport may use {@code encodedSize} instead of its own size pass. A
+   * message whose size changed since (the caller mutated it) still never goes out wrong: its
+   * encoding no longer fits, and the call fails with {@code INTERNAL}.
+   */
+  default void writeLastMessage(Object message, int encodedSize) {
+    writeLastMessage(message);
+  }
+
+  /**
    * Ends the stream and tells the server; the listener is closed with {@code status}. Idempotent.
    */
   void cancel(Status status);

@@ -31,7 +31,7 @@ public final class ClientCalls {
    */
   public static <Req, Resp> Resp blockingUnary(
       RpcChannel channel, MethodDescriptor<Req, Resp> method, CallOptions options, Req request) {
-    checkRequest(method, request);
+    int size = checkRequest(method, request);
     // completing a future is all the callbacks do, so they run where the response arrives: no
     // thread hop
     ClientCall<Req, Resp> call =
@@ -39,7 +39,7 @@ public final class ClientCalls {
             ? impl.newCall(method, options, ChannelImpl.TRANSPORT_THREAD)
             : channel.newCall(method, options);
     UnaryResult<Resp> result = new UnaryResult<>(call);
-    startUnary(call, result, options, request);
+    startUnary(call, result, options, request, size);
     try {
       return result.get();
     } catch (InterruptedException e) {
@@ -56,10 +56,10 @@ public final class ClientCalls {
   /** One request, one response, as a future; cancelling the future cancels the call. */
   public static <Req, Resp> CompletableFuture<Resp> futureUnary(
       RpcChannel channel, MethodDescriptor<Req, Resp> method, CallOptions options, Req request) {
-    checkRequest(method, request);
+    int size = checkRequest(method, request);
     ClientCall<Req, Resp> call = channel.newCall(method, options);
     UnaryResult<Resp> result = new UnaryResult<>(call);
-    startUnary(call, result, options, request);
+    startUnary(call, result, options, request, size);
     return result;
   }
 
@@ -70,10 +70,10 @@ public final class ClientCalls {
    */
   public static <Req, Resp> Flow.Publisher<Resp> serverStreaming(
       RpcChannel channel, MethodDescriptor<Req, Resp> method, CallOptions options, Req request) {
-    checkRequest(method, request);
+    int size = checkRequest(method, request);
     return subscriber ->
         new ResponseSubscription<>(channel.newCall(method, options), subscriber)
-            .start(options, call -> call.sendLastMessage(request));
+            .start(options, call -> sendLast(call, request, size));
   }
 
   /**
@@ -125,11 +125,12 @@ public final class ClientCalls {
    * null in a field that has no absent value, a cycle) is the caller's exception, thrown by the
    * stub before anything is sent: a {@link NullPointerException} naming the field, or an {@link
    * IllegalArgumentException}. (Stream elements are checked as they are sent: a bad one fails the
-   * call.)
+   * call.) Returns the size, which the transport then uses instead of a size pass of its own
+   * ({@link #sendLast}), so that the check costs nothing.
    */
-  private static <Req> void checkRequest(MethodDescriptor<Req, ?> method, Req request) {
+  private static <Req> int checkRequest(MethodDescriptor<Req, ?> method, Req request) {
     try {
-      method.requestCodec().encodedSize(request);
+      return method.requestCodec().encodedSize(request);
     } catch (NullPointerException e) {
       if (request == null) {
         throw new NullPointerException("the request of " + method.fullName() + " is null");
@@ -139,10 +140,19 @@ public final class ClientCalls {
   }
 
   private static <Req, Resp> void startUnary(
-      ClientCall<Req, Resp> call, UnaryResult<Resp> result, CallOptions options, Req request) {
+      ClientCall<Req, Resp> call,
+      UnaryResult<Resp> result,
+      CallOptions options,
+      Req request,
+      int size) {
     start(call, result.listener, options);
     call.request(1);
-    call.sendLastMessage(request);
+    sendLast(call, request, size);
+  }
+
+  /** Sends the request with the size {@link #checkRequest} computed, where the call can take it. */
+  private static <Req> void sendLast(ClientCall<Req, ?> call, Req request, int size) {
+    ChannelImpl.sendLastMessage(call, request, size);
   }
 
   /**

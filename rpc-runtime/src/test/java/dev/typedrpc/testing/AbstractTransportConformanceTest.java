@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.typedrpc.CallOptions;
 import dev.typedrpc.ChannelOptions;
 import dev.typedrpc.Metadata;
+import dev.typedrpc.ResponseMetadata;
 import dev.typedrpc.RpcChannel;
 import dev.typedrpc.RpcException;
 import dev.typedrpc.RpcServer;
@@ -13,8 +14,10 @@ import dev.typedrpc.Status;
 import dev.typedrpc.spi.TransportSettings;
 import dev.typedrpc.stub.ClientCalls;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -66,6 +69,19 @@ public abstract class AbstractTransportConformanceTest {
    */
   protected long serverStreamingLookahead() {
     return 1;
+  }
+
+  /**
+   * The client address {@code clientUri} with another path (its query kept): {@code
+   * ws://host:port/rpc} → {@code ws://host:port/<path>}, {@code h2c://host:port} → {@code
+   * h2c://host:port/<path>}, {@code mem:name} → {@code mem:name<path>}.
+   */
+  protected URI withPath(URI clientUri, String path) {
+    if (clientUri.isOpaque()) {
+      return URI.create(clientUri + path);
+    }
+    String query = clientUri.getRawQuery() == null ? "" : "?" + clientUri.getRawQuery();
+    return URI.create(clientUri.getScheme() + "://" + clientUri.getRawAuthority() + path + query);
   }
 
   /** Limits for both ends; a small message limit keeps the size tests fast. */
@@ -152,6 +168,41 @@ public abstract class AbstractTransportConformanceTest {
                     .contains("does not serve typedrpc.testing.Elsewhere"));
   }
 
+  /**
+   * A target whose path is not the server's endpoint (another path, or the endpoint with a trailing
+   * slash: paths match exactly) fails at connect on every transport: its calls end with {@code
+   * UNAVAILABLE} naming the path, and the server goes on serving the right one.
+   */
+  @Test
+  void aTargetPathThatIsNotTheServersEndpointFailsWithUnavailableNamingIt() throws Exception {
+    String endpoint = server.address().getRawPath() == null ? "" : server.address().getRawPath();
+    for (String path : List.of("/wrong-path", endpoint + "/")) {
+      URI wrong = withPath(clientUri(server.address()), path);
+      RpcChannel other =
+          RpcChannel.connect(wrong, ChannelOptions.DEFAULT.withTransport(settings()));
+      try {
+        assertThatThrownBy(
+                () ->
+                    ClientCalls.blockingUnary(
+                        other,
+                        ConformanceService.ECHO,
+                        CallOptions.DEFAULT.withTimeout(Duration.ofSeconds(10)),
+                        "x"))
+            .as(wrong.toString())
+            .isInstanceOfSatisfying(
+                RpcException.class,
+                e -> {
+                  assertThat(e.status().code()).isEqualTo(Status.Code.UNAVAILABLE);
+                  assertThat(e.status().description()).contains(path);
+                });
+      } finally {
+        other.shutdownNow();
+        assertThat(other.awaitTermination(Duration.ofSeconds(10))).isTrue();
+      }
+    }
+    assertThat(call(ConformanceService.ECHO, "still serving")).isEqualTo("still serving");
+  }
+
   @Test
   void emptyMessagesBothWays() {
     assertThat(call(ConformanceService.PING, null)).isNull();
@@ -181,6 +232,89 @@ public abstract class AbstractTransportConformanceTest {
     CallOptions options = CallOptions.DEFAULT.withMetadata(Metadata.of("x-room", "lobby"));
     assertThat(ClientCalls.blockingUnary(channel, ConformanceService.HEADER, options, "x-room"))
         .isEqualTo("lobby");
+  }
+
+  /**
+   * Metadata travels byte for byte on every transport: {@code -bin} values with every byte value
+   * (and empty), text values, Unicode text as UTF-8 in a {@code -bin} value, a repeated key in
+   * order; keys are lower-case everywhere (the API refuses others, as gRPC's headers are).
+   */
+  @Test
+  void metadataRoundTripsByteForByteBothWays() throws Exception {
+    byte[] every = new byte[256];
+    for (int i = 0; i < every.length; i++) {
+      every[i] = (byte) i;
+    }
+    byte[] unicode = "h\u00e9llo \u2713 \ud83d\ude00".getBytes(StandardCharsets.UTF_8);
+    Metadata sent =
+        Metadata.builder()
+            .putBinary("x-every-bin", every)
+            .putBinary("x-empty-bin", new byte[0])
+            .putBinary("x-unicode-bin", unicode)
+            .put("x-text", "printable ~!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|} and spaces")
+            .put("x-empty", "")
+            .put("x-repeat", "1")
+            .put("x-repeat", "2")
+            .build();
+    ResponseMetadata seen = new ResponseMetadata();
+    String report =
+        ClientCalls.blockingUnary(
+            channel,
+            ConformanceService.METADATA_ECHO,
+            CallOptions.DEFAULT.withMetadata(sent).withResponseMetadata(seen),
+            "x-every-bin,x-empty-bin,x-unicode-bin,x-repeat,x-empty");
+    HexFormat hex = HexFormat.of();
+    assertThat(report)
+        .isEqualTo(
+            "x-every-bin="
+                + hex.formatHex(every)
+                + ";x-empty-bin=;x-unicode-bin="
+                + hex.formatHex(unicode)
+                + ";x-repeat=31|32;x-empty=");
+    for (Metadata received : List.of(seen.headers(), seen.trailers())) {
+      assertThat(received.getBinary("x-every-bin")).containsExactly(every);
+      assertThat(received.getBinary("x-empty-bin")).isEmpty();
+      assertThat(new String(received.getBinary("x-unicode-bin"), StandardCharsets.UTF_8))
+          .isEqualTo("h\u00e9llo \u2713 \ud83d\ude00");
+      assertThat(received.get("x-text")).isEqualTo(sent.get("x-text"));
+      assertThat(received.getAll("x-repeat")).containsExactly("1", "2");
+    }
+    assertThatThrownBy(() -> Metadata.of("X-Room", "lobby"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Metadata.of("x-room", "caf\u00e9"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Metadata.of("x-room", " lobby")) // HTTP/2 cannot carry it
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  /**
+   * Keys a transport writes itself ({@code content-type}, {@code grpc-status}, {@code
+   * grpc-timeout}, ...) are never taken from application metadata, on any transport and either way:
+   * the server does not see the client's, the client does not see the server's, and neither changes
+   * the call (a {@code grpc-timeout} of one nanosecond sets no deadline).
+   */
+  @Test
+  void reservedKeysAreNeverTakenFromApplicationMetadata() throws Exception {
+    Metadata.Builder sent = Metadata.builder().put("x-ok", "yes");
+    for (String key : ConformanceService.RESERVED_KEYS) {
+      sent.put(key, key.equals("grpc-timeout") ? "1n" : "7");
+    }
+    ResponseMetadata seen = new ResponseMetadata();
+    String report =
+        ClientCalls.blockingUnary(
+            channel,
+            ConformanceService.METADATA_ECHO,
+            CallOptions.DEFAULT.withMetadata(sent.build()).withResponseMetadata(seen),
+            String.join(",", ConformanceService.RESERVED_KEYS) + ",x-ok");
+    for (String part : report.split(";", -1)) {
+      assertThat(part).as(report).doesNotEndWith("=37").doesNotEndWith("=316e");
+    }
+    assertThat(report).endsWith(";x-ok=796573");
+    for (Metadata received : List.of(seen.headers(), seen.trailers())) {
+      for (String key : ConformanceService.RESERVED_KEYS) {
+        assertThat(received.getAll(key)).as(key).doesNotContain("7");
+      }
+    }
   }
 
   @Test
@@ -339,6 +473,38 @@ public abstract class AbstractTransportConformanceTest {
     f.cancel(true);
     assertThat(service.sleepCancelled.await(10, TimeUnit.SECONDS)).isTrue();
     assertThat(service.sleepCancelStatus.get().code()).isEqualTo(Status.Code.CANCELLED);
+  }
+
+  /** A streaming call's implementation sees the client's cancel as {@code CANCELLED}. */
+  @Test
+  void clientCancelOfAStreamReachesTheServerImplementation() throws Exception {
+    Collector collector = new Collector(1);
+    ClientCalls.serverStreaming(channel, ConformanceService.HANG, CallOptions.DEFAULT, "x")
+        .subscribe(collector);
+    assertThat(service.sleepStarted.await(10, TimeUnit.SECONDS)).isTrue();
+    collector.s.cancel();
+    assertThat(service.sleepCancelled.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(service.sleepCancelStatus.get().code()).isEqualTo(Status.Code.CANCELLED);
+  }
+
+  /** A streaming call's implementation sees its deadline pass as {@code DEADLINE_EXCEEDED}. */
+  @Test
+  void aStreamsDeadlineReachesTheServerImplementationAsDeadlineExceeded() throws Exception {
+    assertThat(call(ConformanceService.ECHO, "connected")).isEqualTo("connected");
+    Collector collector = new Collector(1);
+    ClientCalls.serverStreaming(
+            channel,
+            ConformanceService.HANG,
+            CallOptions.DEFAULT.withTimeout(Duration.ofMillis(500)),
+            "x")
+        .subscribe(collector);
+    assertThatThrownBy(() -> collector.result.get(10, TimeUnit.SECONDS))
+        .cause()
+        .isInstanceOfSatisfying(
+            RpcException.class,
+            e -> assertThat(e.status().code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+    assertThat(service.sleepCancelled.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(service.sleepCancelStatus.get().code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
   }
 
   @Test
@@ -528,7 +694,7 @@ public abstract class AbstractTransportConformanceTest {
     private final List<String> items = new CopyOnWriteArrayList<>();
     final CompletableFuture<List<String>> result = new CompletableFuture<>();
     final CountDownLatch first = new CountDownLatch(1);
-    private volatile Flow.Subscription s;
+    volatile Flow.Subscription s;
     private long outstanding;
 
     Collector(long batch) {

@@ -43,6 +43,31 @@ public final class ConformanceService {
   public static final MethodDescriptor<String, String> CHAT =
       MethodDescriptor.of(
           NAME, "Chat", CallKind.BIDI_STREAMING, TestCodecs.STRING, TestCodecs.STRING);
+
+  /**
+   * Reports the request metadata of the keys its request names ({@code "k1,k2"} → {@code
+   * "k1=<hex>|<hex>;k2=-"}), and answers with every {@code x-} entry of the request in its response
+   * headers and trailers, next to reserved keys it tries to set.
+   */
+  public static final MethodDescriptor<String, String> METADATA_ECHO = unary("MetadataEcho");
+
+  /** A server stream that never emits; its cancellation is recorded as SLEEP's is. */
+  public static final MethodDescriptor<String, String> HANG =
+      MethodDescriptor.of(
+          NAME, "Hang", CallKind.SERVER_STREAMING, TestCodecs.STRING, TestCodecs.STRING);
+
+  /** Keys a transport writes itself: application metadata never sets them on any transport. */
+  public static final List<String> RESERVED_KEYS =
+      List.of(
+          "content-type",
+          "te",
+          "content-length",
+          "connection",
+          "host",
+          "grpc-timeout",
+          "grpc-status",
+          "grpc-message");
+
   public static final MethodDescriptor<Void, Void> PING =
       MethodDescriptor.of(
           NAME,
@@ -100,7 +125,9 @@ public final class ConformanceService {
               MISBEHAVE,
               METADATA_STREAM,
               METADATA_JOIN,
-              METADATA_CHAT));
+              METADATA_CHAT,
+              METADATA_ECHO,
+              HANG));
 
   /** The publisher behind the latest COUNT call, for backpressure assertions. */
   public final AtomicReference<CountingPublisher<String>> lastCount = new AtomicReference<>();
@@ -139,6 +166,8 @@ public final class ConformanceService {
         .bidiStreaming(
             METADATA_CHAT,
             in -> withMetadata("bidi-streaming", dev.typedrpc.Publishers.map(in, s -> "echo:" + s)))
+        .unary(METADATA_ECHO, ConformanceService::metadataEcho)
+        .serverStreaming(HANG, s -> hang())
         .build();
   }
 
@@ -159,6 +188,55 @@ public final class ConformanceService {
       throw Status.ABORTED.withDescription("failed after headers").asException();
     }
     return "with metadata";
+  }
+
+  private static String metadataEcho(String keys) {
+    RpcContext ctx = RpcContext.current();
+    Metadata.Builder echoed = Metadata.builder();
+    for (Metadata.Entry e : ctx.headers().entries()) {
+      if (e.key().startsWith("x-")) {
+        echoed.putRaw(e.key(), e.value());
+      }
+    }
+    Metadata.Builder headers = echoed.build().toBuilder();
+    Metadata.Builder trailers = echoed.build().toBuilder();
+    for (String reserved : RESERVED_KEYS) {
+      headers.put(reserved, "7");
+      trailers.put(reserved, "7");
+    }
+    ctx.sendHeaders(headers.build());
+    ctx.setTrailers(trailers.build());
+    StringBuilder out = new StringBuilder();
+    for (String key : keys.isEmpty() ? new String[0] : keys.split(",", -1)) {
+      out.append(out.length() == 0 ? "" : ";").append(key).append('=');
+      List<String> values = new java.util.ArrayList<>();
+      for (Metadata.Entry e : ctx.headers().entries()) {
+        if (e.key().equals(key)) {
+          values.add(java.util.HexFormat.of().formatHex(e.value()));
+        }
+      }
+      out.append(values.isEmpty() ? "-" : String.join("|", values));
+    }
+    return out.toString();
+  }
+
+  private Flow.Publisher<String> hang() {
+    RpcContext ctx = RpcContext.current();
+    ctx.addCancelListener(
+        () -> {
+          sleepCancelStatus.set(ctx.cancellationStatus());
+          sleepCancelled.countDown();
+        });
+    sleepStarted.countDown();
+    return subscriber ->
+        subscriber.onSubscribe(
+            new Flow.Subscription() {
+              @Override
+              public void request(long n) {}
+
+              @Override
+              public void cancel() {}
+            });
   }
 
   private static String fail(String how) {

@@ -51,10 +51,14 @@ import java.util.Set;
  *       plain HTTP/1.1 requests; {@code sses://host:port/path}: the same over TLS (https);
  *   <li>{@code h2c://host:port}: gRPC over cleartext HTTP/2 with prior knowledge, to a typedrpc or
  *       any gRPC server; {@code h2://host:port}: gRPC over TLS with ALPN {@code h2}; both take
- *       {@code ?grpc-compression=gzip} to compress requests.
+ *       {@code ?grpc-compression=gzip} to compress requests, and a path ({@code
+ *       h2c://host:port/rpc}) names a typedrpc server's endpoint, checked once per connection.
  * </ul>
  *
- * TLS clients ({@code wss}, {@code sses}, {@code h2}) trust the JDK's default trust store and
+ * A path that is not the server's endpoint fails the connection on every transport alike: {@code
+ * UNAVAILABLE} with "no typedrpc endpoint at /path on host:port (it answered HTTP 404 Not Found)".
+ *
+ * <p>TLS clients ({@code wss}, {@code sses}, {@code h2}) trust the JDK's default trust store and
  * verify the server's host name, unless the address says {@code tls-trust=/path/ca.pem} (PEM
  * certificates to trust instead) or {@code tls-authority=name} (the name the certificate must
  * match, also sent as SNI; the connection still goes to the address's host). A handshake that fails

@@ -70,7 +70,7 @@ class GrpcFramingFuzzTest {
     Client client = new Client(alloc);
     EmbeddedChannel serverChannel = new FuzzChannels.TcpLikeChannel(alloc);
     try {
-      serverChannel.pipeline().addLast(H2ServerHandler.create(SETTINGS, server, true));
+      serverChannel.pipeline().addLast(H2ServerHandler.create(SETTINGS, server, true, "/rpc"));
       client.serverChannel = serverChannel;
       client.shuttle();
 

@@ -50,6 +50,15 @@ public class CodecBenchmark {
     return SMALL_CODEC.toByteArray(small);
   }
 
+  /**
+   * The size pass alone: what a stub that checks its request before sending would add to {@link
+   * #typedrpcEncodeSmall} (which runs the same pass itself, then writes).
+   */
+  @Benchmark
+  public int typedrpcSizeSmall() {
+    return SMALL_CODEC.encodedSize(small);
+  }
+
   @Benchmark
   public byte[] protobufEncodeSmall() {
     return smallProto.toByteArray();
@@ -73,6 +82,12 @@ public class CodecBenchmark {
   @Benchmark
   public byte[] typedrpcEncodeChat() {
     return CHAT_CODEC.toByteArray(chat);
+  }
+
+  /** The size pass alone, as {@link #typedrpcSizeSmall}. */
+  @Benchmark
+  public int typedrpcSizeChat() {
+    return CHAT_CODEC.encodedSize(chat);
   }
 
   @Benchmark

@@ -1,6 +1,5 @@
 package dev.typedrpc.processor.parse;
 
-import com.google.common.base.CaseFormat;
 import dev.typedrpc.annotations.RpcService;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -50,9 +49,15 @@ public final class Names {
     return String.join("_", words(javaName)).toLowerCase(Locale.ROOT);
   }
 
-  /** {@code postMessage} → {@code POST_MESSAGE}, {@code getURL} → {@code GET_U_R_L}. */
+  /**
+   * The Java constant name of a method, in {@code UPPER_SNAKE_CASE} with acronyms kept whole, split
+   * into the same words as {@link #lowerSnake}: {@code postMessage} → {@code POST_MESSAGE}, {@code
+   * getURL} → {@code GET_URL}, {@code HTTPServer} → {@code HTTP_SERVER}, {@code parseHTMLPage} →
+   * {@code PARSE_HTML_PAGE}. Two names may meet ({@code getUrl} and {@code getURL}): the parser
+   * reports that as a clash.
+   */
   public static String upperSnake(String javaName) {
-    return CaseFormat.LOWER_CAMEL.to(CaseFormat.UPPER_UNDERSCORE, javaName);
+    return String.join("_", upperWords(javaName));
   }
 
   /**

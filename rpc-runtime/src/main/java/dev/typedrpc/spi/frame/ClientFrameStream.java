@@ -98,6 +98,22 @@ final class ClientFrameStream extends FrameStream implements ClientStream {
     }
   }
 
+  /** As {@link #writeLastMessage(Object)}; the writer uses {@code encodedSize} for its frame. */
+  @Override
+  public void writeLastMessage(Object message, int encodedSize) {
+    appCredit.decrementAndGet();
+    if (conn.runsNow()) {
+      sized(message, encodedSize);
+      sendLast(message);
+    } else {
+      conn.execute(
+          () -> {
+            sized(message, encodedSize);
+            sendLast(message);
+          });
+    }
+  }
+
   /** The last request message and the half-close, in one frame when the message fits. */
   @Override
   public void writeLastMessage(Object message) {

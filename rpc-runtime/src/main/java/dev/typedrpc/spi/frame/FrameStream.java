@@ -32,6 +32,14 @@ abstract class FrameStream {
   /** Encodes what this end sends: requests on a client, responses on a server. */
   final MessageCodec<?> outboundCodec;
 
+  /**
+   * A message whose encoded size the sender already knows ({@link #sized}), and that size: the
+   * writer skips its own size pass for it. Confined to the connection's thread.
+   */
+  private Object sizedMessage;
+
+  private int sizedSize;
+
   private final boolean inboundMany;
 
   /**
@@ -100,6 +108,23 @@ abstract class FrameStream {
   }
 
   /** Hands one decoded message to the listener. */
+  /** Notes the encoded size of {@code message}, computed by the sender (on this thread). */
+  final void sized(Object message, int size) {
+    sizedMessage = message;
+    sizedSize = size;
+  }
+
+  /**
+   * The size noted for {@code message} by {@link #sized}, once (the note is then cleared), or -1.
+   */
+  final int takeSize(Object message) {
+    if (message == null || message != sizedMessage) {
+      return -1;
+    }
+    sizedMessage = null;
+    return sizedSize;
+  }
+
   abstract void deliverMessage(Object message);
 
   /** The peer will send nothing more (server: half-close). Client streams end by STATUS instead. */

@@ -213,9 +213,11 @@ final class FrameWriter {
   @SuppressWarnings("unchecked")
   boolean writeMessage(FrameStream s, Object message, boolean endStream) {
     MessageCodec<Object> codec = (MessageCodec<Object>) s.outboundCodec;
-    int size;
+    int size = s.takeSize(message); // a stub's request: sized on the caller's thread already
     try {
-      size = codec.encodedSize(message);
+      if (size < 0) {
+        size = codec.encodedSize(message);
+      }
     } catch (RuntimeException e) {
       conn.failLocally(
           s,

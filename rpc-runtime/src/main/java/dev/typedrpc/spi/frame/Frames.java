@@ -4,6 +4,7 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.WireFormat;
 import dev.typedrpc.Metadata;
+import dev.typedrpc.spi.ReservedMetadata;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
@@ -42,6 +43,9 @@ final class Frames {
   static int metadataSize(int field, Metadata md) {
     int size = 0;
     for (Metadata.Entry e : md.entries()) {
+      if (ReservedMetadata.isReserved(e.key())) {
+        continue; // never sent from application metadata, as over gRPC
+      }
       int n = entrySize(e);
       size +=
           CodedOutputStream.computeTagSize(field) + CodedOutputStream.computeUInt32SizeNoTag(n) + n;
@@ -51,6 +55,9 @@ final class Frames {
 
   static void writeMetadata(CodedOutputStream out, int field, Metadata md) throws IOException {
     for (Metadata.Entry e : md.entries()) {
+      if (ReservedMetadata.isReserved(e.key())) {
+        continue;
+      }
       out.writeTag(field, WireFormat.WIRETYPE_LENGTH_DELIMITED);
       out.writeUInt32NoTag(entrySize(e));
       out.writeString(1, e.key());
@@ -84,7 +91,9 @@ final class Frames {
     } catch (IllegalArgumentException e) {
       throw new IOException(e.getMessage(), e);
     }
-    md.putRaw(key, value);
+    if (!ReservedMetadata.isReserved(key)) { // a peer's reserved keys are not the application's
+      md.putRaw(key, value);
+    }
     return length;
   }
 }

@@ -23,7 +23,6 @@ final class GrpcFramer {
    * @throws RpcException {@code RESOURCE_EXHAUSTED} over {@code maxSize}, {@code INTERNAL} if it
    *     cannot encode
    */
-  @SuppressWarnings("unchecked")
   static ByteBuf frame(
       ByteBufAllocator alloc,
       MessageCodec<?> codec,
@@ -31,10 +30,29 @@ final class GrpcFramer {
       int maxSize,
       boolean gzip,
       String method) {
+    return frame(alloc, codec, message, -1, maxSize, gzip, method);
+  }
+
+  /**
+   * As {@link #frame(ByteBufAllocator, MessageCodec, Object, int, boolean, String)}, for a message
+   * whose encoded size the caller computed ({@code knownSize}; -1 if not): no second size pass. A
+   * message that no longer encodes to that size fails with {@code INTERNAL}.
+   */
+  @SuppressWarnings("unchecked")
+  static ByteBuf frame(
+      ByteBufAllocator alloc,
+      MessageCodec<?> codec,
+      Object message,
+      int knownSize,
+      int maxSize,
+      boolean gzip,
+      String method) {
     MessageCodec<Object> c = (MessageCodec<Object>) codec;
-    int size;
+    int size = knownSize;
     try {
-      size = c.encodedSize(message);
+      if (size < 0) {
+        size = c.encodedSize(message);
+      }
     } catch (RuntimeException e) {
       throw Status.INTERNAL
           .withDescription("could not encode a message of " + method + ": " + e)
@@ -56,7 +74,7 @@ final class GrpcFramer {
     ByteBuf buf = alloc.ioBuffer(GrpcInbound.HEADER_LENGTH + size);
     try {
       buf.writeByte(0).writeInt(size);
-      if (size > 0) {
+      if (size > 0 || knownSize >= 0) { // a known size is checked against the encoding too
         // the encoder writes straight into the pooled memory through a view of it
         CodedOutputStream out =
             CodedOutputStream.newInstance(buf.nioBuffer(GrpcInbound.HEADER_LENGTH, size));

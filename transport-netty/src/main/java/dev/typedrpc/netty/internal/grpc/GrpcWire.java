@@ -2,6 +2,7 @@ package dev.typedrpc.netty.internal.grpc;
 
 import dev.typedrpc.Metadata;
 import dev.typedrpc.Status;
+import dev.typedrpc.spi.ReservedMetadata;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
@@ -30,6 +31,10 @@ final class GrpcWire {
   static final AsciiString GRPC_MESSAGE = AsciiString.cached("grpc-message");
   static final AsciiString USER_AGENT = AsciiString.cached("user-agent");
   static final AsciiString POST = AsciiString.cached("POST");
+
+  /** The method of the endpoint check ({@code GET <path>}, answered 204 or 404). */
+  static final AsciiString GET = AsciiString.cached("GET");
+
   static final AsciiString HTTP = AsciiString.cached("http");
   static final AsciiString HTTPS = AsciiString.cached("https");
   static final AsciiString OK_200 = AsciiString.cached("200");
@@ -211,7 +216,7 @@ final class GrpcWire {
   static void putMetadata(Metadata metadata, Http2Headers headers) {
     for (Metadata.Entry e : metadata.entries()) {
       String key = e.key();
-      if (RESERVED.contains(key) || key.startsWith(":")) {
+      if (RESERVED.contains(key) || ReservedMetadata.isReserved(key)) {
         continue;
       }
       if (e.isBinary()) {

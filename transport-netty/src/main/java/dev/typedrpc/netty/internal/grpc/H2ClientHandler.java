@@ -1,13 +1,16 @@
 package dev.typedrpc.netty.internal.grpc;
 
 import dev.typedrpc.Status;
+import dev.typedrpc.netty.internal.EndpointPath;
 import dev.typedrpc.spi.ClientTransport;
 import dev.typedrpc.spi.TransportSettings;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
@@ -39,6 +42,13 @@ final class H2ClientHandler extends BatchFlushingHttp2Handler {
   private final String authority;
   private final boolean gzipRequests;
   private final AsciiString scheme;
+
+  /** The typedrpc endpoint to check before the connection counts as ready, or null. */
+  private final String endpointPath;
+
+  /** The stream of the endpoint check while it is under way, else 0. */
+  private int checkStreamId;
+
   private final Http2Connection.PropertyKey streamKey;
   private final List<H2ClientStream> waiting = new ArrayList<>();
 
@@ -77,11 +87,13 @@ final class H2ClientHandler extends BatchFlushingHttp2Handler {
       TransportSettings settings,
       String authority,
       boolean gzipRequests,
-      boolean tls) {
+      boolean tls,
+      String endpointPath) {
     super(decoder, encoder, initialSettings);
     this.settings = settings;
     this.authority = authority;
     this.gzipRequests = gzipRequests;
+    this.endpointPath = endpointPath;
     this.scheme = tls ? GrpcWire.HTTPS : GrpcWire.HTTP;
     this.streamKey = connection().newKey();
     decoder.frameListener(new Frames());
@@ -116,10 +128,16 @@ final class H2ClientHandler extends BatchFlushingHttp2Handler {
 
   /**
    * @param tls whether the connection is TLS ({@code :scheme https})
+   * @param endpointPath the typedrpc endpoint the server must have ({@code GET <path>} answered
+   *     2xx) before the connection is ready, or null for any gRPC server
    */
   static H2ClientHandler create(
-      TransportSettings settings, String authority, boolean gzipRequests, boolean tls) {
-    return new Builder(settings, authority, gzipRequests, tls).build();
+      TransportSettings settings,
+      String authority,
+      boolean gzipRequests,
+      boolean tls,
+      String endpointPath) {
+    return new Builder(settings, authority, gzipRequests, tls, endpointPath).build();
   }
 
   /** The channel this handler is for, as soon as connecting starts. */
@@ -199,7 +217,14 @@ final class H2ClientHandler extends BatchFlushingHttp2Handler {
                   if (!connected && ctx.channel().isActive()) {
                     failure =
                         new java.io.IOException(
-                            "no HTTP/2 SETTINGS from " + authority + " within " + timeout + " ms");
+                            (checkStreamId != 0
+                                    ? "no answer to GET " + endpointPath + " (the endpoint check)"
+                                    : "no HTTP/2 SETTINGS")
+                                + " from "
+                                + authority
+                                + " within "
+                                + timeout
+                                + " ms");
                     var unusedClose = ctx.close();
                   }
                 },
@@ -207,11 +232,62 @@ final class H2ClientHandler extends BatchFlushingHttp2Handler {
                 java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
-  /** The server's first SETTINGS: the connection speaks HTTP/2; waiting calls start. */
+  /**
+   * The server's first SETTINGS: the connection speaks HTTP/2; waiting calls start, once the
+   * endpoint check (if any) passed.
+   */
   private void serverSettingsArrived(ChannelHandlerContext ctx) {
-    if (connected) {
+    if (connected || checkStreamId != 0) {
       return;
     }
+    if (endpointPath != null && shutdownReason == null) {
+      checkEndpoint(ctx);
+      return;
+    }
+    becomeReady(ctx);
+  }
+
+  /**
+   * Asks whether the server has the target's typedrpc endpoint: {@code GET <path>}, which a
+   * typedrpc server answers 204 at its endpoint path and 404 elsewhere, as its WebSocket endpoint
+   * answers an upgrade.
+   */
+  private void checkEndpoint(ChannelHandlerContext ctx) {
+    int id = connection().local().incrementAndGetNextStreamId();
+    Http2Headers h =
+        new DefaultHttp2Headers()
+            .method(GrpcWire.GET)
+            .scheme(scheme)
+            .path(endpointPath)
+            .authority(authority)
+            .set(GrpcWire.USER_AGENT, GrpcWire.USER_AGENT_VALUE);
+    checkStreamId = id;
+    ChannelFuture unused = encoder().writeHeaders(ctx, id, h, 0, true, ctx.newPromise());
+    flush(ctx);
+  }
+
+  /** The answer to the endpoint check: 2xx makes the connection ready, anything else fails it. */
+  private void endpointAnswered(ChannelHandlerContext ctx, CharSequence status) {
+    checkStreamId = 0;
+    int code = -1;
+    try {
+      code = status == null ? -1 : Integer.parseInt(status.toString());
+    } catch (NumberFormatException e) {
+      // not a status: refused below
+    }
+    if (code >= 200 && code < 300) {
+      becomeReady(ctx);
+      return;
+    }
+    failure =
+        EndpointPath.refused(
+            authority,
+            endpointPath,
+            code < 0 ? String.valueOf(status) : HttpResponseStatus.valueOf(code).toString());
+    ChannelFuture unused = ctx.close();
+  }
+
+  private void becomeReady(ChannelHandlerContext ctx) {
     connected = true;
     keepAlive.start(ctx);
     if (shutdownReason == null) {
@@ -417,6 +493,10 @@ final class H2ClientHandler extends BatchFlushingHttp2Handler {
         Http2Headers headers,
         int padding,
         boolean endStream) {
+      if (streamId == checkStreamId) {
+        endpointAnswered(ctx, headers.status());
+        return;
+      }
       H2ClientStream s = stream(streamId);
       if (s != null) {
         s.onHeaders(headers, endStream);
@@ -436,6 +516,10 @@ final class H2ClientHandler extends BatchFlushingHttp2Handler {
 
     @Override
     public void onRstStreamRead(ChannelHandlerContext ctx, int streamId, long errorCode) {
+      if (streamId == checkStreamId) {
+        endpointAnswered(ctx, "RST_STREAM " + Http2Error.valueOf(errorCode));
+        return;
+      }
       H2ClientStream s = stream(streamId);
       if (s != null) {
         s.reset(errorCode);
@@ -457,14 +541,20 @@ final class H2ClientHandler extends BatchFlushingHttp2Handler {
     private final TransportSettings settings;
     private final String authority;
     private final boolean gzip;
-
     private final boolean tls;
+    private final String endpointPath;
 
-    Builder(TransportSettings settings, String authority, boolean gzip, boolean tls) {
+    Builder(
+        TransportSettings settings,
+        String authority,
+        boolean gzip,
+        boolean tls,
+        String endpointPath) {
       this.settings = settings;
       this.authority = authority;
       this.gzip = gzip;
       this.tls = tls;
+      this.endpointPath = endpointPath;
       if (H2Limits.LOG_FRAMES) {
         frameLogger(H2Limits.frameLogger());
       }
@@ -490,7 +580,8 @@ final class H2ClientHandler extends BatchFlushingHttp2Handler {
         Http2ConnectionDecoder decoder,
         Http2ConnectionEncoder encoder,
         Http2Settings initialSettings) {
-      return new H2ClientHandler(decoder, encoder, initialSettings, settings, authority, gzip, tls);
+      return new H2ClientHandler(
+          decoder, encoder, initialSettings, settings, authority, gzip, tls, endpointPath);
     }
   }
 }

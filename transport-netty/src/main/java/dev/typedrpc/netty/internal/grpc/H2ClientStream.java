@@ -53,6 +53,9 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
   // loop only:
   private final ArrayDeque<Object> waiting = new ArrayDeque<>(); // null messages as NULL_MESSAGE
   private boolean halfCloseWaiting;
+  // the last message and its encoded size, computed by the stub: framed without a size pass
+  private Object sizedMessage;
+  private int sizedSize;
   private int id = -1;
   private boolean headersReceived;
   private CharSequence httpStatus;
@@ -127,7 +130,16 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
     if (deadline != null) {
       h.set(GrpcWire.GRPC_TIMEOUT, GrpcWire.encodeTimeout(remaining));
     }
-    GrpcWire.putMetadata(headers, h);
+    try {
+      GrpcWire.putMetadata(headers, h);
+    } catch (IllegalArgumentException e) {
+      // a value HTTP/2 refuses (the Metadata API refuses them first): the call ends, never hangs
+      close(
+          Status.INTERNAL.withDescription(
+              "request metadata HTTP/2 cannot carry: " + e.getMessage()),
+          Metadata.EMPTY);
+      return;
+    }
     int streamId = handler.connection().local().incrementAndGetNextStreamId();
     if (streamId < 0) {
       refuse(Status.UNAVAILABLE.withDescription("stream ids of this connection are used up"));
@@ -342,10 +354,19 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
   /** One DATA frame that also ends the request, as a unary or server-streaming call sends. */
   @Override
   public void writeLastMessage(Object message) {
+    writeLastMessage(message, -1);
+  }
+
+  @Override
+  public void writeLastMessage(Object message, int encodedSize) {
     queued.incrementAndGet();
     onLoop(
         () -> {
           queued.decrementAndGet();
+          if (encodedSize >= 0 && message != null) {
+            sizedMessage = message;
+            sizedSize = encodedSize;
+          }
           if (finished) {
             return;
           }
@@ -412,6 +433,15 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
     }
   }
 
+  /** The stub's size of {@code message}, once, or -1. */
+  private int takeSize(Object message) {
+    if (message == null || message != sizedMessage) {
+      return -1;
+    }
+    sizedMessage = null;
+    return sizedSize;
+  }
+
   /**
    * @param last whether the frame also ends the request (half-closes)
    */
@@ -426,6 +456,7 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
               ByteBufAllocator.DEFAULT,
               method.requestCodec(),
               message,
+              takeSize(message),
               handler.settings().maxMessageSize(),
               gzip,
               method.fullName());

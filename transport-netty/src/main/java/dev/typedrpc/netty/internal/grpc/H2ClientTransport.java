@@ -42,7 +42,8 @@ public final class H2ClientTransport implements ClientTransport {
     }
     EventLoop l = IoGroups.clientGroup().next();
     H2ClientHandler h =
-        H2ClientHandler.create(settings, target.authority(), target.gzip(), target.tls() != null);
+        H2ClientHandler.create(
+            settings, target.authority(), target.gzip(), target.tls() != null, target.path());
     h.listener(listener);
     loop = l;
     handler = h;

@@ -54,6 +54,7 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
   private final TransportSettings settings;
   private final ServerTransportListener listener;
   private final boolean compressResponses;
+  private final String endpointPath;
   private final Http2Connection.PropertyKey streamKey;
   private ChannelHandlerContext ctx;
   private final H2GracefulShutdown drain = new H2GracefulShutdown(this);
@@ -67,11 +68,13 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
       Http2Settings initialSettings,
       TransportSettings settings,
       ServerTransportListener listener,
-      boolean compressResponses) {
+      boolean compressResponses,
+      String endpointPath) {
     super(decoder, encoder, initialSettings);
     this.settings = settings;
     this.listener = listener;
     this.compressResponses = compressResponses;
+    this.endpointPath = endpointPath;
     this.streamKey = connection().newKey();
     decoder.frameListener(new Frames());
     connection()
@@ -89,9 +92,18 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
     this.keepAlive = H2KeepAlive.server(this, settings.keepAlive(), status -> shutdownNow());
   }
 
+  /**
+   * The handler of one HTTP/2 server connection.
+   *
+   * @param endpointPath the server's endpoint path ({@code /rpc}): a client's endpoint check {@code
+   *     GET <path>} gets 204 there and 404 anywhere else
+   */
   public static H2ServerHandler create(
-      TransportSettings settings, ServerTransportListener listener, boolean compress) {
-    return new Builder(settings, listener, compress).build();
+      TransportSettings settings,
+      ServerTransportListener listener,
+      boolean compress,
+      String endpointPath) {
+    return new Builder(settings, listener, compress, endpointPath).build();
   }
 
   /** The settings a peer of ours gets: our limits, and the same window for every stream. */
@@ -294,6 +306,12 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
 
   private void newStream(Http2Stream stream, Http2Headers headers, boolean endStream) {
     int id = stream.id();
+    if (GrpcWire.GET.contentEquals(headers.method())) {
+      // a client's endpoint check: the same answer a WebSocket upgrade to that path gets
+      boolean here = headers.path() != null && endpointPath.contentEquals(headers.path());
+      finish(id, new DefaultHttp2Headers().status(here ? "204" : "404"), endStream);
+      return;
+    }
     if (!GrpcWire.POST.contentEquals(headers.method())) {
       refuseHttp(id, "405", "gRPC requests use POST");
       return;
@@ -409,11 +427,17 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
     private final TransportSettings settings;
     private final ServerTransportListener listener;
     private final boolean compress;
+    private final String endpointPath;
 
-    Builder(TransportSettings settings, ServerTransportListener listener, boolean compress) {
+    Builder(
+        TransportSettings settings,
+        ServerTransportListener listener,
+        boolean compress,
+        String endpointPath) {
       this.settings = settings;
       this.listener = listener;
       this.compress = compress;
+      this.endpointPath = endpointPath;
       if (H2Limits.LOG_FRAMES) {
         frameLogger(H2Limits.frameLogger());
       }
@@ -445,7 +469,8 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
           initialSettings,
           settings,
           listener,
-          compress);
+          compress,
+          endpointPath);
     }
   }
 }

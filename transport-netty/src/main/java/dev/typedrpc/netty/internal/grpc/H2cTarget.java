@@ -6,14 +6,19 @@ import java.util.Locale;
 
 /**
  * A parsed gRPC server address: {@code h2c://host:port} (cleartext HTTP/2 with prior knowledge) or
- * {@code h2://host:port} (HTTP/2 over TLS, negotiated with ALPN {@code h2}).
+ * {@code h2://host:port} (HTTP/2 over TLS, negotiated with ALPN {@code h2}). A path ({@code
+ * h2c://host:port/rpc}) names a typedrpc server's endpoint: the client checks once per connection
+ * that the server has it ({@code GET <path>}), as the WebSocket and SSE transports find a wrong
+ * path at connect; gRPC requests keep their {@code /service/Method} paths.
  *
  * @param host the host as written in the URI
  * @param port the TCP port; 80 ({@code h2c}) or 443 ({@code h2}) when the URI has none
  * @param gzip whether requests are gzip-compressed ({@code ?grpc-compression=gzip})
  * @param tls the TLS settings of an {@code h2://} address; null for {@code h2c://}
+ * @param path the typedrpc endpoint path to check at connect, or null (no path, or {@code /}): any
+ *     gRPC server
  */
-public record H2cTarget(String host, int port, boolean gzip, Tls.Client tls) {
+public record H2cTarget(String host, int port, boolean gzip, Tls.Client tls, String path) {
   public static final String SCHEME = "h2c";
   public static final String TLS_SCHEME = "h2";
 
@@ -35,14 +40,16 @@ public record H2cTarget(String host, int port, boolean gzip, Tls.Client tls) {
               + "), got "
               + uri);
     }
+    if (uri.getRawFragment() != null) {
+      throw new IllegalArgumentException("a " + expected + ":// address takes no fragment: " + uri);
+    }
     String path = uri.getRawPath();
-    if (path != null && !path.isEmpty() && !path.equals("/")) {
-      throw new IllegalArgumentException(
-          "an " + expected + ":// address has no path (gRPC paths are /service/Method): " + uri);
+    if (path == null || path.isEmpty() || path.equals("/")) {
+      path = null;
     }
     int defaultPort = tls == null ? 80 : 443;
     return new H2cTarget(
-        uri.getHost(), uri.getPort() == -1 ? defaultPort : uri.getPort(), gzip, tls);
+        uri.getHost(), uri.getPort() == -1 ? defaultPort : uri.getPort(), gzip, tls, path);
   }
 
   String authority() {

@@ -68,7 +68,8 @@ final class ServerPipeline {
                             ch.pipeline()
                                 .addLast(
                                     "h2",
-                                    H2ServerHandler.create(settings, listener, gzipResponses)),
+                                    H2ServerHandler.create(
+                                        settings, listener, gzipResponses, path)),
                         ch -> WsPipelines.server(ch.pipeline(), path, settings, listener, sse)));
             return true;
           }
@@ -80,7 +81,7 @@ final class ServerPipeline {
                 .addAfter(
                     sniffer.name(),
                     "h2",
-                    H2ServerHandler.create(settings, listener, gzipResponses));
+                    H2ServerHandler.create(settings, listener, gzipResponses, path));
           }
 
           @Override

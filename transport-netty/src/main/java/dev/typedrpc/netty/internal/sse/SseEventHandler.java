@@ -1,6 +1,7 @@
 package dev.typedrpc.netty.internal.sse;
 
 import dev.typedrpc.netty.internal.NamedFailure;
+import dev.typedrpc.netty.internal.EndpointPath;
 import dev.typedrpc.netty.internal.ws.WsPipelines;
 import dev.typedrpc.spi.TransportSettings;
 import io.netty.buffer.ByteBuf;
@@ -50,6 +51,13 @@ final class SseEventHandler extends ChannelInboundHandlerAdapter {
     try {
       if (msg instanceof HttpResponse response) {
         String type = response.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
+        if (response.status().code() == HttpResponseStatus.NOT_FOUND.code()) {
+          // a wrong path: named as every transport names it
+          sink.fail(
+              EndpointPath.refused(
+                  sink.target().authority(), sink.target().path(), response.status().toString()));
+          return;
+        }
         if (!response.status().equals(HttpResponseStatus.OK)
             || !type.startsWith("text/event-stream")) {
           // the failure is reported with the start of the body (a refusal says why in it)

@@ -333,6 +333,11 @@ final class SseUpSink implements FrameSink {
     fail(null);
   }
 
+  /** The address this session connects to. */
+  WsEndpoint target() {
+    return target;
+  }
+
   @Override
   public String peer() {
     return "sse:" + target.authority();

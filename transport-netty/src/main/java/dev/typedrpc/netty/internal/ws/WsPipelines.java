@@ -103,6 +103,7 @@ public final class WsPipelines {
     p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_MESSAGE));
     p.addLast("upgrade-refusal", new UpgradeRefusalReader(target.authority()));
     p.addLast("websocket", new WebSocketClientProtocolHandler(config));
+    p.addLast("upgrade-refusal", new UpgradeRefusal(target));
     p.addLast("ws-aggregator", new WebSocketFrameAggregator(maxMessage(settings)));
     p.addLast("frames", frames);
   }
