@@ -1,7 +1,7 @@
 package dev.typedrpc.netty.internal.sse;
 
-import dev.typedrpc.netty.internal.NamedFailure;
 import dev.typedrpc.netty.internal.EndpointPath;
+import dev.typedrpc.netty.internal.NamedFailure;
 import dev.typedrpc.netty.internal.ws.WsPipelines;
 import dev.typedrpc.spi.TransportSettings;
 import io.netty.buffer.ByteBuf;

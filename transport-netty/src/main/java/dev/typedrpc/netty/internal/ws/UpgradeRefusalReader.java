@@ -1,5 +1,6 @@
 package dev.typedrpc.netty.internal.ws;
 
+import dev.typedrpc.netty.internal.EndpointPath;
 import dev.typedrpc.netty.internal.NamedFailure;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -12,16 +13,17 @@ import io.netty.handler.codec.http.HttpResponseStatus;
  * Client side, before the WebSocket handshake: a server that answers the upgrade request with
  * anything but {@code 101} fails the connection with that status and the start of its plain-text
  * body (a server refusing a connection beyond its limits says why there), which Netty's handshaker
- * would drop. Leaves the pipeline once the upgrade succeeds. Stateful: one per channel.
+ * would drop; a {@code 404} is a wrong path, named as every transport names it ({@link
+ * EndpointPath}). Leaves the pipeline once the upgrade succeeds. Stateful: one per channel.
  */
 final class UpgradeRefusalReader extends ChannelInboundHandlerAdapter {
   /** Most characters of the body quoted. */
   private static final int MAX_TEXT = 256;
 
-  private final String authority;
+  private final WsEndpoint target;
 
-  UpgradeRefusalReader(String authority) {
-    this.authority = authority;
+  UpgradeRefusalReader(WsEndpoint target) {
+    this.target = target;
   }
 
   @Override
@@ -36,9 +38,15 @@ final class UpgradeRefusalReader extends ChannelInboundHandlerAdapter {
       return;
     }
     try {
+      if (response.status().equals(HttpResponseStatus.NOT_FOUND)) {
+        // a wrong path: named as every transport names it
+        ctx.fireExceptionCaught(
+            EndpointPath.refused(target.authority(), target.path(), response.status().toString()));
+        return;
+      }
       StringBuilder text =
           new StringBuilder("the server at ")
-              .append(authority)
+              .append(target.authority())
               .append(" answered the WebSocket upgrade with ")
               .append(response.status());
       String type = response.headers().get(HttpHeaderNames.CONTENT_TYPE, "");

@@ -101,9 +101,8 @@ public final class WsPipelines {
     }
     p.addLast("http", new HttpClientCodec());
     p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_MESSAGE));
-    p.addLast("upgrade-refusal", new UpgradeRefusalReader(target.authority()));
+    p.addLast("upgrade-refusal", new UpgradeRefusalReader(target));
     p.addLast("websocket", new WebSocketClientProtocolHandler(config));
-    p.addLast("upgrade-refusal", new UpgradeRefusal(target));
     p.addLast("ws-aggregator", new WebSocketFrameAggregator(maxMessage(settings)));
     p.addLast("frames", frames);
   }
