@@ -137,6 +137,11 @@ final class PendingStream implements ClientStream {
   }
 
   @Override
+  public void writeLastMessage(Object message, int encodedSize) {
+    run(s -> s.writeLastMessage(message, encodedSize));
+  }
+
+  @Override
   public void cancel(Status status) {
     boolean neverSent;
     synchronized (this) {

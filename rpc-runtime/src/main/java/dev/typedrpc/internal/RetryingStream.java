@@ -44,6 +44,10 @@ final class RetryingStream implements ClientStream, ClientStreamListener {
   private List<Object> sent = new ArrayList<>(1);
   private long requested;
   private boolean halfClosed;
+
+  /** The encoded size the stub computed for the last message, or -1 (guarded by this). */
+  private int lastSize = -1;
+
   private Status cancelled;
   private boolean retried;
 
@@ -119,6 +123,20 @@ final class RetryingStream implements ClientStream, ClientStreamListener {
       keep(message);
       halfClosed = true;
       current.writeLastMessage(message);
+    }
+  }
+
+  @Override
+  public void writeLastMessage(Object message, int encodedSize) {
+    if (committed) {
+      current.writeLastMessage(message, encodedSize);
+      return;
+    }
+    synchronized (this) {
+      keep(message);
+      halfClosed = true;
+      lastSize = encodedSize;
+      current.writeLastMessage(message, encodedSize);
     }
   }
 
@@ -226,7 +244,9 @@ final class RetryingStream implements ClientStream, ClientStreamListener {
     }
     int n = messages.size();
     for (int i = 0; i < n; i++) {
-      if (halfClosed && i == n - 1) {
+      if (halfClosed && i == n - 1 && lastSize >= 0) {
+        next.writeLastMessage(messages.get(i), lastSize);
+      } else if (halfClosed && i == n - 1) {
         next.writeLastMessage(messages.get(i));
       } else {
         next.writeMessage(messages.get(i));

@@ -80,18 +80,8 @@ public final class StartCancelRace {
   public void cancelAfterStart(RpcChannel channel, int calls) throws Exception {
     for (int i = 0; i < calls; i++) {
       int before = serverStarted.get();
-      ClientCall<String, String> call = channel.newCall(HOLD, CallOptions.DEFAULT);
       CompletableFuture<Status> closed = new CompletableFuture<>();
-      call.start(
-          new ClientCall.Listener<>() {
-            @Override
-            public void onClose(Status status, Metadata trailers) {
-              closed.complete(status);
-            }
-          },
-          Metadata.EMPTY);
-      call.request(1);
-      call.sendLastMessage("cancel " + i);
+      ClientCall<String, String> call = startHold(channel, "cancel " + i, closed);
       long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
       while (serverStarted.get() == before && System.nanoTime() < until) {
         Thread.onSpinWait();
@@ -120,24 +110,31 @@ public final class StartCancelRace {
    */
   public static void cancelRightAfterSending(RpcChannel channel, int calls) throws Exception {
     for (int i = 0; i < calls; i++) {
-      ClientCall<String, String> call = channel.newCall(HOLD, CallOptions.DEFAULT);
       CompletableFuture<Status> closed = new CompletableFuture<>();
-      call.start(
-          new ClientCall.Listener<>() {
-            @Override
-            public void onClose(Status status, Metadata trailers) {
-              closed.complete(status);
-            }
-          },
-          Metadata.EMPTY);
-      call.request(1);
-      call.sendLastMessage("cancel " + i);
+      ClientCall<String, String> call = startHold(channel, "cancel " + i, closed);
       call.cancel("cancel " + i, null);
       Status status = closed.get(10, TimeUnit.SECONDS);
       assertThat(status.code())
           .as("status of call %d: %s", i, status)
           .isEqualTo(Status.Code.CANCELLED);
     }
+  }
+
+  /** Starts a {@link #HOLD} call with its one request; {@code closed} completes with its status. */
+  private static ClientCall<String, String> startHold(
+      RpcChannel channel, String request, CompletableFuture<Status> closed) {
+    ClientCall<String, String> call = channel.newCall(HOLD, CallOptions.DEFAULT);
+    call.start(
+        new ClientCall.Listener<>() {
+          @Override
+          public void onClose(Status status, Metadata trailers) {
+            closed.complete(status);
+          }
+        },
+        Metadata.EMPTY);
+    call.request(1);
+    call.sendLastMessage(request);
+    return call;
   }
 
   private static void raceOnce(RpcChannel channel, ExecutorService threads, int i)

@@ -58,22 +58,6 @@ final class GrpcWire {
           "grpc-status",
           "grpc-message");
 
-  /**
-   * Received headers that are not handed to the application. {@code grpc-encoding}, {@code
-   * grpc-accept-encoding} and {@code user-agent} are (as gRPC-Java does), so a server can tell
-   * whether a request came compressed.
-   */
-  private static final Set<String> HIDDEN =
-      Set.of(
-          "content-type",
-          "te",
-          "content-length",
-          "connection",
-          "host",
-          "grpc-timeout",
-          "grpc-status",
-          "grpc-message");
-
   /** A timeout value has at most 8 digits. */
   private static final long MAX_TIMEOUT_VALUE = 99_999_999L;
 
@@ -238,7 +222,9 @@ final class GrpcWire {
     int total = 0;
     for (Map.Entry<CharSequence, CharSequence> h : headers) {
       String key = h.getKey().toString();
-      if (key.startsWith(":") || HIDDEN.contains(key) || !validKey(key)) {
+      // grpc-encoding, grpc-accept-encoding and user-agent are handed over (as gRPC-Java does), so
+      // a server can tell whether a request came compressed
+      if (ReservedMetadata.isReserved(key) || !validKey(key)) {
         continue;
       }
       CharSequence value = h.getValue();
