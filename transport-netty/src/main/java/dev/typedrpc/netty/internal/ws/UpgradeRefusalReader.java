@@ -2,6 +2,7 @@ package dev.typedrpc.netty.internal.ws;
 
 import dev.typedrpc.netty.internal.EndpointPath;
 import dev.typedrpc.netty.internal.NamedFailure;
+import dev.typedrpc.netty.internal.WsEndpoint;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
