@@ -130,7 +130,9 @@ class H2GracefulShutdownTest {
                       events.add("write failed on stream " + id + ": " + w.cause());
                     }
                   });
-      ctx.flush();
+      // through the handler: its flush writes the DATA waiting in the flow controller (ctx.flush()
+      // would send the HEADERS alone, and the request only with whatever flushes next)
+      handler.flush(ctx);
     }
 
     @Override
