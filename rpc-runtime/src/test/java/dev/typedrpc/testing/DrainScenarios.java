@@ -100,6 +100,7 @@ final class DrainScenarios {
         inFlight.add(ClientCalls.futureUnary(c, DrainService.HOLD, CallOptions.DEFAULT, "h" + i));
       }
       assertThat(a.held.await(10, TimeUnit.SECONDS)).isTrue();
+      long drainStart = System.nanoTime();
       first.shutdown();
       DrainService b = new DrainService("B", runs, 0);
       start(first.address(), b, Duration.ofSeconds(20));
@@ -108,8 +109,15 @@ final class DrainScenarios {
           .isEqualTo("B:new");
       assertThat(first.awaitTermination(Duration.ofMillis(100))).as("A drains").isFalse();
       a.release();
+      long released = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - drainStart);
       for (int i = 0; i < 3; i++) {
-        assertThat(inFlight.get(i).get(10, TimeUnit.SECONDS)).isEqualTo("A:h" + i);
+        try {
+          assertThat(inFlight.get(i).get(10, TimeUnit.SECONDS)).isEqualTo("A:h" + i);
+        } catch (ExecutionException e) {
+          throw new AssertionError(
+              "held call " + i + " failed; released " + released + " ms after the drain began",
+              e.getCause());
+        }
       }
       assertThat(first.awaitTermination(Duration.ofSeconds(10))).isTrue();
       assertThat(a.cancelled).hasValue(0);

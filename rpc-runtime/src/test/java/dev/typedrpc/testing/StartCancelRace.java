@@ -19,6 +19,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -37,6 +38,7 @@ public final class StartCancelRace {
 
   private final AtomicInteger serverStarted = new AtomicInteger();
   private final AtomicInteger serverCancelled = new AtomicInteger();
+  private final Semaphore startedPermits = new Semaphore(0);
 
   /** The service to add to the server under test. */
   public ServerServiceDefinition definition() {
@@ -48,6 +50,7 @@ public final class StartCancelRace {
   private CompletableFuture<String> hold() {
     serverStarted.incrementAndGet();
     RpcContext.current().addCancelListener(serverCancelled::incrementAndGet);
+    startedPermits.release();
     return new CompletableFuture<>();
   }
 
@@ -79,14 +82,13 @@ public final class StartCancelRace {
    */
   public void cancelAfterStart(RpcChannel channel, int calls) throws Exception {
     for (int i = 0; i < calls; i++) {
-      int before = serverStarted.get();
+      startedPermits.drainPermits();
       CompletableFuture<Status> closed = new CompletableFuture<>();
       ClientCall<String, String> call = startHold(channel, "cancel " + i, closed);
-      long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (serverStarted.get() == before && System.nanoTime() < until) {
-        Thread.onSpinWait();
-      }
-      assertThat(serverStarted.get()).as("server started call %d", i).isGreaterThan(before);
+      // blocking, not spinning: on two cores a spinning client slows the server it waits for
+      assertThat(startedPermits.tryAcquire(10, TimeUnit.SECONDS))
+          .as("server started call %d", i)
+          .isTrue();
       call.cancel("cancel " + i, null);
       Status status = closed.get(10, TimeUnit.SECONDS);
       assertThat(status.code())

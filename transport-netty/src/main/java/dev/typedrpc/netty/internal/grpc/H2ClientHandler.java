@@ -104,7 +104,7 @@ final class H2ClientHandler extends BatchFlushingHttp2Handler {
               public void onStreamClosed(Http2Stream stream) {
                 H2ClientStream s = stream.getProperty(streamKey);
                 if (s != null) {
-                  s.streamClosed(goAway);
+                  s.streamClosed(closedBy());
                 }
                 waitingForStream.drainSoon(ctx, connection());
                 maybeClose();
@@ -339,6 +339,20 @@ final class H2ClientHandler extends BatchFlushingHttp2Handler {
         s.refusedByGoAway();
       }
     }
+  }
+
+  /**
+   * Why a stream closes without its trailers: the server's GOAWAY, and if the connection is gone
+   * too, that it closed before the call ended (and the error that closed it); null if neither.
+   */
+  private Status closedBy() {
+    if (goAway == null || ctx == null || ctx.channel().isActive()) {
+      return goAway;
+    }
+    String closed = "; the connection closed before the call ended";
+    return failure == null
+        ? goAway.withDescription(goAway.description() + closed)
+        : goAway.withDescription(goAway.description() + closed + ": " + failure).withCause(failure);
   }
 
   /** Sends RST_STREAM(CANCEL) for a stream this side still has open. */
