@@ -79,10 +79,13 @@ class SampleChatIT {
       await(() -> ana.text().contains("Type a message"), "ana to join");
       Terminal bob = new Terminal(server, "bob");
       await(() -> bob.text().contains("Type a message"), "bob to join");
+      bob.type("first words"); // at once: the prompt comes only once the feed is registered
+      await(() -> bob.text().contains("bob: first words"), "bob to see his first line");
       await(() -> ana.text().contains("* bob joined #lobby"), "ana to see bob join");
 
       ana.type("hello from ana");
       await(() -> bob.text().contains("ana: hello from ana"), "bob to see ana's message");
+      await(() -> ana.text().contains("ana: hello from ana"), "ana to see her own message");
       bob.type("hi ana");
       await(() -> ana.text().contains("bob: hi ana"), "ana to see bob's message");
 

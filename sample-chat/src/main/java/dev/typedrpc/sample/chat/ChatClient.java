@@ -99,11 +99,16 @@ public final class ChatClient implements AutoCloseable {
       subscription = s;
       left = BATCH;
       s.request(BATCH);
-      subscribed.countDown();
     }
 
     @Override
     public void onNext(RoomEvent event) {
+      if (subscribed.getCount() > 0) { // the server registered the feed: our own arrival
+        subscribed.countDown();
+        if (event instanceof RoomEvent.MemberJoined j && j.user().equals(user)) {
+          return; // already said: "Joined #room as user"
+        }
+      }
       print(event);
       if (--left == 0) {
         left = BATCH;

@@ -90,6 +90,9 @@ public final class ChatServer implements ChatService {
                 room.leave(user);
               });
       room.add(holder[0]);
+      // the feed opens with the subscriber's own arrival, queued once it is registered: whoever
+      // sees it knows every later event of the room reaches it
+      holder[0].offer(new RoomEvent.MemberJoined(roomName, user, clock.instant()));
       subscriber.onSubscribe(holder[0]);
     };
   }

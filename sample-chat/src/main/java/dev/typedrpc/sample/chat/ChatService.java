@@ -28,8 +28,9 @@ public interface ChatService {
   List<String> members(String room);
 
   /**
-   * The room's events as they happen. Ending the subscription (or losing the connection) makes
-   * {@code user} leave the room.
+   * The room's events as they happen. The first is {@code user}'s own {@code MemberJoined}, sent
+   * once the subscription is registered: every event after it reaches this subscriber. Ending the
+   * subscription (or losing the connection) makes {@code user} leave the room.
    */
   Flow.Publisher<RoomEvent> subscribe(String room, String user);
 }
