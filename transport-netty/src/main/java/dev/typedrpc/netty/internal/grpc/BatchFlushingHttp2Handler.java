@@ -3,11 +3,15 @@ package dev.typedrpc.netty.internal.grpc;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
 import io.netty.handler.codec.http2.Http2ConnectionEncoder;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Settings;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An HTTP/2 connection handler that flushes once per read batch or per turn of the event loop,
@@ -16,9 +20,11 @@ import io.netty.handler.codec.http2.Http2Settings;
  * batch is handled go out with the flush {@link Http2ConnectionHandler#channelReadComplete} does
  * anyway; frames written elsewhere (tasks from other threads, timers, flow-control callbacks) go
  * out with one task queued behind them on the loop. The base of the client's and the server's
- * handler; confined to the channel's event loop.
+ * handler; confined to the channel's event loop. It is also the last handler of an HTTP/2
+ * connection's pipeline: errors that are not HTTP/2's end here ({@link #exceptionCaught}).
  */
 abstract class BatchFlushingHttp2Handler extends Http2ConnectionHandler {
+  private static final Logger log = LoggerFactory.getLogger(BatchFlushingHttp2Handler.class);
   private final Runnable flushTask = this::flushNow;
   private ChannelHandlerContext flushContext;
   private boolean reading;
@@ -35,6 +41,25 @@ abstract class BatchFlushingHttp2Handler extends Http2ConnectionHandler {
   public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
     flushContext = ctx;
     super.handlerAdded(ctx);
+  }
+
+  /**
+   * An error HTTP/2 does not handle itself ends the connection here instead of reaching the end of
+   * the pipeline (where Netty logs a warning for it): a reset or broken connection (an {@link
+   * IOException}) closes quietly; anything else is logged and closes the connection with GOAWAY
+   * {@code INTERNAL_ERROR}.
+   */
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+    if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) != null) {
+      super.exceptionCaught(ctx, cause); // HTTP/2's own: a stream or connection error
+    } else if (cause instanceof IOException) {
+      log.debug("HTTP/2 connection {} broke", ctx.channel(), cause);
+      ChannelFuture unused = ctx.close();
+    } else {
+      log.warn("HTTP/2 connection {} failed; closing it", ctx.channel(), cause);
+      onError(ctx, false, cause);
+    }
   }
 
   @Override

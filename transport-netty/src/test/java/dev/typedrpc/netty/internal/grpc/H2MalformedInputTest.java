@@ -58,6 +58,13 @@ class H2MalformedInputTest {
   private static final String ECHO = "/" + ConformanceService.ECHO.fullName();
   private static final String SLEEP = "/" + ConformanceService.SLEEP.fullName();
 
+  /**
+   * 100 concurrent streams: the cancel bound is its floor, 1,000 per 10 s, which a loaded machine
+   * still reaches within one window (10,000 resets did not always: the window slid under them).
+   */
+  private static final TransportSettings SETTINGS =
+      TransportSettings.DEFAULT.withMaxMessageSize(1024).withMaxConcurrentStreams(100);
+
   private RpcServer server;
   private EventLoopGroup group;
   private Channel connection;
@@ -68,7 +75,7 @@ class H2MalformedInputTest {
         RpcServer.builder()
             .listen(URI.create("ws://127.0.0.1:0/rpc"))
             .addService(new ConformanceService().definition())
-            .transportSettings(TransportSettings.DEFAULT.withMaxMessageSize(1024))
+            .transportSettings(SETTINGS)
             .build()
             .start();
     group = IoGroups.newGroup(1, "raw-h2-client", true);
@@ -171,7 +178,7 @@ class H2MalformedInputTest {
 
   @Test
   void rapidResetBeyondTheBoundClosesTheConnection() throws Exception {
-    int limit = TransportSettings.DEFAULT.maxCancelsPerWindow();
+    int limit = SETTINGS.maxCancelsPerWindow();
     for (int i = 0; i < limit; i++) {
       startAndReset();
     }
