@@ -7,8 +7,9 @@ import java.util.Objects;
 
 /**
  * Per-call settings a client chooses: a deadline, request metadata, compression, whether to wait
- * for ready, and a capture of the response metadata. Immutable; each {@code with*} method returns a
- * copy.
+ * for ready, a capture of the response metadata, {@linkplain ClientInterceptor interceptors}, and
+ * whether calls are {@linkplain #detached() detached} from the server call they are made in.
+ * Immutable; each {@code with*} method (and {@link #detached()}) returns a copy.
  *
  * <p>A stub made with options applies them to every call it makes; {@link #withTimeout} is measured
  * from the start of each call, {@link #withDeadline} is an absolute deadline shared by all calls.

@@ -228,6 +228,9 @@ final class ClientCallImpl<Req, Resp>
    * status).
    */
   private boolean observed(Req message) {
+    if (stream() instanceof FailedStream) {
+      return false; // failed before it was sent (e.g. rejected by an interceptor): nothing goes out
+    }
     try {
       interception.onRequest(message);
       return true;

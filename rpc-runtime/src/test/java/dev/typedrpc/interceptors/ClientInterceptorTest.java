@@ -135,6 +135,11 @@ class ClientInterceptorTest {
               assertThat(e.status().code()).isEqualTo(Status.Code.PERMISSION_DENIED);
               assertThat(e.status().description()).isEqualTo("not today");
             });
+    assertThatThrownBy(
+            () ->
+                ClientCalls.futureUnary(channel, ConformanceService.SLEEP, CallOptions.DEFAULT, "x")
+                    .get(10, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(RpcException.class);
     assertThat(later).hasValue(0);
     assertThat(service.sleepStarted.getCount()).as("the call was sent").isEqualTo(1);
     assertThat(events)
