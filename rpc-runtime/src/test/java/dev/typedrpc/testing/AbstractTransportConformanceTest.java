@@ -1058,6 +1058,29 @@ public abstract class AbstractTransportConformanceTest {
     assertThat(okFailed[0] + okFailed[1]).isEqualTo(300);
   }
 
+  private InterceptorScenarios interceptors() throws Exception {
+    return new InterceptorScenarios(listenUri(), this::clientUri, settings());
+  }
+
+  /**
+   * The same server and client interceptors see the same of every call kind on every transport: the
+   * method, the header the client interceptor added, the messages each way, the final status.
+   */
+  @Test
+  void interceptorsOnBothSidesSeeTheSameOfEveryCallKind() throws Exception {
+    try (InterceptorScenarios scenarios = interceptors()) {
+      scenarios.everyCallKindIsSeenTheSameOnBothSides();
+    }
+  }
+
+  /** A server interceptor's rejection reaches the client with its status and trailers. */
+  @Test
+  void aServerInterceptorsRejectionReachesTheClientWithItsTrailers() throws Exception {
+    try (InterceptorScenarios scenarios = interceptors()) {
+      scenarios.aRejectionReachesTheClientAndTheOuterInterceptor();
+    }
+  }
+
   private static void assertCaptured(
       dev.typedrpc.ResponseMetadata r, String key, String value, Status.Code code) {
     assertThat(r.status().code()).isEqualTo(code);
