@@ -4,8 +4,6 @@ import com.google.protobuf.DescriptorProtos.DescriptorProto;
 import com.google.protobuf.DescriptorProtos.EnumDescriptorProto;
 import com.google.protobuf.DescriptorProtos.EnumValueDescriptorProto;
 import com.google.protobuf.DescriptorProtos.FieldDescriptorProto;
-import com.google.protobuf.DescriptorProtos.FieldDescriptorProto.Label;
-import com.google.protobuf.DescriptorProtos.FieldDescriptorProto.Type;
 import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.DescriptorProtos.FileOptions;
 import com.google.protobuf.DescriptorProtos.MessageOptions;
@@ -146,7 +144,8 @@ public final class DescriptorGenerator {
         d.addOneofDecl(OneofDescriptorProto.newBuilder().setName(ProtoGenerator.oneofName(m)));
         for (OneofCase c : m.cases()) {
           FieldDescriptorProto.Builder f =
-              field(c.protoName(), c.number(), Label.LABEL_OPTIONAL, c.type()).setOneofIndex(0);
+              field(c.protoName(), c.number(), FieldDescriptorProto.Label.LABEL_OPTIONAL, c.type())
+                  .setOneofIndex(0);
           if (c.deprecated()) {
             f.getOptionsBuilder().setDeprecated(true);
           }
@@ -178,26 +177,29 @@ public final class DescriptorGenerator {
       FieldModel f, String ownerName, DescriptorProto.Builder owner) {
     FieldDescriptorProto.Builder b;
     switch (f.label()) {
-      case REPEATED -> b = field(f.protoName(), f.number(), Label.LABEL_REPEATED, f.value());
+      case REPEATED ->
+          b =
+              field(
+                  f.protoName(), f.number(), FieldDescriptorProto.Label.LABEL_REPEATED, f.value());
       case MAP -> {
         String entry = mapEntryName(f.protoName());
         owner.addNestedType(
             DescriptorProto.newBuilder()
                 .setName(entry)
-                .addField(field("key", 1, Label.LABEL_OPTIONAL, f.key()))
-                .addField(field("value", 2, Label.LABEL_OPTIONAL, f.value()))
+                .addField(field("key", 1, FieldDescriptorProto.Label.LABEL_OPTIONAL, f.key()))
+                .addField(field("value", 2, FieldDescriptorProto.Label.LABEL_OPTIONAL, f.value()))
                 .setOptions(MessageOptions.newBuilder().setMapEntry(true)));
         b =
             FieldDescriptorProto.newBuilder()
                 .setName(f.protoName())
                 .setNumber(f.number())
-                .setLabel(Label.LABEL_REPEATED)
-                .setType(Type.TYPE_MESSAGE)
+                .setLabel(FieldDescriptorProto.Label.LABEL_REPEATED)
+                .setType(FieldDescriptorProto.Type.TYPE_MESSAGE)
                 .setTypeName(ref(ownerName) + "." + entry)
                 .setJsonName(jsonName(f.protoName()));
       }
       case OPTIONAL -> {
-        b = field(f.protoName(), f.number(), Label.LABEL_OPTIONAL, f.value());
+        b = field(f.protoName(), f.number(), FieldDescriptorProto.Label.LABEL_OPTIONAL, f.value());
         if (!(f.value() instanceof MessageValue || f.value() instanceof WellKnownValue)) {
           // proto3 `optional`: a synthetic oneof named _field, after the real ones
           int index = owner.getOneofDeclCount();
@@ -205,7 +207,10 @@ public final class DescriptorGenerator {
           b.setOneofIndex(index).setProto3Optional(true);
         }
       }
-      default -> b = field(f.protoName(), f.number(), Label.LABEL_OPTIONAL, f.value());
+      default ->
+          b =
+              field(
+                  f.protoName(), f.number(), FieldDescriptorProto.Label.LABEL_OPTIONAL, f.value());
     }
     if (f.deprecated()) {
       b.getOptionsBuilder().setDeprecated(true);
@@ -213,7 +218,8 @@ public final class DescriptorGenerator {
     return b;
   }
 
-  private FieldDescriptorProto.Builder field(String name, int number, Label label, ValueType v) {
+  private FieldDescriptorProto.Builder field(
+      String name, int number, FieldDescriptorProto.Label label, ValueType v) {
     FieldDescriptorProto.Builder b =
         FieldDescriptorProto.newBuilder()
             .setName(name)
@@ -223,9 +229,9 @@ public final class DescriptorGenerator {
     if (v instanceof ScalarValue sv) {
       b.setType(scalarType(sv));
     } else if (v instanceof EnumValue) {
-      b.setType(Type.TYPE_ENUM).setTypeName(ref(v.protoName()));
+      b.setType(FieldDescriptorProto.Type.TYPE_ENUM).setTypeName(ref(v.protoName()));
     } else {
-      b.setType(Type.TYPE_MESSAGE).setTypeName(ref(v.protoName()));
+      b.setType(FieldDescriptorProto.Type.TYPE_MESSAGE).setTypeName(ref(v.protoName()));
     }
     return b;
   }
@@ -243,15 +249,15 @@ public final class DescriptorGenerator {
     return prefix + protoName;
   }
 
-  private static Type scalarType(ScalarValue v) {
+  private static FieldDescriptorProto.Type scalarType(ScalarValue v) {
     return switch (v.scalar()) {
-      case BOOL -> Type.TYPE_BOOL;
-      case INT32 -> Type.TYPE_INT32;
-      case INT64 -> Type.TYPE_INT64;
-      case FLOAT -> Type.TYPE_FLOAT;
-      case DOUBLE -> Type.TYPE_DOUBLE;
-      case STRING -> Type.TYPE_STRING;
-      case BYTES, BYTE_STRING -> Type.TYPE_BYTES;
+      case BOOL -> FieldDescriptorProto.Type.TYPE_BOOL;
+      case INT32 -> FieldDescriptorProto.Type.TYPE_INT32;
+      case INT64 -> FieldDescriptorProto.Type.TYPE_INT64;
+      case FLOAT -> FieldDescriptorProto.Type.TYPE_FLOAT;
+      case DOUBLE -> FieldDescriptorProto.Type.TYPE_DOUBLE;
+      case STRING -> FieldDescriptorProto.Type.TYPE_STRING;
+      case BYTES, BYTE_STRING -> FieldDescriptorProto.Type.TYPE_BYTES;
     };
   }
 

@@ -123,9 +123,8 @@ public final class RpcClassGenerator {
     }
     return MethodSpec.methodBuilder("fileDescriptor")
         .addJavadoc(
-            "The schema as a serialized {@code google.protobuf.FileDescriptorProto}, for gRPC\n"
-                + "server reflection: {@code $L}.\n",
-            DescriptorGenerator.fileName(s))
+            "The schema as a serialized {@code google.protobuf.FileDescriptorProto}, for gRPC\n")
+        .addJavadoc("server reflection: {@code $L}.\n", DescriptorGenerator.fileName(s))
         .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
         .returns(RuntimeTypes.BYTE_STRING)
         .addStatement(
