@@ -19,6 +19,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Serves service implementations on one or more transports. Thread-safe once started.
@@ -33,12 +35,15 @@ import java.util.concurrent.TimeoutException;
  * }</pre>
  */
 public final class RpcServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(RpcServer.class);
+
   private final List<URI> listenUris;
   private final List<ServerServiceDefinition> services;
   private final List<ServerInterceptor> interceptors;
   private final Executor executor;
   private final TransportSettings settings;
   private final Duration drainTimeout;
+  private final List<Runnable> shutdownActions;
   private final List<ServerTransport> transports = new ArrayList<>();
   private final List<URI> addresses = new ArrayList<>();
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
@@ -52,6 +57,7 @@ public final class RpcServer implements AutoCloseable {
     this.executor = b.executor == null ? Executors2.sharedCallbackExecutor() : b.executor;
     this.settings = b.settings;
     this.drainTimeout = b.drainTimeout;
+    this.shutdownActions = List.copyOf(b.shutdownActions);
   }
 
   public static Builder builder() {
@@ -120,6 +126,13 @@ public final class RpcServer implements AutoCloseable {
       return;
     }
     shuttingDown = true;
+    for (Runnable action : shutdownActions) {
+      try {
+        action.run();
+      } catch (RuntimeException e) {
+        log.warn("shutdown action {} failed; the server drains anyway", action, e);
+      }
+    }
     List<CompletableFuture<Void>> all = new ArrayList<>();
     for (ServerTransport t : transports) {
       all.add(t.shutdown());
@@ -193,8 +206,21 @@ public final class RpcServer implements AutoCloseable {
     private Executor executor;
     private TransportSettings settings = TransportSettings.DEFAULT;
     private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
+    private final List<Runnable> shutdownActions = new ArrayList<>();
 
     private Builder() {}
+
+    /**
+     * Runs {@code action} once, when the server starts draining: on the thread calling {@link
+     * RpcServer#shutdown()} (or {@code shutdownNow()}, {@code close()}), before connections are
+     * told to go away, while calls in progress still run. For services that report the drain, e.g.
+     * a health service turning {@code NOT_SERVING}. It should be quick; an exception it throws is
+     * logged and the server drains anyway. Actions run in the order they were added.
+     */
+    public Builder onShutdown(Runnable action) {
+      shutdownActions.add(Objects.requireNonNull(action, "action"));
+      return this;
+    }
 
     /**
      * How long {@link RpcServer#shutdown()} lets calls in progress finish: calls still open then

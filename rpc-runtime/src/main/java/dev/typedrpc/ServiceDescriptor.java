@@ -1,5 +1,6 @@
 package dev.typedrpc;
 
+import com.google.protobuf.ByteString;
 import java.util.List;
 import java.util.Objects;
 
@@ -12,13 +13,19 @@ public final class ServiceDescriptor {
   private final String name;
   private final int version;
   private final String fingerprint;
+  private final ByteString fileDescriptor;
   private final List<MethodDescriptor<?, ?>> methods;
 
   private ServiceDescriptor(
-      String name, int version, String fingerprint, List<MethodDescriptor<?, ?>> methods) {
+      String name,
+      int version,
+      String fingerprint,
+      ByteString fileDescriptor,
+      List<MethodDescriptor<?, ?>> methods) {
     this.name = Objects.requireNonNull(name, "name");
     this.version = version;
     this.fingerprint = Objects.requireNonNull(fingerprint, "fingerprint");
+    this.fileDescriptor = Objects.requireNonNull(fileDescriptor, "fileDescriptor");
     this.methods = List.copyOf(methods);
     for (MethodDescriptor<?, ?> m : this.methods) {
       if (!m.serviceName().equals(name)) {
@@ -29,7 +36,7 @@ public final class ServiceDescriptor {
 
   public static ServiceDescriptor of(
       String name, int version, List<MethodDescriptor<?, ?>> methods) {
-    return new ServiceDescriptor(name, version, "", methods);
+    return new ServiceDescriptor(name, version, "", ByteString.EMPTY, methods);
   }
 
   /**
@@ -38,7 +45,21 @@ public final class ServiceDescriptor {
    */
   public static ServiceDescriptor of(
       String name, int version, String fingerprint, List<MethodDescriptor<?, ?>> methods) {
-    return new ServiceDescriptor(name, version, fingerprint, methods);
+    return new ServiceDescriptor(name, version, fingerprint, ByteString.EMPTY, methods);
+  }
+
+  /**
+   * A service descriptor with the fingerprint of its schema and the schema itself as a serialized
+   * {@code google.protobuf.FileDescriptorProto} (what gRPC server reflection serves; see {@link
+   * #fileDescriptor()}).
+   */
+  public static ServiceDescriptor of(
+      String name,
+      int version,
+      String fingerprint,
+      ByteString fileDescriptor,
+      List<MethodDescriptor<?, ?>> methods) {
+    return new ServiceDescriptor(name, version, fingerprint, fileDescriptor, methods);
   }
 
   /** Fully qualified name, e.g. {@code chat.ChatService}. */
@@ -54,6 +75,16 @@ public final class ServiceDescriptor {
   /** The schema fingerprint, or the empty string if the descriptor was made without one. */
   public String fingerprint() {
     return fingerprint;
+  }
+
+  /**
+   * The service's schema as a serialized {@code google.protobuf.FileDescriptorProto}, named {@code
+   * <service name>.proto}, the descriptor {@code protoc} makes of {@link #protoResource()}; its
+   * dependencies are only well-known types ({@code google/protobuf/empty.proto}, ...). Empty if the
+   * descriptor was made without one (by hand, or by an older processor).
+   */
+  public ByteString fileDescriptor() {
+    return fileDescriptor;
   }
 
   public List<MethodDescriptor<?, ?>> methods() {

@@ -14,10 +14,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.tools.JavaFileObject;
 import javax.tools.StandardLocation;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,6 +38,8 @@ class ProtocTest {
   static final Path INCLUDE = Path.of("target", "protoc", "include");
 
   private static final Map<String, String> protos = new HashMap<>();
+  private static final Map<String, FileDescriptorProto> embedded = new HashMap<>();
+  private static final Pattern LITERAL = Pattern.compile("\"([A-Za-z0-9+/=]*)\"");
   private static String exampleJson;
 
   @BeforeAll
@@ -124,8 +129,24 @@ class ProtocTest {
       if (path.endsWith(".proto")) {
         String name = path.substring(path.lastIndexOf('/') + 1, path.length() - ".proto".length());
         protos.put(name, f.getCharContent(false).toString());
+      } else if (path.endsWith("Rpc.java")) {
+        FileDescriptorProto d = embeddedDescriptor(f.getCharContent(false).toString());
+        embedded.put(d.getName().substring(0, d.getName().length() - ".proto".length()), d);
       }
     }
+  }
+
+  /** The descriptor in the base64 lines of a generated {@code fileDescriptor()}. */
+  private static FileDescriptorProto embeddedDescriptor(String source) throws IOException {
+    int start = source.indexOf("String.join(\"\",");
+    int end = source.indexOf(")))", start);
+    assertThat(start).as("fileDescriptor() in%n%s", source).isPositive();
+    StringBuilder base64 = new StringBuilder();
+    Matcher m = LITERAL.matcher(source.substring(start + "String.join(\"\",".length(), end));
+    while (m.find()) {
+      base64.append(m.group(1));
+    }
+    return FileDescriptorProto.parseFrom(Base64.getDecoder().decode(base64.toString()));
   }
 
   private static String text(Compilation c, String path) throws IOException {
@@ -161,6 +182,15 @@ class ProtocTest {
     for (String name : protos.keySet()) {
       FileDescriptorSet set = protoc(dir, name);
       assertThat(set.getFileCount()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void embeddedDescriptorIsWhatProtocMakesOfTheProto(@TempDir Path dir) throws Exception {
+    assertThat(embedded.keySet()).isEqualTo(protos.keySet());
+    for (String name : protos.keySet()) {
+      FileDescriptorProto expected = protoc(dir, name).getFile(0);
+      assertThat(embedded.get(name)).as(name).isEqualTo(expected);
     }
   }
 

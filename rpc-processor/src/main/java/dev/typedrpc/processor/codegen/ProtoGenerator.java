@@ -91,7 +91,7 @@ public final class ProtoGenerator {
     if (!s.protoPackage().isEmpty()) {
       out.append("package ").append(s.protoPackage()).append(";\n\n");
     }
-    Set<String> imports = imports();
+    Set<String> imports = imports(s);
     for (String i : imports) {
       out.append("import \"").append(i).append("\";\n");
     }
@@ -298,7 +298,8 @@ public final class ProtoGenerator {
     return !numbers.isEmpty() || !names.isEmpty();
   }
 
-  private Set<String> imports() {
+  /** The well-known {@code .proto} files the schema imports, sorted. */
+  static Set<String> imports(ServiceModel s) {
     TreeSet<String> imports = new TreeSet<>();
     for (MethodModel m : s.methods()) {
       if (m.requestProto().equals("google.protobuf.Empty")

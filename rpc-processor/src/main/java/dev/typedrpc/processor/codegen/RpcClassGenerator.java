@@ -27,6 +27,7 @@ import dev.typedrpc.processor.model.MethodModel.Param;
 import dev.typedrpc.processor.model.MethodModel.Style;
 import dev.typedrpc.processor.model.ServiceModel;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import javax.lang.model.element.Modifier;
 
@@ -64,7 +65,7 @@ public final class RpcClassGenerator {
         FieldSpec.builder(
                 SERVICE_DESCRIPTOR, "DESCRIPTOR", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
             .initializer(
-                "$Z$T.of(SERVICE_NAME,$W$L,$W$S,$W$T.of($L))",
+                "$Z$T.of(SERVICE_NAME,$W$L,$W$S,$WfileDescriptor(),$W$T.of($L))",
                 SERVICE_DESCRIPTOR,
                 s.version(),
                 JsonGenerator.fingerprint(s),
@@ -72,6 +73,7 @@ public final class RpcClassGenerator {
                 CodeBlock.join(constants, ",$W"))
             .build());
     type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+    type.addMethod(fileDescriptor(s));
     type.addMethod(
         MethodSpec.methodBuilder("newStub")
             .addJavadoc(
@@ -101,6 +103,37 @@ public final class RpcClassGenerator {
     type.addType(skeleton(s));
     type.addType(provider(s));
     return JavaFile.builder(rpc.packageName(), type.build()).skipJavaLangImports(true).build();
+  }
+
+  /** Base64 characters per line of the embedded file descriptor. */
+  private static final int BASE64_LINE = 76;
+
+  /**
+   * {@code fileDescriptor()}: the schema as a serialized {@code FileDescriptorProto}, embedded as
+   * base64 lines (one string each: a schema of any size stays below the class file's limit of 64
+   * KiB per constant).
+   */
+  private static MethodSpec fileDescriptor(ServiceModel s) {
+    String base64 =
+        Base64.getEncoder().encodeToString(DescriptorGenerator.generate(s).toByteArray());
+    List<CodeBlock> lines = new ArrayList<>();
+    for (int i = 0; i < base64.length(); i += BASE64_LINE) {
+      lines.add(
+          CodeBlock.of("$S", base64.substring(i, Math.min(base64.length(), i + BASE64_LINE))));
+    }
+    return MethodSpec.methodBuilder("fileDescriptor")
+        .addJavadoc(
+            "The schema as a serialized {@code google.protobuf.FileDescriptorProto}, for gRPC\n")
+        .addJavadoc("server reflection: {@code $L}.\n", DescriptorGenerator.fileName(s))
+        .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+        .returns(RuntimeTypes.BYTE_STRING)
+        .addStatement(
+            "return $T.copyFrom($T.getDecoder().decode($T.join(\"\",\n$>$>$L)))$<$<",
+            RuntimeTypes.BYTE_STRING,
+            Base64.class,
+            String.class,
+            CodeBlock.join(lines, ",\n"))
+        .build();
   }
 
   private static FieldSpec descriptor(MethodModel m) {
