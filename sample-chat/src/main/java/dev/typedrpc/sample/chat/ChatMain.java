@@ -1,16 +1,20 @@
 package dev.typedrpc.sample.chat;
 
 import dev.typedrpc.RpcServer;
+import dev.typedrpc.ServerInterceptor;
+import dev.typedrpc.micrometer.RpcMetrics;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * {@code chat server [--host H] [--port P]} starts the chat server; {@code chat client --name N
- * [--room R] [--server URI]} joins it from a terminal.
+ * {@code chat server [--host H] [--port P] [--metrics-port M]} starts the chat server (with {@code
+ * --metrics-port}, its metrics for Prometheus at {@code http://H:M/metrics}); {@code chat client
+ * --name N [--room R] [--server URI]} joins it from a terminal.
  */
 public final class ChatMain {
   static final String DEFAULT_SERVER = "ws://127.0.0.1:7070/rpc";
@@ -26,9 +30,11 @@ public final class ChatMain {
     }
     Map<String, String> options = options(args);
     if (args[0].equals("server")) {
+      String metricsPort = options.get("metrics-port");
       runServer(
           options.getOrDefault("host", "127.0.0.1"),
-          Integer.parseInt(options.getOrDefault("port", "7070")));
+          Integer.parseInt(options.getOrDefault("port", "7070")),
+          metricsPort == null ? -1 : Integer.parseInt(metricsPort));
     } else {
       String name = options.get("name");
       if (name == null) {
@@ -45,17 +51,44 @@ public final class ChatMain {
 
   /** Starts a chat server on {@code ws://host:port/rpc} (port 0 picks a free one). */
   public static RpcServer startServer(String host, int port) throws java.io.IOException {
+    return startServer(host, port, List.of());
+  }
+
+  /** Starts a chat server whose calls pass {@code interceptors}. */
+  static RpcServer startServer(String host, int port, List<ServerInterceptor> interceptors)
+      throws java.io.IOException {
     return RpcServer.builder()
         .listen(URI.create("ws://" + host + ":" + port + "/rpc"))
+        .intercept(interceptors.toArray(new ServerInterceptor[0]))
         .addService(ChatServiceRpc.bind(new ChatServer()))
         .build()
         .start();
   }
 
-  private static void runServer(String host, int port) throws Exception {
-    RpcServer server = startServer(host, port);
-    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "chat-shutdown"));
+  private static void runServer(String host, int port, int metricsPort) throws Exception {
+    MetricsEndpoint metrics = metricsPort < 0 ? null : MetricsEndpoint.start(host, metricsPort);
+    RpcServer server =
+        startServer(
+            host,
+            port,
+            metrics == null
+                ? List.of()
+                : List.of(RpcMetrics.of(metrics.registry()).serverInterceptor()));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  if (metrics != null) {
+                    metrics.close();
+                  }
+                },
+                "chat-shutdown"));
     System.out.println("typedrpc chat server listening on " + server.address());
+    if (metrics != null) {
+      System.out.println(
+          "Metrics for Prometheus at http://" + host + ":" + metrics.port() + "/metrics");
+    }
     System.out.println(
         "Join it from other terminals:  ./chat client --name ana   (and --name bob)");
     server.awaitTermination();
@@ -76,7 +109,7 @@ public final class ChatMain {
     System.out.println(
         String.join(
             "\n",
-            "usage: chat server [--host 127.0.0.1] [--port 7070]",
+            "usage: chat server [--host 127.0.0.1] [--port 7070] [--metrics-port 9464]",
             "       chat client --name NAME [--room lobby] [--server " + DEFAULT_SERVER + "]"));
   }
 }
