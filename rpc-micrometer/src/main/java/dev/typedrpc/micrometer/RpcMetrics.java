@@ -2,6 +2,7 @@ package dev.typedrpc.micrometer;
 
 import dev.typedrpc.ClientInterceptor;
 import dev.typedrpc.ServerInterceptor;
+import dev.typedrpc.spi.TransportEvents;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Objects;
 
@@ -12,8 +13,12 @@ import java.util.Objects;
  *
  * <pre>{@code
  * RpcMetrics metrics = RpcMetrics.of(registry);
- * RpcServer.builder().intercept(metrics.serverInterceptor())...
- * RpcChannel.connect(uri, ChannelOptions.DEFAULT.withInterceptors(metrics.clientInterceptor()));
+ * RpcServer.builder()
+ *     .intercept(metrics.serverInterceptor())
+ *     .transportEvents(metrics.serverTransportEvents())...
+ * RpcChannel.connect(uri, ChannelOptions.DEFAULT
+ *     .withInterceptors(metrics.clientInterceptor())
+ *     .withTransportEvents(metrics.clientTransportEvents()));
  * }</pre>
  *
  * <p>Register the interceptor first, so that it also times and counts the calls that later
@@ -37,10 +42,14 @@ public final class RpcMetrics {
 
   private final SideMeters server;
   private final SideMeters client;
+  private final ConnectionMeters serverConnections;
+  private final ConnectionMeters clientConnections;
 
   private RpcMetrics(MeterRegistry registry) {
     this.server = new SideMeters(registry, "server");
     this.client = new SideMeters(registry, "client");
+    this.serverConnections = new ConnectionMeters(registry, "server");
+    this.clientConnections = new ConnectionMeters(registry, "client");
   }
 
   /** Metrics recorded in {@code registry}. */
@@ -64,6 +73,23 @@ public final class RpcMetrics {
    */
   public ClientInterceptor clientInterceptor() {
     return call -> client.start(call.method(), scheme(call.target()));
+  }
+
+  /**
+   * For {@code RpcServer.Builder.transportEvents}: the {@code typedrpc.server.connections} gauge,
+   * open connections per transport.
+   */
+  public TransportEvents serverTransportEvents() {
+    return serverConnections;
+  }
+
+  /**
+   * For {@code ChannelOptions.withTransportEvents}: the {@code typedrpc.client.connections} gauge
+   * and the {@code typedrpc.client.transport_fallbacks} counter (transports a {@code typedrpc://}
+   * channel failed to connect with, by transport).
+   */
+  public TransportEvents clientTransportEvents() {
+    return clientConnections;
   }
 
   private static String scheme(java.net.URI target) {
