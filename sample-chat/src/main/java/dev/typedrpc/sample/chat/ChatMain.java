@@ -1,14 +1,12 @@
 package dev.typedrpc.sample.chat;
 
 import dev.typedrpc.RpcServer;
-import dev.typedrpc.ServerInterceptor;
 import dev.typedrpc.micrometer.RpcMetrics;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -51,29 +49,30 @@ public final class ChatMain {
 
   /** Starts a chat server on {@code ws://host:port/rpc} (port 0 picks a free one). */
   public static RpcServer startServer(String host, int port) throws java.io.IOException {
-    return startServer(host, port, List.of());
+    return startServer(host, port, null);
   }
 
-  /** Starts a chat server whose calls pass {@code interceptors}. */
-  static RpcServer startServer(String host, int port, List<ServerInterceptor> interceptors)
+  /**
+   * Starts a chat server that records its calls and connections in {@code metrics}, if not null.
+   */
+  static RpcServer startServer(String host, int port, RpcMetrics metrics)
       throws java.io.IOException {
-    return RpcServer.builder()
-        .listen(URI.create("ws://" + host + ":" + port + "/rpc"))
-        .intercept(interceptors.toArray(new ServerInterceptor[0]))
-        .addService(ChatServiceRpc.bind(new ChatServer()))
-        .build()
-        .start();
+    RpcServer.Builder server =
+        RpcServer.builder()
+            .listen(URI.create("ws://" + host + ":" + port + "/rpc"))
+            .addService(ChatServiceRpc.bind(new ChatServer()));
+    if (metrics != null) {
+      server
+          .intercept(metrics.serverInterceptor())
+          .transportEvents(metrics.serverTransportEvents());
+    }
+    return server.build().start();
   }
 
   private static void runServer(String host, int port, int metricsPort) throws Exception {
     MetricsEndpoint metrics = metricsPort < 0 ? null : MetricsEndpoint.start(host, metricsPort);
     RpcServer server =
-        startServer(
-            host,
-            port,
-            metrics == null
-                ? List.of()
-                : List.of(RpcMetrics.of(metrics.registry()).serverInterceptor()));
+        startServer(host, port, metrics == null ? null : RpcMetrics.of(metrics.registry()));
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(

@@ -10,7 +10,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -21,9 +20,7 @@ class MetricsEndpointTest {
   @Test
   void aScrapeShowsTheCallsTheServerServed() throws Exception {
     try (MetricsEndpoint metrics = MetricsEndpoint.start("127.0.0.1", 0)) {
-      RpcServer server =
-          ChatMain.startServer(
-              "127.0.0.1", 0, List.of(RpcMetrics.of(metrics.registry()).serverInterceptor()));
+      RpcServer server = ChatMain.startServer("127.0.0.1", 0, RpcMetrics.of(metrics.registry()));
       try (RpcChannel channel = RpcChannel.connect(server.address())) {
         ChatService chat = channel.stub(ChatService.class);
         chat.join("lobby", "ana");
@@ -48,7 +45,8 @@ class MetricsEndpointTest {
               "rpc_server_duration_seconds_count\\{[^}]*rpc_method=\"Post\"[^}]*"
                   + "rpc_typedrpc_transport=\"ws\"[^}]*} 1")
           .contains("rpc_server_request_size_bytes_count{")
-          .contains("typedrpc_server_active_calls{");
+          .contains("typedrpc_server_active_calls{")
+          .contains("typedrpc_server_connections{");
     }
   }
 }
