@@ -1,5 +1,6 @@
 package dev.typedrpc;
 
+import dev.typedrpc.spi.TransportEvents;
 import dev.typedrpc.spi.TransportSettings;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +27,8 @@ import java.util.concurrent.Executor;
  *     RESOURCE_EXHAUSTED}
  * @param interceptors run around every call of the channel, in order, before those of the call's
  *     options (see {@link ClientInterceptor})
+ * @param transportEvents where the channel reports its connections and failed transport negotiation
+ *     attempts, for metrics; {@link TransportEvents#NONE} by default
  */
 public record ChannelOptions(
     TransportSettings transport,
@@ -34,7 +37,8 @@ public record ChannelOptions(
     Duration attemptTimeout,
     ConnectionBackoff connectionBackoff,
     int maxWaitingCalls,
-    List<ClientInterceptor> interceptors) {
+    List<ClientInterceptor> interceptors,
+    TransportEvents transportEvents) {
 
   /** The default order: WebSocket, then HTTP/2 (gRPC), then Server-Sent Events + POST. */
   public static final List<String> DEFAULT_TRANSPORT_ORDER = List.of("ws", "h2c", "sse");
@@ -51,6 +55,7 @@ public record ChannelOptions(
     Objects.requireNonNull(connectionBackoff, "connectionBackoff");
     transportOrder = List.copyOf(transportOrder);
     interceptors = List.copyOf(interceptors);
+    Objects.requireNonNull(transportEvents, "transportEvents");
     if (transportOrder.isEmpty()) {
       throw new IllegalArgumentException("transportOrder needs at least one scheme");
     }
@@ -78,7 +83,28 @@ public record ChannelOptions(
         attemptTimeout,
         connectionBackoff,
         maxWaitingCalls,
-        List.of());
+        List.of(),
+        TransportEvents.NONE);
+  }
+
+  /** Options with interceptors, without transport events. */
+  public ChannelOptions(
+      TransportSettings transport,
+      Executor executor,
+      List<String> transportOrder,
+      Duration attemptTimeout,
+      ConnectionBackoff connectionBackoff,
+      int maxWaitingCalls,
+      List<ClientInterceptor> interceptors) {
+    this(
+        transport,
+        executor,
+        transportOrder,
+        attemptTimeout,
+        connectionBackoff,
+        maxWaitingCalls,
+        interceptors,
+        TransportEvents.NONE);
   }
 
   /** Options with gRPC's connection back-off and the default bound on waiting calls. */
@@ -104,7 +130,8 @@ public record ChannelOptions(
         attemptTimeout,
         connectionBackoff,
         maxWaitingCalls,
-        interceptors);
+        interceptors,
+        transportEvents);
   }
 
   public ChannelOptions withExecutor(Executor executor) {
@@ -115,7 +142,8 @@ public record ChannelOptions(
         attemptTimeout,
         connectionBackoff,
         maxWaitingCalls,
-        interceptors);
+        interceptors,
+        transportEvents);
   }
 
   /** The transports a {@code typedrpc://} target negotiates, in order. */
@@ -127,7 +155,8 @@ public record ChannelOptions(
         attemptTimeout,
         connectionBackoff,
         maxWaitingCalls,
-        interceptors);
+        interceptors,
+        transportEvents);
   }
 
   public ChannelOptions withAttemptTimeout(Duration timeout) {
@@ -138,7 +167,8 @@ public record ChannelOptions(
         timeout,
         connectionBackoff,
         maxWaitingCalls,
-        interceptors);
+        interceptors,
+        transportEvents);
   }
 
   /** How the channel spaces its attempts to connect after a failure. */
@@ -150,13 +180,21 @@ public record ChannelOptions(
         attemptTimeout,
         backoff,
         maxWaitingCalls,
-        interceptors);
+        interceptors,
+        transportEvents);
   }
 
   /** The most wait-for-ready calls that may wait at once for the channel to become ready. */
   public ChannelOptions withMaxWaitingCalls(int max) {
     return new ChannelOptions(
-        transport, executor, transportOrder, attemptTimeout, connectionBackoff, max, interceptors);
+        transport,
+        executor,
+        transportOrder,
+        attemptTimeout,
+        connectionBackoff,
+        max,
+        interceptors,
+        transportEvents);
   }
 
   /**
@@ -175,6 +213,23 @@ public record ChannelOptions(
         attemptTimeout,
         connectionBackoff,
         maxWaitingCalls,
-        all);
+        all,
+        transportEvents);
+  }
+
+  /**
+   * Reports the channel's connections opening and closing, and each transport a {@code typedrpc://}
+   * target fails to connect with, to {@code events} (for metrics).
+   */
+  public ChannelOptions withTransportEvents(TransportEvents events) {
+    return new ChannelOptions(
+        transport,
+        executor,
+        transportOrder,
+        attemptTimeout,
+        connectionBackoff,
+        maxWaitingCalls,
+        interceptors,
+        events);
   }
 }

@@ -94,6 +94,14 @@ public abstract class RpcContext {
   public abstract String peer();
 
   /**
+   * The transport the call arrived on, as the URI scheme a client would use for it: {@code ws},
+   * {@code wss}, {@code sse}, {@code sses}, {@code h2c} (gRPC over cleartext HTTP/2), {@code h2}
+   * (over TLS) or {@code mem}; {@code unknown} for a transport that does not say. For metrics and
+   * logs.
+   */
+  public abstract String transport();
+
+  /**
    * The version of this call's service the client was compiled with, as it announced it when
    * connecting; null if it did not announce one (e.g. a gRPC client).
    */

@@ -4,6 +4,7 @@ import dev.typedrpc.internal.Executors2;
 import dev.typedrpc.internal.Registries;
 import dev.typedrpc.internal.ServerImpl;
 import dev.typedrpc.spi.ServerTransport;
+import dev.typedrpc.spi.TransportEvents;
 import dev.typedrpc.spi.TransportSettings;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -44,6 +45,7 @@ public final class RpcServer implements AutoCloseable {
   private final TransportSettings settings;
   private final Duration drainTimeout;
   private final List<Runnable> shutdownActions;
+  private final TransportEvents transportEvents;
   private final List<ServerTransport> transports = new ArrayList<>();
   private final List<URI> addresses = new ArrayList<>();
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
@@ -58,6 +60,7 @@ public final class RpcServer implements AutoCloseable {
     this.settings = b.settings;
     this.drainTimeout = b.drainTimeout;
     this.shutdownActions = List.copyOf(b.shutdownActions);
+    this.transportEvents = b.transportEvents;
   }
 
   public static Builder builder() {
@@ -71,6 +74,7 @@ public final class RpcServer implements AutoCloseable {
     }
     started = true;
     ServerImpl router = new ServerImpl(services, executor, interceptors);
+    router.transportEvents(transportEvents);
     try {
       for (URI uri : listenUris) {
         ServerTransport t = Registries.transport(uri.getScheme()).newServerTransport(uri, settings);
@@ -203,6 +207,7 @@ public final class RpcServer implements AutoCloseable {
     private final List<URI> listen = new ArrayList<>();
     private final List<ServerServiceDefinition> services = new ArrayList<>();
     private final List<ServerInterceptor> interceptors = new ArrayList<>();
+    private TransportEvents transportEvents = TransportEvents.NONE;
     private Executor executor;
     private TransportSettings settings = TransportSettings.DEFAULT;
     private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
@@ -262,6 +267,15 @@ public final class RpcServer implements AutoCloseable {
       for (ServerInterceptor i : interceptors) {
         this.interceptors.add(Objects.requireNonNull(i, "interceptor"));
       }
+      return this;
+    }
+
+    /**
+     * Where the transports report connections opening and closing (for metrics such as open
+     * connections per transport); none by default.
+     */
+    public Builder transportEvents(TransportEvents events) {
+      this.transportEvents = Objects.requireNonNull(events, "events");
       return this;
     }
 

@@ -118,6 +118,11 @@ final class InMemorySink implements FrameSink {
   }
 
   @Override
+  public String transport() {
+    return "mem";
+  }
+
+  @Override
   public String peer() {
     return "mem:" + name;
   }

@@ -8,6 +8,7 @@ import dev.typedrpc.ServiceVersion;
 import dev.typedrpc.Status;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +20,7 @@ final class CallContext extends RpcContext {
   private final Metadata headers;
   private final Deadline deadline;
   private final String peer;
+  private final Supplier<String> transport; // asked only by those who want it
   private final ServiceVersion clientService;
   // guarded by this: null once cancelled or completed
   private List<Runnable> listeners = new ArrayList<>(2);
@@ -31,11 +33,13 @@ final class CallContext extends RpcContext {
       Metadata headers,
       Deadline deadline,
       String peer,
+      Supplier<String> transport,
       ServiceVersion clientService) {
     this.method = method;
     this.headers = headers;
     this.deadline = deadline;
     this.peer = peer;
+    this.transport = transport;
     this.clientService = clientService;
   }
 
@@ -154,6 +158,11 @@ final class CallContext extends RpcContext {
   @Override
   public String peer() {
     return peer;
+  }
+
+  @Override
+  public String transport() {
+    return transport.get();
   }
 
   @Override

@@ -14,6 +14,7 @@ import dev.typedrpc.spi.ClientStream;
 import dev.typedrpc.spi.ClientStreamListener;
 import dev.typedrpc.spi.ClientTransport;
 import dev.typedrpc.spi.GeneratedService;
+import dev.typedrpc.spi.TransportEvents;
 import dev.typedrpc.spi.TransportProvider;
 import java.net.URI;
 import java.time.Duration;
@@ -414,6 +415,9 @@ public final class ChannelImpl implements RpcChannel {
   private final class TransportListener implements ClientTransport.Listener {
     private final ClientTransport transport;
 
+    /** The scheme reported to the transport events when this transport became ready; else null. */
+    private volatile String reportedOpen;
+
     TransportListener(ClientTransport transport) {
       this.transport = transport;
     }
@@ -428,9 +432,16 @@ public final class ChannelImpl implements RpcChannel {
           return;
         }
         transportScheme = provider != null ? target.getScheme() : preferred;
+        if (options.transportEvents() != TransportEvents.NONE) {
+          reportedOpen = transportScheme;
+        }
         nowReady = ready;
         connectivity.ready();
         waited = waiting.takeAll();
+      }
+      String opened = reportedOpen;
+      if (opened != null) {
+        options.transportEvents().connectionOpened(opened);
       }
       nowReady.complete(null); // after the state: whoever waited sees READY
       for (PendingStream call : waited) {
@@ -488,6 +499,11 @@ public final class ChannelImpl implements RpcChannel {
 
     @Override
     public void transportTerminated() {
+      String opened = reportedOpen;
+      if (opened != null) {
+        reportedOpen = null;
+        options.transportEvents().connectionClosed(opened);
+      }
       transportShutdown(Status.UNAVAILABLE);
       live.remove(transport);
       checkTerminated();

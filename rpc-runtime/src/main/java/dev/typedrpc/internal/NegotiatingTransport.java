@@ -172,14 +172,17 @@ final class NegotiatingTransport implements ClientTransport {
   }
 
   private void attemptFailed(ClientTransport attempt, String why) {
+    String scheme;
     synchronized (this) {
       if (attempt != current || chosen != null || stopped) {
         return;
       }
       current = null;
       timer.cancel(false);
-      note(order.get(next - 1), why);
+      scheme = order.get(next - 1);
+      note(scheme, why);
     }
+    options.transportEvents().transportAttemptFailed(scheme, why);
     attempt.shutdownNow(Status.UNAVAILABLE.withDescription("negotiation moved on: " + why));
     tryNext();
   }

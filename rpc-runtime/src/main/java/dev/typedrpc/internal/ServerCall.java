@@ -82,7 +82,9 @@ final class ServerCall<Req, Resp> implements ServerStreamListener, CallContext.R
       }
     }
     this.versionMetadata = version;
-    this.context = new CallContext(handler.method(), headers, deadline, stream.peer(), client);
+    this.context =
+        new CallContext(
+            handler.method(), headers, deadline, stream.peer(), stream::transport, client);
     this.serial = new SerializingExecutor(executor);
     context.responseMetadata(this);
   }

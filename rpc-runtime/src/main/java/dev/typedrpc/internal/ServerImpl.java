@@ -9,6 +9,7 @@ import dev.typedrpc.ServiceVersion;
 import dev.typedrpc.spi.ServerStream;
 import dev.typedrpc.spi.ServerStreamListener;
 import dev.typedrpc.spi.ServerTransportListener;
+import dev.typedrpc.spi.TransportEvents;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,6 +27,7 @@ public final class ServerImpl implements ServerTransportListener {
   private final Map<String, Route> routes;
   private final List<ServiceVersion> services;
   private final Executor executor;
+  private volatile TransportEvents transportEvents = TransportEvents.NONE;
 
   public ServerImpl(List<ServerServiceDefinition> services, Executor executor) {
     this(services, executor, List.of());
@@ -58,6 +60,16 @@ public final class ServerImpl implements ServerTransportListener {
     this.routes = Map.copyOf(map);
     this.services = List.copyOf(versions);
     this.executor = executor;
+  }
+
+  /** Where transports report connections; set before the server starts. */
+  public void transportEvents(TransportEvents events) {
+    this.transportEvents = events;
+  }
+
+  @Override
+  public TransportEvents transportEvents() {
+    return transportEvents;
   }
 
   @Override

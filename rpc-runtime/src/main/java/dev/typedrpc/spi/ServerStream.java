@@ -31,6 +31,14 @@ public interface ServerStream {
   /** The remote address, for logs. */
   String peer();
 
+  /**
+   * The transport's URI scheme ({@code ws}, {@code h2c}, ...), for {@code RpcContext.transport()};
+   * the default, {@code unknown}, suits a transport that does not say.
+   */
+  default String transport() {
+    return "unknown";
+  }
+
   /** The version of this call's service that the client announced, or null if it announced none. */
   default ServiceVersion clientService() {
     return null;

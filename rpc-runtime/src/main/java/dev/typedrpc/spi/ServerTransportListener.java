@@ -27,6 +27,14 @@ public interface ServerTransportListener {
   ServerStreamListener streamCreated(
       ServerStream stream, MethodDescriptor<?, ?> method, Metadata headers, Deadline deadline);
 
+  /**
+   * Where the transport reports connections opening and closing; {@link TransportEvents#NONE} by
+   * default.
+   */
+  default TransportEvents transportEvents() {
+    return TransportEvents.NONE;
+  }
+
   /** The services this server runs, announced to every client when a connection opens. */
   default List<ServiceVersion> services() {
     return List.of();

@@ -227,6 +227,15 @@ public abstract class AbstractTransportConformanceTest {
     }
   }
 
+  /** The server knows the transport a call came on, by the scheme a client uses to reach it. */
+  @Test
+  void serverKnowsTheTransport() {
+    assertThat(
+            ClientCalls.blockingUnary(
+                channel, ConformanceService.TRANSPORT, CallOptions.DEFAULT, "which"))
+        .isEqualTo(clientUri(server.address()).getScheme());
+  }
+
   @Test
   void metadataReachesTheServer() {
     CallOptions options = CallOptions.DEFAULT.withMetadata(Metadata.of("x-room", "lobby"));

@@ -28,6 +28,9 @@ public final class ConformanceService {
   public static final MethodDescriptor<String, String> SLEEP = unary("Sleep");
   public static final MethodDescriptor<String, String> HEADER = unary("Header");
 
+  /** Answers with the transport the call arrived on ({@code RpcContext.transport()}). */
+  public static final MethodDescriptor<String, String> TRANSPORT = unary("Transport");
+
   /** Sends response headers and trailers named after the request. */
   public static final MethodDescriptor<String, String> RESPONSE_METADATA =
       unary("ResponseMetadata");
@@ -116,6 +119,7 @@ public final class ConformanceService {
               FAIL,
               SLEEP,
               HEADER,
+              TRANSPORT,
               RESPONSE_METADATA,
               BYTES,
               COUNT,
@@ -149,6 +153,7 @@ public final class ConformanceService {
         .unary(FAIL, ConformanceService::fail)
         .unaryAsync(SLEEP, s -> sleep())
         .unary(HEADER, key -> String.valueOf(RpcContext.current().headers().get(key)))
+        .unary(TRANSPORT, s -> RpcContext.current().transport())
         .unary(RESPONSE_METADATA, ConformanceService::responseMetadata)
         .unary(BYTES, this::bytes)
         .serverStreaming(COUNT, this::count)

@@ -80,6 +80,14 @@ public interface FrameSink {
   /** The remote address, for logs and {@code ServerStream.peer()}. */
   String peer();
 
+  /**
+   * The transport's URI scheme ({@code ws}, {@code sse}, {@code mem}, ...), for {@code
+   * ServerStream.transport()}; the default is {@code unknown}.
+   */
+  default String transport() {
+    return "unknown";
+  }
+
   /** The connection's serial executor; every {@link FrameConnection} method is called on it. */
   Executor executor();
 

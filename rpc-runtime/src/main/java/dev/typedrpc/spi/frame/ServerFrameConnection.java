@@ -8,6 +8,7 @@ import dev.typedrpc.Status;
 import dev.typedrpc.spi.KeepAliveSettings;
 import dev.typedrpc.spi.ServerStreamListener;
 import dev.typedrpc.spi.ServerTransportListener;
+import dev.typedrpc.spi.TransportEvents;
 import dev.typedrpc.spi.TransportSettings;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -26,6 +27,9 @@ final class ServerFrameConnection extends FrameConnection {
       TimeUnit.SECONDS.toNanos(TransportSettings.CANCEL_WINDOW_SECONDS);
 
   private final ServerTransportListener listener;
+
+  /** The transport named when the connection opened, until it is reported closed; else null. */
+  private String reportedOpen;
 
   /** The method name of the last CALL_START, in UTF-8. */
   private final CallStart.MethodNames methodNames = new CallStart.MethodNames();
@@ -296,5 +300,26 @@ final class ServerFrameConnection extends FrameConnection {
   @Override
   boolean pausesReadsOnBacklog() {
     return true;
+  }
+
+  @Override
+  public void onOpen() {
+    boolean opening = !open && !closed;
+    super.onOpen();
+    TransportEvents events = listener.transportEvents();
+    if (opening && events != TransportEvents.NONE) {
+      reportedOpen = sink.transport();
+      events.connectionOpened(reportedOpen);
+    }
+  }
+
+  @Override
+  public void onClosed(Throwable cause) {
+    String transport = reportedOpen;
+    if (transport != null) {
+      reportedOpen = null;
+      listener.transportEvents().connectionClosed(transport);
+    }
+    super.onClosed(cause);
   }
 }

@@ -1,6 +1,7 @@
 package dev.typedrpc.sample.chat;
 
 import dev.typedrpc.RpcServer;
+import dev.typedrpc.micrometer.RpcMetrics;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -9,8 +10,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * {@code chat server [--host H] [--port P]} starts the chat server; {@code chat client --name N
- * [--room R] [--server URI]} joins it from a terminal.
+ * {@code chat server [--host H] [--port P] [--metrics-port M]} starts the chat server (with {@code
+ * --metrics-port}, its metrics for Prometheus at {@code http://H:M/metrics}); {@code chat client
+ * --name N [--room R] [--server URI]} joins it from a terminal.
  */
 public final class ChatMain {
   static final String DEFAULT_SERVER = "ws://127.0.0.1:7070/rpc";
@@ -26,9 +28,11 @@ public final class ChatMain {
     }
     Map<String, String> options = options(args);
     if (args[0].equals("server")) {
+      String metricsPort = options.get("metrics-port");
       runServer(
           options.getOrDefault("host", "127.0.0.1"),
-          Integer.parseInt(options.getOrDefault("port", "7070")));
+          Integer.parseInt(options.getOrDefault("port", "7070")),
+          metricsPort == null ? -1 : Integer.parseInt(metricsPort));
     } else {
       String name = options.get("name");
       if (name == null) {
@@ -45,17 +49,45 @@ public final class ChatMain {
 
   /** Starts a chat server on {@code ws://host:port/rpc} (port 0 picks a free one). */
   public static RpcServer startServer(String host, int port) throws java.io.IOException {
-    return RpcServer.builder()
-        .listen(URI.create("ws://" + host + ":" + port + "/rpc"))
-        .addService(ChatServiceRpc.bind(new ChatServer()))
-        .build()
-        .start();
+    return startServer(host, port, null);
   }
 
-  private static void runServer(String host, int port) throws Exception {
-    RpcServer server = startServer(host, port);
-    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "chat-shutdown"));
+  /**
+   * Starts a chat server that records its calls and connections in {@code metrics}, if not null.
+   */
+  static RpcServer startServer(String host, int port, RpcMetrics metrics)
+      throws java.io.IOException {
+    RpcServer.Builder server =
+        RpcServer.builder()
+            .listen(URI.create("ws://" + host + ":" + port + "/rpc"))
+            .addService(ChatServiceRpc.bind(new ChatServer()));
+    if (metrics != null) {
+      server
+          .intercept(metrics.serverInterceptor())
+          .transportEvents(metrics.serverTransportEvents());
+    }
+    return server.build().start();
+  }
+
+  private static void runServer(String host, int port, int metricsPort) throws Exception {
+    MetricsEndpoint metrics = metricsPort < 0 ? null : MetricsEndpoint.start(host, metricsPort);
+    RpcServer server =
+        startServer(host, port, metrics == null ? null : RpcMetrics.of(metrics.registry()));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  if (metrics != null) {
+                    metrics.close();
+                  }
+                },
+                "chat-shutdown"));
     System.out.println("typedrpc chat server listening on " + server.address());
+    if (metrics != null) {
+      System.out.println(
+          "Metrics for Prometheus at http://" + host + ":" + metrics.port() + "/metrics");
+    }
     System.out.println(
         "Join it from other terminals:  ./chat client --name ana   (and --name bob)");
     server.awaitTermination();
@@ -76,7 +108,7 @@ public final class ChatMain {
     System.out.println(
         String.join(
             "\n",
-            "usage: chat server [--host 127.0.0.1] [--port 7070]",
+            "usage: chat server [--host 127.0.0.1] [--port 7070] [--metrics-port 9464]",
             "       chat client --name NAME [--room lobby] [--server " + DEFAULT_SERVER + "]"));
   }
 }

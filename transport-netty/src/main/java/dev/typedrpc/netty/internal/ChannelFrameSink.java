@@ -158,6 +158,11 @@ public final class ChannelFrameSink implements FrameSink {
   }
 
   @Override
+  public String transport() {
+    return TransportNames.of(channel, "ws");
+  }
+
+  @Override
   public String peer() {
     String p = peer;
     if (p == null) {

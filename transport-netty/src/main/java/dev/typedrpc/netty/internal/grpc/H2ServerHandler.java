@@ -7,8 +7,10 @@ import dev.typedrpc.ServiceVersion;
 import dev.typedrpc.Status;
 import dev.typedrpc.netty.internal.ConnectionRefusal;
 import dev.typedrpc.netty.internal.HandshakeDeadline;
+import dev.typedrpc.netty.internal.TransportNames;
 import dev.typedrpc.spi.ServerStreamListener;
 import dev.typedrpc.spi.ServerTransportListener;
+import dev.typedrpc.spi.TransportEvents;
 import dev.typedrpc.spi.TransportSettings;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
@@ -53,6 +55,10 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
 
   private final TransportSettings settings;
   private final ServerTransportListener listener;
+
+  /** The transport reported open to the listener's events, until reported closed; else null. */
+  private String reportedOpen;
+
   private final boolean compressResponses;
   private final String endpointPath;
   private final Http2Connection.PropertyKey streamKey;
@@ -121,6 +127,10 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
     super.handlerAdded(ctx);
     H2Limits.widenConnectionWindow(connection());
     keepAlive.start(ctx);
+    if (listener.transportEvents() != TransportEvents.NONE) {
+      reportedOpen = TransportNames.of(ctx.channel(), "h2c");
+      listener.transportEvents().connectionOpened(reportedOpen);
+    }
     String refused = ConnectionRefusal.reason(ctx.channel());
     if (refused != null) {
       refuseConnection(ctx, refused);
@@ -164,6 +174,10 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     keepAlive.stop();
+    if (reportedOpen != null) {
+      listener.transportEvents().connectionClosed(reportedOpen);
+      reportedOpen = null;
+    }
     super.channelInactive(ctx);
   }
 

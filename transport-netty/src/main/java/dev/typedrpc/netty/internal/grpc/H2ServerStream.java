@@ -5,6 +5,7 @@ import dev.typedrpc.Metadata;
 import dev.typedrpc.MethodDescriptor;
 import dev.typedrpc.RpcException;
 import dev.typedrpc.Status;
+import dev.typedrpc.netty.internal.TransportNames;
 import dev.typedrpc.spi.ServerStream;
 import dev.typedrpc.spi.ServerStreamListener;
 import io.netty.buffer.ByteBuf;
@@ -211,6 +212,11 @@ final class H2ServerStream implements ServerStream, GrpcInbound.Sink {
       return 0;
     }
     return Math.max(0, H2Limits.SEND_WINDOW - queued.get());
+  }
+
+  @Override
+  public String transport() {
+    return TransportNames.of(ctx.channel(), "h2c");
   }
 
   @Override

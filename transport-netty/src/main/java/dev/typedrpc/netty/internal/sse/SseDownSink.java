@@ -1,6 +1,7 @@
 package dev.typedrpc.netty.internal.sse;
 
 import dev.typedrpc.netty.internal.ChannelFrameSink;
+import dev.typedrpc.netty.internal.TransportNames;
 import dev.typedrpc.spi.frame.FrameSink;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -102,6 +103,11 @@ final class SseDownSink implements FrameSink {
     closed = true;
     ChannelFuture unused =
         channel.close(); // queued events are dropped: the client is not reading them
+  }
+
+  @Override
+  public String transport() {
+    return TransportNames.of(channel, "sse");
   }
 
   @Override
