@@ -217,10 +217,11 @@ public final class RpcServer implements AutoCloseable {
 
     /**
      * Runs {@code action} once, when the server starts draining: on the thread calling {@link
-     * RpcServer#shutdown()} (or {@code shutdownNow()}, {@code close()}), before connections are
-     * told to go away, while calls in progress still run. For services that report the drain, e.g.
-     * a health service turning {@code NOT_SERVING}. It should be quick; an exception it throws is
-     * logged and the server drains anyway. Actions run in the order they were added.
+     * RpcServer#shutdown()} or {@code close()}, before connections are told to go away, while calls
+     * in progress still run (on the first {@code shutdownNow()} too, after the connections closed).
+     * For services that report the drain, e.g. a health service turning {@code NOT_SERVING}. It
+     * should be quick; an exception it throws is logged and the server drains anyway. Actions run
+     * in the order they were added.
      */
     public Builder onShutdown(Runnable action) {
       shutdownActions.add(Objects.requireNonNull(action, "action"));
