@@ -1058,6 +1058,26 @@ public abstract class AbstractTransportConformanceTest {
     assertThat(okFailed[0] + okFailed[1]).isEqualTo(300);
   }
 
+  // ------------------------------------------------------------------ compression
+
+  private CompressionScenarios compression() throws Exception {
+    return new CompressionScenarios(listenUri(), this::clientUri, settings());
+  }
+
+  @Test
+  void compressedAndUncompressedCallsOfEveryKindRoundTrip() throws Exception {
+    try (CompressionScenarios c = compression()) {
+      c.allFourKindsRoundTripCompressedAndNot();
+    }
+  }
+
+  @Test
+  void theImplementationChoosesTheResponseCompression() throws Exception {
+    try (CompressionScenarios c = compression()) {
+      c.theImplementationChoosesTheResponseCompression();
+    }
+  }
+
   private static void assertCaptured(
       dev.typedrpc.ResponseMetadata r, String key, String value, Status.Code code) {
     assertThat(r.status().code()).isEqualTo(code);
