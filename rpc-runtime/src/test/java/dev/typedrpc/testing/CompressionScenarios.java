@@ -109,6 +109,19 @@ final class CompressionScenarios implements AutoCloseable {
   }
 
   /**
+   * {@code size} random letters: gzip shrinks them by about a third only, so a large message stays
+   * larger than a frame compressed and travels in parts.
+   */
+  static String letters(int size) {
+    java.util.Random random = new java.util.Random(size);
+    char[] c = new char[size];
+    for (int i = 0; i < size; i++) {
+      c[i] = (char) ('a' + random.nextInt(26));
+    }
+    return new String(c);
+  }
+
+  /**
    * Unary, server-streaming, client-streaming and bidi calls with gzip, identity and the default,
    * with messages above and below the compression threshold, all arrive intact; the server saw the
    * encoding the call asked for and answered in it.
@@ -116,8 +129,8 @@ final class CompressionScenarios implements AutoCloseable {
   void allFourKindsRoundTripCompressedAndNot() throws Exception {
     for (CallOptions options : List.of(GZIP, IDENTITY, CallOptions.DEFAULT)) {
       String encoding = options.compression();
-      for (int size : List.of(10, 5000, 300_000)) {
-        String big = text("u", size);
+      for (String big :
+          List.of(text("u", 10), text("u", 5000), text("u", 300_000), letters(300_000))) {
         ResponseMetadata response = new ResponseMetadata();
         assertThat(
                 ClientCalls.blockingUnary(

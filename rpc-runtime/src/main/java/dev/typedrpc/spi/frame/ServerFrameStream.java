@@ -58,13 +58,19 @@ final class ServerFrameStream extends FrameStream implements ServerStream {
 
   @Override
   public void setCompression(String name) {
-    conn.execute(
-        () -> {
-          chosenEncoding = name;
-          if (headersSent && MessageCompression.IDENTITY.equals(name)) {
-            outboundEncoding = null; // the flag is per message: later ones go uncompressed
-          }
-        });
+    // on the connection's thread (a direct executor) at once: a message written next must see it
+    if (conn.runsNow()) {
+      chooseEncoding(name);
+    } else {
+      conn.execute(() -> chooseEncoding(name));
+    }
+  }
+
+  private void chooseEncoding(String name) {
+    chosenEncoding = name;
+    if (headersSent && MessageCompression.IDENTITY.equals(name)) {
+      outboundEncoding = null; // the flag is per message: later ones go uncompressed
+    }
   }
 
   /**
