@@ -1064,7 +1064,11 @@ public abstract class AbstractTransportConformanceTest {
     return new CompressionScenarios(listenUri(), this::clientUri, settings());
   }
 
+  /**
+   * Several megabytes each way on every transport: more than the usual 30 s on a loaded machine.
+   */
   @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void compressedAndUncompressedCallsOfEveryKindRoundTrip() throws Exception {
     try (CompressionScenarios c = compression()) {
       c.allFourKindsRoundTripCompressedAndNot();
