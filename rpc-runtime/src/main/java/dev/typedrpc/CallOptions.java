@@ -93,10 +93,13 @@ public final class CallOptions {
 
   /**
    * Compresses the request messages with {@code name}: {@code "gzip"}, or {@code "identity"} for
-   * none. Honoured by gRPC over HTTP/2 ({@code h2c:}, {@code h2:}: the call's {@code
-   * grpc-encoding}, overriding the address's {@code grpc-compression}); the frame transports
-   * (WebSocket, SSE, in-memory) do not compress yet, carry the name to the server as the {@code
-   * grpc-encoding} request header and send the messages as they are.
+   * none, on every transport. The name travels as the call's {@code grpc-encoding} (on gRPC it
+   * overrides the address's {@code grpc-compression}); gzip is used only if the server accepts it
+   * (every typedrpc server and stock gRPC servers do; an older frame-protocol server that does not
+   * announce it gets uncompressed messages), and messages encoded in fewer bytes than {@link
+   * dev.typedrpc.spi.TransportSettings#compressionThreshold()} go uncompressed. Unless its
+   * implementation chooses otherwise ({@link RpcContext#setCompression}), a server answers a gzip
+   * call with gzip and an identity call without compression. See {@code docs/COMPRESSION.md}.
    */
   public CallOptions withCompression(String name) {
     Objects.requireNonNull(name, "name");

@@ -123,6 +123,21 @@ public abstract class RpcContext {
   /** Adds trailers to send with the call's final status, whether it succeeds or fails. */
   public abstract void setTrailers(Metadata trailers);
 
+  // ------------------------------------------------------------------ compression
+
+  /**
+   * Compresses this call's response messages with {@code name}: {@code "gzip"}, or {@code
+   * "identity"} for none. Without it a response is compressed as the request was (a request sent
+   * with gzip is answered with gzip, one sent with identity without compression), else as the
+   * server's address says ({@code ?grpc-compression=gzip}). Gzip is used only if the client accepts
+   * it, and messages smaller than the compression threshold go uncompressed ({@code
+   * docs/COMPRESSION.md}). Call it before the first response message or {@link #sendHeaders};
+   * {@code "identity"} also works later.
+   *
+   * @throws IllegalArgumentException for any other name
+   */
+  public abstract void setCompression(String name);
+
   /**
    * Runs {@code listener} once when the call is cancelled (at once, if it already is). Listeners
    * must be quick and must not throw.

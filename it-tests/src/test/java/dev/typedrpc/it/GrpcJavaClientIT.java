@@ -224,6 +224,37 @@ class GrpcJavaClientIT {
   }
 
   @Test
+  void aClientThatDoesNotAcceptGzipGetsUncompressedResponses() throws Exception {
+    // without decompressors gRPC-Java sends no grpc-accept-encoding, and fails a gzip response
+    ManagedChannel plain =
+        NettyChannelBuilder.forAddress("127.0.0.1", server.address().getPort())
+            .usePlaintext()
+            .decompressorRegistry(io.grpc.DecompressorRegistry.emptyInstance())
+            .build();
+    try {
+      String big = "z".repeat(100_000);
+      PeerReply reply =
+          PeerGrpc.newBlockingStub(
+                  ClientInterceptors.intercept(plain, new CaptureResponseHeaders()))
+              .unary(request(big, 1));
+      assertThat(reply.getText()).isEqualTo("echo:" + big);
+      assertThat(responseHeaders.get().get(GRPC_ENCODING)).isNull();
+    } finally {
+      plain.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void smallResponsesGoUncompressedBelowTheThreshold() {
+    // the call is answered with gzip, but a message under 1 KiB is sent as it is (flag 0), which
+    // gRPC-Java reads as any uncompressed message
+    PeerReply reply =
+        PeerGrpc.newBlockingStub(channel).withCompression("gzip").unary(request("tiny", 1));
+    assertThat(reply.getText()).isEqualTo("echo:tiny");
+    assertThat(responseHeaders.get().get(GRPC_ENCODING)).isEqualTo("gzip");
+  }
+
+  @Test
   void largeMessagesBeyondTheFlowControlWindow() {
     String big = "x".repeat(3 << 20);
     assertThat(PeerGrpc.newBlockingStub(channel).unary(request(big, 1)).getText())

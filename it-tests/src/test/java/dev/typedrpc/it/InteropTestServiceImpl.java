@@ -21,8 +21,9 @@ import java.util.concurrent.Flow;
 /**
  * {@code grpc.testing.TestService} as gRPC's {@code doc/interop-test-descriptions.md} describes the
  * server. Whether a request came compressed is read from its {@code grpc-encoding} header;
- * responses are compressed by the server's {@code ?grpc-compression=gzip} setting (per-call
- * compression has no API yet).
+ * responses are compressed as the request's {@code response_compressed} (or its first response
+ * parameter's {@code compressed}) says, with {@code RpcContext.setCompression}, else by the
+ * server's {@code ?grpc-compression=gzip} setting.
  */
 final class InteropTestServiceImpl implements InteropTestService {
 
@@ -51,6 +52,7 @@ final class InteropTestServiceImpl implements InteropTestService {
   public SimpleResponse unaryCall(SimpleRequest request) {
     echoMetadata();
     checkCompressed(request.expectCompressed());
+    compressResponses(request.responseCompressed());
     fail(request.responseStatus());
     return new SimpleResponse(Payload.zeros(request.responseSize()));
   }
@@ -59,6 +61,10 @@ final class InteropTestServiceImpl implements InteropTestService {
   public Flow.Publisher<StreamingOutputCallResponse> streamingOutputCall(
       StreamingOutputCallRequest request) {
     List<StreamingOutputCallResponse> responses = new ArrayList<>();
+    if (!request.responseParameters().isEmpty()) {
+      // one choice per call: the first response's
+      compressResponses(request.responseParameters().get(0).compressed());
+    }
     for (ResponseParameters p : request.responseParameters()) {
       responses.add(new StreamingOutputCallResponse(Payload.zeros(p.size())));
     }
@@ -171,6 +177,13 @@ final class InteropTestServiceImpl implements InteropTestService {
           }
         });
     return out;
+  }
+
+  /** Compresses the responses if asked to, or not if asked not to; else the server's default. */
+  private static void compressResponses(BoolValue compressed) {
+    if (compressed != null) {
+      dev.typedrpc.RpcContext.current().setCompression(compressed.value() ? "gzip" : "identity");
+    }
   }
 
   private static void checkCompressed(BoolValue expectCompressed) {

@@ -48,6 +48,8 @@ final class CallContext extends RpcContext {
     void sendHeaders(Metadata headers);
 
     void addTrailers(Metadata trailers);
+
+    void setCompression(String name);
   }
 
   void responseMetadata(ResponseMetadata response) {
@@ -62,6 +64,17 @@ final class CallContext extends RpcContext {
   @Override
   public void setTrailers(Metadata trailers) {
     response.addTrailers(trailers);
+  }
+
+  // ------------------------------------------------------------------ compression
+
+  @Override
+  public void setCompression(String name) {
+    if (!"gzip".equals(name) && !"identity".equals(name)) {
+      throw new IllegalArgumentException(
+          "unsupported compression '" + name + "': use gzip or identity");
+    }
+    response.setCompression(name);
   }
 
   void run(Runnable body) {

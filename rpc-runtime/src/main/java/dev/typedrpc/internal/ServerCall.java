@@ -101,6 +101,11 @@ final class ServerCall<Req, Resp> implements ServerStreamListener, CallContext.R
   }
 
   @Override
+  public void setCompression(String name) {
+    stream.setCompression(name);
+  }
+
+  @Override
   public synchronized void addTrailers(Metadata more) {
     trailers = trailers.isEmpty() ? more : trailers.toBuilder().putAll(more).build();
   }

@@ -28,6 +28,14 @@ public interface ServerStream {
    */
   long demand();
 
+  /**
+   * Compresses the response messages with {@code name} ({@code "gzip"}) or not ({@code
+   * "identity"}), overriding the request's encoding and the server's default; gzip applies only if
+   * the client accepts it. Takes effect if called before the response headers or first message go
+   * out; {@code "identity"} also later. Transports without compression ignore it.
+   */
+  default void setCompression(String name) {}
+
   /** The remote address, for logs. */
   String peer();
 

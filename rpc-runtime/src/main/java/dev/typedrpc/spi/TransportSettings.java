@@ -30,6 +30,9 @@ import java.time.Duration;
  * @param serverLimits server: connections admitted in total and per client address, and SSE
  *     sessions; a server also bounds each connection's handshake (from accept to the client's
  *     SETTINGS) by {@code connectTimeout}
+ * @param compressionThreshold encoded size in bytes below which a message of a compressed call is
+ *     sent uncompressed (compressing a small message costs more than it saves); 0 compresses every
+ *     message. See {@code docs/COMPRESSION.md}
  */
 public record TransportSettings(
     int maxMessageSize,
@@ -41,12 +44,16 @@ public record TransportSettings(
     long maxQueuedOutboundBytes,
     Duration outboundStallTimeout,
     KeepAliveSettings keepAlive,
-    ServerLimits serverLimits) {
+    ServerLimits serverLimits,
+    int compressionThreshold) {
 
   /**
    * Default {@link #maxQueuedOutboundBytes}: room for two of the largest messages and their frames.
    */
   public static final long DEFAULT_MAX_QUEUED_OUTBOUND_BYTES = 16L << 20;
+
+  /** Default {@link #compressionThreshold}: 1 KiB. */
+  public static final int DEFAULT_COMPRESSION_THRESHOLD = 1024;
 
   /** Default {@link #outboundStallTimeout}. */
   public static final Duration DEFAULT_OUTBOUND_STALL_TIMEOUT = Duration.ofSeconds(30);
@@ -84,6 +91,10 @@ public record TransportSettings(
     if (serverLimits == null) {
       throw new IllegalArgumentException("serverLimits is required");
     }
+    if (compressionThreshold < 0) {
+      throw new IllegalArgumentException(
+          "compressionThreshold must not be negative, was " + compressionThreshold);
+    }
   }
 
   /**
@@ -116,7 +127,8 @@ public record TransportSettings(
         DEFAULT_MAX_QUEUED_OUTBOUND_BYTES,
         DEFAULT_OUTBOUND_STALL_TIMEOUT,
         KeepAliveSettings.DEFAULT,
-        ServerLimits.DEFAULT);
+        ServerLimits.DEFAULT,
+        DEFAULT_COMPRESSION_THRESHOLD);
   }
 
   public TransportSettings withMaxMessageSize(int size) {
@@ -130,7 +142,8 @@ public record TransportSettings(
         maxQueuedOutboundBytes,
         outboundStallTimeout,
         keepAlive,
-        serverLimits);
+        serverLimits,
+        compressionThreshold);
   }
 
   public TransportSettings withMaxFrameSize(int size) {
@@ -144,7 +157,8 @@ public record TransportSettings(
         maxQueuedOutboundBytes,
         outboundStallTimeout,
         keepAlive,
-        serverLimits);
+        serverLimits,
+        compressionThreshold);
   }
 
   public TransportSettings withMaxConcurrentStreams(int n) {
@@ -158,7 +172,8 @@ public record TransportSettings(
         maxQueuedOutboundBytes,
         outboundStallTimeout,
         keepAlive,
-        serverLimits);
+        serverLimits,
+        compressionThreshold);
   }
 
   public TransportSettings withConnectTimeout(Duration timeout) {
@@ -172,7 +187,8 @@ public record TransportSettings(
         maxQueuedOutboundBytes,
         outboundStallTimeout,
         keepAlive,
-        serverLimits);
+        serverLimits,
+        compressionThreshold);
   }
 
   public TransportSettings withMaxBufferedMessages(int n) {
@@ -186,7 +202,8 @@ public record TransportSettings(
         maxQueuedOutboundBytes,
         outboundStallTimeout,
         keepAlive,
-        serverLimits);
+        serverLimits,
+        compressionThreshold);
   }
 
   public TransportSettings withMaxQueuedOutboundBytes(long bytes) {
@@ -200,7 +217,8 @@ public record TransportSettings(
         bytes,
         outboundStallTimeout,
         keepAlive,
-        serverLimits);
+        serverLimits,
+        compressionThreshold);
   }
 
   public TransportSettings withOutboundStallTimeout(Duration timeout) {
@@ -214,7 +232,8 @@ public record TransportSettings(
         maxQueuedOutboundBytes,
         timeout,
         keepAlive,
-        serverLimits);
+        serverLimits,
+        compressionThreshold);
   }
 
   /** These settings with {@code keepAlive} for liveness. */
@@ -229,7 +248,8 @@ public record TransportSettings(
         maxQueuedOutboundBytes,
         outboundStallTimeout,
         keepAlive,
-        serverLimits);
+        serverLimits,
+        compressionThreshold);
   }
 
   /** These settings with {@code limits} on what a server admits. */
@@ -244,6 +264,26 @@ public record TransportSettings(
         maxQueuedOutboundBytes,
         outboundStallTimeout,
         keepAlive,
-        limits);
+        limits,
+        compressionThreshold);
+  }
+
+  /**
+   * These settings with {@code bytes} as the {@link #compressionThreshold}: messages of a
+   * compressed call encoded in fewer bytes go uncompressed.
+   */
+  public TransportSettings withCompressionThreshold(int bytes) {
+    return new TransportSettings(
+        maxMessageSize,
+        maxFrameSize,
+        maxMetadataSize,
+        maxConcurrentStreams,
+        connectTimeout,
+        maxBufferedMessages,
+        maxQueuedOutboundBytes,
+        outboundStallTimeout,
+        keepAlive,
+        serverLimits,
+        bytes);
   }
 }

@@ -1090,6 +1090,30 @@ public abstract class AbstractTransportConformanceTest {
     }
   }
 
+  // ------------------------------------------------------------------ compression
+
+  private CompressionScenarios compression() throws Exception {
+    return new CompressionScenarios(listenUri(), this::clientUri, settings());
+  }
+
+  /**
+   * Several megabytes each way on every transport: more than the usual 30 s on a loaded machine.
+   */
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void compressedAndUncompressedCallsOfEveryKindRoundTrip() throws Exception {
+    try (CompressionScenarios c = compression()) {
+      c.allFourKindsRoundTripCompressedAndNot();
+    }
+  }
+
+  @Test
+  void theImplementationChoosesTheResponseCompression() throws Exception {
+    try (CompressionScenarios c = compression()) {
+      c.theImplementationChoosesTheResponseCompression();
+    }
+  }
+
   private static void assertCaptured(
       dev.typedrpc.ResponseMetadata r, String key, String value, Status.Code code) {
     assertThat(r.status().code()).isEqualTo(code);

@@ -32,7 +32,9 @@ import java.util.Set;
  * HTTP/2 by its connection preface. Query parameters:
  *
  * <ul>
- *   <li>{@code grpc-compression=gzip}: gzip gRPC responses for clients that accept gzip;
+ *   <li>{@code grpc-compression=gzip}: gzip responses (every protocol) for clients that accept
+ *       gzip, unless the request asked for identity or the implementation chose otherwise ({@code
+ *       RpcContext.setCompression}); see {@code docs/COMPRESSION.md};
  *   <li>{@code tls-cert=/path/cert.pem&tls-key=/path/key.pem} (PEM certificate chain and PKCS#8
  *       private key): the same port also accepts TLS. A connection that starts with a TLS
  *       ClientHello gets a TLS handshake; ALPN {@code h2} then leads to gRPC over HTTP/2, {@code

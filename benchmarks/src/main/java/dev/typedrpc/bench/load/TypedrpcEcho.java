@@ -4,6 +4,7 @@ import dev.typedrpc.CallOptions;
 import dev.typedrpc.ChannelOptions;
 import dev.typedrpc.RpcChannel;
 import dev.typedrpc.RpcServer;
+import dev.typedrpc.RpcStubs;
 import dev.typedrpc.bench.echo.Chunk;
 import dev.typedrpc.bench.echo.EchoService;
 import dev.typedrpc.bench.echo.EchoServiceImpl;
@@ -50,10 +51,23 @@ final class TypedrpcEcho {
     };
   }
 
+  /**
+   * The compression the client's calls ask for ({@code -Dtypedrpc.bench.compression=gzip}, e.g.
+   * {@code --jvm-arg=-Dtypedrpc.bench.compression=gzip}); the server answers in kind. Null: none.
+   */
+  private static final String COMPRESSION = System.getProperty("typedrpc.bench.compression");
+
   static EchoClient connect(URI target) {
     RpcChannel channel =
         RpcChannel.connect(target, ChannelOptions.DEFAULT.withExecutor(Runnable::run));
-    EchoService stub = EchoServiceRpc.newStub(channel);
+    CallOptions options =
+        COMPRESSION == null
+            ? CallOptions.DEFAULT
+            : CallOptions.DEFAULT.withCompression(COMPRESSION);
+    EchoService stub =
+        COMPRESSION == null
+            ? EchoServiceRpc.newStub(channel)
+            : RpcStubs.withCompression(EchoServiceRpc.newStub(channel), COMPRESSION);
     return new EchoClient() {
       @Override
       public void call(byte[] payload) {
@@ -63,10 +77,7 @@ final class TypedrpcEcho {
       @Override
       public CompletableFuture<Void> callAsync(byte[] payload) {
         return ClientCalls.futureUnary(
-                channel,
-                EchoServiceRpc.ECHO,
-                CallOptions.DEFAULT,
-                new EchoServiceRpc.EchoRequest(payload))
+                channel, EchoServiceRpc.ECHO, options, new EchoServiceRpc.EchoRequest(payload))
             .thenAccept(response -> Checks.sameLength(payload.length, response.length));
       }
 

@@ -183,17 +183,19 @@ final class ClientFrameConnection extends FrameConnection {
   }
 
   @Override
-  void onStreamFrame(byte type, boolean end, FrameStream stream, ByteBuffer payload)
+  void onStreamFrame(byte type, int flags, FrameStream stream, ByteBuffer payload)
       throws ProtocolException {
     ClientFrameStream s = (ClientFrameStream) stream;
+    boolean compressed = (flags & FrameType.FLAG_COMPRESSED) != 0;
     switch (type) {
       case FrameType.HEADERS ->
           s.onHeaders(
               FrameReader.readMetadataBlock(
                   payload, Frames.METADATA_FIELD, settings.maxMetadataSize()));
-      case FrameType.MESSAGE -> s.onMessage(payload, false);
+      case FrameType.MESSAGE -> s.onMessage(payload, false, compressed);
       case FrameType.MESSAGE_START ->
-          s.onMessageStart(FrameReader.readVarint32(payload, "total_length"), payload, false);
+          s.onMessageStart(
+              FrameReader.readVarint32(payload, "total_length"), payload, false, compressed);
       case FrameType.MESSAGE_PART -> s.onMessagePart(payload, false);
       case FrameType.CREDIT -> s.onCredit(FrameReader.readCredit(payload));
       case FrameType.STATUS -> {

@@ -179,6 +179,11 @@ final class ClientFrameStream extends FrameStream implements ClientStream {
       throw ProtocolException.stream(Status.INTERNAL.withDescription("HEADERS received twice"));
     }
     headersReceived = true;
+    try {
+      inboundEncoding = MessageCompression.parse(md);
+    } catch (ProtocolException e) {
+      throw ProtocolException.stream(Status.INTERNAL.withDescription(e.status().description()));
+    }
     listener.onHeaders(md);
   }
 

@@ -17,6 +17,11 @@ final class FragmentingOutput extends OutputStream {
   private ByteBuffer current;
 
   FragmentingOutput(FrameWriter writer, int streamId, int totalLength, int frameSize) {
+    this(writer, streamId, totalLength, frameSize, 0);
+  }
+
+  /** As above, with {@code flags} on the MESSAGE_START (compressed or not). */
+  FragmentingOutput(FrameWriter writer, int streamId, int totalLength, int frameSize, int flags) {
     this.writer = writer;
     this.streamId = streamId;
     this.frameSize = frameSize;
@@ -24,7 +29,7 @@ final class FragmentingOutput extends OutputStream {
     int header =
         Frames.headerSize(streamId) + CodedOutputStream.computeUInt32SizeNoTag(totalLength);
     current = writer.allocateFrame(Math.min(frameSize, header + totalLength));
-    current.put(FrameType.MESSAGE_START).put((byte) 0);
+    current.put(FrameType.MESSAGE_START).put((byte) flags);
     putVarint(current, streamId);
     putVarint(current, totalLength);
   }

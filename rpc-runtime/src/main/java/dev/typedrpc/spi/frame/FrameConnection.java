@@ -101,7 +101,20 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
   /** The server end of a connection; call {@link #onOpen()} when the physical connection is up. */
   public static FrameConnection server(
       FrameSink sink, TransportSettings settings, ServerTransportListener listener) {
-    return new ServerFrameConnection(sink, settings, listener);
+    return new ServerFrameConnection(sink, settings, listener, false);
+  }
+
+  /**
+   * As {@link #server(FrameSink, TransportSettings, ServerTransportListener)}; with {@code
+   * gzipResponses}, responses are gzipped for clients that accept gzip unless the request asked for
+   * identity or the implementation chose otherwise ({@code docs/COMPRESSION.md}).
+   */
+  public static FrameConnection server(
+      FrameSink sink,
+      TransportSettings settings,
+      ServerTransportListener listener,
+      boolean gzipResponses) {
+    return new ServerFrameConnection(sink, settings, listener, gzipResponses);
   }
 
   // ================================================================ application side (any thread)
@@ -273,7 +286,7 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
   abstract void onCallStart(int id, int flags, ByteBuffer payload) throws ProtocolException;
 
   /** A frame of an open stream arrived, already validated as to its stream. */
-  abstract void onStreamFrame(byte type, boolean end, FrameStream stream, ByteBuffer payload)
+  abstract void onStreamFrame(byte type, int flags, FrameStream stream, ByteBuffer payload)
       throws ProtocolException;
 
   /**

@@ -41,7 +41,7 @@ final class FrameReader {
     byte type = frame.get();
     int flags = frame.get() & 0xff;
     int id = readVarint32(frame, "stream id");
-    if ((flags & ~FrameType.FLAG_END_STREAM) != 0) {
+    if ((flags & ~(FrameType.FLAG_END_STREAM | FrameType.FLAG_COMPRESSED)) != 0) {
       throw ProtocolException.connection("unknown flags 0x" + Integer.toHexString(flags));
     }
     if (!handshake.peerReady() && type != FrameType.SETTINGS) {
@@ -56,7 +56,12 @@ final class FrameReader {
         }
         readConnectionFrame(type, frame);
       }
-      case FrameType.CALL_START -> conn.onCallStart(id, flags, frame);
+      case FrameType.CALL_START -> {
+        if ((flags & FrameType.FLAG_COMPRESSED) != 0) {
+          throw ProtocolException.connection("COMPRESSED flag on CALL_START");
+        }
+        conn.onCallStart(id, flags, frame);
+      }
       case FrameType.HEADERS,
           FrameType.MESSAGE,
           FrameType.MESSAGE_START,
@@ -165,9 +170,14 @@ final class FrameReader {
       throw ProtocolException.connection(
           FrameType.name(type) + " for stream " + id + ", which was never opened");
     }
-    boolean end = (flags & FrameType.FLAG_END_STREAM) != 0;
+    if ((flags & FrameType.FLAG_COMPRESSED) != 0
+        && type != FrameType.MESSAGE
+        && type != FrameType.MESSAGE_START) {
+      throw ProtocolException.connection(
+          "COMPRESSED flag on " + FrameType.name(type) + "; only messages carry it");
+    }
     try {
-      conn.onStreamFrame(type, end, stream, payload);
+      conn.onStreamFrame(type, flags, stream, payload);
     } catch (ProtocolException e) {
       if (e.connectionLevel()) {
         throw e;

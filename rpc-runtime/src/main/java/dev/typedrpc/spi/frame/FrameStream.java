@@ -75,6 +75,13 @@ abstract class FrameStream {
   private byte[] partial;
   private int partialLength;
   private int partialExpected = -1;
+  private boolean partialCompressed;
+
+  // compression (docs/COMPRESSION.md): the encoding of the messages flagged compressed each way,
+  // or null for none. Inbound: what the peer announced (CALL_START or HEADERS); outbound: what this
+  // end announced, and only ever an encoding the peer accepts
+  String inboundEncoding;
+  String outboundEncoding;
 
   // outbound
   /** Peer credit as application threads see it: decremented when they write. */
@@ -190,17 +197,22 @@ abstract class FrameStream {
     }
   }
 
-  /** A whole message arrived in {@code payload}. */
-  final void onMessage(ByteBuffer payload, boolean endStream) throws ProtocolException {
+  /** A whole message arrived in {@code payload}, gzipped if {@code compressed}. */
+  final void onMessage(ByteBuffer payload, boolean endStream, boolean compressed)
+      throws ProtocolException {
     if (payload.remaining() > conn.settings.maxMessageSize()) {
       throw ProtocolException.stream(tooLarge(payload.remaining()));
+    }
+    if (compressed) {
+      payload = inflate(payload);
     }
     sizeWindow(payload.remaining());
     acceptMessage(decode(CodedInputStream.newInstance(payload)), endStream);
   }
 
-  /** The first part of a message too large for one frame. */
-  final void onMessageStart(int totalLength, ByteBuffer firstPart, boolean endStream)
+  /** The first part of a message too large for one frame, gzipped if {@code compressed}. */
+  final void onMessageStart(
+      int totalLength, ByteBuffer firstPart, boolean endStream, boolean compressed)
       throws ProtocolException {
     if (partialExpected >= 0) {
       throw ProtocolException.stream(
@@ -209,7 +221,11 @@ abstract class FrameStream {
     if (totalLength < 0 || totalLength > conn.settings.maxMessageSize()) {
       throw ProtocolException.stream(tooLarge(totalLength & 0xffffffffL));
     }
+    if (compressed) {
+      checkCompressed();
+    }
     partialExpected = totalLength;
+    partialCompressed = compressed;
     partialLength = 0;
     // grow as bytes arrive: a peer that announces a large message but sends little costs little
     // memory
@@ -242,8 +258,14 @@ abstract class FrameStream {
       byte[] bytes = partial;
       partial = null;
       partialExpected = -1;
-      sizeWindow(partialLength);
-      acceptMessage(decode(CodedInputStream.newInstance(bytes, 0, partialLength)), endStream);
+      if (partialCompressed) {
+        ByteBuffer inflated = inflate(ByteBuffer.wrap(bytes, 0, partialLength));
+        sizeWindow(inflated.remaining());
+        acceptMessage(decode(CodedInputStream.newInstance(inflated)), endStream);
+      } else {
+        sizeWindow(partialLength);
+        acceptMessage(decode(CodedInputStream.newInstance(bytes, 0, partialLength)), endStream);
+      }
     } else if (endStream) {
       throw ProtocolException.stream(
           Status.INTERNAL.withDescription("stream ended in the middle of a message"));
@@ -261,7 +283,49 @@ abstract class FrameStream {
             + " bytes");
   }
 
+  /** A message flagged compressed may arrive only on a call whose peer announced an encoding. */
+  private void checkCompressed() throws ProtocolException {
+    if (inboundEncoding == null) {
+      throw ProtocolException.stream(
+          Status.INTERNAL.withDescription(
+              "a compressed message for "
+                  + method.fullName()
+                  + ", but the call announced no grpc-encoding"));
+    }
+  }
+
+  /**
+   * The gzipped message in {@code payload} inflated, never past {@code maxMessageSize}; checked
+   * first as any message is, so a message that would be refused is not inflated.
+   */
+  private ByteBuffer inflate(ByteBuffer payload) throws ProtocolException {
+    checkCompressed();
+    checkReceivable();
+    byte[] array;
+    int offset;
+    if (payload.hasArray()) {
+      array = payload.array();
+      offset = payload.arrayOffset() + payload.position();
+    } else {
+      array = new byte[payload.remaining()];
+      payload.duplicate().get(array);
+      offset = 0;
+    }
+    return MessageCompression.gunzip(
+        array, offset, payload.remaining(), conn.settings.maxMessageSize(), method.fullName());
+  }
+
   private Object decode(CodedInputStream in) throws ProtocolException {
+    checkReceivable();
+    try {
+      return inboundCodec.decode(in, 0);
+    } catch (Exception | StackOverflowError e) {
+      throw ProtocolException.stream(decodeFailure(e));
+    }
+  }
+
+  /** Whether one more message may arrive now: else the stream error the protocol names. */
+  private void checkReceivable() throws ProtocolException {
     if (!inboundMany && received >= 1) {
       throw ProtocolException.stream(
           Status.INTERNAL.withDescription(
@@ -281,11 +345,6 @@ abstract class FrameStream {
     if (inboundEnded) {
       throw ProtocolException.stream(
           Status.INTERNAL.withDescription("message received after end of stream"));
-    }
-    try {
-      return inboundCodec.decode(in, 0);
-    } catch (Exception | StackOverflowError e) {
-      throw ProtocolException.stream(decodeFailure(e));
     }
   }
 

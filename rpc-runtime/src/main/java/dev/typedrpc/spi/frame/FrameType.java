@@ -30,6 +30,12 @@ final class FrameType {
 
   static final int FLAG_END_STREAM = 0x01;
 
+  /**
+   * On MESSAGE and MESSAGE_START: the message is compressed with the encoding its call announced
+   * ({@code grpc-encoding} in CALL_START or HEADERS).
+   */
+  static final int FLAG_COMPRESSED = 0x02;
+
   private FrameType() {}
 
   static String name(int type) {

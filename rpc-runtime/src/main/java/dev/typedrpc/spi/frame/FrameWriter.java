@@ -122,6 +122,13 @@ final class FrameWriter {
 
   void writeCallStart(ClientFrameStream s) {
     s.callStartWritten = true;
+    // the call's requests are compressed if it asked for gzip (grpc-encoding, which CALL_START
+    // carries) and the server decompresses it
+    if (handshake.peerAcceptsGzip()
+        && MessageCompression.GZIP.equalsIgnoreCase(
+            s.headers.get(MessageCompression.ENCODING_KEY))) {
+      s.outboundEncoding = MessageCompression.GZIP;
+    }
     int initialCredit = s.takeInitialCredit();
     s.announcedInitialCredit(initialCredit);
     CallStart start =
@@ -133,6 +140,11 @@ final class FrameWriter {
             false);
     byte[] method = methodNames.encode(start.method());
     writeFrame(FrameType.CALL_START, 0, s.id, start.size(method), out -> start.write(out, method));
+  }
+
+  /** Whether the peer decompresses gzip. */
+  boolean peerAcceptsGzip() {
+    return handshake.peerAcceptsGzip();
   }
 
   void writeHeaders(ServerFrameStream s, Metadata headers) {
@@ -242,6 +254,9 @@ final class FrameWriter {
     }
     conn.beforeStreamFrame(s);
     try {
+      if (s.outboundEncoding != null && size >= conn.settings.compressionThreshold()) {
+        return writeCompressed(s, codec, message, size, endStream);
+      }
       if (Frames.headerSize(s.id) + size <= handshake.peerMaxFrameSize()) {
         int flags = endStream ? FrameType.FLAG_END_STREAM : 0;
         messageWriter.codec = codec;
@@ -263,6 +278,36 @@ final class FrameWriter {
                   "could not encode a message of " + s.method.fullName() + ": " + e.getCause())
               .withCause(e));
     }
+    return false;
+  }
+
+  /**
+   * Encodes the message, gzips it and writes it flagged COMPRESSED, in one frame or in parts; a
+   * message that gzip does not shrink goes as it is. Returns whether END_STREAM was sent.
+   */
+  private boolean writeCompressed(
+      FrameStream s, MessageCodec<Object> codec, Object message, int size, boolean endStream)
+      throws IOException {
+    byte[] encoded = new byte[size];
+    CodedOutputStream raw = CodedOutputStream.newInstance(encoded);
+    codec.encode(message, raw);
+    raw.checkNoSpaceLeft();
+    byte[] gzipped = MessageCompression.gzip(encoded, size);
+    byte[] body = gzipped == null ? encoded : gzipped;
+    int flags = gzipped == null ? 0 : FrameType.FLAG_COMPRESSED;
+    if (Frames.headerSize(s.id) + body.length <= handshake.peerMaxFrameSize()) {
+      writeFrame(
+          FrameType.MESSAGE,
+          flags | (endStream ? FrameType.FLAG_END_STREAM : 0),
+          s.id,
+          body.length,
+          out -> out.writeRawBytes(body));
+      return endStream;
+    }
+    FragmentingOutput fragments =
+        new FragmentingOutput(this, s.id, body.length, handshake.peerMaxFrameSize(), flags);
+    fragments.write(body, 0, body.length);
+    fragments.finish();
     return false;
   }
 

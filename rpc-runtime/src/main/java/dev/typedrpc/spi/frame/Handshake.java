@@ -39,6 +39,9 @@ final class Handshake {
    */
   private boolean peerReadsBatches;
 
+  /** The peer's SETTINGS listed gzip among the encodings it decompresses. */
+  private boolean peerAcceptsGzip;
+
   Handshake(TransportSettings settings) {
     this.settings = settings;
   }
@@ -57,6 +60,11 @@ final class Handshake {
 
   boolean peerReadsBatches() {
     return peerReadsBatches;
+  }
+
+  /** Whether the peer decompresses gzip: without it, nothing is compressed for it. */
+  boolean peerAcceptsGzip() {
+    return peerAcceptsGzip;
   }
 
   /** The version of {@code service} the peer announced, or null. */
@@ -80,7 +88,8 @@ final class Handshake {
             + CodedOutputStream.computeUInt32Size(4, settings.maxMetadataSize())
             + CodedOutputStream.computeUInt32Size(5, settings.maxConcurrentStreams())
             + servicesSize
-            + CodedOutputStream.computeUInt32Size(7, 1);
+            + CodedOutputStream.computeUInt32Size(7, 1)
+            + CodedOutputStream.computeStringSize(8, MessageCompression.GZIP);
     writer.writeFrame(
         FrameType.SETTINGS,
         0,
@@ -100,6 +109,7 @@ final class Handshake {
             out.writeString(3, v.fingerprint());
           }
           out.writeUInt32(7, 1); // this side reads BATCH frames
+          out.writeString(8, MessageCompression.GZIP); // and decompresses gzip
         });
   }
 
@@ -136,6 +146,7 @@ final class Handshake {
             services.add(readService(in));
           }
           case 7 -> peerReadsBatches = in.readUInt32() == 1;
+          case 8 -> peerAcceptsGzip |= MessageCompression.GZIP.equals(in.readStringRequireUtf8());
           default -> in.skipField(tag);
         }
       }

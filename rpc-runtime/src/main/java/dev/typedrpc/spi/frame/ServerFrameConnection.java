@@ -40,10 +40,17 @@ final class ServerFrameConnection extends FrameConnection {
   private final KeepAliveEnforcer pingPolicy;
   private final ConnectionLimits limits;
 
+  /** Responses are gzipped by default, for clients that accept it. */
+  final boolean gzipResponses;
+
   ServerFrameConnection(
-      FrameSink sink, TransportSettings settings, ServerTransportListener listener) {
+      FrameSink sink,
+      TransportSettings settings,
+      ServerTransportListener listener,
+      boolean gzipResponses) {
     super(sink, settings);
     this.listener = listener;
+    this.gzipResponses = gzipResponses;
     KeepAliveSettings ka = settings.keepAlive();
     this.pingPolicy =
         new KeepAliveEnforcer(
@@ -154,7 +161,16 @@ final class ServerFrameConnection extends FrameConnection {
           Metadata.EMPTY);
       return;
     }
+    String requestEncoding;
+    try {
+      requestEncoding = MessageCompression.parse(start.metadata());
+    } catch (ProtocolException e) {
+      writer.writeStatus(id, e.status(), Metadata.EMPTY);
+      return;
+    }
     ServerFrameStream stream = new ServerFrameStream(this, id, method, start.initialCredit());
+    stream.inboundEncoding = requestEncoding;
+    stream.requestedEncoding = start.metadata().get(MessageCompression.ENCODING_KEY);
     stream.clientService(handshake.peerService(method.serviceName()));
     streams.put(id, stream);
     Deadline deadline =
@@ -200,13 +216,16 @@ final class ServerFrameConnection extends FrameConnection {
   // ------------------------------------------------------------ reading
 
   @Override
-  void onStreamFrame(byte type, boolean end, FrameStream stream, ByteBuffer payload)
+  void onStreamFrame(byte type, int flags, FrameStream stream, ByteBuffer payload)
       throws ProtocolException {
     ServerFrameStream s = (ServerFrameStream) stream;
+    boolean end = (flags & FrameType.FLAG_END_STREAM) != 0;
+    boolean compressed = (flags & FrameType.FLAG_COMPRESSED) != 0;
     switch (type) {
-      case FrameType.MESSAGE -> s.onMessage(payload, end);
+      case FrameType.MESSAGE -> s.onMessage(payload, end, compressed);
       case FrameType.MESSAGE_START ->
-          s.onMessageStart(FrameReader.readVarint32(payload, "total_length"), payload, end);
+          s.onMessageStart(
+              FrameReader.readVarint32(payload, "total_length"), payload, end, compressed);
       case FrameType.MESSAGE_PART -> s.onMessagePart(payload, end);
       case FrameType.CREDIT -> s.onCredit(FrameReader.readCredit(payload));
       case FrameType.HALF_CLOSE -> s.onInboundEnd();

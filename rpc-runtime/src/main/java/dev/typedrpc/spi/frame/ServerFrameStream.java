@@ -16,6 +16,12 @@ final class ServerFrameStream extends FrameStream implements ServerStream {
   private Status pendingStatus;
   private Metadata pendingTrailers;
 
+  /** The request's grpc-encoding as sent (gzip, identity), or null. */
+  String requestedEncoding;
+
+  /** What the implementation chose with {@link #setCompression}, or null. */
+  private String chosenEncoding;
+
   ServerFrameStream(
       ServerFrameConnection conn, int id, MethodDescriptor<?, ?> method, int initialCredit) {
     // every stream starts with one credit for the client's first message (PROTOCOL.md, flow
@@ -46,8 +52,46 @@ final class ServerFrameStream extends FrameStream implements ServerStream {
             return;
           }
           headersSent = true;
-          conn.writer.writeHeaders(this, headers);
+          conn.writer.writeHeaders(this, withResponseEncoding(headers));
         });
+  }
+
+  @Override
+  public void setCompression(String name) {
+    // on the connection's thread (a direct executor) at once: a message written next must see it
+    if (conn.runsNow()) {
+      chooseEncoding(name);
+    } else {
+      conn.execute(() -> chooseEncoding(name));
+    }
+  }
+
+  private void chooseEncoding(String name) {
+    chosenEncoding = name;
+    if (headersSent && MessageCompression.IDENTITY.equals(name)) {
+      outboundEncoding = null; // the flag is per message: later ones go uncompressed
+    }
+  }
+
+  /**
+   * Decides the response encoding as the response headers go out: the implementation's choice, else
+   * what the request used (identity included), else the server's default; gzip only for a client
+   * that accepts it. Announced in the headers as {@code grpc-encoding}.
+   */
+  private Metadata withResponseEncoding(Metadata headers) {
+    String wanted =
+        chosenEncoding != null
+            ? chosenEncoding
+            : requestedEncoding != null
+                ? requestedEncoding
+                : owner.gzipResponses ? MessageCompression.GZIP : null;
+    if (!MessageCompression.GZIP.equalsIgnoreCase(wanted) || !conn.writer.peerAcceptsGzip()) {
+      return headers;
+    }
+    outboundEncoding = MessageCompression.GZIP;
+    return headers.toBuilder()
+        .put(MessageCompression.ENCODING_KEY, MessageCompression.GZIP)
+        .build();
   }
 
   @Override
@@ -61,6 +105,14 @@ final class ServerFrameStream extends FrameStream implements ServerStream {
   }
 
   private void sendMessage(Object message) {
+    if (!headersSent && !messageSent && !closed) {
+      // a compressed response announces its encoding in HEADERS before its first message
+      Metadata headers = withResponseEncoding(Metadata.EMPTY);
+      if (!headers.isEmpty()) {
+        headersSent = true;
+        conn.writer.writeHeaders(this, headers);
+      }
+    }
     messageSent = true;
     sendOrQueue(message);
   }

@@ -148,6 +148,83 @@ class ClientFrameConnectionTest {
     assertThat(events).containsExactly("ready", "message back", "close OK");
   }
 
+  /** HEADERS announcing {@code grpc-encoding: gzip}. */
+  private static ByteBuffer gzipHeaders(int id) throws IOException {
+    java.io.ByteArrayOutputStream entry = new java.io.ByteArrayOutputStream();
+    com.google.protobuf.CodedOutputStream e =
+        com.google.protobuf.CodedOutputStream.newInstance(entry);
+    e.writeString(1, "grpc-encoding");
+    e.writeByteArray(2, "gzip".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    e.flush();
+    java.io.ByteArrayOutputStream payload = new java.io.ByteArrayOutputStream();
+    com.google.protobuf.CodedOutputStream out =
+        com.google.protobuf.CodedOutputStream.newInstance(payload);
+    out.writeByteArray(Frames.METADATA_FIELD, entry.toByteArray());
+    out.flush();
+    return FrameConnectionTest.frame(FrameType.HEADERS, 0, 1, payload.toByteArray());
+  }
+
+  private static byte[] gzip(byte[] plain) throws IOException {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out)) {
+      gz.write(plain);
+    }
+    return out.toByteArray();
+  }
+
+  @Test
+  void aCompressedResponseIsInflated() throws IOException {
+    serverSettings();
+    ClientStream s = conn.newStream(ConformanceService.ECHO, Metadata.EMPTY, null, streamListener);
+    s.request(1);
+    s.writeLastMessage("hi");
+    conn.onFrame(gzipHeaders(1));
+    conn.onFrame(
+        FrameConnectionTest.frame(
+            FrameType.MESSAGE,
+            FrameType.FLAG_COMPRESSED,
+            1,
+            gzip(FrameConnectionTest.stringMessage("zipped"))));
+    conn.onFrame(FrameConnectionTest.frame(FrameType.STATUS, 0, 1, new byte[0]));
+    assertThat(events).containsExactly("ready", "message zipped", "close OK");
+  }
+
+  @Test
+  void aResponseInflatingPastTheLimitIsResourceExhaustedAndCancels() throws IOException {
+    serverSettings();
+    ClientStream s = conn.newStream(ConformanceService.ECHO, Metadata.EMPTY, null, streamListener);
+    s.request(1);
+    s.writeLastMessage("hi");
+    sink.runTasks();
+    sink.frames.clear();
+    conn.onFrame(gzipHeaders(1));
+    // 8 MiB of zeros in about 8 KiB, against the default 4 MiB limit
+    conn.onFrame(
+        FrameConnectionTest.frame(
+            FrameType.MESSAGE, FrameType.FLAG_COMPRESSED, 1, gzip(new byte[8 << 20])));
+    sink.runTasks();
+    assertThat(events).hasSize(2);
+    assertThat(events.get(1)).startsWith("close RESOURCE_EXHAUSTED");
+    assertThat(events.get(1)).contains("inflates past the limit of " + (4 << 20));
+    assertThat(sink.take(FrameType.CANCEL)).hasSize(1);
+  }
+
+  @Test
+  void aCompressedResponseWithoutAnnouncedEncodingIsInternal() throws IOException {
+    serverSettings();
+    ClientStream s = conn.newStream(ConformanceService.ECHO, Metadata.EMPTY, null, streamListener);
+    s.request(1);
+    s.writeLastMessage("hi");
+    conn.onFrame(
+        FrameConnectionTest.frame(
+            FrameType.MESSAGE,
+            FrameType.FLAG_COMPRESSED,
+            1,
+            gzip(FrameConnectionTest.stringMessage("zipped"))));
+    assertThat(events).hasSize(2);
+    assertThat(events.get(1)).startsWith("close INTERNAL");
+  }
+
   @Test
   void aMessageBeyondCreditIsAStreamErrorThatCancels() throws IOException {
     serverSettings();

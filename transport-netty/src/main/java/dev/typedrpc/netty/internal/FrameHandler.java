@@ -111,8 +111,17 @@ public final class FrameHandler extends ChannelInboundHandlerAdapter {
    */
   public static FrameHandler server(
       ChannelFrameSink sink, TransportSettings settings, ServerTransportListener listener) {
+    return server(sink, settings, listener, false);
+  }
+
+  /** As above; with {@code gzipResponses}, responses are gzipped for clients that accept it. */
+  public static FrameHandler server(
+      ChannelFrameSink sink,
+      TransportSettings settings,
+      ServerTransportListener listener,
+      boolean gzipResponses) {
     return new FrameHandler(
-        sink, null, () -> FrameConnection.server(sink, settings, listener), null, 0);
+        sink, null, () -> FrameConnection.server(sink, settings, listener, gzipResponses), null, 0);
   }
 
   @Override

@@ -12,7 +12,8 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * Encodes one message into a pooled buffer with gRPC's 5-byte prefix (compressed flag, uint32
- * length).
+ * length). A message is gzipped when its call compresses ({@code gzipFrom} &ge; 0), it has at least
+ * {@code gzipFrom} bytes (the compression threshold), and gzip makes it smaller.
  */
 final class GrpcFramer {
   private GrpcFramer() {}
@@ -28,13 +29,13 @@ final class GrpcFramer {
       MessageCodec<?> codec,
       Object message,
       int maxSize,
-      boolean gzip,
+      int gzipFrom,
       String method) {
-    return frame(alloc, codec, message, -1, maxSize, gzip, method);
+    return frame(alloc, codec, message, -1, maxSize, gzipFrom, method);
   }
 
   /**
-   * As {@link #frame(ByteBufAllocator, MessageCodec, Object, int, boolean, String)}, for a message
+   * As {@link #frame(ByteBufAllocator, MessageCodec, Object, int, int, String)}, for a message
    * whose encoded size the caller computed ({@code knownSize}; -1 if not): no second size pass. A
    * message that no longer encodes to that size fails with {@code INTERNAL}.
    */
@@ -45,7 +46,7 @@ final class GrpcFramer {
       Object message,
       int knownSize,
       int maxSize,
-      boolean gzip,
+      int gzipFrom,
       String method) {
     MessageCodec<Object> c = (MessageCodec<Object>) codec;
     int size = knownSize;
@@ -82,8 +83,8 @@ final class GrpcFramer {
         out.checkNoSpaceLeft();
       }
       buf.writerIndex(GrpcInbound.HEADER_LENGTH + size);
-      ByteBuf result = gzip ? compress(alloc, buf) : buf.retain();
-      return result;
+      ByteBuf compressed = gzipFrom >= 0 && size >= gzipFrom ? compress(alloc, buf) : null;
+      return compressed != null ? compressed : buf.retain();
     } catch (IOException | RuntimeException e) {
       throw Status.INTERNAL
           .withDescription("could not encode a message of " + method + ": " + e)
@@ -94,6 +95,7 @@ final class GrpcFramer {
     }
   }
 
+  /** The message gzipped and framed, or null if gzip does not make it smaller. */
   private static ByteBuf compress(ByteBufAllocator alloc, ByteBuf framed) throws IOException {
     ByteBuf out = alloc.ioBuffer();
     try {
@@ -101,6 +103,9 @@ final class GrpcFramer {
       try (GZIPOutputStream gz = new GZIPOutputStream(new ByteBufOutputStream(out))) {
         framed.getBytes(
             GrpcInbound.HEADER_LENGTH, gz, framed.readableBytes() - GrpcInbound.HEADER_LENGTH);
+      }
+      if (out.readableBytes() >= framed.readableBytes()) {
+        return null;
       }
       out.setInt(1, out.readableBytes() - GrpcInbound.HEADER_LENGTH);
       ByteBuf result = out;

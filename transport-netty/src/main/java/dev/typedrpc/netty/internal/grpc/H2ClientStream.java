@@ -126,6 +126,9 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
             .set(GrpcWire.GRPC_ACCEPT_ENCODING, GrpcWire.ACCEPTED_ENCODINGS);
     if (gzip) {
       h.set(GrpcWire.GRPC_ENCODING, GrpcWire.GZIP);
+    } else if (GrpcWire.IDENTITY.equals(headers.get(GrpcWire.GRPC_ENCODING.toString()))) {
+      // asked for by the call: the server answers without compression, as on every transport
+      h.set(GrpcWire.GRPC_ENCODING, GrpcWire.IDENTITY);
     }
     if (deadline != null) {
       h.set(GrpcWire.GRPC_TIMEOUT, GrpcWire.encodeTimeout(remaining));
@@ -458,7 +461,7 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
               message,
               takeSize(message),
               handler.settings().maxMessageSize(),
-              gzip,
+              gzip ? handler.settings().compressionThreshold() : -1,
               method.fullName());
     } catch (RpcException e) {
       abort(e.status());

@@ -370,9 +370,14 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
       refuse(id, Status.RESOURCE_EXHAUSTED.withDescription("request " + e.getMessage()));
       return;
     }
-    boolean gzipOut =
-        compressResponses && GrpcWire.acceptsGzip(headers.get(GrpcWire.GRPC_ACCEPT_ENCODING));
-    H2ServerStream s = new H2ServerStream(this, stream, method, gzipIn, gzipOut);
+    H2ServerStream s =
+        new H2ServerStream(
+            this,
+            stream,
+            method,
+            gzipIn,
+            encoding == null ? null : encoding.toString(),
+            GrpcWire.acceptsGzip(headers.get(GrpcWire.GRPC_ACCEPT_ENCODING)));
     s.deadline(deadline);
     stream.setProperty(streamKey, s);
     ServerStreamListener callListener;
@@ -387,6 +392,13 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
     if (endStream) {
       s.onData(io.netty.buffer.Unpooled.EMPTY_BUFFER, true);
     }
+  }
+
+  /**
+   * Responses are gzipped by default ({@code ?grpc-compression=gzip}) for clients that accept it.
+   */
+  boolean compressResponses() {
+    return compressResponses;
   }
 
   /** A trailers-only response, then RST_STREAM(NO_ERROR) if the client is still sending. */

@@ -44,7 +44,19 @@ final class H2ServerStream implements ServerStream, GrpcInbound.Sink {
   private final int id;
   private final MethodDescriptor<?, ?> method;
   private final GrpcInbound inbound;
-  private final boolean gzipOut;
+
+  /** The request's grpc-encoding as sent (gzip, identity), or null. */
+  private final String requestedEncoding;
+
+  /** The request's grpc-accept-encoding lists gzip. */
+  private final boolean clientAcceptsGzip;
+
+  /** Responses are gzipped: decided as the response headers go out (loop only). */
+  private boolean gzipOut;
+
+  /** What the implementation chose with {@link #setCompression}, or null (loop only). */
+  private String chosenEncoding;
+
   private final AtomicInteger queued = new AtomicInteger();
   private final AtomicBoolean closeCalled = new AtomicBoolean();
   private final H2Backlog backlog = new H2Backlog(this::backlogDrained);
@@ -60,13 +72,15 @@ final class H2ServerStream implements ServerStream, GrpcInbound.Sink {
       Http2Stream stream,
       MethodDescriptor<?, ?> method,
       boolean gzipIn,
-      boolean gzipOut) {
+      String requestedEncoding,
+      boolean clientAcceptsGzip) {
     this.handler = handler;
     this.ctx = handler.context();
     this.loop = ctx.executor();
     this.id = stream.id();
     this.method = method;
-    this.gzipOut = gzipOut;
+    this.requestedEncoding = requestedEncoding;
+    this.clientAcceptsGzip = clientAcceptsGzip;
     this.writable = handler.isWritable(stream);
     this.inbound =
         new GrpcInbound(
@@ -184,6 +198,31 @@ final class H2ServerStream implements ServerStream, GrpcInbound.Sink {
   }
 
   @Override
+  public void setCompression(String name) {
+    onLoop(
+        () -> {
+          chosenEncoding = name;
+          if (headersSent && GrpcWire.IDENTITY.equals(name)) {
+            gzipOut = false; // the flag is per message: later ones go uncompressed
+          }
+        });
+  }
+
+  /**
+   * Whether responses are gzipped: the implementation's choice, else what the request used
+   * (identity included), else the server's default; and only if the client accepts gzip.
+   */
+  private boolean decideGzip() {
+    String wanted =
+        chosenEncoding != null
+            ? chosenEncoding
+            : requestedEncoding != null
+                ? requestedEncoding
+                : handler.compressResponses() ? GrpcWire.GZIP : null;
+    return clientAcceptsGzip && GrpcWire.GZIP.equalsIgnoreCase(wanted);
+  }
+
+  @Override
   public void writeMessage(Object message) {
     queued.incrementAndGet();
     onLoop(
@@ -227,6 +266,9 @@ final class H2ServerStream implements ServerStream, GrpcInbound.Sink {
   // ---------------------------------------------------------------- writing (loop)
 
   private void send(Object message) {
+    if (!headersSent) {
+      gzipOut = decideGzip();
+    }
     ByteBuf framed;
     try {
       framed =
@@ -235,7 +277,7 @@ final class H2ServerStream implements ServerStream, GrpcInbound.Sink {
               method.responseCodec(),
               message,
               handler.settings().maxMessageSize(),
-              gzipOut,
+              gzipOut ? handler.settings().compressionThreshold() : -1,
               method.fullName());
     } catch (RpcException e) {
       fail(e.status());
@@ -250,6 +292,7 @@ final class H2ServerStream implements ServerStream, GrpcInbound.Sink {
   }
 
   private void sendHeaders(Metadata metadata) {
+    gzipOut = decideGzip();
     headersSent = true;
     Http2Headers h =
         new DefaultHttp2Headers()

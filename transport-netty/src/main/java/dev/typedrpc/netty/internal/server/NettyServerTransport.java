@@ -51,7 +51,7 @@ public final class NettyServerTransport implements ServerTransport {
   private final SslContext tls;
 
   /**
-   * @param gzipResponses gzip gRPC responses for clients that accept it ({@code
+   * @param gzipResponses gzip responses (gRPC, WebSocket, SSE) for clients that accept it ({@code
    *     ?grpc-compression=gzip})
    * @param tls the server's TLS context, or null to refuse TLS connections
    */
@@ -81,7 +81,7 @@ public final class NettyServerTransport implements ServerTransport {
   }
 
   private ServerBootstrap bootstrap(ServerTransportListener listener) {
-    SseServer sse = new SseServer(settings, listener);
+    SseServer sse = new SseServer(settings, listener, gzipResponses);
     return new ServerBootstrap()
         .group(boss, workers)
         .channel(IoGroups.serverChannelType())

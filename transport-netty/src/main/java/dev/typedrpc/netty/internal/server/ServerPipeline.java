@@ -70,7 +70,9 @@ final class ServerPipeline {
                                     "h2",
                                     H2ServerHandler.create(
                                         settings, listener, gzipResponses, path)),
-                        ch -> WsPipelines.server(ch.pipeline(), path, settings, listener, sse)));
+                        ch ->
+                            WsPipelines.server(
+                                ch.pipeline(), path, settings, listener, sse, gzipResponses)));
             return true;
           }
 
@@ -91,7 +93,8 @@ final class ServerPipeline {
                 path,
                 settings,
                 listener,
-                sse); // after the sniffer, which then leaves
+                sse,
+                gzipResponses); // after the sniffer, which then leaves
           }
         };
     HandshakeDeadline.start(p.channel(), Math.max(1, settings.connectTimeout().toMillis()));

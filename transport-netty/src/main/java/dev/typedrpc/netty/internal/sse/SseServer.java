@@ -65,9 +65,19 @@ public final class SseServer {
    */
   private final long postIdleMillis;
 
+  /** Responses are gzipped by default, for clients that accept it. */
+  private final boolean gzipResponses;
+
   public SseServer(TransportSettings settings, ServerTransportListener listener) {
+    this(settings, listener, false);
+  }
+
+  /** As above; with {@code gzipResponses}, responses are gzipped for clients that accept it. */
+  public SseServer(
+      TransportSettings settings, ServerTransportListener listener, boolean gzipResponses) {
     this.settings = settings;
     this.listener = listener;
+    this.gzipResponses = gzipResponses;
     ServerLimits limits = settings.serverLimits();
     this.slots = new AddressSlots(limits.sseMaxSessions(), limits.sseMaxSessionsPerAddress());
     this.keepaliveMillis = Math.max(1, limits.sseKeepAliveInterval().toMillis());
@@ -114,7 +124,7 @@ public final class SseServer {
     var unused = channel.write(head);
     SseDownSink sink = new SseDownSink(channel);
     sink.writeEvent("session", id);
-    FrameConnection connection = FrameConnection.server(sink, settings, listener);
+    FrameConnection connection = FrameConnection.server(sink, settings, listener, gzipResponses);
     SseSession session =
         new SseSession(id, address, channel, connection, ConcurrentHashMap.newKeySet());
     sessions.put(id, session);

@@ -51,6 +51,20 @@ public final class WsPipelines {
       TransportSettings settings,
       ServerTransportListener listener,
       SseServer sse) {
+    server(p, path, settings, listener, sse, false);
+  }
+
+  /**
+   * As {@link #server(ChannelPipeline, String, TransportSettings, ServerTransportListener,
+   * SseServer)}; with {@code gzipResponses}, responses are gzipped for clients that accept it.
+   */
+  public static void server(
+      ChannelPipeline p,
+      String path,
+      TransportSettings settings,
+      ServerTransportListener listener,
+      SseServer sse,
+      boolean gzipResponses) {
     WebSocketServerProtocolConfig config =
         WebSocketServerProtocolConfig.newBuilder()
             .websocketPath(path)
@@ -69,7 +83,9 @@ public final class WsPipelines {
     p.addLast("http-gate", new HttpRequestGate(path, settings.connectTimeout().toMillis(), sse));
     p.addLast("websocket", new WebSocketServerProtocolHandler(config));
     p.addLast("ws-aggregator", new WebSocketFrameAggregator(maxMessage(settings)));
-    p.addLast("frames", FrameHandler.server(ChannelFrameSink.of(p.channel()), settings, listener));
+    p.addLast(
+        "frames",
+        FrameHandler.server(ChannelFrameSink.of(p.channel()), settings, listener, gzipResponses));
   }
 
   /**

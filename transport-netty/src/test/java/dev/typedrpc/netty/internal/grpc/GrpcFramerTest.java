@@ -20,8 +20,8 @@ class GrpcFramerTest {
   @Test
   void aKnownSizeFramesTheMessageAsItsOwnSizePassWould() {
     int size = TestCodecs.STRING.encodedSize("hello");
-    ByteBuf known = GrpcFramer.frame(ALLOC, TestCodecs.STRING, "hello", size, 1024, false, "m");
-    ByteBuf computed = GrpcFramer.frame(ALLOC, TestCodecs.STRING, "hello", 1024, false, "m");
+    ByteBuf known = GrpcFramer.frame(ALLOC, TestCodecs.STRING, "hello", size, 1024, -1, "m");
+    ByteBuf computed = GrpcFramer.frame(ALLOC, TestCodecs.STRING, "hello", 1024, -1, "m");
     try {
       assertThat(known).isEqualTo(computed);
       assertThat(known.getInt(1)).isEqualTo(size);
@@ -36,7 +36,7 @@ class GrpcFramerTest {
     int size = TestCodecs.STRING.encodedSize("hello");
     for (int wrong : new int[] {0, size - 1, size + 1}) {
       assertThatThrownBy(
-              () -> GrpcFramer.frame(ALLOC, TestCodecs.STRING, "hello", wrong, 1024, false, "m"))
+              () -> GrpcFramer.frame(ALLOC, TestCodecs.STRING, "hello", wrong, 1024, -1, "m"))
           .as("size %d", wrong)
           .isInstanceOfSatisfying(
               RpcException.class,

@@ -126,6 +126,20 @@ class H2MalformedInputTest {
   }
 
   @Test
+  void gzipBombIsResourceExhausted() throws Exception {
+    // 512 KiB of zeros in about 500 bytes of gzip: within the 1 KiB limit until inflated
+    byte[] bomb = gzip(new byte[512 * 1024]);
+    assertThat(bomb.length).isLessThan(1024);
+    Http2Headers h = grpcHeaders(ECHO).set("grpc-encoding", "gzip");
+    Recorded r = exchange(h, prefixed(1, bomb), true);
+    assertThat(r.status()).isEqualTo("8");
+    assertThat(r.last.headers().get("grpc-message").toString())
+        .contains("decompressed message for")
+        .contains("exceeds the limit of 1024 bytes");
+    assertStillServing();
+  }
+
+  @Test
   void undecodableMessageIsInvalidArgument() throws Exception {
     assertThat(call(grpcHeaders(ECHO), prefixed(0, new byte[] {0x0a, 0x7f, 1}))).isEqualTo("3");
     assertStillServing();
