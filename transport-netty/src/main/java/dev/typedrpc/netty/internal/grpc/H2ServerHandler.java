@@ -57,6 +57,8 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
   private final String endpointPath;
   private final Http2Connection.PropertyKey streamKey;
   private ChannelHandlerContext ctx;
+  private Status closeReason;
+
   private final H2GracefulShutdown drain = new H2GracefulShutdown(this);
 
   /** Keep-alive PINGs, the ping policy, and the idle and age limits. */
@@ -159,6 +161,20 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
   public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
     keepAlive.onRead();
     super.channelRead(ctx, msg);
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (evt instanceof H2OutboundWatch.Stalled stalled) {
+      closeReason = stalled.status(); // the connection closes next: its streams end with this
+      return;
+    }
+    super.userEventTriggered(ctx, evt);
+  }
+
+  /** Why the connection closed, if this end closed it for a reason its streams should carry. */
+  Status closeReason() {
+    return closeReason;
   }
 
   @Override
