@@ -91,7 +91,12 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
               }
             });
     encoder.flowController().listener(this::writabilityChanged);
-    this.keepAlive = H2KeepAlive.server(this, settings.keepAlive(), status -> shutdownNow());
+    this.keepAlive =
+        H2KeepAlive.server(
+            this,
+            settings.keepAlive(),
+            status -> shutdownNow(),
+            reason -> drain.start(ctx, reason));
   }
 
   /**
@@ -188,7 +193,7 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
    * have finished.
    */
   public void shutdownGracefully() {
-    drain.start(ctx);
+    drain.start(ctx, "server shutting down");
   }
 
   /** Ends every stream now and closes. */
