@@ -3,10 +3,10 @@ package dev.typedrpc.spi;
 import java.time.Duration;
 
 /**
- * What a server admits: connections in total and per client address, and Server-Sent Events
- * sessions. Clients ignore these. {@code docs/LIMITS.md} ("Transports") lists the defaults and what
- * a peer sees; the handshake of every server connection is bounded by {@link
- * TransportSettings#connectTimeout()}.
+ * What a server admits: connections in total and per client address, Server-Sent Events sessions,
+ * and the bytes the kernel holds for a connection. Clients ignore these. {@code docs/LIMITS.md}
+ * ("Transports") lists the defaults and what a peer sees; the handshake of every server connection
+ * is bounded by {@link TransportSettings#connectTimeout()}.
  *
  * <p>A server behind a proxy or load balancer that terminates TCP sees every connection come from
  * the proxy's address: raise {@code maxConnectionsPerAddress} (and {@code
@@ -25,6 +25,12 @@ import java.time.Duration;
  *     before the server closes it (its client opens a new one for its next POST)
  * @param sseKeepAliveInterval how often an SSE event stream gets a comment line, so that proxies do
  *     not close it as idle
+ * @param maxUnsentSocketBytes most bytes the kernel holds for one connection that it has not sent
+ *     yet (Linux's {@code TCP_NOTSENT_LOWAT} with the native transport; elsewhere the socket's send
+ *     buffer, {@code SO_SNDBUF}, is set to it). Without it the kernel keeps growing a connection's
+ *     send buffer (to 4 MiB on Linux) while its peer reads nothing, so the server would only see
+ *     such a peer stall, and close it after {@link TransportSettings#outboundStallTimeout()}, once
+ *     megabytes had gone into the kernel
  */
 public record ServerLimits(
     int maxConnections,
@@ -32,14 +38,25 @@ public record ServerLimits(
     int sseMaxSessions,
     int sseMaxSessionsPerAddress,
     Duration ssePostIdleTimeout,
-    Duration sseKeepAliveInterval) {
+    Duration sseKeepAliveInterval,
+    long maxUnsentSocketBytes) {
+
+  /** Default {@link #maxUnsentSocketBytes}: 128 KiB. */
+  public static final long DEFAULT_MAX_UNSENT_SOCKET_BYTES = 128 << 10;
 
   /**
    * 20,000 connections, 5,000 per address; 10,000 SSE sessions, 100 per address; SSE POST
-   * connections idle for 60 s closed; an SSE comment every 15 s.
+   * connections idle for 60 s closed; an SSE comment every 15 s; 128 KiB unsent in the kernel.
    */
   public static final ServerLimits DEFAULT =
-      new ServerLimits(20_000, 5_000, 10_000, 100, Duration.ofSeconds(60), Duration.ofSeconds(15));
+      new ServerLimits(
+          20_000,
+          5_000,
+          10_000,
+          100,
+          Duration.ofSeconds(60),
+          Duration.ofSeconds(15),
+          DEFAULT_MAX_UNSENT_SOCKET_BYTES);
 
   public ServerLimits {
     if (maxConnections < 1 || maxConnectionsPerAddress < 1) {
@@ -58,6 +75,10 @@ public record ServerLimits(
     }
     requirePositive("ssePostIdleTimeout", ssePostIdleTimeout);
     requirePositive("sseKeepAliveInterval", sseKeepAliveInterval);
+    if (maxUnsentSocketBytes < 4096 || maxUnsentSocketBytes > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          "maxUnsentSocketBytes must be between 4096 and 2^31-1, was " + maxUnsentSocketBytes);
+    }
   }
 
   private static void requirePositive(String name, Duration d) {
@@ -76,7 +97,8 @@ public record ServerLimits(
         sseMaxSessions,
         sseMaxSessionsPerAddress,
         ssePostIdleTimeout,
-        sseKeepAliveInterval);
+        sseKeepAliveInterval,
+        maxUnsentSocketBytes);
   }
 
   /**
@@ -89,7 +111,8 @@ public record ServerLimits(
         total,
         perAddress,
         ssePostIdleTimeout,
-        sseKeepAliveInterval);
+        sseKeepAliveInterval,
+        maxUnsentSocketBytes);
   }
 
   public ServerLimits withSsePostIdleTimeout(Duration timeout) {
@@ -99,7 +122,8 @@ public record ServerLimits(
         sseMaxSessions,
         sseMaxSessionsPerAddress,
         timeout,
-        sseKeepAliveInterval);
+        sseKeepAliveInterval,
+        maxUnsentSocketBytes);
   }
 
   public ServerLimits withSseKeepAliveInterval(Duration interval) {
@@ -109,6 +133,19 @@ public record ServerLimits(
         sseMaxSessions,
         sseMaxSessionsPerAddress,
         ssePostIdleTimeout,
-        interval);
+        interval,
+        maxUnsentSocketBytes);
+  }
+
+  /** These limits with at most {@code bytes} unsent in the kernel per connection. */
+  public ServerLimits withMaxUnsentSocketBytes(long bytes) {
+    return new ServerLimits(
+        maxConnections,
+        maxConnectionsPerAddress,
+        sseMaxSessions,
+        sseMaxSessionsPerAddress,
+        ssePostIdleTimeout,
+        sseKeepAliveInterval,
+        bytes);
   }
 }

@@ -26,23 +26,24 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The fault-injected soak (docs/SOAK.md): clients on WebSocket, SSE and h2c run all four call
- * kinds, each with a deadline, through a {@link FaultProxy} that delays, throttles, drops, resets,
- * truncates, black-holes and half-closes their connections at random. Asserted: every call ends by
- * its deadline (plus {@link SoakCalls#SLACK}) with OK (and the right answer) or a status of {@link
- * SoakCalls#EXPECTED}; afterwards the heap (after GC) is back near its baseline, no thread started
- * during the run is left, and Netty reports no leaked buffer (paranoid detection).
+ * The fault-injected soak (docs/SOAK.md): clients on WebSocket, SSE and h2c, and on WebSocket and
+ * HTTP/2 over TLS (wss, h2), run all four call kinds, each with a deadline, through a {@link
+ * FaultProxy} that delays, throttles, drops, resets, truncates, black-holes and half-closes their
+ * connections at random. Asserted: every call ends by its deadline (plus {@link SoakCalls#SLACK})
+ * with OK (and the right answer) or a status of {@link SoakCalls#EXPECTED}; afterwards the heap
+ * (after GC) is back near its baseline, no thread started during the run is left, and Netty reports
+ * no leaked buffer (paranoid detection).
  *
  * <p>Runs {@code typedrpc.soak.seconds} (default 30) with the seed {@code typedrpc.soak.seed}
  * (default: the clock; printed for replay), on the transports {@code typedrpc.soak.transports}
- * (default {@code ws,sse,h2c}). {@code -Psoak} runs it for 10 minutes.
+ * (default {@code ws,sse,h2c,wss,h2}). {@code -Psoak} runs it for 10 minutes.
  */
 @ExtendWith(LeakCheck.class)
 class FaultSoakTest {
   private static final long SECONDS = Long.getLong("typedrpc.soak.seconds", 30);
   private static final long SEED = Long.getLong("typedrpc.soak.seed", System.nanoTime());
   private static final List<String> SCHEMES =
-      List.of(System.getProperty("typedrpc.soak.transports", "ws,sse,h2c").split(","));
+      List.of(System.getProperty("typedrpc.soak.transports", "ws,sse,h2c,wss,h2").split(","));
   private static final int CHANNELS_PER_SCHEME = 2;
   private static final int WORKERS_PER_CHANNEL = 3;
 
@@ -111,7 +112,7 @@ class FaultSoakTest {
     Set<Thread> threadsBeforeServer = Thread.getAllStackTraces().keySet();
     server =
         RpcServer.builder()
-            .listen("ws://127.0.0.1:0/rpc")
+            .listen(TestCerts.tlsListenUri())
             .addService(new ConformanceService().definition())
             .transportSettings(SERVER_SETTINGS)
             .build()
@@ -191,8 +192,11 @@ class FaultSoakTest {
     assertThat(leaks).as("ByteBuf leaks").isEmpty();
   }
 
+  /** The server serves every scheme on its one port: cleartext, and TLS with the test CA's cert. */
   private static URI uri(String scheme, int port) {
-    return URI.create(scheme + "://127.0.0.1:" + port + (scheme.equals("h2c") ? "" : "/rpc"));
+    String path = scheme.startsWith("h2") ? "" : "/rpc";
+    String tls = scheme.equals("wss") || scheme.equals("h2") ? "?" + TestCerts.trustQuery() : "";
+    return URI.create(scheme + "://127.0.0.1:" + port + path + tls);
   }
 
   /**

@@ -157,9 +157,15 @@ final class ClientFrameStream extends FrameStream implements ClientStream {
         });
   }
 
+  /**
+   * Ends the call now, even while the connection still waits for the server's SETTINGS (the other
+   * calls' tasks wait for them): a call whose deadline passes in the handshake ends at its
+   * deadline, not when the handshake ends. A call not sent yet is simply dropped; its deferred
+   * start then finds it closed.
+   */
   @Override
   public void cancel(Status status) {
-    conn.execute(() -> owner.cancelStream(this, status));
+    conn.executeNow(() -> owner.cancelStream(this, status));
   }
 
   // ------------------------------------------------------------ engine side (executor only)

@@ -1,12 +1,15 @@
 package dev.typedrpc.netty.internal;
 
+import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
@@ -45,6 +48,18 @@ public final class IoGroups {
 
   public static Class<? extends Channel> socketChannelType() {
     return EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
+  }
+
+  /**
+   * Bounds what the kernel holds unsent for each accepted connection: {@code TCP_NOTSENT_LOWAT} on
+   * epoll, which leaves the send buffer's autotuning (and so throughput over long round trips)
+   * alone; {@code SO_SNDBUF} with NIO, which has no such option. A peer that reads nothing then
+   * stops taking bytes within a known amount, and the stall watch sees it at once.
+   */
+  public static ServerBootstrap limitUnsentBytes(ServerBootstrap b, long bytes) {
+    return EPOLL
+        ? b.childOption(EpollChannelOption.TCP_NOTSENT_LOWAT, bytes)
+        : b.childOption(ChannelOption.SO_SNDBUF, (int) bytes);
   }
 
   /**

@@ -91,15 +91,19 @@ abstract class BatchFlushingHttp2Handler extends Http2ConnectionHandler {
    * RST_STREAM at once but flow-controlled DATA only at the next flush, so a call ended right after
    * it sent would put DATA behind its own reset on the wire: the peer answers each such stream with
    * RST_STREAM(STREAM_CLOSED), and a server counts those against its reset limit until it closes
-   * the connection. What the window does not allow is dropped when the reset closes the stream.
+   * the connection. What the window does not allow is dropped when the reset closes the stream. Not
+   * once the connection is gone: nothing can be written, and the resets HTTP/2 makes while it
+   * closes the streams come from inside the flow controller, which must not be entered again.
    */
   @Override
   public ChannelFuture resetStream(
       ChannelHandlerContext ctx, int streamId, long errorCode, ChannelPromise promise) {
-    try {
-      encoder().flowController().writePendingBytes();
-    } catch (Http2Exception e) {
-      onError(ctx, true, e);
+    if (ctx.channel().isActive()) {
+      try {
+        encoder().flowController().writePendingBytes();
+      } catch (Http2Exception e) {
+        onError(ctx, true, e);
+      }
     }
     return super.resetStream(ctx, streamId, errorCode, promise);
   }

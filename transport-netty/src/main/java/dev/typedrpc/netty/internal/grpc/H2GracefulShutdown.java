@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  * stream the client opened before it has arrived) or after {@link #PING_TIMEOUT_MILLIS}, the second
  * GOAWAY names the real last stream id. Streams above it were never processed: the client retries
  * them. The connection then closes when its last stream ends (or when the server's drain deadline
- * ends the rest). Event loop only; one per connection.
+ * ends the rest). The idle and age limits go away the same way, with their own reason as the debug
+ * data. Event loop only; one per connection.
  */
 final class H2GracefulShutdown {
   /** The data of the PING sent after the first GOAWAY. */
@@ -28,17 +29,23 @@ final class H2GracefulShutdown {
   private ScheduledFuture<?> pingTimeout;
   private boolean started;
   private boolean finished;
+  private String reason = "server shutting down";
 
   H2GracefulShutdown(H2ServerHandler handler) {
     this.handler = handler;
   }
 
-  /** Sends the first GOAWAY and the PING. */
-  void start(ChannelHandlerContext ctx) {
+  /**
+   * Sends the first GOAWAY and the PING.
+   *
+   * @param reason the debug data of both GOAWAYs: why the connection goes away
+   */
+  void start(ChannelHandlerContext ctx, String reason) {
     if (started) {
       return;
     }
     started = true;
+    this.reason = reason;
     if (!ctx.channel().isActive()) {
       finish(ctx);
       return;
@@ -48,7 +55,7 @@ final class H2GracefulShutdown {
             ctx,
             Integer.MAX_VALUE,
             Http2Error.NO_ERROR.code(),
-            debugData(ctx, "server shutting down"),
+            debugData(ctx, reason),
             ctx.newPromise());
     unused = handler.encoder().writePing(ctx, false, DRAIN_PING, ctx.newPromise());
     ctx.flush();
@@ -81,7 +88,7 @@ final class H2GracefulShutdown {
               ctx,
               handler.connection().remote().lastStreamCreated(),
               Http2Error.NO_ERROR.code(),
-              debugData(ctx, "server shutting down"),
+              debugData(ctx, reason),
               ctx.newPromise());
       handler.gracefulShutdownTimeoutMillis(-1);
     }

@@ -39,6 +39,10 @@ final class H2KeepAlive {
   private final KeepAliveSettings settings;
   private final boolean server;
   private final Consumer<Status> closeNow;
+
+  /** A server's graceful GOAWAY in two steps, with the reason as debug data (null on a client). */
+  private final Consumer<String> drain;
+
   private ChannelHandlerContext ctx;
   private ConnectionLiveness liveness;
 
@@ -51,11 +55,13 @@ final class H2KeepAlive {
       BatchFlushingHttp2Handler handler,
       KeepAliveSettings settings,
       boolean server,
-      Consumer<Status> closeNow) {
+      Consumer<Status> closeNow,
+      Consumer<String> drain) {
     this.handler = handler;
     this.settings = settings;
     this.server = server;
     this.closeNow = closeNow;
+    this.drain = drain;
     handler.connection().addListener(new Streams());
   }
 
@@ -66,16 +72,23 @@ final class H2KeepAlive {
    */
   static H2KeepAlive client(
       BatchFlushingHttp2Handler handler, KeepAliveSettings settings, Consumer<Status> closeNow) {
-    return new H2KeepAlive(handler, settings, false, closeNow);
+    return new H2KeepAlive(handler, settings, false, closeNow, null);
   }
 
   /**
    * A server's; call after the handler set its frame listener, which this one wraps to see PINGs.
    * If the handler's encoder is {@link #watchResponses watched}, responses reset the ping policy.
+   *
+   * @param drain sends the idle or age GOAWAY as the server's drain does, in two steps ({@link
+   *     H2GracefulShutdown}), with the reason as debug data; the connection closes once its streams
+   *     end, or at {@code closeNow} when the grace is over
    */
   static H2KeepAlive server(
-      BatchFlushingHttp2Handler handler, KeepAliveSettings settings, Consumer<Status> closeNow) {
-    H2KeepAlive k = new H2KeepAlive(handler, settings, true, closeNow);
+      BatchFlushingHttp2Handler handler,
+      KeepAliveSettings settings,
+      Consumer<Status> closeNow,
+      Consumer<String> drain) {
+    H2KeepAlive k = new H2KeepAlive(handler, settings, true, closeNow, drain);
     handler
         .decoder()
         .frameListener(
@@ -210,6 +223,13 @@ final class H2KeepAlive {
         return;
       }
       log.debug("{} with {}: GOAWAY", status.description(), ctx.channel().remoteAddress());
+      if (drain != null) {
+        // two GOAWAYs with a PING between: a stream the client opened before it read the first
+        // is still taken, none is refused in the race; the drain closes the connection once the
+        // streams the second GOAWAY names have ended
+        drain.accept(status.description());
+        return;
+      }
       draining = true;
       H2KeepAlive.this.goAway(Http2Error.NO_ERROR, status.description());
       closeIfDrained();

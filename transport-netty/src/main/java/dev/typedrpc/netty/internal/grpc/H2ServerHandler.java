@@ -63,6 +63,8 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
   private final String endpointPath;
   private final Http2Connection.PropertyKey streamKey;
   private ChannelHandlerContext ctx;
+  private Status closeReason;
+
   private final H2GracefulShutdown drain = new H2GracefulShutdown(this);
 
   /** Keep-alive PINGs, the ping policy, and the idle and age limits. */
@@ -95,7 +97,12 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
               }
             });
     encoder.flowController().listener(this::writabilityChanged);
-    this.keepAlive = H2KeepAlive.server(this, settings.keepAlive(), status -> shutdownNow());
+    this.keepAlive =
+        H2KeepAlive.server(
+            this,
+            settings.keepAlive(),
+            status -> shutdownNow(),
+            reason -> drain.start(ctx, reason));
   }
 
   /**
@@ -172,6 +179,20 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
   }
 
   @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (evt instanceof H2OutboundWatch.Stalled stalled) {
+      closeReason = stalled.status(); // the connection closes next: its streams end with this
+      return;
+    }
+    super.userEventTriggered(ctx, evt);
+  }
+
+  /** Why the connection closed, if this end closed it for a reason its streams should carry. */
+  Status closeReason() {
+    return closeReason;
+  }
+
+  @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     keepAlive.stop();
     if (reportedOpen != null) {
@@ -186,7 +207,7 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
    * have finished.
    */
   public void shutdownGracefully() {
-    drain.start(ctx);
+    drain.start(ctx, "server shutting down");
   }
 
   /** Ends every stream now and closes. */

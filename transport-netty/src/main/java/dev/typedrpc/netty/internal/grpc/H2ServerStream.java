@@ -145,7 +145,11 @@ final class H2ServerStream implements ServerStream, GrpcInbound.Sink {
 
   /** HTTP/2 closed the stream: both sides ended, it was reset, or the connection went away. */
   void streamClosed() {
-    reset(Status.UNAVAILABLE.withDescription("the connection to the client was closed"));
+    Status reason = handler.closeReason();
+    reset(
+        reason != null
+            ? reason
+            : Status.UNAVAILABLE.withDescription("the connection to the client was closed"));
     inbound.release();
   }
 

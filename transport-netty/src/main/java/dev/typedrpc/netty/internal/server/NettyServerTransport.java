@@ -82,8 +82,9 @@ public final class NettyServerTransport implements ServerTransport {
 
   private ServerBootstrap bootstrap(ServerTransportListener listener) {
     SseServer sse = new SseServer(settings, listener, gzipResponses);
-    return new ServerBootstrap()
-        .group(boss, workers)
+    ServerBootstrap b = new ServerBootstrap();
+    IoGroups.limitUnsentBytes(b, settings.serverLimits().maxUnsentSocketBytes());
+    return b.group(boss, workers)
         .channel(IoGroups.serverChannelType())
         .handler(
             new ChannelInitializer<>() {

@@ -1,6 +1,7 @@
 package dev.typedrpc.netty.internal.server;
 
 import dev.typedrpc.netty.internal.HandshakeDeadline;
+import dev.typedrpc.netty.internal.grpc.H2OutboundWatch;
 import dev.typedrpc.netty.internal.grpc.H2ServerHandler;
 import dev.typedrpc.netty.internal.sse.SseServer;
 import dev.typedrpc.netty.internal.ws.WsPipelines;
@@ -64,12 +65,13 @@ final class ServerPipeline {
                     "tls",
                     "alpn",
                     new ServerAlpn(
-                        ch ->
-                            ch.pipeline()
-                                .addLast(
-                                    "h2",
-                                    H2ServerHandler.create(
-                                        settings, listener, gzipResponses, path)),
+                        ch -> {
+                          ch.pipeline().addFirst("outbound-watch", new H2OutboundWatch(settings));
+                          ch.pipeline()
+                              .addLast(
+                                  "h2",
+                                  H2ServerHandler.create(settings, listener, gzipResponses, path));
+                        },
                         ch ->
                             WsPipelines.server(
                                 ch.pipeline(), path, settings, listener, sse, gzipResponses)));
@@ -78,6 +80,7 @@ final class ServerPipeline {
 
           @Override
           public void http2(ChannelHandlerContext sniffer) {
+            sniffer.pipeline().addFirst("outbound-watch", new H2OutboundWatch(settings));
             sniffer
                 .pipeline()
                 .addAfter(

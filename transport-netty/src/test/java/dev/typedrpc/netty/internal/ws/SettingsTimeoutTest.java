@@ -43,25 +43,7 @@ class SettingsTimeoutTest {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     RpcChannel channel = null;
     try {
-      Channel server =
-          new ServerBootstrap()
-              .group(group)
-              .channel(NioServerSocketChannel.class)
-              .childHandler(
-                  new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                      ch.pipeline().addLast(new HttpServerCodec());
-                      ch.pipeline().addLast(new HttpObjectAggregator(8192));
-                      ch.pipeline()
-                          .addLast(
-                              new WebSocketServerProtocolHandler("/rpc", WsPipelines.SUBPROTOCOL));
-                    }
-                  })
-              .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
-              .sync()
-              .channel();
-      int port = ((InetSocketAddress) server.localAddress()).getPort();
+      int port = silentServer(group);
       TransportSettings settings =
           TransportSettings.DEFAULT.withConnectTimeout(Duration.ofSeconds(1));
       channel =
@@ -86,5 +68,58 @@ class SettingsTimeoutTest {
       }
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
     }
+  }
+
+  /**
+   * A call whose deadline passes while its connection waits for the server's SETTINGS ends at its
+   * deadline ({@code DEADLINE_EXCEEDED}), not when the wait ends (10 s here, {@code UNAVAILABLE}).
+   */
+  @Test
+  void aDeadlineThatPassesWhileWaitingForSettingsEndsTheCall() throws Exception {
+    EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    RpcChannel channel = null;
+    try {
+      int port = silentServer(group);
+      channel =
+          RpcChannel.connect(
+              URI.create("ws://127.0.0.1:" + port + "/rpc"),
+              ChannelOptions.DEFAULT.withTransport(
+                  TransportSettings.DEFAULT.withConnectTimeout(Duration.ofSeconds(10))));
+      RpcChannel c = channel;
+      CallOptions options = CallOptions.DEFAULT.withTimeout(Duration.ofMillis(500));
+      assertThatThrownBy(() -> ClientCalls.blockingUnary(c, ConformanceService.ECHO, options, "x"))
+          .isInstanceOfSatisfying(
+              RpcException.class,
+              e -> assertThat(e.status().code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+    } finally {
+      if (channel != null) {
+        channel.shutdownNow();
+        assertThat(channel.awaitTermination(Duration.ofSeconds(10))).isTrue();
+      }
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+    }
+  }
+
+  /** A server that completes the WebSocket upgrade and then sends nothing; returns its port. */
+  private static int silentServer(EventLoopGroup group) throws InterruptedException {
+    Channel server =
+        new ServerBootstrap()
+            .group(group)
+            .channel(NioServerSocketChannel.class)
+            .childHandler(
+                new ChannelInitializer<>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    ch.pipeline().addLast(new HttpServerCodec());
+                    ch.pipeline().addLast(new HttpObjectAggregator(8192));
+                    ch.pipeline()
+                        .addLast(
+                            new WebSocketServerProtocolHandler("/rpc", WsPipelines.SUBPROTOCOL));
+                  }
+                })
+            .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+            .sync()
+            .channel();
+    return ((InetSocketAddress) server.localAddress()).getPort();
   }
 }
