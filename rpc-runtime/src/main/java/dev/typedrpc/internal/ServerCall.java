@@ -74,6 +74,7 @@ final class ServerCall<Req, Resp> implements ServerStreamListener, CallContext.R
     this.context = new CallContext(handler.method(), headers, deadline, stream.peer(), client);
     this.serial = new SerializingExecutor(executor);
     context.responseMetadata(this);
+    context.peerCertificates(stream.peerCertificates());
   }
 
   @Override

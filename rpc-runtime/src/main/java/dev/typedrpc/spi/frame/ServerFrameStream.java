@@ -93,6 +93,11 @@ final class ServerFrameStream extends FrameStream implements ServerStream {
     return conn.sink.peer();
   }
 
+  @Override
+  public java.util.List<java.security.cert.X509Certificate> peerCertificates() {
+    return conn.sink.peerCertificates();
+  }
+
   /** Fixed when the call starts: the client announced its services before its first call. */
   private ServiceVersion clientService;
 
