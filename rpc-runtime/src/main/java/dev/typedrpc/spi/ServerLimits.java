@@ -1,6 +1,11 @@
 package dev.typedrpc.spi;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * What a server admits: connections in total and per client address, and Server-Sent Events
@@ -25,6 +30,12 @@ import java.time.Duration;
  *     before the server closes it (its client opens a new one for its next POST)
  * @param sseKeepAliveInterval how often an SSE event stream gets a comment line, so that proxies do
  *     not close it as idle
+ * @param allowedOrigins the web origins ({@code https://app.example.com}: scheme, host and a port
+ *     other than the scheme's default, as browsers send them in the {@code Origin} header) whose
+ *     pages may open a WebSocket or SSE connection; a request with another {@code Origin} is
+ *     answered {@code 403} before any upgrade (cross-site WebSocket hijacking). Requests without
+ *     {@code Origin} (clients that are not browsers) are always admitted. Empty: every origin is
+ *     admitted (the default)
  */
 public record ServerLimits(
     int maxConnections,
@@ -32,7 +43,8 @@ public record ServerLimits(
     int sseMaxSessions,
     int sseMaxSessionsPerAddress,
     Duration ssePostIdleTimeout,
-    Duration sseKeepAliveInterval) {
+    Duration sseKeepAliveInterval,
+    Set<String> allowedOrigins) {
 
   /**
    * 20,000 connections, 5,000 per address; 10,000 SSE sessions, 100 per address; SSE POST
@@ -40,6 +52,24 @@ public record ServerLimits(
    */
   public static final ServerLimits DEFAULT =
       new ServerLimits(20_000, 5_000, 10_000, 100, Duration.ofSeconds(60), Duration.ofSeconds(15));
+
+  /** The limits with every origin admitted. */
+  public ServerLimits(
+      int maxConnections,
+      int maxConnectionsPerAddress,
+      int sseMaxSessions,
+      int sseMaxSessionsPerAddress,
+      Duration ssePostIdleTimeout,
+      Duration sseKeepAliveInterval) {
+    this(
+        maxConnections,
+        maxConnectionsPerAddress,
+        sseMaxSessions,
+        sseMaxSessionsPerAddress,
+        ssePostIdleTimeout,
+        sseKeepAliveInterval,
+        Set.of());
+  }
 
   public ServerLimits {
     if (maxConnections < 1 || maxConnectionsPerAddress < 1) {
@@ -58,6 +88,50 @@ public record ServerLimits(
     }
     requirePositive("ssePostIdleTimeout", ssePostIdleTimeout);
     requirePositive("sseKeepAliveInterval", sseKeepAliveInterval);
+    allowedOrigins = normalize(allowedOrigins);
+  }
+
+  private static Set<String> normalize(Set<String> origins) {
+    if (origins == null) {
+      throw new IllegalArgumentException("allowedOrigins is required (empty admits every origin)");
+    }
+    Set<String> out = new LinkedHashSet<>();
+    for (String o : origins) {
+      if (o == null || o.isBlank() || o.endsWith("/") || !o.contains("://")) {
+        throw new IllegalArgumentException(
+            "an allowed origin is scheme://host[:port] without a path, like https://app.example.com,"
+                + " was '"
+                + o
+                + "'");
+      }
+      out.add(o.toLowerCase(Locale.ROOT));
+    }
+    return Collections.unmodifiableSet(out);
+  }
+
+  /**
+   * Whether a request whose {@code Origin} header is {@code origin} (null: none) may open a
+   * WebSocket or SSE connection.
+   */
+  public boolean admitsOrigin(String origin) {
+    return origin == null
+        || allowedOrigins.isEmpty()
+        || allowedOrigins.contains(origin.toLowerCase(Locale.ROOT));
+  }
+
+  /**
+   * These limits admitting WebSocket and SSE connections only from pages of {@code origins} (and
+   * from clients that send no {@code Origin}); none: every origin.
+   */
+  public ServerLimits withAllowedOrigins(String... origins) {
+    return new ServerLimits(
+        maxConnections,
+        maxConnectionsPerAddress,
+        sseMaxSessions,
+        sseMaxSessionsPerAddress,
+        ssePostIdleTimeout,
+        sseKeepAliveInterval,
+        new LinkedHashSet<>(Arrays.asList(origins)));
   }
 
   private static void requirePositive(String name, Duration d) {
@@ -76,7 +150,8 @@ public record ServerLimits(
         sseMaxSessions,
         sseMaxSessionsPerAddress,
         ssePostIdleTimeout,
-        sseKeepAliveInterval);
+        sseKeepAliveInterval,
+        allowedOrigins);
   }
 
   /**
@@ -89,7 +164,8 @@ public record ServerLimits(
         total,
         perAddress,
         ssePostIdleTimeout,
-        sseKeepAliveInterval);
+        sseKeepAliveInterval,
+        allowedOrigins);
   }
 
   public ServerLimits withSsePostIdleTimeout(Duration timeout) {
@@ -99,7 +175,8 @@ public record ServerLimits(
         sseMaxSessions,
         sseMaxSessionsPerAddress,
         timeout,
-        sseKeepAliveInterval);
+        sseKeepAliveInterval,
+        allowedOrigins);
   }
 
   public ServerLimits withSseKeepAliveInterval(Duration interval) {
@@ -109,6 +186,7 @@ public record ServerLimits(
         sseMaxSessions,
         sseMaxSessionsPerAddress,
         ssePostIdleTimeout,
-        interval);
+        interval,
+        allowedOrigins);
   }
 }
