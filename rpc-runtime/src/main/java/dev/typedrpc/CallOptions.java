@@ -1,6 +1,8 @@
 package dev.typedrpc;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -14,7 +16,7 @@ import java.util.Objects;
  */
 public final class CallOptions {
   public static final CallOptions DEFAULT =
-      new CallOptions(null, null, Metadata.EMPTY, null, null, false);
+      new CallOptions(null, null, Metadata.EMPTY, null, null, false, List.of(), false);
 
   private final Duration timeout;
   private final Deadline deadline;
@@ -22,6 +24,8 @@ public final class CallOptions {
   private final String compression;
   private final ResponseMetadata responseMetadata;
   private final boolean waitForReady;
+  private final List<ClientInterceptor> interceptors;
+  private final boolean detached;
 
   private CallOptions(
       Duration timeout,
@@ -29,13 +33,17 @@ public final class CallOptions {
       Metadata metadata,
       String compression,
       ResponseMetadata responseMetadata,
-      boolean waitForReady) {
+      boolean waitForReady,
+      List<ClientInterceptor> interceptors,
+      boolean detached) {
     this.timeout = timeout;
     this.deadline = deadline;
     this.metadata = metadata;
     this.compression = compression;
     this.responseMetadata = responseMetadata;
     this.waitForReady = waitForReady;
+    this.interceptors = interceptors;
+    this.detached = detached;
   }
 
   /** Every call must finish within {@code timeout} of its start. */
@@ -46,7 +54,9 @@ public final class CallOptions {
         metadata,
         compression,
         responseMetadata,
-        waitForReady);
+        waitForReady,
+        interceptors,
+        detached);
   }
 
   /** Every call must finish by {@code deadline}. */
@@ -57,7 +67,9 @@ public final class CallOptions {
         metadata,
         compression,
         responseMetadata,
-        waitForReady);
+        waitForReady,
+        interceptors,
+        detached);
   }
 
   /**
@@ -67,7 +79,15 @@ public final class CallOptions {
   public CallOptions withMetadata(Metadata metadata) {
     Metadata merged =
         this.metadata.isEmpty() ? metadata : this.metadata.toBuilder().putAll(metadata).build();
-    return new CallOptions(timeout, deadline, merged, compression, responseMetadata, waitForReady);
+    return new CallOptions(
+        timeout,
+        deadline,
+        merged,
+        compression,
+        responseMetadata,
+        waitForReady,
+        interceptors,
+        detached);
   }
 
   /**
@@ -83,7 +103,8 @@ public final class CallOptions {
       throw new IllegalArgumentException(
           "unsupported compression '" + name + "': use gzip or identity");
     }
-    return new CallOptions(timeout, deadline, metadata, name, responseMetadata, waitForReady);
+    return new CallOptions(
+        timeout, deadline, metadata, name, responseMetadata, waitForReady, interceptors, detached);
   }
 
   /**
@@ -97,7 +118,9 @@ public final class CallOptions {
         metadata,
         compression,
         Objects.requireNonNull(capture, "capture"),
-        waitForReady);
+        waitForReady,
+        interceptors,
+        detached);
   }
 
   /**
@@ -108,12 +131,65 @@ public final class CallOptions {
    * many calls may wait at once is bounded by {@link ChannelOptions#maxWaitingCalls()}.
    */
   public CallOptions withWaitForReady() {
-    return new CallOptions(timeout, deadline, metadata, compression, responseMetadata, true);
+    return new CallOptions(
+        timeout, deadline, metadata, compression, responseMetadata, true, interceptors, detached);
   }
 
   /** Calls fail at once with {@code UNAVAILABLE} while the channel cannot connect (the default). */
   public CallOptions withoutWaitForReady() {
-    return new CallOptions(timeout, deadline, metadata, compression, responseMetadata, false);
+    return new CallOptions(
+        timeout, deadline, metadata, compression, responseMetadata, false, interceptors, detached);
+  }
+
+  /**
+   * Runs {@code interceptors} around every call made with these options, after the channel's and
+   * after any added before (see {@link ClientInterceptor}).
+   */
+  public CallOptions withInterceptors(ClientInterceptor... interceptors) {
+    List<ClientInterceptor> all = new ArrayList<>(this.interceptors);
+    for (ClientInterceptor i : interceptors) {
+      all.add(Objects.requireNonNull(i, "interceptor"));
+    }
+    return new CallOptions(
+        timeout,
+        deadline,
+        metadata,
+        compression,
+        responseMetadata,
+        waitForReady,
+        List.copyOf(all),
+        detached);
+  }
+
+  /** The interceptors added with {@link #withInterceptors}, in order. */
+  public List<ClientInterceptor> interceptors() {
+    return interceptors;
+  }
+
+  /**
+   * Calls made with these options do not belong to the server call they are made from. By default a
+   * call made on a thread where {@link RpcContext#current()} is set (inside a server method, or
+   * code {@linkplain RpcContext#wrap(Runnable) wrapped} by its context) is that call's child: its
+   * deadline is the earlier of its own and the server call's, and it is cancelled ({@code
+   * CANCELLED}) when the server call is cancelled or ends with an error. A detached call keeps only
+   * its own deadline and outlives the server call: for work that must finish anyway (an audit
+   * record, a cache fill).
+   */
+  public CallOptions detached() {
+    return new CallOptions(
+        timeout,
+        deadline,
+        metadata,
+        compression,
+        responseMetadata,
+        waitForReady,
+        interceptors,
+        true);
+  }
+
+  /** Whether calls are {@linkplain #detached() detached} from the server call they are made in. */
+  public boolean isDetached() {
+    return detached;
   }
 
   /** Whether calls wait for the channel to become ready ({@link #withWaitForReady()}). */
@@ -122,15 +198,18 @@ public final class CallOptions {
   }
 
   /**
-   * The effective deadline for a call starting now: the earlier of the timeout and the deadline, or
-   * null.
+   * The effective deadline for a call starting now on this thread: the earliest of the timeout, the
+   * deadline and, unless {@linkplain #detached() detached}, the deadline of the server call
+   * {@linkplain RpcContext#current() current} on this thread; null if none of them is set.
    */
   public Deadline effectiveDeadline() {
-    Deadline fromTimeout = timeout == null ? null : Deadline.after(timeout);
-    if (fromTimeout == null) {
-      return deadline;
+    Deadline own = timeout == null ? deadline : Deadline.after(timeout).earliest(deadline);
+    if (detached) {
+      return own;
     }
-    return fromTimeout.earliest(deadline);
+    RpcContext parent = RpcContext.currentOrNull();
+    Deadline inherited = parent == null ? null : parent.deadline();
+    return inherited == null ? own : inherited.earliest(own);
   }
 
   public Metadata metadata() {
@@ -158,6 +237,8 @@ public final class CallOptions {
         + (compression == null ? "" : ", compression=" + compression)
         + (responseMetadata == null ? "" : ", responseMetadata")
         + (waitForReady ? ", waitForReady" : "")
+        + (interceptors.isEmpty() ? "" : ", interceptors=" + interceptors.size())
+        + (detached ? ", detached" : "")
         + "]";
   }
 }

@@ -2,6 +2,7 @@ package dev.typedrpc;
 
 import dev.typedrpc.spi.TransportSettings;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
@@ -23,6 +24,8 @@ import java.util.concurrent.Executor;
  * @param maxWaitingCalls most {@linkplain CallOptions#withWaitForReady() wait-for-ready} calls that
  *     may wait at once for the channel to become ready; more fail at once with {@code
  *     RESOURCE_EXHAUSTED}
+ * @param interceptors run around every call of the channel, in order, before those of the call's
+ *     options (see {@link ClientInterceptor})
  */
 public record ChannelOptions(
     TransportSettings transport,
@@ -30,7 +33,8 @@ public record ChannelOptions(
     List<String> transportOrder,
     Duration attemptTimeout,
     ConnectionBackoff connectionBackoff,
-    int maxWaitingCalls) {
+    int maxWaitingCalls,
+    List<ClientInterceptor> interceptors) {
 
   /** The default order: WebSocket, then HTTP/2 (gRPC), then Server-Sent Events + POST. */
   public static final List<String> DEFAULT_TRANSPORT_ORDER = List.of("ws", "h2c", "sse");
@@ -46,6 +50,7 @@ public record ChannelOptions(
     Objects.requireNonNull(transport, "transport");
     Objects.requireNonNull(connectionBackoff, "connectionBackoff");
     transportOrder = List.copyOf(transportOrder);
+    interceptors = List.copyOf(interceptors);
     if (transportOrder.isEmpty()) {
       throw new IllegalArgumentException("transportOrder needs at least one scheme");
     }
@@ -56,6 +61,24 @@ public record ChannelOptions(
       throw new IllegalArgumentException(
           "maxWaitingCalls must not be negative, got " + maxWaitingCalls);
     }
+  }
+
+  /** Options without interceptors. */
+  public ChannelOptions(
+      TransportSettings transport,
+      Executor executor,
+      List<String> transportOrder,
+      Duration attemptTimeout,
+      ConnectionBackoff connectionBackoff,
+      int maxWaitingCalls) {
+    this(
+        transport,
+        executor,
+        transportOrder,
+        attemptTimeout,
+        connectionBackoff,
+        maxWaitingCalls,
+        List.of());
   }
 
   /** Options with gRPC's connection back-off and the default bound on waiting calls. */
@@ -75,34 +98,83 @@ public record ChannelOptions(
 
   public ChannelOptions withTransport(TransportSettings transport) {
     return new ChannelOptions(
-        transport, executor, transportOrder, attemptTimeout, connectionBackoff, maxWaitingCalls);
+        transport,
+        executor,
+        transportOrder,
+        attemptTimeout,
+        connectionBackoff,
+        maxWaitingCalls,
+        interceptors);
   }
 
   public ChannelOptions withExecutor(Executor executor) {
     return new ChannelOptions(
-        transport, executor, transportOrder, attemptTimeout, connectionBackoff, maxWaitingCalls);
+        transport,
+        executor,
+        transportOrder,
+        attemptTimeout,
+        connectionBackoff,
+        maxWaitingCalls,
+        interceptors);
   }
 
   /** The transports a {@code typedrpc://} target negotiates, in order. */
   public ChannelOptions withTransportOrder(List<String> schemes) {
     return new ChannelOptions(
-        transport, executor, schemes, attemptTimeout, connectionBackoff, maxWaitingCalls);
+        transport,
+        executor,
+        schemes,
+        attemptTimeout,
+        connectionBackoff,
+        maxWaitingCalls,
+        interceptors);
   }
 
   public ChannelOptions withAttemptTimeout(Duration timeout) {
     return new ChannelOptions(
-        transport, executor, transportOrder, timeout, connectionBackoff, maxWaitingCalls);
+        transport,
+        executor,
+        transportOrder,
+        timeout,
+        connectionBackoff,
+        maxWaitingCalls,
+        interceptors);
   }
 
   /** How the channel spaces its attempts to connect after a failure. */
   public ChannelOptions withConnectionBackoff(ConnectionBackoff backoff) {
     return new ChannelOptions(
-        transport, executor, transportOrder, attemptTimeout, backoff, maxWaitingCalls);
+        transport,
+        executor,
+        transportOrder,
+        attemptTimeout,
+        backoff,
+        maxWaitingCalls,
+        interceptors);
   }
 
   /** The most wait-for-ready calls that may wait at once for the channel to become ready. */
   public ChannelOptions withMaxWaitingCalls(int max) {
     return new ChannelOptions(
-        transport, executor, transportOrder, attemptTimeout, connectionBackoff, max);
+        transport, executor, transportOrder, attemptTimeout, connectionBackoff, max, interceptors);
+  }
+
+  /**
+   * Runs {@code interceptors} around every call of the channel, after any added before (see {@link
+   * ClientInterceptor} for the order).
+   */
+  public ChannelOptions withInterceptors(ClientInterceptor... interceptors) {
+    List<ClientInterceptor> all = new ArrayList<>(this.interceptors);
+    for (ClientInterceptor i : interceptors) {
+      all.add(Objects.requireNonNull(i, "interceptor"));
+    }
+    return new ChannelOptions(
+        transport,
+        executor,
+        transportOrder,
+        attemptTimeout,
+        connectionBackoff,
+        maxWaitingCalls,
+        all);
   }
 }

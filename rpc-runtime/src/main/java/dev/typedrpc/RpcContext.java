@@ -1,14 +1,53 @@
 package dev.typedrpc;
 
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+
 /**
  * What a server implementation can learn about the call it is serving: request metadata, deadline,
- * peer, and whether the call was cancelled (by the client, its deadline, or a lost connection).
+ * peer, whether the call was cancelled (by the client, its deadline, or a lost connection), and
+ * values that {@linkplain ServerInterceptor interceptors} {@linkplain #put put} there for it.
  *
- * <p>{@link #current()} works on the thread that runs the implementation method; capture the
- * context there to use it from other threads. Thread-safe.
+ * <p>{@link #current()} works on the thread that runs the implementation method (and in server
+ * interceptors); capture the context there to use it from other threads, or carry it there with
+ * {@link #wrap(Runnable)}. A call a client makes on a thread where a context is current is a
+ * <em>child</em> of that call: it inherits the remaining deadline and is cancelled when this call
+ * is (see {@link CallOptions#detached()}). Thread-safe.
  */
 public abstract class RpcContext {
   private static final ThreadLocal<RpcContext> CURRENT = new ThreadLocal<>();
+
+  private final Map<Key<?>, Object> attributes = new HashMap<>(4); // guarded by itself
+
+  /**
+   * The name of a value stored in a call's context: an interceptor {@linkplain #put puts} it (the
+   * authenticated principal, a tenant), the implementation {@linkplain #get gets} it. Keys compare
+   * by identity: keep each in a constant. Thread-safe.
+   *
+   * <pre>{@code
+   * static final RpcContext.Key<String> TENANT = RpcContext.Key.named("tenant");
+   * }</pre>
+   */
+  @SuppressWarnings("UnusedTypeParameter") // T types get and put: it is the key's whole point
+  public static final class Key<T> {
+    private final String name;
+
+    private Key(String name) {
+      this.name = Objects.requireNonNull(name, "name");
+    }
+
+    /** A new key; {@code name} is for debugging only (two keys of one name are different). */
+    public static <T> Key<T> named(String name) {
+      return new Key<>(name);
+    }
+
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
 
   /** For the runtime: the constructor of its one implementation. */
   protected RpcContext() {}
@@ -21,6 +60,11 @@ public abstract class RpcContext {
           "RpcContext.current() is only available on the thread running a server method; capture it there");
     }
     return c;
+  }
+
+  /** The current context, or null outside a server call. For the runtime. */
+  protected static RpcContext currentOrNull() {
+    return CURRENT.get();
   }
 
   /** Runs {@code body} with {@code context} as {@link #current()}. For the runtime. */
@@ -85,4 +129,46 @@ public abstract class RpcContext {
    * must be quick and must not throw.
    */
   public abstract void addCancelListener(Runnable listener);
+
+  /** The value stored under {@code key}, or null. */
+  @SuppressWarnings("unchecked") // put only stores a T under a Key<T>
+  public final <T> T get(Key<T> key) {
+    Objects.requireNonNull(key, "key");
+    synchronized (attributes) {
+      return (T) attributes.get(key);
+    }
+  }
+
+  /** Stores {@code value} under {@code key} (null removes it), for the rest of this call. */
+  public final <T> void put(Key<T> key, T value) {
+    Objects.requireNonNull(key, "key");
+    synchronized (attributes) {
+      if (value == null) {
+        attributes.remove(key);
+      } else {
+        attributes.put(key, value);
+      }
+    }
+  }
+
+  /**
+   * {@code task}, running with this context {@linkplain #current() current}: for an asynchronous
+   * implementation that continues on another thread, so that what it does there (calls it makes,
+   * {@link #current()}) still belongs to this call.
+   *
+   * <pre>{@code
+   * RpcContext call = RpcContext.current();
+   * pool.execute(call.wrap(() -> inventory.reserve(order))); // a child call of this one
+   * }</pre>
+   */
+  public final Runnable wrap(Runnable task) {
+    Objects.requireNonNull(task, "task");
+    return () -> runWith(this, task);
+  }
+
+  /** An executor that runs each task on {@code executor} {@linkplain #wrap(Runnable) wrapped}. */
+  public final Executor wrap(Executor executor) {
+    Objects.requireNonNull(executor, "executor");
+    return task -> executor.execute(wrap(task));
+  }
 }

@@ -12,6 +12,7 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -34,6 +35,7 @@ import java.util.concurrent.TimeoutException;
 public final class RpcServer implements AutoCloseable {
   private final List<URI> listenUris;
   private final List<ServerServiceDefinition> services;
+  private final List<ServerInterceptor> interceptors;
   private final Executor executor;
   private final TransportSettings settings;
   private final Duration drainTimeout;
@@ -46,6 +48,7 @@ public final class RpcServer implements AutoCloseable {
   private RpcServer(Builder b) {
     this.listenUris = List.copyOf(b.listen);
     this.services = List.copyOf(b.services);
+    this.interceptors = List.copyOf(b.interceptors);
     this.executor = b.executor == null ? Executors2.sharedCallbackExecutor() : b.executor;
     this.settings = b.settings;
     this.drainTimeout = b.drainTimeout;
@@ -61,7 +64,7 @@ public final class RpcServer implements AutoCloseable {
       throw new IllegalStateException("already started");
     }
     started = true;
-    ServerImpl router = new ServerImpl(services, executor);
+    ServerImpl router = new ServerImpl(services, executor, interceptors);
     try {
       for (URI uri : listenUris) {
         ServerTransport t = Registries.transport(uri.getScheme()).newServerTransport(uri, settings);
@@ -186,6 +189,7 @@ public final class RpcServer implements AutoCloseable {
 
     private final List<URI> listen = new ArrayList<>();
     private final List<ServerServiceDefinition> services = new ArrayList<>();
+    private final List<ServerInterceptor> interceptors = new ArrayList<>();
     private Executor executor;
     private TransportSettings settings = TransportSettings.DEFAULT;
     private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
@@ -221,6 +225,17 @@ public final class RpcServer implements AutoCloseable {
     /** Serves a bound service, e.g. {@code ChatServiceRpc.bind(impl)}. */
     public Builder addService(ServerServiceDefinition service) {
       services.add(service);
+      return this;
+    }
+
+    /**
+     * Puts {@code interceptors} around every call of the server, after any added before and before
+     * those of services and methods (see {@link ServerInterceptor} for the order).
+     */
+    public Builder intercept(ServerInterceptor... interceptors) {
+      for (ServerInterceptor i : interceptors) {
+        this.interceptors.add(Objects.requireNonNull(i, "interceptor"));
+      }
       return this;
     }
 

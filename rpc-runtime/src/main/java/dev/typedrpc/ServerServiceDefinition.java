@@ -2,8 +2,12 @@ package dev.typedrpc;
 
 import dev.typedrpc.internal.MethodHandler;
 import dev.typedrpc.internal.ServiceDefinitions;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 import java.util.function.Function;
@@ -16,16 +20,25 @@ public final class ServerServiceDefinition {
   static {
     // the server reaches the handlers through the runtime's internals; they are not part of this
     // API
-    ServiceDefinitions.install((definition, method) -> definition.handlers.get(method));
+    ServiceDefinitions.install(
+        (definition, method) -> definition.handlers.get(method),
+        ServerServiceDefinition::interceptors);
   }
 
   private final ServiceDescriptor descriptor;
   private final Map<String, MethodHandler<?, ?>> handlers;
+  private final List<ServerInterceptor> interceptors;
+  private final Map<String, List<ServerInterceptor>> methodInterceptors;
 
   private ServerServiceDefinition(
-      ServiceDescriptor descriptor, Map<String, MethodHandler<?, ?>> handlers) {
+      ServiceDescriptor descriptor,
+      Map<String, MethodHandler<?, ?>> handlers,
+      List<ServerInterceptor> interceptors,
+      Map<String, List<ServerInterceptor>> methodInterceptors) {
     this.descriptor = descriptor;
     this.handlers = Map.copyOf(handlers);
+    this.interceptors = List.copyOf(interceptors);
+    this.methodInterceptors = Map.copyOf(methodInterceptors);
   }
 
   public static Builder builder(ServiceDescriptor descriptor) {
@@ -34,6 +47,50 @@ public final class ServerServiceDefinition {
 
   public ServiceDescriptor descriptor() {
     return descriptor;
+  }
+
+  /**
+   * This service with {@code interceptors} around each of its calls, after any it has already (see
+   * {@link ServerInterceptor} for the order). This definition is unchanged.
+   */
+  public ServerServiceDefinition intercept(ServerInterceptor... interceptors) {
+    return new ServerServiceDefinition(
+        descriptor, handlers, concat(this.interceptors, interceptors), methodInterceptors);
+  }
+
+  /**
+   * This service with {@code interceptors} around the calls of one of its methods, after the
+   * service's and any the method has already (see {@link ServerInterceptor} for the order). This
+   * definition is unchanged.
+   *
+   * @throws IllegalArgumentException if {@code method} is not a method of this service
+   */
+  public ServerServiceDefinition intercept(
+      MethodDescriptor<?, ?> method, ServerInterceptor... interceptors) {
+    if (descriptor.method(method.methodName()) != method) {
+      throw new IllegalArgumentException(
+          method.fullName() + " is not a method of " + descriptor.name());
+    }
+    Map<String, List<ServerInterceptor>> byMethod = new HashMap<>(methodInterceptors);
+    byMethod.put(
+        method.fullName(),
+        concat(methodInterceptors.getOrDefault(method.fullName(), List.of()), interceptors));
+    return new ServerServiceDefinition(descriptor, handlers, this.interceptors, byMethod);
+  }
+
+  /** The interceptors of a method's calls: the service's, then the method's. */
+  private List<ServerInterceptor> interceptors(String fullMethodName) {
+    List<ServerInterceptor> own = methodInterceptors.get(fullMethodName);
+    return own == null ? interceptors : concat(interceptors, own.toArray(new ServerInterceptor[0]));
+  }
+
+  private static List<ServerInterceptor> concat(
+      List<ServerInterceptor> first, ServerInterceptor... then) {
+    List<ServerInterceptor> all = new ArrayList<>(first);
+    for (ServerInterceptor i : then) {
+      all.add(Objects.requireNonNull(i, "interceptor"));
+    }
+    return List.copyOf(all);
   }
 
   /**
@@ -102,7 +159,7 @@ public final class ServerServiceDefinition {
           throw new IllegalStateException(m.fullName() + " has no implementation bound");
         }
       }
-      return new ServerServiceDefinition(descriptor, handlers);
+      return new ServerServiceDefinition(descriptor, handlers, List.of(), Map.of());
     }
   }
 }

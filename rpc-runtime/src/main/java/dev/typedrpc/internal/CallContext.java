@@ -21,8 +21,10 @@ final class CallContext extends RpcContext {
   private final Deadline deadline;
   private final String peer;
   private final ServiceVersion clientService;
-  private List<Runnable> listeners = new ArrayList<>(2); // guarded by this; null once cancelled
-  private volatile Status cancellation;
+  // guarded by this: null once cancelled or completed
+  private List<Runnable> listeners = new ArrayList<>(2);
+  private boolean completed; // guarded by this
+  private volatile Status cancellation; // written holding this
   private ResponseMetadata response; // set by the server call before the implementation runs
 
   CallContext(
@@ -74,11 +76,16 @@ final class CallContext extends RpcContext {
     runWith(this, body);
   }
 
+  /** The context current on this thread, or null outside a server call. */
+  static RpcContext currentCall() {
+    return RpcContext.currentOrNull();
+  }
+
   /** Marks the call cancelled and runs the listeners; later calls do nothing. */
   void cancel(Status status) {
     List<Runnable> toRun;
     synchronized (this) {
-      if (listeners == null) {
+      if (cancellation != null || completed) {
         return;
       }
       cancellation = status;
@@ -92,23 +99,45 @@ final class CallContext extends RpcContext {
 
   /** The call finished normally: listeners will never run. */
   synchronized void complete() {
-    if (listeners != null) {
-      listeners = List.of();
+    if (cancellation == null) {
+      completed = true;
+      listeners = null;
     }
   }
 
   @Override
   public void addCancelListener(Runnable listener) {
+    var unused = addRemovableCancelListener(listener);
+  }
+
+  /**
+   * As {@link #addCancelListener}, returning what removes the listener again: a call made while
+   * serving this one removes its listener when it ends, so that a long call making many calls does
+   * not keep a listener per finished call.
+   */
+  Runnable addRemovableCancelListener(Runnable listener) {
     synchronized (this) {
-      if (listeners != null) {
-        if (!(listeners instanceof ArrayList)) {
-          return; // completed: the call can no longer be cancelled
-        }
+      if (completed) {
+        return () -> {}; // the call can no longer be cancelled
+      }
+      if (cancellation == null) {
         listeners.add(listener);
-        return;
+        return () -> removeCancelListener(listener);
       }
     }
     runListener(listener);
+    return () -> {};
+  }
+
+  /** How many cancel listeners wait; for tests. */
+  synchronized int cancelListenerCount() {
+    return listeners == null ? 0 : listeners.size();
+  }
+
+  private synchronized void removeCancelListener(Runnable listener) {
+    if (listeners != null) {
+      listeners.remove(listener);
+    }
   }
 
   private static void runListener(Runnable r) {

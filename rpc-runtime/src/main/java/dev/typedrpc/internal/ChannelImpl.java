@@ -213,6 +213,11 @@ public final class ChannelImpl implements RpcChannel {
     knownServer.put(version.name(), version);
   }
 
+  /** The interceptors of every call of this channel. */
+  List<dev.typedrpc.ClientInterceptor> interceptors() {
+    return options.interceptors();
+  }
+
   /** The channel's executor for application callbacks. */
   public Executor executor() {
     return executor;

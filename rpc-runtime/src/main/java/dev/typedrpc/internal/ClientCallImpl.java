@@ -5,6 +5,8 @@ import dev.typedrpc.ClientCall;
 import dev.typedrpc.Deadline;
 import dev.typedrpc.Metadata;
 import dev.typedrpc.MethodDescriptor;
+import dev.typedrpc.RpcContext;
+import dev.typedrpc.RpcException;
 import dev.typedrpc.ServiceVersion;
 import dev.typedrpc.Status;
 import dev.typedrpc.spi.ClientStream;
@@ -45,6 +47,15 @@ final class ClientCallImpl<Req, Resp>
    */
   private volatile Status pendingCancel;
 
+  /** The observers of the call's interceptors; null when it has none (no cost per call then). */
+  private Interception interception;
+
+  /**
+   * Removes this call's cancel listener from the server call it was made in (a child call), or
+   * null.
+   */
+  private volatile Runnable leaveParent;
+
   /**
    * The stream closed; read after {@link #deadlineTimer} is set, so a timer set late is cancelled
    * too.
@@ -72,8 +83,34 @@ final class ClientCallImpl<Req, Resp>
         headers.isEmpty()
             ? options.metadata()
             : options.metadata().toBuilder().putAll(headers).build();
+    RpcContext parent = options.isDetached() ? null : CallContext.currentCall();
     Deadline deadline = options.effectiveDeadline();
     this.deadline = deadline;
+    if (!channel.interceptors().isEmpty() || !options.interceptors().isEmpty()) {
+      Interception observers =
+          new Interception(channel.interceptors().size() + options.interceptors().size());
+      interception = observers;
+      this.listener = new ObservedListener<>(listener, observers, this::cancel);
+      try {
+        md =
+            Outgoing.intercept(
+                channel.interceptors(), method, options, deadline, md, channel.target(), observers);
+      } catch (RpcException e) {
+        stream = FailedStream.failed(this, e.status(), e.trailers());
+        return;
+      } catch (RuntimeException e) {
+        log.error("a client interceptor of {} failed", method.fullName(), e);
+        stream =
+            FailedStream.failed(
+                this,
+                Status.INTERNAL.withDescription("a client interceptor failed: " + e).withCause(e),
+                Metadata.EMPTY);
+        return;
+      }
+    }
+    if (parent != null) {
+      followParent(parent);
+    }
     // a call that ends before it starts still has a stream: it ignores what the caller does next
     Status cancelled = pendingCancel;
     if (cancelled != null) {
@@ -109,6 +146,29 @@ final class ClientCallImpl<Req, Resp>
     if (deadline != null) {
       startDeadlineTimer(s, deadline);
     }
+  }
+
+  /** A child call: cancelled when the server call it is made in is cancelled or fails. */
+  private void followParent(RpcContext parent) {
+    Runnable onCancel =
+        () -> {
+          Status why = parent.cancellationStatus();
+          cancel(
+              Status.CANCELLED.withDescription(
+                  "the incoming call "
+                      + parent.method().fullName()
+                      + " was cancelled"
+                      + (why == null ? "" : " (" + why.code() + describe(why) + ")")));
+        };
+    if (parent instanceof CallContext c) {
+      leaveParent = c.addRemovableCancelListener(onCancel);
+    } else {
+      parent.addCancelListener(onCancel);
+    }
+  }
+
+  private static String describe(Status status) {
+    return status.description() == null ? "" : ": " + status.description();
   }
 
   private void startDeadlineTimer(ClientStream s, Deadline deadline) {
@@ -158,7 +218,23 @@ final class ClientCallImpl<Req, Resp>
 
   @Override
   public void sendMessage(Req message) {
-    stream().writeMessage(message);
+    if (interception == null || observed(message)) {
+      stream().writeMessage(message);
+    }
+  }
+
+  /**
+   * Shows a request to the observers; false if one refused it (the call is then cancelled with its
+   * status).
+   */
+  private boolean observed(Req message) {
+    try {
+      interception.onRequest(message);
+      return true;
+    } catch (RpcException e) {
+      stream().cancel(e.status());
+      return false;
+    }
   }
 
   @Override
@@ -168,12 +244,16 @@ final class ClientCallImpl<Req, Resp>
 
   @Override
   public void sendLastMessage(Req message) {
-    stream().writeLastMessage(message);
+    if (interception == null || observed(message)) {
+      stream().writeLastMessage(message);
+    }
   }
 
   /** As {@link #sendLastMessage(Object)}, with the message's size, computed by the caller. */
   public void sendLastMessage(Req message, int encodedSize) {
-    stream().writeLastMessage(message, encodedSize);
+    if (interception == null || observed(message)) {
+      stream().writeLastMessage(message, encodedSize);
+    }
   }
 
   @Override
@@ -183,6 +263,11 @@ final class ClientCallImpl<Req, Resp>
     if (cause != null) {
       status = status.withCause(cause);
     }
+    cancel(status);
+  }
+
+  /** Ends the call with {@code status}; before it started, when it starts. */
+  private void cancel(Status status) {
     ClientStream s = stream;
     if (s == null) {
       pendingCancel = status;
@@ -291,6 +376,10 @@ final class ClientCallImpl<Req, Resp>
   @Override
   public void onClose(Status status, Metadata trailers) {
     streamClosed = true;
+    Runnable leave = leaveParent;
+    if (leave != null) {
+      leave.run();
+    }
     ScheduledFuture<?> timer = deadlineTimer;
     if (timer != null) {
       timer.cancel(false);

@@ -8,7 +8,11 @@ import dev.typedrpc.spi.ClientStreamListener;
 /** A stream that failed before it started: closes its listener at once and ignores everything. */
 final class FailedStream implements ClientStream {
   static ClientStream failed(ClientStreamListener listener, Status status) {
-    listener.onClose(status, Metadata.EMPTY);
+    return failed(listener, status, Metadata.EMPTY);
+  }
+
+  static ClientStream failed(ClientStreamListener listener, Status status, Metadata trailers) {
+    listener.onClose(status, trailers);
     return new FailedStream();
   }
 

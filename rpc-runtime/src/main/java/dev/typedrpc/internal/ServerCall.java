@@ -3,9 +3,11 @@ package dev.typedrpc.internal;
 import dev.typedrpc.Deadline;
 import dev.typedrpc.Metadata;
 import dev.typedrpc.RpcException;
+import dev.typedrpc.ServerInterceptor;
 import dev.typedrpc.Status;
 import dev.typedrpc.spi.ServerStream;
 import dev.typedrpc.spi.ServerStreamListener;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -27,6 +29,12 @@ final class ServerCall<Req, Resp> implements ServerStreamListener, CallContext.R
   private static final Logger log = LoggerFactory.getLogger(ServerCall.class);
 
   private final MethodHandler<Req, Resp> handler;
+  private final List<ServerInterceptor> interceptors;
+
+  /** The observers of the call's interceptors; null when it has none (no cost per call then). */
+  private final Interception interception;
+
+  private boolean rejected; // serial executor: an interceptor refused the call
   private final ServerStream stream;
   private final CallContext context;
   private final SerializingExecutor serial;
@@ -51,12 +59,15 @@ final class ServerCall<Req, Resp> implements ServerStreamListener, CallContext.R
 
   ServerCall(
       MethodHandler<Req, Resp> handler,
+      List<ServerInterceptor> interceptors,
       ServerStream stream,
       Metadata headers,
       Deadline deadline,
       Executor executor,
       dev.typedrpc.ServiceVersion serverVersion) {
     this.handler = handler;
+    this.interceptors = interceptors;
+    this.interception = interceptors.isEmpty() ? null : new Interception(interceptors.size());
     this.stream = stream;
     dev.typedrpc.ServiceVersion client = stream.clientService();
     Metadata version = null;
@@ -94,6 +105,9 @@ final class ServerCall<Req, Resp> implements ServerStreamListener, CallContext.R
   }
 
   private void writeMessage(Resp message) {
+    if (interception != null && !observed(message, false)) {
+      return;
+    }
     // a read first: after the first message, no atomic write per message
     if (sent.get() != 2 && sent.getAndSet(2) == 0 && versionMetadata != null) {
       stream.writeHeaders(
@@ -119,6 +133,9 @@ final class ServerCall<Req, Resp> implements ServerStreamListener, CallContext.R
                   nanos,
                   TimeUnit.NANOSECONDS);
     }
+    if (interception != null) {
+      serial.execute(this::intercept); // first: before the implementation and any request
+    }
     if (handler.method().kind().clientSendsMany()) {
       requests = new RequestPublisher<>(stream, serial);
       serial.execute(this::invokeStreaming);
@@ -133,12 +150,7 @@ final class ServerCall<Req, Resp> implements ServerStreamListener, CallContext.R
   @SuppressWarnings("unchecked")
   public void onMessage(Object message) {
     if (requests != null) {
-      serial.execute(
-          () -> {
-            if (!closed.get()) { // once the call ended, the implementation hears no more requests
-              requests.onMessage((Req) message);
-            }
-          });
+      serial.execute(() -> deliver((Req) message));
     } else {
       // no hop: the half-close that follows hands the request to the executor (its queue publishes
       // the write)
@@ -150,7 +162,7 @@ final class ServerCall<Req, Resp> implements ServerStreamListener, CallContext.R
   @Override
   public void onHalfClose() {
     if (requests != null) {
-      serial.execute(requests::onComplete);
+      serial.execute(asCallCode(requests::onComplete));
     } else {
       serial.execute(this::invokeSingleRequest);
     }
@@ -161,7 +173,7 @@ final class ServerCall<Req, Resp> implements ServerStreamListener, CallContext.R
     OutboundPump<Resp> p = pump;
     if (p != null) {
       // the implementation's publisher may do work in request(n): never on the transport's thread
-      serial.execute(p::onReady);
+      serial.execute(asCallCode(p::onReady));
     }
   }
 
@@ -169,10 +181,76 @@ final class ServerCall<Req, Resp> implements ServerStreamListener, CallContext.R
   public void onCancel(Status status) {
     if (closed.compareAndSet(false, true)) {
       cancelTimer();
+      if (interception != null) {
+        interception.onClose(status, Metadata.EMPTY);
+      }
       context.cancel(status);
       if (requests != null) {
-        serial.execute(() -> requests.onError(status.asException()));
+        serial.execute(asCallCode(() -> requests.onError(status.asException())));
       }
+    }
+  }
+
+  // ---------------------------------------------------------- interceptors (serial executor)
+
+  /** Runs the interceptors; one that throws rejects the call with its status. */
+  private void intercept() {
+    context.run(
+        () -> {
+          try {
+            for (ServerInterceptor i : interceptors) {
+              interception.add(i.interceptCall(context));
+            }
+          } catch (RuntimeException | Error e) {
+            rejected = true;
+            fail(e);
+          }
+        });
+  }
+
+  /**
+   * {@code code} of the call (the implementation, or a signal to its publisher or subscriber),
+   * inside the observers' {@link dev.typedrpc.CallObserver#run}; for the serial executor. Nothing
+   * of a rejected call runs.
+   */
+  private Runnable asCallCode(Runnable code) {
+    if (interception == null) {
+      return code;
+    }
+    return () -> {
+      if (!rejected) {
+        interception.run(code);
+      }
+    };
+  }
+
+  /**
+   * Shows a message to the observers; false if one refused it (the call is then closed with its
+   * status).
+   */
+  private boolean observed(Object message, boolean request) {
+    try {
+      if (request) {
+        interception.onRequest(message);
+      } else {
+        interception.onResponse(message);
+      }
+      return true;
+    } catch (RpcException e) {
+      close(e.status(), e.trailers());
+      return false;
+    }
+  }
+
+  /** Serial executor: a request message of a client- or bidi-streaming call. */
+  private void deliver(Req message) {
+    if (closed.get()) { // once the call ended, the implementation hears no more requests
+      return;
+    }
+    if (interception == null) {
+      requests.onMessage(message);
+    } else if (observed(message, true)) {
+      interception.run(() -> requests.onMessage(message));
     }
   }
 
@@ -190,36 +268,44 @@ final class ServerCall<Req, Resp> implements ServerStreamListener, CallContext.R
     }
     Req req = request;
     request = null;
+    if (interception != null && !observed(req, true)) {
+      return;
+    }
     context.run(
-        () -> {
-          try {
-            if (handler instanceof MethodHandler.Unary<Req, Resp> h) {
-              Resp response = h.impl().apply(req);
-              respond(response);
-            } else if (handler instanceof MethodHandler.UnaryAsync<Req, Resp> h) {
-              awaitStage(h.impl().apply(req));
-            } else if (handler instanceof MethodHandler.ServerStreaming<Req, Resp> h) {
-              pumpFrom(h.impl().apply(req));
-            }
-          } catch (RuntimeException | Error e) {
-            fail(e);
-          }
-        });
+        asCallCode(
+            () -> {
+              try {
+                if (handler instanceof MethodHandler.Unary<Req, Resp> h) {
+                  Resp response = h.impl().apply(req);
+                  respond(response);
+                } else if (handler instanceof MethodHandler.UnaryAsync<Req, Resp> h) {
+                  awaitStage(h.impl().apply(req));
+                } else if (handler instanceof MethodHandler.ServerStreaming<Req, Resp> h) {
+                  pumpFrom(h.impl().apply(req));
+                }
+              } catch (RuntimeException | Error e) {
+                fail(e);
+              }
+            }));
   }
 
   private void invokeStreaming() {
+    if (rejected) {
+      return;
+    }
     context.run(
-        () -> {
-          try {
-            if (handler instanceof MethodHandler.ClientStreaming<Req, Resp> h) {
-              awaitStage(h.impl().apply(requests));
-            } else if (handler instanceof MethodHandler.BidiStreaming<Req, Resp> h) {
-              pumpFrom(h.impl().apply(requests));
-            }
-          } catch (RuntimeException | Error e) {
-            fail(e);
-          }
-        });
+        asCallCode(
+            () -> {
+              try {
+                if (handler instanceof MethodHandler.ClientStreaming<Req, Resp> h) {
+                  awaitStage(h.impl().apply(requests));
+                } else if (handler instanceof MethodHandler.BidiStreaming<Req, Resp> h) {
+                  pumpFrom(h.impl().apply(requests));
+                }
+              } catch (RuntimeException | Error e) {
+                fail(e);
+              }
+            }));
   }
 
   private void respond(Resp response) {
@@ -328,13 +414,17 @@ final class ServerCall<Req, Resp> implements ServerStreamListener, CallContext.R
               .putAll(versionMetadata)
               .build(); // no headers went out: the version rides the trailers
     }
-    stream.close(status, set.isEmpty() ? trailers : set.toBuilder().putAll(trailers).build());
+    Metadata sentTrailers = set.isEmpty() ? trailers : set.toBuilder().putAll(trailers).build();
+    stream.close(status, sentTrailers);
+    if (interception != null) {
+      interception.onClose(status, sentTrailers);
+    }
     if (status.isOk()) {
       context.complete();
     } else {
       context.cancel(status);
       if (requests != null) {
-        serial.execute(() -> requests.onError(status.asException()));
+        serial.execute(asCallCode(() -> requests.onError(status.asException())));
       }
     }
   }

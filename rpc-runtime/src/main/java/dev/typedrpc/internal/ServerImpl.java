@@ -3,6 +3,7 @@ package dev.typedrpc.internal;
 import dev.typedrpc.Deadline;
 import dev.typedrpc.Metadata;
 import dev.typedrpc.MethodDescriptor;
+import dev.typedrpc.ServerInterceptor;
 import dev.typedrpc.ServerServiceDefinition;
 import dev.typedrpc.ServiceVersion;
 import dev.typedrpc.spi.ServerStream;
@@ -18,30 +19,44 @@ import java.util.concurrent.Executor;
  * Routes streams from every transport of a server to the bound method implementations. Thread-safe.
  */
 public final class ServerImpl implements ServerTransportListener {
-  private final Map<String, MethodHandler<?, ?>> handlers;
+  /** What serves one method: its implementation, interceptors, and its service's version. */
+  private record Route(
+      MethodHandler<?, ?> handler, List<ServerInterceptor> interceptors, ServiceVersion version) {}
+
+  private final Map<String, Route> routes;
   private final List<ServiceVersion> services;
-  private final Map<String, ServiceVersion> versionByService;
   private final Executor executor;
 
   public ServerImpl(List<ServerServiceDefinition> services, Executor executor) {
-    Map<String, MethodHandler<?, ?>> map = new HashMap<>();
+    this(services, executor, List.of());
+  }
+
+  /**
+   * @param interceptors the server's, around every call, before those of services and methods
+   */
+  public ServerImpl(
+      List<ServerServiceDefinition> services,
+      Executor executor,
+      List<ServerInterceptor> interceptors) {
+    Map<String, Route> map = new HashMap<>();
     List<ServiceVersion> versions = new ArrayList<>();
     for (ServerServiceDefinition service : services) {
-      versions.add(ServiceVersion.of(service.descriptor()));
+      ServiceVersion version = ServiceVersion.of(service.descriptor());
+      versions.add(version);
       for (MethodDescriptor<?, ?> m : service.descriptor().methods()) {
-        if (map.put(m.fullName(), ServiceDefinitions.handler(service, m.fullName())) != null) {
+        List<ServerInterceptor> chain = new ArrayList<>(interceptors);
+        chain.addAll(ServiceDefinitions.interceptors(service, m.fullName()));
+        Route route =
+            new Route(
+                ServiceDefinitions.handler(service, m.fullName()), List.copyOf(chain), version);
+        if (map.put(m.fullName(), route) != null) {
           throw new IllegalArgumentException(
               "service " + service.descriptor().name() + " is added twice");
         }
       }
     }
-    this.handlers = Map.copyOf(map);
+    this.routes = Map.copyOf(map);
     this.services = List.copyOf(versions);
-    Map<String, ServiceVersion> byName = new HashMap<>();
-    for (ServiceVersion v : versions) {
-      byName.put(v.name(), v);
-    }
-    this.versionByService = Map.copyOf(byName);
     this.executor = executor;
   }
 
@@ -52,21 +67,23 @@ public final class ServerImpl implements ServerTransportListener {
 
   @Override
   public MethodDescriptor<?, ?> lookupMethod(String fullMethodName) {
-    MethodHandler<?, ?> h = handlers.get(fullMethodName);
-    return h == null ? null : h.method();
+    Route r = routes.get(fullMethodName);
+    return r == null ? null : r.handler().method();
   }
 
   @Override
   public ServerStreamListener streamCreated(
       ServerStream stream, MethodDescriptor<?, ?> method, Metadata headers, Deadline deadline) {
+    Route route = routes.get(method.fullName());
     ServerCall<?, ?> call =
         new ServerCall<>(
-            handlers.get(method.fullName()),
+            route.handler(),
+            route.interceptors(),
             stream,
             headers,
             deadline,
             executor,
-            versionByService.get(method.serviceName()));
+            route.version());
     call.start();
     return call;
   }

@@ -1,6 +1,8 @@
 package dev.typedrpc.internal;
 
+import dev.typedrpc.ServerInterceptor;
 import dev.typedrpc.ServerServiceDefinition;
+import java.util.List;
 import java.util.function.BiFunction;
 
 /**
@@ -10,15 +12,19 @@ import java.util.function.BiFunction;
  */
 public final class ServiceDefinitions {
   private static volatile BiFunction<ServerServiceDefinition, String, MethodHandler<?, ?>> access;
+  private static volatile BiFunction<ServerServiceDefinition, String, List<ServerInterceptor>>
+      interceptors;
 
   private ServiceDefinitions() {}
 
   /** Called once, by {@link ServerServiceDefinition}'s class initializer. */
   public static synchronized void install(
-      BiFunction<ServerServiceDefinition, String, MethodHandler<?, ?>> accessor) {
+      BiFunction<ServerServiceDefinition, String, MethodHandler<?, ?>> accessor,
+      BiFunction<ServerServiceDefinition, String, List<ServerInterceptor>> interceptorAccessor) {
     if (access != null) {
       throw new IllegalStateException("the handler accessor is installed already");
     }
+    interceptors = interceptorAccessor;
     access = accessor;
   }
 
@@ -29,5 +35,13 @@ public final class ServiceDefinitions {
       ServerServiceDefinition definition, String fullMethodName) {
     // a definition exists, so its class is initialized and the accessor installed
     return access.apply(definition, fullMethodName);
+  }
+
+  /**
+   * The interceptors of a method's calls in {@code definition}: the service's, then the method's.
+   */
+  public static List<ServerInterceptor> interceptors(
+      ServerServiceDefinition definition, String fullMethodName) {
+    return interceptors.apply(definition, fullMethodName);
   }
 }
