@@ -11,9 +11,13 @@ import dev.typedrpc.RpcChannel;
 import dev.typedrpc.RpcContext;
 import dev.typedrpc.RpcException;
 import dev.typedrpc.RpcServer;
+import dev.typedrpc.ServerInterceptor;
 import dev.typedrpc.ServerServiceDefinition;
 import dev.typedrpc.ServiceDescriptor;
 import dev.typedrpc.Status;
+import dev.typedrpc.auth.Authentication;
+import dev.typedrpc.auth.Authenticator;
+import dev.typedrpc.auth.Principal;
 import dev.typedrpc.netty.LeakCheck;
 import dev.typedrpc.netty.TestCerts;
 import dev.typedrpc.stub.ClientCalls;
@@ -41,8 +45,11 @@ class MutualTlsTest {
   private static final MethodDescriptor<String, String> WHOAMI =
       MethodDescriptor.of(
           "test.Mtls", "Whoami", CallKind.UNARY, TestCodecs.STRING, TestCodecs.STRING);
+  private static final MethodDescriptor<String, String> PRINCIPAL =
+      MethodDescriptor.of(
+          "test.Mtls", "Principal", CallKind.UNARY, TestCodecs.STRING, TestCodecs.STRING);
   private static final ServiceDescriptor SERVICE =
-      ServiceDescriptor.of("test.Mtls", 1, List.of(WHOAMI));
+      ServiceDescriptor.of("test.Mtls", 1, List.of(WHOAMI, PRINCIPAL));
 
   private RpcServer server;
   private RpcChannel channel;
@@ -55,13 +62,15 @@ class MutualTlsTest {
         : chain.get(0).getSubjectX500Principal().getName() + "/" + chain.size();
   }
 
-  private void start(URI listen) throws Exception {
+  private void start(URI listen, ServerInterceptor... interceptors) throws Exception {
     server =
         RpcServer.builder()
             .listen(listen)
+            .intercept(interceptors)
             .addService(
                 ServerServiceDefinition.builder(SERVICE)
                     .unary(WHOAMI, MutualTlsTest::whoami)
+                    .unary(PRINCIPAL, s -> Principal.current().name())
                     .build())
             .build()
             .start();
@@ -140,6 +149,51 @@ class MutualTlsTest {
     assertThat(channel.awaitTermination(Duration.ofSeconds(10))).isTrue();
     assertThat(call(target, TestCerts.clientCertQuery()))
         .startsWith("CN=" + TestCerts.CLIENT_CN + ",");
+  }
+
+  /**
+   * The certificate's principal: an authenticator that reads it, with bearer tokens for clients
+   * without one; a client with neither is UNAUTHENTICATED.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"wss://%s/rpc", "h2://%s", "sses://%s/rpc"})
+  void theCertificateIsThePrincipal(String target) throws Exception {
+    start(
+        TestCerts.mutualTlsListenUri("optional"),
+        Authentication.required(
+            Authenticator.clientCertificate(Authenticator::commonName)
+                .orElse(Authenticator.bearer(t -> null))));
+    assertThat(
+            ClientCalls.blockingUnary(
+                connect(target, TestCerts.clientCertQuery()),
+                PRINCIPAL,
+                CallOptions.DEFAULT.withTimeout(Duration.ofSeconds(20)),
+                "x"))
+        .isEqualTo(TestCerts.CLIENT_CN);
+    channel.shutdownNow();
+    assertThat(channel.awaitTermination(Duration.ofSeconds(10))).isTrue();
+    RpcChannel anonymous = connect(target, "");
+    assertThatThrownBy(
+            () ->
+                ClientCalls.blockingUnary(
+                    anonymous,
+                    PRINCIPAL,
+                    CallOptions.DEFAULT.withTimeout(Duration.ofSeconds(20)),
+                    "x"))
+        .isInstanceOfSatisfying(
+            RpcException.class,
+            e -> assertThat(e.status().code()).isEqualTo(Status.Code.UNAUTHENTICATED));
+  }
+
+  private RpcChannel connect(String target, String query) {
+    URI uri =
+        URI.create(
+            String.format(target, server.address().getRawAuthority())
+                + "?"
+                + TestCerts.trustQuery()
+                + (query.isEmpty() ? "" : "&" + query));
+    channel = RpcChannel.connect(uri, ChannelOptions.DEFAULT);
+    return channel;
   }
 
   @Test
