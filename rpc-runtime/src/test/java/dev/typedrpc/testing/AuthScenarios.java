@@ -252,7 +252,7 @@ final class AuthScenarios implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws InterruptedException {
     for (RpcChannel c : channels) {
       c.shutdownNow();
       assertThat(c.awaitTermination(Duration.ofSeconds(10))).isTrue();

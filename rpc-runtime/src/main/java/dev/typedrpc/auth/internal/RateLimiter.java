@@ -151,6 +151,15 @@ public final class RateLimiter implements ServerInterceptor {
     };
   }
 
+  /** Buckets held by every limit together: bounded by the limits times {@code maxTracked}. */
+  int trackedBuckets() {
+    int n = principal == null ? 0 : principal.buckets.size();
+    for (Limit l : methods.values()) {
+      n += l.buckets.size();
+    }
+    return n;
+  }
+
   private static void release(TokenBucket bucket) {
     if (bucket != null) {
       bucket.release();
