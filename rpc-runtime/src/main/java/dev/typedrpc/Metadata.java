@@ -44,8 +44,14 @@ public final class Metadata {
       return key.hashCode() * 31 + Arrays.hashCode(value);
     }
 
+    /** Credentials ({@code authorization}, {@code cookie}) print as {@code <redacted>}. */
     @Override
     public String toString() {
+      if (key.equals("authorization")
+          || key.equals("proxy-authorization")
+          || key.equals("cookie")) {
+        return key + "=<redacted>"; // metadata gets logged; credentials must not be
+      }
       return key + "=" + (isBinary() ? Arrays.toString(value) : text());
     }
   }

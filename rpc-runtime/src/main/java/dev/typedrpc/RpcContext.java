@@ -102,6 +102,15 @@ public abstract class RpcContext {
   public abstract String transport();
 
   /**
+   * The certificate chain the client presented over mutual TLS and the transport verified, the
+   * client's own certificate first; empty on a cleartext connection, for a client that sent none,
+   * or on a transport without TLS. An {@code Authenticator} turns it into a principal.
+   */
+  public java.util.List<java.security.cert.X509Certificate> peerCertificates() {
+    return java.util.List.of();
+  }
+
+  /**
    * The version of this call's service the client was compiled with, as it announced it when
    * connecting; null if it did not announce one (e.g. a gRPC client).
    */

@@ -6,6 +6,7 @@ import dev.typedrpc.MethodDescriptor;
 import dev.typedrpc.RpcContext;
 import dev.typedrpc.ServiceVersion;
 import dev.typedrpc.Status;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -54,6 +55,17 @@ final class CallContext extends RpcContext {
 
   void responseMetadata(ResponseMetadata response) {
     this.response = response;
+  }
+
+  private List<X509Certificate> peerCertificates = List.of(); // set before the call runs
+
+  void peerCertificates(List<X509Certificate> chain) {
+    this.peerCertificates = chain;
+  }
+
+  @Override
+  public List<X509Certificate> peerCertificates() {
+    return peerCertificates;
   }
 
   @Override

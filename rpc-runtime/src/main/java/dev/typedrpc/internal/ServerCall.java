@@ -87,6 +87,7 @@ final class ServerCall<Req, Resp> implements ServerStreamListener, CallContext.R
             handler.method(), headers, deadline, stream.peer(), stream::transport, client);
     this.serial = new SerializingExecutor(executor);
     context.responseMetadata(this);
+    context.peerCertificates(stream.peerCertificates());
   }
 
   @Override

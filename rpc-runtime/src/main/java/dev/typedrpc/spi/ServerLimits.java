@@ -1,6 +1,11 @@
 package dev.typedrpc.spi;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * What a server admits: connections in total and per client address, Server-Sent Events sessions,
@@ -31,6 +36,12 @@ import java.time.Duration;
  *     send buffer (to 4 MiB on Linux) while its peer reads nothing, so the server would only see
  *     such a peer stall, and close it after {@link TransportSettings#outboundStallTimeout()}, once
  *     megabytes had gone into the kernel
+ * @param allowedOrigins the web origins ({@code https://app.example.com}: scheme, host and a port
+ *     other than the scheme's default, as browsers send them in the {@code Origin} header) whose
+ *     pages may open a WebSocket or SSE connection; a request with another {@code Origin} is
+ *     answered {@code 403} before any upgrade (cross-site WebSocket hijacking). Requests without
+ *     {@code Origin} (clients that are not browsers) are always admitted. Empty: every origin is
+ *     admitted (the default)
  */
 public record ServerLimits(
     int maxConnections,
@@ -39,7 +50,8 @@ public record ServerLimits(
     int sseMaxSessionsPerAddress,
     Duration ssePostIdleTimeout,
     Duration sseKeepAliveInterval,
-    long maxUnsentSocketBytes) {
+    long maxUnsentSocketBytes,
+    Set<String> allowedOrigins) {
 
   /** Default {@link #maxUnsentSocketBytes}: 128 KiB. */
   public static final long DEFAULT_MAX_UNSENT_SOCKET_BYTES = 128 << 10;
@@ -56,7 +68,27 @@ public record ServerLimits(
           100,
           Duration.ofSeconds(60),
           Duration.ofSeconds(15),
-          DEFAULT_MAX_UNSENT_SOCKET_BYTES);
+          DEFAULT_MAX_UNSENT_SOCKET_BYTES,
+          Set.of());
+
+  /** The limits with the default bound on unsent bytes and every origin admitted. */
+  public ServerLimits(
+      int maxConnections,
+      int maxConnectionsPerAddress,
+      int sseMaxSessions,
+      int sseMaxSessionsPerAddress,
+      Duration ssePostIdleTimeout,
+      Duration sseKeepAliveInterval) {
+    this(
+        maxConnections,
+        maxConnectionsPerAddress,
+        sseMaxSessions,
+        sseMaxSessionsPerAddress,
+        ssePostIdleTimeout,
+        sseKeepAliveInterval,
+        DEFAULT_MAX_UNSENT_SOCKET_BYTES,
+        Set.of());
+  }
 
   public ServerLimits {
     if (maxConnections < 1 || maxConnectionsPerAddress < 1) {
@@ -79,6 +111,51 @@ public record ServerLimits(
       throw new IllegalArgumentException(
           "maxUnsentSocketBytes must be between 4096 and 2^31-1, was " + maxUnsentSocketBytes);
     }
+    allowedOrigins = normalize(allowedOrigins);
+  }
+
+  private static Set<String> normalize(Set<String> origins) {
+    if (origins == null) {
+      throw new IllegalArgumentException("allowedOrigins is required (empty admits every origin)");
+    }
+    Set<String> out = new LinkedHashSet<>();
+    for (String o : origins) {
+      if (o == null || o.isBlank() || o.endsWith("/") || !o.contains("://")) {
+        throw new IllegalArgumentException(
+            "an allowed origin is scheme://host[:port] without a path, like https://app.example.com,"
+                + " was '"
+                + o
+                + "'");
+      }
+      out.add(o.toLowerCase(Locale.ROOT));
+    }
+    return Collections.unmodifiableSet(out);
+  }
+
+  /**
+   * Whether a request whose {@code Origin} header is {@code origin} (null: none) may open a
+   * WebSocket or SSE connection.
+   */
+  public boolean admitsOrigin(String origin) {
+    return origin == null
+        || allowedOrigins.isEmpty()
+        || allowedOrigins.contains(origin.toLowerCase(Locale.ROOT));
+  }
+
+  /**
+   * These limits admitting WebSocket and SSE connections only from pages of {@code origins} (and
+   * from clients that send no {@code Origin}); none: every origin.
+   */
+  public ServerLimits withAllowedOrigins(String... origins) {
+    return new ServerLimits(
+        maxConnections,
+        maxConnectionsPerAddress,
+        sseMaxSessions,
+        sseMaxSessionsPerAddress,
+        ssePostIdleTimeout,
+        sseKeepAliveInterval,
+        maxUnsentSocketBytes,
+        new LinkedHashSet<>(Arrays.asList(origins)));
   }
 
   private static void requirePositive(String name, Duration d) {
@@ -98,7 +175,8 @@ public record ServerLimits(
         sseMaxSessionsPerAddress,
         ssePostIdleTimeout,
         sseKeepAliveInterval,
-        maxUnsentSocketBytes);
+        maxUnsentSocketBytes,
+        allowedOrigins);
   }
 
   /**
@@ -112,7 +190,8 @@ public record ServerLimits(
         perAddress,
         ssePostIdleTimeout,
         sseKeepAliveInterval,
-        maxUnsentSocketBytes);
+        maxUnsentSocketBytes,
+        allowedOrigins);
   }
 
   public ServerLimits withSsePostIdleTimeout(Duration timeout) {
@@ -123,7 +202,8 @@ public record ServerLimits(
         sseMaxSessionsPerAddress,
         timeout,
         sseKeepAliveInterval,
-        maxUnsentSocketBytes);
+        maxUnsentSocketBytes,
+        allowedOrigins);
   }
 
   public ServerLimits withSseKeepAliveInterval(Duration interval) {
@@ -134,7 +214,8 @@ public record ServerLimits(
         sseMaxSessionsPerAddress,
         ssePostIdleTimeout,
         interval,
-        maxUnsentSocketBytes);
+        maxUnsentSocketBytes,
+        allowedOrigins);
   }
 
   /** These limits with at most {@code bytes} unsent in the kernel per connection. */
@@ -146,6 +227,7 @@ public record ServerLimits(
         sseMaxSessionsPerAddress,
         ssePostIdleTimeout,
         sseKeepAliveInterval,
-        bytes);
+        bytes,
+        allowedOrigins);
   }
 }

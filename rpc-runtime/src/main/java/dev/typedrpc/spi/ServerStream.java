@@ -3,6 +3,8 @@ package dev.typedrpc.spi;
 import dev.typedrpc.Metadata;
 import dev.typedrpc.ServiceVersion;
 import dev.typedrpc.Status;
+import java.security.cert.X509Certificate;
+import java.util.List;
 
 /**
  * The server end of one call. Thread-safe: methods may be called from any thread; the transport
@@ -45,6 +47,15 @@ public interface ServerStream {
    */
   default String transport() {
     return "unknown";
+  }
+
+  /**
+   * The certificate chain the client presented and the transport verified (mutual TLS), the
+   * client's own certificate first; empty for a cleartext connection or a client that sent none.
+   * The default is empty (a transport without TLS).
+   */
+  default List<X509Certificate> peerCertificates() {
+    return List.of();
   }
 
   /** The version of this call's service that the client announced, or null if it announced none. */

@@ -1122,4 +1122,32 @@ public abstract class AbstractTransportConformanceTest {
       assertThat(r.trailers().get("x-trailing-kind")).isEqualTo(value);
     }
   }
+
+  // ------------------------------------------------- authentication and rate limits
+  // (AuthScenarios)
+
+  private AuthScenarios auth() {
+    return new AuthScenarios(listenUri(), this::clientUri, settings());
+  }
+
+  @Test
+  void authenticationRequiredIsUnauthenticatedOrPermissionDeniedAsInGrpc() throws Exception {
+    try (AuthScenarios auth = auth()) {
+      auth.requiredAuthentication();
+    }
+  }
+
+  @Test
+  void anonymousCallsWhereAuthenticationIsOptional() throws Exception {
+    try (AuthScenarios auth = auth()) {
+      auth.optionalAuthentication();
+    }
+  }
+
+  @Test
+  void rateLimitsAreResourceExhaustedWithRetryPushback() throws Exception {
+    try (AuthScenarios auth = auth()) {
+      auth.rateLimits();
+    }
+  }
 }

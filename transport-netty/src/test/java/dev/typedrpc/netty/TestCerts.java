@@ -15,11 +15,16 @@ import java.nio.file.StandardCopyOption;
  * temporary directory once per JVM: a CA ({@code ca.pem}) and a server certificate signed by it for
  * {@code *.test.google.fr} ({@code server1.pem}, {@code server1.key}), valid until 2030. Clients
  * trust the CA and check the name {@value #AUTHORITY}, so certificate validation and host name
- * verification are real.
+ * verification are real. For mutual TLS, a client certificate signed by the same CA ({@code
+ * client.pem}, {@code client.key}, subject CN {@value #CLIENT_CN}) and a self-signed one no CA
+ * vouches for ({@code badclient.pem}, {@code badclient.key}).
  */
 public final class TestCerts {
   /** A name the server certificate is valid for. */
   static final String AUTHORITY = "foo.test.google.fr";
+
+  /** The common name of the client certificate the test CA signed. */
+  public static final String CLIENT_CN = "testclient";
 
   private static final Path DIR = extract();
 
@@ -54,6 +59,31 @@ public final class TestCerts {
     return "tls-trust=" + encode(ca()) + "&tls-authority=" + AUTHORITY;
   }
 
+  /**
+   * {@link #tlsListenUri()} asking TLS clients for a certificate signed by the test CA: {@code
+   * require} or {@code optional}.
+   */
+  public static URI mutualTlsListenUri(String clientAuth) {
+    return URI.create(
+        tlsListenUri() + "&tls-client-auth=" + clientAuth + "&tls-client-trust=" + encode(ca()));
+  }
+
+  /** The query parameters of a client presenting the certificate the test CA signed. */
+  public static String clientCertQuery() {
+    return "tls-cert="
+        + encode(DIR.resolve("client.pem"))
+        + "&tls-key="
+        + encode(DIR.resolve("client.key"));
+  }
+
+  /** The query parameters of a client presenting a self-signed certificate. */
+  public static String badClientCertQuery() {
+    return "tls-cert="
+        + encode(DIR.resolve("badclient.pem"))
+        + "&tls-key="
+        + encode(DIR.resolve("badclient.key"));
+  }
+
   private static String encode(Path p) {
     return URLEncoder.encode(p.toString(), StandardCharsets.UTF_8);
   }
@@ -62,7 +92,16 @@ public final class TestCerts {
     try {
       Path dir = Files.createTempDirectory("typedrpc-test-certs");
       dir.toFile().deleteOnExit();
-      for (String name : new String[] {"ca.pem", "server1.pem", "server1.key"}) {
+      for (String name :
+          new String[] {
+            "ca.pem",
+            "server1.pem",
+            "server1.key",
+            "client.pem",
+            "client.key",
+            "badclient.pem",
+            "badclient.key"
+          }) {
         try (InputStream in =
             TestCerts.class.getClassLoader().getResourceAsStream("certs/" + name)) {
           if (in == null) {

@@ -1,6 +1,8 @@
 package dev.typedrpc.spi.frame;
 
 import java.nio.ByteBuffer;
+import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.concurrent.Executor;
 
 /**
@@ -86,6 +88,14 @@ public interface FrameSink {
    */
   default String transport() {
     return "unknown";
+  }
+
+  /**
+   * The certificate chain the peer presented and this end verified (mutual TLS), its own first, for
+   * {@code ServerStream.peerCertificates()}; empty without one. The default is empty.
+   */
+  default List<X509Certificate> peerCertificates() {
+    return List.of();
   }
 
   /** The connection's serial executor; every {@link FrameConnection} method is called on it. */

@@ -150,6 +150,11 @@ final class ServerFrameStream extends FrameStream implements ServerStream {
     return conn.sink.transport();
   }
 
+  @Override
+  public java.util.List<java.security.cert.X509Certificate> peerCertificates() {
+    return conn.sink.peerCertificates();
+  }
+
   /** Fixed when the call starts: the client announced its services before its first call. */
   private ServiceVersion clientService;
 

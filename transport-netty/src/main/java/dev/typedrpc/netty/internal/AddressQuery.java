@@ -50,8 +50,9 @@ public final class AddressQuery {
         allowed.isEmpty() ? "takes no query parameters" : "takes only " + new TreeSet<>(allowed);
     String hint =
         key.startsWith("tls-")
-            ? " (tls-trust and tls-authority go on wss://, sses:// and h2:// client addresses; tls-cert and"
-                + " tls-key on a ws:// or wss:// listen address)"
+            ? " (tls-trust, tls-authority and a client's tls-cert and tls-key go on wss://, sses:// and"
+                + " h2:// client addresses; tls-cert, tls-key, tls-client-auth and tls-client-trust on a"
+                + " ws:// or wss:// listen address)"
             : "";
     return "unknown query parameter " + key + " in " + uri + ": this address " + takes + hint;
   }

@@ -163,6 +163,13 @@ public final class ChannelFrameSink implements FrameSink {
   }
 
   @Override
+  public java.util.List<java.security.cert.X509Certificate> peerCertificates() {
+    return channel == null
+        ? java.util.List.of()
+        : dev.typedrpc.netty.internal.tls.PeerCertificates.of(channel);
+  }
+
+  @Override
   public String peer() {
     String p = peer;
     if (p == null) {

@@ -263,6 +263,11 @@ final class H2ServerStream implements ServerStream, GrpcInbound.Sink {
   }
 
   @Override
+  public java.util.List<java.security.cert.X509Certificate> peerCertificates() {
+    return dev.typedrpc.netty.internal.tls.PeerCertificates.of(ctx.channel());
+  }
+
+  @Override
   public String peer() {
     return String.valueOf(ctx.channel().remoteAddress());
   }

@@ -4,6 +4,7 @@ import dev.typedrpc.netty.internal.ConnectionRefusal;
 import dev.typedrpc.netty.internal.HandshakeDeadline;
 import dev.typedrpc.netty.internal.sse.SseServer;
 import dev.typedrpc.netty.internal.ws.WsPipelines;
+import dev.typedrpc.spi.ServerLimits;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -29,21 +30,24 @@ import java.util.concurrent.TimeUnit;
  * leaves the pipeline; {@code GET <path>/sse} opens an SSE session and {@code POST
  * <path>/sse/<session>} delivers frames to one (see {@link SseServer}). Anything else gets a
  * plain-text HTTP error and the connection closes: 404 for another path, 405 for another method,
- * 426 for a plain request on the path, 400 for an undecodable one. A connection that sends no valid
- * request within the handshake timeout is closed. Stateful: one per channel.
+ * 426 for a plain request on the path, 400 for an undecodable one, 403 for a request whose {@code
+ * Origin} the server does not admit ({@link ServerLimits#allowedOrigins()}). A connection that
+ * sends no valid request within the handshake timeout is closed. Stateful: one per channel.
  */
 public final class HttpRequestGate extends ChannelInboundHandlerAdapter {
   private final String path;
   private final String ssePath;
   private final long timeoutMillis;
   private final SseServer sse;
+  private final ServerLimits limits;
   private ScheduledFuture<?> timeout;
 
-  public HttpRequestGate(String path, long timeoutMillis, SseServer sse) {
+  public HttpRequestGate(String path, long timeoutMillis, SseServer sse, ServerLimits limits) {
     this.path = path;
     this.ssePath = path + "/sse";
     this.timeoutMillis = timeoutMillis;
     this.sse = sse;
+    this.limits = limits;
   }
 
   @Override
@@ -70,6 +74,13 @@ public final class HttpRequestGate extends ChannelInboundHandlerAdapter {
     if (refused != null) { // beyond a connection limit: whatever it asks, the answer is 503
       request.release();
       unavailable(ctx, refused);
+      return;
+    }
+    String origin = request.headers().get(HttpHeaderNames.ORIGIN);
+    if (!limits.admitsOrigin(origin)) {
+      // a page of another site (cross-site WebSocket hijacking): refused before any upgrade
+      request.release();
+      forbidden(ctx, "origin " + origin + " is not allowed");
       return;
     }
     if (!request.decoderResult().isFailure() && routeSse(ctx, request)) {
@@ -133,6 +144,19 @@ public final class HttpRequestGate extends ChannelInboundHandlerAdapter {
     FullHttpResponse response =
         new DefaultFullHttpResponse(
             HttpVersion.HTTP_1_1, HttpResponseStatus.SERVICE_UNAVAILABLE, body);
+    HttpHeaders headers = response.headers();
+    headers.set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+    headers.setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+    headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  /** Answers {@code 403 Forbidden} with {@code reason} as its body, and closes the connection. */
+  private static void forbidden(ChannelHandlerContext ctx, String reason) {
+    ByteBuf body = ctx.alloc().buffer();
+    body.writeCharSequence(reason + "\n", StandardCharsets.UTF_8);
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.FORBIDDEN, body);
     HttpHeaders headers = response.headers();
     headers.set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
     headers.setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());

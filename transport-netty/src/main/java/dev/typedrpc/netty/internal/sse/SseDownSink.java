@@ -111,6 +111,11 @@ final class SseDownSink implements FrameSink {
   }
 
   @Override
+  public java.util.List<java.security.cert.X509Certificate> peerCertificates() {
+    return dev.typedrpc.netty.internal.tls.PeerCertificates.of(channel);
+  }
+
+  @Override
   public String peer() {
     return "sse:" + channel.remoteAddress();
   }

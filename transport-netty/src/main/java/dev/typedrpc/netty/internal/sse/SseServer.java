@@ -5,6 +5,7 @@ import dev.typedrpc.netty.internal.FrameHandler;
 import dev.typedrpc.netty.internal.HandshakeDeadline;
 import dev.typedrpc.netty.internal.server.AddressSlots;
 import dev.typedrpc.netty.internal.server.HttpRequestGate;
+import dev.typedrpc.netty.internal.tls.PeerCertificates;
 import dev.typedrpc.netty.internal.ws.WsPipelines;
 import dev.typedrpc.spi.ServerLimits;
 import dev.typedrpc.spi.ServerTransportListener;
@@ -161,9 +162,9 @@ public final class SseServer {
 
   /**
    * Delivers the frames of a {@code POST <path>/sse/<id>} to the session's engine, on the session's
-   * event loop, then answers 204. Unknown session: 404; another client address: 403; a session's
-   * fifth POST connection: 503; malformed body: 400 and the session ends. Refusals close the
-   * connection.
+   * event loop, then answers 204. Unknown session: 404; another client address or client
+   * certificate: 403; a session's fifth POST connection: 503; malformed body: 400 and the session
+   * ends. Refusals close the connection.
    *
    * @return whether the POST was accepted for a session (the connection is then a session's POST
    *     connection)
@@ -174,7 +175,9 @@ public final class SseServer {
       HttpRequestGate.respond(ctx, HttpResponseStatus.NOT_FOUND, true);
       return false;
     }
-    if (!Objects.equals(session.address(), remoteAddress(ctx.channel()))) {
+    if (!Objects.equals(session.address(), remoteAddress(ctx.channel()))
+        || !PeerCertificates.of(ctx.channel()).equals(PeerCertificates.of(session.channel()))) {
+      // another client's address or (mutual TLS) certificate: frames are the event stream's own
       HttpRequestGate.respond(ctx, HttpResponseStatus.FORBIDDEN, true);
       return false;
     }

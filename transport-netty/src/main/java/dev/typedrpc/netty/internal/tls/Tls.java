@@ -7,6 +7,7 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -27,11 +28,14 @@ import javax.net.ssl.SSLHandshakeException;
  * <ul>
  *   <li>Server ({@code ws://} or {@code wss://} listen address): {@code tls-cert} (PEM certificate
  *       chain, the server's first) and {@code tls-key} (PEM PKCS#8 private key, unencrypted). ALPN
- *       offers {@code h2} and {@code http/1.1}.
+ *       offers {@code h2} and {@code http/1.1}. Mutual TLS: {@code tls-client-auth} ({@code
+ *       require} or {@code optional}) asks clients for a certificate, verified against {@code
+ *       tls-client-trust} (PEM file of the CAs that issue client certificates; required with it).
  *   <li>Client ({@code wss://}, {@code sses://}, {@code h2://}): {@code tls-trust} (PEM file of the
  *       certificates to trust instead of the JDK's default trust store) and {@code tls-authority}
  *       (the host name the server's certificate must match, and the SNI name, instead of the
- *       address's host). Host names are always verified.
+ *       address's host). Host names are always verified. For mutual TLS, {@code tls-cert} and
+ *       {@code tls-key}: the client's own certificate chain and key, sent when the server asks.
  * </ul>
  *
  * Thread-safe; contexts are immutable and shared by the connections of one transport.
@@ -41,9 +45,11 @@ public final class Tls {
   static final String KEY = "tls-key";
   static final String TRUST = "tls-trust";
   static final String AUTHORITY = "tls-authority";
+  static final String CLIENT_AUTH = "tls-client-auth";
+  static final String CLIENT_TRUST = "tls-client-trust";
 
-  public static final Set<String> SERVER_PARAMETERS = Set.of(CERT, KEY);
-  public static final Set<String> CLIENT_PARAMETERS = Set.of(TRUST, AUTHORITY);
+  public static final Set<String> SERVER_PARAMETERS = Set.of(CERT, KEY, CLIENT_AUTH, CLIENT_TRUST);
+  public static final Set<String> CLIENT_PARAMETERS = Set.of(TRUST, AUTHORITY, CERT, KEY);
 
   private Tls() {}
 
@@ -72,13 +78,19 @@ public final class Tls {
       throw new IllegalArgumentException(
           "a TLS server needs both " + CERT + " and " + KEY + ": " + address);
     }
+    ClientAuth clientAuth = clientAuth(params, address);
     try {
-      return SslContextBuilder.forServer(file(CERT, cert), file(KEY, key))
-          .sslProvider(SslProvider.JDK)
-          .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
-          .applicationProtocolConfig(
-              alpn(ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1))
-          .build();
+      SslContextBuilder builder =
+          SslContextBuilder.forServer(file(CERT, cert), file(KEY, key))
+              .sslProvider(SslProvider.JDK)
+              .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
+              .applicationProtocolConfig(
+                  alpn(ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1))
+              .clientAuth(clientAuth);
+      if (clientAuth != ClientAuth.NONE) {
+        builder.trustManager(file(CLIENT_TRUST, params.get(CLIENT_TRUST)));
+      }
+      return builder.build();
     } catch (SSLException | IllegalArgumentException e) {
       throw new IllegalArgumentException(
           "cannot use "
@@ -91,6 +103,36 @@ public final class Tls {
     }
   }
 
+  /** Whether the server asks clients for a certificate ({@code tls-client-auth}). */
+  private static ClientAuth clientAuth(Map<String, String> params, URI address) {
+    String mode = params.get(CLIENT_AUTH);
+    String trust = params.get(CLIENT_TRUST);
+    if (mode == null) {
+      if (trust != null) {
+        throw new IllegalArgumentException(
+            CLIENT_TRUST + " needs " + CLIENT_AUTH + "=require or optional: " + address);
+      }
+      return ClientAuth.NONE;
+    }
+    ClientAuth auth =
+        switch (mode) {
+          case "require" -> ClientAuth.REQUIRE;
+          case "optional" -> ClientAuth.OPTIONAL;
+          default ->
+              throw new IllegalArgumentException(
+                  CLIENT_AUTH + " is require or optional, was '" + mode + "': " + address);
+        };
+    if (trust == null) {
+      throw new IllegalArgumentException(
+          CLIENT_AUTH
+              + " needs "
+              + CLIENT_TRUST
+              + "=/path/ca.pem, the CAs that issue client certificates: "
+              + address);
+    }
+    return auth;
+  }
+
   /**
    * The client TLS settings the parameters describe.
    *
@@ -99,8 +141,14 @@ public final class Tls {
   public static Client client(Map<String, String> params, String protocol, URI target) {
     String trust = params.get(TRUST);
     String authority = params.get(AUTHORITY);
+    String cert = params.get(CERT);
+    String key = params.get(KEY);
     if (authority != null && authority.isEmpty()) {
       throw new IllegalArgumentException(AUTHORITY + " is empty: " + target);
+    }
+    if ((cert == null) != (key == null)) {
+      throw new IllegalArgumentException(
+          "a client certificate needs both " + CERT + " and " + KEY + ": " + target);
     }
     SslContextBuilder builder =
         SslContextBuilder.forClient()
@@ -111,6 +159,9 @@ public final class Tls {
     try {
       if (trust != null) {
         builder.trustManager(file(TRUST, trust));
+      }
+      if (cert != null) {
+        builder.keyManager(file(CERT, cert), file(KEY, key));
       }
       return new Client(builder.build(), authority, protocol);
     } catch (SSLException | IllegalArgumentException e) {

@@ -80,7 +80,10 @@ public final class WsPipelines {
     p.addLast(
         "http-aggregator",
         new HttpObjectAggregator(Math.max(MAX_HTTP_MESSAGE, SseServer.maxPostBody(settings))));
-    p.addLast("http-gate", new HttpRequestGate(path, settings.connectTimeout().toMillis(), sse));
+    p.addLast(
+        "http-gate",
+        new HttpRequestGate(
+            path, settings.connectTimeout().toMillis(), sse, settings.serverLimits()));
     p.addLast("websocket", new WebSocketServerProtocolHandler(config));
     p.addLast("ws-aggregator", new WebSocketFrameAggregator(maxMessage(settings)));
     p.addLast(
@@ -109,6 +112,9 @@ public final class WsPipelines {
             .maxFramePayloadLength(maxMessage(settings))
             .handshakeTimeoutMillis(settings.connectTimeout().toMillis())
             .sendCloseFrame(null)
+            // not a browser page: an Origin made up from the target would meet the server's
+            // origin allow-list, which is for pages
+            .generateOriginHeader(false)
             .build();
     if (tls != null) {
       tls.addTo(p, target.host(), target.port(), settings);
