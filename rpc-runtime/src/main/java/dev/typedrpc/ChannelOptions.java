@@ -26,6 +26,11 @@ import java.util.concurrent.Executor;
  *     RESOURCE_EXHAUSTED}
  * @param interceptors run around every call of the channel, in order, before those of the call's
  *     options (see {@link ClientInterceptor})
+ * @param retryPolicy how calls are sent again, unless their {@link CallOptions#withRetryPolicy}
+ *     says otherwise; null (the default) for no retries but the transparent one (see {@link
+ *     RetryPolicy})
+ * @param retryThrottling the token bucket that suppresses retries while many calls fail, or null
+ *     for none
  */
 public record ChannelOptions(
     TransportSettings transport,
@@ -34,7 +39,9 @@ public record ChannelOptions(
     Duration attemptTimeout,
     ConnectionBackoff connectionBackoff,
     int maxWaitingCalls,
-    List<ClientInterceptor> interceptors) {
+    List<ClientInterceptor> interceptors,
+    RetryPolicy retryPolicy,
+    RetryThrottling retryThrottling) {
 
   /** The default order: WebSocket, then HTTP/2 (gRPC), then Server-Sent Events + POST. */
   public static final List<String> DEFAULT_TRANSPORT_ORDER = List.of("ws", "h2c", "sse");
@@ -61,6 +68,27 @@ public record ChannelOptions(
       throw new IllegalArgumentException(
           "maxWaitingCalls must not be negative, got " + maxWaitingCalls);
     }
+  }
+
+  /** Options without retries. */
+  public ChannelOptions(
+      TransportSettings transport,
+      Executor executor,
+      List<String> transportOrder,
+      Duration attemptTimeout,
+      ConnectionBackoff connectionBackoff,
+      int maxWaitingCalls,
+      List<ClientInterceptor> interceptors) {
+    this(
+        transport,
+        executor,
+        transportOrder,
+        attemptTimeout,
+        connectionBackoff,
+        maxWaitingCalls,
+        interceptors,
+        null,
+        null);
   }
 
   /** Options without interceptors. */
@@ -104,7 +132,9 @@ public record ChannelOptions(
         attemptTimeout,
         connectionBackoff,
         maxWaitingCalls,
-        interceptors);
+        interceptors,
+        retryPolicy,
+        retryThrottling);
   }
 
   public ChannelOptions withExecutor(Executor executor) {
@@ -115,7 +145,9 @@ public record ChannelOptions(
         attemptTimeout,
         connectionBackoff,
         maxWaitingCalls,
-        interceptors);
+        interceptors,
+        retryPolicy,
+        retryThrottling);
   }
 
   /** The transports a {@code typedrpc://} target negotiates, in order. */
@@ -127,7 +159,9 @@ public record ChannelOptions(
         attemptTimeout,
         connectionBackoff,
         maxWaitingCalls,
-        interceptors);
+        interceptors,
+        retryPolicy,
+        retryThrottling);
   }
 
   public ChannelOptions withAttemptTimeout(Duration timeout) {
@@ -138,7 +172,9 @@ public record ChannelOptions(
         timeout,
         connectionBackoff,
         maxWaitingCalls,
-        interceptors);
+        interceptors,
+        retryPolicy,
+        retryThrottling);
   }
 
   /** How the channel spaces its attempts to connect after a failure. */
@@ -150,13 +186,23 @@ public record ChannelOptions(
         attemptTimeout,
         backoff,
         maxWaitingCalls,
-        interceptors);
+        interceptors,
+        retryPolicy,
+        retryThrottling);
   }
 
   /** The most wait-for-ready calls that may wait at once for the channel to become ready. */
   public ChannelOptions withMaxWaitingCalls(int max) {
     return new ChannelOptions(
-        transport, executor, transportOrder, attemptTimeout, connectionBackoff, max, interceptors);
+        transport,
+        executor,
+        transportOrder,
+        attemptTimeout,
+        connectionBackoff,
+        max,
+        interceptors,
+        retryPolicy,
+        retryThrottling);
   }
 
   /**
@@ -175,6 +221,40 @@ public record ChannelOptions(
         attemptTimeout,
         connectionBackoff,
         maxWaitingCalls,
-        all);
+        all,
+        retryPolicy,
+        retryThrottling);
+  }
+
+  /**
+   * Sends the channel's calls again as {@code policy} says (see {@link RetryPolicy}); a call's own
+   * {@link CallOptions#withRetryPolicy} replaces it. Only for channels whose methods are all
+   * idempotent.
+   */
+  public ChannelOptions withRetryPolicy(RetryPolicy policy) {
+    return new ChannelOptions(
+        transport,
+        executor,
+        transportOrder,
+        attemptTimeout,
+        connectionBackoff,
+        maxWaitingCalls,
+        interceptors,
+        Objects.requireNonNull(policy, "policy"),
+        retryThrottling);
+  }
+
+  /** Throttles the channel's retries with a token bucket (see {@link RetryThrottling}). */
+  public ChannelOptions withRetryThrottling(RetryThrottling throttling) {
+    return new ChannelOptions(
+        transport,
+        executor,
+        transportOrder,
+        attemptTimeout,
+        connectionBackoff,
+        maxWaitingCalls,
+        interceptors,
+        retryPolicy,
+        Objects.requireNonNull(throttling, "throttling"));
   }
 }
