@@ -17,7 +17,7 @@ import java.util.Objects;
  */
 public final class CallOptions {
   public static final CallOptions DEFAULT =
-      new CallOptions(null, null, Metadata.EMPTY, null, null, false, List.of(), false);
+      new CallOptions(null, null, Metadata.EMPTY, null, null, false, List.of(), false, null);
 
   private final Duration timeout;
   private final Deadline deadline;
@@ -27,6 +27,7 @@ public final class CallOptions {
   private final boolean waitForReady;
   private final List<ClientInterceptor> interceptors;
   private final boolean detached;
+  private final RetryPolicy retryPolicy;
 
   private CallOptions(
       Duration timeout,
@@ -36,7 +37,8 @@ public final class CallOptions {
       ResponseMetadata responseMetadata,
       boolean waitForReady,
       List<ClientInterceptor> interceptors,
-      boolean detached) {
+      boolean detached,
+      RetryPolicy retryPolicy) {
     this.timeout = timeout;
     this.deadline = deadline;
     this.metadata = metadata;
@@ -45,6 +47,7 @@ public final class CallOptions {
     this.waitForReady = waitForReady;
     this.interceptors = interceptors;
     this.detached = detached;
+    this.retryPolicy = retryPolicy;
   }
 
   /** Every call must finish within {@code timeout} of its start. */
@@ -57,7 +60,8 @@ public final class CallOptions {
         responseMetadata,
         waitForReady,
         interceptors,
-        detached);
+        detached,
+        retryPolicy);
   }
 
   /** Every call must finish by {@code deadline}. */
@@ -70,7 +74,8 @@ public final class CallOptions {
         responseMetadata,
         waitForReady,
         interceptors,
-        detached);
+        detached,
+        retryPolicy);
   }
 
   /**
@@ -88,7 +93,8 @@ public final class CallOptions {
         responseMetadata,
         waitForReady,
         interceptors,
-        detached);
+        detached,
+        retryPolicy);
   }
 
   /**
@@ -108,7 +114,15 @@ public final class CallOptions {
           "unsupported compression '" + name + "': use gzip or identity");
     }
     return new CallOptions(
-        timeout, deadline, metadata, name, responseMetadata, waitForReady, interceptors, detached);
+        timeout,
+        deadline,
+        metadata,
+        name,
+        responseMetadata,
+        waitForReady,
+        interceptors,
+        detached,
+        retryPolicy);
   }
 
   /**
@@ -124,7 +138,8 @@ public final class CallOptions {
         Objects.requireNonNull(capture, "capture"),
         waitForReady,
         interceptors,
-        detached);
+        detached,
+        retryPolicy);
   }
 
   /**
@@ -136,13 +151,29 @@ public final class CallOptions {
    */
   public CallOptions withWaitForReady() {
     return new CallOptions(
-        timeout, deadline, metadata, compression, responseMetadata, true, interceptors, detached);
+        timeout,
+        deadline,
+        metadata,
+        compression,
+        responseMetadata,
+        true,
+        interceptors,
+        detached,
+        retryPolicy);
   }
 
   /** Calls fail at once with {@code UNAVAILABLE} while the channel cannot connect (the default). */
   public CallOptions withoutWaitForReady() {
     return new CallOptions(
-        timeout, deadline, metadata, compression, responseMetadata, false, interceptors, detached);
+        timeout,
+        deadline,
+        metadata,
+        compression,
+        responseMetadata,
+        false,
+        interceptors,
+        detached,
+        retryPolicy);
   }
 
   /**
@@ -162,7 +193,8 @@ public final class CallOptions {
         responseMetadata,
         waitForReady,
         List.copyOf(all),
-        detached);
+        detached,
+        retryPolicy);
   }
 
   /** The interceptors added with {@link #withInterceptors}, in order. */
@@ -188,7 +220,8 @@ public final class CallOptions {
         responseMetadata,
         waitForReady,
         interceptors,
-        true);
+        true,
+        retryPolicy);
   }
 
   /** Whether calls are {@linkplain #detached() detached} from the server call they are made in. */
@@ -230,6 +263,30 @@ public final class CallOptions {
     return responseMetadata;
   }
 
+  /**
+   * Sends calls again as {@code policy} says when an attempt fails before any response arrived (see
+   * {@link RetryPolicy}); replaces the channel's {@linkplain ChannelOptions#retryPolicy() policy}.
+   * Give it only to idempotent methods: without a policy, a call the server may have started is
+   * never sent twice.
+   */
+  public CallOptions withRetryPolicy(RetryPolicy policy) {
+    return new CallOptions(
+        timeout,
+        deadline,
+        metadata,
+        compression,
+        responseMetadata,
+        waitForReady,
+        interceptors,
+        detached,
+        Objects.requireNonNull(policy, "policy"));
+  }
+
+  /** The policy set with {@link #withRetryPolicy}, or null (the channel's, if any). */
+  public RetryPolicy retryPolicy() {
+    return retryPolicy;
+  }
+
   @Override
   public String toString() {
     return "CallOptions[timeout="
@@ -243,6 +300,7 @@ public final class CallOptions {
         + (waitForReady ? ", waitForReady" : "")
         + (interceptors.isEmpty() ? "" : ", interceptors=" + interceptors.size())
         + (detached ? ", detached" : "")
+        + (retryPolicy == null ? "" : ", " + retryPolicy)
         + "]";
   }
 }

@@ -29,6 +29,11 @@ import java.util.concurrent.Executor;
  *     options (see {@link ClientInterceptor})
  * @param transportEvents where the channel reports its connections and failed transport negotiation
  *     attempts, for metrics; {@link TransportEvents#NONE} by default
+ * @param retryPolicy how calls are sent again, unless their {@link CallOptions#withRetryPolicy}
+ *     says otherwise; null (the default) for no retries but the transparent one (see {@link
+ *     RetryPolicy})
+ * @param retryThrottling the token bucket that suppresses retries while many calls fail, or null
+ *     for none
  */
 public record ChannelOptions(
     TransportSettings transport,
@@ -38,7 +43,9 @@ public record ChannelOptions(
     ConnectionBackoff connectionBackoff,
     int maxWaitingCalls,
     List<ClientInterceptor> interceptors,
-    TransportEvents transportEvents) {
+    TransportEvents transportEvents,
+    RetryPolicy retryPolicy,
+    RetryThrottling retryThrottling) {
 
   /** The default order: WebSocket, then HTTP/2 (gRPC), then Server-Sent Events + POST. */
   public static final List<String> DEFAULT_TRANSPORT_ORDER = List.of("ws", "h2c", "sse");
@@ -68,26 +75,7 @@ public record ChannelOptions(
     }
   }
 
-  /** Options without interceptors. */
-  public ChannelOptions(
-      TransportSettings transport,
-      Executor executor,
-      List<String> transportOrder,
-      Duration attemptTimeout,
-      ConnectionBackoff connectionBackoff,
-      int maxWaitingCalls) {
-    this(
-        transport,
-        executor,
-        transportOrder,
-        attemptTimeout,
-        connectionBackoff,
-        maxWaitingCalls,
-        List.of(),
-        TransportEvents.NONE);
-  }
-
-  /** Options with interceptors, without transport events. */
+  /** Options with interceptors, without transport events or retries. */
   public ChannelOptions(
       TransportSettings transport,
       Executor executor,
@@ -104,7 +92,27 @@ public record ChannelOptions(
         connectionBackoff,
         maxWaitingCalls,
         interceptors,
-        TransportEvents.NONE);
+        TransportEvents.NONE,
+        null,
+        null);
+  }
+
+  /** Options without interceptors. */
+  public ChannelOptions(
+      TransportSettings transport,
+      Executor executor,
+      List<String> transportOrder,
+      Duration attemptTimeout,
+      ConnectionBackoff connectionBackoff,
+      int maxWaitingCalls) {
+    this(
+        transport,
+        executor,
+        transportOrder,
+        attemptTimeout,
+        connectionBackoff,
+        maxWaitingCalls,
+        List.of());
   }
 
   /** Options with gRPC's connection back-off and the default bound on waiting calls. */
@@ -131,7 +139,9 @@ public record ChannelOptions(
         connectionBackoff,
         maxWaitingCalls,
         interceptors,
-        transportEvents);
+        transportEvents,
+        retryPolicy,
+        retryThrottling);
   }
 
   public ChannelOptions withExecutor(Executor executor) {
@@ -143,7 +153,9 @@ public record ChannelOptions(
         connectionBackoff,
         maxWaitingCalls,
         interceptors,
-        transportEvents);
+        transportEvents,
+        retryPolicy,
+        retryThrottling);
   }
 
   /** The transports a {@code typedrpc://} target negotiates, in order. */
@@ -156,7 +168,9 @@ public record ChannelOptions(
         connectionBackoff,
         maxWaitingCalls,
         interceptors,
-        transportEvents);
+        transportEvents,
+        retryPolicy,
+        retryThrottling);
   }
 
   public ChannelOptions withAttemptTimeout(Duration timeout) {
@@ -168,7 +182,9 @@ public record ChannelOptions(
         connectionBackoff,
         maxWaitingCalls,
         interceptors,
-        transportEvents);
+        transportEvents,
+        retryPolicy,
+        retryThrottling);
   }
 
   /** How the channel spaces its attempts to connect after a failure. */
@@ -181,7 +197,9 @@ public record ChannelOptions(
         backoff,
         maxWaitingCalls,
         interceptors,
-        transportEvents);
+        transportEvents,
+        retryPolicy,
+        retryThrottling);
   }
 
   /** The most wait-for-ready calls that may wait at once for the channel to become ready. */
@@ -194,7 +212,9 @@ public record ChannelOptions(
         connectionBackoff,
         max,
         interceptors,
-        transportEvents);
+        transportEvents,
+        retryPolicy,
+        retryThrottling);
   }
 
   /**
@@ -214,7 +234,9 @@ public record ChannelOptions(
         connectionBackoff,
         maxWaitingCalls,
         all,
-        transportEvents);
+        transportEvents,
+        retryPolicy,
+        retryThrottling);
   }
 
   /**
@@ -230,6 +252,42 @@ public record ChannelOptions(
         connectionBackoff,
         maxWaitingCalls,
         interceptors,
-        events);
+        events,
+        retryPolicy,
+        retryThrottling);
+  }
+
+  /**
+   * Sends the channel's calls again as {@code policy} says (see {@link RetryPolicy}); a call's own
+   * {@link CallOptions#withRetryPolicy} replaces it. Only for channels whose methods are all
+   * idempotent.
+   */
+  public ChannelOptions withRetryPolicy(RetryPolicy policy) {
+    return new ChannelOptions(
+        transport,
+        executor,
+        transportOrder,
+        attemptTimeout,
+        connectionBackoff,
+        maxWaitingCalls,
+        interceptors,
+        transportEvents,
+        Objects.requireNonNull(policy, "policy"),
+        retryThrottling);
+  }
+
+  /** Throttles the channel's retries with a token bucket (see {@link RetryThrottling}). */
+  public ChannelOptions withRetryThrottling(RetryThrottling throttling) {
+    return new ChannelOptions(
+        transport,
+        executor,
+        transportOrder,
+        attemptTimeout,
+        connectionBackoff,
+        maxWaitingCalls,
+        interceptors,
+        transportEvents,
+        retryPolicy,
+        Objects.requireNonNull(throttling, "throttling"));
   }
 }

@@ -79,6 +79,7 @@ public final class ChannelImpl implements RpcChannel {
 
   private final StateListeners stateListeners;
   private final WaitingCalls waiting;
+  private final RetryThrottle retryThrottle; // null: not throttled
   private volatile String transportScheme;
 
   /** For negotiated targets: the transport that worked last time, tried first next time. */
@@ -101,6 +102,8 @@ public final class ChannelImpl implements RpcChannel {
     this.stateListeners =
         new StateListeners(directExecutor ? Executors2.sharedCallbackExecutor() : executor);
     this.waiting = new WaitingCalls(options.maxWaitingCalls());
+    this.retryThrottle =
+        options.retryThrottling() == null ? null : new RetryThrottle(options.retryThrottling());
     this.keepAliveBackoff = new KeepAliveBackoff(options.transport());
     this.connectivity =
         new Connectivity(
@@ -215,6 +218,16 @@ public final class ChannelImpl implements RpcChannel {
   }
 
   /** The interceptors of every call of this channel. */
+  /** The channel's retry policy, or null. */
+  dev.typedrpc.RetryPolicy retryPolicy() {
+    return options.retryPolicy();
+  }
+
+  /** The channel's retry throttle, or null. */
+  RetryThrottle retryThrottle() {
+    return retryThrottle;
+  }
+
   List<dev.typedrpc.ClientInterceptor> interceptors() {
     return options.interceptors();
   }

@@ -136,7 +136,14 @@ final class ClientCallImpl<Req, Resp>
       }
     }
     ClientStream s =
-        RetryingStream.start(channel, method, md, deadline, options.isWaitForReady(), this);
+        RetryingStream.start(
+            channel,
+            method,
+            md,
+            deadline,
+            options.isWaitForReady(),
+            this,
+            options.retryPolicy() != null ? options.retryPolicy() : channel.retryPolicy());
     stream = s;
     Status raced = pendingCancel;
     if (raced != null) {

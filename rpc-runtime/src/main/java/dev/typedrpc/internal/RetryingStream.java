@@ -3,30 +3,51 @@ package dev.typedrpc.internal;
 import dev.typedrpc.Deadline;
 import dev.typedrpc.Metadata;
 import dev.typedrpc.MethodDescriptor;
+import dev.typedrpc.RetryPolicy;
 import dev.typedrpc.Status;
 import dev.typedrpc.spi.ClientStream;
 import dev.typedrpc.spi.ClientStreamListener;
+import dev.typedrpc.spi.MessageCodec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
- * gRPC's transparent retry: a call whose stream the server provably never started ({@link
- * ClientStreamListener#onRefused}: never sent, or above a GOAWAY's last stream id, or refused) is
- * sent once more on a new stream of the channel (a new connection once the old one went away),
- * replaying what the caller did so far. A call that may have run is never retried, so no call runs
- * twice.
+ * A call's attempts: gRPC's transparent retry and, with a {@link RetryPolicy}, its configured
+ * retries.
  *
- * <p>Until the call commits (its first response headers or message, a second attempt, or more than
- * {@link #MAX_REPLAY_MESSAGES} request messages), the request messages, the credit granted and the
- * half-close are kept for the replay; after that nothing is kept and every method just forwards.
- * Thread-safe: the caller's methods and the transport's callbacks meet under this object's lock
- * until the call commits.
+ * <p>Transparent retry: an attempt whose stream the server provably never started ({@link
+ * ClientStreamListener#onRefused}: never sent, or above a GOAWAY's last stream id, or refused) is
+ * sent once more on a new stream of the channel, replaying what the caller did so far; it does not
+ * count as an attempt. Without a policy nothing else is ever sent again, so a call that may have
+ * run never runs twice.
+ *
+ * <p>With a policy, an attempt that closes with a retryable status is sent again after the policy's
+ * back-off (or the server's pushback), with {@code grpc-previous-rpc-attempts}, up to the policy's
+ * attempts, before the deadline, and while the channel's throttle allows.
+ *
+ * <p>Until the call commits (its first response headers or message, the end of its retries, or more
+ * than {@link #BUFFER_LIMIT} bytes of request messages), the request messages, the credit granted
+ * and the half-close are kept for a replay; after that nothing is kept and every method just
+ * forwards. Thread-safe: the caller's methods, the transport's callbacks and the retry timer meet
+ * under this object's lock until the call commits.
  */
 final class RetryingStream implements ClientStream, ClientStreamListener {
   /**
-   * Request messages kept for a replay; a call that sends more before it commits is not retried.
+   * Bytes of request messages (each counted with gRPC's 5-byte frame prefix) kept for a replay, as
+   * gRPC's per-call retry buffer; a call that sends more before it commits is not sent again.
    */
-  static final int MAX_REPLAY_MESSAGES = 16;
+  static final int BUFFER_LIMIT = 64 * 1024;
+
+  /** The request header that tells the server how many attempts came before this one. */
+  static final String PREVIOUS_ATTEMPTS = "grpc-previous-rpc-attempts";
+
+  /** The response trailer with the server's pushback, in milliseconds. */
+  static final String PUSHBACK = "grpc-retry-pushback-ms";
+
+  private static final int FRAME_PREFIX = 5;
 
   private final ChannelImpl channel;
   private final MethodDescriptor<?, ?> method;
@@ -34,6 +55,8 @@ final class RetryingStream implements ClientStream, ClientStreamListener {
   private final Deadline deadline;
   private final boolean waitForReady;
   private final ClientStreamListener listener;
+  private final RetryPolicy policy; // null: the transparent retry only
+  private final RetryThrottle throttle; // null: not throttled
 
   private volatile ClientStream current;
 
@@ -42,6 +65,7 @@ final class RetryingStream implements ClientStream, ClientStreamListener {
 
   // guarded by this until committed:
   private List<Object> sent = new ArrayList<>(1);
+  private long bufferedBytes;
   private long requested;
   private boolean halfClosed;
 
@@ -49,7 +73,24 @@ final class RetryingStream implements ClientStream, ClientStreamListener {
   private int lastSize = -1;
 
   private Status cancelled;
-  private boolean retried;
+  private boolean transparentUsed;
+
+  /** Attempts started under the policy, the first included (guarded by this). */
+  private int attempts = 1;
+
+  /** The exponent of the next back-off; pushback resets it (guarded by this). */
+  private int backoffStep;
+
+  /** A retry waits for its timer: {@link #current} is closed (guarded by this). */
+  private ScheduledFuture<?> retryTimer;
+
+  private boolean retryPending;
+
+  /** Counts the streams opened; a replay whose stream was replaced as it opened stops. */
+  private int generation;
+
+  private Status lastStatus;
+  private Metadata lastTrailers;
 
   private RetryingStream(
       ChannelImpl channel,
@@ -57,28 +98,42 @@ final class RetryingStream implements ClientStream, ClientStreamListener {
       Metadata headers,
       Deadline deadline,
       boolean waitForReady,
-      ClientStreamListener listener) {
+      ClientStreamListener listener,
+      RetryPolicy policy,
+      RetryThrottle throttle) {
     this.channel = channel;
     this.method = method;
     this.headers = headers;
     this.deadline = deadline;
     this.waitForReady = waitForReady;
     this.listener = listener;
+    this.policy = policy;
+    this.throttle = throttle;
   }
 
-  /** Opens the call's first stream on {@code channel}. */
+  /** Opens the call's first stream on {@code channel}; {@code policy} may be null. */
   static ClientStream start(
       ChannelImpl channel,
       MethodDescriptor<?, ?> method,
       Metadata headers,
       Deadline deadline,
       boolean waitForReady,
-      ClientStreamListener listener) {
+      ClientStreamListener listener,
+      RetryPolicy policy) {
     RetryingStream r =
-        new RetryingStream(channel, method, headers, deadline, waitForReady, listener);
+        new RetryingStream(
+            channel,
+            method,
+            headers,
+            deadline,
+            waitForReady,
+            listener,
+            policy,
+            policy == null ? null : channel.retryThrottle());
     synchronized (r) {
+      r.generation = 1;
       ClientStream first = channel.newStream(method, headers, deadline, waitForReady, r);
-      if (r.current == null) { // else it was refused at once and already replaced
+      if (r.generation == 1) { // else it was refused at once and already replaced
         r.current = first;
       }
     }
@@ -97,7 +152,9 @@ final class RetryingStream implements ClientStream, ClientStreamListener {
       if (!committed) {
         requested = Math.min(Integer.MAX_VALUE, requested + n);
       }
-      current.request(n);
+      if (!retryPending) {
+        current.request(n);
+      }
     }
   }
 
@@ -107,36 +164,48 @@ final class RetryingStream implements ClientStream, ClientStreamListener {
       current.writeMessage(message);
       return;
     }
+    boolean close;
     synchronized (this) {
-      keep(message);
-      current.writeMessage(message);
+      close = keep(message, -1);
+      if (!retryPending) {
+        current.writeMessage(message);
+      }
     }
+    closeIf(close);
   }
 
   @Override
   public void writeLastMessage(Object message) {
-    if (committed) {
-      current.writeLastMessage(message);
-      return;
-    }
-    synchronized (this) {
-      keep(message);
-      halfClosed = true;
-      current.writeLastMessage(message);
-    }
+    writeLast(message, -1);
   }
 
   @Override
   public void writeLastMessage(Object message, int encodedSize) {
+    writeLast(message, encodedSize);
+  }
+
+  private void writeLast(Object message, int encodedSize) {
     if (committed) {
-      current.writeLastMessage(message, encodedSize);
+      write(current, message, encodedSize);
       return;
     }
+    boolean close;
     synchronized (this) {
-      keep(message);
+      close = keep(message, encodedSize);
       halfClosed = true;
       lastSize = encodedSize;
-      current.writeLastMessage(message, encodedSize);
+      if (!retryPending) {
+        write(current, message, encodedSize);
+      }
+    }
+    closeIf(close);
+  }
+
+  private static void write(ClientStream s, Object message, int encodedSize) {
+    if (encodedSize >= 0) {
+      s.writeLastMessage(message, encodedSize);
+    } else {
+      s.writeLastMessage(message);
     }
   }
 
@@ -148,18 +217,28 @@ final class RetryingStream implements ClientStream, ClientStreamListener {
     }
     synchronized (this) {
       halfClosed = true;
-      current.halfClose();
+      if (!retryPending) {
+        current.halfClose();
+      }
     }
   }
 
   @Override
   public void cancel(Status status) {
     ClientStream s;
+    boolean closeNow;
     synchronized (this) {
-      cancelled = status; // a refusal from now on is not retried
+      cancelled = status; // no retry from now on
+      closeNow = stopPendingRetry();
+      if (closeNow) {
+        lastStatus = status;
+        lastTrailers = Metadata.EMPTY;
+      }
       s = current;
     }
-    if (s != null) {
+    if (closeNow) {
+      listener.onClose(status, Metadata.EMPTY);
+    } else if (s != null) {
       s.cancel(status);
     }
   }
@@ -167,18 +246,62 @@ final class RetryingStream implements ClientStream, ClientStreamListener {
   @Override
   public long demand() {
     ClientStream s = current;
-    return s == null ? 0 : s.demand();
+    return s == null || retryPending ? 0 : s.demand();
   }
 
-  /** Holding the lock: keeps a message for a replay, or commits when too many were sent. */
-  private void keep(Object message) {
+  /**
+   * Holding the lock: keeps a message for a replay, or commits when the buffer would overflow; true
+   * if that ended a call waiting for its retry (the caller then closes it, without the lock).
+   */
+  private boolean keep(Object message, int encodedSize) {
     if (committed) {
-      return;
+      return false;
     }
-    if (sent.size() >= MAX_REPLAY_MESSAGES) {
-      commit();
-    } else {
-      sent.add(message);
+    long size = encodedSize >= 0 ? encodedSize : sizeOf(message);
+    if (size < 0 || bufferedBytes + size + FRAME_PREFIX > BUFFER_LIMIT) {
+      return commitHoldingLock();
+    }
+    bufferedBytes += size + FRAME_PREFIX;
+    sent.add(message);
+    return false;
+  }
+
+  @SuppressWarnings("unchecked")
+  private long sizeOf(Object message) {
+    try {
+      return ((MessageCodec<Object>) method.requestCodec()).encodedSize(message);
+    } catch (RuntimeException e) {
+      return -1; // the transport reports what is wrong with it; it is not kept
+    }
+  }
+
+  /** Holding the lock: commits; true if a retry was waiting (the call must now be closed). */
+  private boolean commitHoldingLock() {
+    boolean close = stopPendingRetry();
+    committed = true;
+    sent = List.of();
+    return close;
+  }
+
+  /** Holding the lock: cancels a waiting retry; whether there was one. */
+  private boolean stopPendingRetry() {
+    if (!retryPending) {
+      return false;
+    }
+    retryPending = false;
+    retryTimer.cancel(false);
+    return true;
+  }
+
+  private void closeIf(boolean close) {
+    if (close) {
+      Status s;
+      Metadata t;
+      synchronized (this) {
+        s = lastStatus;
+        t = lastTrailers;
+      }
+      listener.onClose(s, t);
     }
   }
 
@@ -212,42 +335,127 @@ final class RetryingStream implements ClientStream, ClientStreamListener {
 
   @Override
   public void onClose(Status status, Metadata trailers) {
+    boolean mayRetry = true;
+    if (throttle != null) {
+      if (status.isOk()) {
+        throttle.onSuccess();
+      } else if (policy.isRetryable(status.code())) {
+        mayRetry = throttle.onFailureThenMayRetry();
+      }
+    }
+    if (policy != null && !committed) {
+      synchronized (this) {
+        if (!committed && mayRetry && cancelled == null) {
+          long delay = retryDelayNanos(status, trailers);
+          if (delay >= 0) {
+            lastStatus = status;
+            lastTrailers = trailers;
+            retryPending = true;
+            retryTimer = Executors2.timers().schedule(this::retryNow, delay, TimeUnit.NANOSECONDS);
+            return;
+          }
+        }
+      }
+    }
     commit();
     listener.onClose(status, trailers);
+  }
+
+  /** Holding the lock: how long to wait before the next attempt, or -1 for none. */
+  private long retryDelayNanos(Status status, Metadata trailers) {
+    if (!policy.isRetryable(status.code()) || attempts >= policy.maxAttempts()) {
+      return -1;
+    }
+    long delay;
+    String pushback = trailers.get(PUSHBACK);
+    if (pushback != null) {
+      long ms = parsePushback(pushback);
+      if (ms < 0) {
+        return -1; // the server says: do not retry
+      }
+      delay = TimeUnit.MILLISECONDS.toNanos(ms);
+      backoffStep = 0;
+    } else {
+      backoffStep++;
+      delay = policy.backoffNanos(backoffStep, ThreadLocalRandom.current().nextDouble());
+    }
+    if (deadline != null && deadline.remainingNanos() <= delay) {
+      return -1; // it would start after the deadline
+    }
+    return delay;
+  }
+
+  /** A pushback's milliseconds, or -1 if it is negative or not a number (both stop retries). */
+  static long parsePushback(String value) {
+    String v = value.trim();
+    if (v.isEmpty() || v.length() > 10) {
+      return -1;
+    }
+    for (int i = 0; i < v.length(); i++) {
+      if (v.charAt(i) < '0' || v.charAt(i) > '9') {
+        return -1;
+      }
+    }
+    long ms = Long.parseLong(v);
+    return ms > Integer.MAX_VALUE ? -1 : ms;
+  }
+
+  /** The retry timer: the next attempt, unless the call was cancelled or committed meanwhile. */
+  private void retryNow() {
+    synchronized (this) {
+      if (!retryPending) {
+        return;
+      }
+      retryPending = false;
+      attempts++;
+      transparentUsed = false;
+      Metadata md =
+          headers.toBuilder().put(PREVIOUS_ATTEMPTS, Integer.toString(attempts - 1)).build();
+      replay(md);
+    }
   }
 
   @Override
   public void onRefused(Status status) {
     synchronized (this) {
-      if (committed || retried || cancelled != null) {
-        committed = true;
-      } else {
-        retried = true;
-        replay();
+      if (!committed && !transparentUsed && cancelled == null) {
+        transparentUsed = true;
+        Metadata md =
+            attempts == 1
+                ? headers
+                : headers.toBuilder()
+                    .put(PREVIOUS_ATTEMPTS, Integer.toString(attempts - 1))
+                    .build();
+        replay(md);
+        if (policy == null) {
+          committed = true; // nothing else may send it again: the caller's methods just forward
+          sent = List.of();
+        }
         return;
       }
     }
-    listener.onClose(status, Metadata.EMPTY);
+    onClose(status, Metadata.EMPTY); // may still be retried by the policy
   }
 
   /**
-   * Holding the lock: the second and last attempt, on a new stream, with what the caller did. The
-   * caller's methods wait on the lock meanwhile, and go to the new stream after it.
+   * Holding the lock: the next attempt, on a new stream, with what the caller did. The caller's
+   * methods wait on the lock meanwhile, and go to the new stream after it.
    */
-  private void replay() {
-    List<Object> messages = sent;
-    sent = List.of();
-    ClientStream next = channel.newStream(method, headers, deadline, waitForReady, this);
+  private void replay(Metadata md) {
+    List<Object> messages = policy == null ? sent : List.copyOf(sent);
+    int mine = ++generation;
+    ClientStream next = channel.newStream(method, md, deadline, waitForReady, this);
+    if (retryPending || generation != mine) {
+      return; // it failed or was refused at once: its retry is scheduled, or already sent
+    }
     current = next;
     if (requested > 0) {
       next.request((int) requested);
     }
     int n = messages.size();
     for (int i = 0; i < n; i++) {
-      if (halfClosed && i == n - 1 && lastSize >= 0) {
-        next.writeLastMessage(messages.get(i), lastSize);
-      } else if (halfClosed && i == n - 1) {
-        next.writeLastMessage(messages.get(i));
+      if (halfClosed && i == n - 1) {
+        write(next, messages.get(i), lastSize);
       } else {
         next.writeMessage(messages.get(i));
       }
@@ -255,6 +463,5 @@ final class RetryingStream implements ClientStream, ClientStreamListener {
     if (halfClosed && n == 0) {
       next.halfClose();
     }
-    committed = true; // from now on the caller's methods go to the new stream without the lock
   }
 }

@@ -91,11 +91,12 @@ class TransparentRetryTest {
   }
 
   @Test
-  void aCallWithMoreMessagesThanAreKeptIsNotRetried() throws Exception {
+  void aCallWithMoreBytesThanAreKeptIsNotRetried() throws Exception {
     RefusingTransport.LEFT.set(1);
     List<String> parts = new ArrayList<>();
-    for (int i = 0; i <= RetryingStream.MAX_REPLAY_MESSAGES; i++) {
-      parts.add("p");
+    String part = "p".repeat(RetryingStream.BUFFER_LIMIT / 3);
+    for (int i = 0; i < 4; i++) {
+      parts.add(part);
     }
     assertThatThrownBy(
             () ->

@@ -1114,6 +1114,41 @@ public abstract class AbstractTransportConformanceTest {
     }
   }
 
+  private RetryScenarios retries() throws Exception {
+    return new RetryScenarios(listenUri(), this::clientUri, settings());
+  }
+
+  /**
+   * Calls with a retry policy succeed after failures, with the attempts header, on every transport.
+   */
+  @Test
+  void callsWithARetryPolicySucceedAfterFailures() throws Exception {
+    try (RetryScenarios scenarios = retries()) {
+      scenarios.callsWithAPolicySucceedAfterFailures();
+      scenarios.attemptsStopAtThePolicysMaximum();
+    }
+  }
+
+  /**
+   * Without a policy a call the server ran is never sent again; with one, nothing is retried after
+   * a response message.
+   */
+  @Test
+  void callsAreNotRetriedWithoutAPolicyOrAfterAResponse() throws Exception {
+    try (RetryScenarios scenarios = retries()) {
+      scenarios.aCallWithoutAPolicyRunsOnce();
+      scenarios.noRetryAfterAResponseMessage();
+    }
+  }
+
+  /** The server's grpc-retry-pushback-ms is honoured on every transport. */
+  @Test
+  void retriesHonourTheServersPushback() throws Exception {
+    try (RetryScenarios scenarios = retries()) {
+      scenarios.pushbackIsHonoured();
+    }
+  }
+
   private static void assertCaptured(
       dev.typedrpc.ResponseMetadata r, String key, String value, Status.Code code) {
     assertThat(r.status().code()).isEqualTo(code);

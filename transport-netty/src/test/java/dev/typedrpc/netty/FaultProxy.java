@@ -93,6 +93,13 @@ final class FaultProxy implements AutoCloseable {
     return counts;
   }
 
+  /** Resets every open connection now (RST both ways), whatever its plan. */
+  void resetAll() {
+    for (Link link : links) {
+      link.close(true);
+    }
+  }
+
   long connectionsAccepted() {
     return accepted.get();
   }
