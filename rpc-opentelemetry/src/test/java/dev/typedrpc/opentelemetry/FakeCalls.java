@@ -60,6 +60,9 @@ final class FakeCalls {
       public void sendHeaders(Metadata headers) {}
 
       @Override
+      public void setCompression(String encoding) {}
+
+      @Override
       public void setTrailers(Metadata trailers) {}
 
       @Override

@@ -85,6 +85,14 @@ class RateLimiterTest {
     public void setTrailers(Metadata trailers) {}
 
     @Override
+    public void setCompression(String name) {}
+
+    @Override
+    public String transport() {
+      return "mem";
+    }
+
+    @Override
     public void addCancelListener(Runnable listener) {}
   }
 
