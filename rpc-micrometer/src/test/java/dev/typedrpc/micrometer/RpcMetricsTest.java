@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.typedrpc.CallObserver;
 import dev.typedrpc.Metadata;
 import dev.typedrpc.Status;
+import dev.typedrpc.junit.InterceptorCalls;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -24,7 +25,7 @@ class RpcMetricsTest {
     CallObserver call =
         metrics
             .serverInterceptor()
-            .interceptCall(FakeCalls.server(RelayRpc.CHAT, "ws", Metadata.EMPTY));
+            .interceptCall(InterceptorCalls.server(RelayRpc.CHAT, "ws", Metadata.EMPTY));
     assertThat(activeCalls("server", "ws")).isEqualTo(1);
     call.onRequest("abc");
     call.onRequest("defgh");
@@ -60,12 +61,12 @@ class RpcMetricsTest {
     for (int i = 0; i < 3; i++) {
       metrics
           .serverInterceptor()
-          .interceptCall(FakeCalls.server(RelayRpc.FAIL, "h2c", Metadata.EMPTY))
+          .interceptCall(InterceptorCalls.server(RelayRpc.FAIL, "h2c", Metadata.EMPTY))
           .onClose(Status.INVALID_ARGUMENT.withDescription("no"), Metadata.EMPTY);
     }
     metrics
         .serverInterceptor()
-        .interceptCall(FakeCalls.server(RelayRpc.FAIL, "h2c", Metadata.EMPTY))
+        .interceptCall(InterceptorCalls.server(RelayRpc.FAIL, "h2c", Metadata.EMPTY))
         .onClose(Status.OK, Metadata.EMPTY);
     assertThat(
             registry
@@ -84,7 +85,7 @@ class RpcMetricsTest {
     CallObserver call =
         metrics
             .clientInterceptor()
-            .interceptCall(new FakeCalls.Outgoing(RelayRpc.CHAT, "sse://127.0.0.1:1/rpc"));
+            .interceptCall(InterceptorCalls.client(RelayRpc.CHAT, "sse://127.0.0.1:1/rpc"));
     assertThat(activeCalls("client", "sse")).isEqualTo(1);
     call.onRequest("a");
     call.onResponse("bb");
@@ -108,7 +109,7 @@ class RpcMetricsTest {
     CallObserver call =
         metrics
             .serverInterceptor()
-            .interceptCall(FakeCalls.server(RelayRpc.CHAT, "ws", Metadata.EMPTY));
+            .interceptCall(InterceptorCalls.server(RelayRpc.CHAT, "ws", Metadata.EMPTY));
     call.onRequest(null);
     call.onClose(Status.OK, Metadata.EMPTY);
     assertThat(registry.get("rpc.server.request.size").summary().count()).isZero();

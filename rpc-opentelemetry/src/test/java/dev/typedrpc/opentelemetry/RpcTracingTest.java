@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.typedrpc.CallObserver;
 import dev.typedrpc.Metadata;
 import dev.typedrpc.Status;
+import dev.typedrpc.junit.InterceptorCalls;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -33,7 +34,9 @@ class RpcTracingTest {
   void aServerSpanContinuesTheClientsTraceparentAndIsCurrentAroundTheCode() {
     Metadata headers = Metadata.of("traceparent", "00-" + TRACE_ID + "-" + PARENT_ID + "-01");
     CallObserver call =
-        tracing.serverInterceptor().interceptCall(FakeCalls.server(RelayRpc.CHAT, "ws", headers));
+        tracing
+            .serverInterceptor()
+            .interceptCall(InterceptorCalls.server(RelayRpc.CHAT, "ws", headers));
     AtomicReference<String> current = new AtomicReference<>();
     call.run(() -> current.set(Span.current().getSpanContext().getSpanId()));
     call.onRequest("a");
@@ -71,7 +74,7 @@ class RpcTracingTest {
   void withoutTraceparentAServerSpanStartsATrace() {
     tracing
         .serverInterceptor()
-        .interceptCall(FakeCalls.server(RelayRpc.HOP, "h2c", Metadata.EMPTY))
+        .interceptCall(InterceptorCalls.server(RelayRpc.HOP, "h2c", Metadata.EMPTY))
         .onClose(Status.OK, Metadata.EMPTY);
     SpanData span = otel.getSpans().get(0);
     assertThat(span.getParentSpanContext().isValid()).isFalse();
@@ -81,11 +84,11 @@ class RpcTracingTest {
   void aServerSpanIsAnErrorOnlyWhenTheServerFailed() {
     tracing
         .serverInterceptor()
-        .interceptCall(FakeCalls.server(RelayRpc.FAIL, "ws", Metadata.EMPTY))
+        .interceptCall(InterceptorCalls.server(RelayRpc.FAIL, "ws", Metadata.EMPTY))
         .onClose(Status.INVALID_ARGUMENT.withDescription("bad"), Metadata.EMPTY);
     tracing
         .serverInterceptor()
-        .interceptCall(FakeCalls.server(RelayRpc.FAIL, "ws", Metadata.EMPTY))
+        .interceptCall(InterceptorCalls.server(RelayRpc.FAIL, "ws", Metadata.EMPTY))
         .onClose(Status.INTERNAL.withDescription("broken"), Metadata.EMPTY);
     List<SpanData> spans = otel.getSpans();
     assertThat(spans.get(0).getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
@@ -98,7 +101,7 @@ class RpcTracingTest {
   @Test
   void aClientSpanIsAChildOfTheCurrentContextAndSendsItsOwnTraceparent() {
     Span parent = otel.getOpenTelemetry().getTracer("test").spanBuilder("parent").startSpan();
-    FakeCalls.Outgoing outgoing = new FakeCalls.Outgoing(RelayRpc.HOP, "h2c://127.0.0.1:1");
+    InterceptorCalls.Outgoing outgoing = InterceptorCalls.client(RelayRpc.HOP, "h2c://127.0.0.1:1");
     CallObserver call;
     try (var unused = parent.makeCurrent()) {
       call = tracing.clientInterceptor().interceptCall(outgoing);
@@ -121,7 +124,7 @@ class RpcTracingTest {
     assertThat(client.getEvents())
         .extracting(e -> e.getAttributes().get(AttributeKey.stringKey("rpc.message.type")))
         .containsExactly("SENT", "RECEIVED");
-    assertThat(outgoing.headers.get("traceparent"))
+    assertThat(outgoing.headers().get("traceparent"))
         .startsWith("00-" + client.getTraceId() + "-" + client.getSpanId() + "-");
   }
 }
