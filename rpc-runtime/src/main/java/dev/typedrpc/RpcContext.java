@@ -19,7 +19,10 @@ import java.util.concurrent.Executor;
 public abstract class RpcContext {
   private static final ThreadLocal<RpcContext> CURRENT = new ThreadLocal<>();
 
-  private final Map<Key<?>, Object> attributes = new HashMap<>(4); // guarded by itself
+  /**
+   * Values interceptors stored ({@link #put}); null until the first, so most calls allocate none.
+   */
+  private Map<Key<?>, Object> attributes; // guarded by this
 
   /**
    * The name of a value stored in a call's context: an interceptor {@linkplain #put puts} it (the
@@ -157,19 +160,22 @@ public abstract class RpcContext {
   @SuppressWarnings("unchecked") // put only stores a T under a Key<T>
   public final <T> T get(Key<T> key) {
     Objects.requireNonNull(key, "key");
-    synchronized (attributes) {
-      return (T) attributes.get(key);
+    synchronized (this) {
+      return attributes == null ? null : (T) attributes.get(key);
     }
   }
 
   /** Stores {@code value} under {@code key} (null removes it), for the rest of this call. */
   public final <T> void put(Key<T> key, T value) {
     Objects.requireNonNull(key, "key");
-    synchronized (attributes) {
-      if (value == null) {
-        attributes.remove(key);
-      } else {
+    synchronized (this) {
+      if (value != null) {
+        if (attributes == null) {
+          attributes = new HashMap<>(4);
+        }
         attributes.put(key, value);
+      } else if (attributes != null) {
+        attributes.remove(key);
       }
     }
   }
