@@ -265,9 +265,10 @@ public final class CallOptions {
 
   /**
    * Sends calls again as {@code policy} says when an attempt fails before any response arrived (see
-   * {@link RetryPolicy}); replaces the channel's {@linkplain ChannelOptions#retryPolicy() policy}.
-   * Give it only to idempotent methods: without a policy, a call the server may have started is
-   * never sent twice.
+   * {@link RetryPolicy}), whether or not the method is declared {@code @Idempotent}; replaces the
+   * channel's {@linkplain ChannelOptions#retryPolicy() policy} and the default of idempotent
+   * methods ({@link RetryPolicy#NONE}: no retries). Give it only to idempotent methods: without a
+   * policy, a call the server may have started is never sent twice.
    */
   public CallOptions withRetryPolicy(RetryPolicy policy) {
     return new CallOptions(
@@ -282,7 +283,10 @@ public final class CallOptions {
         Objects.requireNonNull(policy, "policy"));
   }
 
-  /** The policy set with {@link #withRetryPolicy}, or null (the channel's, if any). */
+  /**
+   * The policy set with {@link #withRetryPolicy}, or null (for an idempotent method the channel's
+   * or the default, else none).
+   */
   public RetryPolicy retryPolicy() {
     return retryPolicy;
   }

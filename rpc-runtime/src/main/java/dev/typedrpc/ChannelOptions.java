@@ -29,9 +29,9 @@ import java.util.concurrent.Executor;
  *     options (see {@link ClientInterceptor})
  * @param transportEvents where the channel reports its connections and failed transport negotiation
  *     attempts, for metrics; {@link TransportEvents#NONE} by default
- * @param retryPolicy how calls are sent again, unless their {@link CallOptions#withRetryPolicy}
- *     says otherwise; null (the default) for no retries but the transparent one (see {@link
- *     RetryPolicy})
+ * @param retryPolicy how calls of {@code @Idempotent} methods are sent again, unless their {@link
+ *     CallOptions#withRetryPolicy} says otherwise; null (the default) for {@link
+ *     RetryPolicy#DEFAULT_IDEMPOTENT}; other methods ignore it (see {@link RetryPolicy})
  * @param retryThrottling the token bucket that suppresses retries while many calls fail, or null
  *     for none
  */
@@ -258,9 +258,10 @@ public record ChannelOptions(
   }
 
   /**
-   * Sends the channel's calls again as {@code policy} says (see {@link RetryPolicy}); a call's own
-   * {@link CallOptions#withRetryPolicy} replaces it. Only for channels whose methods are all
-   * idempotent.
+   * Sends the channel's calls of {@code @Idempotent} methods again as {@code policy} says (see
+   * {@link RetryPolicy}), instead of {@link RetryPolicy#DEFAULT_IDEMPOTENT}; {@link
+   * RetryPolicy#NONE} turns their retries off. Calls of other methods are not retried unless the
+   * call asks for it; a call's own {@link CallOptions#withRetryPolicy} replaces this one.
    */
   public ChannelOptions withRetryPolicy(RetryPolicy policy) {
     return new ChannelOptions(

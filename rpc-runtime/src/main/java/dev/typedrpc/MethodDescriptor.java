@@ -4,8 +4,9 @@ import dev.typedrpc.spi.MessageCodec;
 import java.util.Objects;
 
 /**
- * Describes one remote method: its names, its {@link CallKind} and the codecs of its request and
- * response messages. Generated code creates one constant per method; immutable and thread-safe.
+ * Describes one remote method: its names, its {@link CallKind}, the codecs of its request and
+ * response messages, its {@link Idempotency} and {@link AccessPolicy}. Generated code creates one
+ * constant per method; immutable and thread-safe.
  *
  * @param <Req> the request message type (for client streaming: the type of each request)
  * @param <Resp> the response message type (for server streaming: the type of each response)
@@ -18,6 +19,8 @@ public final class MethodDescriptor<Req, Resp> {
   private final MessageCodec<Req> requestCodec;
   private final MessageCodec<Resp> responseCodec;
   private final int since;
+  private final Idempotency idempotency;
+  private final AccessPolicy accessPolicy;
 
   private MethodDescriptor(
       String serviceName,
@@ -25,7 +28,9 @@ public final class MethodDescriptor<Req, Resp> {
       CallKind kind,
       MessageCodec<Req> requestCodec,
       MessageCodec<Resp> responseCodec,
-      int since) {
+      int since,
+      Idempotency idempotency,
+      AccessPolicy accessPolicy) {
     this.serviceName = Objects.requireNonNull(serviceName, "serviceName");
     this.methodName = Objects.requireNonNull(methodName, "methodName");
     this.fullName = serviceName + "/" + methodName;
@@ -36,6 +41,8 @@ public final class MethodDescriptor<Req, Resp> {
       throw new IllegalArgumentException("since must be 1 or more, was " + since);
     }
     this.since = since;
+    this.idempotency = Objects.requireNonNull(idempotency, "idempotency");
+    this.accessPolicy = Objects.requireNonNull(accessPolicy, "accessPolicy");
   }
 
   /**
@@ -50,7 +57,7 @@ public final class MethodDescriptor<Req, Resp> {
       CallKind kind,
       MessageCodec<Req> requestCodec,
       MessageCodec<Resp> responseCodec) {
-    return new MethodDescriptor<>(serviceName, methodName, kind, requestCodec, responseCodec, 1);
+    return of(serviceName, methodName, kind, requestCodec, responseCodec, 1);
   }
 
   /**
@@ -66,7 +73,46 @@ public final class MethodDescriptor<Req, Resp> {
       MessageCodec<Resp> responseCodec,
       int since) {
     return new MethodDescriptor<>(
-        serviceName, methodName, kind, requestCodec, responseCodec, since);
+        serviceName,
+        methodName,
+        kind,
+        requestCodec,
+        responseCodec,
+        since,
+        Idempotency.UNKNOWN,
+        AccessPolicy.UNDECLARED);
+  }
+
+  /**
+   * This descriptor with another idempotency ({@code @Idempotent}); an idempotent method is retried
+   * by default (see {@link RetryPolicy}).
+   */
+  public MethodDescriptor<Req, Resp> withIdempotency(Idempotency idempotency) {
+    return new MethodDescriptor<>(
+        serviceName,
+        methodName,
+        kind,
+        requestCodec,
+        responseCodec,
+        since,
+        idempotency,
+        accessPolicy);
+  }
+
+  /**
+   * This descriptor with another access policy ({@code @RolesAllowed}, {@code @PermitAll},
+   * {@code @DenyAll}), which servers enforce.
+   */
+  public MethodDescriptor<Req, Resp> withAccessPolicy(AccessPolicy accessPolicy) {
+    return new MethodDescriptor<>(
+        serviceName,
+        methodName,
+        kind,
+        requestCodec,
+        responseCodec,
+        since,
+        idempotency,
+        accessPolicy);
   }
 
   public String serviceName() {
@@ -99,6 +145,19 @@ public final class MethodDescriptor<Req, Resp> {
   /** The service version that introduced this method (1 unless {@code @Since} says otherwise). */
   public int since() {
     return since;
+  }
+
+  /**
+   * Whether the method may be repeated ({@code @Idempotent}); {@link Idempotency#UNKNOWN} if not
+   * said.
+   */
+  public Idempotency idempotency() {
+    return idempotency;
+  }
+
+  /** Who may call the method, as the service interface declares it. */
+  public AccessPolicy accessPolicy() {
+    return accessPolicy;
   }
 
   @Override

@@ -18,17 +18,37 @@ import java.util.Set;
  * deadline; each attempt after the first carries {@code grpc-previous-rpc-attempts}. The channel's
  * {@link RetryThrottling} may suppress retries while many calls fail.
  *
- * <p><strong>Give a policy only to idempotent methods</strong>: an attempt the server started (and
- * perhaps finished) before failing is sent again. A call without a policy is never sent twice,
- * except when the server provably never started it (a refused stream or one above a GOAWAY's last
- * stream id: the transparent retry, which is not counted as an attempt).
+ * <p><strong>Only idempotent methods should be retried</strong>: an attempt the server started (and
+ * perhaps finished) before failing is sent again. Which policy a call gets:
  *
- * <p>Set it per call or stub with {@link CallOptions#withRetryPolicy} or for every call of a
- * channel with {@link ChannelOptions#withRetryPolicy}.
+ * <ol>
+ *   <li>its own, set per call or stub with {@link CallOptions#withRetryPolicy}, for any method;
+ *   <li>else, for a method declared {@code @Idempotent} ({@link MethodDescriptor#idempotency()}),
+ *       the channel's ({@link ChannelOptions#withRetryPolicy}), else {@link #DEFAULT_IDEMPOTENT};
+ *   <li>else none: a method not declared idempotent ignores the channel's policy.
+ * </ol>
+ *
+ * {@link #NONE} (per call, or per channel for its idempotent methods) turns retries off. A call
+ * without a policy is never sent twice, except when the server provably never started it (a refused
+ * stream or one above a GOAWAY's last stream id: the transparent retry, which is not counted as an
+ * attempt).
  */
 public final class RetryPolicy {
   /** The most attempts a policy may ask for, as in gRPC; larger values are capped to it. */
   public static final int MAX_ATTEMPTS_CAP = 5;
+
+  /**
+   * No retries: set it on a call ({@link CallOptions#withRetryPolicy}) or a channel ({@link
+   * ChannelOptions#withRetryPolicy}) to send calls of idempotent methods only once.
+   */
+  public static final RetryPolicy NONE =
+      new RetryPolicy(1, Duration.ofNanos(1), Duration.ofNanos(1), 1, Set.of());
+
+  /**
+   * The policy of an {@code @Idempotent} method when neither its call nor its channel sets one:
+   * {@link #unavailable unavailable(3)}, three attempts on {@code UNAVAILABLE}.
+   */
+  public static final RetryPolicy DEFAULT_IDEMPOTENT = unavailable(3);
 
   private final int maxAttempts;
   private final Duration initialBackoff;
@@ -178,6 +198,9 @@ public final class RetryPolicy {
 
   @Override
   public String toString() {
+    if (this == NONE) {
+      return "RetryPolicy.NONE";
+    }
     return "RetryPolicy[maxAttempts="
         + maxAttempts
         + ", initialBackoff="

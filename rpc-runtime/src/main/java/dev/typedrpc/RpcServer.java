@@ -46,6 +46,7 @@ public final class RpcServer implements AutoCloseable {
   private final Duration drainTimeout;
   private final List<Runnable> shutdownActions;
   private final TransportEvents transportEvents;
+  private final ServerImpl router;
   private final List<ServerTransport> transports = new ArrayList<>();
   private final List<URI> addresses = new ArrayList<>();
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
@@ -61,6 +62,10 @@ public final class RpcServer implements AutoCloseable {
     this.drainTimeout = b.drainTimeout;
     this.shutdownActions = List.copyOf(b.shutdownActions);
     this.transportEvents = b.transportEvents;
+    // routes are made here, so that a misconfiguration (a method that needs roles on a server that
+    // authenticates no call) fails build(), not start()
+    this.router = new ServerImpl(services, executor, interceptors);
+    router.transportEvents(transportEvents);
   }
 
   public static Builder builder() {
@@ -73,8 +78,6 @@ public final class RpcServer implements AutoCloseable {
       throw new IllegalStateException("already started");
     }
     started = true;
-    ServerImpl router = new ServerImpl(services, executor, interceptors);
-    router.transportEvents(transportEvents);
     try {
       for (URI uri : listenUris) {
         ServerTransport t = Registries.transport(uri.getScheme()).newServerTransport(uri, settings);
@@ -299,6 +302,13 @@ public final class RpcServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The server, not started yet.
+     *
+     * @throws IllegalStateException without a listen address or a service, or if a method declares
+     *     roles ({@code @RolesAllowed}) and no interceptor of the server or its service
+     *     authenticates calls ({@code dev.typedrpc.auth.Authentication})
+     */
     public RpcServer build() {
       if (listen.isEmpty()) {
         throw new IllegalStateException("no listen address: call listen(URI) at least once");

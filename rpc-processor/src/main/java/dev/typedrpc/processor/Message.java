@@ -34,6 +34,24 @@ public enum Message {
       "CheckedException",
       "RPC methods cannot throw checked exceptions, but %s declares %s. Remove it from the throws clause;"
           + " failures reach callers as RpcException."),
+  ACCESS_POLICY_CONFLICT(
+      "AccessPolicyConflict",
+      "An element may declare one access policy, but %s has both @%s and @%s, which contradict each"
+          + " other. Keep one: @PermitAll (any caller), @DenyAll (no caller) or @RolesAllowed (callers"
+          + " holding one of its roles); a method's own annotation overrides its interface's."),
+  ROLES_ALLOWED_EMPTY(
+      "RolesAllowedEmpty",
+      "@RolesAllowed must list at least one role, but the one on %s lists none, which would let no"
+          + " caller in. List the roles, or write @DenyAll if no one may call it."),
+  ROLE_BLANK(
+      "RoleBlank",
+      "Role names must not be blank, but @RolesAllowed on %s lists \"%s\", which no principal"
+          + " holds. Remove it or write the role's name."),
+  ANNOTATION_ON_NON_RPC(
+      "AnnotationOnNonRpc",
+      "@%s applies to RPC methods (the abstract methods of an @RpcService interface), but %s is a %s"
+          + " method, which is not called remotely, so it would have no effect. Remove the annotation,"
+          + " or put it on the RPC this method calls."),
   DUPLICATE_FIELD_NUMBER(
       "DuplicateFieldNumber",
       "Field numbers must be unique within a message, but %s reuses number %d of %s. Give it an unused"

@@ -74,14 +74,20 @@ public final class RpcProcessor extends AbstractProcessor {
   private final Set<String> reportedRules = new HashSet<>();
 
   /**
-   * typedrpc's annotations, and {@code @Generated}, which the generated classes carry: claiming
-   * them (see {@link #process}) keeps {@code -Xlint:all -Werror} builds free of javac's "No
-   * processor claimed any of these annotations" warning. A processor that reads {@code @Generated}
-   * must run before this one.
+   * typedrpc's annotations, Jakarta's access-policy annotations (read on services) and
+   * {@code @Generated}, which the generated classes carry: claiming them (see {@link #process})
+   * keeps {@code -Xlint:all -Werror} builds free of javac's "No processor claimed any of these
+   * annotations" warning. A processor that reads {@code @Generated}, {@code @RolesAllowed},
+   * {@code @PermitAll} or {@code @DenyAll} must run before this one.
    */
   @Override
   public Set<String> getSupportedAnnotationTypes() {
-    return Set.of("dev.typedrpc.annotations.*", GENERATED);
+    return Set.of(
+        "dev.typedrpc.annotations.*",
+        GENERATED,
+        "jakarta.annotation.security.RolesAllowed",
+        "jakarta.annotation.security.PermitAll",
+        "jakarta.annotation.security.DenyAll");
   }
 
   @Override
@@ -99,7 +105,8 @@ public final class RpcProcessor extends AbstractProcessor {
   }
 
   // claims (returns true): javac's -Xlint:processing warns of unclaimed annotations, and
-  // -Werror makes that fatal for users; only typedrpc's annotations and @Generated are claimed
+  // -Werror makes that fatal for users; only typedrpc's annotations, @Generated and the three
+  // access-policy annotations are claimed
   @SuppressWarnings("DoNotClaimAnnotations")
   @Override
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {

@@ -108,6 +108,66 @@ class DiagnosticsTest {
             "throws java.io.IOException",
             service("  void m() throws java.io.IOException;")),
         error(
+            Message.ACCESS_POLICY_CONFLICT,
+            "Svc.m has both @DenyAll and @RolesAllowed",
+            "@jakarta.annotation.security.DenyAll",
+            service(
+                "  @jakarta.annotation.security.RolesAllowed(\"admin\")",
+                "  @jakarta.annotation.security.DenyAll",
+                "  void m();")),
+        error(
+            Message.ACCESS_POLICY_CONFLICT,
+            "Svc.m has both @DenyAll and @PermitAll",
+            "@jakarta.annotation.security.DenyAll",
+            service(
+                "  @jakarta.annotation.security.PermitAll",
+                "  @jakarta.annotation.security.DenyAll",
+                "  void m();")),
+        error(
+            Message.ACCESS_POLICY_CONFLICT,
+            "interface Svc has both @PermitAll and @RolesAllowed",
+            "@jakarta.annotation.security.PermitAll",
+            type(
+                "Svc",
+                "@RpcService",
+                "@jakarta.annotation.security.RolesAllowed(\"admin\")",
+                "@jakarta.annotation.security.PermitAll",
+                "public interface Svc { void m(); }")),
+        error(
+            Message.ROLES_ALLOWED_EMPTY,
+            "the one on Svc.m lists none",
+            "RolesAllowed({})",
+            service("  @jakarta.annotation.security.RolesAllowed({})", "  void m();")),
+        error(
+            Message.ROLES_ALLOWED_EMPTY,
+            "the one on interface Svc lists none",
+            "RolesAllowed({})",
+            type(
+                "Svc",
+                "@RpcService",
+                "@jakarta.annotation.security.RolesAllowed({})",
+                "public interface Svc { void m(); }")),
+        error(
+            Message.ROLE_BLANK,
+            "@RolesAllowed on Svc.m lists \" \"",
+            "RolesAllowed({\"admin\", \" \"})",
+            service(
+                "  @jakarta.annotation.security.RolesAllowed({\"admin\", \" \"})", "  void m();")),
+        error(
+            Message.ANNOTATION_ON_NON_RPC,
+            "@Idempotent applies to RPC methods (the abstract methods of an @RpcService interface),"
+                + " but Svc.helper is a default method",
+            "@Idempotent",
+            service("  void m();", "  @Idempotent", "  default String helper() { return \"\"; }")),
+        error(
+            Message.ANNOTATION_ON_NON_RPC,
+            "@RolesAllowed applies to RPC methods",
+            "@jakarta.annotation.security.RolesAllowed",
+            service(
+                "  void m();",
+                "  @jakarta.annotation.security.RolesAllowed(\"admin\")",
+                "  static String util() { return \"\"; }")),
+        error(
             Message.DUPLICATE_FIELD_NUMBER,
             "R.b reuses number 1 of R.a",
             "int b",
@@ -387,6 +447,42 @@ class DiagnosticsTest {
                 "  default Set<String> helper() { return Set.of(); }",
                 "  static Set<String> util() { return Set.of(); }"));
     assertThat(compilation).succeededWithoutWarnings();
+  }
+
+  /**
+   * Policies that agree: the interface's, a method's overriding it, @Idempotent on every call kind
+   * (a client or bidi stream is retried as a unary call, from its buffered requests).
+   */
+  @Test
+  void consistentPoliciesCompileWithoutWarnings() {
+    Compilation compilation =
+        TestCompiler.compile(
+            type(
+                "Svc",
+                "@RpcService",
+                "@jakarta.annotation.security.DenyAll",
+                "public interface Svc {",
+                "  @jakarta.annotation.security.PermitAll @Idempotent void open();",
+                "  @jakarta.annotation.security.RolesAllowed({\"b\", \"a\", \"b\"})",
+                "  @Idempotent(sideEffects = false)",
+                "  Flow.Publisher<String> read(Flow.Publisher<String> in);",
+                "  @Idempotent CompletableFuture<String> put(Flow.Publisher<String> in);",
+                "  void closed();",
+                "}"));
+    assertThat(compilation).succeededWithoutWarnings();
+    String rpc = source(compilation, "t.SvcRpc");
+    assertThat(rpc).contains(".withAccessPolicy(AccessPolicy.PERMIT_ALL)");
+    assertThat(rpc).contains(".withAccessPolicy(AccessPolicy.rolesAllowed(\"a\", \"b\"))");
+    assertThat(rpc).contains(".withIdempotency(Idempotency.NO_SIDE_EFFECTS)");
+    assertThat(rpc.split("withAccessPolicy\\(AccessPolicy.DENY_ALL\\)", -1)).hasSize(3);
+  }
+
+  private static String source(Compilation compilation, String name) {
+    try {
+      return compilation.generatedSourceFile(name).orElseThrow().getCharContent(false).toString();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Test

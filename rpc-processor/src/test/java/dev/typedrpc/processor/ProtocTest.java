@@ -7,6 +7,7 @@ import com.google.protobuf.DescriptorProtos.DescriptorProto;
 import com.google.protobuf.DescriptorProtos.FieldDescriptorProto;
 import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.DescriptorProtos.FileDescriptorSet;
+import com.google.protobuf.DescriptorProtos.MethodDescriptorProto;
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.JavaFileObjects;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -192,6 +194,30 @@ class ProtocTest {
       FileDescriptorProto expected = protoc(dir, name).getFile(0);
       assertThat(embedded.get(name)).as(name).isEqualTo(expected);
     }
+  }
+
+  /** {@code @Idempotent} becomes protobuf's idempotency_level, as protoc reads it. */
+  @Test
+  void idempotentMethodsCarryTheirIdempotencyLevel(@TempDir Path dir) throws Exception {
+    FileDescriptorProto file = protoc(dir, "example.chat.ChatService").getFile(0);
+    Map<String, String> levels = new TreeMap<>();
+    for (MethodDescriptorProto m : file.getService(0).getMethodList()) {
+      if (m.getOptions().hasIdempotencyLevel()) {
+        levels.put(m.getName(), m.getOptions().getIdempotencyLevel().name());
+      }
+    }
+    assertThat(levels)
+        .containsExactly(
+            Map.entry("Clear", "IDEMPOTENT"),
+            Map.entry("Fetch", "NO_SIDE_EFFECTS"),
+            Map.entry("Get", "NO_SIDE_EFFECTS"),
+            Map.entry("Ping", "NO_SIDE_EFFECTS"));
+    MethodDescriptorProto ping =
+        file.getService(0).getMethodList().stream()
+            .filter(m -> m.getName().equals("Ping"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(ping.getOptions().getDeprecated()).isTrue();
   }
 
   @Test

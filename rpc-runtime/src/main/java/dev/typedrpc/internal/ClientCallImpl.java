@@ -143,7 +143,7 @@ final class ClientCallImpl<Req, Resp>
             deadline,
             options.isWaitForReady(),
             this,
-            options.retryPolicy() != null ? options.retryPolicy() : channel.retryPolicy());
+            RetryPolicyChoice.choose(method, options.retryPolicy(), channel.retryPolicy()));
     stream = s;
     Status raced = pendingCancel;
     if (raced != null) {

@@ -6,6 +6,7 @@ import dev.typedrpc.MethodDescriptor;
 import dev.typedrpc.ServerInterceptor;
 import dev.typedrpc.ServerServiceDefinition;
 import dev.typedrpc.ServiceVersion;
+import dev.typedrpc.auth.internal.AccessPolicyCheck;
 import dev.typedrpc.spi.ServerStream;
 import dev.typedrpc.spi.ServerStreamListener;
 import dev.typedrpc.spi.ServerTransportListener;
@@ -35,6 +36,8 @@ public final class ServerImpl implements ServerTransportListener {
 
   /**
    * @param interceptors the server's, around every call, before those of services and methods
+   * @throws IllegalStateException if a method declares roles ({@code @RolesAllowed}) and no
+   *     interceptor authenticates its calls
    */
   public ServerImpl(
       List<ServerServiceDefinition> services,
@@ -48,6 +51,10 @@ public final class ServerImpl implements ServerTransportListener {
       for (MethodDescriptor<?, ?> m : service.descriptor().methods()) {
         List<ServerInterceptor> chain = new ArrayList<>(interceptors);
         chain.addAll(ServiceDefinitions.interceptors(service, m.fullName()));
+        ServerInterceptor policy = AccessPolicyCheck.forMethod(m, chain);
+        if (policy != null) {
+          chain.add(policy); // last: after the interceptor that authenticates the call
+        }
         Route route =
             new Route(
                 ServiceDefinitions.handler(service, m.fullName()), List.copyOf(chain), version);

@@ -1185,4 +1185,32 @@ public abstract class AbstractTransportConformanceTest {
       auth.rateLimits();
     }
   }
+
+  // ------------------------------------------------- policy declared on the interface
+  // (PolicyScenarios)
+
+  private PolicyScenarios policies() {
+    return new PolicyScenarios(listenUri(), this::clientUri, settings());
+  }
+
+  @Test
+  void declaredAccessPoliciesAreEnforcedBeforeTheImplementation() throws Exception {
+    try (PolicyScenarios policies = policies()) {
+      policies.accessPoliciesAreEnforcedBeforeTheImplementation();
+    }
+  }
+
+  @Test
+  void denyAllAndPermitAllNeedNoAuthentication() throws Exception {
+    try (PolicyScenarios policies = policies()) {
+      policies.denyAllNeedsNoAuthenticator();
+    }
+  }
+
+  @Test
+  void idempotentMethodsAreRetriedByDefaultAndOthersSentOnce() throws Exception {
+    try (PolicyScenarios policies = policies()) {
+      policies.idempotentMethodsAreRetriedByDefault();
+    }
+  }
 }

@@ -8,6 +8,7 @@ import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.DescriptorProtos.FileOptions;
 import com.google.protobuf.DescriptorProtos.MessageOptions;
 import com.google.protobuf.DescriptorProtos.MethodDescriptorProto;
+import com.google.protobuf.DescriptorProtos.MethodOptions.IdempotencyLevel;
 import com.google.protobuf.DescriptorProtos.OneofDescriptorProto;
 import com.google.protobuf.DescriptorProtos.ServiceDescriptorProto;
 import com.google.protobuf.Descriptors.FieldDescriptor;
@@ -105,6 +106,10 @@ public final class DescriptorGenerator {
       }
       if (m.deprecated()) {
         mb.getOptionsBuilder().setDeprecated(true);
+      }
+      if (m.idempotency() != MethodModel.Idempotency.UNKNOWN) {
+        mb.getOptionsBuilder()
+            .setIdempotencyLevel(IdempotencyLevel.valueOf(m.idempotency().name()));
       }
       b.addMethod(mb);
     }

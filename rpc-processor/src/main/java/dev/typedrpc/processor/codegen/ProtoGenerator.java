@@ -132,7 +132,23 @@ public final class ProtoGenerator {
           .append(") returns (")
           .append(serverStreams ? "stream " : "")
           .append(symbols.ref(m.responseProto(), name, true))
-          .append(m.deprecated() ? ") {\n    option deprecated = true;\n  }\n" : ");\n");
+          .append(')');
+      List<String> options = new ArrayList<>();
+      if (m.deprecated()) {
+        options.add("deprecated = true");
+      }
+      if (m.idempotency() != MethodModel.Idempotency.UNKNOWN) {
+        options.add("idempotency_level = " + m.idempotency().name());
+      }
+      if (options.isEmpty()) {
+        out.append(";\n");
+      } else {
+        out.append(" {\n");
+        for (String o : options) {
+          out.append("    option ").append(o).append(";\n");
+        }
+        out.append("  }\n");
+      }
     }
     out.append("}\n");
   }

@@ -1,9 +1,11 @@
 package dev.typedrpc.processor.codegen;
 
+import static dev.typedrpc.processor.codegen.RuntimeTypes.ACCESS_POLICY;
 import static dev.typedrpc.processor.codegen.RuntimeTypes.CALL_KIND;
 import static dev.typedrpc.processor.codegen.RuntimeTypes.CALL_OPTIONS;
 import static dev.typedrpc.processor.codegen.RuntimeTypes.CLIENT_CALLS;
 import static dev.typedrpc.processor.codegen.RuntimeTypes.GENERATED_STUB;
+import static dev.typedrpc.processor.codegen.RuntimeTypes.IDEMPOTENCY;
 import static dev.typedrpc.processor.codegen.RuntimeTypes.METHOD_DESCRIPTOR;
 import static dev.typedrpc.processor.codegen.RuntimeTypes.RPC_CHANNEL;
 import static dev.typedrpc.processor.codegen.RuntimeTypes.SERVER_CALLS;
@@ -138,16 +140,35 @@ public final class RpcClassGenerator {
 
   private static FieldSpec descriptor(MethodModel m) {
     TypeName t = ParameterizedTypeName.get(METHOD_DESCRIPTOR, m.requestType(), m.responseType());
+    CodeBlock.Builder init =
+        CodeBlock.builder()
+            .add(
+                "$Z$T.of(SERVICE_NAME,$W$S,$W$T.$L,$W$T.INSTANCE,$W$T.INSTANCE,$W$L)",
+                METHOD_DESCRIPTOR,
+                m.schemaName(),
+                CALL_KIND,
+                m.kind().name(),
+                m.requestCodec(),
+                m.responseCodec(),
+                m.since());
+    // only what the interface declares, so that descriptors without policy read as before
+    if (m.idempotency() != MethodModel.Idempotency.UNKNOWN) {
+      init.add("\n$>$>.withIdempotency($T.$L)$<$<", IDEMPOTENCY, m.idempotency().name());
+    }
+    if (m.access().kind() == MethodModel.Access.Kind.ROLES_ALLOWED) {
+      List<CodeBlock> roles = new ArrayList<>();
+      for (String role : m.access().roles()) {
+        roles.add(CodeBlock.of("$S", role));
+      }
+      init.add(
+          "\n$>$>.withAccessPolicy($T.rolesAllowed($L))$<$<",
+          ACCESS_POLICY,
+          CodeBlock.join(roles, ",$W"));
+    } else if (m.access().kind() != MethodModel.Access.Kind.UNDECLARED) {
+      init.add("\n$>$>.withAccessPolicy($T.$L)$<$<", ACCESS_POLICY, m.access().kind().name());
+    }
     return FieldSpec.builder(t, m.constantName(), Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-        .initializer(
-            "$Z$T.of(SERVICE_NAME,$W$S,$W$T.$L,$W$T.INSTANCE,$W$T.INSTANCE,$W$L)",
-            METHOD_DESCRIPTOR,
-            m.schemaName(),
-            CALL_KIND,
-            m.kind().name(),
-            m.requestCodec(),
-            m.responseCodec(),
-            m.since())
+        .initializer(init.build())
         .build();
   }
 

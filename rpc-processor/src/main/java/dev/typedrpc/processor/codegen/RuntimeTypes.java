@@ -8,7 +8,9 @@ final class RuntimeTypes {
   private RuntimeTypes() {}
 
   static final String RUNTIME = "dev.typedrpc";
+  static final ClassName ACCESS_POLICY = ClassName.get(RUNTIME, "AccessPolicy");
   static final ClassName CALL_KIND = ClassName.get(RUNTIME, "CallKind");
+  static final ClassName IDEMPOTENCY = ClassName.get(RUNTIME, "Idempotency");
   static final ClassName CALL_OPTIONS = ClassName.get(RUNTIME, "CallOptions");
   static final ClassName METHOD_DESCRIPTOR = ClassName.get(RUNTIME, "MethodDescriptor");
   static final ClassName RPC_CHANNEL = ClassName.get(RUNTIME, "RpcChannel");

@@ -18,6 +18,8 @@ import java.util.List;
  * @param requestProto the request message's proto name
  * @param resultAdapter how the result type is made from a runtime stream or future, or null
  * @param paramAdapter how the streaming parameter becomes a {@code Flow.Publisher}, or null
+ * @param idempotency its {@code @Idempotent}
+ * @param access its effective access policy: the method's own, else the interface's
  */
 public record MethodModel(
     String javaName,
@@ -37,10 +39,40 @@ public record MethodModel(
     int since,
     boolean deprecated,
     Adapter resultAdapter,
-    Adapter paramAdapter) {
+    Adapter paramAdapter,
+    Idempotency idempotency,
+    Access access) {
 
   public MethodModel {
     params = List.copyOf(params);
+  }
+
+  /** Protobuf's {@code idempotency_level}, mirroring {@code dev.typedrpc.Idempotency}. */
+  public enum Idempotency {
+    UNKNOWN,
+    IDEMPOTENT,
+    NO_SIDE_EFFECTS;
+  }
+
+  /**
+   * An access policy, mirroring {@code dev.typedrpc.AccessPolicy}.
+   *
+   * @param roles the roles of {@code ROLES_ALLOWED}, sorted and distinct; else empty
+   */
+  public record Access(Kind kind, List<String> roles) {
+    public static final Access UNDECLARED = new Access(Kind.UNDECLARED, List.of());
+
+    public Access {
+      roles = List.copyOf(roles);
+    }
+
+    /** The kinds, as {@code dev.typedrpc.AccessPolicy.Kind} names them. */
+    public enum Kind {
+      UNDECLARED,
+      PERMIT_ALL,
+      DENY_ALL,
+      ROLES_ALLOWED;
+    }
   }
 
   /** The call kinds, mirroring {@code dev.typedrpc.CallKind}. */

@@ -85,6 +85,7 @@ public final class ServiceParser {
     String serviceName = name.isEmpty() ? iface.getQualifiedName().toString() : name;
     int version = (Integer) Annotations.value(annotation, "version").getValue();
     ServiceContext ctx = new ServiceContext(iface, serviceName, version, diagnostics);
+    ctx.access = Policies.declared(iface, diagnostics);
     List<MethodModel> methods = new ArrayList<>();
     Set<String> names = new HashSet<>();
     MemberNames members = new MemberNames();
@@ -93,6 +94,7 @@ public final class ServiceParser {
       if (m.getModifiers().contains(Modifier.DEFAULT)
           || m.getModifiers().contains(Modifier.STATIC)
           || m.getModifiers().contains(Modifier.PRIVATE)) {
+        Policies.rejectOnNonRpc(m, diagnostics);
         continue; // not RPCs
       }
       String javaName = m.getSimpleName().toString();
@@ -221,6 +223,7 @@ public final class ServiceParser {
     final List<MessageModel> synthesized = new ArrayList<>();
     final List<SynthName> synthesizedNames = new ArrayList<>();
     final Sites sites = new Sites();
+    MethodModel.Access access = MethodModel.Access.UNDECLARED; // the interface's
 
     ServiceContext(TypeElement iface, String serviceName, int version, Diagnostics diagnostics) {
       this.iface = iface;
@@ -252,6 +255,11 @@ public final class ServiceParser {
 
     MethodModel parse() {
       Diagnostics d = ctx.diagnostics;
+      // Jakarta's rule: a method's own policy overrides its interface's
+      MethodModel.Access access = Policies.declared(m, d);
+      if (access.kind() == MethodModel.Access.Kind.UNDECLARED) {
+        access = ctx.access;
+      }
       if (!m.getTypeParameters().isEmpty()) {
         d.error(m, Message.GENERIC_METHOD, javaName, m.getTypeParameters());
         return null;
@@ -368,7 +376,9 @@ public final class ServiceParser {
           since,
           Annotations.deprecated(m),
           resultAdapter,
-          paramAdapter);
+          paramAdapter,
+          Policies.idempotency(m),
+          access);
     }
 
     /** The single type argument of a result type, or null after reporting it unsupported. */
