@@ -32,8 +32,11 @@ import java.util.concurrent.Executor;
  * @param retryPolicy how calls are sent again, unless their {@link CallOptions#withRetryPolicy}
  *     says otherwise; null (the default) for no retries but the transparent one (see {@link
  *     RetryPolicy})
- * @param retryThrottling the token bucket that suppresses retries while many calls fail, or null
- *     for none
+ * @param retryThrottling the token bucket that suppresses retries (and hedged attempts) while many
+ *     calls fail, or null for none
+ * @param hedgingPolicy how unary calls are hedged, unless their {@link CallOptions} have a retry or
+ *     hedging policy; null (the default) for none. At most one of {@code retryPolicy} and {@code
+ *     hedgingPolicy} may be set (see {@link HedgingPolicy})
  */
 public record ChannelOptions(
     TransportSettings transport,
@@ -45,7 +48,8 @@ public record ChannelOptions(
     List<ClientInterceptor> interceptors,
     TransportEvents transportEvents,
     RetryPolicy retryPolicy,
-    RetryThrottling retryThrottling) {
+    RetryThrottling retryThrottling,
+    HedgingPolicy hedgingPolicy) {
 
   /** The default order: WebSocket, then HTTP/2 (gRPC), then Server-Sent Events + POST. */
   public static final List<String> DEFAULT_TRANSPORT_ORDER = List.of("ws", "h2c", "sse");
@@ -73,6 +77,36 @@ public record ChannelOptions(
       throw new IllegalArgumentException(
           "maxWaitingCalls must not be negative, got " + maxWaitingCalls);
     }
+    if (retryPolicy != null && hedgingPolicy != null) {
+      throw new IllegalArgumentException(
+          "a channel has either a retry policy or a hedging policy, not both");
+    }
+  }
+
+  /** Options with interceptors, transport events, retries and throttling, without hedging. */
+  public ChannelOptions(
+      TransportSettings transport,
+      Executor executor,
+      List<String> transportOrder,
+      Duration attemptTimeout,
+      ConnectionBackoff connectionBackoff,
+      int maxWaitingCalls,
+      List<ClientInterceptor> interceptors,
+      TransportEvents transportEvents,
+      RetryPolicy retryPolicy,
+      RetryThrottling retryThrottling) {
+    this(
+        transport,
+        executor,
+        transportOrder,
+        attemptTimeout,
+        connectionBackoff,
+        maxWaitingCalls,
+        interceptors,
+        transportEvents,
+        retryPolicy,
+        retryThrottling,
+        null);
   }
 
   /** Options with interceptors, without transport events or retries. */
@@ -93,6 +127,7 @@ public record ChannelOptions(
         maxWaitingCalls,
         interceptors,
         TransportEvents.NONE,
+        null,
         null,
         null);
   }
@@ -141,7 +176,8 @@ public record ChannelOptions(
         interceptors,
         transportEvents,
         retryPolicy,
-        retryThrottling);
+        retryThrottling,
+        hedgingPolicy);
   }
 
   public ChannelOptions withExecutor(Executor executor) {
@@ -155,7 +191,8 @@ public record ChannelOptions(
         interceptors,
         transportEvents,
         retryPolicy,
-        retryThrottling);
+        retryThrottling,
+        hedgingPolicy);
   }
 
   /** The transports a {@code typedrpc://} target negotiates, in order. */
@@ -170,7 +207,8 @@ public record ChannelOptions(
         interceptors,
         transportEvents,
         retryPolicy,
-        retryThrottling);
+        retryThrottling,
+        hedgingPolicy);
   }
 
   public ChannelOptions withAttemptTimeout(Duration timeout) {
@@ -184,7 +222,8 @@ public record ChannelOptions(
         interceptors,
         transportEvents,
         retryPolicy,
-        retryThrottling);
+        retryThrottling,
+        hedgingPolicy);
   }
 
   /** How the channel spaces its attempts to connect after a failure. */
@@ -199,7 +238,8 @@ public record ChannelOptions(
         interceptors,
         transportEvents,
         retryPolicy,
-        retryThrottling);
+        retryThrottling,
+        hedgingPolicy);
   }
 
   /** The most wait-for-ready calls that may wait at once for the channel to become ready. */
@@ -214,7 +254,8 @@ public record ChannelOptions(
         interceptors,
         transportEvents,
         retryPolicy,
-        retryThrottling);
+        retryThrottling,
+        hedgingPolicy);
   }
 
   /**
@@ -236,7 +277,8 @@ public record ChannelOptions(
         all,
         transportEvents,
         retryPolicy,
-        retryThrottling);
+        retryThrottling,
+        hedgingPolicy);
   }
 
   /**
@@ -254,13 +296,14 @@ public record ChannelOptions(
         interceptors,
         events,
         retryPolicy,
-        retryThrottling);
+        retryThrottling,
+        hedgingPolicy);
   }
 
   /**
    * Sends the channel's calls again as {@code policy} says (see {@link RetryPolicy}); a call's own
    * {@link CallOptions#withRetryPolicy} replaces it. Only for channels whose methods are all
-   * idempotent.
+   * idempotent. Replaces a {@linkplain #withHedgingPolicy hedging policy} set before.
    */
   public ChannelOptions withRetryPolicy(RetryPolicy policy) {
     return new ChannelOptions(
@@ -273,7 +316,8 @@ public record ChannelOptions(
         interceptors,
         transportEvents,
         Objects.requireNonNull(policy, "policy"),
-        retryThrottling);
+        retryThrottling,
+        null);
   }
 
   /** Throttles the channel's retries with a token bucket (see {@link RetryThrottling}). */
@@ -288,6 +332,27 @@ public record ChannelOptions(
         interceptors,
         transportEvents,
         retryPolicy,
-        Objects.requireNonNull(throttling, "throttling"));
+        Objects.requireNonNull(throttling, "throttling"),
+        hedgingPolicy);
+  }
+
+  /**
+   * Hedges the channel's unary calls as {@code policy} says (see {@link HedgingPolicy}); a call
+   * whose {@link CallOptions} have a retry or hedging policy uses its own. Replaces a {@linkplain
+   * #withRetryPolicy retry policy} set before. Only for channels whose methods are all idempotent.
+   */
+  public ChannelOptions withHedgingPolicy(HedgingPolicy policy) {
+    return new ChannelOptions(
+        transport,
+        executor,
+        transportOrder,
+        attemptTimeout,
+        connectionBackoff,
+        maxWaitingCalls,
+        interceptors,
+        transportEvents,
+        null,
+        retryThrottling,
+        Objects.requireNonNull(policy, "policy"));
   }
 }
