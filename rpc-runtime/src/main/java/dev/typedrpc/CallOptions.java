@@ -17,7 +17,7 @@ import java.util.Objects;
  */
 public final class CallOptions {
   public static final CallOptions DEFAULT =
-      new CallOptions(null, null, Metadata.EMPTY, null, null, false, List.of(), false, null);
+      new CallOptions(null, null, Metadata.EMPTY, null, null, false, List.of(), false, null, null);
 
   private final Duration timeout;
   private final Deadline deadline;
@@ -28,6 +28,7 @@ public final class CallOptions {
   private final List<ClientInterceptor> interceptors;
   private final boolean detached;
   private final RetryPolicy retryPolicy;
+  private final HedgingPolicy hedgingPolicy;
 
   private CallOptions(
       Duration timeout,
@@ -38,7 +39,8 @@ public final class CallOptions {
       boolean waitForReady,
       List<ClientInterceptor> interceptors,
       boolean detached,
-      RetryPolicy retryPolicy) {
+      RetryPolicy retryPolicy,
+      HedgingPolicy hedgingPolicy) {
     this.timeout = timeout;
     this.deadline = deadline;
     this.metadata = metadata;
@@ -48,6 +50,7 @@ public final class CallOptions {
     this.interceptors = interceptors;
     this.detached = detached;
     this.retryPolicy = retryPolicy;
+    this.hedgingPolicy = hedgingPolicy;
   }
 
   /** Every call must finish within {@code timeout} of its start. */
@@ -61,7 +64,8 @@ public final class CallOptions {
         waitForReady,
         interceptors,
         detached,
-        retryPolicy);
+        retryPolicy,
+        hedgingPolicy);
   }
 
   /** Every call must finish by {@code deadline}. */
@@ -75,7 +79,8 @@ public final class CallOptions {
         waitForReady,
         interceptors,
         detached,
-        retryPolicy);
+        retryPolicy,
+        hedgingPolicy);
   }
 
   /**
@@ -94,7 +99,8 @@ public final class CallOptions {
         waitForReady,
         interceptors,
         detached,
-        retryPolicy);
+        retryPolicy,
+        hedgingPolicy);
   }
 
   /**
@@ -122,7 +128,8 @@ public final class CallOptions {
         waitForReady,
         interceptors,
         detached,
-        retryPolicy);
+        retryPolicy,
+        hedgingPolicy);
   }
 
   /**
@@ -139,7 +146,8 @@ public final class CallOptions {
         waitForReady,
         interceptors,
         detached,
-        retryPolicy);
+        retryPolicy,
+        hedgingPolicy);
   }
 
   /**
@@ -159,7 +167,8 @@ public final class CallOptions {
         true,
         interceptors,
         detached,
-        retryPolicy);
+        retryPolicy,
+        hedgingPolicy);
   }
 
   /** Calls fail at once with {@code UNAVAILABLE} while the channel cannot connect (the default). */
@@ -173,7 +182,8 @@ public final class CallOptions {
         false,
         interceptors,
         detached,
-        retryPolicy);
+        retryPolicy,
+        hedgingPolicy);
   }
 
   /**
@@ -194,7 +204,8 @@ public final class CallOptions {
         waitForReady,
         List.copyOf(all),
         detached,
-        retryPolicy);
+        retryPolicy,
+        hedgingPolicy);
   }
 
   /** The interceptors added with {@link #withInterceptors}, in order. */
@@ -221,7 +232,8 @@ public final class CallOptions {
         waitForReady,
         interceptors,
         true,
-        retryPolicy);
+        retryPolicy,
+        hedgingPolicy);
   }
 
   /** Whether calls are {@linkplain #detached() detached} from the server call they are made in. */
@@ -268,7 +280,8 @@ public final class CallOptions {
    * {@link RetryPolicy}), whether or not the method is declared {@code @Idempotent}; replaces the
    * channel's {@linkplain ChannelOptions#retryPolicy() policy} and the default of idempotent
    * methods ({@link RetryPolicy#NONE}: no retries). Give it only to idempotent methods: without a
-   * policy, a call the server may have started is never sent twice.
+   * policy, a call the server may have started is never sent twice. Replaces a {@linkplain
+   * #withHedgingPolicy hedging policy} set before.
    */
   public CallOptions withRetryPolicy(RetryPolicy policy) {
     return new CallOptions(
@@ -280,6 +293,35 @@ public final class CallOptions {
         waitForReady,
         interceptors,
         detached,
+        Objects.requireNonNull(policy, "policy"),
+        null);
+  }
+
+  /**
+   * The policy set with {@link #withRetryPolicy}, or null (the channel's, if any, unless a
+   * {@linkplain #hedgingPolicy() hedging policy} is set).
+   */
+  public RetryPolicy retryPolicy() {
+    return retryPolicy;
+  }
+
+  /**
+   * Sends unary calls several times in parallel, as {@code policy} says, and takes the first answer
+   * (see {@link HedgingPolicy}); replaces the channel's policies and a {@linkplain #withRetryPolicy
+   * retry policy} set before. Give it only to idempotent methods: several attempts may run on the
+   * server.
+   */
+  public CallOptions withHedgingPolicy(HedgingPolicy policy) {
+    return new CallOptions(
+        timeout,
+        deadline,
+        metadata,
+        compression,
+        responseMetadata,
+        waitForReady,
+        interceptors,
+        detached,
+        null,
         Objects.requireNonNull(policy, "policy"));
   }
 
@@ -289,6 +331,14 @@ public final class CallOptions {
    */
   public RetryPolicy retryPolicy() {
     return retryPolicy;
+  }
+
+  /**
+   * The policy set with {@link #withHedgingPolicy}, or null (for an idempotent unary method the
+   * channel's, if any, unless a {@linkplain #retryPolicy() retry policy} is set).
+   */
+  public HedgingPolicy hedgingPolicy() {
+    return hedgingPolicy;
   }
 
   @Override
@@ -305,6 +355,7 @@ public final class CallOptions {
         + (interceptors.isEmpty() ? "" : ", interceptors=" + interceptors.size())
         + (detached ? ", detached" : "")
         + (retryPolicy == null ? "" : ", " + retryPolicy)
+        + (hedgingPolicy == null ? "" : ", " + hedgingPolicy)
         + "]";
   }
 }

@@ -32,8 +32,12 @@ import java.util.concurrent.Executor;
  * @param retryPolicy how calls of {@code @Idempotent} methods are sent again, unless their {@link
  *     CallOptions#withRetryPolicy} says otherwise; null (the default) for {@link
  *     RetryPolicy#DEFAULT_IDEMPOTENT}; other methods ignore it (see {@link RetryPolicy})
- * @param retryThrottling the token bucket that suppresses retries while many calls fail, or null
- *     for none
+ * @param retryThrottling the token bucket that suppresses retries (and hedged attempts) while many
+ *     calls fail, or null for none
+ * @param hedgingPolicy how unary calls of {@code @Idempotent} methods are hedged, unless their
+ *     {@link CallOptions} have a retry or hedging policy; null (the default) for none; other
+ *     methods ignore it. At most one of {@code retryPolicy} and {@code hedgingPolicy} may be set
+ *     (see {@link HedgingPolicy})
  */
 public record ChannelOptions(
     TransportSettings transport,
@@ -45,7 +49,8 @@ public record ChannelOptions(
     List<ClientInterceptor> interceptors,
     TransportEvents transportEvents,
     RetryPolicy retryPolicy,
-    RetryThrottling retryThrottling) {
+    RetryThrottling retryThrottling,
+    HedgingPolicy hedgingPolicy) {
 
   /** The default order: WebSocket, then HTTP/2 (gRPC), then Server-Sent Events + POST. */
   public static final List<String> DEFAULT_TRANSPORT_ORDER = List.of("ws", "h2c", "sse");
@@ -73,6 +78,36 @@ public record ChannelOptions(
       throw new IllegalArgumentException(
           "maxWaitingCalls must not be negative, got " + maxWaitingCalls);
     }
+    if (retryPolicy != null && hedgingPolicy != null) {
+      throw new IllegalArgumentException(
+          "a channel has either a retry policy or a hedging policy, not both");
+    }
+  }
+
+  /** Options with interceptors, transport events, retries and throttling, without hedging. */
+  public ChannelOptions(
+      TransportSettings transport,
+      Executor executor,
+      List<String> transportOrder,
+      Duration attemptTimeout,
+      ConnectionBackoff connectionBackoff,
+      int maxWaitingCalls,
+      List<ClientInterceptor> interceptors,
+      TransportEvents transportEvents,
+      RetryPolicy retryPolicy,
+      RetryThrottling retryThrottling) {
+    this(
+        transport,
+        executor,
+        transportOrder,
+        attemptTimeout,
+        connectionBackoff,
+        maxWaitingCalls,
+        interceptors,
+        transportEvents,
+        retryPolicy,
+        retryThrottling,
+        null);
   }
 
   /** Options with interceptors, without transport events or retries. */
@@ -93,6 +128,7 @@ public record ChannelOptions(
         maxWaitingCalls,
         interceptors,
         TransportEvents.NONE,
+        null,
         null,
         null);
   }
@@ -141,7 +177,8 @@ public record ChannelOptions(
         interceptors,
         transportEvents,
         retryPolicy,
-        retryThrottling);
+        retryThrottling,
+        hedgingPolicy);
   }
 
   public ChannelOptions withExecutor(Executor executor) {
@@ -155,7 +192,8 @@ public record ChannelOptions(
         interceptors,
         transportEvents,
         retryPolicy,
-        retryThrottling);
+        retryThrottling,
+        hedgingPolicy);
   }
 
   /** The transports a {@code typedrpc://} target negotiates, in order. */
@@ -170,7 +208,8 @@ public record ChannelOptions(
         interceptors,
         transportEvents,
         retryPolicy,
-        retryThrottling);
+        retryThrottling,
+        hedgingPolicy);
   }
 
   public ChannelOptions withAttemptTimeout(Duration timeout) {
@@ -184,7 +223,8 @@ public record ChannelOptions(
         interceptors,
         transportEvents,
         retryPolicy,
-        retryThrottling);
+        retryThrottling,
+        hedgingPolicy);
   }
 
   /** How the channel spaces its attempts to connect after a failure. */
@@ -199,7 +239,8 @@ public record ChannelOptions(
         interceptors,
         transportEvents,
         retryPolicy,
-        retryThrottling);
+        retryThrottling,
+        hedgingPolicy);
   }
 
   /** The most wait-for-ready calls that may wait at once for the channel to become ready. */
@@ -214,7 +255,8 @@ public record ChannelOptions(
         interceptors,
         transportEvents,
         retryPolicy,
-        retryThrottling);
+        retryThrottling,
+        hedgingPolicy);
   }
 
   /**
@@ -236,7 +278,8 @@ public record ChannelOptions(
         all,
         transportEvents,
         retryPolicy,
-        retryThrottling);
+        retryThrottling,
+        hedgingPolicy);
   }
 
   /**
@@ -254,14 +297,16 @@ public record ChannelOptions(
         interceptors,
         events,
         retryPolicy,
-        retryThrottling);
+        retryThrottling,
+        hedgingPolicy);
   }
 
   /**
    * Sends the channel's calls of {@code @Idempotent} methods again as {@code policy} says (see
    * {@link RetryPolicy}), instead of {@link RetryPolicy#DEFAULT_IDEMPOTENT}; {@link
    * RetryPolicy#NONE} turns their retries off. Calls of other methods are not retried unless the
-   * call asks for it; a call's own {@link CallOptions#withRetryPolicy} replaces this one.
+   * call asks for it; a call's own {@link CallOptions#withRetryPolicy} replaces this one. Replaces a
+   * {@linkplain #withHedgingPolicy hedging policy} set before.
    */
   public ChannelOptions withRetryPolicy(RetryPolicy policy) {
     return new ChannelOptions(
@@ -274,7 +319,8 @@ public record ChannelOptions(
         interceptors,
         transportEvents,
         Objects.requireNonNull(policy, "policy"),
-        retryThrottling);
+        retryThrottling,
+        null);
   }
 
   /** Throttles the channel's retries with a token bucket (see {@link RetryThrottling}). */
@@ -289,6 +335,28 @@ public record ChannelOptions(
         interceptors,
         transportEvents,
         retryPolicy,
-        Objects.requireNonNull(throttling, "throttling"));
+        Objects.requireNonNull(throttling, "throttling"),
+        hedgingPolicy);
+  }
+
+  /**
+   * Hedges the channel's unary calls of {@code @Idempotent} methods as {@code policy} says (see
+   * {@link HedgingPolicy}); other calls are not hedged, and a call whose {@link CallOptions} have a
+   * retry or hedging policy uses its own. Replaces a {@linkplain #withRetryPolicy retry policy} set
+   * before: streaming calls of idempotent methods then get {@link RetryPolicy#DEFAULT_IDEMPOTENT}.
+   */
+  public ChannelOptions withHedgingPolicy(HedgingPolicy policy) {
+    return new ChannelOptions(
+        transport,
+        executor,
+        transportOrder,
+        attemptTimeout,
+        connectionBackoff,
+        maxWaitingCalls,
+        interceptors,
+        transportEvents,
+        null,
+        retryThrottling,
+        Objects.requireNonNull(policy, "policy"));
   }
 }

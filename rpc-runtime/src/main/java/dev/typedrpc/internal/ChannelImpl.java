@@ -223,6 +223,11 @@ public final class ChannelImpl implements RpcChannel {
     return options.retryPolicy();
   }
 
+  /** The channel's hedging policy, or null. */
+  dev.typedrpc.HedgingPolicy hedgingPolicy() {
+    return options.hedgingPolicy();
+  }
+
   /** The channel's retry throttle, or null. */
   RetryThrottle retryThrottle() {
     return retryThrottle;

@@ -1,10 +1,13 @@
 package dev.typedrpc.internal;
 
+import dev.typedrpc.CallKind;
 import dev.typedrpc.CallOptions;
 import dev.typedrpc.ClientCall;
 import dev.typedrpc.Deadline;
+import dev.typedrpc.HedgingPolicy;
 import dev.typedrpc.Metadata;
 import dev.typedrpc.MethodDescriptor;
+import dev.typedrpc.RetryPolicy;
 import dev.typedrpc.RpcContext;
 import dev.typedrpc.RpcException;
 import dev.typedrpc.ServiceVersion;
@@ -135,15 +138,7 @@ final class ClientCallImpl<Req, Resp>
         md = md.toBuilder().put(ServiceVersion.METADATA_KEY, mine.toMetadataValue()).build();
       }
     }
-    ClientStream s =
-        RetryingStream.start(
-            channel,
-            method,
-            md,
-            deadline,
-            options.isWaitForReady(),
-            this,
-            RetryPolicyChoice.choose(method, options.retryPolicy(), channel.retryPolicy()));
+    ClientStream s = attempts(md, deadline);
     stream = s;
     Status raced = pendingCancel;
     if (raced != null) {
@@ -153,6 +148,25 @@ final class ClientCallImpl<Req, Resp>
     if (deadline != null) {
       startDeadlineTimer(s, deadline);
     }
+  }
+
+  /**
+   * The call's stream: its hedged attempts for a unary call with a hedging policy, else its
+   * (retried) attempts. The call's own policies replace the channel's.
+   */
+  private ClientStream attempts(Metadata md, Deadline deadline) {
+    HedgingPolicy hedging =
+        RetryPolicyChoice.hedging(method, options.retryPolicy(), options.hedgingPolicy(), channel);
+    if (hedging != null) {
+      return HedgingStream.start(
+          channel, method, md, deadline, options.isWaitForReady(), this, hedging);
+    }
+    RetryPolicy retry =
+        options.hedgingPolicy() != null
+            ? null // the call asked for hedging, which a streaming call cannot have
+            : RetryPolicyChoice.choose(method, options.retryPolicy(), channel.retryPolicy());
+    return RetryingStream.start(
+        channel, method, md, deadline, options.isWaitForReady(), this, retry);
   }
 
   /** A child call: cancelled when the server call it is made in is cancelled or fails. */

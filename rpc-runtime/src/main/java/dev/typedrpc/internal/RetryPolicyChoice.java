@@ -1,12 +1,14 @@
 package dev.typedrpc.internal;
 
+import dev.typedrpc.CallKind;
+import dev.typedrpc.HedgingPolicy;
 import dev.typedrpc.MethodDescriptor;
 import dev.typedrpc.RetryPolicy;
 
 /**
- * Which retry policy a call gets: its own; else, for an idempotent method, its channel's or {@link
- * RetryPolicy#DEFAULT_IDEMPOTENT}; else none. A method that is not declared idempotent is never
- * retried unless the call asks for it.
+ * Which retry or hedging policy a call gets: its own; else, for an idempotent method, its
+ * channel's (hedging for unary calls only), or {@link RetryPolicy#DEFAULT_IDEMPOTENT}; else none.
+ * A method that is not declared idempotent is never sent twice unless the call asks for it.
  */
 final class RetryPolicyChoice {
   private RetryPolicyChoice() {}
@@ -28,5 +30,23 @@ final class RetryPolicyChoice {
       chosen = null;
     }
     return chosen == RetryPolicy.NONE ? null : chosen;
+  }
+
+  /**
+   * The hedging policy of a unary call, or null if it is not hedged: the call's own, unless the
+   * call set a retry policy; else, for an idempotent method, the channel's.
+   */
+  static HedgingPolicy hedging(
+      MethodDescriptor<?, ?> method,
+      RetryPolicy callRetry,
+      HedgingPolicy callHedging,
+      ChannelImpl channel) {
+    if (method.kind() != CallKind.UNARY || callRetry != null) {
+      return null;
+    }
+    if (callHedging != null) {
+      return callHedging;
+    }
+    return method.idempotency().isIdempotent() ? channel.hedgingPolicy() : null;
   }
 }

@@ -28,6 +28,11 @@ final class RetryThrottle {
     return now > threshold;
   }
 
+  /** Whether more than half the tokens are left: a hedged attempt may go out. */
+  boolean mayRetry() {
+    return tokens.get() > threshold;
+  }
+
   /** A call succeeded: gives back the ratio, up to the bucket's size. */
   void onSuccess() {
     tokens.updateAndGet(t -> Math.min(max, t + ratio));

@@ -1149,6 +1149,34 @@ public abstract class AbstractTransportConformanceTest {
     }
   }
 
+  private HedgingScenarios hedging() throws Exception {
+    return new HedgingScenarios(listenUri(), this::clientUri, settings());
+  }
+
+  /**
+   * A hedge overtakes a slow first attempt, which the server sees cancelled; a fatal status stops
+   * hedging; on every transport.
+   */
+  @Test
+  void hedgedCallsTakeTheFirstAnswerAndStopAtAFatalStatus() throws Exception {
+    try (HedgingScenarios scenarios = hedging()) {
+      scenarios.aSlowFirstAttemptIsOvertakenByTheHedge();
+      scenarios.aFatalStatusStopsHedging();
+    }
+  }
+
+  /**
+   * Hedged attempts stop at maxAttempts and the deadline; a non-fatal failure sends the next one at
+   * once, a negative pushback none; on every transport.
+   */
+  @Test
+  void hedgedAttemptsAreBoundedAndFollowFailuresAndPushback() throws Exception {
+    try (HedgingScenarios scenarios = hedging()) {
+      scenarios.attemptsStopAtMaxAttemptsAndTheDeadlineCoversThemAll();
+      scenarios.aNonFatalFailureSendsTheNextAttemptAndPushbackCanStopIt();
+    }
+  }
+
   private static void assertCaptured(
       dev.typedrpc.ResponseMetadata r, String key, String value, Status.Code code) {
     assertThat(r.status().code()).isEqualTo(code);
