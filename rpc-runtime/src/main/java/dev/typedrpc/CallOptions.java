@@ -298,14 +298,6 @@ public final class CallOptions {
   }
 
   /**
-   * The policy set with {@link #withRetryPolicy}, or null (the channel's, if any, unless a
-   * {@linkplain #hedgingPolicy() hedging policy} is set).
-   */
-  public RetryPolicy retryPolicy() {
-    return retryPolicy;
-  }
-
-  /**
    * Sends unary calls several times in parallel, as {@code policy} says, and takes the first answer
    * (see {@link HedgingPolicy}); replaces the channel's policies and a {@linkplain #withRetryPolicy
    * retry policy} set before. Give it only to idempotent methods: several attempts may run on the
@@ -326,8 +318,8 @@ public final class CallOptions {
   }
 
   /**
-   * The policy set with {@link #withRetryPolicy}, or null (for an idempotent method the channel's
-   * or the default, else none).
+   * The policy set with {@link #withRetryPolicy}, or null (unless a {@linkplain #hedgingPolicy()
+   * hedging policy} is set: for an idempotent method the channel's or the default, else none).
    */
   public RetryPolicy retryPolicy() {
     return retryPolicy;

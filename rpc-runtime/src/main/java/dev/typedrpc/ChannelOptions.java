@@ -305,8 +305,8 @@ public record ChannelOptions(
    * Sends the channel's calls of {@code @Idempotent} methods again as {@code policy} says (see
    * {@link RetryPolicy}), instead of {@link RetryPolicy#DEFAULT_IDEMPOTENT}; {@link
    * RetryPolicy#NONE} turns their retries off. Calls of other methods are not retried unless the
-   * call asks for it; a call's own {@link CallOptions#withRetryPolicy} replaces this one. Replaces a
-   * {@linkplain #withHedgingPolicy hedging policy} set before.
+   * call asks for it; a call's own {@link CallOptions#withRetryPolicy} replaces this one. Replaces
+   * a {@linkplain #withHedgingPolicy hedging policy} set before.
    */
   public ChannelOptions withRetryPolicy(RetryPolicy policy) {
     return new ChannelOptions(

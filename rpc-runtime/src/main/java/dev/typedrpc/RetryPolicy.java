@@ -197,6 +197,7 @@ public final class RetryPolicy {
   }
 
   @Override
+  @SuppressWarnings("ReferenceEquality") // NONE is one instance, equal to no other policy
   public String toString() {
     if (this == NONE) {
       return "RetryPolicy.NONE";

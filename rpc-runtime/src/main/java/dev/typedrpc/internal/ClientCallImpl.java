@@ -1,6 +1,5 @@
 package dev.typedrpc.internal;
 
-import dev.typedrpc.CallKind;
 import dev.typedrpc.CallOptions;
 import dev.typedrpc.ClientCall;
 import dev.typedrpc.Deadline;
@@ -156,7 +155,8 @@ final class ClientCallImpl<Req, Resp>
    */
   private ClientStream attempts(Metadata md, Deadline deadline) {
     HedgingPolicy hedging =
-        RetryPolicyChoice.hedging(method, options.retryPolicy(), options.hedgingPolicy(), channel);
+        RetryPolicyChoice.hedging(
+            method, options.retryPolicy(), options.hedgingPolicy(), channel.hedgingPolicy());
     if (hedging != null) {
       return HedgingStream.start(
           channel, method, md, deadline, options.isWaitForReady(), this, hedging);

@@ -6,9 +6,9 @@ import dev.typedrpc.MethodDescriptor;
 import dev.typedrpc.RetryPolicy;
 
 /**
- * Which retry or hedging policy a call gets: its own; else, for an idempotent method, its
- * channel's (hedging for unary calls only), or {@link RetryPolicy#DEFAULT_IDEMPOTENT}; else none.
- * A method that is not declared idempotent is never sent twice unless the call asks for it.
+ * Which retry or hedging policy a call gets: its own; else, for an idempotent method, its channel's
+ * (hedging for unary calls only), or {@link RetryPolicy#DEFAULT_IDEMPOTENT}; else none. A method
+ * that is not declared idempotent is never sent twice unless the call asks for it.
  */
 final class RetryPolicyChoice {
   private RetryPolicyChoice() {}
@@ -40,13 +40,13 @@ final class RetryPolicyChoice {
       MethodDescriptor<?, ?> method,
       RetryPolicy callRetry,
       HedgingPolicy callHedging,
-      ChannelImpl channel) {
+      HedgingPolicy channelHedging) {
     if (method.kind() != CallKind.UNARY || callRetry != null) {
       return null;
     }
     if (callHedging != null) {
       return callHedging;
     }
-    return method.idempotency().isIdempotent() ? channel.hedgingPolicy() : null;
+    return method.idempotency().isIdempotent() ? channelHedging : null;
   }
 }

@@ -26,14 +26,14 @@ public final class AccessPolicyCheck {
   public static ServerInterceptor forMethod(
       MethodDescriptor<?, ?> method, List<ServerInterceptor> chain) {
     AccessPolicy policy = method.accessPolicy();
-    switch (policy.kind()) {
-      case DENY_ALL:
-        return call -> {
-          throw new RpcException(
-              Status.PERMISSION_DENIED.withDescription(
-                  call.method().fullName() + " may not be called (@DenyAll)"));
-        };
-      case ROLES_ALLOWED:
+    return switch (policy.kind()) {
+      case DENY_ALL ->
+          call -> {
+            throw new RpcException(
+                Status.PERMISSION_DENIED.withDescription(
+                    call.method().fullName() + " may not be called (@DenyAll)"));
+          };
+      case ROLES_ALLOWED -> {
         if (chain.stream().noneMatch(i -> i instanceof AuthenticatingInterceptor)) {
           throw new IllegalStateException(
               method.fullName()
@@ -43,11 +43,9 @@ public final class AccessPolicyCheck {
                   + " RpcServer.builder().intercept(Authentication.required(authenticator)) or"
                   + " Authentication.optional(authenticator), on the server or the service");
         }
-        return new RoleCheck(policy.roles());
-      case UNDECLARED:
-      case PERMIT_ALL:
-        return null;
-    }
-    throw new AssertionError(policy.kind());
+        yield new RoleCheck(policy.roles());
+      }
+      case UNDECLARED, PERMIT_ALL -> null;
+    };
   }
 }
