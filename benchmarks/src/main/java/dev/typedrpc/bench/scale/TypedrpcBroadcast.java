@@ -24,12 +24,16 @@ final class TypedrpcBroadcast {
    * Clients connect a hundred at a time, to a server JVM that has just started, on a machine that
    * may be busy: on both sides a handshake gets longer than the default 10 s before it counts as
    * failed (the server closes a connection whose handshake it has not finished by then). Every
-   * client connects from one address, beyond the server's default limit per address.
+   * client connects from one address, beyond the server's default limits per address (connections
+   * and SSE sessions).
    */
   private static final TransportSettings SETTINGS =
       TransportSettings.DEFAULT
           .withConnectTimeout(Duration.ofMinutes(1))
-          .withServerLimits(ServerLimits.DEFAULT.withMaxConnections(100_000, 100_000));
+          .withServerLimits(
+              ServerLimits.DEFAULT
+                  .withMaxConnections(100_000, 100_000)
+                  .withSseMaxSessions(100_000, 100_000));
 
   private static final ChannelOptions OPTIONS =
       ChannelOptions.DEFAULT.withExecutor(Runnable::run).withTransport(SETTINGS);

@@ -12,6 +12,10 @@ import java.nio.ByteBuffer;
  * message (one WebSocket message, one SSE event) for all of them instead of one per frame. Larger
  * frames are encoded straight into the transport's buffer.
  *
+ * <p>The scratch array is not the connection's: it is taken from {@link ScratchPool} (the thread's
+ * spare arrays) when a frame is written with none held, and given back as soon as no batch is open
+ * (the sink copied everything out), so an idle connection holds no array.
+ *
  * <p>Knows nothing of streams or flushing: {@link FrameWriter} decides what to write and when to
  * flush. Executor only.
  */
@@ -29,16 +33,10 @@ final class FrameBatcher {
   private final Handshake handshake;
 
   /**
-   * Small outbound frames are encoded here, one after another, and copied out; created on first
-   * need.
+   * Small outbound frames are encoded here, one after another, and copied out; taken from {@link
+   * ScratchPool} when needed and given back when no batch is open. Null while none is held.
    */
-  private byte[] scratch;
-
-  /**
-   * Encodes into {@link #scratch} from where the last frame ended; replaced when the array is used
-   * up.
-   */
-  private CodedOutputStream scratchOut;
+  private ScratchPool.Scratch scratch;
 
   // The open batch: frames in {@link #scratch} not yet handed to the sink, as a BATCH frame whose
   // header starts
@@ -88,20 +86,23 @@ final class FrameBatcher {
   private void writeSmall(byte type, int flags, int id, int size, PayloadWriter payload) {
     boolean batched = handshake.peerReadsBatches();
     int entry = batched ? CodedOutputStream.computeUInt32SizeNoTag(size) + size : size;
-    CodedOutputStream out = scratchOut;
+    ScratchPool.Scratch s = scratch;
     if (batchFrames > 0
         && (batchEnd - batchStart - FrameType.BATCH_HEADER_SIZE + entry
                 > handshake.peerMaxFrameSize()
-            || out.spaceLeft() < entry)) {
-      sendBatch(); // a BATCH is a frame: the peer's max_frame_size bounds its payload
+            || s.out.spaceLeft() < entry)) {
+      handOver(); // a BATCH is a frame: the peer's max_frame_size bounds its payload
+      s = scratch; // a write made from inside the sink's may have given it back
+    }
+    if (s == null) {
+      s = ScratchPool.take();
+      scratch = s;
     }
     int needed = batched && batchFrames == 0 ? FrameType.BATCH_HEADER_SIZE + entry : entry;
+    CodedOutputStream out = s.out;
     if (out == null || out.spaceLeft() < needed) {
-      if (scratch == null) {
-        scratch = new byte[SCRATCH_SIZE];
-      }
-      out = CodedOutputStream.newInstance(scratch);
-      scratchOut = out;
+      out = CodedOutputStream.newInstance(s.array);
+      s.out = out;
     }
     int start;
     try {
@@ -118,12 +119,12 @@ final class FrameBatcher {
       Frames.writeHeader(out, type, flags, id);
       payload.write(out);
     } catch (IOException | RuntimeException e) {
-      abandonScratch();
+      abandonScratch(s);
       throw new IllegalStateException("could not encode " + FrameType.name(type), e);
     }
     int length = out.getTotalBytesWritten() - start;
     if (length != size) {
-      abandonScratch();
+      abandonScratch(s);
       throw new IllegalStateException(
           "could not encode " + FrameType.name(type),
           new IOException("encoded " + length + " bytes where the size was computed as " + size));
@@ -135,29 +136,54 @@ final class FrameBatcher {
       batchFrames++;
       batchEnd = start + length;
     } else {
-      sink.write(scratch, start, length);
+      sink.write(s.array, start, length);
+      release();
     }
   }
 
   /**
    * A frame failed to encode: the batch's whole frames still go out, and the array starts afresh.
    */
-  private void abandonScratch() {
-    sendBatch();
-    scratchOut = null; // its position is unknown now
+  private void abandonScratch(ScratchPool.Scratch s) {
+    handOver();
+    s.out = null; // its position is unknown now
+    release();
+  }
+
+  /**
+   * Hands the open batch to the sink and gives the array back: after this the connection holds none
+   * until it writes again.
+   */
+  void sendBatch() {
+    handOver();
+    release();
   }
 
   /** Hands the open batch to the sink: one frame as itself, several as one BATCH frame. */
-  void sendBatch() {
+  private void handOver() {
     int frames = batchFrames;
     if (frames == 0) {
       return;
     }
     batchFrames = 0;
+    byte[] array = scratch.array;
     if (frames == 1) {
-      sink.write(scratch, batchFirstFrame, batchEnd - batchFirstFrame);
+      sink.write(array, batchFirstFrame, batchEnd - batchFirstFrame);
     } else {
-      sink.write(scratch, batchStart, batchEnd - batchStart);
+      sink.write(array, batchStart, batchEnd - batchStart);
+    }
+  }
+
+  /**
+   * Gives the array back to the thread's spares if no batch is open. The sink copies what it is
+   * handed, so nothing refers to the array after it; a write made from inside the sink's (a peer on
+   * the same thread answering at once) may have opened a batch in it again, which keeps it.
+   */
+  private void release() {
+    ScratchPool.Scratch s = scratch;
+    if (s != null && batchFrames == 0) {
+      scratch = null;
+      ScratchPool.give(s);
     }
   }
 

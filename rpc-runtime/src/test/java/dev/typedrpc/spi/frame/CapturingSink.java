@@ -39,6 +39,23 @@ final class CapturingSink implements FrameSink {
     return ByteBuffer.allocate(size);
   }
 
+  /** The arrays small frames were copied from ({@link #write(byte[], int, int)}), in order. */
+  final List<byte[]> copiedFrom = new ArrayList<>();
+
+  /** Runs once, inside the next copying write, after the copy: a peer answering at once. */
+  Runnable duringNextWrite;
+
+  @Override
+  public void write(byte[] frame, int offset, int length) {
+    copiedFrom.add(frame);
+    FrameSink.super.write(frame, offset, length);
+    Runnable r = duringNextWrite;
+    if (r != null) {
+      duringNextWrite = null;
+      r.run();
+    }
+  }
+
   @Override
   public void write(ByteBuffer frame) {
     frame.flip();

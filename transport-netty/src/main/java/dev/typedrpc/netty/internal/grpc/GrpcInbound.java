@@ -51,7 +51,14 @@ final class GrpcInbound {
   private final Status decodeFailure;
   private final ByteBufAllocator alloc;
   private final FlowControl flow;
-  private final ArrayDeque<ByteBuf> parts = new ArrayDeque<>();
+
+  /**
+   * DATA not yet taken, in order: made on the first DATA with bytes and dropped once emptied after
+   * the peer's end of stream, so a stream whose whole request was read (a server-streaming call)
+   * holds none.
+   */
+  private ArrayDeque<ByteBuf> parts;
+
   private Sink sink;
   private boolean gzip;
 
@@ -120,11 +127,17 @@ final class GrpcInbound {
     }
     int n = data.readableBytes();
     if (n > 0) {
+      if (parts == null) {
+        parts = new ArrayDeque<>(4);
+      }
       parts.add(data.retainedSlice());
       readable += n;
       received += n;
     }
     this.endOfStream |= endOfStream;
+    if (endOfStream && parts != null && parts.isEmpty()) {
+      parts = null;
+    }
     deliver();
   }
 
@@ -136,8 +149,10 @@ final class GrpcInbound {
   /** Frees what is buffered; nothing is delivered afterwards. Idempotent. */
   void release() {
     done = true;
+    ArrayDeque<ByteBuf> p = parts;
+    parts = null;
     ByteBuf b;
-    while ((b = parts.poll()) != null) {
+    while (p != null && (b = p.poll()) != null) {
       b.release();
     }
     readable = 0;
@@ -282,7 +297,7 @@ final class GrpcInbound {
     if (head.readableBytes() >= n) {
       ByteBuf slice = head.readRetainedSlice(n);
       if (!head.isReadable()) {
-        parts.poll().release();
+        releaseHead();
       }
       return slice;
     }
@@ -292,10 +307,18 @@ final class GrpcInbound {
       int k = Math.min(head.readableBytes(), n - out.readableBytes());
       out.writeBytes(head, k);
       if (!head.isReadable()) {
-        parts.poll().release();
+        releaseHead();
       }
     }
     return out;
+  }
+
+  /** Releases the first part, all of it taken; the deque goes with the last one the peer sends. */
+  private void releaseHead() {
+    parts.poll().release();
+    if (endOfStream && parts.isEmpty()) {
+      parts = null;
+    }
   }
 
   private Object decode(ByteBuf body) {
