@@ -247,7 +247,8 @@ final class H2ServerStream implements ServerStream, GrpcInbound.Sink {
 
   @Override
   public void writeMessage(Object message) {
-    QUEUED.getAndAdd(this, 1);
+    // cast to the exact type, so that the VarHandle call links directly
+    int unused = (int) QUEUED.getAndAdd(this, 1);
     onLoop(
         () -> {
           int left = (int) QUEUED.getAndAdd(this, -1) - 1;
