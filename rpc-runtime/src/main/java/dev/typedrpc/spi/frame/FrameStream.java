@@ -311,7 +311,7 @@ abstract class FrameStream {
       payload.duplicate().get(array);
       offset = 0;
     }
-    return MessageCompression.gunzip(
+    return conn.gzip.gunzip(
         array, offset, payload.remaining(), conn.settings.maxMessageSize(), method.fullName());
   }
 

@@ -292,7 +292,7 @@ final class FrameWriter {
     CodedOutputStream raw = CodedOutputStream.newInstance(encoded);
     codec.encode(message, raw);
     raw.checkNoSpaceLeft();
-    byte[] gzipped = MessageCompression.gzip(encoded, size);
+    byte[] gzipped = conn.gzip.gzip(encoded, size);
     byte[] body = gzipped == null ? encoded : gzipped;
     int flags = gzipped == null ? 0 : FrameType.FLAG_COMPRESSED;
     if (Frames.headerSize(s.id) + body.length <= handshake.peerMaxFrameSize()) {
