@@ -176,12 +176,12 @@ final class FrameWriter {
 
   void writeStatus(int id, Status status, Metadata trailers) {
     StatusFrame st = new StatusFrame(status, trailers);
-    writeFrame(FrameType.STATUS, 0, id, st.size(), st::write);
+    writeFrame(FrameType.STATUS, 0, id, st.size(), st);
   }
 
   void writeCancel(int id, Status status) {
     StatusFrame st = new StatusFrame(status, Metadata.EMPTY);
-    writeFrame(FrameType.CANCEL, 0, id, st.size(), st::write);
+    writeFrame(FrameType.CANCEL, 0, id, st.size(), st);
   }
 
   void writePing(long payload) {
