@@ -224,7 +224,7 @@ final class ClientFrameStream extends FrameStream implements ClientStream, Runna
     }
     headersReceived = true;
     try {
-      inboundEncoding = MessageCompression.parse(md);
+      inboundEncoding(MessageCompression.parse(md));
     } catch (ProtocolException e) {
       throw ProtocolException.stream(Status.INTERNAL.withDescription(e.status().description()));
     }

@@ -127,7 +127,7 @@ final class FrameWriter {
     if (handshake.peerAcceptsGzip()
         && MessageCompression.GZIP.equalsIgnoreCase(
             s.headers.get(MessageCompression.ENCODING_KEY))) {
-      s.outboundEncoding = MessageCompression.GZIP;
+      s.outboundEncoding(MessageCompression.GZIP);
     }
     int initialCredit = s.takeInitialCredit();
     s.announcedInitialCredit(initialCredit);
@@ -254,7 +254,7 @@ final class FrameWriter {
     }
     conn.beforeStreamFrame(s);
     try {
-      if (s.outboundEncoding != null && size >= conn.settings.compressionThreshold()) {
+      if (s.outboundEncoding() != null && size >= conn.settings.compressionThreshold()) {
         return writeCompressed(s, codec, message, size, endStream);
       }
       if (Frames.headerSize(s.id) + size <= handshake.peerMaxFrameSize()) {
