@@ -9,7 +9,6 @@ import dev.typedrpc.Status;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +20,6 @@ final class CallContext extends RpcContext {
   private final Metadata headers;
   private final Deadline deadline;
   private final String peer;
-  private final Supplier<String> transport; // asked only by those who want it
   private final ServiceVersion clientService;
   // guarded by this: null once cancelled or completed
   private List<Runnable> listeners = new ArrayList<>(2);
@@ -34,23 +32,27 @@ final class CallContext extends RpcContext {
       Metadata headers,
       Deadline deadline,
       String peer,
-      Supplier<String> transport,
       ServiceVersion clientService) {
     this.method = method;
     this.headers = headers;
     this.deadline = deadline;
     this.peer = peer;
-    this.transport = transport;
     this.clientService = clientService;
   }
 
-  /** Where {@link #sendHeaders} and {@link #setTrailers} go. */
+  /**
+   * The server call behind the context: where {@link #sendHeaders} and {@link #setTrailers} go, and
+   * what the transport is asked (only by those who want it).
+   */
   interface ResponseMetadata {
     void sendHeaders(Metadata headers);
 
     void addTrailers(Metadata trailers);
 
     void setCompression(String name);
+
+    /** The transport's URI scheme. */
+    String transport();
   }
 
   void responseMetadata(ResponseMetadata response) {
@@ -187,7 +189,7 @@ final class CallContext extends RpcContext {
 
   @Override
   public String transport() {
-    return transport.get();
+    return response.transport();
   }
 
   @Override

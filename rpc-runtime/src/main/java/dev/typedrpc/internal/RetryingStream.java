@@ -55,8 +55,9 @@ final class RetryingStream implements ClientStream, ClientStreamListener {
   private final Deadline deadline;
   private final boolean waitForReady;
   private final ClientStreamListener listener;
-  private final RetryPolicy policy; // null: the transparent retry only
-  private final RetryThrottle throttle; // null: not throttled
+
+  /** The policy and its state; null for the transparent retry only (most calls). */
+  private final PolicyRetries retries;
 
   private volatile ClientStream current;
 
@@ -65,7 +66,7 @@ final class RetryingStream implements ClientStream, ClientStreamListener {
 
   // guarded by this until committed:
   private List<Object> sent = new ArrayList<>(1);
-  private long bufferedBytes;
+  private int bufferedBytes; // at most BUFFER_LIMIT
   private long requested;
   private boolean halfClosed;
 
@@ -75,22 +76,39 @@ final class RetryingStream implements ClientStream, ClientStreamListener {
   private Status cancelled;
   private boolean transparentUsed;
 
-  /** Attempts started under the policy, the first included (guarded by this). */
-  private int attempts = 1;
-
-  /** The exponent of the next back-off; pushback resets it (guarded by this). */
-  private int backoffStep;
-
-  /** A retry waits for its timer: {@link #current} is closed (guarded by this). */
-  private ScheduledFuture<?> retryTimer;
-
+  /** A retry waits for its timer ({@link PolicyRetries#timer}): {@link #current} is closed. */
   private boolean retryPending;
 
   /** Counts the streams opened; a replay whose stream was replaced as it opened stops. */
   private int generation;
 
-  private Status lastStatus;
-  private Metadata lastTrailers;
+  /**
+   * What a call with a {@link RetryPolicy} keeps besides, in an object of its own so that a call
+   * without one does not carry it. Guarded by the stream's lock.
+   */
+  private static final class PolicyRetries {
+    final RetryPolicy policy;
+    final RetryThrottle throttle; // null: not throttled
+
+    /** Attempts started under the policy, the first included. */
+    int attempts = 1;
+
+    /** The exponent of the next back-off; pushback resets it. */
+    int backoffStep;
+
+    /** The timer of the retry that waits ({@code retryPending}). */
+    ScheduledFuture<?> timer;
+
+    /** How the attempt waiting for its retry closed: what the caller hears if none follows. */
+    Status lastStatus;
+
+    Metadata lastTrailers;
+
+    PolicyRetries(RetryPolicy policy, RetryThrottle throttle) {
+      this.policy = policy;
+      this.throttle = throttle;
+    }
+  }
 
   private RetryingStream(
       ChannelImpl channel,
@@ -107,8 +125,7 @@ final class RetryingStream implements ClientStream, ClientStreamListener {
     this.deadline = deadline;
     this.waitForReady = waitForReady;
     this.listener = listener;
-    this.policy = policy;
-    this.throttle = throttle;
+    this.retries = policy == null ? null : new PolicyRetries(policy, throttle);
   }
 
   /** Opens the call's first stream on {@code channel}; {@code policy} may be null. */
@@ -231,8 +248,8 @@ final class RetryingStream implements ClientStream, ClientStreamListener {
       cancelled = status; // no retry from now on
       closeNow = stopPendingRetry();
       if (closeNow) {
-        lastStatus = status;
-        lastTrailers = Metadata.EMPTY;
+        retries.lastStatus = status;
+        retries.lastTrailers = Metadata.EMPTY;
       }
       s = current;
     }
@@ -261,7 +278,7 @@ final class RetryingStream implements ClientStream, ClientStreamListener {
     if (size < 0 || bufferedBytes + size + FRAME_PREFIX > BUFFER_LIMIT) {
       return commitHoldingLock();
     }
-    bufferedBytes += size + FRAME_PREFIX;
+    bufferedBytes += (int) size + FRAME_PREFIX; // size is below BUFFER_LIMIT here
     sent.add(message);
     return false;
   }
@@ -289,7 +306,7 @@ final class RetryingStream implements ClientStream, ClientStreamListener {
       return false;
     }
     retryPending = false;
-    retryTimer.cancel(false);
+    retries.timer.cancel(false);
     return true;
   }
 
@@ -298,8 +315,8 @@ final class RetryingStream implements ClientStream, ClientStreamListener {
       Status s;
       Metadata t;
       synchronized (this) {
-        s = lastStatus;
-        t = lastTrailers;
+        s = retries.lastStatus;
+        t = retries.lastTrailers;
       }
       listener.onClose(s, t);
     }
@@ -335,23 +352,24 @@ final class RetryingStream implements ClientStream, ClientStreamListener {
 
   @Override
   public void onClose(Status status, Metadata trailers) {
+    PolicyRetries r = retries;
     boolean mayRetry = true;
-    if (throttle != null) {
+    if (r != null && r.throttle != null) {
       if (status.isOk()) {
-        throttle.onSuccess();
-      } else if (policy.isRetryable(status.code())) {
-        mayRetry = throttle.onFailureThenMayRetry();
+        r.throttle.onSuccess();
+      } else if (r.policy.isRetryable(status.code())) {
+        mayRetry = r.throttle.onFailureThenMayRetry();
       }
     }
-    if (policy != null && !committed) {
+    if (r != null && !committed) {
       synchronized (this) {
         if (!committed && mayRetry && cancelled == null) {
-          long delay = retryDelayNanos(status, trailers);
+          long delay = retryDelayNanos(r, status, trailers);
           if (delay >= 0) {
-            lastStatus = status;
-            lastTrailers = trailers;
+            r.lastStatus = status;
+            r.lastTrailers = trailers;
             retryPending = true;
-            retryTimer = Executors2.timers().schedule(this::retryNow, delay, TimeUnit.NANOSECONDS);
+            r.timer = Executors2.timers().schedule(this::retryNow, delay, TimeUnit.NANOSECONDS);
             return;
           }
         }
@@ -362,8 +380,8 @@ final class RetryingStream implements ClientStream, ClientStreamListener {
   }
 
   /** Holding the lock: how long to wait before the next attempt, or -1 for none. */
-  private long retryDelayNanos(Status status, Metadata trailers) {
-    if (!policy.isRetryable(status.code()) || attempts >= policy.maxAttempts()) {
+  private long retryDelayNanos(PolicyRetries r, Status status, Metadata trailers) {
+    if (!r.policy.isRetryable(status.code()) || r.attempts >= r.policy.maxAttempts()) {
       return -1;
     }
     long delay;
@@ -374,10 +392,10 @@ final class RetryingStream implements ClientStream, ClientStreamListener {
         return -1; // the server says: do not retry
       }
       delay = TimeUnit.MILLISECONDS.toNanos(ms);
-      backoffStep = 0;
+      r.backoffStep = 0;
     } else {
-      backoffStep++;
-      delay = policy.backoffNanos(backoffStep, ThreadLocalRandom.current().nextDouble());
+      r.backoffStep++;
+      delay = r.policy.backoffNanos(r.backoffStep, ThreadLocalRandom.current().nextDouble());
     }
     if (deadline != null && deadline.remainingNanos() <= delay) {
       return -1; // it would start after the deadline
@@ -407,7 +425,7 @@ final class RetryingStream implements ClientStream, ClientStreamListener {
         return;
       }
       retryPending = false;
-      attempts++;
+      int attempts = ++retries.attempts;
       transparentUsed = false;
       Metadata md =
           headers.toBuilder().put(PREVIOUS_ATTEMPTS, Integer.toString(attempts - 1)).build();
@@ -420,6 +438,7 @@ final class RetryingStream implements ClientStream, ClientStreamListener {
     synchronized (this) {
       if (!committed && !transparentUsed && cancelled == null) {
         transparentUsed = true;
+        int attempts = retries == null ? 1 : retries.attempts;
         Metadata md =
             attempts == 1
                 ? headers
@@ -427,7 +446,7 @@ final class RetryingStream implements ClientStream, ClientStreamListener {
                     .put(PREVIOUS_ATTEMPTS, Integer.toString(attempts - 1))
                     .build();
         replay(md);
-        if (policy == null) {
+        if (retries == null) {
           committed = true; // nothing else may send it again: the caller's methods just forward
           sent = List.of();
         }
@@ -442,7 +461,7 @@ final class RetryingStream implements ClientStream, ClientStreamListener {
    * methods wait on the lock meanwhile, and go to the new stream after it.
    */
   private void replay(Metadata md) {
-    List<Object> messages = policy == null ? sent : List.copyOf(sent);
+    List<Object> messages = retries == null ? sent : List.copyOf(sent);
     int mine = ++generation;
     ClientStream next = channel.newStream(method, md, deadline, waitForReady, this);
     if (retryPending || generation != mine) {

@@ -97,9 +97,7 @@ final class ServerCall<Req, Resp> implements ServerStreamListener, CallContext.R
       }
     }
     this.versionMetadata = version;
-    this.context =
-        new CallContext(
-            handler.method(), headers, deadline, stream.peer(), stream::transport, client);
+    this.context = new CallContext(handler.method(), headers, deadline, stream.peer(), client);
     this.serial = new SerializingExecutor(executor);
     context.responseMetadata(this);
     context.peerCertificates(stream.peerCertificates());
@@ -119,6 +117,11 @@ final class ServerCall<Req, Resp> implements ServerStreamListener, CallContext.R
   @Override
   public void setCompression(String name) {
     stream.setCompression(name);
+  }
+
+  @Override
+  public String transport() {
+    return stream.transport();
   }
 
   @Override

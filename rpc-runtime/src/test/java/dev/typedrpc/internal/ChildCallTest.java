@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Timeout;
 class ChildCallTest {
   private final ConformanceService service = new ConformanceService();
   private final CallContext parent =
-      new CallContext(ConformanceService.ECHO, Metadata.EMPTY, null, "test", () -> "mem", null);
+      new CallContext(ConformanceService.ECHO, Metadata.EMPTY, null, "test", null);
   private RpcServer server;
   private RpcChannel channel;
 

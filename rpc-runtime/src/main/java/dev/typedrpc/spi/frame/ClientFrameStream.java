@@ -6,10 +6,24 @@ import dev.typedrpc.MethodDescriptor;
 import dev.typedrpc.Status;
 import dev.typedrpc.spi.ClientStream;
 import dev.typedrpc.spi.ClientStreamListener;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** The client end of a call on a {@link FrameConnection}. */
-final class ClientFrameStream extends FrameStream implements ClientStream {
+final class ClientFrameStream extends FrameStream implements ClientStream, Runnable {
+  private static final Object NULL_LAST = new Object();
+  private static final Object SENT_LAST = new Object();
+  private static final VarHandle LAST;
+
+  static {
+    try {
+      LAST = MethodHandles.lookup().findVarHandle(ClientFrameStream.class, "last", Object.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private final ClientFrameConnection owner;
   private final ClientStreamListener listener;
   final Metadata headers;
@@ -35,6 +49,14 @@ final class ClientFrameStream extends FrameStream implements ClientStream {
   private boolean halfClosed;
   private Status deferredStatus;
   private Metadata deferredTrailers;
+
+  /**
+   * The last request message written from another thread, for {@link #run()} ({@link #NULL_LAST}
+   * for null), set once by compare-and-set; then {@link #SENT_LAST}. Its encoded size, or -1.
+   */
+  private volatile Object last;
+
+  private int lastSize;
 
   ClientFrameStream(
       ClientFrameConnection conn,
@@ -103,12 +125,19 @@ final class ClientFrameStream extends FrameStream implements ClientStream {
   public void writeLastMessage(Object message, int encodedSize) {
     appCredit.decrementAndGet();
     if (conn.runsNow()) {
-      sized(message, encodedSize);
+      if (encodedSize >= 0) {
+        sized(message, encodedSize);
+      }
       sendLast(message);
+    } else if (LAST.compareAndSet(this, null, message == null ? NULL_LAST : message)) {
+      lastSize = encodedSize; // read by run(), which the executor runs after this
+      conn.execute(this);
     } else {
       conn.execute(
           () -> {
-            sized(message, encodedSize);
+            if (encodedSize >= 0) {
+              sized(message, encodedSize);
+            }
             sendLast(message);
           });
     }
@@ -117,12 +146,21 @@ final class ClientFrameStream extends FrameStream implements ClientStream {
   /** The last request message and the half-close, in one frame when the message fits. */
   @Override
   public void writeLastMessage(Object message) {
-    appCredit.decrementAndGet();
-    if (conn.runsNow()) {
-      sendLast(message);
-    } else {
-      conn.execute(() -> sendLast(message));
+    writeLastMessage(message, -1);
+  }
+
+  /**
+   * Sends the last message {@link #writeLastMessage} left in {@link #last} (on the connection's
+   * thread): the stream is its own task, so a unary call's request needs no task object.
+   */
+  @Override
+  public void run() {
+    Object message = last == NULL_LAST ? null : last;
+    LAST.setVolatile(this, SENT_LAST); // nothing kept; a second last message takes the other path
+    if (lastSize >= 0) {
+      sized(message, lastSize);
     }
+    sendLast(message);
   }
 
   private void sendLast(Object message) {
@@ -186,7 +224,7 @@ final class ClientFrameStream extends FrameStream implements ClientStream {
     }
     headersReceived = true;
     try {
-      inboundEncoding = MessageCompression.parse(md);
+      inboundEncoding(MessageCompression.parse(md));
     } catch (ProtocolException e) {
       throw ProtocolException.stream(Status.INTERNAL.withDescription(e.status().description()));
     }

@@ -54,6 +54,9 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
   private final FrameReader reader;
   final Timers timers;
 
+  /** The connection's gzip compressor and decompressor, ended in {@link #onClosed}. */
+  final GzipCoder gzip = new GzipCoder();
+
   /** Keep-alive PINGs; null if off. */
   private KeepAliveManager keepAlive;
 
@@ -218,6 +221,7 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
     closed = true;
     stopLiveness();
     transportClosed = true;
+    gzip.close();
     ScheduledFuture<?> timer = stallTimer;
     if (timer != null) {
       timer.cancel(false);

@@ -71,17 +71,8 @@ abstract class FrameStream {
   private boolean inboundEnded;
   private boolean delivering;
 
-  // reassembly of a message sent in parts
-  private byte[] partial;
-  private int partialLength;
-  private int partialExpected = -1;
-  private boolean partialCompressed;
-
-  // compression (docs/COMPRESSION.md): the encoding of the messages flagged compressed each way,
-  // or null for none. Inbound: what the peer announced (CALL_START or HEADERS); outbound: what this
-  // end announced, and only ever an encoding the peer accepts
-  String inboundEncoding;
-  String outboundEncoding;
+  /** Encodings and the reassembly of a message sent in parts; null until a call needs them. */
+  private StreamExtras extras;
 
   // outbound
   /** Peer credit as application threads see it: decremented when they write. */
@@ -114,7 +105,6 @@ abstract class FrameStream {
     this.appCredit = new AtomicLong(initialPeerCredit);
   }
 
-  /** Hands one decoded message to the listener. */
   /** Notes the encoded size of {@code message}, computed by the sender (on this thread). */
   final void sized(Object message, int size) {
     sizedMessage = message;
@@ -132,7 +122,50 @@ abstract class FrameStream {
     return sizedSize;
   }
 
+  /** Hands one decoded message to the listener. */
   abstract void deliverMessage(Object message);
+
+  /** The stream's rarely needed state, made on first need. */
+  final StreamExtras extras() {
+    if (extras == null) {
+      extras = new StreamExtras();
+    }
+    return extras;
+  }
+
+  /** The stream's rarely needed state, or null if nothing needed it yet. */
+  final StreamExtras extrasOrNull() {
+    return extras;
+  }
+
+  /** The encoding of inbound messages flagged compressed, or null. */
+  final String inboundEncoding() {
+    return extras == null ? null : extras.inboundEncoding;
+  }
+
+  /** Sets {@link #inboundEncoding()}; a null encoding makes nothing. */
+  final void inboundEncoding(String encoding) {
+    if (encoding != null || extras != null) {
+      extras().inboundEncoding = encoding;
+    }
+  }
+
+  /** The encoding outbound messages above the threshold are compressed with, or null. */
+  final String outboundEncoding() {
+    return extras == null ? null : extras.outboundEncoding;
+  }
+
+  /** Sets {@link #outboundEncoding()}; a null encoding makes nothing. */
+  final void outboundEncoding(String encoding) {
+    if (encoding != null || extras != null) {
+      extras().outboundEncoding = encoding;
+    }
+  }
+
+  /** A message sent in parts is being received. */
+  private boolean receivingParts() {
+    return extras != null && extras.partialExpected >= 0;
+  }
 
   /** The peer will send nothing more (server: half-close). Client streams end by STATUS instead. */
   abstract void deliverInboundEnd();
@@ -214,7 +247,7 @@ abstract class FrameStream {
   final void onMessageStart(
       int totalLength, ByteBuffer firstPart, boolean endStream, boolean compressed)
       throws ProtocolException {
-    if (partialExpected >= 0) {
+    if (receivingParts()) {
       throw ProtocolException.stream(
           Status.INTERNAL.withDescription("MESSAGE_START while a message is still being received"));
     }
@@ -224,47 +257,52 @@ abstract class FrameStream {
     if (compressed) {
       checkCompressed();
     }
-    partialExpected = totalLength;
-    partialCompressed = compressed;
-    partialLength = 0;
+    StreamExtras x = extras();
+    x.partialExpected = totalLength;
+    x.partialCompressed = compressed;
+    x.partialLength = 0;
     // grow as bytes arrive: a peer that announces a large message but sends little costs little
     // memory
-    partial = new byte[Math.min(totalLength, 64 * 1024)];
+    x.partial = new byte[Math.min(totalLength, 64 * 1024)];
     onMessagePart(firstPart, endStream);
   }
 
   /** The next part of a message. */
   final void onMessagePart(ByteBuffer part, boolean endStream) throws ProtocolException {
-    if (partialExpected < 0) {
+    if (!receivingParts()) {
       throw ProtocolException.stream(
           Status.INTERNAL.withDescription("MESSAGE_PART without a MESSAGE_START"));
     }
+    StreamExtras x = extras;
     int n = part.remaining();
-    if (n > partialExpected - partialLength) {
+    if (n > x.partialExpected - x.partialLength) {
       throw ProtocolException.stream(
           Status.INTERNAL.withDescription(
-              "message parts exceed the announced length " + partialExpected));
+              "message parts exceed the announced length " + x.partialExpected));
     }
-    if (partialLength + n > partial.length) {
+    if (x.partialLength + n > x.partial.length) {
       byte[] grown =
           new byte
-              [(int) Math.min(partialExpected, Math.max(partial.length * 2L, partialLength + n))];
-      System.arraycopy(partial, 0, grown, 0, partialLength);
-      partial = grown;
+              [(int)
+                  Math.min(
+                      x.partialExpected, Math.max(x.partial.length * 2L, x.partialLength + n))];
+      System.arraycopy(x.partial, 0, grown, 0, x.partialLength);
+      x.partial = grown;
     }
-    part.get(partial, partialLength, n);
-    partialLength += n;
-    if (partialLength == partialExpected) {
-      byte[] bytes = partial;
-      partial = null;
-      partialExpected = -1;
-      if (partialCompressed) {
-        ByteBuffer inflated = inflate(ByteBuffer.wrap(bytes, 0, partialLength));
+    part.get(x.partial, x.partialLength, n);
+    x.partialLength += n;
+    if (x.partialLength == x.partialExpected) {
+      byte[] bytes = x.partial;
+      int length = x.partialLength;
+      x.partial = null;
+      x.partialExpected = -1;
+      if (x.partialCompressed) {
+        ByteBuffer inflated = inflate(ByteBuffer.wrap(bytes, 0, length));
         sizeWindow(inflated.remaining());
         acceptMessage(decode(CodedInputStream.newInstance(inflated)), endStream);
       } else {
-        sizeWindow(partialLength);
-        acceptMessage(decode(CodedInputStream.newInstance(bytes, 0, partialLength)), endStream);
+        sizeWindow(length);
+        acceptMessage(decode(CodedInputStream.newInstance(bytes, 0, length)), endStream);
       }
     } else if (endStream) {
       throw ProtocolException.stream(
@@ -285,7 +323,7 @@ abstract class FrameStream {
 
   /** A message flagged compressed may arrive only on a call whose peer announced an encoding. */
   private void checkCompressed() throws ProtocolException {
-    if (inboundEncoding == null) {
+    if (inboundEncoding() == null) {
       throw ProtocolException.stream(
           Status.INTERNAL.withDescription(
               "a compressed message for "
@@ -311,7 +349,7 @@ abstract class FrameStream {
       payload.duplicate().get(array);
       offset = 0;
     }
-    return MessageCompression.gunzip(
+    return conn.gzip.gunzip(
         array, offset, payload.remaining(), conn.settings.maxMessageSize(), method.fullName());
   }
 
@@ -391,7 +429,7 @@ abstract class FrameStream {
       throw ProtocolException.stream(
           Status.INTERNAL.withDescription("end of stream received twice"));
     }
-    if (partialExpected >= 0) {
+    if (receivingParts()) {
       throw ProtocolException.stream(
           Status.INTERNAL.withDescription("stream ended in the middle of a message"));
     }

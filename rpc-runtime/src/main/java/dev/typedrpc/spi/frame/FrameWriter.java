@@ -127,7 +127,7 @@ final class FrameWriter {
     if (handshake.peerAcceptsGzip()
         && MessageCompression.GZIP.equalsIgnoreCase(
             s.headers.get(MessageCompression.ENCODING_KEY))) {
-      s.outboundEncoding = MessageCompression.GZIP;
+      s.outboundEncoding(MessageCompression.GZIP);
     }
     int initialCredit = s.takeInitialCredit();
     s.announcedInitialCredit(initialCredit);
@@ -176,12 +176,12 @@ final class FrameWriter {
 
   void writeStatus(int id, Status status, Metadata trailers) {
     StatusFrame st = new StatusFrame(status, trailers);
-    writeFrame(FrameType.STATUS, 0, id, st.size(), st::write);
+    writeFrame(FrameType.STATUS, 0, id, st.size(), st);
   }
 
   void writeCancel(int id, Status status) {
     StatusFrame st = new StatusFrame(status, Metadata.EMPTY);
-    writeFrame(FrameType.CANCEL, 0, id, st.size(), st::write);
+    writeFrame(FrameType.CANCEL, 0, id, st.size(), st);
   }
 
   void writePing(long payload) {
@@ -254,7 +254,7 @@ final class FrameWriter {
     }
     conn.beforeStreamFrame(s);
     try {
-      if (s.outboundEncoding != null && size >= conn.settings.compressionThreshold()) {
+      if (s.outboundEncoding() != null && size >= conn.settings.compressionThreshold()) {
         return writeCompressed(s, codec, message, size, endStream);
       }
       if (Frames.headerSize(s.id) + size <= handshake.peerMaxFrameSize()) {
@@ -292,7 +292,7 @@ final class FrameWriter {
     CodedOutputStream raw = CodedOutputStream.newInstance(encoded);
     codec.encode(message, raw);
     raw.checkNoSpaceLeft();
-    byte[] gzipped = MessageCompression.gzip(encoded, size);
+    byte[] gzipped = conn.gzip.gzip(encoded, size);
     byte[] body = gzipped == null ? encoded : gzipped;
     int flags = gzipped == null ? 0 : FrameType.FLAG_COMPRESSED;
     if (Frames.headerSize(s.id) + body.length <= handshake.peerMaxFrameSize()) {

@@ -7,6 +7,7 @@ import dev.typedrpc.Metadata;
 import dev.typedrpc.spi.ReservedMetadata;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.List;
 
 /** Encoding and decoding of frame headers and control payloads. Stateless. */
 final class Frames {
@@ -42,7 +43,9 @@ final class Frames {
   /** Size of a metadata block written as repeated field {@code field}. */
   static int metadataSize(int field, Metadata md) {
     int size = 0;
-    for (Metadata.Entry e : md.entries()) {
+    List<Metadata.Entry> entries = md.entries(); // random access: no iterator per frame
+    for (int i = 0; i < entries.size(); i++) {
+      Metadata.Entry e = entries.get(i);
       if (ReservedMetadata.isReserved(e.key())) {
         continue; // never sent from application metadata, as over gRPC
       }
@@ -54,7 +57,9 @@ final class Frames {
   }
 
   static void writeMetadata(CodedOutputStream out, int field, Metadata md) throws IOException {
-    for (Metadata.Entry e : md.entries()) {
+    List<Metadata.Entry> entries = md.entries();
+    for (int i = 0; i < entries.size(); i++) {
+      Metadata.Entry e = entries.get(i);
       if (ReservedMetadata.isReserved(e.key())) {
         continue;
       }

@@ -169,8 +169,11 @@ final class ServerFrameConnection extends FrameConnection {
       return;
     }
     ServerFrameStream stream = new ServerFrameStream(this, id, method, start.initialCredit());
-    stream.inboundEncoding = requestEncoding;
-    stream.requestedEncoding = start.metadata().get(MessageCompression.ENCODING_KEY);
+    String requested = start.metadata().get(MessageCompression.ENCODING_KEY);
+    if (requested != null) { // gzip or identity: most calls name no encoding and need no extras
+      stream.extras().requestedEncoding = requested;
+      stream.inboundEncoding(requestEncoding);
+    }
     stream.clientService(handshake.peerService(method.serviceName()));
     streams.put(id, stream);
     Deadline deadline =

@@ -16,12 +16,6 @@ final class ServerFrameStream extends FrameStream implements ServerStream {
   private Status pendingStatus;
   private Metadata pendingTrailers;
 
-  /** The request's grpc-encoding as sent (gzip, identity), or null. */
-  String requestedEncoding;
-
-  /** What the implementation chose with {@link #setCompression}, or null. */
-  private String chosenEncoding;
-
   ServerFrameStream(
       ServerFrameConnection conn, int id, MethodDescriptor<?, ?> method, int initialCredit) {
     // every stream starts with one credit for the client's first message (PROTOCOL.md, flow
@@ -67,9 +61,9 @@ final class ServerFrameStream extends FrameStream implements ServerStream {
   }
 
   private void chooseEncoding(String name) {
-    chosenEncoding = name;
+    extras().chosenEncoding = name;
     if (headersSent && MessageCompression.IDENTITY.equals(name)) {
-      outboundEncoding = null; // the flag is per message: later ones go uncompressed
+      outboundEncoding(null); // the flag is per message: later ones go uncompressed
     }
   }
 
@@ -79,16 +73,17 @@ final class ServerFrameStream extends FrameStream implements ServerStream {
    * that accepts it. Announced in the headers as {@code grpc-encoding}.
    */
   private Metadata withResponseEncoding(Metadata headers) {
+    StreamExtras x = extrasOrNull();
     String wanted =
-        chosenEncoding != null
-            ? chosenEncoding
-            : requestedEncoding != null
-                ? requestedEncoding
+        x != null && x.chosenEncoding != null
+            ? x.chosenEncoding
+            : x != null && x.requestedEncoding != null
+                ? x.requestedEncoding
                 : owner.gzipResponses ? MessageCompression.GZIP : null;
     if (!MessageCompression.GZIP.equalsIgnoreCase(wanted) || !conn.writer.peerAcceptsGzip()) {
       return headers;
     }
-    outboundEncoding = MessageCompression.GZIP;
+    outboundEncoding(MessageCompression.GZIP);
     return headers.toBuilder()
         .put(MessageCompression.ENCODING_KEY, MessageCompression.GZIP)
         .build();

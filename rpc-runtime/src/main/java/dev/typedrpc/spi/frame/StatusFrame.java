@@ -8,8 +8,11 @@ import dev.typedrpc.Status;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
-/** The payload of STATUS and CANCEL: a status code, its message, and (STATUS only) trailers. */
-record StatusFrame(Status status, Metadata trailers) {
+/**
+ * The payload of STATUS and CANCEL: a status code, its message, and (STATUS only) trailers. It
+ * writes itself into its frame (no writer object per frame).
+ */
+record StatusFrame(Status status, Metadata trailers) implements FrameBatcher.PayloadWriter {
 
   private String message() {
     return status.description() == null ? "" : status.description();
@@ -26,7 +29,8 @@ record StatusFrame(Status status, Metadata trailers) {
     return size + Frames.metadataSize(3, trailers);
   }
 
-  void write(CodedOutputStream out) throws IOException {
+  @Override
+  public void write(CodedOutputStream out) throws IOException {
     if (status.code().value() != 0) {
       out.writeUInt32(1, status.code().value());
     }
