@@ -152,6 +152,8 @@ class JsonCodecTest {
         "{\"ttl\":\"5m\"}",
         "{\"ttl\":\"315576000001s\"}",
         "{\"text\":\"a\",\"text\":\"b\"}",
+        "{\"replyTo\":{},\"reply_to\":{}}",
+        "{\"maybe_count\":null,\"maybeCount\":1}",
         "{\"shape\":{\"circle\":{},\"square\":{}}}",
         "{\"shape\":{}}",
         "{\"shape\":{\"triangle\":{}}}"

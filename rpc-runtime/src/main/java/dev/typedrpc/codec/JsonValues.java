@@ -104,6 +104,17 @@ public final class JsonValues {
     in.skipChildren();
   }
 
+  /**
+   * Marks the current field in {@code seen}, a set of bits of the fields that have two names (JSON
+   * and proto), and fails if it was seen already under its other name.
+   */
+  public static long once(JsonParser in, long seen, long bit) throws InvalidJsonException {
+    if ((seen & bit) != 0) {
+      throw InvalidJsonException.at(in, "a field given twice, under its JSON and its proto name");
+    }
+    return seen | bit;
+  }
+
   /** The error for a second case of a oneof (sealed interface) message. */
   public static InvalidJsonException duplicateCase(JsonParser in, String message) {
     return InvalidJsonException.at(in, "a second case of oneof message " + message);

@@ -156,10 +156,25 @@ public final class JsonCodecGenerator {
       write.addCode(writeField(m, f));
       read.addStatement("$T $L = $L", decodeType(f), local(f), initial(f));
     }
+    // a field whose proto name differs from its JSON name may come under both: the parser rejects
+    // a name given twice, "seen" a field given under its two names (the first 64 such fields)
+    int aliased = 0;
+    for (FieldModel f : m.fields()) {
+      if (!JsonNames.jsonName(f.protoName()).equals(f.protoName())) {
+        aliased++;
+      }
+    }
+    if (aliased > 0) {
+      read.addStatement("long seen = 0L");
+    }
     read.beginControlFlow("while ($T.nextField(in))", JSON_VALUES);
     read.beginControlFlow("switch (in.currentName())");
+    int alias = 0;
     for (FieldModel f : m.fields()) {
       read.addCode(labels(f.protoName())).addCode("$>");
+      if (!JsonNames.jsonName(f.protoName()).equals(f.protoName()) && alias < 64) {
+        read.addStatement("seen = $T.once(in,$Wseen,$W1L << $L)", JSON_VALUES, alias++);
+      }
       read.beginControlFlow("if ($T.present(in))", JSON_VALUES)
           .addCode(readField(f))
           .endControlFlow()
