@@ -6,7 +6,9 @@ import com.palantir.javapoet.JavaFile;
 import dev.typedrpc.annotations.AcceptBreakingChange;
 import dev.typedrpc.annotations.RpcService;
 import dev.typedrpc.processor.codegen.CodecsGenerator;
+import dev.typedrpc.processor.codegen.JsonCodecsGenerator;
 import dev.typedrpc.processor.codegen.JsonGenerator;
+import dev.typedrpc.processor.codegen.JsonNames;
 import dev.typedrpc.processor.codegen.ProtoGenerator;
 import dev.typedrpc.processor.codegen.RpcClassGenerator;
 import dev.typedrpc.processor.codegen.SourceText;
@@ -226,12 +228,16 @@ public final class RpcProcessor extends AbstractProcessor {
     }
     JavaFile rpc = RpcClassGenerator.generate(s);
     JavaFile codecs = CodecsGenerator.generate(s);
-    if (!canGenerate(s, s.rpcClass()) || !canGenerate(s, s.codecsClass())) {
+    JavaFile jsonCodecs = JsonCodecsGenerator.generate(s);
+    if (!canGenerate(s, s.rpcClass())
+        || !canGenerate(s, s.codecsClass())
+        || !canGenerate(s, JsonNames.holder(s))) {
       return;
     }
     try {
       source(rpc);
       source(codecs);
+      source(jsonCodecs);
     } catch (FilerException e) {
       // another service or processor of this compilation generated a file of the same name
       error(

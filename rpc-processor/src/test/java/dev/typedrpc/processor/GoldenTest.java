@@ -49,7 +49,8 @@ class GoldenTest {
     // codecs are one package-private class: the user's package gains one public type per service
     org.assertj.core.api.Assertions.assertThat(compilation.generatedSourceFiles())
         .extracting(f -> f.getName().substring(f.getName().lastIndexOf('/') + 1))
-        .containsExactlyInAnyOrder("ChatServiceRpc.java", "ChatServiceRpcCodecs.java");
+        .containsExactlyInAnyOrder(
+            "ChatServiceRpc.java", "ChatServiceRpcCodecs.java", "ChatServiceRpcJsonCodecs.java");
     String codecs =
         compilation
             .generatedSourceFile("example.ChatServiceRpcCodecs")
@@ -63,7 +64,12 @@ class GoldenTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"example.ChatServiceRpc", "example.ChatServiceRpcCodecs"})
+  @ValueSource(
+      strings = {
+        "example.ChatServiceRpc",
+        "example.ChatServiceRpcCodecs",
+        "example.ChatServiceRpcJsonCodecs"
+      })
   void generatedSourceMatchesGolden(String className) throws IOException {
     assertThat(compilation).succeeded();
     JavaFileObject file =

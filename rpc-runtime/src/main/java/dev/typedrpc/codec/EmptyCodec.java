@@ -2,6 +2,7 @@ package dev.typedrpc.codec;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
+import dev.typedrpc.spi.JsonCodec;
 import dev.typedrpc.spi.MessageCodec;
 import java.io.IOException;
 
@@ -13,6 +14,12 @@ public final class EmptyCodec implements MessageCodec<Void> {
   public static final EmptyCodec INSTANCE = new EmptyCodec();
 
   private EmptyCodec() {}
+
+  /** {@code {}}: reads any object, skipping its fields. */
+  @Override
+  public JsonCodec<Void> json() {
+    return EmptyJsonCodec.INSTANCE;
+  }
 
   @Override
   public int encodedSize(Void value) {

@@ -57,6 +57,17 @@ public interface MessageCodec<T> {
    */
   T decode(CodedInputStream in, int depth) throws IOException;
 
+  /**
+   * The proto3 JSON codec of the same message: generated codecs return their JSON counterpart, so a
+   * transport finds a method's JSON codec through its descriptor ({@code
+   * ChatServiceRpc.POST.requestCodec().json()}) without reflection.
+   *
+   * @throws UnsupportedOperationException for a codec without a JSON form (the default)
+   */
+  default JsonCodec<T> json() {
+    throw new UnsupportedOperationException(getClass().getName() + " has no JSON form");
+  }
+
   /** Encodes to a new array: a convenience for tests and tools, not used on the call path. */
   default byte[] toByteArray(T value) {
     byte[] bytes = new byte[encodedSize(value)];

@@ -40,7 +40,8 @@ public final class CodecGenerator {
                 FieldSpec.builder(codec, "INSTANCE", Modifier.STATIC, Modifier.FINAL)
                     .initializer("new $T()", codec)
                     .build())
-            .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+            .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build())
+            .addMethod(JsonCodecGenerator.jsonMethod(m));
     if (m.kind() == MessageModel.Kind.ONEOF) {
       OneofCodec.addMethods(type, m);
     } else {
