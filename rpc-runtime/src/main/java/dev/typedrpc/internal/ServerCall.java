@@ -440,10 +440,12 @@ final class ServerCall<Req, Resp> implements ServerStreamListener, CallContext.R
               .build(); // no headers went out: the version rides the trailers
     }
     Metadata sentTrailers = set.isEmpty() ? trailers : set.toBuilder().putAll(trailers).build();
-    stream.close(status, sentTrailers);
+    // the observers see the end before the client does: what they release (a rate limit's slot
+    // for calls in flight, say) is free once the client has its answer and may call again
     if (interception != null) {
       interception.onClose(status, sentTrailers);
     }
+    stream.close(status, sentTrailers);
     if (status.isOk()) {
       context.complete();
     } else {
