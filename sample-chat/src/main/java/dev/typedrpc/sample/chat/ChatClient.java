@@ -85,9 +85,14 @@ public final class ChatClient implements AutoCloseable {
 
   /** The status, and for the refusals a user can fix, how. */
   private static String explain(Status status) {
+    String description = status.description() == null ? "" : status.description();
     String hint =
         switch (status.code()) {
-          case UNAUTHENTICATED -> " (the server did not accept the token: check --token)";
+          case UNAUTHENTICATED ->
+              description.startsWith("credentials are not sent over cleartext")
+                  ? " (to chat across machines, serve with --tls-cert and --tls-key and connect"
+                      + " to wss://)"
+                  : " (the server did not accept the token: check --token)";
           case PERMISSION_DENIED -> " (the token belongs to another user: check --name)";
           case UNAVAILABLE -> " (is the server running? ./chat server)";
           default -> "";

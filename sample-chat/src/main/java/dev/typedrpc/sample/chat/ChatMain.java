@@ -123,12 +123,12 @@ public final class ChatMain {
           ChatServerSetup.start(
               listen, accounts, metrics == null ? null : RpcMetrics.of(metrics.registry()));
     } catch (java.io.IOException e) {
+      Throwable cause = e.getCause();
       System.err.println(
-          "chat server: cannot listen on "
-              + host
-              + " ("
+          "chat server: "
               + e.getMessage()
-              + "); pick other ports with --port or --metrics-port");
+              + (cause == null ? "" : " (" + cause.getMessage() + ")")
+              + "; pick another port with --port or --metrics-port");
       System.exit(1);
       return;
     }
