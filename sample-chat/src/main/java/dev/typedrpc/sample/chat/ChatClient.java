@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The terminal client: joins a room, prints its events as they arrive, and posts each line typed.
  * Commands: {@code /members}, {@code /history}, {@code /quit}. Every chat call carries the user's
- * token ({@link CallCredentials}); without one the client first {@linkplain ChatSignIn signs in}
+ * token ({@link CallCredentials}); without one the client first {@linkplain SignInService signs in}
  * for it, which a server in dev mode answers.
  */
 public final class ChatClient implements AutoCloseable {
@@ -61,7 +61,7 @@ public final class ChatClient implements AutoCloseable {
     Welcome welcome;
     try {
       if (token == null) {
-        token = channel.stub(ChatSignIn.class).signIn(user);
+        token = channel.stub(SignInService.class).signIn(user);
       }
       welcome = chat.join(room, user);
     } catch (RpcException e) {

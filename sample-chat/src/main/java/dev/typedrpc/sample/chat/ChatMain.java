@@ -72,7 +72,7 @@ public final class ChatMain {
 
   /**
    * Starts a chat server in dev mode on {@code ws://host:port/rpc} (port 0 picks a free one): any
-   * client may {@linkplain ChatSignIn sign in} under a name not in use.
+   * client may {@linkplain SignInService sign in} under a name not in use.
    */
   public static RpcServer startServer(String host, int port) throws java.io.IOException {
     return ChatServerSetup.start(listen(host, port, Map.of()), Accounts.dev(), null);
@@ -83,11 +83,18 @@ public final class ChatMain {
     if (options.containsKey("tls-cert") || options.containsKey("tls-key")) {
       tls =
           "?tls-cert="
-              + URLEncoder.encode(required(options, "tls-cert"), StandardCharsets.UTF_8)
+              + queryValue(required(options, "tls-cert"))
               + "&tls-key="
-              + URLEncoder.encode(required(options, "tls-key"), StandardCharsets.UTF_8);
+              + queryValue(required(options, "tls-key"));
     }
     return URI.create("ws://" + host + ":" + port + "/rpc" + tls);
+  }
+
+  /**
+   * {@code value} percent-encoded for a query (a space as %20: the address reads '+' as itself).
+   */
+  private static String queryValue(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   private static String required(Map<String, String> options, String name) {

@@ -37,7 +37,7 @@ final class ChatServerSetup {
     HealthService health = new HealthService();
     ServerServiceDefinition chatService =
         ChatServiceRpc.bind(chat).intercept(Authentication.authenticatedOnly());
-    ServerServiceDefinition signIn = ChatSignInRpc.bind(new ChatSignInServer(accounts, chat));
+    ServerServiceDefinition signIn = SignInServiceRpc.bind(new SignInServer(accounts, chat));
     ReflectionService reflection = ReflectionService.of(chatService, signIn, health.definition());
     RpcServer.Builder server = RpcServer.builder().listen(listen);
     if (metrics != null) { // first, so that it also sees the calls the others refuse
@@ -50,7 +50,7 @@ final class ChatServerSetup {
         .intercept(
             Authentication.optional(Authenticator.bearer(accounts::byToken)),
             RateLimits.builder()
-                .perMethod(ChatSignInRpc.SIGN_IN, SIGN_INS_PER_MINUTE, Duration.ofMinutes(1))
+                .perMethod(SignInServiceRpc.SIGN_IN, SIGN_INS_PER_MINUTE, Duration.ofMinutes(1))
                 .perMethod(ChatServiceRpc.POST, 2L * POSTS_PER_SECOND, Duration.ofSeconds(2))
                 .build())
         .addService(chatService)

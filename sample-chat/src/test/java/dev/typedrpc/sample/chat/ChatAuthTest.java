@@ -122,7 +122,7 @@ class ChatAuthTest {
   @Test
   void aServerWithAUsersFileIssuesNoTokens() {
     try (RpcChannel channel = RpcChannel.connect(server.address())) {
-      assertThatThrownBy(() -> channel.stub(ChatSignIn.class).signIn("carol"))
+      assertThatThrownBy(() -> channel.stub(SignInService.class).signIn("carol"))
           .isInstanceOfSatisfying(
               RpcException.class,
               e -> assertThat(e.status().code()).isEqualTo(Status.Code.FAILED_PRECONDITION));

@@ -41,7 +41,7 @@ class DevSignInTest {
   void aNameIsTakenWhileItsUserIsInTheChat() throws Exception {
     try (RpcServer server = ChatMain.startServer("127.0.0.1", 0);
         RpcChannel channel = RpcChannel.connect(server.address())) {
-      ChatSignIn signIn = channel.stub(ChatSignIn.class);
+      SignInService signIn = channel.stub(SignInService.class);
       String first = signIn.signIn("ana");
       assertThat(first).hasSizeGreaterThanOrEqualTo(24);
       chat(channel, first).join("lobby", "ana");
@@ -70,7 +70,7 @@ class DevSignInTest {
   void signInIsRateLimitedPerClientAddress() throws Exception {
     try (RpcServer server = ChatMain.startServer("127.0.0.1", 0);
         RpcChannel channel = RpcChannel.connect(server.address())) {
-      ChatSignIn signIn = channel.stub(ChatSignIn.class);
+      SignInService signIn = channel.stub(SignInService.class);
       RpcException refused = null;
       // 10 a minute: 40 sign-ins in a row are refused at some point however slow the machine
       for (int i = 0; i < 40 && refused == null; i++) {
@@ -90,7 +90,7 @@ class DevSignInTest {
   void signInChecksTheName() throws Exception {
     try (RpcServer server = ChatMain.startServer("127.0.0.1", 0);
         RpcChannel channel = RpcChannel.connect(server.address())) {
-      assertThat(code(() -> channel.stub(ChatSignIn.class).signIn(" ")))
+      assertThat(code(() -> channel.stub(SignInService.class).signIn(" ")))
           .isEqualTo(Status.Code.INVALID_ARGUMENT);
     }
   }

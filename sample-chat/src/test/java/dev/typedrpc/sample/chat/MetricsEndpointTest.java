@@ -28,7 +28,7 @@ class MetricsEndpointTest {
               Accounts.dev(),
               RpcMetrics.of(metrics.registry()));
       try (RpcChannel channel = RpcChannel.connect(server.address())) {
-        String token = channel.stub(ChatSignIn.class).signIn("ana");
+        String token = channel.stub(SignInService.class).signIn("ana");
         ChatService chat =
             channel.stub(
                 ChatService.class,

@@ -1,11 +1,11 @@
 package dev.typedrpc.sample.chat;
 
 /** Issues dev-mode tokens ({@link Accounts#issue}) for names no one in the chat uses. */
-final class ChatSignInServer implements ChatSignIn {
+final class SignInServer implements SignInService {
   private final Accounts accounts;
   private final ChatServer chat;
 
-  ChatSignInServer(Accounts accounts, ChatServer chat) {
+  SignInServer(Accounts accounts, ChatServer chat) {
     this.accounts = accounts;
     this.chat = chat;
   }
