@@ -28,7 +28,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,7 +53,9 @@ class ContextPropagationTest {
   private final CompletableFuture<String> gate = new CompletableFuture<>();
   private final CountDownLatch gateReached = new CountDownLatch(1);
   private final CountDownLatch frontCancelled = new CountDownLatch(1);
-  private final AtomicReference<CompletableFuture<String>> backCall = new AtomicReference<>();
+  // completed with the front's call to the back once callBack has returned it: the back's gate may
+  // be reached (gateReached) before that, while callBack is still running
+  private final CompletableFuture<CompletableFuture<String>> backCall = new CompletableFuture<>();
   private final ExecutorService pool = Executors.newSingleThreadExecutor();
   private RpcServer back;
   private RpcServer front;
@@ -137,7 +138,7 @@ class ContextPropagationTest {
 
   private CompletableFuture<String> callGate(String how) {
     RpcContext.current().addCancelListener(frontCancelled::countDown);
-    backCall.set(callBack(GATE, how));
+    backCall.complete(callBack(GATE, how));
     return new CompletableFuture<>(); // the front call ends only when the client cancels it
   }
 
@@ -196,7 +197,7 @@ class ContextPropagationTest {
         ClientCalls.futureUnary(toFront, CALL_GATE, CallOptions.DEFAULT, "child");
     assertThat(gateReached.await(10, TimeUnit.SECONDS)).isTrue();
     frontCall.cancel(true);
-    assertThatThrownBy(() -> backCall.get().get(10, TimeUnit.SECONDS))
+    assertThatThrownBy(() -> backCall.get(10, TimeUnit.SECONDS).get(10, TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class)
         .cause()
         .isInstanceOfSatisfying(
@@ -216,7 +217,7 @@ class ContextPropagationTest {
     frontCall.cancel(true);
     assertThat(frontCancelled.await(10, TimeUnit.SECONDS)).isTrue();
     gate.complete("opened");
-    assertThat(backCall.get().get(10, TimeUnit.SECONDS)).isEqualTo("opened");
+    assertThat(backCall.get(10, TimeUnit.SECONDS).get(10, TimeUnit.SECONDS)).isEqualTo("opened");
   }
 
   @Test
