@@ -149,7 +149,12 @@ public final class ChatMain {
                   }
                 },
                 "chat-shutdown"));
-    System.out.println("typedrpc chat server listening on " + server.address());
+    URI address = server.address();
+    String shown = address.getAuthority() + address.getPath();
+    System.out.println(
+        "typedrpc chat server listening on ws://"
+            + shown
+            + (options.containsKey("tls-cert") ? " and wss://" + shown : ""));
     if (metrics != null) {
       System.out.println(
           "Metrics for Prometheus at http://" + host + ":" + metrics.port() + "/metrics");
