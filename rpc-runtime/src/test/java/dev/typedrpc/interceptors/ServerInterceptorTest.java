@@ -34,6 +34,8 @@ import org.junit.jupiter.api.Timeout;
 class ServerInterceptorTest {
   private final ConformanceService service = new ConformanceService();
   private final List<String> events = new CopyOnWriteArrayList<>();
+  // the ends of the first three run-wrappings: a call's close is recorded inside them
+  private final CountDownLatch unwound = new CountDownLatch(3);
   private RpcServer server;
   private RpcChannel channel;
 
@@ -91,6 +93,7 @@ class ServerInterceptorTest {
           events.add(name + " run{");
           code.run();
           events.add(name + " }");
+          unwound.countDown();
         }
       };
     };
@@ -107,6 +110,7 @@ class ServerInterceptorTest {
         recording("server", done));
     assertThat(call(ConformanceService.ECHO, "hi")).isEqualTo("hi");
     assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(unwound.await(10, TimeUnit.SECONDS)).isTrue();
     assertThat(events)
         .containsExactly(
             "server intercept Echo",

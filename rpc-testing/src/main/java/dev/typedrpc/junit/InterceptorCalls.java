@@ -18,7 +18,7 @@ import java.util.Objects;
  *
  * <pre>{@code
  * CallObserver observer = myInterceptor.interceptCall(
- *     InterceptorCalls.server(ChatServiceRpc.POST, "ws", Metadata.of("x-tenant", "a")));
+ *     InterceptorCalls.server(InventoryRpc.STOCK, "ws", Metadata.of("x-tenant", "a")));
  * observer.onClose(Status.OK, Metadata.EMPTY);
  * }</pre>
  */

@@ -18,12 +18,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <pre>{@code
  * @OnEveryTransport
- * class ChatServiceTest {
+ * class InventoryTest {
  *   @RegisterExtension
- *   static final RpcExtension rpc = RpcExtension.serving(ChatServiceRpc.bind(new ChatServer()));
+ *   static final RpcExtension rpc = RpcExtension.serving(InventoryRpc.bind(new InventoryImpl()));
  *
  *   @Test
- *   void postsAreEchoed(ChatService chat) { ... }
+ *   void stockStartsEmpty(Inventory inventory) { ... }
  * }
  * }</pre>
  */

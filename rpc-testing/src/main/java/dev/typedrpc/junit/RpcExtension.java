@@ -31,13 +31,13 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * OnEveryTransport} (then on each transport in turn) or {@link Builder#transport} names another.
  *
  * <pre>{@code
- * class ChatServiceTest {
+ * class InventoryTest {
  *   @RegisterExtension
- *   static final RpcExtension rpc = RpcExtension.serving(ChatServiceRpc.bind(new ChatServer()));
+ *   static final RpcExtension rpc = RpcExtension.serving(InventoryRpc.bind(new InventoryImpl()));
  *
  *   @Test
- *   void postsAreEchoed(ChatService chat) {
- *     assertThat(chat.post(new Post("lobby", "ana", "hi")).text()).isEqualTo("hi");
+ *   void stockStartsEmpty(Inventory inventory) {
+ *     assertThat(inventory.stock(new ItemId("apple"))).isEqualTo(0);
  *   }
  * }
  * }</pre>
@@ -232,7 +232,7 @@ public final class RpcExtension
 
     private Builder() {}
 
-    /** Serves a bound implementation, e.g. {@code ChatServiceRpc.bind(new ChatServer())}. */
+    /** Serves a bound implementation, e.g. {@code InventoryRpc.bind(new InventoryImpl())}. */
     public Builder addService(ServerServiceDefinition service) {
       services.add(Objects.requireNonNull(service, "service"));
       return this;

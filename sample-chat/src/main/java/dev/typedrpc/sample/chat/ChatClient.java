@@ -1,7 +1,10 @@
 package dev.typedrpc.sample.chat;
 
+import dev.typedrpc.CallOptions;
 import dev.typedrpc.RpcChannel;
 import dev.typedrpc.RpcException;
+import dev.typedrpc.Status;
+import dev.typedrpc.auth.CallCredentials;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -15,7 +18,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The terminal client: joins a room, prints its events as they arrive, and posts each line typed.
- * Commands: {@code /members}, {@code /history}, {@code /quit}.
+ * Commands: {@code /members}, {@code /history}, {@code /quit}. Every chat call carries the user's
+ * token ({@link CallCredentials}); without one the client first {@linkplain SignInService signs in}
+ * for it, which a server in dev mode answers.
  */
 public final class ChatClient implements AutoCloseable {
   private static final DateTimeFormatter TIME =
@@ -27,18 +32,43 @@ public final class ChatClient implements AutoCloseable {
   private final String user;
   private final PrintStream out;
   private final EventPrinter events = new EventPrinter();
+  private volatile String token;
+  private volatile boolean joined;
 
+  /** A client that signs in for a token (a server in dev mode gives one). */
   public ChatClient(URI server, String room, String user, PrintStream out) {
+    this(server, room, user, null, out);
+  }
+
+  /** A client using {@code token}, or signing in for one if it is null. */
+  public ChatClient(URI server, String room, String user, String token, PrintStream out) {
     this.channel = RpcChannel.connect(server);
-    this.chat = channel.stub(ChatService.class);
+    this.chat =
+        channel.stub(
+            ChatService.class,
+            CallOptions.DEFAULT.withInterceptors(CallCredentials.bearer(() -> this.token)));
     this.room = room;
     this.user = user;
+    this.token = token;
     this.out = out;
   }
 
-  /** Joins, subscribes, then posts lines from {@code in} until {@code /quit} or end of input. */
-  public void run(BufferedReader in) throws IOException, InterruptedException {
-    Welcome welcome = chat.join(room, user);
+  /**
+   * Signs in if needed, joins, subscribes, then posts lines from {@code in} until {@code /quit} or
+   * end of input. Returns false, having said why, if it could not join.
+   */
+  public boolean run(BufferedReader in) throws IOException, InterruptedException {
+    Welcome welcome;
+    try {
+      if (token == null) {
+        token = channel.stub(SignInService.class).signIn(user);
+      }
+      welcome = chat.join(room, user);
+    } catch (RpcException e) {
+      out.println("! could not join #" + room + " as " + user + ": " + explain(e.status()));
+      return false;
+    }
+    joined = true;
     out.println(
         "Joined #" + room + " as " + user + ". Members: " + String.join(", ", welcome.members()));
     welcome.recent().forEach(this::print);
@@ -50,6 +80,24 @@ public final class ChatClient implements AutoCloseable {
         break;
       }
     }
+    return true;
+  }
+
+  /** The status, and for the refusals a user can fix, how. */
+  private static String explain(Status status) {
+    String description = status.description() == null ? "" : status.description();
+    String hint =
+        switch (status.code()) {
+          case UNAUTHENTICATED ->
+              description.startsWith("credentials are not sent over cleartext")
+                  ? " (to chat across machines, serve with --tls-cert and --tls-key and connect"
+                      + " to wss://)"
+                  : " (the server did not accept the token: check --token)";
+          case PERMISSION_DENIED -> " (the token belongs to another user: check --name)";
+          case UNAVAILABLE -> " (is the server running? ./chat server)";
+          default -> "";
+        };
+    return status + hint;
   }
 
   /** Handles one typed line; returns false to stop. */
@@ -137,10 +185,12 @@ public final class ChatClient implements AutoCloseable {
   @Override
   public void close() {
     events.cancel();
-    try {
-      chat.leave(room, user);
-    } catch (RpcException e) {
-      // the server may be gone already; leaving is best effort
+    if (joined) {
+      try {
+        chat.leave(room, user);
+      } catch (RpcException e) {
+        // the server may be gone already; leaving is best effort
+      }
     }
     channel.close();
   }

@@ -1,15 +1,23 @@
 package dev.typedrpc.sample.chat;
 
 import dev.typedrpc.Status;
+import dev.typedrpc.auth.Principal;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Flow;
 
-/** The chat's server implementation. Thread-safe. */
+/**
+ * The chat's server implementation. A user acts under the name of the call's {@link Principal}: the
+ * {@code user} of {@code join}, {@code leave}, {@code subscribe} and a {@code Post} must be the
+ * caller's own name ({@code PERMISSION_DENIED} otherwise), and a call without a principal fails
+ * with {@code UNAUTHENTICATED}, so it is served behind an authentication interceptor (as {@link
+ * ChatMain} does). Thread-safe.
+ */
 public final class ChatServer implements ChatService {
   static final int MAX_TEXT = 4000;
+  static final int MAX_USER = 32;
 
   private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
   private final Clock clock;
@@ -31,23 +39,50 @@ public final class ChatServer implements ChatService {
     return rooms.computeIfAbsent(name, n -> new Room(n, clock));
   }
 
-  private static String checkUser(String user) {
-    if (user == null || user.isBlank() || user.length() > 32) {
+  static String checkUser(String user) {
+    if (user == null || user.isBlank() || user.length() > MAX_USER) {
       throw Status.INVALID_ARGUMENT
-          .withDescription("user names are 1 to 32 characters")
+          .withDescription("user names are 1 to " + MAX_USER + " characters")
           .asException();
     }
     return user;
   }
 
+  /** {@code user}, if it is the name of the call's principal. */
+  private static String caller(String user) {
+    checkUser(user);
+    Principal principal = Principal.current();
+    if (principal.isAnonymous()) {
+      throw Status.UNAUTHENTICATED
+          .withDescription("the chat needs a signed-in user: send a token")
+          .asException();
+    }
+    if (!principal.name().equals(user)) {
+      throw Status.PERMISSION_DENIED
+          .withDescription("signed in as " + principal.name() + ", not as " + user)
+          .asException();
+    }
+    return user;
+  }
+
+  /** Whether {@code user} is in any room now. */
+  boolean isOnline(String user) {
+    for (Room room : rooms.values()) {
+      if (room.has(user)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   @Override
   public Welcome join(String room, String user) {
-    return room(room).join(checkUser(user));
+    return room(room).join(caller(user));
   }
 
   @Override
   public void leave(String room, String user) {
-    room(room).leave(checkUser(user));
+    room(room).leave(caller(user));
   }
 
   @Override
@@ -57,8 +92,9 @@ public final class ChatServer implements ChatService {
           .withDescription("messages are 1 to " + MAX_TEXT + " characters")
           .asException();
     }
+    caller(post.user());
     Room room = room(post.room());
-    if (!room.members().contains(post.user())) {
+    if (!room.has(post.user())) {
       throw Status.FAILED_PRECONDITION
           .withDescription(post.user() + " is not in room " + post.room() + ": join it first")
           .asException();
@@ -78,8 +114,8 @@ public final class ChatServer implements ChatService {
 
   @Override
   public Flow.Publisher<RoomEvent> subscribe(String roomName, String user) {
+    caller(user);
     Room room = room(roomName);
-    checkUser(user);
     return subscriber -> {
       RoomSubscription[] holder = new RoomSubscription[1];
       holder[0] =

@@ -65,6 +65,10 @@ final class Room {
     return List.copyOf(all.subList(Math.max(0, all.size() - Math.max(0, limit)), all.size()));
   }
 
+  synchronized boolean has(String user) {
+    return members.contains(user);
+  }
+
   synchronized List<String> members() {
     return List.copyOf(members);
   }

@@ -11,13 +11,15 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The sample's schema passes {@code buf lint} (the CLI pinned in {@code buf/package-lock.json})
- * with the project's {@code buf/buf.yaml}: any finding it does not except fails.
+ * The sample's schemas (the chat's and the sign-in service's) pass {@code buf lint} (the CLI pinned
+ * in {@code buf/package-lock.json}) with the project's {@code buf/buf.yaml}: any finding it does
+ * not except fails.
  */
 @Timeout(120)
 class ChatSchemaLintTest {
   private static final Path BUF = Path.of("..", "buf", "node_modules", ".bin", "buf");
   private static final String NAME = "typedrpc.chat.ChatService.proto";
+  private static final String SIGN_IN = "typedrpc.chat.SignInService.proto";
 
   @Test
   void chatSchemaHasNoFindings(@TempDir Path dir) throws Exception {
@@ -26,6 +28,7 @@ class ChatSchemaLintTest {
     String text = Files.readString(proto, StandardCharsets.UTF_8);
     assertThat(text).contains("message RoomEvent {").contains("  message MemberJoined {");
     Files.writeString(dir.resolve(NAME), text, StandardCharsets.UTF_8);
+    Files.copy(Path.of("target", "classes", "META-INF", "typedrpc", SIGN_IN), dir.resolve(SIGN_IN));
     Files.copy(Path.of("..", "buf", "buf.yaml"), dir.resolve("buf.yaml"));
     Process p =
         new ProcessBuilder(BUF.toAbsolutePath().toString(), "lint", "--error-format=json")

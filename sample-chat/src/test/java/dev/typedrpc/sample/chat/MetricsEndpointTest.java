@@ -2,8 +2,10 @@ package dev.typedrpc.sample.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.typedrpc.CallOptions;
 import dev.typedrpc.RpcChannel;
 import dev.typedrpc.RpcServer;
+import dev.typedrpc.auth.CallCredentials;
 import dev.typedrpc.micrometer.RpcMetrics;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,9 +22,17 @@ class MetricsEndpointTest {
   @Test
   void aScrapeShowsTheCallsTheServerServed() throws Exception {
     try (MetricsEndpoint metrics = MetricsEndpoint.start("127.0.0.1", 0)) {
-      RpcServer server = ChatMain.startServer("127.0.0.1", 0, RpcMetrics.of(metrics.registry()));
+      RpcServer server =
+          ChatServerSetup.start(
+              URI.create("ws://127.0.0.1:0/rpc"),
+              Accounts.dev(),
+              RpcMetrics.of(metrics.registry()));
       try (RpcChannel channel = RpcChannel.connect(server.address())) {
-        ChatService chat = channel.stub(ChatService.class);
+        String token = channel.stub(SignInService.class).signIn("ana");
+        ChatService chat =
+            channel.stub(
+                ChatService.class,
+                CallOptions.DEFAULT.withInterceptors(CallCredentials.bearer(() -> token)));
         chat.join("lobby", "ana");
         chat.post(new Post("lobby", "ana", "hello"));
       } finally {
