@@ -4,6 +4,7 @@ import dev.typedrpc.CallOptions;
 import dev.typedrpc.ChannelOptions;
 import dev.typedrpc.ClientInterceptor;
 import dev.typedrpc.auth.internal.CredentialsInterceptor;
+import dev.typedrpc.auth.internal.ForwardingCredentialsInterceptor;
 import java.util.function.Supplier;
 
 /**
@@ -29,6 +30,23 @@ public final class CallCredentials {
   /** {@code authorization: Bearer <token>} (RFC 6750). */
   public static ClientInterceptor bearer(Supplier<String> token) {
     return scheme("Bearer", token);
+  }
+
+  /**
+   * Forwards the caller's credentials: a call made while serving a call (on its thread, or in code
+   * wrapped with {@link dev.typedrpc.RpcContext#wrap}) carries that call's {@code authorization}
+   * value, so the next server authenticates the same principal (a token relay). A call made outside
+   * a server call, or while serving one that carried no {@code authorization} (anonymous, or
+   * authenticated by its client certificate), goes without. Give it only to channels whose servers
+   * may see your callers' credentials; the TLS-or-loopback rule above holds.
+   *
+   * <pre>{@code
+   * RpcChannel inventory = RpcChannel.connect(URI.create("wss://inventory.internal/rpc"),
+   *     ChannelOptions.DEFAULT.withInterceptors(CallCredentials.forwardIncoming()));
+   * }</pre>
+   */
+  public static ClientInterceptor forwardIncoming() {
+    return ForwardingCredentialsInterceptor.INSTANCE;
   }
 
   /** {@code authorization: <scheme> <credentials>}, e.g. {@code scheme("ApiKey", () -> key)}. */

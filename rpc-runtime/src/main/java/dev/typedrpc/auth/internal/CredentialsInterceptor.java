@@ -34,16 +34,7 @@ public final class CredentialsInterceptor implements ClientInterceptor {
 
   @Override
   public CallObserver interceptCall(OutgoingCall call) {
-    URI target = call.target();
-    if (!secure(target)) {
-      throw new RpcException(
-          Status.UNAUTHENTICATED.withDescription(
-              "credentials are not sent over cleartext to "
-                  + target.getScheme()
-                  + "://"
-                  + target.getRawAuthority()
-                  + ": use TLS (wss, sses, h2)"));
-    }
+    refuseCleartext(call);
     String value;
     try {
       value = credentials.get();
@@ -65,6 +56,20 @@ public final class CredentialsInterceptor implements ClientInterceptor {
               "credentials are not printable ASCII (an HTTP field value)"));
     }
     return CallObserver.NONE;
+  }
+
+  /** Fails {@code call} with UNAUTHENTICATED if it goes over cleartext to another host. */
+  static void refuseCleartext(OutgoingCall call) {
+    URI target = call.target();
+    if (!secure(target)) {
+      throw new RpcException(
+          Status.UNAUTHENTICATED.withDescription(
+              "credentials are not sent over cleartext to "
+                  + target.getScheme()
+                  + "://"
+                  + target.getRawAuthority()
+                  + ": use TLS (wss, sses, h2)"));
+    }
   }
 
   private static boolean secure(URI target) {
