@@ -188,6 +188,18 @@ export function transportSuite(name, serverName) {
     assert.equal((await client.cancelled({ text: key })).text, "CANCELLED");
   });
 
+  test(`${name}: the server's PINGs are answered, so an idle call outlives the keep-alive timeout`, async () => {
+    const key = `idle-${name}`;
+    const abort = new AbortController();
+    const call = client.hang({ text: key }, { signal: abort.signal });
+    // the server pings after 200 ms without reads and gives up 2 s after an unanswered PING
+    await new Promise((r) => setTimeout(r, 3000));
+    abort.abort();
+    const e = await rejection(call);
+    assert.equal(e.code, Code.Canceled, e.message);
+    assert.equal((await client.cancelled({ text: key })).text, "CANCELLED");
+  });
+
   test(`${name}: a reader that stops pulling stalls the server on credit`, async () => {
     const key = `backpressure-${name}`;
     const abort = new AbortController();

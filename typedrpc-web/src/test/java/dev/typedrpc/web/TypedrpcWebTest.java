@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.typedrpc.RpcServer;
+import dev.typedrpc.spi.KeepAliveSettings;
+import dev.typedrpc.spi.TransportSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +39,7 @@ class TypedrpcWebTest {
       List.of(
           System.getProperty(
                   "typedrpc.web.files",
-                  "ws.test.mjs,sse.test.mjs,fallback.test.mjs,restart.test.mjs")
+                  "bundle.test.mjs,ws.test.mjs,sse.test.mjs,fallback.test.mjs,restart.test.mjs")
               .split(","));
 
   private static final Path MODULE = Path.of("").toAbsolutePath();
@@ -61,6 +63,13 @@ class TypedrpcWebTest {
         .listen("ws://127.0.0.1:" + port + "/rpc")
         .addService(EchoServiceRpc.bind(new EchoServiceImpl(TypedrpcWebTest::restart)))
         .drainTimeout(Duration.ofSeconds(5))
+        // the server pings a connection after 200 ms without reads and closes it if nothing
+        // arrives within 2 s: the transport must answer PINGs for idle calls to survive
+        .transportSettings(
+            TransportSettings.DEFAULT.withKeepAlive(
+                KeepAliveSettings.DEFAULT
+                    .withKeepAliveTime(Duration.ofMillis(200))
+                    .withKeepAliveTimeout(Duration.ofSeconds(2))))
         .build();
   }
 
