@@ -2,6 +2,7 @@ package dev.typedrpc.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.typedrpc.RpcServer;
 import dev.typedrpc.spi.KeepAliveSettings;
@@ -34,12 +35,14 @@ import org.w3c.dom.NodeList;
  * loopback port. Each Node test case is one JUnit result; a failure shows Node's output.
  */
 class TypedrpcWebTest {
-  /** The Node test files, in the order they run (the restart file last: it replaces the server). */
+  /**
+   * The Node test files, in the order they run (the restart files last: they replace the server).
+   */
   private static final List<String> FILES =
       List.of(
           System.getProperty(
                   "typedrpc.web.files",
-                  "bundle.test.mjs,ws.test.mjs,sse.test.mjs,fallback.test.mjs,restart.test.mjs")
+                  "bundle.test.mjs,ws.test.mjs,sse.test.mjs,fallback.test.mjs,restart-graceful.test.mjs,restart-abrupt.test.mjs")
               .split(","));
 
   private static final Path MODULE = Path.of("").toAbsolutePath();
@@ -47,13 +50,22 @@ class TypedrpcWebTest {
   private static int port;
 
   @BeforeAll
-  static void startServer() throws IOException {
+  static void startServer() throws IOException, InterruptedException {
+    // the tests need node's global WebSocket (--experimental-websocket) and its JUnit reporter
+    Process version = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
+    String v = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    version.waitFor();
+    int major = Integer.parseInt(v.replaceFirst("^v(\\d+)\\..*$", "$1"));
+    assumeTrue(major >= 20, "Node.js 20 or later is needed, found " + v);
     server = newServer(0).start();
     port = server.address().getPort();
   }
 
   @AfterAll
   static void stopServer() throws InterruptedException {
+    if (server == null) {
+      return;
+    }
     server.shutdownNow();
     assertThat(server.awaitTermination(Duration.ofSeconds(10))).isTrue();
   }
