@@ -145,8 +145,8 @@ export class Connection {
   /** Closes the link; open calls end with UNAVAILABLE. */
   close(reason = "closed by the client"): void {
     if (!this.closed) {
+      this.onLinkClosed(reason); // first, so that the calls hear this reason, not the link's
       this.link.close();
-      this.onLinkClosed(reason);
     }
   }
 
@@ -523,8 +523,8 @@ export class Connection {
     }
     this.out.push(encodeFrame(FrameType.GOAWAY, 0, 0, encodeGoAway(this.lastId, Code.Internal, why)));
     this.flush();
-    this.link.close();
     this.onLinkClosed(`protocol violation by the server: ${why}`, Code.Internal);
+    this.link.close();
   }
 
   private onLinkClosed(reason: string, code: Code = Code.Unavailable): void {

@@ -67,8 +67,18 @@ export function openWebSocket(
     }
     listener.onFrame(new Uint8Array(event.data));
   };
-  ws.onerror = () => {
-    // the close event that follows says more
+  ws.onerror = (event: Event) => {
+    // before the upgrade completed, some implementations (Node 20's) fire no close event after this
+    if (!opened) {
+      const message = (event as Event & { message?: string }).message;
+      end(`WebSocket to ${url} refused or failed${message ? ": " + message : ""}`);
+      try {
+        ws.close();
+      } catch {
+        // already failed
+      }
+    }
+    // once open, the close event that follows says more
   };
   ws.onclose = (event: CloseEvent) => {
     end(

@@ -63,7 +63,7 @@ test("when no transport connects, calls fail with UNAVAILABLE naming each attemp
     const client = createClient(EchoService, transport);
     const first = await client.echo({}).then(() => undefined, (e) => e);
     assert.equal(first.code, 14); // Unavailable
-    assert.match(first.rawMessage, /websocket: .*; sse: /);
+    assert.match(first.rawMessage, /websocket: .*refused or failed.*; sse: .*ECONNREFUSED/);
     const second = await client.echo({}).then(() => undefined, (e) => e);
     assert.equal(second.code, 14);
     assert.match(second.rawMessage, /next attempt in \d+ ms/); // failed fast during the back-off
