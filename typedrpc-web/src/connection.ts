@@ -93,6 +93,8 @@ export class Connection {
   private readonly readyWaiters: Array<[() => void, (reason: string) => void]> = [];
   private readonly goneListeners: Array<() => void> = [];
   private readonly closeListeners: Array<() => void> = [];
+  /** Calls waiting for the number of open streams to drop below the server's limit. */
+  private slotWaiters: Array<() => void> = [];
 
   private constructor(
     factory: LinkFactory,
@@ -151,6 +153,27 @@ export class Connection {
   }
 
   // ------------------------------------------------------------------ calls
+
+  /** Whether a call may start now without exceeding the server's max_concurrent_streams. */
+  hasSlot(): boolean {
+    const max = this.server?.maxConcurrentStreams || Number.MAX_SAFE_INTEGER;
+    return this.streams.size < max;
+  }
+
+  /** Resolves when a stream ended (a slot may be free) or the connection stopped taking calls. */
+  slotFreed(): Promise<void> {
+    return new Promise((resolve) => this.slotWaiters.push(resolve));
+  }
+
+  private wakeSlotWaiter(all = false): void {
+    if (all) {
+      for (const w of this.slotWaiters.splice(0)) {
+        w();
+      }
+    } else {
+      this.slotWaiters.shift()?.();
+    }
+  }
 
   /** Starts a stream: sends CALL_START; returns its id. */
   startCall(
@@ -219,13 +242,16 @@ export class Connection {
   cancel(id: number, code: Code, message: string): void {
     if (this.streams.delete(id)) {
       this.queue(encodeFrame(FrameType.CANCEL, 0, id, encodeCancel(code, message)));
+      this.wakeSlotWaiter();
       this.maybeFinishDrain();
     }
   }
 
   /** Forgets a stream that ended with STATUS or a local failure. */
   release(id: number): void {
-    this.streams.delete(id);
+    if (this.streams.delete(id)) {
+      this.wakeSlotWaiter();
+    }
     this.maybeFinishDrain();
   }
 
@@ -468,6 +494,7 @@ export class Connection {
       }
       case FrameType.STATUS:
         this.streams.delete(f.stream);
+        this.wakeSlotWaiter();
         s.handler.onStatus(decodeStatus(f.payload));
         this.maybeFinishDrain();
         return;
@@ -550,6 +577,7 @@ export class Connection {
   private goAway(): void {
     if (!this.draining) {
       this.draining = true;
+      this.wakeSlotWaiter(true); // waiting calls go to the next connection
       for (const l of this.goneListeners.splice(0)) {
         l();
       }

@@ -142,7 +142,15 @@ export function createTypedrpcTransport(options: TypedrpcTransportOptions): Type
     signal: AbortSignal,
     callWindow: number,
   ): Promise<Call> {
-    const connection = await untilAborted(channel.connection(), signal);
+    let connection = await untilAborted(channel.connection(), signal);
+    // at most the server's max_concurrent_streams calls run at once; the others wait for a slot
+    while (!connection.hasSlot() || !connection.usable) {
+      if (connection.usable) {
+        await untilAborted(connection.slotFreed(), signal);
+      } else {
+        connection = await untilAborted(channel.connection(), signal);
+      }
+    }
     check(connection, method);
     const metadata = headersToEntries(header);
     const maxMetadata = connection.server!.maxMetadataSize;

@@ -259,13 +259,14 @@ export function transportSuite(name, serverName) {
     }
   });
 
-  test(`${name}: many concurrent calls share the connection`, async () => {
+  test(`${name}: calls beyond the server's max_concurrent_streams (1000) wait for a slot`, async () => {
+    const n = 1200;
     const replies = await Promise.all(
-      Array.from({ length: 100 }, (_, i) => client.echo({ text: `c${i}`, times: i })),
+      Array.from({ length: n }, (_, i) => client.echo({ text: `c${i}`, times: i })),
     );
     assert.deepEqual(
       replies.map((r) => r.index),
-      Array.from({ length: 100 }, (_, i) => i),
+      Array.from({ length: n }, (_, i) => i),
     );
   });
 }
