@@ -165,13 +165,15 @@ export class Connection {
     return new Promise((resolve) => this.slotWaiters.push(resolve));
   }
 
-  private wakeSlotWaiter(all = false): void {
-    if (all) {
+  /**
+   * Wakes every waiting call to check again (waking one could be lost on a call that was aborted
+   * meanwhile); those that find no free slot wait again.
+   */
+  private wakeSlotWaiter(): void {
+    if (this.slotWaiters.length > 0) {
       for (const w of this.slotWaiters.splice(0)) {
         w();
       }
-    } else {
-      this.slotWaiters.shift()?.();
     }
   }
 
@@ -577,7 +579,7 @@ export class Connection {
   private goAway(): void {
     if (!this.draining) {
       this.draining = true;
-      this.wakeSlotWaiter(true); // waiting calls go to the next connection
+      this.wakeSlotWaiter(); // waiting calls go to the next connection
       for (const l of this.goneListeners.splice(0)) {
         l();
       }
