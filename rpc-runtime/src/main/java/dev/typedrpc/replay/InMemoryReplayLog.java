@@ -56,17 +56,22 @@ public final class InMemoryReplayLog<K, E> implements ReplayLog<K, E> {
   @Override
   public E append(K key, LongFunction<? extends E> event) {
     Objects.requireNonNull(event, "event");
-    KeyWindow<E> w = window(key);
-    E made;
-    synchronized (w) {
-      long position = positions.incrementAndGet();
-      made = Objects.requireNonNull(event.apply(position), "the event made for a position");
-      w.add(position, made, clock.getAsLong());
+    while (true) {
+      KeyWindow<E> w = window(key);
+      E made;
+      synchronized (w) {
+        if (w.isEvicted()) {
+          continue; // let go since the lookup: the key has a new window
+        }
+        long position = positions.incrementAndGet();
+        made = Objects.requireNonNull(event.apply(position), "the event made for a position");
+        w.add(position, made, clock.getAsLong());
+      }
+      for (WindowSubscription<E> s : w.subscribers) {
+        s.signal();
+      }
+      return made;
     }
-    for (WindowSubscription<E> s : w.subscribers) {
-      s.signal();
-    }
-    return made;
   }
 
   @Override
@@ -79,14 +84,6 @@ public final class InMemoryReplayLog<K, E> implements ReplayLog<K, E> {
     Objects.requireNonNull(after, "after");
     return subscriber -> {
       Objects.requireNonNull(subscriber, "subscriber");
-      KeyWindow<E> w;
-      try {
-        w = window(key);
-      } catch (RuntimeException e) {
-        subscriber.onSubscribe(NOTHING);
-        subscriber.onError(e);
-        return;
-      }
       long handedOut = positions.get();
       if (after.isPresent() && after.getAsLong() > handedOut) {
         subscriber.onSubscribe(NOTHING);
@@ -101,11 +98,33 @@ public final class InMemoryReplayLog<K, E> implements ReplayLog<K, E> {
                 .asException());
         return;
       }
-      WindowSubscription<E> s =
-          new WindowSubscription<>(w, subscriber, after.orElse(w.last()), clock);
-      w.subscribers.add(s);
+      WindowSubscription<E> s;
+      try {
+        s = register(key, subscriber, after);
+      } catch (RuntimeException e) {
+        subscriber.onSubscribe(NOTHING);
+        subscriber.onError(e);
+        return;
+      }
       subscriber.onSubscribe(s);
     };
+  }
+
+  /** A subscription to the current window of {@code key}, registered there. */
+  private WindowSubscription<E> register(
+      K key, Flow.Subscriber<? super E> subscriber, OptionalLong after) {
+    while (true) {
+      KeyWindow<E> w = window(key);
+      synchronized (w) {
+        if (w.isEvicted()) {
+          continue; // let go since the lookup: the key has a new window
+        }
+        WindowSubscription<E> s =
+            new WindowSubscription<>(w, subscriber, after.orElse(w.last()), clock);
+        w.subscribers.add(s);
+        return s;
+      }
+    }
   }
 
   /** The window of {@code key}, made (and another key let go, if need be) if there is none. */
@@ -119,7 +138,7 @@ public final class InMemoryReplayLog<K, E> implements ReplayLog<K, E> {
       if (keys.size() >= maxKeys) {
         evictOne();
       }
-      w = new KeyWindow<>(key, window, maxAgeNanos, forgotten, clock.getAsLong());
+      w = new KeyWindow<>(key, window, maxAgeNanos, forgotten);
       keys.put(key, w);
       return w;
     }
@@ -129,7 +148,7 @@ public final class InMemoryReplayLog<K, E> implements ReplayLog<K, E> {
   private void evictOne() {
     for (Iterator<Map.Entry<K, KeyWindow<E>>> it = keys.entrySet().iterator(); it.hasNext(); ) {
       KeyWindow<E> candidate = it.next().getValue();
-      if (candidate.subscribers.isEmpty()) {
+      if (candidate.tryEvict()) {
         forgotten = Math.max(forgotten, candidate.last());
         it.remove();
         return;

@@ -20,10 +20,10 @@ final class KeyWindow<E> {
   private int count;
   private long dropped; // the highest position no longer held (0: none)
   private long last; // the last position appended (or `dropped` when nothing was)
-  private long lastActive;
+  private boolean evicted; // let go by the log: appends and subscriptions go to a new window
   final List<WindowSubscription<E>> subscribers = new CopyOnWriteArrayList<>();
 
-  KeyWindow(Object key, int capacity, long maxAgeNanos, long start, long now) {
+  KeyWindow(Object key, int capacity, long maxAgeNanos, long start) {
     this.key = key;
     this.positions = new long[capacity];
     this.times = new long[capacity];
@@ -31,7 +31,6 @@ final class KeyWindow<E> {
     this.maxAgeNanos = maxAgeNanos;
     this.dropped = start;
     this.last = start;
-    this.lastActive = now;
   }
 
   /** Adds an event at {@code position}, which is greater than any before it. */
@@ -45,15 +44,23 @@ final class KeyWindow<E> {
     events[i] = event;
     count++;
     last = position;
-    lastActive = now;
+  }
+
+  /** Lets this window go if it has no subscriber; whether it did. */
+  synchronized boolean tryEvict() {
+    if (!subscribers.isEmpty()) {
+      return false;
+    }
+    evicted = true;
+    return true;
+  }
+
+  synchronized boolean isEvicted() {
+    return evicted;
   }
 
   synchronized long last() {
     return last;
-  }
-
-  synchronized long lastActive() {
-    return lastActive;
   }
 
   /**
