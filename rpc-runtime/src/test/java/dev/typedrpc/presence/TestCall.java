@@ -10,11 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A served call's context for presence unit tests: it can be cancelled, as a transport would. */
-final class TestCall extends RpcContext {
+public final class TestCall extends RpcContext {
   private final List<Runnable> listeners = new ArrayList<>();
   private Status cancelled;
 
-  synchronized void cancel() {
+  public synchronized void cancel() {
     cancelled = Status.CANCELLED;
     listeners.forEach(Runnable::run);
     listeners.clear();
