@@ -147,7 +147,14 @@ public final class RedisPresence implements Presence {
     }
     Handle previous;
     synchronized (this) {
-      previous = local.computeIfAbsent(topic, t -> new HashMap<>()).put(member.id(), handle);
+      previous =
+          closed
+              ? null
+              : local.computeIfAbsent(topic, t -> new HashMap<>()).put(member.id(), handle);
+    }
+    if (handle.isActive() && !isOpen()) { // closed while joining: do not leave it behind
+      handle.close();
+      throw Status.UNAVAILABLE.withDescription("presence is closed").asException();
     }
     if (previous != null) {
       previous.supersede();
@@ -190,9 +197,13 @@ public final class RedisPresence implements Presence {
       if (withLimit) {
         args.add(Integer.toString(options.maxMembersPerTopic()));
       }
-      return redis
-          .<String>eval(script, ScriptOutputType.VALUE, keys.keys(), args.toArray(new String[0]))
-          .toCompletableFuture();
+      try {
+        return redis
+            .<String>eval(script, ScriptOutputType.VALUE, keys.keys(), args.toArray(new String[0]))
+            .toCompletableFuture();
+      } catch (RuntimeException e) { // the connection is closed
+        return CompletableFuture.failedFuture(e);
+      }
     }
 
     @Override
@@ -489,6 +500,10 @@ public final class RedisPresence implements Presence {
     } catch (RuntimeException e) {
       log.debug("closing the Redis connections failed (the client was shut down?)", e);
     }
+  }
+
+  private synchronized boolean isOpen() {
+    return !closed;
   }
 
   private void checkOpen() {
