@@ -55,6 +55,13 @@ record BalancedTarget(String scheme, List<Entry> entries, String rest, boolean r
               + " addresses; a channel takes at most "
               + LoadBalancing.MAX_ADDRESSES);
     }
+    if (scheme.equalsIgnoreCase(ChannelImpl.NEGOTIATE_SCHEME)
+        && (target.getRawQuery() != null || target.getRawFragment() != null)) {
+      throw new IllegalArgumentException(
+          "expected typedrpc://host:port,host:port/path, got "
+              + target
+              + ": a query or fragment belongs to one transport (use its scheme)");
+    }
     String rest =
         (target.getRawPath() == null ? "" : target.getRawPath())
             + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery());

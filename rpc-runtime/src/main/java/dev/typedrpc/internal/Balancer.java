@@ -379,7 +379,7 @@ final class Balancer {
         Subchannel s = all.get(index);
         if (s.channel.state() == ConnectionState.IDLE) {
           tryIndex = index;
-          s.channel.requestConnection();
+          connect(s);
           underWay = true;
         }
       }
@@ -387,12 +387,23 @@ final class Balancer {
     return List.of();
   }
 
+  /**
+   * Holding the lock: a sub-channel connects; one that cannot even dial backs off like a failure.
+   */
+  private static void connect(Subchannel s) {
+    try {
+      s.channel.requestConnection();
+    } catch (RuntimeException e) {
+      // the sub-channel is in back-off with this reason; its state change follows
+    }
+  }
+
   /** Holding the lock: a connection to every address; the usable ones take calls in turn. */
   private List<Subchannel> roundRobin(List<Subchannel> all) {
     List<Subchannel> usable = new ArrayList<>();
     for (Subchannel s : all) {
       if (requested && s.channel.state() == ConnectionState.IDLE) {
-        s.channel.requestConnection(); // lost or new: reconnect at once (back-off after failures)
+        connect(s); // lost or new: reconnect at once (back-off after failures)
       }
       if (s.usable()) {
         usable.add(s);

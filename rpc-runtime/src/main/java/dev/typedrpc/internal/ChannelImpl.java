@@ -129,6 +129,9 @@ public final class ChannelImpl implements RpcChannel {
             scheduler,
             () -> ThreadLocalRandom.current().nextDouble(),
             new Owner());
+    if (balanced != null && !NEGOTIATE_SCHEME.equalsIgnoreCase(target.getScheme())) {
+      Registries.transport(target.getScheme()); // an unknown scheme fails now, as for one address
+    }
     this.balancer = balanced == null ? null : new Balancer(this, balanced, options, localServices);
   }
 
