@@ -74,7 +74,9 @@ final class Balancer {
     this.parent = parent;
     this.config =
         options.loadBalancing() != null ? options.loadBalancing() : LoadBalancing.pickFirst();
-    // calls are intercepted, retried and hedged by the balanced channel; sub-channels only carry
+    // calls are intercepted, retried and hedged by the balanced channel; sub-channels carry them
+    // (the interceptors are given to sub-channels for their own health watches only, so that these
+    // carry the channel's credentials)
     this.subOptions =
         new ChannelOptions(
             options.transport(),
@@ -83,7 +85,7 @@ final class Balancer {
             options.attemptTimeout(),
             options.connectionBackoff(),
             options.maxWaitingCalls(),
-            List.of(),
+            options.interceptors(),
             options.transportEvents(),
             null,
             null,
