@@ -66,6 +66,10 @@ final class Balancer {
   private Status lastFailure;
   private CompletableFuture<Void> ready = new CompletableFuture<>();
 
+  /** Counted down when the channel is shut down. */
+  private final java.util.concurrent.CountDownLatch shutDown =
+      new java.util.concurrent.CountDownLatch(1);
+
   Balancer(
       ChannelImpl parent,
       BalancedTarget target,
@@ -488,6 +492,7 @@ final class Balancer {
     synchronized (this) {
       if (!shutdown) {
         shutdown = true;
+        shutDown.countDown();
         resolution.stop();
         state = ConnectionState.SHUTDOWN;
         parent.balancedStateChanged(ConnectionState.SHUTDOWN);
@@ -517,15 +522,16 @@ final class Balancer {
   }
 
   boolean awaitTermination(Duration timeout) throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    // as for one address: a channel not shut down waits out the timeout
+    if (!shutDown.await(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS)) {
+      return false;
+    }
     List<Subchannel> all;
     synchronized (this) {
-      if (!shutdown) {
-        return false;
-      }
       all = new ArrayList<>(subs.values());
       all.addAll(retired);
     }
-    long end = System.nanoTime() + timeout.toNanos();
     for (Subchannel s : all) {
       long left = Math.max(0, end - System.nanoTime());
       if (!s.channel.awaitTermination(Duration.ofNanos(left))) {
