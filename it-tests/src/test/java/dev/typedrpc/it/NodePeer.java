@@ -71,7 +71,7 @@ final class NodePeer {
     Files.deleteIfExists(stderr);
     Map<String, String> failures = new LinkedHashMap<>();
     List<String> passed = new ArrayList<>();
-    for (String line : stdout.split("\n")) {
+    for (String line : stdout.lines().toList()) {
       if (line.startsWith("{")) {
         readLine(line, passed, failures);
       }
