@@ -308,6 +308,30 @@ class ConnectProtocolTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"http1", "h2", "h2c"})
+  void streamingGzipBothWays(String kind) throws Exception {
+    String text = "s".repeat(3000);
+    WebClients.Reply r =
+        client(kind)
+            .send(
+                "POST",
+                "/web.Test/Join",
+                headers(
+                    "content-type", "application/connect+proto",
+                    "connect-content-encoding", "gzip",
+                    "connect-accept-encoding", "gzip"),
+                envelope(1, gzip(proto(text))));
+    assertEquals(200, r.status());
+    assertEquals("gzip", r.header("connect-content-encoding"));
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(r.body());
+    assertEquals(1, b.get());
+    byte[] zipped = new byte[b.getInt()];
+    b.get(zipped);
+    assertEquals(text, fromProto(gunzip(zipped)));
+    assertEquals(2, b.get() & 0xff); // the end of the stream
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"http1", "h2", "h2c"})
   void clientStreamingAndBidi(String kind) throws Exception {
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     body.write(envelope(0, proto("a")));

@@ -4,6 +4,7 @@ import dev.typedrpc.netty.TestCerts;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,7 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,17 +24,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * HTTP clients for the web protocol tests: the JDK's (HTTP/1.1, HTTP/2 over TLS) and curl (h2c).
  */
 final class WebClients {
-  static {
-    // the test certificate is for *.test.google.fr; the server listens on 127.0.0.1
-    System.setProperty("jdk.internal.httpclient.disableHostnameVerification", "true");
-  }
-
   private WebClients() {}
 
   /** A response: status, headers (lower-case names), body. */
@@ -135,7 +137,7 @@ final class WebClients {
     return new Reply(status, h, body);
   }
 
-  private static SSLContext trustingTestCa() throws Exception {
+  static SSLContext trustingTestCa() throws Exception {
     KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
     ks.load(null, null);
     try (InputStream in = new ByteArrayInputStream(Files.readAllBytes(TestCerts.ca()))) {
@@ -144,8 +146,62 @@ final class WebClients {
     TrustManagerFactory tmf =
         TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(ks);
+    X509TrustManager ca = (X509TrustManager) tmf.getTrustManagers()[0];
     SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(null, tmf.getTrustManagers(), null);
+    ctx.init(null, new TrustManager[] {new ChainOnly(ca)}, null);
     return ctx;
+  }
+
+  /**
+   * Checks the server's chain against the test CA but not its name: the test certificate is for
+   * {@code *.test.google.fr}, and the server listens on 127.0.0.1.
+   */
+  private static final class ChainOnly extends X509ExtendedTrustManager {
+    private final X509TrustManager ca;
+
+    ChainOnly(X509TrustManager ca) {
+      this.ca = ca;
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+        throws CertificateException {
+      ca.checkServerTrusted(chain, authType);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+        throws CertificateException {
+      ca.checkServerTrusted(chain, authType);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType)
+        throws CertificateException {
+      ca.checkServerTrusted(chain, authType);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+        throws CertificateException {
+      throw new CertificateException("a client only");
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+        throws CertificateException {
+      throw new CertificateException("a client only");
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType)
+        throws CertificateException {
+      throw new CertificateException("a client only");
+    }
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      return ca.getAcceptedIssuers();
+    }
   }
 }
