@@ -6,8 +6,9 @@
 // Config: baseUrl; protocol "grpc" | "connect" | "grpcweb"; httpVersion "1.1" | "2" (gRPC: always 2);
 // binary (default true; false: JSON, Connect only); ca (a PEM file to trust, for https) and servername
 // (the name the certificate is checked against); cases (names below).
-// Prints one JSON line per case, {"case": name, "ok": true} or {"case": name, "ok": false, "error": text},
-// and exits 0 once every case has reported (failures included): the JUnit side reads the lines.
+// Runs the cases concurrently and prints one JSON line per case as it ends, {"case": name, "ok": true} or
+// {"case": name, "ok": false, "error": text}, then exits 0 once every case has reported (failures included):
+// the JUnit side reads the lines.
 import { readFileSync } from "node:fs";
 import * as http from "node:http";
 import * as https from "node:https";
@@ -26,19 +27,16 @@ const config = JSON.parse(process.argv[2]);
 const binary = config.binary !== false;
 const httpVersion = config.protocol === "grpc" ? "2" : config.httpVersion;
 
-/** The HTTP methods of every request sent, in order: the GET case checks its own. */
-const methods = [];
-
-class RecordingSessionManager extends Http2SessionManager {
-  request(method, path, headers, options) {
-    methods.push(method);
-    return super.request(method, path, headers, options);
-  }
-}
-
-function nodeOptions() {
+/** Records the HTTP method of every request its transport sends: the GET case checks its own. */
+function nodeOptions(methods) {
   const tls = config.ca ? { ca: readFileSync(config.ca), servername: config.servername } : {};
   if (httpVersion === "2") {
+    class RecordingSessionManager extends Http2SessionManager {
+      request(method, path, headers, options) {
+        methods.push(method);
+        return super.request(method, path, headers, options);
+      }
+    }
     return { sessionManager: new RecordingSessionManager(config.baseUrl, {}, tls) };
   }
   const Agent = config.baseUrl.startsWith("https:") ? https.Agent : http.Agent;
@@ -51,8 +49,14 @@ function nodeOptions() {
   return { nodeOptions: { agent: new RecordingAgent({ keepAlive: true, ...tls }) } };
 }
 
-function transport(extra = {}) {
-  const options = { baseUrl: config.baseUrl, httpVersion, useBinaryFormat: binary, ...nodeOptions(), ...extra };
+function transport(extra = {}, methods = []) {
+  const options = {
+    baseUrl: config.baseUrl,
+    httpVersion,
+    useBinaryFormat: binary,
+    ...nodeOptions(methods),
+    ...extra,
+  };
   switch (config.protocol) {
     case "grpc":
       return createGrpcTransport(options);
@@ -237,7 +241,7 @@ const cases = {
 
   async deadlineExceeded() {
     const name = uniqueName("hang");
-    const err = await failure(() => client.hang(request(name), { timeoutMs: 1500 }));
+    const err = await failure(() => client.hang(request(name), { timeoutMs: 3000 }));
     equal(err.code, Code.DeadlineExceeded, "code");
     const ended = await outcome(name);
     check(ended === "DEADLINE_EXCEEDED" || ended === "CANCELLED", `the server's call ended by its deadline, got ${ended}`);
@@ -247,7 +251,7 @@ const cases = {
     const name = uniqueName("watch");
     const seen = [];
     const err = await failure(async () => {
-      for await (const reply of client.watch(request(name), { timeoutMs: 1500 })) {
+      for await (const reply of client.watch(request(name), { timeoutMs: 3000 })) {
         seen.push(reply.text);
       }
     });
@@ -273,37 +277,41 @@ const cases = {
   },
 
   async get() {
-    const getClient = createClient(ConnectPeer, transport({ useHttpGet: true }));
-    const before = methods.length;
+    const methods = [];
+    const getClient = createClient(ConnectPeer, transport({ useHttpGet: true }, methods));
     const reply = await getClient.lookup(request("x", 3));
     equal(reply.text, "found:x", "text");
-    equal(methods.slice(before).join(), "GET", "HTTP methods sent");
+    equal(methods.join(), "GET", "HTTP methods sent");
     const ping = pingOptions("get ping");
     await getClient.lookup(request("y"), ping.options);
     ping.verify();
   },
 };
 
-for (const name of config.cases) {
+/** Runs one case (at most 30 s) and prints its line. */
+async function runCase(name) {
   const run = cases[name];
+  const started = performance.now();
   let line;
+  let timer;
   try {
     if (!run) {
       throw new Error(`no case named ${name}`);
     }
-    let timer;
     const timeout = new Promise((_, reject) => {
       timer = setTimeout(() => reject(new Error("no result within 30 s")), 30_000);
     });
-    try {
-      await Promise.race([run(), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
-    line = { case: name, ok: true };
+    await Promise.race([run(), timeout]);
+    line = { case: name, ok: true, ms: Math.round(performance.now() - started) };
   } catch (e) {
-    line = { case: name, ok: false, error: String(e instanceof Error ? e.stack ?? e.message : e) };
+    const error = String(e instanceof Error ? e.stack ?? e.message : e);
+    line = { case: name, ok: false, ms: Math.round(performance.now() - started), error };
+  } finally {
+    clearTimeout(timer);
   }
   process.stdout.write(JSON.stringify(line) + "\n");
 }
+
+// the cases run at once, on one connection (a second one for GET): each is independent of the others
+await Promise.all(config.cases.map(runCase));
 process.exit(0);

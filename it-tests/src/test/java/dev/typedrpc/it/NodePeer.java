@@ -77,6 +77,7 @@ final class NodePeer {
       }
     }
     String output = "\nnode run.mjs " + json + "\nstdout:\n" + stdout + "\nstderr:\n" + errors;
+    System.out.println(output); // the test's output: each case's time (ms) is in its line
     return cases.stream()
         .map(
             name ->
