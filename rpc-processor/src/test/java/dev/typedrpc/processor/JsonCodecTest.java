@@ -136,6 +136,9 @@ class JsonCodecTest {
         "{\"big\":\"9223372036854775808\"}",
         "{\"ratio\":1e39}",
         "{\"score\":\"1e999\"}",
+        "{\"score\":\"0x1p3\"}",
+        "{\"score\":\"1d\"}",
+        "{\"ratio\":\"0x1p3\"}",
         "{\"flag\":1}",
         "{\"data\":\"!!!\"}",
         "{\"numbers\":{}}",
@@ -191,6 +194,23 @@ class JsonCodecTest {
     assertThatThrownBy(() -> read(arrays))
         .isInstanceOf(InvalidJsonException.class)
         .hasMessageContaining("nesting depth");
+  }
+
+  @Test
+  void anUnrecognizedOneofCaseFailsOnWriteNamingItsNumber() throws Exception {
+    MessageCodec<Object> shape =
+        TestCompiler.codec(loader, "example.ChatServiceRpcCodecs$ShapeCodec");
+    Object unknown =
+        loader
+            .loadClass("example.Shape$Unknown")
+            .getConstructor(int.class, byte[].class)
+            .newInstance(7, new byte[] {0x08, 0x01});
+    assertThat(shape.toByteArray(unknown)).as("binary keeps it").hasSize(4);
+    assertThatThrownBy(() -> shape.json().toJson(unknown))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "Cannot write the @Unrecognized case of oneof message Shape as JSON: it holds case 7,"
+                + " unknown to this version of the schema, and JSON names a case by its field name");
   }
 
   @Test

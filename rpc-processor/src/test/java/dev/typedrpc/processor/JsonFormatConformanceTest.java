@@ -149,6 +149,67 @@ class JsonFormatConformanceTest {
     return value;
   }
 
+  /**
+   * A double given as a JSON string is accepted, and read as the same value, exactly when
+   * JsonFormat accepts it: decimal numbers only, no hexadecimal, suffix or spaces.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "1.5",
+        "-0",
+        "1e3",
+        "1E-3",
+        "+1",
+        ".5",
+        "1.",
+        "1e-400",
+        "NaN",
+        "Infinity",
+        "-Infinity",
+        "0x1p3",
+        "0X10",
+        "1d",
+        "1f",
+        " 1",
+        "1 ",
+        "1e999",
+        "-1e999",
+        "1_0",
+        "",
+        "e3",
+        "--1",
+        "0x"
+      })
+  void doublesAreReadAsJsonFormatReadsThem(String text) throws Exception {
+    MessageCodec<Object> codec = codec("example.ChatServiceRpcCodecs$PostCodec");
+    Descriptor type = schema(loader, "example.ChatServiceRpc").findMessageTypeByName("Post");
+    String json = "{\"score\":\"" + text + "\"}";
+    DynamicMessage theirs;
+    try {
+      DynamicMessage.Builder parsed = DynamicMessage.newBuilder(type);
+      PARSER.merge(json, parsed);
+      theirs = parsed.build();
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      theirs = null;
+    }
+    Object ours;
+    try {
+      ours = codec.json().fromJson(json);
+    } catch (dev.typedrpc.spi.InvalidJsonException e) {
+      ours = null;
+    }
+    assertThat(ours != null).as("we accept %s as JsonFormat does", json).isEqualTo(theirs != null);
+    if (ours != null) {
+      double score = (double) ours.getClass().getMethod("score").invoke(ours);
+      double expected = (double) theirs.getField(type.findFieldByName("score"));
+      // JsonFormat reads a double -0 as 0
+      assertThat(Double.valueOf(score == 0 ? 0.0 : score))
+          .as("the value of %s", json)
+          .isEqualTo(Double.valueOf(expected));
+    }
+  }
+
   @Test
   void messageWithEveryFieldKindBothWays() throws Exception {
     MessageCodec<Object> codec = codec("example.ChatServiceRpcCodecs$PostCodec");

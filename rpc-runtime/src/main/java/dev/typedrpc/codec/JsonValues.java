@@ -286,17 +286,16 @@ public final class JsonValues {
     }
     double value;
     try {
-      value = Double.parseDouble(text);
+      // a decimal number only, as protobuf's JsonFormat reads a double: no hexadecimal ("0x1p3"),
+      // type suffix ("1d") or spaces, which Double.parseDouble alone would take
+      BigDecimal decimal = new BigDecimal(text);
+      // BigDecimal has no negative zero: "-0" and "-0.0" keep their sign as in binary
+      value = decimal.signum() == 0 && text.startsWith("-") ? -0.0 : decimal.doubleValue();
     } catch (NumberFormatException e) {
       throw InvalidJsonException.at(in, "not " + what + ": " + abbreviated(text));
     }
-    if (Double.isInfinite(value)
-        || !text.strip().equals(text)
-        || text.endsWith("d")
-        || text.endsWith("f")
-        || text.endsWith("D")
-        || text.endsWith("F")) {
-      throw InvalidJsonException.at(in, "not " + what + ": " + abbreviated(text));
+    if (Double.isInfinite(value)) {
+      throw InvalidJsonException.at(in, "out of range of " + what + ": " + abbreviated(text));
     }
     return value;
   }
@@ -378,6 +377,20 @@ public final class JsonValues {
         "Cannot write the @Unrecognized constant of enum "
             + enumName
             + ": it stands for a value this version does not know");
+  }
+
+  /**
+   * The error for writing an {@code @Unrecognized} case of a oneof message: proto3 JSON names a
+   * case by its field name, which this version of the schema does not know (protobuf's {@code
+   * JsonFormat} would drop it, leaving a message without a case, which no reader accepts).
+   */
+  public static IllegalArgumentException unrecognizedCase(String messageName, int fieldNumber) {
+    return new IllegalArgumentException(
+        "Cannot write the @Unrecognized case of oneof message "
+            + messageName
+            + " as JSON: it holds case "
+            + fieldNumber
+            + ", unknown to this version of the schema, and JSON names a case by its field name");
   }
 
   /** Whether an enum value is given by its number. */

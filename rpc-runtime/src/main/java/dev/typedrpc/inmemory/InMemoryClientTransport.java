@@ -15,18 +15,23 @@ import java.io.IOException;
 final class InMemoryClientTransport implements ClientTransport {
   private final String name;
   private final TransportSettings settings;
+
+  /** The client asks for proto3 JSON messages. */
+  private final boolean json;
+
   private InMemorySink sink;
 
-  InMemoryClientTransport(String name, TransportSettings settings) {
+  InMemoryClientTransport(String name, TransportSettings settings, boolean json) {
     this.name = name;
     this.settings = settings;
+    this.json = json;
   }
 
   @Override
   public void start(Listener listener) {
     InMemorySink[] ends = InMemorySink.pair(name);
     sink = ends[0];
-    sink.connection = FrameConnection.client(sink, settings, listener);
+    sink.connection = FrameConnection.client(sink, settings, listener, json);
     InMemoryServerTransport server = InMemoryServerTransport.REGISTRY.get(name);
     if (server == null || server.accept(ends[1]) == null) {
       sink.executor()

@@ -13,6 +13,7 @@ import dev.typedrpc.spi.ClientTransport;
 import dev.typedrpc.spi.ServerTransport;
 import dev.typedrpc.spi.TransportProvider;
 import dev.typedrpc.spi.TransportSettings;
+import dev.typedrpc.spi.frame.MessageEncoding;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import java.net.URI;
@@ -57,7 +58,12 @@ import java.util.Set;
  *       h2c://host:port/rpc}) names a typedrpc server's endpoint, checked once per connection.
  * </ul>
  *
- * A path that is not the server's endpoint fails the connection on every transport alike: {@code
+ * <p>{@code ws}, {@code wss}, {@code sse} and {@code sses} targets take {@code
+ * ?message-encoding=json}: every message of the connection then travels as its proto3 JSON, for
+ * debugging, if the server agrees in its SETTINGS (every typedrpc server does; an older one keeps
+ * binary). See {@code MessageEncoding}.
+ *
+ * <p>A path that is not the server's endpoint fails the connection on every transport alike: {@code
  * UNAVAILABLE} with "no typedrpc endpoint at /path on host:port (it answered HTTP 404 Not Found)".
  *
  * <p>TLS clients ({@code wss}, {@code sses}, {@code h2}) trust the JDK's default trust store and
@@ -95,6 +101,9 @@ public final class NettyTransportProvider implements TransportProvider {
     if (tls) {
       allowed.addAll(Tls.CLIENT_PARAMETERS);
     }
+    if (!grpc) {
+      allowed.add(MessageEncoding.PARAMETER);
+    }
     Map<String, String> params = AddressQuery.parse(target, allowed);
     URI plain = AddressQuery.withoutQuery(target);
     Tls.Client client =
@@ -109,9 +118,10 @@ public final class NettyTransportProvider implements TransportProvider {
           H2cTarget.parse(plain, GrpcCompression.parse(params, target), client), settings);
     }
     WsEndpoint endpoint = WsEndpoint.parse(plain);
+    boolean json = MessageEncoding.wantsJson(params.get(MessageEncoding.PARAMETER));
     return scheme.startsWith("sse")
-        ? new SseClientTransport(endpoint, client, settings)
-        : new NettyClientTransport(endpoint, client, settings);
+        ? new SseClientTransport(endpoint, client, settings, json)
+        : new NettyClientTransport(endpoint, client, settings, json);
   }
 
   @Override

@@ -109,13 +109,17 @@ public final class JsonCodecGenerator {
           .addStatement("out.writeFieldName($S)", JsonNames.jsonName(c.protoName()))
           .addStatement("$L", JsonFieldCode.write(c.type(), "message"));
     }
+    if (m.unrecognized() != null) {
+      // proto3 JSON names a case by its field name, which this version does not know: an
+      // @Unrecognized case cannot be written (as an @Unrecognized enum constant cannot)
+      write
+          .nextControlFlow("else if (value instanceof $T unknown)", m.unrecognized())
+          .addStatement(
+              "throw $T.unrecognizedCase($S,$Wunknown.fieldNumber())", JSON_VALUES, m.protoName());
+    }
     String unknown = "Unknown case of " + m.simpleName() + ": ";
-    CodeBlock known =
-        m.unrecognized() == null
-            ? CodeBlock.of("else")
-            : CodeBlock.of("else if (!(value instanceof $T))", m.unrecognized());
     write
-        .nextControlFlow("$L", known)
+        .nextControlFlow("else")
         .addStatement(
             "throw new $T($S + $T.checkNotNull(value,$W$S).getClass().getName())",
             IllegalArgumentException.class,
@@ -123,9 +127,6 @@ public final class JsonCodecGenerator {
             MESSAGES,
             m.simpleName())
         .endControlFlow();
-    if (m.unrecognized() != null) {
-      write.addComment("an @Unrecognized case has no JSON form: it is written as {}");
-    }
 
     read.addStatement("$T result = null", m.javaType());
     read.beginControlFlow("while ($T.nextField(in))", JSON_VALUES);

@@ -32,8 +32,11 @@ final class ClientFrameConnection extends FrameConnection {
   private boolean terminatedNotified;
 
   ClientFrameConnection(
-      FrameSink sink, TransportSettings settings, ClientTransport.Listener listener) {
-    super(sink, settings);
+      FrameSink sink,
+      TransportSettings settings,
+      ClientTransport.Listener listener,
+      boolean jsonMessages) {
+    super(sink, settings, jsonMessages);
     this.listener = listener;
   }
 
@@ -128,6 +131,9 @@ final class ClientFrameConnection extends FrameConnection {
       return;
     }
     Status unsupported = handshake.unsupportedByServer(s.method);
+    if (unsupported == null && handshake.jsonMessages()) {
+      unsupported = s.useJson();
+    }
     if (unsupported != null) {
       s.close(unsupported, Metadata.EMPTY);
       return;

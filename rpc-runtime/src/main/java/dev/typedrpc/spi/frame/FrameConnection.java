@@ -86,10 +86,10 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
   /** {@link #onClosed} was called: the transport is gone. */
   private boolean transportClosed;
 
-  FrameConnection(FrameSink sink, TransportSettings settings) {
+  FrameConnection(FrameSink sink, TransportSettings settings, boolean listsJson) {
     this.sink = sink;
     this.settings = settings;
-    this.handshake = new Handshake(settings);
+    this.handshake = new Handshake(settings, listsJson);
     this.writer = new FrameWriter(this, sink, handshake);
     this.reader = new FrameReader(this, settings, handshake);
     this.timers = Timers.system(sink.executor());
@@ -98,7 +98,20 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
   /** The client end of a connection; call {@link #onOpen()} when the physical connection is up. */
   public static FrameConnection client(
       FrameSink sink, TransportSettings settings, ClientTransport.Listener listener) {
-    return new ClientFrameConnection(sink, settings, listener);
+    return new ClientFrameConnection(sink, settings, listener, false);
+  }
+
+  /**
+   * As {@link #client(FrameSink, TransportSettings, ClientTransport.Listener)}; with {@code
+   * jsonMessages}, asks the server for proto3 JSON messages ({@link MessageEncoding}): the
+   * connection carries them if the server's SETTINGS agree, else binary ones.
+   */
+  public static FrameConnection client(
+      FrameSink sink,
+      TransportSettings settings,
+      ClientTransport.Listener listener,
+      boolean jsonMessages) {
+    return new ClientFrameConnection(sink, settings, listener, jsonMessages);
   }
 
   /** The server end of a connection; call {@link #onOpen()} when the physical connection is up. */

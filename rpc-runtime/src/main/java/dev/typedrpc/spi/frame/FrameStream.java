@@ -27,10 +27,18 @@ abstract class FrameStream {
   int id;
 
   final MethodDescriptor<?, ?> method;
-  private final MessageCodec<?> inboundCodec;
+
+  /**
+   * Decodes what this end receives. The method's binary codec, or its JSON form once {@link
+   * #useJson} ran (before any message): a stream never changes it afterwards.
+   */
+  private MessageCodec<?> inboundCodec;
 
   /** Encodes what this end sends: requests on a client, responses on a server. */
-  final MessageCodec<?> outboundCodec;
+  MessageCodec<?> outboundCodec;
+
+  /** The messages travel as JSON ({@link #useJson}): a size the sender noted is not theirs. */
+  private boolean json;
 
   /**
    * A message whose encoded size the sender already knows ({@link #sized}), and that size: the
@@ -105,8 +113,39 @@ abstract class FrameStream {
     this.appCredit = new AtomicLong(initialPeerCredit);
   }
 
+  /**
+   * The connection carries proto3 JSON messages ({@link MessageEncoding}): this stream's messages
+   * are read and written as JSON from now on. Called once, before any message. Returns null, or the
+   * status that ends the call when a message of the method has no JSON codec.
+   */
+  final Status useJson() {
+    MessageCodec<?> in;
+    MessageCodec<?> out;
+    try {
+      in = JsonFrameCodec.of(inboundCodec);
+      out = JsonFrameCodec.of(outboundCodec);
+    } catch (UnsupportedOperationException e) {
+      return Status.UNIMPLEMENTED.withDescription(
+          "this connection carries messages as JSON ("
+              + MessageEncoding.PARAMETER
+              + "="
+              + MessageEncoding.JSON
+              + "), but "
+              + method.fullName()
+              + " has a message without a JSON codec: "
+              + e.getMessage());
+    }
+    inboundCodec = in;
+    outboundCodec = out;
+    json = true;
+    return null;
+  }
+
   /** Notes the encoded size of {@code message}, computed by the sender (on this thread). */
   final void sized(Object message, int size) {
+    if (json) {
+      return; // the sender sized the binary encoding
+    }
     sizedMessage = message;
     sizedSize = size;
   }

@@ -42,8 +42,18 @@ final class Handshake {
   /** The peer's SETTINGS listed gzip among the encodings it decompresses. */
   private boolean peerAcceptsGzip;
 
-  Handshake(TransportSettings settings) {
+  /**
+   * This end lists JSON among its message encodings (SETTINGS field 9): a server always, a client
+   * when asked ({@link MessageEncoding}).
+   */
+  private final boolean listsJson;
+
+  /** The peer's SETTINGS listed JSON among its message encodings. */
+  private boolean peerListsJson;
+
+  Handshake(TransportSettings settings, boolean listsJson) {
     this.settings = settings;
+    this.listsJson = listsJson;
   }
 
   boolean peerReady() {
@@ -65,6 +75,14 @@ final class Handshake {
   /** Whether the peer decompresses gzip: without it, nothing is compressed for it. */
   boolean peerAcceptsGzip() {
     return peerAcceptsGzip;
+  }
+
+  /**
+   * Whether every message on this connection travels as proto3 JSON: both ends listed it in their
+   * SETTINGS. False until the peer's SETTINGS arrive (no call is sent or accepted before).
+   */
+  boolean jsonMessages() {
+    return listsJson && peerListsJson;
   }
 
   /** The version of {@code service} the peer announced, or null. */
@@ -89,7 +107,8 @@ final class Handshake {
             + CodedOutputStream.computeUInt32Size(5, settings.maxConcurrentStreams())
             + servicesSize
             + CodedOutputStream.computeUInt32Size(7, 1)
-            + CodedOutputStream.computeStringSize(8, MessageCompression.GZIP);
+            + CodedOutputStream.computeStringSize(8, MessageCompression.GZIP)
+            + (listsJson ? CodedOutputStream.computeStringSize(9, MessageEncoding.JSON) : 0);
     writer.writeFrame(
         FrameType.SETTINGS,
         0,
@@ -110,6 +129,9 @@ final class Handshake {
           }
           out.writeUInt32(7, 1); // this side reads BATCH frames
           out.writeString(8, MessageCompression.GZIP); // and decompresses gzip
+          if (listsJson) {
+            out.writeString(9, MessageEncoding.JSON); // and speaks JSON messages
+          }
         });
   }
 
@@ -147,6 +169,7 @@ final class Handshake {
           }
           case 7 -> peerReadsBatches = in.readUInt32() == 1;
           case 8 -> peerAcceptsGzip |= MessageCompression.GZIP.equals(in.readStringRequireUtf8());
+          case 9 -> peerListsJson |= MessageEncoding.JSON.equals(in.readStringRequireUtf8());
           default -> in.skipField(tag);
         }
       }

@@ -48,7 +48,7 @@ final class ServerFrameConnection extends FrameConnection {
       TransportSettings settings,
       ServerTransportListener listener,
       boolean gzipResponses) {
-    super(sink, settings);
+    super(sink, settings, true); // a server speaks JSON messages to a client that asks
     this.listener = listener;
     this.gzipResponses = gzipResponses;
     KeepAliveSettings ka = settings.keepAlive();
@@ -169,6 +169,13 @@ final class ServerFrameConnection extends FrameConnection {
       return;
     }
     ServerFrameStream stream = new ServerFrameStream(this, id, method, start.initialCredit());
+    if (handshake.jsonMessages()) {
+      Status noJson = stream.useJson();
+      if (noJson != null) {
+        writer.writeStatus(id, noJson, Metadata.EMPTY);
+        return;
+      }
+    }
     String requested = start.metadata().get(MessageCompression.ENCODING_KEY);
     if (requested != null) { // gzip or identity: most calls name no encoding and need no extras
       stream.extras().requestedEncoding = requested;

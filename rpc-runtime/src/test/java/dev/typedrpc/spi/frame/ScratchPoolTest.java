@@ -45,7 +45,7 @@ class ScratchPoolTest {
   }
 
   private static FrameBatcher batcher(CapturingSink sink, boolean batches) {
-    Handshake handshake = new Handshake(TransportSettings.DEFAULT);
+    Handshake handshake = new Handshake(TransportSettings.DEFAULT, false);
     if (batches) {
       try {
         handshake.readSettings(ByteBuffer.wrap(SETTINGS_WITH_BATCHES));

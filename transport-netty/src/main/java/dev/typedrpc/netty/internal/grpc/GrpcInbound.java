@@ -6,14 +6,11 @@ import dev.typedrpc.Status;
 import dev.typedrpc.spi.MessageCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
-import java.util.zip.GZIPInputStream;
 
 /**
  * The inbound half of one gRPC stream: splits DATA frames into 5-byte-prefixed messages, decodes
@@ -337,34 +334,6 @@ final class GrpcInbound {
 
   /** Inflates a gzip message into a pooled buffer, never beyond the message size limit. */
   private ByteBuf gunzip(ByteBuf compressed) {
-    ByteBuf out = alloc.buffer();
-    try (InputStream in = new GZIPInputStream(new ByteBufInputStream(compressed.duplicate()))) {
-      byte[] chunk = new byte[8192];
-      int n;
-      while ((n = in.read(chunk)) != -1) {
-        if (out.readableBytes() + n > maxMessageSize) {
-          throw Status.RESOURCE_EXHAUSTED
-              .withDescription(
-                  "decompressed message for "
-                      + method
-                      + " exceeds the limit of "
-                      + maxMessageSize
-                      + " bytes")
-              .asException();
-        }
-        out.writeBytes(chunk, 0, n);
-      }
-      ByteBuf result = out;
-      out = null;
-      return result;
-    } catch (IOException e) {
-      throw Status.INTERNAL
-          .withDescription("could not decompress a gzip message: " + e.getMessage())
-          .asException();
-    } finally {
-      if (out != null) {
-        out.release();
-      }
-    }
+    return GrpcGzip.gunzip(alloc, compressed, maxMessageSize, method);
   }
 }

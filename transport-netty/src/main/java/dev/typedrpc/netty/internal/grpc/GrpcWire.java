@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * grpc-timeout}, the percent-encoding of {@code grpc-message}, metadata as headers (binary {@code
  * -bin} values in base64) and the status of a response. Stateless.
  */
-final class GrpcWire {
+public final class GrpcWire {
   static final AsciiString CONTENT_TYPE = AsciiString.cached("content-type");
   static final AsciiString APPLICATION_GRPC = AsciiString.cached("application/grpc");
   static final AsciiString TE = AsciiString.cached("te");
@@ -125,7 +125,7 @@ final class GrpcWire {
    * Nanoseconds of a {@code grpc-timeout} value; throws {@link IllegalArgumentException} if
    * malformed.
    */
-  static long parseTimeout(CharSequence value) {
+  public static long parseTimeout(CharSequence value) {
     int n = value.length();
     if (n < 2 || n > 9) {
       throw new IllegalArgumentException(
@@ -153,7 +153,7 @@ final class GrpcWire {
    * Percent-encodes the UTF-8 bytes of a status message: everything but printable ASCII other than
    * '%'.
    */
-  static String encodeMessage(String message) {
+  public static String encodeMessage(String message) {
     byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
     StringBuilder sb = new StringBuilder(bytes.length + 16);
     for (byte b : bytes) {

@@ -8,6 +8,7 @@ import dev.typedrpc.Status;
 import dev.typedrpc.netty.internal.ConnectionRefusal;
 import dev.typedrpc.netty.internal.HandshakeDeadline;
 import dev.typedrpc.netty.internal.TransportNames;
+import dev.typedrpc.netty.internal.web.WebDispatcher;
 import dev.typedrpc.spi.ServerStreamListener;
 import dev.typedrpc.spi.ServerTransportListener;
 import dev.typedrpc.spi.TransportEvents;
@@ -64,6 +65,7 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
 
   private final boolean compressResponses;
   private final String endpointPath;
+  private final WebDispatcher webDispatcher;
   private final Http2Connection.PropertyKey streamKey;
   private ChannelHandlerContext ctx;
   private Status closeReason;
@@ -86,6 +88,7 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
     this.listener = listener;
     this.compressResponses = compressResponses;
     this.endpointPath = endpointPath;
+    this.webDispatcher = new WebDispatcher(settings, listener, compressResponses, endpointPath);
     this.streamKey = connection().newKey();
     decoder.frameListener(new Frames());
     connection()
@@ -93,7 +96,7 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
             new Http2ConnectionAdapter() {
               @Override
               public void onStreamClosed(Http2Stream stream) {
-                H2ServerStream s = stream.getProperty(streamKey);
+                H2Exchange s = stream.getProperty(streamKey);
                 if (s != null) {
                   s.streamClosed();
                 }
@@ -231,7 +234,7 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
   }
 
   private void writabilityChanged(Http2Stream stream) {
-    H2ServerStream s = stream.getProperty(streamKey);
+    H2Exchange s = stream.getProperty(streamKey);
     if (s != null) {
       s.writabilityChanged(encoder().flowController().isWritable(stream));
     }
@@ -288,7 +291,7 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
         int padding,
         boolean endStream) {
       Http2Stream stream = connection().stream(streamId);
-      H2ServerStream existing = stream == null ? null : stream.getProperty(streamKey);
+      H2Exchange existing = stream == null ? null : stream.getProperty(streamKey);
       if (existing != null) { // the client's trailers: only the end of the stream matters
         existing.onData(io.netty.buffer.Unpooled.EMPTY_BUFFER, endStream);
         return;
@@ -302,7 +305,7 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
     public int onDataRead(
         ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding, boolean endOfStream) {
       Http2Stream stream = connection().stream(streamId);
-      H2ServerStream s = stream == null ? null : stream.getProperty(streamKey);
+      H2Exchange s = stream == null ? null : stream.getProperty(streamKey);
       if (s == null) {
         return data.readableBytes() + padding; // a stream already answered: nothing reads it
       }
@@ -318,7 +321,7 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
     @Override
     public void onRstStreamRead(ChannelHandlerContext ctx, int streamId, long errorCode) {
       Http2Stream stream = connection().stream(streamId);
-      H2ServerStream s = stream == null ? null : stream.getProperty(streamKey);
+      H2Exchange s = stream == null ? null : stream.getProperty(streamKey);
       if (s != null) {
         s.resetByClient(String.valueOf(Http2Error.valueOf(errorCode)));
       }
@@ -344,6 +347,14 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
 
   private void newStream(Http2Stream stream, Http2Headers headers, boolean endStream) {
     int id = stream.id();
+    if (isWeb(headers)) {
+      H2WebStream web = new H2WebStream(this, stream, webDispatcher, headers);
+      stream.setProperty(streamKey, web);
+      if (endStream) {
+        web.onData(io.netty.buffer.Unpooled.EMPTY_BUFFER, true);
+      }
+      return;
+    }
     if (GrpcWire.GET.contentEquals(headers.method())) {
       // a client's endpoint check: the same answer a WebSocket upgrade to that path gets
       boolean here = headers.path() != null && endpointPath.contentEquals(headers.path());
@@ -419,6 +430,20 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
   }
 
   /**
+   * Whether a request is for the web protocols (Connect, gRPC-Web, their CORS preflights): on a
+   * {@code /<service>/<method>} path, with any method and content type but gRPC's.
+   */
+  private boolean isWeb(Http2Headers headers) {
+    CharSequence method = headers.method();
+    CharSequence path = headers.path();
+    return method != null
+        && path != null
+        && !(GrpcWire.POST.contentEquals(method)
+            && GrpcWire.isGrpcContentType(headers.get(GrpcWire.CONTENT_TYPE)))
+        && webDispatcher.accepts(method.toString(), path.toString());
+  }
+
+  /**
    * Responses are gzipped by default ({@code ?grpc-compression=gzip}) for clients that accept it.
    */
   boolean compressResponses() {
@@ -463,7 +488,7 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
   }
 
   /** Sends RST_STREAM(NO_ERROR) after the trailers, if the client is still sending. */
-  private void resetIfClientSends(int streamId, ChannelFuture trailers) {
+  void resetIfClientSends(int streamId, ChannelFuture trailers) {
     Http2Stream stream = connection().stream(streamId);
     if (trailers.isSuccess() && stream != null && stream.state().remoteSideOpen()) {
       ChannelFuture unusedReset =

@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * follows when that changes. Requests are read only as the call asks for them, and their bytes
  * return to the client's window only then.
  */
-final class H2ServerStream implements ServerStream, GrpcInbound.Sink {
+final class H2ServerStream implements ServerStream, GrpcInbound.Sink, H2Exchange {
   /**
    * How close to its deadline a client's reset counts as the deadline (see {@link #resetByClient}).
    */
@@ -120,7 +120,8 @@ final class H2ServerStream implements ServerStream, GrpcInbound.Sink {
     inbound.start(this);
   }
 
-  void onData(ByteBuf data, boolean endOfStream) {
+  @Override
+  public void onData(ByteBuf data, boolean endOfStream) {
     requestEnded |= endOfStream;
     if (!finished) {
       inbound.onData(data, endOfStream);
@@ -139,7 +140,8 @@ final class H2ServerStream implements ServerStream, GrpcInbound.Sink {
    * deadline is taken as the deadline, so the implementation sees {@code DEADLINE_EXCEEDED} as on
    * every other transport.
    */
-  void resetByClient(String error) {
+  @Override
+  public void resetByClient(String error) {
     Deadline d = deadline;
     if (d != null && d.remainingNanos() <= DEADLINE_SLACK_NANOS) {
       reset(
@@ -163,7 +165,8 @@ final class H2ServerStream implements ServerStream, GrpcInbound.Sink {
   }
 
   /** HTTP/2 closed the stream: both sides ended, it was reset, or the connection went away. */
-  void streamClosed() {
+  @Override
+  public void streamClosed() {
     Status reason = handler.closeReason();
     reset(
         reason != null
@@ -172,7 +175,8 @@ final class H2ServerStream implements ServerStream, GrpcInbound.Sink {
     inbound.release();
   }
 
-  void writabilityChanged(boolean nowWritable) {
+  @Override
+  public void writabilityChanged(boolean nowWritable) {
     boolean was = writable;
     writable = nowWritable;
     if (nowWritable && !was) {

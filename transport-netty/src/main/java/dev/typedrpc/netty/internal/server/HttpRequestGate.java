@@ -3,6 +3,8 @@ package dev.typedrpc.netty.internal.server;
 import dev.typedrpc.netty.internal.ConnectionRefusal;
 import dev.typedrpc.netty.internal.HandshakeDeadline;
 import dev.typedrpc.netty.internal.sse.SseServer;
+import dev.typedrpc.netty.internal.web.Http1WebHandler;
+import dev.typedrpc.netty.internal.web.WebDispatcher;
 import dev.typedrpc.netty.internal.ws.WsPipelines;
 import dev.typedrpc.spi.ServerLimits;
 import io.netty.buffer.ByteBuf;
@@ -28,7 +30,9 @@ import java.util.concurrent.TimeUnit;
  * Routes the HTTP/1.1 requests of a connection: a WebSocket upgrade request (GET with {@code
  * Upgrade: websocket}) for the endpoint path passes on to the WebSocket handshake, and the gate
  * leaves the pipeline; {@code GET <path>/sse} opens an SSE session and {@code POST
- * <path>/sse/<session>} delivers frames to one (see {@link SseServer}). Anything else gets a
+ * <path>/sse/<session>} delivers frames to one (see {@link SseServer}); a Connect or gRPC-Web
+ * request ({@code POST}, {@code GET} or {@code OPTIONS} on {@code /<service>/<method>}) passes on
+ * to the {@link Http1WebHandler}, and the connection stays open for more. Anything else gets a
  * plain-text HTTP error and the connection closes: 404 for another path, 405 for another method,
  * 426 for a plain request on the path, 400 for an undecodable one, 403 for a request whose {@code
  * Origin} the server does not admit ({@link ServerLimits#allowedOrigins()}). A connection that
@@ -40,9 +44,19 @@ public final class HttpRequestGate extends ChannelInboundHandlerAdapter {
   private final long timeoutMillis;
   private final SseServer sse;
   private final ServerLimits limits;
+  private final WebDispatcher web;
   private ScheduledFuture<?> timeout;
 
   public HttpRequestGate(String path, long timeoutMillis, SseServer sse, ServerLimits limits) {
+    this(path, timeoutMillis, sse, limits, null);
+  }
+
+  /**
+   * @param web the web protocols' dispatcher, or null to refuse their requests as any other
+   */
+  public HttpRequestGate(
+      String path, long timeoutMillis, SseServer sse, ServerLimits limits, WebDispatcher web) {
+    this.web = web;
     this.path = path;
     this.ssePath = path + "/sse";
     this.timeoutMillis = timeoutMillis;
@@ -84,6 +98,15 @@ public final class HttpRequestGate extends ChannelInboundHandlerAdapter {
       return;
     }
     if (!request.decoderResult().isFailure() && routeSse(ctx, request)) {
+      return;
+    }
+    if (!request.decoderResult().isFailure()
+        && web != null
+        && web.accepts(request.method().name(), request.uri())) {
+      // the web handler bounds the connection's idle time between requests from now on
+      HandshakeDeadline.complete(ctx.channel());
+      timeout.cancel(false);
+      ctx.fireChannelRead(new Http1WebHandler.Request(request));
       return;
     }
     HttpResponseStatus refusal = refusal(request);

@@ -24,22 +24,29 @@ public final class SseClientTransport implements ClientTransport {
   private final WsEndpoint target;
   private final Tls.Client tls;
   private final TransportSettings settings;
+
+  /** The client asks for proto3 JSON messages ({@code message-encoding=json}). */
+  private final boolean json;
+
   private volatile FrameConnection connection;
 
   /**
    * @param tls TLS settings for {@code sses:} (both connections use TLS); null for {@code sse:}
+   * @param json ask the server for proto3 JSON messages ({@code MessageEncoding})
    */
-  public SseClientTransport(WsEndpoint target, Tls.Client tls, TransportSettings settings) {
+  public SseClientTransport(
+      WsEndpoint target, Tls.Client tls, TransportSettings settings, boolean json) {
     this.target = target;
     this.tls = tls;
     this.settings = settings;
+    this.json = json;
   }
 
   @Override
   public void start(Listener listener) {
     EventLoop loop = IoGroups.clientGroup().next();
     SseUpSink sink = new SseUpSink(loop, target, tls, settings);
-    FrameConnection engine = FrameConnection.client(sink, settings, listener);
+    FrameConnection engine = FrameConnection.client(sink, settings, listener, json);
     sink.connection = engine;
     connection = engine;
     loop.execute(sink::connect);

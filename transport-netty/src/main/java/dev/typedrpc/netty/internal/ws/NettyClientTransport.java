@@ -33,15 +33,22 @@ public final class NettyClientTransport implements ClientTransport {
   private final WsEndpoint target;
   private final Tls.Client tls;
   private final TransportSettings settings;
+
+  /** The client asks for proto3 JSON messages ({@code message-encoding=json}). */
+  private final boolean json;
+
   private volatile FrameConnection connection;
 
   /**
    * @param tls TLS settings for {@code wss:}; null for {@code ws:}
+   * @param json ask the server for proto3 JSON messages ({@code MessageEncoding})
    */
-  public NettyClientTransport(WsEndpoint target, Tls.Client tls, TransportSettings settings) {
+  public NettyClientTransport(
+      WsEndpoint target, Tls.Client tls, TransportSettings settings, boolean json) {
     this.target = target;
     this.tls = tls;
     this.settings = settings;
+    this.json = json;
   }
 
   @Override
@@ -52,7 +59,7 @@ public final class NettyClientTransport implements ClientTransport {
     EventLoop loop = IoGroups.clientGroup().next();
     ChannelFrameSink sink = new ChannelFrameSink(loop, target.authority());
     ReadyWatch watch = new ReadyWatch(listener);
-    FrameConnection engine = FrameConnection.client(sink, settings, watch);
+    FrameConnection engine = FrameConnection.client(sink, settings, watch, json);
     connection = engine;
     FrameHandler frames =
         FrameHandler.client(sink, engine, () -> watch.ready, connectTimeoutMillis());

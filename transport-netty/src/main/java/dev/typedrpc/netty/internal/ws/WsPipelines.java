@@ -7,6 +7,8 @@ import dev.typedrpc.netty.internal.server.HttpRequestGate;
 import dev.typedrpc.netty.internal.sse.SseServer;
 import dev.typedrpc.netty.internal.tls.Tls;
 import dev.typedrpc.netty.internal.tls.TlsAnswerDetector;
+import dev.typedrpc.netty.internal.web.Http1WebHandler;
+import dev.typedrpc.netty.internal.web.WebDispatcher;
 import dev.typedrpc.spi.ServerTransportListener;
 import dev.typedrpc.spi.TransportSettings;
 import dev.typedrpc.spi.frame.FrameConnection;
@@ -76,14 +78,18 @@ public final class WsPipelines {
             .sendCloseFrame(null) // close frames are sent explicitly, never before the handshake
             .build();
     p.addLast("http", new HttpServerCodec());
-    // upgrade requests are small; SSE POSTs carry a batch of frames
-    p.addLast(
-        "http-aggregator",
-        new HttpObjectAggregator(Math.max(MAX_HTTP_MESSAGE, SseServer.maxPostBody(settings))));
+    // upgrade requests are small; SSE POSTs carry a batch of frames, web requests a message
+    int maxBody =
+        Math.max(
+            MAX_HTTP_MESSAGE,
+            Math.max(SseServer.maxPostBody(settings), WebDispatcher.maxBody(settings)));
+    p.addLast("http-aggregator", new HttpObjectAggregator(maxBody));
+    WebDispatcher web = new WebDispatcher(settings, listener, gzipResponses, path);
     p.addLast(
         "http-gate",
         new HttpRequestGate(
-            path, settings.connectTimeout().toMillis(), sse, settings.serverLimits()));
+            path, settings.connectTimeout().toMillis(), sse, settings.serverLimits(), web));
+    p.addLast("web", new Http1WebHandler(web, settings));
     p.addLast("websocket", new WebSocketServerProtocolHandler(config));
     p.addLast("ws-aggregator", new WebSocketFrameAggregator(maxMessage(settings)));
     p.addLast(

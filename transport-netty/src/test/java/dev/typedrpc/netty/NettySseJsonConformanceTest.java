@@ -1,0 +1,26 @@
+package dev.typedrpc.netty;
+
+import dev.typedrpc.testing.AbstractJsonConformanceTest;
+import java.net.URI;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The shared conformance suite over Server-Sent Events + POST with proto3 JSON messages ({@code
+ * ?message-encoding=json}): every behaviour is the same as with binary ones.
+ */
+@ExtendWith(LeakCheck.class)
+class NettySseJsonConformanceTest extends AbstractJsonConformanceTest {
+  @Override
+  protected URI listenUri() {
+    return URI.create("ws://127.0.0.1:0/rpc");
+  }
+
+  @Override
+  protected URI clientUri(URI serverAddress) {
+    return URI.create(
+        "sse://"
+            + serverAddress.getRawAuthority()
+            + serverAddress.getRawPath()
+            + "?message-encoding=json");
+  }
+}
