@@ -224,7 +224,11 @@ class ConnectProtocolTest {
                 "{}".getBytes(StandardCharsets.UTF_8));
     assertEquals(504, r.status(), r.text());
     assertTrue(r.text().contains("\"code\":\"deadline_exceeded\""), r.text());
-    assertEquals(Status.Code.DEADLINE_EXCEEDED, service.cancelled.get(30, TimeUnit.SECONDS).code());
+    // on a loaded machine the deadline may pass before the implementation runs at all
+    if (service.started.isDone()) {
+      assertEquals(
+          Status.Code.DEADLINE_EXCEEDED, service.cancelled.get(30, TimeUnit.SECONDS).code());
+    }
   }
 
   @ParameterizedTest
