@@ -70,6 +70,7 @@ class ConnectProtocolTest {
       case "http1" -> WebClients.jdk(port, false);
       case "h2" -> WebClients.jdk(port, true);
       case "h2c" -> WebClients.curl(port, true);
+      case "https1" -> WebClients.curlHttps1(port);
       default -> WebClients.curl(port, false);
     };
   }
@@ -91,7 +92,7 @@ class ConnectProtocolTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"http1", "h2", "h2c"})
+  @ValueSource(strings = {"http1", "h2", "h2c", "https1"})
   void unaryJson(String kind) throws Exception {
     WebClients.Reply r =
         client(kind)
@@ -106,7 +107,7 @@ class ConnectProtocolTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"http1", "h2", "h2c"})
+  @ValueSource(strings = {"http1", "h2", "h2c", "https1"})
   void unaryProtoWithMetadataBothWays(String kind) throws Exception {
     byte[] data = {0, 1, (byte) 0xfe, (byte) 0xff};
     WebClients.Reply r =
@@ -254,7 +255,7 @@ class ConnectProtocolTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"http1", "h2", "h2c"})
+  @ValueSource(strings = {"http1", "h2", "h2c", "https1"})
   void getForMethodsWithoutSideEffects(String kind) throws Exception {
     WebClients.Client c = client(kind);
     String json = URLEncoder.encode("{\"text\":\"g\"}", StandardCharsets.UTF_8);
@@ -278,7 +279,7 @@ class ConnectProtocolTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"http1", "h2", "h2c"})
+  @ValueSource(strings = {"http1", "h2", "h2c", "https1"})
   void serverStreaming(String kind) throws Exception {
     WebClients.Reply r =
         client(kind)
