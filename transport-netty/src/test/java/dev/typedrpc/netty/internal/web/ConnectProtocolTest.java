@@ -215,6 +215,28 @@ class ConnectProtocolTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"http1", "h2", "h2c"})
+  void aBodyFarAboveTheLimitIsCutOff(String kind) throws Exception {
+    WebClients.Reply r =
+        client(kind)
+            .send(
+                "POST",
+                "/web.Test/Echo",
+                headers("content-type", "application/proto"),
+                proto("x".repeat(3 * MAX_MESSAGE)));
+    assertEquals(429, r.status(), r.text());
+    assertTrue(r.text().contains("resource_exhausted"), r.text());
+    WebClients.Reply ok =
+        client(kind)
+            .send(
+                "POST",
+                "/web.Test/Echo",
+                headers("content-type", "application/json"),
+                "{}".getBytes(StandardCharsets.UTF_8));
+    assertEquals(200, ok.status());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"http1", "h2", "h2c"})
   void deadlineExceeded(String kind) throws Exception {
     WebClients.Reply r =
         client(kind)
