@@ -38,10 +38,11 @@ import java.util.Set;
  *     megabytes had gone into the kernel
  * @param allowedOrigins the web origins ({@code https://app.example.com}: scheme, host and a port
  *     other than the scheme's default, as browsers send them in the {@code Origin} header) whose
- *     pages may open a WebSocket or SSE connection; a request with another {@code Origin} is
- *     answered {@code 403} before any upgrade (cross-site WebSocket hijacking). Requests without
- *     {@code Origin} (clients that are not browsers) are always admitted. Empty: every origin is
- *     admitted (the default)
+ *     pages may open a WebSocket or SSE connection or make Connect and gRPC-Web calls (their CORS
+ *     policy, {@code docs/WEB.md}); a request with another {@code Origin} is answered {@code 403}
+ *     before any upgrade or call (cross-site WebSocket hijacking). Requests without {@code Origin}
+ *     (clients that are not browsers) are always admitted. Empty: every origin is admitted (the
+ *     default)
  */
 public record ServerLimits(
     int maxConnections,

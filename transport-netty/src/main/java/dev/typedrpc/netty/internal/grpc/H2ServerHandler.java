@@ -347,7 +347,9 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
 
   private void newStream(Http2Stream stream, Http2Headers headers, boolean endStream) {
     int id = stream.id();
-    if (isWeb(headers)) {
+    boolean post = GrpcWire.POST.contentEquals(headers.method());
+    boolean grpc = post && GrpcWire.isGrpcContentType(headers.get(GrpcWire.CONTENT_TYPE));
+    if (!grpc && isWeb(headers)) {
       H2WebStream web = new H2WebStream(this, stream, webDispatcher, headers);
       stream.setProperty(streamKey, web);
       if (endStream) {
@@ -361,11 +363,11 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
       finish(id, new DefaultHttp2Headers().status(here ? "204" : "404"), endStream);
       return;
     }
-    if (!GrpcWire.POST.contentEquals(headers.method())) {
+    if (!post) {
       refuseHttp(id, "405", "gRPC requests use POST");
       return;
     }
-    if (!GrpcWire.isGrpcContentType(headers.get(GrpcWire.CONTENT_TYPE))) {
+    if (!grpc) {
       refuseHttp(id, "415", "content-type must be application/grpc");
       return;
     }
@@ -430,16 +432,14 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
   }
 
   /**
-   * Whether a request is for the web protocols (Connect, gRPC-Web, their CORS preflights): on a
-   * {@code /<service>/<method>} path, with any method and content type but gRPC's.
+   * Whether a request that is not gRPC is for the web protocols (Connect, gRPC-Web, their CORS
+   * preflights): on a {@code /<service>/<method>} path.
    */
   private boolean isWeb(Http2Headers headers) {
     CharSequence method = headers.method();
     CharSequence path = headers.path();
     return method != null
         && path != null
-        && !(GrpcWire.POST.contentEquals(method)
-            && GrpcWire.isGrpcContentType(headers.get(GrpcWire.CONTENT_TYPE)))
         && webDispatcher.accepts(method.toString(), path.toString());
   }
 

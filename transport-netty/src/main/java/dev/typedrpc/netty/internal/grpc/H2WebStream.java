@@ -70,29 +70,30 @@ final class H2WebStream implements H2Exchange, WebExchange {
   public void onData(ByteBuf data, boolean endOfStream) {
     requestEnded |= endOfStream;
     int n = data.readableBytes();
-    if (dispatched) {
-      handler.returnBytes(id, n); // after the request: nothing reads it
-      return;
-    }
-    if (body.readableBytes() + (long) n > maxBody) {
+    if (dispatched || body == null) {
+      handler.returnBytes(id, n); // after the request, or over the limit: nothing keeps it
+    } else if (body.readableBytes() + (long) n > maxBody) {
       handler.returnBytes(id, n);
-      dispatched = true;
       body.release();
-      Status tooLarge =
-          Status.RESOURCE_EXHAUSTED.withDescription(
-              "request body exceeds the limit of " + maxBody + " bytes");
-      call = dispatcher.refuse(this, path, headers, tooLarge);
-      return;
-    }
-    if (n > 0) {
+      body = null; // the rest is read and dropped; the answer goes out at the request's end
+    } else if (n > 0) {
       body.addComponent(true, data.retainedSlice());
       handler.returnBytes(id, n); // buffered here, bounded by maxBody
     }
-    if (endOfStream) {
+    if (endOfStream && !dispatched) {
+      // (HTTP/2 clients take an answer before their request's end badly: curl and the JDK's
+      // fail the stream on the reset that must follow it)
       dispatched = true;
-      CompositeByteBuf whole = body;
-      body = null;
-      call = dispatcher.handle(this, method, path, headers, whole);
+      if (body == null) {
+        Status tooLarge =
+            Status.RESOURCE_EXHAUSTED.withDescription(
+                "request body exceeds the limit of " + maxBody + " bytes");
+        call = dispatcher.refuse(this, path, headers, tooLarge);
+      } else {
+        CompositeByteBuf whole = body;
+        body = null;
+        call = dispatcher.handle(this, method, path, headers, whole);
+      }
     }
   }
 
@@ -113,6 +114,7 @@ final class H2WebStream implements H2Exchange, WebExchange {
   }
 
   private void end(Status status) {
+    dispatched = true;
     if (body != null) {
       body.release();
       body = null;

@@ -70,6 +70,7 @@ class ConnectProtocolTest {
       case "http1" -> WebClients.jdk(port, false);
       case "h2" -> WebClients.jdk(port, true);
       case "h2c" -> WebClients.curl(port, true);
+      case "https1" -> WebClients.curlHttps1(port);
       default -> WebClients.curl(port, false);
     };
   }
@@ -91,7 +92,7 @@ class ConnectProtocolTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"http1", "h2", "h2c"})
+  @ValueSource(strings = {"http1", "h2", "h2c", "https1"})
   void unaryJson(String kind) throws Exception {
     WebClients.Reply r =
         client(kind)
@@ -106,7 +107,7 @@ class ConnectProtocolTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"http1", "h2", "h2c"})
+  @ValueSource(strings = {"http1", "h2", "h2c", "https1"})
   void unaryProtoWithMetadataBothWays(String kind) throws Exception {
     byte[] data = {0, 1, (byte) 0xfe, (byte) 0xff};
     WebClients.Reply r =
@@ -214,6 +215,28 @@ class ConnectProtocolTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"http1", "h2", "h2c"})
+  void aBodyFarAboveTheLimitIsCutOff(String kind) throws Exception {
+    WebClients.Reply r =
+        client(kind)
+            .send(
+                "POST",
+                "/web.Test/Echo",
+                headers("content-type", "application/proto"),
+                proto("x".repeat(3 * MAX_MESSAGE)));
+    assertEquals(429, r.status(), r.text());
+    assertTrue(r.text().contains("resource_exhausted"), r.text());
+    WebClients.Reply ok =
+        client(kind)
+            .send(
+                "POST",
+                "/web.Test/Echo",
+                headers("content-type", "application/json"),
+                "{}".getBytes(StandardCharsets.UTF_8));
+    assertEquals(200, ok.status());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"http1", "h2", "h2c"})
   void deadlineExceeded(String kind) throws Exception {
     WebClients.Reply r =
         client(kind)
@@ -224,7 +247,11 @@ class ConnectProtocolTest {
                 "{}".getBytes(StandardCharsets.UTF_8));
     assertEquals(504, r.status(), r.text());
     assertTrue(r.text().contains("\"code\":\"deadline_exceeded\""), r.text());
-    assertEquals(Status.Code.DEADLINE_EXCEEDED, service.cancelled.get(30, TimeUnit.SECONDS).code());
+    // on a loaded machine the deadline may pass before the implementation runs at all
+    if (service.started.isDone()) {
+      assertEquals(
+          Status.Code.DEADLINE_EXCEEDED, service.cancelled.get(30, TimeUnit.SECONDS).code());
+    }
   }
 
   @ParameterizedTest
@@ -250,7 +277,7 @@ class ConnectProtocolTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"http1", "h2", "h2c"})
+  @ValueSource(strings = {"http1", "h2", "h2c", "https1"})
   void getForMethodsWithoutSideEffects(String kind) throws Exception {
     WebClients.Client c = client(kind);
     String json = URLEncoder.encode("{\"text\":\"g\"}", StandardCharsets.UTF_8);
@@ -274,7 +301,7 @@ class ConnectProtocolTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"http1", "h2", "h2c"})
+  @ValueSource(strings = {"http1", "h2", "h2c", "https1"})
   void serverStreaming(String kind) throws Exception {
     WebClients.Reply r =
         client(kind)

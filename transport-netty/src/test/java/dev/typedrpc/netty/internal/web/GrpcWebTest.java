@@ -54,6 +54,7 @@ class GrpcWebTest {
     return switch (kind) {
       case "http1" -> WebClients.jdk(port, false);
       case "h2" -> WebClients.jdk(port, true);
+      case "https1" -> WebClients.curlHttps1(port);
       default -> WebClients.curl(port, true);
     };
   }
@@ -112,7 +113,7 @@ class GrpcWebTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"http1", "h2", "h2c"})
+  @ValueSource(strings = {"http1", "h2", "h2c", "https1"})
   void textServerStreamingBase64BothWays(String kind) throws Exception {
     byte[] request = Base64.getEncoder().encode(envelope(0, proto("2")));
     WebClients.Reply r =

@@ -87,6 +87,18 @@ final class WebClients {
 
   /** curl, h2c with prior knowledge ({@code h2c}) or HTTP/1.1. */
   static Client curl(int port, boolean h2c) {
+    return curl(port, h2c, false);
+  }
+
+  /**
+   * curl over TLS with HTTP/1.1 (ALPN http/1.1), trusting the test CA, to the certificate's name
+   * resolved to 127.0.0.1.
+   */
+  static Client curlHttps1(int port) {
+    return curl(port, false, true);
+  }
+
+  private static Client curl(int port, boolean h2c, boolean tls) {
     return (method, path, headers, body) -> {
       Path dir = Files.createTempDirectory("curl");
       try {
@@ -99,7 +111,14 @@ final class WebClients {
           Files.write(dir.resolve("in"), body);
           cmd.addAll(List.of("--data-binary", "@" + dir.resolve("in")));
         }
-        cmd.add("http://127.0.0.1:" + port + path);
+        if (tls) {
+          String name = "foo.test.google.fr";
+          cmd.addAll(List.of("--cacert", TestCerts.ca().toString()));
+          cmd.addAll(List.of("--resolve", name + ":" + port + ":127.0.0.1"));
+          cmd.add("https://" + name + ":" + port + path);
+        } else {
+          cmd.add("http://127.0.0.1:" + port + path);
+        }
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         byte[] out;
         try (InputStream in = p.getInputStream()) {

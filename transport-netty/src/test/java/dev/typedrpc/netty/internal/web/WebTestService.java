@@ -61,14 +61,27 @@ final class WebTestService {
       MethodDescriptor.of(
           NAME, "Join", CallKind.CLIENT_STREAMING, TextCodec.INSTANCE, TextCodec.INSTANCE);
 
+  /** Streams n messages of 1,000 bytes for a request "n", as demanded; counts them in emitted. */
+  static final MethodDescriptor<String, String> FLOOD =
+      MethodDescriptor.of(
+          NAME, "Flood", CallKind.SERVER_STREAMING, TextCodec.INSTANCE, TextCodec.INSTANCE);
+
   static final MethodDescriptor<String, String> CHAT =
       MethodDescriptor.of(
           NAME, "Chat", CallKind.BIDI_STREAMING, TextCodec.INSTANCE, TextCodec.INSTANCE);
 
   static final ServiceDescriptor DESCRIPTOR =
-      ServiceDescriptor.of(NAME, 1, List.of(ECHO, FAIL, SLEEP, WHOAMI, COUNT, HANG, JOIN, CHAT));
+      ServiceDescriptor.of(
+          NAME, 1, List.of(ECHO, FAIL, SLEEP, WHOAMI, COUNT, HANG, FLOOD, JOIN, CHAT));
 
   final CompletableFuture<Status> cancelled = new CompletableFuture<>();
+
+  /** Messages FLOOD has emitted. */
+  final java.util.concurrent.atomic.AtomicInteger emitted =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  /** Completes when a SLEEP or HANG call's implementation runs. */
+  final CompletableFuture<Void> started = new CompletableFuture<>();
 
   private static MethodDescriptor<String, String> unary(String name) {
     return MethodDescriptor.of(NAME, name, CallKind.UNARY, TextCodec.INSTANCE, TextCodec.INSTANCE);
@@ -92,6 +105,7 @@ final class WebTestService {
                     + RpcContext.current().transport())
         .serverStreaming(COUNT, WebTestService::count)
         .serverStreaming(HANG, s -> hang())
+        .serverStreaming(FLOOD, this::flood)
         .clientStreaming(
             JOIN, in -> Publishers.collectList(in).thenApply(list -> String.join(",", list)))
         .bidiStreaming(CHAT, in -> in)
@@ -118,6 +132,10 @@ final class WebTestService {
   private CompletableFuture<String> sleep() {
     RpcContext ctx = RpcContext.current();
     ctx.addCancelListener(() -> cancelled.complete(ctx.cancellationStatus()));
+    if (ctx.isCancelled()) { // before the listener: it will not run
+      cancelled.complete(ctx.cancellationStatus());
+    }
+    started.complete(null);
     return new CompletableFuture<>();
   }
 
@@ -128,6 +146,25 @@ final class WebTestService {
     List<String> items = new ArrayList<>();
     IntStream.range(0, Integer.parseInt(n)).forEach(i -> items.add(Integer.toString(i)));
     return Publishers.fromIterable(items);
+  }
+
+  private Flow.Publisher<String> flood(String n) {
+    String item = "x".repeat(1000);
+    int count = Integer.parseInt(n);
+    return Publishers.fromIterable(
+        () ->
+            new java.util.Iterator<String>() {
+              @Override
+              public boolean hasNext() {
+                return emitted.get() < count;
+              }
+
+              @Override
+              public String next() {
+                emitted.incrementAndGet();
+                return item;
+              }
+            });
   }
 
   private Flow.Publisher<String> hang() {
