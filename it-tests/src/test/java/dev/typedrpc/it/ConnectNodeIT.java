@@ -20,7 +20,6 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
@@ -176,11 +175,6 @@ class ConnectNodeIT {
    * (binary and JSON) and gRPC-Web.
    */
   @TestFactory
-  @Disabled(
-      "waits for error details on Connect and gRPC-Web: the server drops the trailer"
-          + " grpc-status-details-bin (internal/web WebHeaders.NOT_METADATA) instead of sending it as"
-          + " a gRPC-Web trailer and as the \"details\" of Connect's JSON error (type and base64"
-          + " value of each Any); gRPC over HTTP/2 passes it (grpcH2c, grpcTls: errorDetails)")
   Stream<DynamicNode> webErrorDetails() throws Exception {
     List<String> details = List.of("errorDetails");
     return Stream.of(

@@ -48,7 +48,15 @@ public final class ConnectErrors {
 
   /** The JSON body of a unary error: {@code {"code":"not_found","message":"..."}}. */
   public static byte[] errorBody(Status status) {
-    return json(out -> writeError(out, status));
+    return errorBody(status, Metadata.EMPTY);
+  }
+
+  /**
+   * The JSON body of a unary error, with the {@code details} of a {@code grpc-status-details-bin}
+   * trailer (a {@code google.rpc.Status}) when {@code trailers} carry one.
+   */
+  public static byte[] errorBody(Status status, Metadata trailers) {
+    return json(out -> writeError(out, status, trailers));
   }
 
   /**
@@ -61,7 +69,7 @@ public final class ConnectErrors {
           out.writeStartObject();
           if (status.code() != Status.Code.OK) {
             out.writeFieldName("error");
-            writeError(out, status);
+            writeError(out, status, trailers);
           }
           Map<String, List<String>> md = asMap(trailers);
           if (!md.isEmpty()) {
@@ -79,11 +87,27 @@ public final class ConnectErrors {
         });
   }
 
-  private static void writeError(JsonGenerator out, Status status) throws IOException {
+  private static void writeError(JsonGenerator out, Status status, Metadata trailers)
+      throws IOException {
     out.writeStartObject();
     out.writeStringField("code", codeName(status.code()));
     if (status.description() != null && !status.description().isEmpty()) {
       out.writeStringField("message", status.description());
+    }
+    byte[] details = trailers.getBinary(StatusDetails.KEY);
+    if (details != null) {
+      List<StatusDetails.Detail> list = StatusDetails.parse(details);
+      if (!list.isEmpty()) {
+        out.writeArrayFieldStart("details");
+        Base64.Encoder base64 = Base64.getEncoder().withoutPadding();
+        for (StatusDetails.Detail d : list) {
+          out.writeStartObject();
+          out.writeStringField("type", d.type());
+          out.writeStringField("value", base64.encodeToString(d.value().toByteArray()));
+          out.writeEndObject();
+        }
+        out.writeEndArray();
+      }
     }
     out.writeEndObject();
   }

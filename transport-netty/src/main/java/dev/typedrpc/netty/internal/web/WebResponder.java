@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -185,7 +186,7 @@ final class WebResponder {
       release();
       http = HttpResponseStatus.valueOf(ConnectErrors.httpStatus(status.code()));
       h.set(HttpHeaderNames.CONTENT_TYPE, "application/json");
-      body = Unpooled.wrappedBuffer(ConnectErrors.errorBody(status));
+      body = Unpooled.wrappedBuffer(ConnectErrors.errorBody(status, trailers));
     }
     Cors.response(h, origin, context.limits());
     exchange.respond(http, h, body);
@@ -204,6 +205,13 @@ final class WebResponder {
       for (String v : e.getValue()) {
         sb.append(e.getKey()).append(':').append(v).append("\r\n");
       }
+    }
+    byte[] details = trailers.getBinary(StatusDetails.KEY);
+    if (details != null && status.code() != Status.Code.OK) {
+      sb.append(StatusDetails.KEY)
+          .append(':')
+          .append(Base64.getEncoder().encodeToString(details))
+          .append("\r\n");
     }
     return sb.toString().getBytes(StandardCharsets.ISO_8859_1);
   }
