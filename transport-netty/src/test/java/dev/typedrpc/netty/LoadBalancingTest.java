@@ -187,8 +187,10 @@ class LoadBalancingTest {
         echo(channel, CallOptions.DEFAULT);
       }
       assertThat(three.get(1).calls.get()).isEqualTo(killedCount);
+      // the one call in flight when the server was killed may have run there and, its answer lost,
+      // again on another server (the retry policy retries UNAVAILABLE)
       assertThat(three.get(0).calls.get() + three.get(2).calls.get())
-          .isEqualTo(600 + 90 - killedCount);
+          .isBetween(600 + 90 - killedCount, 600 + 90 - killedCount + 1);
 
       // what the call in flight on the killed server sees: UNAVAILABLE; the others go on
       CompletableFuture.anyOf(hanging.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
