@@ -38,6 +38,9 @@ import java.util.concurrent.Executor;
  *     {@link CallOptions} have a retry or hedging policy; null (the default) for none; other
  *     methods ignore it. At most one of {@code retryPolicy} and {@code hedgingPolicy} may be set
  *     (see {@link HedgingPolicy})
+ * @param loadBalancing how calls are spread over the servers of the target; null (the default): a
+ *     target of one address connects to it as before, and a target listing several addresses uses
+ *     {@link LoadBalancing#pickFirst()} (see {@link LoadBalancing} and docs/CLIENT.md)
  */
 public record ChannelOptions(
     TransportSettings transport,
@@ -50,7 +53,8 @@ public record ChannelOptions(
     TransportEvents transportEvents,
     RetryPolicy retryPolicy,
     RetryThrottling retryThrottling,
-    HedgingPolicy hedgingPolicy) {
+    HedgingPolicy hedgingPolicy,
+    LoadBalancing loadBalancing) {
 
   /** The default order: WebSocket, then HTTP/2 (gRPC), then Server-Sent Events + POST. */
   public static final List<String> DEFAULT_TRANSPORT_ORDER = List.of("ws", "h2c", "sse");
@@ -82,6 +86,34 @@ public record ChannelOptions(
       throw new IllegalArgumentException(
           "a channel has either a retry policy or a hedging policy, not both");
     }
+  }
+
+  /** Options with interceptors, transport events, retries, throttling and hedging. */
+  public ChannelOptions(
+      TransportSettings transport,
+      Executor executor,
+      List<String> transportOrder,
+      Duration attemptTimeout,
+      ConnectionBackoff connectionBackoff,
+      int maxWaitingCalls,
+      List<ClientInterceptor> interceptors,
+      TransportEvents transportEvents,
+      RetryPolicy retryPolicy,
+      RetryThrottling retryThrottling,
+      HedgingPolicy hedgingPolicy) {
+    this(
+        transport,
+        executor,
+        transportOrder,
+        attemptTimeout,
+        connectionBackoff,
+        maxWaitingCalls,
+        interceptors,
+        transportEvents,
+        retryPolicy,
+        retryThrottling,
+        hedgingPolicy,
+        null);
   }
 
   /** Options with interceptors, transport events, retries and throttling, without hedging. */
@@ -178,7 +210,8 @@ public record ChannelOptions(
         transportEvents,
         retryPolicy,
         retryThrottling,
-        hedgingPolicy);
+        hedgingPolicy,
+        loadBalancing);
   }
 
   public ChannelOptions withExecutor(Executor executor) {
@@ -193,7 +226,8 @@ public record ChannelOptions(
         transportEvents,
         retryPolicy,
         retryThrottling,
-        hedgingPolicy);
+        hedgingPolicy,
+        loadBalancing);
   }
 
   /** The transports a {@code typedrpc://} target negotiates, in order. */
@@ -209,7 +243,8 @@ public record ChannelOptions(
         transportEvents,
         retryPolicy,
         retryThrottling,
-        hedgingPolicy);
+        hedgingPolicy,
+        loadBalancing);
   }
 
   public ChannelOptions withAttemptTimeout(Duration timeout) {
@@ -224,7 +259,8 @@ public record ChannelOptions(
         transportEvents,
         retryPolicy,
         retryThrottling,
-        hedgingPolicy);
+        hedgingPolicy,
+        loadBalancing);
   }
 
   /** How the channel spaces its attempts to connect after a failure. */
@@ -240,7 +276,8 @@ public record ChannelOptions(
         transportEvents,
         retryPolicy,
         retryThrottling,
-        hedgingPolicy);
+        hedgingPolicy,
+        loadBalancing);
   }
 
   /** The most wait-for-ready calls that may wait at once for the channel to become ready. */
@@ -256,7 +293,8 @@ public record ChannelOptions(
         transportEvents,
         retryPolicy,
         retryThrottling,
-        hedgingPolicy);
+        hedgingPolicy,
+        loadBalancing);
   }
 
   /**
@@ -279,7 +317,8 @@ public record ChannelOptions(
         transportEvents,
         retryPolicy,
         retryThrottling,
-        hedgingPolicy);
+        hedgingPolicy,
+        loadBalancing);
   }
 
   /**
@@ -298,7 +337,8 @@ public record ChannelOptions(
         events,
         retryPolicy,
         retryThrottling,
-        hedgingPolicy);
+        hedgingPolicy,
+        loadBalancing);
   }
 
   /**
@@ -320,7 +360,8 @@ public record ChannelOptions(
         transportEvents,
         Objects.requireNonNull(policy, "policy"),
         retryThrottling,
-        null);
+        null,
+        loadBalancing);
   }
 
   /** Throttles the channel's retries with a token bucket (see {@link RetryThrottling}). */
@@ -336,7 +377,8 @@ public record ChannelOptions(
         transportEvents,
         retryPolicy,
         Objects.requireNonNull(throttling, "throttling"),
-        hedgingPolicy);
+        hedgingPolicy,
+        loadBalancing);
   }
 
   /**
@@ -357,6 +399,28 @@ public record ChannelOptions(
         transportEvents,
         null,
         retryThrottling,
-        Objects.requireNonNull(policy, "policy"));
+        Objects.requireNonNull(policy, "policy"),
+        loadBalancing);
+  }
+
+  /**
+   * How calls are spread over the target's servers: {@link LoadBalancing#pickFirst()} or {@link
+   * LoadBalancing#roundRobin()}, with health checks and a resolver; null for the default (see
+   * {@link #loadBalancing()}).
+   */
+  public ChannelOptions withLoadBalancing(LoadBalancing loadBalancing) {
+    return new ChannelOptions(
+        transport,
+        executor,
+        transportOrder,
+        attemptTimeout,
+        connectionBackoff,
+        maxWaitingCalls,
+        interceptors,
+        transportEvents,
+        retryPolicy,
+        retryThrottling,
+        hedgingPolicy,
+        loadBalancing);
   }
 }

@@ -9,7 +9,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * A client's connection to one server, shared by any number of concurrent calls, which it
  * multiplexes over one transport connection. Thread-safe; create one per server and reuse it. Close
- * it when done.
+ * it when done. A target may also list several servers ({@code ws://host1:7070,host2:7071/rpc}),
+ * whose calls the channel spreads and moves as {@link ChannelOptions#loadBalancing()} says (see
+ * {@link LoadBalancing}).
  *
  * <pre>{@code
  * try (RpcChannel channel = RpcChannel.connect(URI.create("ws://127.0.0.1:7070/rpc"))) {

@@ -50,8 +50,17 @@ public final class ChannelImpl implements RpcChannel {
 
   private final Set<ClientTransport> live = ConcurrentHashMap.newKeySet();
 
-  /** Services this channel made stubs for: announced to the server. */
-  private final ConcurrentHashMap<String, ServiceVersion> localServices = new ConcurrentHashMap<>();
+  /**
+   * Services this channel made stubs for: announced to the server. A balanced channel shares its
+   * map with its sub-channels.
+   */
+  private final ConcurrentHashMap<String, ServiceVersion> localServices;
+
+  /** For a target of several servers: spreads the calls over sub-channels; else null. */
+  private final Balancer balancer;
+
+  /** For a sub-channel of a balanced channel: told of every state change; else a no-op. */
+  private final Runnable stateHook;
 
   private CompletableFuture<List<ServiceVersion>> serverServices =
       new CompletableFuture<>(); // guarded by this
@@ -87,11 +96,19 @@ public final class ChannelImpl implements RpcChannel {
 
   private CompletableFuture<Void> ready = new CompletableFuture<>(); // guarded by this
 
-  private ChannelImpl(URI target, ChannelOptions options, Scheduler scheduler) {
+  private ChannelImpl(
+      URI target,
+      ChannelOptions options,
+      Scheduler scheduler,
+      BalancedTarget balanced,
+      ConcurrentHashMap<String, ServiceVersion> localServices,
+      Runnable stateHook) {
     this.target = target;
     this.options = options;
+    this.localServices = localServices;
+    this.stateHook = stateHook;
     this.provider =
-        NEGOTIATE_SCHEME.equalsIgnoreCase(target.getScheme())
+        NEGOTIATE_SCHEME.equalsIgnoreCase(target.getScheme()) || balanced != null
             ? null
             : Registries.transport(target.getScheme());
     this.executor =
@@ -112,6 +129,10 @@ public final class ChannelImpl implements RpcChannel {
             scheduler,
             () -> ThreadLocalRandom.current().nextDouble(),
             new Owner());
+    if (balanced != null && !NEGOTIATE_SCHEME.equalsIgnoreCase(target.getScheme())) {
+      Registries.transport(target.getScheme()); // an unknown scheme fails now, as for one address
+    }
+    this.balancer = balanced == null ? null : new Balancer(this, balanced, options, localServices);
   }
 
   /**
@@ -128,7 +149,26 @@ public final class ChannelImpl implements RpcChannel {
   }
 
   public static RpcChannel create(URI target, ChannelOptions options) {
-    return new ChannelImpl(target, options, Scheduler.SYSTEM);
+    return new ChannelImpl(
+        target,
+        options,
+        Scheduler.SYSTEM,
+        BalancedTarget.parse(target, options),
+        new ConcurrentHashMap<>(),
+        () -> {});
+  }
+
+  /**
+   * A sub-channel of a balanced channel: one address, announcing the services of {@code
+   * localServices}, telling {@code stateHook} (which must not block or take locks) of every state
+   * change.
+   */
+  static ChannelImpl subchannel(
+      URI address,
+      ChannelOptions options,
+      ConcurrentHashMap<String, ServiceVersion> localServices,
+      Runnable stateHook) {
+    return new ChannelImpl(address, options, Scheduler.SYSTEM, null, localServices, stateHook);
   }
 
   @Override
@@ -141,6 +181,9 @@ public final class ChannelImpl implements RpcChannel {
 
   @Override
   public CompletableFuture<List<ServiceVersion>> serverServices() {
+    if (balancer != null) {
+      return balancer.serverServices();
+    }
     CompletableFuture<List<ServiceVersion>> known;
     synchronized (this) {
       if (shutdown) {
@@ -258,6 +301,9 @@ public final class ChannelImpl implements RpcChannel {
       Deadline deadline,
       boolean waitForReady,
       ClientStreamListener listener) {
+    if (balancer != null) {
+      return balancer.newStream(method, headers, deadline, waitForReady, listener);
+    }
     ClientTransport transport;
     Status failure = null;
     synchronized (this) {
@@ -350,6 +396,66 @@ public final class ChannelImpl implements RpcChannel {
     return order;
   }
 
+  /**
+   * For a sub-channel: a stream on the ready connection, or null if there is none (the balancer
+   * then picks another).
+   */
+  ClientStream newStreamIfReady(
+      MethodDescriptor<?, ?> method,
+      Metadata headers,
+      Deadline deadline,
+      ClientStreamListener listener) {
+    ClientTransport transport;
+    synchronized (this) {
+      if (shutdown || connectivity.state() != ConnectionState.READY || current == null) {
+        return null;
+      }
+      transport = current;
+    }
+    return transport.newStream(method, headers, deadline, listener);
+  }
+
+  /** For a sub-channel: connect if idle. */
+  synchronized void requestConnection() {
+    if (!shutdown) {
+      connectivity.requestConnection();
+    }
+  }
+
+  /** For a sub-channel: why its last attempt failed, or null. */
+  Status lastFailure() {
+    return connectivity.lastFailure(); // a racy read is fine: it only explains
+  }
+
+  /**
+   * For a sub-channel the balancer does not need (pick-first uses another): drop the attempt or
+   * back-off under way, close the connection gracefully (its calls finish), and stay idle until a
+   * connection is wanted again.
+   */
+  void enterIdle() {
+    ClientTransport t;
+    synchronized (this) {
+      if (shutdown) {
+        return;
+      }
+      t = connectivity.state() == ConnectionState.READY ? current : null;
+      if (t != null) {
+        current = null; // what the transport reports from now on is ignored
+        knownServer.clear();
+        if (serverServices.isDone()) {
+          serverServices = new CompletableFuture<>();
+        }
+        if (ready.isDone()) {
+          ready = new CompletableFuture<>();
+        }
+      }
+      connectivity.idle();
+    }
+    if (t != null) {
+      t.shutdown(Status.UNAVAILABLE.withDescription("connection not needed by the load balancer"));
+    }
+  }
+
   @Override
   public ConnectionState state() {
     return state;
@@ -362,11 +468,17 @@ public final class ChannelImpl implements RpcChannel {
 
   @Override
   public String transportScheme() {
+    if (balancer != null) {
+      return balancer.transportScheme();
+    }
     return state == ConnectionState.READY ? transportScheme : null;
   }
 
   @Override
   public CompletableFuture<Void> connectNow() {
+    if (balancer != null) {
+      return balancer.connectNow();
+    }
     synchronized (this) {
       if (shutdown) {
         return CompletableFuture.failedFuture(
@@ -378,8 +490,20 @@ public final class ChannelImpl implements RpcChannel {
   }
 
   @Override
-  public synchronized void resetConnectBackoff() {
-    connectivity.resetBackoff();
+  public void resetConnectBackoff() {
+    if (balancer != null) {
+      balancer.resetConnectBackoff();
+      return;
+    }
+    synchronized (this) {
+      connectivity.resetBackoff();
+    }
+  }
+
+  /** For a balanced channel: its aggregated state changed. Must not block. */
+  void balancedStateChanged(ConnectionState next) {
+    state = next;
+    stateListeners.changed(next);
   }
 
   /**
@@ -391,6 +515,7 @@ public final class ChannelImpl implements RpcChannel {
     public void stateChanged(ConnectionState next) {
       state = next;
       stateListeners.changed(next);
+      stateHook.run();
     }
 
     @Override
@@ -546,6 +671,10 @@ public final class ChannelImpl implements RpcChannel {
 
   @Override
   public void shutdown() {
+    if (balancer != null) {
+      balancer.shutdown(false);
+      return;
+    }
     ClientTransport t;
     CompletableFuture<Void> notReady;
     List<PendingStream> waited;
@@ -570,6 +699,10 @@ public final class ChannelImpl implements RpcChannel {
 
   @Override
   public void shutdownNow() {
+    if (balancer != null) {
+      balancer.shutdown(true);
+      return;
+    }
     shutdown();
     for (ClientTransport t : live) {
       t.shutdownNow(Status.UNAVAILABLE.withDescription("channel shut down"));
@@ -579,6 +712,9 @@ public final class ChannelImpl implements RpcChannel {
 
   @Override
   public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    if (balancer != null) {
+      return balancer.awaitTermination(timeout);
+    }
     return terminated.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
   }
 

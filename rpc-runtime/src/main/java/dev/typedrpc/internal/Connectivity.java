@@ -152,6 +152,26 @@ final class Connectivity {
     }
   }
 
+  /**
+   * The connection is not wanted (a load balancer uses another): the attempt under way is dropped
+   * (through {@link Owner#abandon}), a back-off ends without a new attempt, a ready connection is
+   * the owner's to close; then idle until a connection is wanted again. The back-off sequence goes
+   * on where it was.
+   */
+  void idle() {
+    if (state == ConnectionState.CONNECTING) {
+      cancel(attemptTimer);
+      attempt++; // the dropped attempt's timers act no more
+      owner.abandon(
+          Status.UNAVAILABLE.withDescription("connection not needed by the load balancer"));
+    } else if (state == ConnectionState.TRANSIENT_FAILURE) {
+      cancel(backoffTimer);
+    }
+    if (state != ConnectionState.SHUTDOWN) {
+      transition(ConnectionState.IDLE);
+    }
+  }
+
   /** For good: timers are dropped, nothing is dialed any more. */
   void shutdown() {
     cancel(attemptTimer);
