@@ -22,9 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A server node with a resumable feed backed by a {@link RedisReplayLog}: {@code Follow} ({@code
  * key}) is {@code @Resumable} and streams the key's events ({@code "<position>:<text>"}); {@code
  * Publish} ({@code key|from|count}) appends {@code count} events whose texts are the numbers from
- * {@code from} on, and answers the last position; {@code Serving} answers how many {@code Follow}
- * calls this node serves now. Run as a program ({@code FeedNode <redis uri>}) it prints {@code
- * LISTENING <port>} and serves until killed.
+ * {@code from} on, and answers the last position (with none, the key's position); {@code Serving}
+ * answers how many {@code Follow} calls this node serves now. Run as a program ({@code FeedNode
+ * <redis uri>}) it prints {@code LISTENING <port>} and serves until killed.
  */
 final class FeedNode implements AutoCloseable {
   private static final String NAME = "typedrpc.testing.Feed";
@@ -101,7 +101,7 @@ final class FeedNode implements AutoCloseable {
     String[] parts = request.split("\\|");
     long from = Long.parseLong(parts[1]);
     int count = Integer.parseInt(parts[2]);
-    long last = 0;
+    long last = count == 0 ? log.position(parts[0]) : 0;
     for (int i = 0; i < count; i++) {
       String text = Long.toString(from + i);
       last = positionOf(log.append(parts[0], p -> p + ":" + text));
