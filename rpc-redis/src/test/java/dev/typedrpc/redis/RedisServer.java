@@ -21,24 +21,42 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A redis-server of the test's own, on a free port of 127.0.0.1, without persistence, in a
- * temporary directory: never a system Redis. As a JUnit extension it starts before a class's tests
- * and stops after them:
+ * A redis-server of the test's own, on a free port of 127.0.0.1, without persistence (or with, see
+ * {@link #persistent()}), in a temporary directory: never a system Redis. As a JUnit extension it
+ * starts before a class's tests and stops after them:
  *
  * <pre>{@code
  * @RegisterExtension static final RedisServer redis = new RedisServer();
  * }</pre>
  *
- * {@link #stop()} and {@link #start()} restart it on the same port, empty, for tests of a Redis
- * that goes away and comes back. Uses {@code redis-server} from the {@code PATH} (or {@code
- * REDIS_SERVER}); {@code .ci/run} installs it when missing.
+ * {@link #stop()} and {@link #start()} restart it on the same port (empty, unless persistent), for
+ * tests of a Redis that goes away and comes back. Uses {@code redis-server} from the {@code PATH}
+ * (or {@code REDIS_SERVER}); {@code .ci/run} installs it when missing.
  */
 public final class RedisServer implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
+  private final boolean persistent;
   private int port;
   private Path dir;
   private Process process;
+
+  /** A server that keeps nothing: restarted, it is empty. */
+  public RedisServer() {
+    this(false);
+  }
+
+  private RedisServer(boolean persistent) {
+    this.persistent = persistent;
+  }
+
+  /**
+   * A server with an append-only file synced on every write ({@code appendfsync always}): what it
+   * acknowledged survives {@link #stop()} (a kill), and a restart loads it.
+   */
+  public static RedisServer persistent() {
+    return new RedisServer(true);
+  }
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
@@ -82,7 +100,9 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback, A
                 "--save",
                 "",
                 "--appendonly",
-                "no",
+                persistent ? "yes" : "no",
+                "--appendfsync",
+                "always",
                 "--dir",
                 dir.toString())
             .redirectErrorStream(true)
@@ -101,7 +121,7 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback, A
     }
   }
 
-  /** Stops the server at once, as a crash would (its data is lost: it keeps none). */
+  /** Stops the server at once (SIGKILL), as a crash would; it keeps only what it persisted. */
   public synchronized void stop() throws InterruptedException {
     if (process == null) {
       return;

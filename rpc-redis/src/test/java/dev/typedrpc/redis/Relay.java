@@ -7,19 +7,26 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A TCP relay on 127.0.0.1 to a target port, for a client whose connection dies: {@link
  * #blackHole()} drops every byte both ways without closing anything (a dead route: only keep-alive
- * finds it), {@link #reset()} closes every connection abruptly (RST, as a killed process's).
+ * finds it), {@link #reset()} closes every connection abruptly (RST, as a killed process's); with
+ * {@link #refuseUpgrades()} it resets each new connection that asks for a WebSocket upgrade or
+ * opens HTTP/2 with prior knowledge (as a proxy that passes only plain HTTP/1.1 would), so a
+ * negotiating client has to use SSE.
  */
 final class Relay implements AutoCloseable {
   private final ServerSocket listener;
   private final int target;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private volatile boolean blackHole;
+  private volatile boolean refusing;
 
   Relay(int target) throws IOException {
     this.target = target;
@@ -31,6 +38,10 @@ final class Relay implements AutoCloseable {
 
   int port() {
     return listener.getLocalPort();
+  }
+
+  void refuseUpgrades() {
+    refusing = true;
   }
 
   void blackHole() {
@@ -51,14 +62,45 @@ final class Relay implements AutoCloseable {
     while (!listener.isClosed()) {
       try {
         Socket in = listener.accept();
-        Socket out = new Socket();
-        out.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), target), 5000);
         sockets.add(in);
-        sockets.add(out);
-        pump(in, out);
-        pump(out, in);
+        Thread t = new Thread(() -> connect(in), "relay-connect");
+        t.setDaemon(true);
+        t.start();
       } catch (IOException e) {
         return; // closed
+      }
+    }
+  }
+
+  private void connect(Socket in) {
+    try {
+      byte[] first = new byte[0];
+      if (refusing) {
+        byte[] buf = new byte[16 * 1024];
+        int n = in.getInputStream().read(buf);
+        if (n < 0) {
+          in.close();
+          return;
+        }
+        String head = new String(buf, 0, n, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
+        if (head.startsWith("pri * http/2.0") || head.contains("upgrade: websocket")) {
+          in.setSoLinger(true, 0);
+          in.close();
+          return;
+        }
+        first = Arrays.copyOf(buf, n);
+      }
+      Socket out = new Socket();
+      out.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), target), 5000);
+      sockets.add(out);
+      out.getOutputStream().write(first);
+      pump(in, out);
+      pump(out, in);
+    } catch (IOException e) {
+      try {
+        in.close();
+      } catch (IOException ignored) {
+        // closed already
       }
     }
   }
