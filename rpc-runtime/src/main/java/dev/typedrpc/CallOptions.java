@@ -104,6 +104,16 @@ public final class CallOptions {
   }
 
   /**
+   * Starts a {@code @Resumable} stream after {@code position}: the server replays the events after
+   * it before the live ones (for example from a position an earlier call returned, so that nothing
+   * in between is missed). Sent as {@link ResumePosition#METADATA_KEY}; when the stream resumes
+   * after a lost connection, the client sends the last position it delivered instead.
+   */
+  public CallOptions withResumeAfter(long position) {
+    return withMetadata(Metadata.of(ResumePosition.METADATA_KEY, Long.toString(position)));
+  }
+
+  /**
    * Compresses the request messages with {@code name}: {@code "gzip"}, or {@code "identity"} for
    * none, on every transport. The name travels as the call's {@code grpc-encoding} (on gRPC it
    * overrides the address's {@code grpc-compression}); gzip is used only if the server accepts it

@@ -2,11 +2,13 @@ package dev.typedrpc;
 
 import dev.typedrpc.spi.MessageCodec;
 import java.util.Objects;
+import java.util.function.ToLongFunction;
 
 /**
  * Describes one remote method: its names, its {@link CallKind}, the codecs of its request and
- * response messages, its {@link Idempotency} and {@link AccessPolicy}. Generated code creates one
- * constant per method; immutable and thread-safe.
+ * response messages, its {@link Idempotency} and {@link AccessPolicy}, and for a resumable stream
+ * how to read an event's position. Generated code creates one constant per method; immutable and
+ * thread-safe.
  *
  * @param <Req> the request message type (for client streaming: the type of each request)
  * @param <Resp> the response message type (for server streaming: the type of each response)
@@ -21,6 +23,7 @@ public final class MethodDescriptor<Req, Resp> {
   private final int since;
   private final Idempotency idempotency;
   private final AccessPolicy accessPolicy;
+  private final ToLongFunction<Resp> resumePosition;
 
   private MethodDescriptor(
       String serviceName,
@@ -30,7 +33,8 @@ public final class MethodDescriptor<Req, Resp> {
       MessageCodec<Resp> responseCodec,
       int since,
       Idempotency idempotency,
-      AccessPolicy accessPolicy) {
+      AccessPolicy accessPolicy,
+      ToLongFunction<Resp> resumePosition) {
     this.serviceName = Objects.requireNonNull(serviceName, "serviceName");
     this.methodName = Objects.requireNonNull(methodName, "methodName");
     this.fullName = serviceName + "/" + methodName;
@@ -43,6 +47,10 @@ public final class MethodDescriptor<Req, Resp> {
     this.since = since;
     this.idempotency = Objects.requireNonNull(idempotency, "idempotency");
     this.accessPolicy = Objects.requireNonNull(accessPolicy, "accessPolicy");
+    if (resumePosition != null && kind != CallKind.SERVER_STREAMING) {
+      throw new IllegalArgumentException("only a server-streaming method is resumable: " + this);
+    }
+    this.resumePosition = resumePosition;
   }
 
   /**
@@ -80,7 +88,8 @@ public final class MethodDescriptor<Req, Resp> {
         responseCodec,
         since,
         Idempotency.UNKNOWN,
-        AccessPolicy.UNDECLARED);
+        AccessPolicy.UNDECLARED,
+        null);
   }
 
   /**
@@ -96,7 +105,8 @@ public final class MethodDescriptor<Req, Resp> {
         responseCodec,
         since,
         idempotency,
-        accessPolicy);
+        accessPolicy,
+        resumePosition);
   }
 
   /**
@@ -112,7 +122,28 @@ public final class MethodDescriptor<Req, Resp> {
         responseCodec,
         since,
         idempotency,
-        accessPolicy);
+        accessPolicy,
+        resumePosition);
+  }
+
+  /**
+   * This descriptor for a {@code @Resumable} server-streaming method: {@code position} reads the
+   * position of a response (its {@code @Position} component). Its client resumes a stream that
+   * fails with a retriable status after the last position delivered (see {@code docs/SCALING.md}).
+   *
+   * @throws IllegalArgumentException if the method is not server streaming
+   */
+  public MethodDescriptor<Req, Resp> withResumePosition(ToLongFunction<Resp> position) {
+    return new MethodDescriptor<>(
+        serviceName,
+        methodName,
+        kind,
+        requestCodec,
+        responseCodec,
+        since,
+        idempotency,
+        accessPolicy,
+        Objects.requireNonNull(position, "position"));
   }
 
   public String serviceName() {
@@ -158,6 +189,11 @@ public final class MethodDescriptor<Req, Resp> {
   /** Who may call the method, as the service interface declares it. */
   public AccessPolicy accessPolicy() {
     return accessPolicy;
+  }
+
+  /** How to read a response's position if the method is {@code @Resumable}, else {@code null}. */
+  public ToLongFunction<Resp> resumePosition() {
+    return resumePosition;
   }
 
   @Override

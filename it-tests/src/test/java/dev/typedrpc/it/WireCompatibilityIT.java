@@ -10,6 +10,7 @@ import com.google.protobuf.Timestamp;
 import dev.typedrpc.sample.chat.ChatMessage;
 import dev.typedrpc.sample.chat.ChatServiceRpc;
 import dev.typedrpc.sample.chat.RoomEvent;
+import dev.typedrpc.sample.chat.RoomUpdate;
 import dev.typedrpc.sample.chat.Welcome;
 import dev.typedrpc.spi.MessageCodec;
 import java.nio.file.Path;
@@ -30,10 +31,13 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class WireCompatibilityIT {
-  private static final MessageCodec<RoomEvent> ROOM_EVENT =
+  private static final MessageCodec<RoomUpdate> ROOM_UPDATE =
       ChatServiceRpc.SUBSCRIBE.responseCodec();
   private static final MessageCodec<Welcome> WELCOME = ChatServiceRpc.JOIN.responseCodec();
-  // no method sends a ChatMessage alone: its codec is package-private, reached for this test only
+  // no method sends a ChatMessage or a RoomEvent alone: their codecs are package-private, reached
+  // for this test only
+  private static final MessageCodec<RoomEvent> ROOM_EVENT =
+      GeneratedCodecs.get("dev.typedrpc.sample.chat.ChatServiceRpcCodecs$RoomEventCodec");
   private static final MessageCodec<ChatMessage> CHAT_MESSAGE =
       GeneratedCodecs.get("dev.typedrpc.sample.chat.ChatServiceRpcCodecs$ChatMessageCodec");
 
@@ -109,11 +113,17 @@ class WireCompatibilityIT {
         ROOM_EVENT,
         new RoomEvent.MemberLeft("lobby", "bob", AT),
         Protoc.message(chat, "RoomEvent"));
+    DynamicMessage update =
+        asProtobuf(
+            ROOM_UPDATE,
+            new RoomUpdate(7, new RoomEvent.MessagePosted(MESSAGE)),
+            Protoc.message(chat, "RoomUpdate"));
+    assertThat(field(update, "position")).isEqualTo(7L);
   }
 
   @Test
   void repeatedMessagesAndStrings() throws Exception {
-    Welcome welcome = new Welcome("lobby", List.of("ana", "bob"), List.of(MESSAGE, MESSAGE));
+    Welcome welcome = new Welcome("lobby", List.of("ana", "bob"), List.of(MESSAGE, MESSAGE), 9);
     DynamicMessage m = asProtobuf(WELCOME, welcome, Protoc.message(chat, "Welcome"));
     assertThat((List<?>) field(m, "members")).hasSize(2);
     assertThat((List<?>) field(m, "recent")).hasSize(2);

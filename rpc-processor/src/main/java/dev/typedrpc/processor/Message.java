@@ -52,6 +52,26 @@ public enum Message {
       "@%s applies to RPC methods (the abstract methods of an @RpcService interface), but %s is a %s"
           + " method, which is not called remotely, so it would have no effect. Remove the annotation,"
           + " or put it on the RPC this method calls."),
+  RESUMABLE_NOT_SERVER_STREAMING(
+      "ResumableNotServerStreaming",
+      "@Resumable applies to server-streaming methods (one request, a Flow.Publisher or other stream of"
+          + " responses), but %s is %s. Remove @Resumable, or return a stream of events."),
+  RESUMABLE_RESPONSE_NOT_RECORD(
+      "ResumableResponseNotRecord",
+      "A @Resumable method's response must be a record with one @Position long component, but %s"
+          + " streams %s. Stream a record such as 'record Event(@Position long position, ...)'."),
+  POSITION_MISSING(
+      "PositionMissing",
+      "A @Resumable method's response record must mark its position, but %s has no @Position"
+          + " component. Add one, e.g. '@Position long position', that increases with each event."),
+  POSITION_DUPLICATE(
+      "PositionDuplicate",
+      "A resumable event has one position, but %s marks both %s and %s with @Position. Keep @Position"
+          + " on one component."),
+  POSITION_NOT_LONG(
+      "PositionNotLong",
+      "@Position must be on a component of type long (primitive), but %s has type %s. Declare it as"
+          + " 'long'."),
   DUPLICATE_FIELD_NUMBER(
       "DuplicateFieldNumber",
       "Field numbers must be unique within a message, but %s reuses number %d of %s. Give it an unused"

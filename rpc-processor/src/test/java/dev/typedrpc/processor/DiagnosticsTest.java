@@ -108,6 +108,35 @@ class DiagnosticsTest {
             "throws java.io.IOException",
             service("  void m() throws java.io.IOException;")),
         error(
+            Message.RESUMABLE_NOT_SERVER_STREAMING,
+            "Svc.m is unary",
+            "@Resumable",
+            service("  @Resumable", "  String m(String a);")),
+        error(
+            Message.RESUMABLE_RESPONSE_NOT_RECORD,
+            "Svc.m streams java.lang.String",
+            "@Resumable",
+            service("  @Resumable", "  Flow.Publisher<String> m(String a);")),
+        error(
+            Message.POSITION_MISSING,
+            "t.Svc.Ev has no @Position component",
+            "@Resumable",
+            service("  record Ev(long p) {}", "  @Resumable", "  Flow.Publisher<Ev> m(String a);")),
+        error(
+            Message.POSITION_DUPLICATE,
+            "Ev marks both first and second with @Position",
+            "@Position long second",
+            service(
+                "  record Ev(@Position long first,",
+                "      @Position long second) {}",
+                "  @Resumable Flow.Publisher<Ev> m(String a);")),
+        error(
+            Message.POSITION_NOT_LONG,
+            "Ev.p has type int",
+            "@Position int p",
+            service(
+                "  record Ev(@Position int p) {}", "  @Resumable Flow.Publisher<Ev> m(String a);")),
+        error(
             Message.ACCESS_POLICY_CONFLICT,
             "Svc.m has both @DenyAll and @RolesAllowed",
             "@jakarta.annotation.security.DenyAll",

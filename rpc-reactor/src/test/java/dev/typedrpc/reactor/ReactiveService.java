@@ -1,5 +1,7 @@
 package dev.typedrpc.reactor;
 
+import dev.typedrpc.annotations.Position;
+import dev.typedrpc.annotations.Resumable;
 import dev.typedrpc.annotations.RpcService;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -21,4 +23,11 @@ public interface ReactiveService {
   Mono<String> join(Flux<String> parts);
 
   Flux<String> chat(Flux<String> lines);
+
+  /** Resumable: ticks after the call's position; the first call breaks off with UNAVAILABLE. */
+  @Resumable
+  Flux<Tick> ticks(String key);
+
+  /** A tick at its position. */
+  record Tick(@Position long position, String text) {}
 }

@@ -1,6 +1,10 @@
 package dev.typedrpc.reactor;
 
+import dev.typedrpc.ResumePosition;
 import dev.typedrpc.Status;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -50,5 +54,19 @@ final class ReactiveServiceImpl implements ReactiveService {
   @Override
   public Flux<String> chat(Flux<String> lines) {
     return lines.map(line -> "re:" + line);
+  }
+
+  /** The position each call of {@link #ticks} started after ("-": none). */
+  final List<String> tickCalls = new CopyOnWriteArrayList<>();
+
+  @Override
+  public Flux<Tick> ticks(String key) {
+    OptionalLong after = ResumePosition.current();
+    tickCalls.add(after.isPresent() ? Long.toString(after.getAsLong()) : "-");
+    long from = after.orElse(0) + 1;
+    Flux<Tick> three = Flux.range(0, 3).map(i -> new Tick(from + i, key + (from + i)));
+    return after.isPresent()
+        ? three
+        : three.concatWith(Flux.error(Status.UNAVAILABLE.withDescription("cut").asException()));
   }
 }

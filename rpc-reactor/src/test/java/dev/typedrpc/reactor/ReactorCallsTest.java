@@ -122,4 +122,14 @@ class ReactorCallsTest {
               assertThat(e.status().description()).isEqualTo("no such thing");
             });
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"mem", "ws"})
+  void aResumableFluxResumesAfterTheLastTick(String transport) throws Exception {
+    ReactiveService stub = connect(transport);
+    List<Long> positions =
+        stub.ticks("t").map(ReactiveService.Tick::position).collectList().block(WAIT);
+    assertThat(positions).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+    assertThat(impl.tickCalls).containsExactly("-", "3");
+  }
 }

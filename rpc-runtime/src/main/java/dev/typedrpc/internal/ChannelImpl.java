@@ -237,6 +237,11 @@ public final class ChannelImpl implements RpcChannel {
     return options.interceptors();
   }
 
+  /** How the channel spaces its attempts to connect. */
+  dev.typedrpc.ConnectionBackoff connectionBackoff() {
+    return options.connectionBackoff();
+  }
+
   /** The channel's executor for application callbacks. */
   public Executor executor() {
     return executor;

@@ -12,6 +12,7 @@ import dev.typedrpc.Status;
 import dev.typedrpc.internal.ChannelImpl;
 import dev.typedrpc.internal.HasDemand;
 import dev.typedrpc.internal.OutboundPump;
+import dev.typedrpc.internal.ResumingPublisher;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
@@ -66,11 +67,16 @@ public final class ClientCalls {
   /**
    * One request, a stream of responses. The publisher is cold: each subscription makes one call.
    * The subscriber's {@code request(n)} is sent to the server as credit, so the server never sends
-   * more than asked.
+   * more than asked. A {@code @Resumable} method's stream resumes after a lost connection (see
+   * {@code docs/SCALING.md}).
    */
   public static <Req, Resp> Flow.Publisher<Resp> serverStreaming(
       RpcChannel channel, MethodDescriptor<Req, Resp> method, CallOptions options, Req request) {
     int size = checkRequest(method, request);
+    if (method.resumePosition() != null) {
+      return new ResumingPublisher<>(
+          channel, method, options, requestHeaders(options), request, size);
+    }
     return subscriber ->
         new ResponseSubscription<>(channel.newCall(method, options), subscriber)
             .start(options, call -> sendLast(call, request, size));

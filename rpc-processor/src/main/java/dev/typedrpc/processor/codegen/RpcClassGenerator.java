@@ -155,6 +155,9 @@ public final class RpcClassGenerator {
     if (m.idempotency() != MethodModel.Idempotency.UNKNOWN) {
       init.add("\n$>$>.withIdempotency($T.$L)$<$<", IDEMPOTENCY, m.idempotency().name());
     }
+    if (m.position() != null) {
+      init.add("\n$>$>.withResumePosition($T::$L)$<$<", m.responseType(), m.position());
+    }
     if (m.access().kind() == MethodModel.Access.Kind.ROLES_ALLOWED) {
       List<CodeBlock> roles = new ArrayList<>();
       for (String role : m.access().roles()) {

@@ -20,6 +20,8 @@ import java.util.List;
  * @param paramAdapter how the streaming parameter becomes a {@code Flow.Publisher}, or null
  * @param idempotency its {@code @Idempotent}
  * @param access its effective access policy: the method's own, else the interface's
+ * @param position the accessor of the response's {@code @Position} component if the method is
+ *     {@code @Resumable}, else null
  */
 public record MethodModel(
     String javaName,
@@ -41,7 +43,8 @@ public record MethodModel(
     Adapter resultAdapter,
     Adapter paramAdapter,
     Idempotency idempotency,
-    Access access) {
+    Access access,
+    String position) {
 
   public MethodModel {
     params = List.copyOf(params);

@@ -1,6 +1,7 @@
 package dev.typedrpc.processor.parse;
 
 import dev.typedrpc.annotations.Idempotent;
+import dev.typedrpc.annotations.Resumable;
 import dev.typedrpc.processor.Diagnostics;
 import dev.typedrpc.processor.Message;
 import dev.typedrpc.processor.model.MethodModel.Access;
@@ -28,6 +29,7 @@ final class Policies {
   private static final String DENY_ALL = SECURITY + "DenyAll";
   private static final String ROLES_ALLOWED = SECURITY + "RolesAllowed";
   private static final String IDEMPOTENT = Idempotent.class.getCanonicalName();
+  private static final String RESUMABLE = Resumable.class.getCanonicalName();
 
   /**
    * The policy {@code e} (an interface or a method) declares itself; {@link Access#UNDECLARED} if
@@ -102,7 +104,7 @@ final class Policies {
         m.getModifiers().contains(Modifier.DEFAULT)
             ? "default"
             : m.getModifiers().contains(Modifier.STATIC) ? "static" : "private";
-    for (String annotation : List.of(PERMIT_ALL, DENY_ALL, ROLES_ALLOWED, IDEMPOTENT)) {
+    for (String annotation : List.of(PERMIT_ALL, DENY_ALL, ROLES_ALLOWED, IDEMPOTENT, RESUMABLE)) {
       AnnotationMirror found = find(m, annotation);
       if (found != null) {
         diagnostics.error(

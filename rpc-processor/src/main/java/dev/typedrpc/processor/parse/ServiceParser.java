@@ -349,9 +349,10 @@ public final class ServiceParser {
               ? (style == Style.PUBLISHER ? CallKind.BIDI_STREAMING : CallKind.CLIENT_STREAMING)
               : (style == Style.PUBLISHER ? CallKind.SERVER_STREAMING : CallKind.UNARY);
 
+      Resumption.Found position = Resumption.position(m, kind, result, d);
       Endpoint request = streamingParam ? streamRequest(params.get(0)) : request(params);
       Endpoint response = response(result);
-      if (request == null || response == null) {
+      if (request == null || response == null || !position.ok()) {
         return null;
       }
       List<Param> javaParams = new ArrayList<>();
@@ -378,7 +379,8 @@ public final class ServiceParser {
           resultAdapter,
           paramAdapter,
           Policies.idempotency(m),
-          access);
+          access,
+          position.accessor());
     }
 
     /** The single type argument of a result type, or null after reporting it unsupported. */

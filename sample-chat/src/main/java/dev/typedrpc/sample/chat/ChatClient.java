@@ -12,9 +12,7 @@ import java.net.URI;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Flow;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The terminal client: joins a room, prints its events as they arrive, and posts each line typed.
@@ -27,6 +25,7 @@ public final class ChatClient implements AutoCloseable {
       DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
 
   private final RpcChannel channel;
+  private final CallOptions options;
   private final ChatService chat;
   private final String room;
   private final String user;
@@ -43,10 +42,8 @@ public final class ChatClient implements AutoCloseable {
   /** A client using {@code token}, or signing in for one if it is null. */
   public ChatClient(URI server, String room, String user, String token, PrintStream out) {
     this.channel = RpcChannel.connect(server);
-    this.chat =
-        channel.stub(
-            ChatService.class,
-            CallOptions.DEFAULT.withInterceptors(CallCredentials.bearer(() -> this.token)));
+    this.options = CallOptions.DEFAULT.withInterceptors(CallCredentials.bearer(() -> this.token));
+    this.chat = channel.stub(ChatService.class, options);
     this.room = room;
     this.user = user;
     this.token = token;
@@ -72,8 +69,12 @@ public final class ChatClient implements AutoCloseable {
     out.println(
         "Joined #" + room + " as " + user + ". Members: " + String.join(", ", welcome.members()));
     welcome.recent().forEach(this::print);
-    chat.subscribe(room, user).subscribe(events);
-    events.subscribed.await(10, TimeUnit.SECONDS);
+    // from the position the welcome was taken at: what happened since reaches us, however late
+    // the subscription gets to the server, and a lost connection resumes where it was
+    channel
+        .stub(ChatService.class, options.withResumeAfter(welcome.position()))
+        .subscribe(room, user)
+        .subscribe(events);
     out.println("Type a message and press Enter. Commands: /members /history /quit");
     for (String line = in.readLine(); line != null; line = in.readLine()) {
       if (!handle(line.strip())) {
@@ -135,11 +136,13 @@ public final class ChatClient implements AutoCloseable {
     }
   }
 
-  /** Prints room events, asking for a few at a time. */
-  private final class EventPrinter implements Flow.Subscriber<RoomEvent> {
+  /**
+   * Prints room events, asking for a few at a time; our own arrivals and departures are not news (a
+   * lost connection makes us leave and come back).
+   */
+  private final class EventPrinter implements Flow.Subscriber<RoomUpdate> {
     private static final int BATCH = 16;
-    final CountDownLatch subscribed = new CountDownLatch(1);
-    private Flow.Subscription subscription;
+    private volatile Flow.Subscription subscription;
     private int left;
 
     @Override
@@ -150,14 +153,14 @@ public final class ChatClient implements AutoCloseable {
     }
 
     @Override
-    public void onNext(RoomEvent event) {
-      if (subscribed.getCount() > 0) { // the server registered the feed: our own arrival
-        subscribed.countDown();
-        if (event instanceof RoomEvent.MemberJoined j && j.user().equals(user)) {
-          return; // already said: "Joined #room as user"
-        }
+    public void onNext(RoomUpdate update) {
+      RoomEvent event = update.event();
+      boolean own =
+          (event instanceof RoomEvent.MemberJoined j && j.user().equals(user))
+              || (event instanceof RoomEvent.MemberLeft l && l.user().equals(user));
+      if (!own) {
+        print(event);
       }
-      print(event);
       if (--left == 0) {
         left = BATCH;
         subscription.request(BATCH);

@@ -1,7 +1,10 @@
 package dev.typedrpc.sample.chat;
 
+import dev.typedrpc.ResumePosition;
 import dev.typedrpc.Status;
 import dev.typedrpc.auth.Principal;
+import dev.typedrpc.replay.InMemoryReplayLog;
+import dev.typedrpc.replay.ReplayLog;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -13,13 +16,16 @@ import java.util.concurrent.Flow;
  * {@code user} of {@code join}, {@code leave}, {@code subscribe} and a {@code Post} must be the
  * caller's own name ({@code PERMISSION_DENIED} otherwise), and a call without a principal fails
  * with {@code UNAUTHENTICATED}, so it is served behind an authentication interceptor (as {@link
- * ChatMain} does). Thread-safe.
+ * ChatMain} does). Room events live in an in-memory {@link ReplayLog} (the last 1,024 per room),
+ * from which subscriptions resume; a restarted server starts a new log, so a client resuming from
+ * the old one gets {@code DATA_LOSS}. Thread-safe.
  */
 public final class ChatServer implements ChatService {
   static final int MAX_TEXT = 4000;
   static final int MAX_USER = 32;
 
   private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
+  private final ReplayLog<String, RoomUpdate> log = InMemoryReplayLog.create();
   private final Clock clock;
 
   public ChatServer() {
@@ -36,7 +42,7 @@ public final class ChatServer implements ChatService {
           .withDescription("room names are 1 to 64 characters")
           .asException();
     }
-    return rooms.computeIfAbsent(name, n -> new Room(n, clock));
+    return rooms.computeIfAbsent(name, n -> new Room(n, clock, log));
   }
 
   static String checkUser(String user) {
@@ -113,23 +119,13 @@ public final class ChatServer implements ChatService {
   }
 
   @Override
-  public Flow.Publisher<RoomEvent> subscribe(String roomName, String user) {
+  public Flow.Publisher<RoomUpdate> subscribe(String roomName, String user) {
     caller(user);
     Room room = room(roomName);
+    Flow.Publisher<RoomUpdate> updates = log.subscribe(roomName, ResumePosition.current());
     return subscriber -> {
-      RoomSubscription[] holder = new RoomSubscription[1];
-      holder[0] =
-          new RoomSubscription(
-              subscriber,
-              () -> {
-                room.remove(holder[0]);
-                room.leave(user);
-              });
-      room.add(holder[0]);
-      // the feed opens with the subscriber's own arrival, queued once it is registered: whoever
-      // sees it knows every later event of the room reaches it
-      holder[0].offer(new RoomEvent.MemberJoined(roomName, user, clock.instant()));
-      subscriber.onSubscribe(holder[0]);
+      room.feedOpened(user);
+      updates.subscribe(new FeedEnd<>(subscriber, () -> room.feedClosed(user)));
     };
   }
 }

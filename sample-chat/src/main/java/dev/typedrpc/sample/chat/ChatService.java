@@ -1,5 +1,6 @@
 package dev.typedrpc.sample.chat;
 
+import dev.typedrpc.annotations.Resumable;
 import dev.typedrpc.annotations.RpcService;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -12,7 +13,10 @@ import java.util.concurrent.Flow;
  */
 @RpcService(name = "typedrpc.chat.ChatService", version = 1)
 public interface ChatService {
-  /** Enters a room (created on first use); returns who is there and the recent messages. */
+  /**
+   * Enters a room (created on first use); returns who is there, the recent messages and the
+   * position to {@linkplain #subscribe subscribe} after.
+   */
   Welcome join(String room, String user);
 
   /** Leaves a room. */
@@ -28,9 +32,13 @@ public interface ChatService {
   List<String> members(String room);
 
   /**
-   * The room's events as they happen. The first is {@code user}'s own {@code MemberJoined}, sent
-   * once the subscription is registered: every event after it reaches this subscriber. Ending the
-   * subscription (or losing the connection) makes {@code user} leave the room.
+   * The room's events after the call's position ({@code CallOptions.withResumeAfter}, e.g. {@link
+   * Welcome#position()}): nothing between {@code join} and this call is missed. Without a position,
+   * the events from now on. Resumable: the stream survives a lost connection or a switch of
+   * transport, each event arriving once. {@code user} is in the room while a subscription of theirs
+   * lasts (subscribing brings them back after a lost connection made them leave); when the last
+   * ends, they leave.
    */
-  Flow.Publisher<RoomEvent> subscribe(String room, String user);
+  @Resumable
+  Flow.Publisher<RoomUpdate> subscribe(String room, String user);
 }
