@@ -1,0 +1,2 @@
+/** Internals of the Redis integrations: not API, may change without notice. */
+package dev.typedrpc.redis.internal;
