@@ -3,6 +3,7 @@ package dev.typedrpc;
 import dev.typedrpc.internal.Executors2;
 import dev.typedrpc.internal.Registries;
 import dev.typedrpc.internal.ServerImpl;
+import dev.typedrpc.internal.StaticResources;
 import dev.typedrpc.spi.ServerTransport;
 import dev.typedrpc.spi.TransportEvents;
 import dev.typedrpc.spi.TransportSettings;
@@ -66,6 +67,7 @@ public final class RpcServer implements AutoCloseable {
     // authenticates no call) fails build(), not start()
     this.router = new ServerImpl(services, executor, interceptors);
     router.transportEvents(transportEvents);
+    router.staticResources(b.staticResources);
   }
 
   public static Builder builder() {
@@ -215,8 +217,29 @@ public final class RpcServer implements AutoCloseable {
     private TransportSettings settings = TransportSettings.DEFAULT;
     private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
     private final List<Runnable> shutdownActions = new ArrayList<>();
+    private StaticResources staticResources;
 
     private Builder() {}
+
+    /**
+     * Also serves the files under the class-path directory {@code directory} (e.g. {@code web}, as
+     * packed in the application's jar) over plain HTTP on the listen port: a {@code GET} or {@code
+     * HEAD} of a path that is no RPC endpoint gets the file at that path under {@code directory}
+     * ({@code /} and paths ending in {@code /}: their {@code index.html}), with its {@code
+     * Content-Type} by file extension, an {@code ETag} ({@code 304} for a matching {@code
+     * If-None-Match}) and {@code Cache-Control: no-cache}; any other path {@code 404}. Paths with
+     * {@code ..}, {@code %}, backslashes, empty or dot-first segments are never looked up; files
+     * over 8 MiB are not served. Served by the transports that speak HTTP/1.1 ({@code ws}, {@code
+     * sse}, and {@code h2c}/{@code h2} ports for HTTP/1.1 clients); see {@code docs/WEB.md}. Off by
+     * default.
+     */
+    public Builder staticResources(String directory) {
+      ClassLoader loader = Thread.currentThread().getContextClassLoader();
+      this.staticResources =
+          new StaticResources(
+              directory, loader != null ? loader : RpcServer.class.getClassLoader());
+      return this;
+    }
 
     /**
      * Runs {@code action} once, when the server starts draining: on the thread calling {@link

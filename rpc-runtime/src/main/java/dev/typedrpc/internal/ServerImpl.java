@@ -11,6 +11,7 @@ import dev.typedrpc.spi.ServerStream;
 import dev.typedrpc.spi.ServerStreamListener;
 import dev.typedrpc.spi.ServerTransportListener;
 import dev.typedrpc.spi.TransportEvents;
+import dev.typedrpc.spi.WebResource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,6 +30,7 @@ public final class ServerImpl implements ServerTransportListener {
   private final List<ServiceVersion> services;
   private final Executor executor;
   private volatile TransportEvents transportEvents = TransportEvents.NONE;
+  private volatile StaticResources staticResources;
 
   public ServerImpl(List<ServerServiceDefinition> services, Executor executor) {
     this(services, executor, List.of());
@@ -72,6 +74,17 @@ public final class ServerImpl implements ServerTransportListener {
   /** Where transports report connections; set before the server starts. */
   public void transportEvents(TransportEvents events) {
     this.transportEvents = events;
+  }
+
+  /** The static files served next to the RPC endpoints, or null; set before the server starts. */
+  public void staticResources(StaticResources resources) {
+    this.staticResources = resources;
+  }
+
+  @Override
+  public WebResource webResource(String path) {
+    StaticResources resources = staticResources;
+    return resources == null ? null : resources.find(path);
   }
 
   @Override

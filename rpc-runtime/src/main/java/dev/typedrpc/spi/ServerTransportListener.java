@@ -39,4 +39,12 @@ public interface ServerTransportListener {
   default List<ServiceVersion> services() {
     return List.of();
   }
+
+  /**
+   * The static file for the HTTP path {@code path} (a {@code GET} or {@code HEAD} that is not an
+   * RPC request), or null when there is none: the transport answers {@code 404}. Null by default.
+   */
+  default WebResource webResource(String path) {
+    return null;
+  }
 }

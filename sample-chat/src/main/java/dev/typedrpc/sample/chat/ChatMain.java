@@ -155,6 +155,10 @@ public final class ChatMain {
         "typedrpc chat server listening on ws://"
             + shown
             + (options.containsKey("tls-cert") ? " and wss://" + shown : ""));
+    if (!options.containsKey(
+        "tls-cert")) { // browsers speak HTTP/2 over TLS: files are HTTP/1.1 only
+      System.out.println("The chat's web page: http://" + address.getAuthority() + "/");
+    }
     if (metrics != null) {
       System.out.println(
           "Metrics for Prometheus at http://" + host + ":" + metrics.port() + "/metrics");

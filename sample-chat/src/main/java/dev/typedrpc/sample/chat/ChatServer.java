@@ -26,6 +26,7 @@ public final class ChatServer implements ChatService {
 
   private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
   private final ReplayLog<String, RoomUpdate> log = InMemoryReplayLog.create();
+  private final RoomPresence presence = new RoomPresence();
   private final Clock clock;
 
   public ChatServer() {
@@ -127,5 +128,22 @@ public final class ChatServer implements ChatService {
       room.feedOpened(user);
       updates.subscribe(new FeedEnd<>(subscriber, () -> room.feedClosed(user)));
     };
+  }
+
+  @Override
+  public Flow.Publisher<PresenceUpdate> presence(String roomName, String user) {
+    caller(user);
+    room(roomName); // checks the name
+    return presence.watch(roomName, user);
+  }
+
+  @Override
+  public void setActivity(String roomName, String user, Activity activity) {
+    caller(user);
+    room(roomName);
+    if (activity == null) {
+      throw Status.INVALID_ARGUMENT.withDescription("an activity is required").asException();
+    }
+    presence.set(roomName, user, activity);
   }
 }

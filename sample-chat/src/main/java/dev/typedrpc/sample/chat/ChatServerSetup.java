@@ -15,9 +15,9 @@ import java.time.Duration;
 
 /**
  * The chat server as {@code chat server} runs it: the chat behind bearer-token authentication,
- * dev-mode sign-in, rate limits, the gRPC health service (the chat {@code SERVING} once started,
- * {@code NOT_SERVING} from the moment the server drains) and server reflection; metrics when given
- * a registry.
+ * dev-mode sign-in, rate limits, the web page at {@code /}, the gRPC health service (the chat
+ * {@code SERVING} once started, {@code NOT_SERVING} from the moment the server drains) and server
+ * reflection; metrics when given a registry.
  */
 final class ChatServerSetup {
   /** Sign-ins per client address: 10 a minute. */
@@ -25,6 +25,11 @@ final class ChatServerSetup {
 
   /** Posts per user: bursts of 20, 10 a second sustained. */
   static final int POSTS_PER_SECOND = 10;
+
+  /**
+   * The class-path directory of the web page (built from {@code web/} into the jar), served at /.
+   */
+  static final String WEB_PAGE = "chat-web";
 
   private ChatServerSetup() {}
 
@@ -52,12 +57,15 @@ final class ChatServerSetup {
             RateLimits.builder()
                 .perMethod(SignInServiceRpc.SIGN_IN, SIGN_INS_PER_MINUTE, Duration.ofMinutes(1))
                 .perMethod(ChatServiceRpc.POST, 2L * POSTS_PER_SECOND, Duration.ofSeconds(2))
+                .perMethod(
+                    ChatServiceRpc.SET_ACTIVITY, 2L * POSTS_PER_SECOND, Duration.ofSeconds(2))
                 .build())
         .addService(chatService)
         .addService(signIn)
         .addService(health.definition())
         .addService(reflection.v1())
         .addService(reflection.v1alpha())
+        .staticResources(WEB_PAGE)
         .onShutdown(health::drain);
     RpcServer started = server.build().start();
     health.setStatus(ChatServiceRpc.SERVICE_NAME, ServingStatus.SERVING);

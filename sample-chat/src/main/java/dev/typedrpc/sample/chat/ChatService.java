@@ -41,4 +41,17 @@ public interface ChatService {
    */
   @Resumable
   Flow.Publisher<RoomUpdate> subscribe(String room, String user);
+
+  /**
+   * Who is in the room and what they are doing ({@link Activity}): a snapshot, then each change.
+   * {@code user} is present, {@code ONLINE}, while this call lasts (it leaves when the call ends,
+   * is cancelled or its connection is lost); {@link #setActivity} changes what the others see.
+   */
+  Flow.Publisher<PresenceUpdate> presence(String room, String user);
+
+  /**
+   * Sets what {@code user} is doing in the room, as shown to the watchers of {@link #presence}
+   * ({@code FAILED_PRECONDITION} if {@code user} has no {@code presence} call open there).
+   */
+  void setActivity(String room, String user, Activity activity);
 }

@@ -4,9 +4,12 @@ import dev.typedrpc.netty.internal.ConnectionRefusal;
 import dev.typedrpc.netty.internal.HandshakeDeadline;
 import dev.typedrpc.netty.internal.sse.SseServer;
 import dev.typedrpc.netty.internal.web.Http1WebHandler;
+import dev.typedrpc.netty.internal.web.StaticFileResponder;
 import dev.typedrpc.netty.internal.web.WebDispatcher;
 import dev.typedrpc.netty.internal.ws.WsPipelines;
 import dev.typedrpc.spi.ServerLimits;
+import dev.typedrpc.spi.ServerTransportListener;
+import dev.typedrpc.spi.WebResource;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -32,11 +35,13 @@ import java.util.concurrent.TimeUnit;
  * leaves the pipeline; {@code GET <path>/sse} opens an SSE session and {@code POST
  * <path>/sse/<session>} delivers frames to one (see {@link SseServer}); a Connect or gRPC-Web
  * request ({@code POST}, {@code GET} or {@code OPTIONS} on {@code /<service>/<method>}) passes on
- * to the {@link Http1WebHandler}, and the connection stays open for more. Anything else gets a
- * plain-text HTTP error and the connection closes: 404 for another path, 405 for another method,
- * 426 for a plain request on the path, 400 for an undecodable one, 403 for a request whose {@code
- * Origin} the server does not admit ({@link ServerLimits#allowedOrigins()}). A connection that
- * sends no valid request within the handshake timeout is closed. Stateful: one per channel.
+ * to the {@link Http1WebHandler}, and the connection stays open for more; another {@code GET} or
+ * {@code HEAD} whose path names a static file of the server ({@link
+ * ServerTransportListener#webResource}) gets the file ({@link StaticFileResponder}). Anything else
+ * gets a plain-text HTTP error and the connection closes: 404 for another path, 405 for another
+ * method, 426 for a plain request on the path, 400 for an undecodable one, 403 for a request whose
+ * {@code Origin} the server does not admit ({@link ServerLimits#allowedOrigins()}). A connection
+ * that sends no valid request within the handshake timeout is closed. Stateful: one per channel.
  */
 public final class HttpRequestGate extends ChannelInboundHandlerAdapter {
   private final String path;
@@ -45,18 +50,27 @@ public final class HttpRequestGate extends ChannelInboundHandlerAdapter {
   private final SseServer sse;
   private final ServerLimits limits;
   private final WebDispatcher web;
+  private final ServerTransportListener files;
   private ScheduledFuture<?> timeout;
 
   public HttpRequestGate(String path, long timeoutMillis, SseServer sse, ServerLimits limits) {
-    this(path, timeoutMillis, sse, limits, null);
+    this(path, timeoutMillis, sse, limits, null, null);
   }
 
   /**
    * @param web the web protocols' dispatcher, or null to refuse their requests as any other
+   * @param files where static files are looked up ({@link ServerTransportListener#webResource}), or
+   *     null to serve none
    */
   public HttpRequestGate(
-      String path, long timeoutMillis, SseServer sse, ServerLimits limits, WebDispatcher web) {
+      String path,
+      long timeoutMillis,
+      SseServer sse,
+      ServerLimits limits,
+      WebDispatcher web,
+      ServerTransportListener files) {
     this.web = web;
+    this.files = files;
     this.path = path;
     this.ssePath = path + "/sse";
     this.timeoutMillis = timeoutMillis;
@@ -109,6 +123,9 @@ public final class HttpRequestGate extends ChannelInboundHandlerAdapter {
       ctx.fireChannelRead(new Http1WebHandler.Request(request));
       return;
     }
+    if (!request.decoderResult().isFailure() && serveFile(ctx, request)) {
+      return;
+    }
     HttpResponseStatus refusal = refusal(request);
     if (refusal == null) {
       ctx.pipeline().remove(this); // the handshake replaces the HTTP codec; frames need no gate
@@ -120,6 +137,29 @@ public final class HttpRequestGate extends ChannelInboundHandlerAdapter {
     } finally {
       request.release();
     }
+  }
+
+  /**
+   * Answers a GET or HEAD of a static file; returns false for any other request (it may still be
+   * the WebSocket upgrade, or gets its refusal).
+   */
+  private boolean serveFile(ChannelHandlerContext ctx, FullHttpRequest request) {
+    if (files == null
+        || !StaticFileResponder.applies(request)
+        || request.uri().equals(path)
+        || request.uri().startsWith(path + "?")) {
+      return false;
+    }
+    WebResource file = files.webResource(request.uri());
+    if (file == null) {
+      return false;
+    }
+    try {
+      StaticFileResponder.respond(ctx, request, file);
+    } finally {
+      request.release();
+    }
+    return true;
   }
 
   /** Handles the SSE transport's requests; returns false for any other request. */

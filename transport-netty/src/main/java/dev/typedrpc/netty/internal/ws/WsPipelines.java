@@ -88,7 +88,12 @@ public final class WsPipelines {
     p.addLast(
         "http-gate",
         new HttpRequestGate(
-            path, settings.connectTimeout().toMillis(), sse, settings.serverLimits(), web));
+            path,
+            settings.connectTimeout().toMillis(),
+            sse,
+            settings.serverLimits(),
+            web,
+            listener));
     p.addLast("web", new Http1WebHandler(web, settings));
     p.addLast("websocket", new WebSocketServerProtocolHandler(config));
     p.addLast("ws-aggregator", new WebSocketFrameAggregator(maxMessage(settings)));
