@@ -245,7 +245,8 @@ public final class GrpcWire {
     return md.build();
   }
 
-  private static boolean validKey(String key) {
+  /** Whether {@code key} is a valid metadata key ({@link Metadata#checkKey}). */
+  public static boolean validKey(String key) {
     try {
       Metadata.checkKey(key);
       return true;
@@ -254,7 +255,8 @@ public final class GrpcWire {
     }
   }
 
-  private static boolean printable(CharSequence v) {
+  /** Whether {@code v} is printable ASCII, as a text metadata value must be. */
+  public static boolean printable(CharSequence v) {
     for (int i = 0; i < v.length(); i++) {
       char c = v.charAt(i);
       if (c < 0x20 || c > 0x7e) {

@@ -1,6 +1,7 @@
 package dev.typedrpc.netty.internal.web;
 
 import dev.typedrpc.Metadata;
+import dev.typedrpc.netty.internal.grpc.GrpcWire;
 import dev.typedrpc.spi.ReservedMetadata;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
@@ -56,7 +57,7 @@ public final class WebHeaders {
     int total = 0;
     for (Map.Entry<String, String> h : headers) {
       String key = h.getKey().toLowerCase(Locale.ROOT);
-      if ((!sendable(key) && !key.equals("user-agent")) || !validKey(key)) {
+      if ((!sendable(key) && !key.equals("user-agent")) || !GrpcWire.validKey(key)) {
         continue;
       }
       String value = h.getValue();
@@ -69,7 +70,7 @@ public final class WebHeaders {
         if (bytes != null) {
           md.putRaw(key, bytes);
         }
-      } else if (printable(value)) {
+      } else if (GrpcWire.printable(value)) {
         md.putRaw(key, value.getBytes(StandardCharsets.ISO_8859_1));
       }
     }
@@ -93,24 +94,5 @@ public final class WebHeaders {
     } catch (IllegalArgumentException e) {
       return null; // an undecodable binary value is not the application's: dropped
     }
-  }
-
-  private static boolean validKey(String key) {
-    try {
-      Metadata.checkKey(key);
-      return true;
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
-  }
-
-  private static boolean printable(String v) {
-    for (int i = 0; i < v.length(); i++) {
-      char c = v.charAt(i);
-      if (c < 0x20 || c > 0x7e) {
-        return false;
-      }
-    }
-    return true;
   }
 }
