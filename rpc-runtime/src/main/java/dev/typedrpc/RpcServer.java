@@ -4,6 +4,7 @@ import dev.typedrpc.internal.Executors2;
 import dev.typedrpc.internal.Registries;
 import dev.typedrpc.internal.ServerImpl;
 import dev.typedrpc.internal.StaticResources;
+import dev.typedrpc.internal.VirtualThreads;
 import dev.typedrpc.spi.ServerTransport;
 import dev.typedrpc.spi.TransportEvents;
 import dev.typedrpc.spi.TransportSettings;
@@ -317,6 +318,20 @@ public final class RpcServer implements AutoCloseable {
      */
     public Builder executor(Executor executor) {
       this.executor = executor;
+      return this;
+    }
+
+    /**
+     * Runs implementations on virtual threads (Java 21 or later), one per batch of a call's events:
+     * for implementations that block (JDBC, blocking HTTP clients, locks) without a pool that caps
+     * concurrency or grows a platform thread per waiting call. Each call's events still run in
+     * order. On Java 21 to 23 a thread that blocks inside {@code synchronized} holds its carrier
+     * thread; Java 24 and later do not. Replaces {@link #executor(Executor)}.
+     *
+     * @throws UnsupportedOperationException on Java 17 to 20
+     */
+    public Builder virtualThreads() {
+      this.executor = VirtualThreads.executor("typedrpc-call-");
       return this;
     }
 
