@@ -1,5 +1,6 @@
 package dev.typedrpc.bench;
 
+import dev.typedrpc.bench.blocking.BlockingRunner;
 import dev.typedrpc.bench.codec.CodecRunner;
 import dev.typedrpc.bench.flood.FloodRunner;
 import dev.typedrpc.bench.load.LoadOptions;
@@ -18,10 +19,11 @@ import java.util.List;
  * The one entry point: {@code java -jar benchmarks/target/benchmarks.jar [all|codec|e2e|scale]
  * [options]} runs the codec benchmarks and/or the end-to-end comparison, or the scale benchmark, or
  * the flood of the sample chat ({@code flood [--seconds=30]}), or the cost of resumable streams
- * ({@code resume [--events=100000] [--rounds=3]}), and prints one Markdown report (also written to
- * {@code --out=FILE}). End-to-end options: {@code --rounds=3 --seconds=5 --warmup=2 --systems=ABCDE
- * --one-jvm --jvm-arg=FLAG}; scale options: {@code --runs=ws:10000x1,... --broadcasts=5 --histogram
- * --jvm-arg=FLAG}. See BENCHMARKS.md.
+ * ({@code resume [--events=100000] [--rounds=3]}), or a blocking implementation on a pool and on
+ * virtual threads ({@code blocking [--java=PATH] [--inflight=64,1000]}), and prints one Markdown
+ * report (also written to {@code --out=FILE}). End-to-end options: {@code --rounds=3 --seconds=5
+ * --warmup=2 --systems=ABCDE --one-jvm --jvm-arg=FLAG}; scale options: {@code --runs=ws:10000x1,...
+ * --broadcasts=5 --histogram --jvm-arg=FLAG}. See BENCHMARKS.md.
  */
 public final class BenchMain {
   private BenchMain() {}
@@ -49,6 +51,12 @@ public final class BenchMain {
     if (command.equals("flood")) {
       report.append(MachineInfo.describe(List.of())).append('\n');
       report.append(FloodRunner.run(args));
+      print(report, out);
+      return;
+    }
+    if (command.equals("blocking")) {
+      report.append(MachineInfo.describe(List.of())).append('\n');
+      report.append(BlockingRunner.run(args));
       print(report, out);
       return;
     }
