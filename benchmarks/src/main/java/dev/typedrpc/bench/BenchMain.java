@@ -2,6 +2,7 @@ package dev.typedrpc.bench;
 
 import dev.typedrpc.bench.blocking.BlockingRunner;
 import dev.typedrpc.bench.codec.CodecRunner;
+import dev.typedrpc.bench.compile.CompileRunner;
 import dev.typedrpc.bench.flood.FloodRunner;
 import dev.typedrpc.bench.load.LoadOptions;
 import dev.typedrpc.bench.load.LoadRunner;
@@ -20,7 +21,8 @@ import java.util.List;
  * [options]} runs the codec benchmarks and/or the end-to-end comparison, or the scale benchmark, or
  * the flood of the sample chat ({@code flood [--seconds=30]}), or the cost of resumable streams
  * ({@code resume [--events=100000] [--rounds=3]}), or a blocking implementation on a pool and on
- * virtual threads ({@code blocking [--java=PATH] [--inflight=64,1000]}), and prints one Markdown
+ * virtual threads ({@code blocking [--java=PATH] [--inflight=64,1000]}), or the processor's compile
+ * time against protoc's ({@code compile [--records=500] [--methods=100]}), and prints one Markdown
  * report (also written to {@code --out=FILE}). End-to-end options: {@code --rounds=3 --seconds=5
  * --warmup=2 --systems=ABCDE --one-jvm --jvm-arg=FLAG}; scale options: {@code --runs=ws:10000x1,...
  * --broadcasts=5 --histogram --jvm-arg=FLAG}. See BENCHMARKS.md.
@@ -51,6 +53,12 @@ public final class BenchMain {
     if (command.equals("flood")) {
       report.append(MachineInfo.describe(List.of())).append('\n');
       report.append(FloodRunner.run(args));
+      print(report, out);
+      return;
+    }
+    if (command.equals("compile")) {
+      report.append(MachineInfo.describe(List.of())).append('\n');
+      report.append(CompileRunner.run(args));
       print(report, out);
       return;
     }
