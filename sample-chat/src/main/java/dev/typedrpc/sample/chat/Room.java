@@ -2,8 +2,7 @@ package dev.typedrpc.sample.chat;
 
 import dev.typedrpc.replay.ReplayLog;
 import java.time.Clock;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,25 +10,26 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * One room: members, a bounded history, and its events in the chat's {@link ReplayLog} (under the
- * room's name), from which subscriptions read. Every change and its event happen under the room's
- * lock, so a {@link Welcome}'s snapshot and position agree. Thread-safe.
+ * One room: its members on this server, and its events in the chat's {@link ReplayLog} (under the
+ * room's name), from which subscriptions read and the {@link ChatStore} answers the history. A
+ * message's sequence number is its position in the log. Every change and its event happen under the
+ * room's lock, so a {@link Welcome}'s snapshot and position agree. Thread-safe.
  */
 final class Room {
   static final int HISTORY = 100;
 
   private final String name;
   private final Clock clock;
+  private final ChatStore store;
   private final ReplayLog<String, RoomUpdate> log;
   private final Set<String> members = new TreeSet<>(); // guarded by this
-  private final ArrayDeque<ChatMessage> history = new ArrayDeque<>(); // guarded by this
   private final Map<String, Integer> feeds = new HashMap<>(); // guarded by this: per user
-  private long nextSequence = 1; // guarded by this
 
-  Room(String name, Clock clock, ReplayLog<String, RoomUpdate> log) {
+  Room(String name, Clock clock, ChatStore store) {
     this.name = name;
     this.clock = clock;
-    this.log = log;
+    this.store = store;
+    this.log = store.log();
   }
 
   synchronized Welcome join(String user) {
@@ -37,7 +37,7 @@ final class Room {
         members.add(user)
             ? publish(new RoomEvent.MemberJoined(name, user, clock.instant())) - 1
             : log.position(name);
-    return new Welcome(name, List.copyOf(members), List.copyOf(history), before);
+    return new Welcome(name, List.copyOf(members), store.history(name, before, HISTORY), before);
   }
 
   synchronized void leave(String user) {
@@ -47,13 +47,15 @@ final class Room {
   }
 
   synchronized Posted post(String user, String text) {
-    ChatMessage message = new ChatMessage(nextSequence++, name, user, text, clock.instant());
-    history.addLast(message);
-    if (history.size() > HISTORY) {
-      history.removeFirst();
-    }
-    publish(new RoomEvent.MessagePosted(message));
-    return new Posted(message.sequence(), message.at());
+    Instant at = clock.instant();
+    long position =
+        log.append(
+                name,
+                p ->
+                    new RoomUpdate(
+                        p, new RoomEvent.MessagePosted(new ChatMessage(p, name, user, text, at))))
+            .position();
+    return new Posted(position, at);
   }
 
   /** A subscription of {@code user} starts: they are in the room while it lasts. */
@@ -73,9 +75,8 @@ final class Room {
     }
   }
 
-  synchronized List<ChatMessage> history(int limit) {
-    List<ChatMessage> all = new ArrayList<>(history);
-    return List.copyOf(all.subList(Math.max(0, all.size() - Math.max(0, limit)), all.size()));
+  List<ChatMessage> history(int limit) {
+    return store.history(name, Long.MAX_VALUE, Math.min(Math.max(0, limit), HISTORY));
   }
 
   synchronized boolean has(String user) {
