@@ -191,6 +191,11 @@ public final class ChatMain {
                 + " (the last "
                 + node.keep()
                 + " events of each room; --data DIR to choose, --redis URI for a cluster)");
+    if (accounts.isDev() && node.redis() != null) {
+      System.out.println(
+          "Note: each node of a cluster issues dev-mode tokens of its own, which the others do not"
+              + " know: give every node the same --users FILE so that clients can fail over.");
+    }
     if (accounts.isDev()) {
       System.out.println(
           "Dev mode: anyone may sign in under a name no one is using (--users FILE to list who"
