@@ -8,6 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One room: its members on this server, and its events in the chat's {@link ReplayLog} (under the
@@ -17,6 +21,20 @@ import java.util.TreeSet;
  */
 final class Room {
   static final int HISTORY = 100;
+
+  /** Where the departures of users whose last subscription ended are written: one thread. */
+  private static final ThreadPoolExecutor LEAVES =
+      new ThreadPoolExecutor(
+          1,
+          1,
+          0,
+          TimeUnit.SECONDS,
+          new ArrayBlockingQueue<>(10_000),
+          r -> {
+            Thread t = new Thread(r, "chat-leaves");
+            t.setDaemon(true);
+            return t;
+          });
 
   private final String name;
   private final Clock clock;
@@ -66,12 +84,36 @@ final class Room {
     }
   }
 
-  /** A subscription of {@code user} ended: with their last one, they leave. */
-  synchronized void feedClosed(String user) {
-    Integer left = feeds.merge(user, -1, Integer::sum);
-    if (left != null && left <= 0) {
-      feeds.remove(user);
-      leave(user);
+  /**
+   * A subscription of {@code user} ended: with their last one, they leave, on a thread of {@link
+   * #LEAVES} (the caller may be a transport's, and leaving writes to the store), unless they
+   * subscribed again meanwhile.
+   */
+  void feedClosed(String user) {
+    boolean last;
+    synchronized (this) {
+      Integer left = feeds.merge(user, -1, Integer::sum);
+      last = left != null && left <= 0;
+      if (last) {
+        feeds.remove(user);
+      }
+    }
+    if (last) {
+      try {
+        LEAVES.execute(() -> leaveWithoutFeed(user));
+      } catch (RejectedExecutionException e) {
+        // 10,000 leaves queued: this one is dropped, the user stays listed until they leave
+      }
+    }
+  }
+
+  private synchronized void leaveWithoutFeed(String user) {
+    if (!feeds.containsKey(user)) {
+      try {
+        leave(user);
+      } catch (RuntimeException e) {
+        // the store failed (Redis unreachable): the departure goes unannounced
+      }
     }
   }
 

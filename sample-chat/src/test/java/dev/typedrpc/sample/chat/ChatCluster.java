@@ -92,11 +92,14 @@ final class ChatCluster implements AutoCloseable {
 
   @Override
   public void close() {
-    for (RpcChannel c : channels) {
-      c.close();
-    }
-    for (ChatProcess p : nodes) {
-      p.close();
+    try {
+      for (ChatProcess p : nodes) {
+        p.close();
+      }
+    } finally {
+      for (RpcChannel c : channels) {
+        c.close();
+      }
     }
   }
 }

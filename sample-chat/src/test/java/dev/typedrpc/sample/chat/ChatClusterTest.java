@@ -138,7 +138,6 @@ class ChatClusterTest {
   @Test
   @Order(3)
   void redisRestartsMidRunAndNothingAcknowledgedIsLost() throws Exception {
-    cluster = new ChatCluster(dir).start(3, "--redis", redis.uri(), "--post-rate", "1000000");
     RpcChannel a = cluster.channel(cluster.nodes.get(0).target());
     RpcChannel c = cluster.channel(cluster.nodes.get(2).target());
     String room = "restarted";
@@ -219,7 +218,6 @@ class ChatClusterTest {
   @Test
   @Order(4)
   void theNodeServingASubscriberIsKilledAndItContinuesOnAnother() throws Exception {
-    cluster = new ChatCluster(dir).start(3, "--redis", redis.uri(), "--post-rate", "1000000");
     List<RpcChannel> direct = new ArrayList<>();
     for (ChatProcess node : cluster.nodes) {
       direct.add(cluster.channel(node.target()));

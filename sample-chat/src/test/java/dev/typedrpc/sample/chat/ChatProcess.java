@@ -29,6 +29,10 @@ final class ChatProcess implements AutoCloseable {
 
   private ChatProcess(List<String> command, String readyLine) throws IOException {
     process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    // should the test JVM end without closing it (a crash, a timeout), it does not live on
+    Process started = process;
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(started::destroyForcibly, "kill-" + started.pid()));
     Thread reader =
         new Thread(
             () -> {
