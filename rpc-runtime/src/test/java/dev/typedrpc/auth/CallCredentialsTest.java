@@ -73,6 +73,7 @@ class CallCredentialsTest {
         "sses://api.example.com/rpc",
         "h2://api.example.com",
         "ws://127.0.0.1:8080/rpc",
+        "ws://127.0.0.1:8080,localhost:8081/rpc",
         "h2c://localhost:8080",
         "sse://[::1]:8080/rpc",
         "mem:test"
@@ -84,7 +85,12 @@ class CallCredentialsTest {
 
   @ParameterizedTest
   @ValueSource(
-      strings = {"ws://api.example.com/rpc", "sse://10.0.0.1:80/rpc", "h2c://api.example.com"})
+      strings = {
+        "ws://api.example.com/rpc",
+        "sse://10.0.0.1:80/rpc",
+        "h2c://api.example.com",
+        "ws://127.0.0.1:8080,10.0.0.1:8080/rpc"
+      })
   void neverInCleartextToAnotherHost(String target) {
     assertThatThrownBy(() -> sent(CallCredentials.bearer(() -> "t0k"), target))
         .isInstanceOfSatisfying(

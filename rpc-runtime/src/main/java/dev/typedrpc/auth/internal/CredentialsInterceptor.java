@@ -79,8 +79,23 @@ public final class CredentialsInterceptor implements ClientInterceptor {
     }
     String host = target.getHost();
     if (host == null) {
-      return false;
+      // an address list (host:port,host:port): every address must be loopback
+      String authority = target.getRawAuthority();
+      if (authority == null || !authority.contains(",") || authority.contains("@")) {
+        return false;
+      }
+      for (String address : authority.split(",", -1)) {
+        int colon = address.lastIndexOf(':');
+        if (colon <= 0 || !loopback(address.substring(0, colon))) {
+          return false;
+        }
+      }
+      return true;
     }
+    return loopback(host);
+  }
+
+  private static boolean loopback(String host) {
     if (host.equals("localhost")) {
       return true;
     }

@@ -14,10 +14,11 @@ import java.util.Set;
 
 /**
  * {@code chat server [--host H] [--port P] [--users FILE] [--tls-cert F --tls-key F]
- * [--metrics-port M]} starts the chat server; {@code chat client --name N [--token T] [--room R]
- * [--server URI]} joins it from a terminal. Without {@code --users} the server is in dev mode: it
- * gives a token to whoever signs in under a name no one uses (for trying the chat on one machine);
- * with it, only the users the file lists, each with their token.
+ * [--metrics-port M] [--redis URI | --data DIR] [--keep N] [--post-rate N] [--keep-alive S]} starts
+ * the chat server (options of the store: {@link ChatNodeOptions}); {@code chat client --name N
+ * [--token T] [--room R] [--server URI]} joins it from a terminal. Without {@code --users} the
+ * server is in dev mode: it gives a token to whoever signs in under a name no one uses (for trying
+ * the chat on one machine); with it, only the users the file lists, each with their token.
  */
 public final class ChatMain {
   static final String DEFAULT_SERVER = "ws://127.0.0.1:7070/rpc";
@@ -26,10 +27,18 @@ public final class ChatMain {
   static final String TOKEN_VARIABLE = "CHAT_TOKEN";
 
   private static final Set<String> SERVER_OPTIONS =
-      Set.of("host", "port", "users", "tls-cert", "tls-key", "metrics-port");
+      union(
+          Set.of("host", "port", "users", "tls-cert", "tls-key", "metrics-port"),
+          ChatNodeOptions.NAMES);
   private static final Set<String> CLIENT_OPTIONS = Set.of("name", "token", "room", "server");
 
   private ChatMain() {}
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    Set<String> all = new java.util.HashSet<>(a);
+    all.addAll(b);
+    return Set.copyOf(all);
+  }
 
   // the client prints to System.out; ChatClient.close() leaves that stream open
   @SuppressWarnings({"ClosingStandardOutputStreams", "SystemExitOutsideMain"})
@@ -111,11 +120,16 @@ public final class ChatMain {
     Accounts accounts;
     URI listen;
     int metricsPort;
+    ChatNodeOptions node;
+    ChatStore store;
     try {
       String users = options.get("users");
       accounts = users == null ? Accounts.dev() : Accounts.of(UsersFile.read(Path.of(users)));
-      listen = listen(host, Integer.parseInt(options.getOrDefault("port", "7070")), options);
+      int port = Integer.parseInt(options.getOrDefault("port", "7070"));
+      listen = listen(host, port, options);
       metricsPort = Integer.parseInt(options.getOrDefault("metrics-port", "-1"));
+      node = ChatNodeOptions.from(options, port);
+      store = node.openStore();
     } catch (IllegalArgumentException | java.io.IOException e) {
       System.err.println(
           "chat server: " + (e instanceof java.io.IOException ? e.toString() : e.getMessage()));
@@ -128,8 +142,13 @@ public final class ChatMain {
       metrics = metricsPort < 0 ? null : MetricsEndpoint.start(host, metricsPort);
       server =
           ChatServerSetup.start(
-              listen, accounts, metrics == null ? null : RpcMetrics.of(metrics.registry()));
+              listen,
+              accounts,
+              metrics == null ? null : RpcMetrics.of(metrics.registry()),
+              store,
+              node);
     } catch (java.io.IOException e) {
+      store.close();
       Throwable cause = e.getCause();
       System.err.println(
           "chat server: "
@@ -144,6 +163,7 @@ public final class ChatMain {
             new Thread(
                 () -> {
                   server.close();
+                  store.close();
                   if (metrics != null) {
                     metrics.close();
                   }
@@ -162,6 +182,19 @@ public final class ChatMain {
     if (metrics != null) {
       System.out.println(
           "Metrics for Prometheus at http://" + host + ":" + metrics.port() + "/metrics");
+    }
+    System.out.println(
+        node.redis() != null
+            ? "A node of a cluster: rooms, history and presence shared through " + node.redis()
+            : "History kept in "
+                + node.data().toAbsolutePath()
+                + " (the last "
+                + node.keep()
+                + " events of each room; --data DIR to choose, --redis URI for a cluster)");
+    if (accounts.isDev() && node.redis() != null) {
+      System.out.println(
+          "Note: each node of a cluster issues dev-mode tokens of its own, which the others do not"
+              + " know: give every node the same --users FILE so that clients can fail over.");
     }
     if (accounts.isDev()) {
       System.out.println(
@@ -201,6 +234,8 @@ public final class ChatMain {
             "\n",
             "usage: chat server [--host 127.0.0.1] [--port 7070] [--users FILE]",
             "                   [--tls-cert cert.pem --tls-key key.pem] [--metrics-port 9464]",
+            "                   [--redis redis://127.0.0.1:6379 | --data DIR] [--keep 1000]",
+            "                   [--post-rate 10] [--keep-alive SECONDS]",
             "       chat client --name NAME [--token TOKEN] [--room lobby] [--server "
                 + DEFAULT_SERVER
                 + "]",
@@ -211,6 +246,11 @@ public final class ChatMain {
             "(--token, or the "
                 + TOKEN_VARIABLE
                 + " environment variable, which ps does not show).",
-            "Tokens are sent only over TLS (wss://) or to this machine (127.0.0.1)."));
+            "Tokens are sent only over TLS (wss://) or to this machine (127.0.0.1).",
+            "",
+            "With --redis the server is one node of a cluster: every node given the same Redis",
+            "shares rooms, history and presence. Without it the server keeps its history in",
+            "DIR (default ~/.typedrpc-chat/PORT). --server takes several addresses to fail",
+            "over between nodes: ws://127.0.0.1:7070,127.0.0.1:7071/rpc"));
   }
 }

@@ -3,7 +3,6 @@ package dev.typedrpc.sample.chat;
 import dev.typedrpc.ResumePosition;
 import dev.typedrpc.Status;
 import dev.typedrpc.auth.Principal;
-import dev.typedrpc.replay.InMemoryReplayLog;
 import dev.typedrpc.replay.ReplayLog;
 import java.time.Clock;
 import java.util.List;
@@ -16,17 +15,19 @@ import java.util.concurrent.Flow;
  * {@code user} of {@code join}, {@code leave}, {@code subscribe} and a {@code Post} must be the
  * caller's own name ({@code PERMISSION_DENIED} otherwise), and a call without a principal fails
  * with {@code UNAUTHENTICATED}, so it is served behind an authentication interceptor (as {@link
- * ChatMain} does). Room events live in an in-memory {@link ReplayLog} (the last 1,024 per room),
- * from which subscriptions resume; a restarted server starts a new log, so a client resuming from
- * the old one gets {@code DATA_LOSS}. Thread-safe.
+ * ChatMain} does). Room events live in the {@link ChatStore}'s {@link ReplayLog}, from which
+ * subscriptions resume: in memory by default (a restarted server starts a new log, so a client
+ * resuming from the old one gets {@code DATA_LOSS}), in a database file, or in Redis shared by
+ * several servers. Thread-safe.
  */
 public final class ChatServer implements ChatService {
   static final int MAX_TEXT = 4000;
   static final int MAX_USER = 32;
 
   private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
-  private final ReplayLog<String, RoomUpdate> log = InMemoryReplayLog.create();
-  private final RoomPresence presence = new RoomPresence();
+  private final ChatStore store;
+  private final ReplayLog<String, RoomUpdate> log;
+  private final RoomPresence presence;
   private final Clock clock;
 
   public ChatServer() {
@@ -34,7 +35,15 @@ public final class ChatServer implements ChatService {
   }
 
   public ChatServer(Clock clock) {
+    this(clock, new MemoryChatStore(Room.HISTORY));
+  }
+
+  /** A server keeping its rooms in {@code store} (which the caller closes after the server). */
+  ChatServer(Clock clock, ChatStore store) {
     this.clock = clock;
+    this.store = store;
+    this.log = store.log();
+    this.presence = new RoomPresence(store.presence());
   }
 
   private Room room(String name) {
@@ -43,7 +52,7 @@ public final class ChatServer implements ChatService {
           .withDescription("room names are 1 to 64 characters")
           .asException();
     }
-    return rooms.computeIfAbsent(name, n -> new Room(n, clock, log));
+    return rooms.computeIfAbsent(name, n -> new Room(n, clock, store));
   }
 
   static String checkUser(String user) {

@@ -9,8 +9,11 @@ import dev.typedrpc.micrometer.RpcMetrics;
 import dev.typedrpc.services.health.HealthService;
 import dev.typedrpc.services.health.ServingStatus;
 import dev.typedrpc.services.reflection.ReflectionService;
+import dev.typedrpc.spi.KeepAliveSettings;
+import dev.typedrpc.spi.TransportSettings;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 
 /**
@@ -23,7 +26,7 @@ final class ChatServerSetup {
   /** Sign-ins per client address: 10 a minute. */
   static final int SIGN_INS_PER_MINUTE = 10;
 
-  /** Posts per user: bursts of 20, 10 a second sustained. */
+  /** Posts per user by default: bursts of 20, 10 a second sustained. */
   static final int POSTS_PER_SECOND = 10;
 
   /**
@@ -38,13 +41,31 @@ final class ChatServerSetup {
    * calls in {@code metrics} if not null.
    */
   static RpcServer start(URI listen, Accounts accounts, RpcMetrics metrics) throws IOException {
-    ChatServer chat = new ChatServer();
+    return start(
+        listen, accounts, metrics, new MemoryChatStore(Room.HISTORY), ChatNodeOptions.inMemory());
+  }
+
+  /**
+   * Starts a chat server keeping its rooms in {@code store} (closed by the caller once the server
+   * terminated), with the post rate and keep-alive of {@code node}.
+   */
+  static RpcServer start(
+      URI listen, Accounts accounts, RpcMetrics metrics, ChatStore store, ChatNodeOptions node)
+      throws IOException {
+    ChatServer chat = new ChatServer(Clock.systemUTC(), store);
     HealthService health = new HealthService();
     ServerServiceDefinition chatService =
         ChatServiceRpc.bind(chat).intercept(Authentication.authenticatedOnly());
     ServerServiceDefinition signIn = SignInServiceRpc.bind(new SignInServer(accounts, chat));
     ReflectionService reflection = ReflectionService.of(chatService, signIn, health.definition());
     RpcServer.Builder server = RpcServer.builder().listen(listen);
+    if (node.keepAlive() != null) {
+      server.transportSettings(
+          TransportSettings.DEFAULT.withKeepAlive(
+              KeepAliveSettings.DEFAULT
+                  .withKeepAliveTime(node.keepAlive())
+                  .withKeepAliveTimeout(node.keepAlive())));
+    }
     if (metrics != null) { // first, so that it also sees the calls the others refuse
       server
           .intercept(metrics.serverInterceptor())
@@ -56,9 +77,9 @@ final class ChatServerSetup {
             Authentication.optional(Authenticator.bearer(accounts::byToken)),
             RateLimits.builder()
                 .perMethod(SignInServiceRpc.SIGN_IN, SIGN_INS_PER_MINUTE, Duration.ofMinutes(1))
-                .perMethod(ChatServiceRpc.POST, 2L * POSTS_PER_SECOND, Duration.ofSeconds(2))
+                .perMethod(ChatServiceRpc.POST, 2L * node.postsPerSecond(), Duration.ofSeconds(2))
                 .perMethod(
-                    ChatServiceRpc.SET_ACTIVITY, 2L * POSTS_PER_SECOND, Duration.ofSeconds(2))
+                    ChatServiceRpc.SET_ACTIVITY, 2L * node.postsPerSecond(), Duration.ofSeconds(2))
                 .build())
         .addService(chatService)
         .addService(signIn)

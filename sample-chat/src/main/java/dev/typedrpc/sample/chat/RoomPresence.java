@@ -3,7 +3,6 @@ package dev.typedrpc.sample.chat;
 import dev.typedrpc.Publishers;
 import dev.typedrpc.RpcContext;
 import dev.typedrpc.Status;
-import dev.typedrpc.presence.InMemoryPresence;
 import dev.typedrpc.presence.Member;
 import dev.typedrpc.presence.Presence;
 import dev.typedrpc.presence.PresenceEvent;
@@ -15,15 +14,19 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Flow;
 
 /**
- * The chat's presence: who watches each room and what they are doing, kept by the presence
- * library's {@link InMemoryPresence} (topic: the room; member id: the user). A user is present
- * while their {@code presence} call lasts; the handle of that call is what {@link #set} updates.
- * Thread-safe.
+ * The chat's presence: who watches each room and what they are doing, kept by the {@link
+ * ChatStore}'s {@link Presence} (topic: the room; member id: the user): this node's memory, or
+ * Redis for a cluster. A user is present while their {@code presence} call lasts; the handle of
+ * that call is what {@link #set} updates. Thread-safe.
  */
 final class RoomPresence implements AutoCloseable {
-  private final Presence presence = InMemoryPresence.create();
+  private final Presence presence;
   // one per user and room with a presence call open: bounded by the calls the server admits
   private final ConcurrentHashMap<String, PresenceHandle> handles = new ConcurrentHashMap<>();
+
+  RoomPresence(Presence presence) {
+    this.presence = presence;
+  }
 
   /** {@code user} joins {@code room} for as long as the calling RPC lasts; the room's presence. */
   Flow.Publisher<PresenceUpdate> watch(String room, String user) {
