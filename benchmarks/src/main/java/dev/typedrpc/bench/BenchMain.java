@@ -1,5 +1,6 @@
 package dev.typedrpc.bench;
 
+import dev.typedrpc.bench.browser.BrowserRunner;
 import dev.typedrpc.bench.codec.CodecRunner;
 import dev.typedrpc.bench.flood.FloodRunner;
 import dev.typedrpc.bench.load.LoadOptions;
@@ -49,6 +50,12 @@ public final class BenchMain {
     if (command.equals("flood")) {
       report.append(MachineInfo.describe(List.of())).append('\n');
       report.append(FloodRunner.run(args));
+      print(report, out);
+      return;
+    }
+    if (command.equals("browser")) {
+      report.append(MachineInfo.describe(List.of())).append('\n');
+      report.append(BrowserRunner.run(args));
       print(report, out);
       return;
     }
