@@ -11,6 +11,7 @@ import {
   type RoomUpdate,
   type Welcome,
 } from "./gen/typedrpc.chat.ChatService_pb.js";
+import { probeLatency } from "./latency.js";
 import { ChatSession } from "./session.js";
 
 const TYPING_IDLE_MS = 3000;
@@ -34,6 +35,29 @@ function showConnection(): void {
   el.dataset.transport = current ?? "";
   el.textContent =
     shown === "websocket" ? "WebSocket" : shown === "sse" ? "SSE" : shown === "reconnecting" ? "Reconnecting…" : "Offline";
+  $("latency").hidden = el.dataset.state !== "live" || !$("latency").textContent;
+}
+
+// --- round-trip time, next to the transport: the latency probe (a bidirectional call kept open)
+
+function startLatencyProbe(s: ChatSession): void {
+  const el = $("latency");
+  let pongs = 0;
+  void probeLatency(s.ping, new AbortController().signal, {
+    roundTrip(ms, pong) {
+      pongs++;
+      el.textContent = `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
+      el.title = `round trip to the server (ping ${pong.sequence}, the server has answered ${pong.received} on this call)`;
+      el.dataset.pongs = pongs.toString();
+      el.dataset.received = pong.received.toString();
+      showConnection();
+    },
+    lost() {
+      el.textContent = "";
+      showConnection();
+    },
+    unauthenticated: () => s.signInAgain(),
+  });
 }
 setInterval(showConnection, 250);
 
@@ -153,6 +177,7 @@ $<HTMLFormElement>("sign-in").addEventListener("submit", async (ev) => {
     session = new ChatSession(transport, name, events);
     await session.start();
     await session.enter(room);
+    startLatencyProbe(session);
     $("me").textContent = name;
     document.body.classList.add("signed-in");
     $<HTMLInputElement>("text").focus();

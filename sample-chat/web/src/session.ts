@@ -13,6 +13,7 @@ import {
   type Welcome,
 } from "./gen/typedrpc.chat.ChatService_pb.js";
 import { SignInService } from "./gen/typedrpc.chat.SignInService_pb.js";
+import type { PingCall } from "./latency.js";
 
 /** What the session tells the page. */
 export interface SessionEvents {
@@ -77,6 +78,14 @@ export class ChatSession {
     this.chat
       .setActivity({ room: this.room, user: this.user, activity }, this.options())
       .catch(() => {});
+  }
+
+  /** The latency probe's bidirectional call, with the session's credentials (see latency.ts). */
+  readonly ping: PingCall = (pings, signal) => this.chat.ping(pings, this.options(signal));
+
+  /** Signs in again under the same name (the server no longer knows the token: it restarted). */
+  signInAgain(): Promise<void> {
+    return this.renewToken();
   }
 
   private options(signal?: AbortSignal, headers: Record<string, string> = {}) {

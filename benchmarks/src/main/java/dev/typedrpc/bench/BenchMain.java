@@ -1,6 +1,7 @@
 package dev.typedrpc.bench;
 
 import dev.typedrpc.bench.blocking.BlockingRunner;
+import dev.typedrpc.bench.browser.BrowserRunner;
 import dev.typedrpc.bench.codec.CodecRunner;
 import dev.typedrpc.bench.compile.CompileRunner;
 import dev.typedrpc.bench.flood.FloodRunner;
@@ -65,6 +66,12 @@ public final class BenchMain {
     if (command.equals("blocking")) {
       report.append(MachineInfo.describe(List.of())).append('\n');
       report.append(BlockingRunner.run(args));
+      print(report, out);
+      return;
+    }
+    if (command.equals("browser")) {
+      report.append(MachineInfo.describe(List.of())).append('\n');
+      report.append(BrowserRunner.run(args));
       print(report, out);
       return;
     }

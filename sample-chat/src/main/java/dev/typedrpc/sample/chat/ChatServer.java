@@ -1,5 +1,6 @@
 package dev.typedrpc.sample.chat;
 
+import dev.typedrpc.Publishers;
 import dev.typedrpc.ResumePosition;
 import dev.typedrpc.Status;
 import dev.typedrpc.auth.Principal;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The chat's server implementation. A user acts under the name of the call's {@link Principal}: the
@@ -154,5 +156,11 @@ public final class ChatServer implements ChatService {
       throw Status.INVALID_ARGUMENT.withDescription("an activity is required").asException();
     }
     presence.set(roomName, user, activity);
+  }
+
+  @Override
+  public Flow.Publisher<Pong> ping(Flow.Publisher<Ping> pings) {
+    AtomicLong received = new AtomicLong();
+    return Publishers.map(pings, p -> new Pong(p.sequence(), received.incrementAndGet()));
   }
 }

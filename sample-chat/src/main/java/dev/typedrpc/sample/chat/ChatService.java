@@ -54,4 +54,11 @@ public interface ChatService {
    * ({@code FAILED_PRECONDITION} if {@code user} has no {@code presence} call open there).
    */
   void setActivity(String room, String user, Activity activity);
+
+  /**
+   * A latency probe: answers each {@link Ping} with a {@link Pong} of the same sequence, at once
+   * and in order, for as long as the client keeps the call open. The web page's connection
+   * indicator shows the round-trip time it measures.
+   */
+  Flow.Publisher<Pong> ping(Flow.Publisher<Ping> pings);
 }

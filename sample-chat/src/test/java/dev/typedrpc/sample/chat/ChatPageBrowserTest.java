@@ -116,6 +116,11 @@ class ChatPageBrowserTest {
   }
 
   @Test
+  void theIndicatorShowsTheRoundTripOfTheBidirectionalPingOverWebSocket() throws Exception {
+    Script.start("latency.mjs", pageUrl()).succeeds();
+  }
+
+  @Test
   void withoutWebSocketThePageFallsBackToSse() throws Exception {
     Script.start("fallback.mjs", pageUrl()).succeeds();
   }
