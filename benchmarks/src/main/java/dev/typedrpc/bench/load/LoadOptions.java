@@ -13,7 +13,8 @@ import java.util.List;
  * @param warmup duration of each workload's warm-up, per client JVM
  * @param systems letters of the systems to run
  * @param workloads comma-separated workloads to run: {@code unary1}, {@code unary64}, {@code
- *     stream} (for profiling one path at a time)
+ *     stream} (for profiling one path at a time), {@code open} (unary at 25, 50 and 80 % of the
+ *     unary 64 in flight maximum, open loop; not in the default)
  * @param oneJvm server and client in one JVM (default: separate JVMs)
  * @param jvmArgs extra flags for every child JVM (e.g. a JFR recording)
  */
@@ -80,8 +81,18 @@ public record LoadOptions(
     return args;
   }
 
-  /** The longest a client JVM may live: warm-up and measurements with a generous margin. */
+  /** These options with one more flag for the child JVMs. */
+  LoadOptions withJvmArg(String flag) {
+    List<String> flags = new ArrayList<>(jvmArgs);
+    flags.add(flag);
+    return new LoadOptions(rounds, seconds, warmup, systems, workloads, oneJvm, List.copyOf(flags));
+  }
+
+  /**
+   * The longest a client JVM may live: warm-up and measurements (up to 9: five closed-loop, the
+   * open loop's maximum and three rates) with a generous margin.
+   */
   Duration clientLifetimeLimit() {
-    return warmup.plus(seconds).multipliedBy(5 * 3).plusMinutes(2);
+    return warmup.plus(seconds).multipliedBy(9 * 3).plusMinutes(2);
   }
 }

@@ -14,12 +14,16 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs the end-to-end comparison: several rounds, each running every available system once in a
  * fresh client JVM (which starts a fresh server JVM), in the order A B C D E, so a drift in machine
- * speed hits all of them alike. Returns every round's results per system.
+ * speed hits all of them alike. The raw Netty echo (E) runs once per {@link RawVariant}, each in
+ * its own pair of JVMs, right after the others of the round. Returns every round's results per
+ * system (and per variant of E).
  */
 public final class Orchestrator {
   private final LoadOptions options;
   private final Map<EchoSystem, String> unavailable = new EnumMap<>(EchoSystem.class);
   private final Map<EchoSystem, List<Map<String, Double>>> rounds = new EnumMap<>(EchoSystem.class);
+  private final Map<RawVariant, List<Map<String, Double>>> ceiling =
+      new EnumMap<>(RawVariant.class);
 
   public Orchestrator(LoadOptions options) {
     this.options = options;
@@ -39,22 +43,34 @@ public final class Orchestrator {
         System.err.println(system.letter + " " + system.title + " is not available: " + reason);
       }
     }
+    List<RawVariant> variants = RawVariant.selected(options.jvmArgs());
     for (int round = 1; round <= options.rounds(); round++) {
       for (EchoSystem system : systems) {
+        if (system == EchoSystem.RAW_NETTY) {
+          for (RawVariant variant : variants) {
+            System.err.printf(
+                "round %d/%d: %s %s, %s%n",
+                round, options.rounds(), system.letter, system.title, variant.key);
+            ceiling
+                .computeIfAbsent(variant, v -> new ArrayList<>())
+                .add(runClient(system, options.withJvmArg(variant.jvmFlag())));
+          }
+          continue;
+        }
         System.err.printf(
             "round %d/%d: %s %s%n", round, options.rounds(), system.letter, system.title);
-        rounds.get(system).add(runClient(system));
+        rounds.get(system).add(runClient(system, options));
       }
     }
-    return new ResultTable(options, rounds, unavailable).toMarkdown();
+    return new ResultTable(options, rounds, unavailable, ceiling).toMarkdown();
   }
 
-  private Map<String, Double> runClient(EchoSystem system)
+  private Map<String, Double> runClient(EchoSystem system, LoadOptions runOptions)
       throws IOException, InterruptedException {
     List<String> args = new ArrayList<>(List.of("_client", system.letter));
-    args.addAll(options.toArgs());
+    args.addAll(runOptions.toArgs());
     Process process =
-        new ProcessBuilder(Jvms.command(options, args))
+        new ProcessBuilder(Jvms.command(runOptions, args))
             .redirectError(ProcessBuilder.Redirect.INHERIT)
             .start();
     Map<String, Double> result = null;

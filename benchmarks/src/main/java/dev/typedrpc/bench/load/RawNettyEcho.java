@@ -21,17 +21,21 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The ceiling: a minimal echo over TCP with 4-byte length prefixes, on the same Netty, I/O type
  * (epoll when available, as typedrpc and gRPC pick it) and event-loop model as the others, with no
  * RPC layer at all. A frame starts with an op byte: {@code ECHO} frames are written back as they
  * are; a {@code STREAM} request (count, size) is answered by that many {@code DATA} frames, written
- * while the channel is writable, then an {@code END}.
+ * while the channel is writable, then an {@code END}. How frames are written and flushed is the
+ * {@link RawVariant} (both ends use the same one): one buffer per frame, Netty's flush
+ * consolidation, frames packed per flush, or both.
  */
 @SuppressWarnings(
     "FutureReturnValueIgnored") // writes use the void promise: failures reach exceptionCaught
@@ -55,7 +59,12 @@ final class RawNettyEcho {
         threads, EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
   }
 
+  /** A server of the variant this JVM runs ({@link RawVariant#current()}). */
   static EchoServer startServer() throws InterruptedException {
+    return startServer(RawVariant.current());
+  }
+
+  static EchoServer startServer(RawVariant variant) throws InterruptedException {
     EventLoopGroup group = newGroup(0);
     Class<? extends ServerChannel> type =
         EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
@@ -68,8 +77,8 @@ final class RawNettyEcho {
                 new ChannelInitializer<>() {
                   @Override
                   protected void initChannel(Channel ch) {
-                    ch.pipeline()
-                        .addLast(framer(), new LengthFieldPrepender(4), new ServerHandler());
+                    addFraming(ch, variant);
+                    ch.pipeline().addLast(new ServerHandler());
                   }
                 })
             .bind(Loopback.ADDRESS, 0)
@@ -92,9 +101,14 @@ final class RawNettyEcho {
     };
   }
 
+  /** A client of the variant this JVM runs ({@link RawVariant#current()}). */
   static EchoClient connect(int port) throws InterruptedException {
+    return connect(port, RawVariant.current());
+  }
+
+  static EchoClient connect(int port, RawVariant variant) throws InterruptedException {
     EventLoopGroup group = newGroup(1);
-    ClientHandler handler = new ClientHandler();
+    ClientHandler handler = new ClientHandler(variant.pack);
     Channel channel =
         new Bootstrap()
             .group(group)
@@ -104,7 +118,8 @@ final class RawNettyEcho {
                 new ChannelInitializer<>() {
                   @Override
                   protected void initChannel(Channel ch) {
-                    ch.pipeline().addLast(framer(), new LengthFieldPrepender(4), handler);
+                    addFraming(ch, variant);
+                    ch.pipeline().addLast(handler);
                   }
                 })
             .connect(Loopback.ADDRESS, port)
@@ -124,7 +139,9 @@ final class RawNettyEcho {
         // responses come back in order on one connection: queue the completion before the request
         // can leave
         handler.pending.add(new Pending(payload.length, done));
-        if (channel.eventLoop().inEventLoop()) {
+        if (handler.drainQueue) {
+          handler.enqueue(channel, frame);
+        } else if (channel.eventLoop().inEventLoop()) {
           handler.writeAndScheduleFlush(channel, frame);
         } else {
           channel.eventLoop().execute(() -> handler.writeAndScheduleFlush(channel, frame));
@@ -153,6 +170,20 @@ final class RawNettyEcho {
     };
   }
 
+  /**
+   * The variant's framing: the length-prefix decoder, then a prepender or a {@link FramePacker},
+   * behind a {@link FlushConsolidationHandler} at the head if the variant consolidates flushes.
+   */
+  private static void addFraming(Channel ch, RawVariant variant) {
+    if (variant.consolidateFlushes) {
+      ch.pipeline()
+          .addLast(
+              new FlushConsolidationHandler(
+                  FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
+    }
+    ch.pipeline().addLast(framer(), variant.pack ? new FramePacker() : new LengthFieldPrepender(4));
+  }
+
   private static LengthFieldBasedFrameDecoder framer() {
     return new LengthFieldBasedFrameDecoder(MAX_FRAME, 0, 4, 0, 4);
   }
@@ -166,6 +197,8 @@ final class RawNettyEcho {
   private static final class ServerHandler extends ChannelInboundHandlerAdapter {
     private int remaining;
     private int size;
+    private boolean ended = true;
+    private boolean pumping;
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -177,6 +210,7 @@ final class RawNettyEcho {
       try {
         remaining = frame.getInt(frame.readerIndex() + 1);
         size = frame.getInt(frame.readerIndex() + 5);
+        ended = false;
       } finally {
         frame.release();
       }
@@ -195,20 +229,35 @@ final class RawNettyEcho {
       }
     }
 
+    /**
+     * Writes while writable. Not re-entered: a flush inside a write (a flush consolidation handler
+     * flushes when the channel turns unwritable) can make it writable again at once, and the event
+     * would call this from within itself; the running loop goes on instead.
+     */
     private void pump(ChannelHandlerContext ctx) {
-      int sinceFlush = 0;
-      while (remaining > 0 && ctx.channel().isWritable()) {
-        ctx.write(ctx.alloc().buffer(1 + size).writeByte(DATA).writeZero(size), ctx.voidPromise());
-        remaining--;
-        if (++sinceFlush == FLUSH_EVERY) {
-          sinceFlush = 0;
-          ctx.flush();
+      if (pumping) {
+        return;
+      }
+      pumping = true;
+      try {
+        int sinceFlush = 0;
+        while (remaining > 0 && ctx.channel().isWritable()) {
+          remaining--;
+          ctx.write(
+              ctx.alloc().buffer(1 + size).writeByte(DATA).writeZero(size), ctx.voidPromise());
+          if (++sinceFlush == FLUSH_EVERY) {
+            sinceFlush = 0;
+            ctx.flush();
+          }
         }
+        if (remaining == 0 && !ended) {
+          ended = true;
+          ctx.write(ctx.alloc().buffer(1).writeByte(END), ctx.voidPromise());
+        }
+        ctx.flush();
+      } finally {
+        pumping = false;
       }
-      if (remaining == 0) {
-        ctx.write(ctx.alloc().buffer(1).writeByte(END), ctx.voidPromise());
-      }
-      ctx.flush();
     }
   }
 
@@ -216,6 +265,10 @@ final class RawNettyEcho {
   @Sharable
   private static final class ClientHandler extends ChannelInboundHandlerAdapter {
     final ConcurrentLinkedQueue<Pending> pending = new ConcurrentLinkedQueue<>();
+    final boolean drainQueue;
+    // frames waiting for the drain task; bounded by the calls the workloads keep in flight
+    private final ConcurrentLinkedQueue<ByteBuf> outgoing = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private boolean flushScheduled; // event loop only
     private volatile CompletableFuture<Void> stream;
     private volatile int streamExpected;
@@ -238,6 +291,30 @@ final class RawNettyEcho {
                   channel.flush();
                 });
       }
+    }
+
+    ClientHandler(boolean drainQueue) {
+      this.drainQueue = drainQueue;
+    }
+
+    /**
+     * Queues a frame for the one drain task on the event loop, scheduling it if none is: calls made
+     * while it waits cost no task of their own, and leave in one flush.
+     */
+    void enqueue(Channel channel, ByteBuf frame) {
+      outgoing.add(frame);
+      if (drainScheduled.compareAndSet(false, true)) {
+        channel.eventLoop().execute(() -> drain(channel));
+      }
+    }
+
+    private void drain(Channel channel) {
+      // cleared first: a frame queued from now on either is written below or schedules a drain
+      drainScheduled.set(false);
+      for (ByteBuf frame = outgoing.poll(); frame != null; frame = outgoing.poll()) {
+        channel.write(frame, channel.voidPromise());
+      }
+      channel.flush();
     }
 
     void startStream(int count, CompletableFuture<Void> done) {

@@ -1,6 +1,7 @@
 package dev.typedrpc.bench.load;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -8,7 +9,9 @@ import java.util.Map;
 /**
  * Formats the end-to-end results: one row per metric, one column per system with the median over
  * rounds and the range, then the ratios typedrpc WebSocket / gRPC-Java and typedrpc WebSocket / raw
- * Netty, and the issue's target.
+ * Netty, and the issue's target. The raw Netty column is the ceiling: in each row the best of the
+ * {@link RawVariant}s measured (by its median; higher calls/s, lower everything else), named in the
+ * cell; a second table gives every variant. Rows no system measured are left out.
  */
 final class ResultTable {
   private record Row(String label, String key, String format, String target) {}
@@ -55,20 +58,54 @@ final class ResultTable {
               "%,.0f",
               ""),
           new Row("CPU ns/message, streaming 32 B, total", "stream.32.cpuTotalNs", "%,.0f", ""),
+          new Row(
+              "open loop, 32 B: maximum (unary 64 in flight), calls/s",
+              "open.maxRate",
+              "%,.0f",
+              ""),
+          new Row("open loop at 25 %: calls/s sent", "open25.targetRate", "%,.0f", ""),
+          new Row("open loop at 25 %: p50 µs", "open25.p50us", "%.1f", ""),
+          new Row("open loop at 25 %: p99 µs", "open25.p99us", "%.1f", ""),
+          new Row("open loop at 25 %: p99.9 µs", "open25.p999us", "%.1f", ""),
+          new Row("open loop at 50 %: calls/s sent", "open50.targetRate", "%,.0f", ""),
+          new Row("open loop at 50 %: p50 µs", "open50.p50us", "%.1f", ""),
+          new Row("open loop at 50 %: p99 µs", "open50.p99us", "%.1f", "A/D ≤ 0.5"),
+          new Row("open loop at 50 %: p99.9 µs", "open50.p999us", "%.1f", ""),
+          new Row("open loop at 80 %: calls/s sent", "open80.targetRate", "%,.0f", ""),
+          new Row("open loop at 80 %: p50 µs", "open80.p50us", "%.1f", ""),
+          new Row("open loop at 80 %: p99 µs", "open80.p99us", "%.1f", ""),
+          new Row("open loop at 80 %: p99.9 µs", "open80.p999us", "%.1f", ""),
+          new Row(
+              "open loop at 80 %: sender lag p99 µs (the load generator's own)",
+              "open80.sendLagP99us", "%.1f", ""),
           new Row("peak RSS client, MiB", "rss.client", "%,.0f", ""),
           new Row("peak RSS server, MiB", "rss.server", "%,.0f", ""));
 
   private final LoadOptions options;
   private final Map<EchoSystem, List<Map<String, Double>>> rounds;
   private final Map<EchoSystem, String> unavailable;
+  private final Map<RawVariant, List<Map<String, Double>>> ceiling;
 
   ResultTable(
       LoadOptions options,
       Map<EchoSystem, List<Map<String, Double>>> rounds,
       Map<EchoSystem, String> unavailable) {
+    this(options, rounds, unavailable, new EnumMap<>(RawVariant.class));
+  }
+
+  /**
+   * @param ceiling every round's results of each variant of the raw Netty echo; when not empty,
+   *     they stand for that system
+   */
+  ResultTable(
+      LoadOptions options,
+      Map<EchoSystem, List<Map<String, Double>>> rounds,
+      Map<EchoSystem, String> unavailable,
+      Map<RawVariant, List<Map<String, Double>>> ceiling) {
     this.options = options;
     this.rounds = rounds;
     this.unavailable = unavailable;
+    this.ceiling = ceiling;
   }
 
   String toMarkdown() {
@@ -85,11 +122,21 @@ final class ResultTable {
             RawNettyEcho.ioType()));
     List<EchoSystem> columns = List.of(EchoSystem.values());
     md.append("| metric |");
-    columns.forEach(s -> md.append(' ').append(s.letter).append(": ").append(s.title).append(" |"));
+    columns.forEach(
+        s ->
+            md.append(' ')
+                .append(s.letter)
+                .append(": ")
+                .append(s.title)
+                .append(s == EchoSystem.RAW_NETTY && !ceiling.isEmpty() ? ", best variant" : "")
+                .append(" |"));
     md.append(" A/D | A/E | target |\n|---|");
     columns.forEach(s -> md.append("---:|"));
     md.append("---:|---:|---|\n");
     for (Row row : ROWS) {
+      if (!measured(row.key())) {
+        continue;
+      }
       md.append("| ").append(row.label()).append(" |");
       for (EchoSystem s : columns) {
         md.append(' ').append(cell(s, row)).append(" |");
@@ -109,12 +156,47 @@ final class ResultTable {
                 .append("): not run — ")
                 .append(reason)
                 .append("."));
-    return md.append('\n').toString();
+    md.append('\n');
+    if (!ceiling.isEmpty()) {
+      md.append('\n').append(variantsMarkdown());
+    }
+    return md.toString();
   }
 
-  private List<Double> samples(EchoSystem system, String key) {
+  /** Every variant of the raw Netty echo, median (min–max) over rounds. */
+  private String variantsMarkdown() {
+    StringBuilder md =
+        new StringBuilder(
+            "The ceiling's variants (E, raw Netty echo; the best of each row is E above):\n\n| metric |");
+    ceiling.keySet().forEach(v -> md.append(" E ").append(v.key).append(" |"));
+    md.append("\n|---|");
+    ceiling.keySet().forEach(v -> md.append("---:|"));
+    md.append('\n');
+    for (Row row : ROWS) {
+      if (ceiling.keySet().stream().allMatch(v -> variantSamples(v, row.key()).isEmpty())) {
+        continue;
+      }
+      md.append("| ").append(row.label()).append(" |");
+      for (RawVariant v : ceiling.keySet()) {
+        md.append(' ').append(format(row, variantSamples(v, row.key()))).append(" |");
+      }
+      md.append('\n');
+    }
+    return md.toString();
+  }
+
+  private boolean measured(String key) {
+    for (EchoSystem s : EchoSystem.values()) {
+      if (!samples(s, key).isEmpty()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static List<Double> samplesOf(List<Map<String, Double>> runs, String key) {
     List<Double> values = new ArrayList<>();
-    for (Map<String, Double> round : rounds.getOrDefault(system, List.of())) {
+    for (Map<String, Double> round : runs) {
       Double v = round.get(key);
       if (v != null && v >= 0) {
         values.add(v);
@@ -122,6 +204,40 @@ final class ResultTable {
     }
     values.sort(null);
     return values;
+  }
+
+  private List<Double> variantSamples(RawVariant variant, String key) {
+    return samplesOf(ceiling.getOrDefault(variant, List.of()), key);
+  }
+
+  /**
+   * The variant with the best median for {@code key}: the most calls (or messages) per second, the
+   * least of everything else; null if none measured it.
+   */
+  private RawVariant bestVariant(String key) {
+    boolean higherIsBetter = key.endsWith("ate");
+    RawVariant best = null;
+    double bestMedian = 0;
+    for (RawVariant v : ceiling.keySet()) {
+      List<Double> values = variantSamples(v, key);
+      if (values.isEmpty()) {
+        continue;
+      }
+      double m = median(values);
+      if (best == null || (higherIsBetter ? m > bestMedian : m < bestMedian)) {
+        best = v;
+        bestMedian = m;
+      }
+    }
+    return best;
+  }
+
+  private List<Double> samples(EchoSystem system, String key) {
+    if (system == EchoSystem.RAW_NETTY && !ceiling.isEmpty()) {
+      RawVariant best = bestVariant(key);
+      return best == null ? List.of() : variantSamples(best, key);
+    }
+    return samplesOf(rounds.getOrDefault(system, List.of()), key);
   }
 
   private static double median(List<Double> sorted) {
@@ -133,7 +249,15 @@ final class ResultTable {
     if (unavailable.containsKey(system)) {
       return "n/a";
     }
-    List<Double> values = samples(system, row.key());
+    String cell = format(row, samples(system, row.key()));
+    if (system == EchoSystem.RAW_NETTY && !ceiling.isEmpty()) {
+      RawVariant best = bestVariant(row.key());
+      return best == null ? cell : cell + " " + best.key;
+    }
+    return cell;
+  }
+
+  private static String format(Row row, List<Double> values) {
     if (values.isEmpty()) {
       return "—";
     }

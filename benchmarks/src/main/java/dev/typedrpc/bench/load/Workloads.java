@@ -12,9 +12,10 @@ import org.HdrHistogram.Histogram;
 
 /**
  * The measurements, each bounded by a deadline: unary one call at a time (latency percentiles),
- * unary with a fixed number of calls in flight on one connection, and server streaming. Around each
- * one it reads the heap allocated and the CPU time used by client and server, per operation.
- * Results go into a flat map, e.g. {@code unary1.32.p50us}.
+ * unary with a fixed number of calls in flight on one connection, server streaming, and unary at
+ * fixed rates independent of the responses (open loop; {@link OpenLoop}). Around each one it reads
+ * the heap allocated and the CPU time used by client and server, per operation. Results go into a
+ * flat map, e.g. {@code unary1.32.p50us}.
  */
 final class Workloads {
   static final int IN_FLIGHT = 64;
@@ -27,6 +28,8 @@ final class Workloads {
   private final ServerProbe server;
   private final LoadOptions options;
   private final Map<String, Double> results = new LinkedHashMap<>();
+  // calls/s of the last unary 64 in flight at 32 B: the maximum the open-loop rates are shares of
+  private double maxRate32;
 
   Workloads(EchoClient client, ServerProbe server, LoadOptions options) {
     this.client = client;
@@ -50,11 +53,52 @@ final class Workloads {
         measure(key, each, record, deadline -> oneAtATime(payload, deadline, key, record));
       }
       if (options.runs("unary64")) {
-        measure("unary64." + size, each, record, deadline -> inFlight(payload, deadline));
+        double rate =
+            measure("unary64." + size, each, record, deadline -> inFlight(payload, deadline));
+        if (size == OpenLoop.SIZE) {
+          maxRate32 = rate;
+        }
       }
     }
     if (options.runs("stream")) {
       measure("stream." + STREAM_MESSAGE_SIZE, each, record, this::streaming);
+    }
+    if (options.runs("open")) {
+      openLoop(each, record);
+    }
+  }
+
+  /**
+   * The open-loop workload: the maximum is this run's unary 64 in flight at 32 B (measured here
+   * first, unrecorded, if that workload is not selected); then each share of it for {@code each}.
+   */
+  private void openLoop(Duration each, boolean record) throws Exception {
+    byte[] payload = new byte[OpenLoop.SIZE];
+    if (!options.runs("unary64")) {
+      maxRate32 = measure("open.max", each, false, deadline -> inFlight(payload, deadline));
+    }
+    if (!(maxRate32 > 0)) {
+      if (record) {
+        throw new IllegalStateException("no maximum rate measured to take shares of");
+      }
+      return; // a warm-up too short to complete a call
+    }
+    if (record) {
+      results.put("open.maxRate", maxRate32);
+    }
+    for (int percent : OpenLoop.LOAD_PERCENTS) {
+      String key = "open" + percent;
+      double rate = maxRate32 * percent / 100;
+      OpenLoop run = new OpenLoop(client, payload, rate);
+      measure(key, each, record, run::run);
+      if (record) {
+        results.put(key + ".targetRate", rate);
+        Histogram latency = run.latency();
+        results.put(key + ".p50us", latency.getValueAtPercentile(50) / 1e3);
+        results.put(key + ".p99us", latency.getValueAtPercentile(99) / 1e3);
+        results.put(key + ".p999us", latency.getValueAtPercentile(99.9) / 1e3);
+        results.put(key + ".sendLagP99us", run.sendLag().getValueAtPercentile(99) / 1e3);
+      }
     }
   }
 
@@ -63,7 +107,8 @@ final class Workloads {
     long run(long deadlineNanos) throws Exception;
   }
 
-  private void measure(String key, Duration duration, boolean record, Run run) throws Exception {
+  /** Runs {@code run} for {@code duration}; returns its operations per second. */
+  private double measure(String key, Duration duration, boolean record, Run run) throws Exception {
     long clientBefore = ProcessStats.allocatedBytes();
     long serverBefore = server.allocatedBytes();
     long clientCpuBefore = ProcessStats.cpuNanos();
@@ -82,6 +127,7 @@ final class Workloads {
       results.put(key + ".allocTotal", (double) (clientAllocated + serverAllocated) / ops);
       results.put(key + ".cpuTotalNs", (double) (clientCpu + serverCpu) / ops);
     }
+    return ops * 1e9 / elapsed;
   }
 
   private long oneAtATime(byte[] payload, long deadline, String key, boolean record)
