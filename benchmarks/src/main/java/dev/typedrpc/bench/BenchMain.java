@@ -51,33 +51,18 @@ public final class BenchMain {
       }
     }
     StringBuilder report = new StringBuilder("# typedrpc benchmarks\n\n");
-    if (command.equals("flood")) {
-      report.append(MachineInfo.describe(List.of())).append('\n');
-      report.append(FloodRunner.run(args));
-      print(report, out);
-      return;
-    }
-    if (command.equals("compile")) {
-      report.append(MachineInfo.describe(List.of())).append('\n');
-      report.append(CompileRunner.run(args));
-      print(report, out);
-      return;
-    }
-    if (command.equals("blocking")) {
-      report.append(MachineInfo.describe(List.of())).append('\n');
-      report.append(BlockingRunner.run(args));
-      print(report, out);
-      return;
-    }
-    if (command.equals("browser")) {
-      report.append(MachineInfo.describe(List.of())).append('\n');
-      report.append(BrowserRunner.run(args));
-      print(report, out);
-      return;
-    }
-    if (command.equals("resume")) {
-      report.append(MachineInfo.describe(List.of())).append('\n');
-      report.append(ResumeRunner.run(args));
+    // commands that run in this JVM (and the JVMs they start) with their own options
+    String simple =
+        switch (command) {
+          case "flood" -> FloodRunner.run(args);
+          case "compile" -> CompileRunner.run(args);
+          case "blocking" -> BlockingRunner.run(args);
+          case "browser" -> BrowserRunner.run(args);
+          case "resume" -> ResumeRunner.run(args);
+          default -> null;
+        };
+    if (simple != null) {
+      report.append(MachineInfo.describe(List.of())).append('\n').append(simple);
       print(report, out);
       return;
     }
