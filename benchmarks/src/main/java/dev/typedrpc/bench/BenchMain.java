@@ -21,7 +21,7 @@ import java.util.List;
  * [options]} runs the codec benchmarks and/or the end-to-end comparison, or the scale benchmark, or
  * the flood of the sample chat ({@code flood [--seconds=30]}), or the cost of resumable streams
  * ({@code resume [--events=100000] [--rounds=3]}), or the fan-out to many subscribers ({@code
- * fanout [--runs=broadcast:1,redis:3] [--rate=100] [--seconds=5]}), and prints one Markdown report
+ * fanout [--runs=broadcast:1,redis:3] [--rate=5] [--seconds=5]}), and prints one Markdown report
  * (also written to {@code --out=FILE}). End-to-end options: {@code --rounds=3 --seconds=5
  * --warmup=2 --systems=ABCDE --one-jvm --jvm-arg=FLAG}; scale options: {@code --runs=ws:10000x1,...
  * --broadcasts=5 --histogram --jvm-arg=FLAG}. See BENCHMARKS.md.

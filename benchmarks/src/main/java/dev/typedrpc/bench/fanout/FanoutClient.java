@@ -6,6 +6,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -220,7 +221,13 @@ final class FanoutClient implements AutoCloseable {
     Histogram h = latencies[phase.code].getIntervalHistogram();
     List<String> problems = new ArrayList<>();
     if (!problem.isEmpty()) {
-      problems.add(problem);
+      problems.add(
+          String.format(
+              Locale.ROOT,
+              "%s (%,d of %,d events delivered in the end)",
+              problem,
+              delivered,
+              expected));
     }
     if (failedSubscribers.get() > 0) {
       problems.add(failedSubscribers.get() + " subscribers failed: " + firstFailure.get());

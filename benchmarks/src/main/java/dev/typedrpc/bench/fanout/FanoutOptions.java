@@ -32,7 +32,7 @@ public record FanoutOptions(
   public static FanoutOptions parse(List<String> args) {
     String runs = FanoutRun.DEFAULTS;
     int subscribers = 1000;
-    int rate = 100;
+    int rate = 5;
     double seconds = 5;
     double warmup = 2;
     int rounds = 2;
