@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The fan-out benchmark in miniature, so it never rots: 20 subscribers, node JVMs sharing a real
  * redis-server, the plain and both resumable sources, a second each. Asserts that every run
- * completes and every subscriber got every event (the report says 100 % delivered and names no
- * problem); never a figure. Skipped only if there is no redis-server.
+ * completes and every subscriber got every event (the report says 100 % delivered, no subscriber
+ * failed, no post was refused); never a figure. Skipped only if there is no redis-server.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class FanoutSmokeTest {
@@ -38,8 +38,9 @@ class FanoutSmokeTest {
         .contains("| @Resumable, InMemoryReplayLog | 1 | maximum |")
         .contains("| @Resumable, RedisReplayLog | 2 | 20/s |")
         .doesNotContain("failed")
-        .doesNotContain("Problems");
-    // every row delivered every event: 10 rows, each 100.00 %
+        .doesNotContain("posts refused");
+    // every row delivered every event: 10 rows, each 100.00 % (a stall of the maximum's loop on a
+    // busy machine is reported, and only fails this if an event never arrived)
     assertThat(report.split("\\| 100\\.00 % \\|", -1)).hasSize(11);
   }
 
