@@ -4,6 +4,8 @@ import dev.typedrpc.bench.blocking.BlockingRunner;
 import dev.typedrpc.bench.browser.BrowserRunner;
 import dev.typedrpc.bench.codec.CodecRunner;
 import dev.typedrpc.bench.compile.CompileRunner;
+import dev.typedrpc.bench.fanout.FanoutOptions;
+import dev.typedrpc.bench.fanout.FanoutRunner;
 import dev.typedrpc.bench.flood.FloodRunner;
 import dev.typedrpc.bench.load.LoadOptions;
 import dev.typedrpc.bench.load.LoadRunner;
@@ -21,12 +23,14 @@ import java.util.List;
  * The one entry point: {@code java -jar benchmarks/target/benchmarks.jar [all|codec|e2e|scale]
  * [options]} runs the codec benchmarks and/or the end-to-end comparison, or the scale benchmark, or
  * the flood of the sample chat ({@code flood [--seconds=30]}), or the cost of resumable streams
- * ({@code resume [--events=100000] [--rounds=3]}), or a blocking implementation on a pool and on
- * virtual threads ({@code blocking [--java=PATH] [--inflight=64,1000]}), or the processor's compile
- * time against protoc's ({@code compile [--records=500] [--methods=100]}), and prints one Markdown
- * report (also written to {@code --out=FILE}). End-to-end options: {@code --rounds=3 --seconds=5
- * --warmup=2 --systems=ABCDE --one-jvm --jvm-arg=FLAG}; scale options: {@code --runs=ws:10000x1,...
- * --broadcasts=5 --histogram --jvm-arg=FLAG}. See BENCHMARKS.md.
+ * ({@code resume [--events=100000] [--rounds=3]}), or the fan-out to many subscribers ({@code
+ * fanout [--runs=broadcast:1,redis:3] [--rate=5] [--seconds=5]}), or a blocking implementation on a
+ * pool and on virtual threads ({@code blocking [--java=PATH] [--inflight=64,1000]}), or the
+ * processor's compile time against protoc's ({@code compile [--records=500] [--methods=100]}), or
+ * Chromium's browser clients ({@code browser}), and prints one Markdown report (also written to
+ * {@code --out=FILE}). End-to-end options: {@code --rounds=3 --seconds=5 --warmup=2 --systems=ABCDE
+ * --one-jvm --jvm-arg=FLAG}; scale options: {@code --runs=ws:10000x1,... --broadcasts=5 --histogram
+ * --jvm-arg=FLAG}. See BENCHMARKS.md.
  */
 public final class BenchMain {
   private BenchMain() {}
@@ -41,6 +45,10 @@ public final class BenchMain {
     }
     if (command.equals("_scale-server") || command.equals("_scale-client")) {
       ScaleRunner.child(command, args);
+      return;
+    }
+    if (command.equals("_fanout-node")) {
+      FanoutRunner.child(args);
       return;
     }
     Path out = null;
@@ -63,6 +71,12 @@ public final class BenchMain {
         };
     if (simple != null) {
       report.append(MachineInfo.describe(List.of())).append('\n').append(simple);
+      print(report, out);
+      return;
+    }
+    if (command.equals("fanout")) {
+      report.append(MachineInfo.describe(FanoutOptions.parse(args).jvmFlags())).append('\n');
+      report.append(FanoutRunner.run(args));
       print(report, out);
       return;
     }

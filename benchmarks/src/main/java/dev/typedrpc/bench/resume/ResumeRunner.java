@@ -12,20 +12,15 @@ import dev.typedrpc.RpcChannel;
 import dev.typedrpc.RpcServer;
 import dev.typedrpc.ServerServiceDefinition;
 import dev.typedrpc.ServiceDescriptor;
+import dev.typedrpc.bench.load.LocalRedis;
 import dev.typedrpc.redis.RedisReplayLog;
 import dev.typedrpc.replay.InMemoryReplayLog;
 import dev.typedrpc.replay.ReplayLog;
 import dev.typedrpc.spi.MessageCodec;
 import dev.typedrpc.stub.ClientCalls;
 import io.lettuce.core.RedisClient;
-import java.io.File;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +28,6 @@ import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 
 /**
  * The cost of resumability: events per second through one server-streaming call over WebSocket on
@@ -104,7 +98,7 @@ public final class ResumeRunner {
             events,
             rounds));
     out.append("| source | appends/s | events/s through the stream |\n|---|---:|---:|\n");
-    Redis redis = Redis.start();
+    LocalRedis redis = LocalRedis.start();
     RedisClient client = redis == null ? null : RedisClient.create(redis.uri());
     RedisReplayLog<String> shared =
         client == null ? null : RedisReplayLog.builder(TEXT).window(events).build(client);
@@ -220,62 +214,5 @@ public final class ResumeRunner {
       best = Math.max(best, events / ((System.nanoTime() - t0) / 1e9));
     }
     return best;
-  }
-
-  /** A redis-server of this run's own on a free loopback port, without persistence. */
-  private record Redis(Process process, int port, Path dir) {
-    static Redis start() throws IOException, InterruptedException {
-      String exe = null;
-      String path = System.getenv().getOrDefault("PATH", "");
-      for (String d :
-          Pattern.compile(Pattern.quote(File.pathSeparator)).splitAsStream(path).toList()) {
-        if (new File(d, "redis-server").canExecute()) {
-          exe = new File(d, "redis-server").getPath();
-        }
-      }
-      if (exe == null) {
-        return null;
-      }
-      int port;
-      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-        port = s.getLocalPort();
-      }
-      Path dir = Files.createTempDirectory("bench-redis");
-      Process p =
-          new ProcessBuilder(
-                  exe,
-                  "--port",
-                  Integer.toString(port),
-                  "--bind",
-                  "127.0.0.1",
-                  "--save",
-                  "",
-                  "--appendonly",
-                  "no",
-                  "--dir",
-                  dir.toString())
-              .redirectErrorStream(true)
-              .redirectOutput(dir.resolve("redis.log").toFile())
-              .start();
-      for (int i = 0; i < 500; i++) {
-        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-          s.setSoTimeout(1000);
-          return new Redis(p, port, dir);
-        } catch (IOException e) {
-          Thread.sleep(20);
-        }
-      }
-      p.destroyForcibly();
-      throw new IOException("redis-server did not start");
-    }
-
-    String uri() {
-      return "redis://127.0.0.1:" + port;
-    }
-
-    void close() throws InterruptedException {
-      process.destroyForcibly();
-      process.waitFor(10, TimeUnit.SECONDS);
-    }
   }
 }
