@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the end-to-end comparison: several rounds, each running every available system once in a
- * fresh client JVM (which starts a fresh server JVM), in the order A B C D E, so a drift in machine
- * speed hits all of them alike. Returns every round's results per system.
+ * fresh client JVM (which starts a fresh server JVM), in the order A B C D E F, so a drift in
+ * machine speed hits all of them alike. Returns every round's results per system.
  */
 public final class Orchestrator {
   private final LoadOptions options;
@@ -29,6 +29,9 @@ public final class Orchestrator {
   public String run() throws IOException, InterruptedException {
     List<EchoSystem> systems = new ArrayList<>();
     for (char letter : options.systems().toCharArray()) {
+      if (letter == ',' || letter == ' ') {
+        continue; // --systems=B,D,F reads as --systems=BDF
+      }
       EchoSystem system = EchoSystem.byLetter(String.valueOf(letter));
       String reason = system.unavailableReason();
       if (reason == null) {

@@ -7,8 +7,9 @@ import java.util.Map;
 
 /**
  * Formats the end-to-end results: one row per metric, one column per system with the median over
- * rounds and the range, then the ratios typedrpc WebSocket / gRPC-Java and typedrpc WebSocket / raw
- * Netty, and the issue's target.
+ * rounds and the range, then the ratios typedrpc WebSocket / gRPC-Java, typedrpc WebSocket / raw
+ * Netty, typedrpc HTTP/2 / gRPC-Java and gRPC-Java's client against typedrpc's server / gRPC-Java,
+ * and the issue's target.
  */
 final class ResultTable {
   private record Row(String label, String key, String format, String target) {}
@@ -86,9 +87,9 @@ final class ResultTable {
     List<EchoSystem> columns = List.of(EchoSystem.values());
     md.append("| metric |");
     columns.forEach(s -> md.append(' ').append(s.letter).append(": ").append(s.title).append(" |"));
-    md.append(" A/D | A/E | target |\n|---|");
+    md.append(" A/D | A/E | B/D | F/D | target |\n|---|");
     columns.forEach(s -> md.append("---:|"));
-    md.append("---:|---:|---|\n");
+    md.append("---:|---:|---:|---:|---|\n");
     for (Row row : ROWS) {
       md.append("| ").append(row.label()).append(" |");
       for (EchoSystem s : columns) {
@@ -97,6 +98,12 @@ final class ResultTable {
       md.append(' ').append(ratio(EchoSystem.TYPEDRPC_WS, EchoSystem.GRPC, row.key())).append(" |");
       md.append(' ')
           .append(ratio(EchoSystem.TYPEDRPC_WS, EchoSystem.RAW_NETTY, row.key()))
+          .append(" |");
+      md.append(' ')
+          .append(ratio(EchoSystem.TYPEDRPC_HTTP2, EchoSystem.GRPC, row.key()))
+          .append(" |");
+      md.append(' ')
+          .append(ratio(EchoSystem.GRPC_TO_TYPEDRPC, EchoSystem.GRPC, row.key()))
           .append(" |");
       md.append(' ').append(row.target()).append(" |\n");
     }
