@@ -6,14 +6,20 @@ import java.net.URI;
  * The systems compared, in the order each round runs them. The typedrpc rows are probed by URI
  * scheme and reported as not available when no transport registers it. A typedrpc server listens on
  * a {@code ws://} address, whose port also serves SSE and gRPC over h2c; the client picks the
- * transport by the scheme it connects with.
+ * transport by the scheme it connects with. F is gRPC-Java's client (as in D) against a typedrpc
+ * server (as in B).
  */
 enum EchoSystem {
   TYPEDRPC_WS("A", "typedrpc WebSocket", "ws", "/rpc"),
   TYPEDRPC_HTTP2("B", "typedrpc HTTP/2", "h2c", ""),
   TYPEDRPC_SSE("C", "typedrpc SSE", "sse", "/rpc"),
   GRPC("D", "gRPC-Java (directExecutor)", null, null),
-  RAW_NETTY("E", "raw Netty echo", null, null);
+  RAW_NETTY("E", "raw Netty echo", null, null),
+  /**
+   * A stock gRPC-Java client (D's) calling a typedrpc server over h2c: typedrpc's server side alone
+   * against gRPC-Java's.
+   */
+  GRPC_TO_TYPEDRPC("F", "gRPC-Java client → typedrpc server", "h2c", "");
 
   final String letter;
   final String title;
@@ -33,7 +39,7 @@ enum EchoSystem {
         return s;
       }
     }
-    throw new IllegalArgumentException("no system " + letter + "; use A, B, C, D or E");
+    throw new IllegalArgumentException("no system " + letter + "; use A, B, C, D, E or F");
   }
 
   private URI uri(int port) {
@@ -42,7 +48,9 @@ enum EchoSystem {
 
   /** Where the server listens: h2c is served on a WebSocket listener's port. */
   private URI listenUri() {
-    return this == TYPEDRPC_HTTP2 ? URI.create("ws://" + Loopback.HOST + ":0/rpc") : uri(0);
+    return this == TYPEDRPC_HTTP2 || this == GRPC_TO_TYPEDRPC
+        ? URI.create("ws://" + Loopback.HOST + ":0/rpc")
+        : uri(0);
   }
 
   EchoServer startServer() throws Exception {
@@ -55,7 +63,7 @@ enum EchoSystem {
 
   EchoClient connect(int port) throws Exception {
     return switch (this) {
-      case GRPC -> GrpcEcho.connect(port);
+      case GRPC, GRPC_TO_TYPEDRPC -> GrpcEcho.connect(port);
       case RAW_NETTY -> RawNettyEcho.connect(port);
       default -> TypedrpcEcho.connect(uri(port));
     };

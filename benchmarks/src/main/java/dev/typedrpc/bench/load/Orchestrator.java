@@ -13,10 +13,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the end-to-end comparison: several rounds, each running every available system once in a
- * fresh client JVM (which starts a fresh server JVM), in the order A B C D E, so a drift in machine
- * speed hits all of them alike. The raw Netty echo (E) runs once per {@link RawVariant}, each in
- * its own pair of JVMs, right after the others of the round. Returns every round's results per
- * system (and per variant of E).
+ * fresh client JVM (which starts a fresh server JVM), in the order A B C D E F, so a drift in
+ * machine speed hits all of them alike. The raw Netty echo (E) runs once per {@link RawVariant},
+ * each in its own pair of JVMs, right after the others of the round. Returns every round's results
+ * per system (and per variant of E).
  */
 public final class Orchestrator {
   private final LoadOptions options;
@@ -33,6 +33,9 @@ public final class Orchestrator {
   public String run() throws IOException, InterruptedException {
     List<EchoSystem> systems = new ArrayList<>();
     for (char letter : options.systems().toCharArray()) {
+      if (letter == ',' || letter == ' ') {
+        continue; // --systems=B,D,F reads as --systems=BDF
+      }
       EchoSystem system = EchoSystem.byLetter(String.valueOf(letter));
       String reason = system.unavailableReason();
       if (reason == null) {

@@ -8,10 +8,11 @@ import java.util.Map;
 
 /**
  * Formats the end-to-end results: one row per metric, one column per system with the median over
- * rounds and the range, then the ratios typedrpc WebSocket / gRPC-Java and typedrpc WebSocket / raw
- * Netty, and the issue's target. The raw Netty column is the ceiling: in each row the best of the
- * {@link RawVariant}s measured (by its median; higher calls/s, lower everything else), named in the
- * cell; a second table gives every variant. Rows no system measured are left out.
+ * rounds and the range, then the ratios typedrpc WebSocket / gRPC-Java, typedrpc WebSocket / raw
+ * Netty, typedrpc HTTP/2 / gRPC-Java and gRPC-Java's client against typedrpc's server / gRPC-Java,
+ * and the issue's target. The raw Netty column is the ceiling: in each row the best of the {@link
+ * RawVariant}s measured (by its median; higher calls/s, lower everything else), named in the cell; a
+ * second table gives every variant. Rows no system measured are left out.
  */
 final class ResultTable {
   private record Row(String label, String key, String format, String target) {}
@@ -130,9 +131,9 @@ final class ResultTable {
                 .append(s.title)
                 .append(s == EchoSystem.RAW_NETTY && !ceiling.isEmpty() ? ", best variant" : "")
                 .append(" |"));
-    md.append(" A/D | A/E | target |\n|---|");
+    md.append(" A/D | A/E | B/D | F/D | target |\n|---|");
     columns.forEach(s -> md.append("---:|"));
-    md.append("---:|---:|---|\n");
+    md.append("---:|---:|---:|---:|---|\n");
     for (Row row : ROWS) {
       if (!measured(row.key())) {
         continue;
@@ -144,6 +145,12 @@ final class ResultTable {
       md.append(' ').append(ratio(EchoSystem.TYPEDRPC_WS, EchoSystem.GRPC, row.key())).append(" |");
       md.append(' ')
           .append(ratio(EchoSystem.TYPEDRPC_WS, EchoSystem.RAW_NETTY, row.key()))
+          .append(" |");
+      md.append(' ')
+          .append(ratio(EchoSystem.TYPEDRPC_HTTP2, EchoSystem.GRPC, row.key()))
+          .append(" |");
+      md.append(' ')
+          .append(ratio(EchoSystem.GRPC_TO_TYPEDRPC, EchoSystem.GRPC, row.key()))
           .append(" |");
       md.append(' ').append(row.target()).append(" |\n");
     }

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Settings;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,11 +22,18 @@ import org.slf4j.LoggerFactory;
  * anyway; frames written elsewhere (tasks from other threads, timers, flow-control callbacks) go
  * out with one task queued behind them on the loop. The base of the client's and the server's
  * handler; confined to the channel's event loop. It is also the last handler of an HTTP/2
- * connection's pipeline: errors that are not HTTP/2's end here ({@link #exceptionCaught}).
+ * connection's pipeline: errors that are not HTTP/2's end here ({@link #exceptionCaught}). A stream
+ * may also gather several messages into one DATA frame and write it just before the flush ({@link
+ * #writeBeforeFlush}): one frame, one flow-controller entry and one promise instead of one per
+ * message.
  */
 abstract class BatchFlushingHttp2Handler extends Http2ConnectionHandler {
   private static final Logger log = LoggerFactory.getLogger(BatchFlushingHttp2Handler.class);
   private final Runnable flushTask = this::flushNow;
+
+  /** Streams holding DATA to hand to HTTP/2 before the next flush ({@link #writeBeforeFlush}). */
+  private final ArrayDeque<PendingWriter> pendingWriters = new ArrayDeque<>();
+
   private ChannelHandlerContext flushContext;
   private boolean reading;
   private boolean flushQueued;
@@ -106,6 +114,31 @@ abstract class BatchFlushingHttp2Handler extends Http2ConnectionHandler {
       }
     }
     return super.resetStream(ctx, streamId, errorCode, promise);
+  }
+
+  /** A stream that gathers its messages into one DATA frame until the connection flushes. */
+  interface PendingWriter {
+    /** Hands what it gathered to HTTP/2 (nothing if it has nothing, or has ended). */
+    void writePending();
+  }
+
+  /**
+   * {@code writer} gathered DATA: it is asked to write it before the next flush, so that the
+   * messages a stream writes in one read batch or one turn of the loop leave as one frame.
+   */
+  final void writeBeforeFlush(PendingWriter writer) {
+    pendingWriters.add(writer);
+    flushSoon();
+  }
+
+  /** Every gathered DATA frame first, then HTTP/2's flush (flow controller, then the socket). */
+  @Override
+  public void flush(ChannelHandlerContext ctx) {
+    PendingWriter w;
+    while ((w = pendingWriters.poll()) != null) {
+      w.writePending();
+    }
+    super.flush(ctx);
   }
 
   private void flushNow() {

@@ -76,11 +76,7 @@ final class GrpcFramer {
     try {
       buf.writeByte(0).writeInt(size);
       if (size > 0 || knownSize >= 0) { // a known size is checked against the encoding too
-        // the encoder writes straight into the pooled memory through a view of it
-        CodedOutputStream out =
-            CodedOutputStream.newInstance(buf.nioBuffer(GrpcInbound.HEADER_LENGTH, size));
-        c.encode(message, out);
-        out.checkNoSpaceLeft();
+        encode(c, message, buf, GrpcInbound.HEADER_LENGTH, size);
       }
       buf.writerIndex(GrpcInbound.HEADER_LENGTH + size);
       ByteBuf compressed = gzipFrom >= 0 && size >= gzipFrom ? compress(alloc, buf) : null;
@@ -92,6 +88,93 @@ final class GrpcFramer {
           .asException();
     } finally {
       buf.release();
+    }
+  }
+
+  /**
+   * Appends {@code message}, framed, to {@code out} (which grows if it must); as {@link #frame}
+   * otherwise. On failure {@code out} is as it was.
+   */
+  @SuppressWarnings("unchecked")
+  static void frameInto(
+      ByteBuf out,
+      ByteBufAllocator alloc,
+      MessageCodec<?> codec,
+      Object message,
+      int maxSize,
+      int gzipFrom,
+      String method) {
+    if (gzipFrom >= 0) { // may or may not compress: framed on its own, then copied
+      ByteBuf framed = frame(alloc, codec, message, -1, maxSize, gzipFrom, method);
+      try {
+        out.writeBytes(framed);
+      } finally {
+        framed.release();
+      }
+      return;
+    }
+    MessageCodec<Object> c = (MessageCodec<Object>) codec;
+    int size;
+    try {
+      size = c.encodedSize(message);
+    } catch (RuntimeException e) {
+      throw Status.INTERNAL
+          .withDescription("could not encode a message of " + method + ": " + e)
+          .withCause(e)
+          .asException();
+    }
+    if (size > maxSize) {
+      throw Status.RESOURCE_EXHAUSTED
+          .withDescription(
+              "message of "
+                  + size
+                  + " bytes for "
+                  + method
+                  + " exceeds the peer's limit of "
+                  + maxSize
+                  + " bytes")
+          .asException();
+    }
+    int start = out.writerIndex();
+    try {
+      out.ensureWritable(GrpcInbound.HEADER_LENGTH + size);
+      out.writeByte(0).writeInt(size);
+      if (size > 0) {
+        encode(c, message, out, start + GrpcInbound.HEADER_LENGTH, size);
+      }
+      out.writerIndex(start + GrpcInbound.HEADER_LENGTH + size);
+    } catch (IOException | RuntimeException e) {
+      out.writerIndex(start);
+      throw Status.INTERNAL
+          .withDescription("could not encode a message of " + method + ": " + e)
+          .withCause(e)
+          .asException();
+    }
+  }
+
+  /**
+   * Encodes {@code message} ({@code size} bytes) into {@code buf} at {@code index}, without moving
+   * its writer index: into the buffer's array if it has one; a small message into the thread's
+   * scratch array, then copied (one copy of a few bytes costs less than the direct encoder and the
+   * two views of the direct memory it needs); a large one straight into the memory through a view.
+   */
+  private static void encode(
+      MessageCodec<Object> c, Object message, ByteBuf buf, int index, int size) throws IOException {
+    CodedOutputStream out;
+    if (buf.hasArray()) {
+      out = CodedOutputStream.newInstance(buf.array(), buf.arrayOffset() + index, size);
+      c.encode(message, out);
+      out.checkNoSpaceLeft();
+    } else if (size <= GrpcScratch.SIZE) {
+      byte[] scratch = GrpcScratch.array();
+      out = CodedOutputStream.newInstance(scratch, 0, size);
+      c.encode(message, out);
+      out.checkNoSpaceLeft();
+      buf.setBytes(index, scratch, 0, size);
+    } else {
+      out = CodedOutputStream.newInstance(buf.nioBuffer(index, size));
+      c.encode(message, out);
+      out.checkNoSpaceLeft();
     }
   }
 

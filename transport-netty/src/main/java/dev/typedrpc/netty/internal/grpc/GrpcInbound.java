@@ -19,10 +19,11 @@ import java.util.ArrayDeque;
  * it), so buffering is bounded by the stream's window and a message that does not fit in one window
  * still arrives.
  *
- * <p>A message inside one DATA frame is decoded straight from that frame's buffer; a message spread
- * over several frames is copied into one pooled buffer of its declared size, which was checked
- * against the limit first. Confined to the channel's event loop. Owns the retained slices it holds
- * until {@link #release}.
+ * <p>A message inside one DATA frame is decoded straight from that frame's buffer (through the
+ * thread's scratch array when it is small: {@link GrpcScratch}); a message spread over several
+ * frames is copied into one pooled buffer of its declared size, which was checked against the limit
+ * first. Confined to the channel's event loop. Owns the retained slices it holds until {@link
+ * #release}.
  */
 final class GrpcInbound {
   static final int HEADER_LENGTH = 5;
@@ -226,14 +227,24 @@ final class GrpcInbound {
       if (readable < HEADER_LENGTH) {
         return NONE;
       }
-      ByteBuf header = take(HEADER_LENGTH);
       int flags;
       long length;
-      try {
-        flags = header.readUnsignedByte();
-        length = header.readUnsignedInt();
-      } finally {
-        header.release();
+      ByteBuf head = parts.peek();
+      if (head.readableBytes() >= HEADER_LENGTH) { // read in place: no slice
+        flags = head.readUnsignedByte();
+        length = head.readUnsignedInt();
+        readable -= HEADER_LENGTH;
+        if (!head.isReadable()) {
+          releaseHead();
+        }
+      } else {
+        ByteBuf header = take(HEADER_LENGTH);
+        try {
+          flags = header.readUnsignedByte();
+          length = header.readUnsignedInt();
+        } finally {
+          header.release();
+        }
       }
       taken += HEADER_LENGTH;
       if ((flags & ~1) != 0) {
@@ -268,6 +279,20 @@ final class GrpcInbound {
     int length = pendingLength;
     pendingLength = -1;
     taken += length;
+    ByteBuf head = length == 0 ? null : parts.peek();
+    if (!pendingCompressed && head != null && head.readableBytes() >= length) {
+      // the whole message is in one DATA frame: decoded where it lies, no slice of it
+      readable -= length;
+      try {
+        Object decoded = decode(head, head.readerIndex(), length);
+        return decoded == null ? NULL : decoded;
+      } finally {
+        head.skipBytes(length);
+        if (!head.isReadable()) {
+          releaseHead();
+        }
+      }
+    }
     ByteBuf body = take(length);
     try {
       if (pendingCompressed) {
@@ -275,7 +300,7 @@ final class GrpcInbound {
         body.release();
         body = plain;
       }
-      Object decoded = decode(body);
+      Object decoded = decode(body, body.readerIndex(), body.readableBytes());
       return decoded == null ? NULL : decoded;
     } finally {
       body.release();
@@ -318,13 +343,29 @@ final class GrpcInbound {
     }
   }
 
-  private Object decode(ByteBuf body) {
-    ByteBuffer nio =
-        body.nioBufferCount() == 1
-            ? body.nioBuffer(body.readerIndex(), body.readableBytes())
-            : ByteBuffer.wrap(ByteBufUtil.getBytes(body));
+  /**
+   * Decodes the {@code length} bytes at {@code index} of {@code buf}: from its array if it has one,
+   * else from a copy in the thread's scratch array ({@link GrpcScratch}) if they fit, else through
+   * protobuf's own copy. Protobuf copies every {@code bytes} field out of the input (it does not
+   * alias), so the decoded message never refers to the buffer or the scratch array.
+   */
+  private Object decode(ByteBuf buf, int index, int length) {
     try {
-      return codec.decode(CodedInputStream.newInstance(nio), 0);
+      CodedInputStream in;
+      if (buf.hasArray()) {
+        in = CodedInputStream.newInstance(buf.array(), buf.arrayOffset() + index, length);
+      } else if (length <= GrpcScratch.SIZE) {
+        byte[] scratch = GrpcScratch.array();
+        buf.getBytes(index, scratch, 0, length);
+        in = CodedInputStream.newInstance(scratch, 0, length);
+      } else {
+        in =
+            CodedInputStream.newInstance(
+                buf.nioBufferCount() == 1
+                    ? buf.nioBuffer(index, length)
+                    : ByteBuffer.wrap(ByteBufUtil.getBytes(buf, index, length)));
+      }
+      return codec.decode(in, 0);
     } catch (IOException | RuntimeException e) {
       throw decodeFailure
           .withDescription("could not decode a message: " + e.getMessage())

@@ -43,6 +43,20 @@ public final class GrpcWire {
   static final AsciiString ACCEPTED_ENCODINGS = AsciiString.cached("gzip");
   static final String USER_AGENT_VALUE = "typedrpc-netty";
 
+  /**
+   * The response headers of a call without metadata whose responses are not compressed, shared by
+   * every such call: HTTP/2 only reads the headers it writes, and nothing changes these.
+   */
+  static final Http2Headers PLAIN_RESPONSE_HEADERS =
+      new DefaultHttp2Headers()
+          .status(OK_200)
+          .set(CONTENT_TYPE, APPLICATION_GRPC)
+          .set(GRPC_ACCEPT_ENCODING, ACCEPTED_ENCODINGS);
+
+  /** The trailers of a call that ended OK, without a message or metadata, shared likewise. */
+  static final Http2Headers OK_TRAILERS =
+      new DefaultHttp2Headers().set(GRPC_STATUS, AsciiString.cached("0"));
+
   /** Headers the transport writes itself: application metadata with these keys is not sent. */
   private static final Set<String> RESERVED =
       Set.of(

@@ -1,5 +1,6 @@
 package dev.typedrpc.netty.internal.grpc;
 
+import dev.typedrpc.MethodDescriptor;
 import dev.typedrpc.Status;
 import dev.typedrpc.netty.internal.EndpointPath;
 import dev.typedrpc.spi.ClientTransport;
@@ -23,8 +24,10 @@ import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.util.AsciiString;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +51,12 @@ final class H2ClientHandler extends BatchFlushingHttp2Handler {
 
   /** The stream of the endpoint check while it is under way, else 0. */
   private int checkStreamId;
+
+  /** Methods whose plain request headers a connection keeps ({@link #plainRequestHeaders}). */
+  private static final int PLAIN_HEADERS_KEPT = 256;
+
+  /** Plain request headers by method name (loop only). */
+  private final Map<String, Http2Headers> plainRequestHeaders = new HashMap<>();
 
   private final Http2Connection.PropertyKey streamKey;
   private final List<H2ClientStream> waiting = new ArrayList<>();
@@ -171,6 +180,38 @@ final class H2ClientHandler extends BatchFlushingHttp2Handler {
 
   boolean isWritable(Http2Stream stream) {
     return encoder().flowController().isWritable(stream);
+  }
+
+  /**
+   * The request headers of a call of {@code method}, before its metadata, deadline and encoding are
+   * added.
+   */
+  Http2Headers newRequestHeaders(MethodDescriptor<?, ?> method) {
+    return new DefaultHttp2Headers()
+        .method(GrpcWire.POST)
+        .scheme(scheme)
+        .path("/" + method.fullName())
+        .authority(authority)
+        .set(GrpcWire.CONTENT_TYPE, GrpcWire.APPLICATION_GRPC)
+        .set(GrpcWire.TE, GrpcWire.TRAILERS)
+        .set(GrpcWire.USER_AGENT, GrpcWire.USER_AGENT_VALUE)
+        .set(GrpcWire.GRPC_ACCEPT_ENCODING, GrpcWire.ACCEPTED_ENCODINGS);
+  }
+
+  /**
+   * The request headers of a call of {@code method} without metadata, deadline or encoding, made
+   * once per method and shared by its calls (HTTP/2 only reads them; nobody may change them). At
+   * most {@link #PLAIN_HEADERS_KEPT} methods are kept; others get new headers per call.
+   */
+  Http2Headers plainRequestHeaders(MethodDescriptor<?, ?> method) {
+    Http2Headers h = plainRequestHeaders.get(method.fullName());
+    if (h == null) {
+      h = newRequestHeaders(method);
+      if (plainRequestHeaders.size() < PLAIN_HEADERS_KEPT) {
+        plainRequestHeaders.put(method.fullName(), h);
+      }
+    }
+    return h;
   }
 
   void attach(Http2Stream stream, H2ClientStream s) {

@@ -14,14 +14,13 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Stream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One gRPC call on an HTTP/2 client connection. The {@link ClientStream} methods may be called from
@@ -43,15 +42,36 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
   private final Deadline deadline;
   private final ClientStreamListener listener;
   private final GrpcInbound inbound;
-  private final AtomicInteger queued = new AtomicInteger();
-  private final AtomicBoolean cancelCalled = new AtomicBoolean();
+  // Fields updated atomically through these rather than an AtomicInteger and an AtomicBoolean per
+  // call, as H2ServerStream does.
+  private static final VarHandle QUEUED;
+  private static final VarHandle CANCEL_CALLED;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      QUEUED = lookup.findVarHandle(H2ClientStream.class, "queued", int.class);
+      CANCEL_CALLED = lookup.findVarHandle(H2ClientStream.class, "cancelCalled", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** Messages written and not yet handed to HTTP/2 (with QUEUED). */
+  private volatile int queued;
+
+  /** {@link #cancel} was called (set once, with CANCEL_CALLED). */
+  @SuppressWarnings("UnusedVariable") // read and written through CANCEL_CALLED only
+  private volatile boolean cancelCalled;
+
   private final H2Backlog backlog = new H2Backlog(this::backlogDrained);
   private volatile boolean writable;
   private volatile boolean started;
   private volatile boolean finished;
   private volatile boolean halfClosed;
   // loop only:
-  private final ArrayDeque<Object> waiting = new ArrayDeque<>(); // null messages as NULL_MESSAGE
+  // messages written before the stream opened, null messages as NULL_MESSAGE; made when needed
+  private ArrayDeque<Object> waiting;
   private boolean halfCloseWaiting;
   // the last message and its encoded size, computed by the stub: framed without a size pass
   private Object sizedMessage;
@@ -115,15 +135,9 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
       return;
     }
     Http2Headers h =
-        new DefaultHttp2Headers()
-            .method(GrpcWire.POST)
-            .scheme(handler.scheme())
-            .path("/" + method.fullName())
-            .authority(handler.authority())
-            .set(GrpcWire.CONTENT_TYPE, GrpcWire.APPLICATION_GRPC)
-            .set(GrpcWire.TE, GrpcWire.TRAILERS)
-            .set(GrpcWire.USER_AGENT, GrpcWire.USER_AGENT_VALUE)
-            .set(GrpcWire.GRPC_ACCEPT_ENCODING, GrpcWire.ACCEPTED_ENCODINGS);
+        deadline == null && !gzip && headers.isEmpty()
+            ? handler.plainRequestHeaders(method) // shared, never changed
+            : handler.newRequestHeaders(method);
     if (gzip) {
       h.set(GrpcWire.GRPC_ENCODING, GrpcWire.GZIP);
     } else if (GrpcWire.IDENTITY.equals(headers.get(GrpcWire.GRPC_ENCODING.toString()))) {
@@ -165,9 +179,10 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
     started = true;
     writable = handler.isWritable(stream);
     Object m;
-    while ((m = waiting.poll()) != null) {
+    while (waiting != null && (m = waiting.poll()) != null) {
       send(m == NULL_MESSAGE ? null : m, halfCloseWaiting && waiting.isEmpty());
     }
+    waiting = null;
     if (halfCloseWaiting && !finished) {
       sendHalfClose(); // no message waited to carry the end of the request
     }
@@ -325,25 +340,38 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
 
   @Override
   public void request(int n) {
-    onLoop(
-        () -> {
-          if (!finished) {
-            inbound.request(n);
-          }
-        });
+    if (loop.inEventLoop()) {
+      requestOnLoop(n); // as onLoop would, without a task object
+    } else {
+      onLoop(() -> requestOnLoop(n));
+    }
+  }
+
+  private void requestOnLoop(int n) {
+    if (!finished) {
+      inbound.request(n);
+    }
+  }
+
+  /** Keeps a message until the stream opens. */
+  private void waitFor(Object message) {
+    if (waiting == null) {
+      waiting = new ArrayDeque<>(4);
+    }
+    waiting.add(message == null ? NULL_MESSAGE : message);
   }
 
   @Override
   public void writeMessage(Object message) {
-    queued.incrementAndGet();
+    int unused = (int) QUEUED.getAndAdd(this, 1);
     onLoop(
         () -> {
-          int left = queued.decrementAndGet();
+          int left = (int) QUEUED.getAndAdd(this, -1) - 1;
           if (finished) {
             return;
           }
           if (!started) {
-            waiting.add(message == null ? NULL_MESSAGE : message);
+            waitFor(message);
             return;
           }
           send(message, false);
@@ -362,10 +390,10 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
 
   @Override
   public void writeLastMessage(Object message, int encodedSize) {
-    queued.incrementAndGet();
+    int unused = (int) QUEUED.getAndAdd(this, 1);
     onLoop(
         () -> {
-          queued.decrementAndGet();
+          int unusedLeft = (int) QUEUED.getAndAdd(this, -1);
           if (encodedSize >= 0 && message != null) {
             sizedMessage = message;
             sizedSize = encodedSize;
@@ -374,7 +402,7 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
             return;
           }
           if (!started) {
-            waiting.add(message == null ? NULL_MESSAGE : message);
+            waitFor(message);
             halfCloseWaiting = true;
             return;
           }
@@ -401,7 +429,7 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
 
   @Override
   public void cancel(Status status) {
-    if (!cancelCalled.compareAndSet(false, true)) {
+    if (!CANCEL_CALLED.compareAndSet(this, false, true)) {
       return;
     }
     try {
@@ -417,7 +445,7 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
     if (!started || finished || halfClosed || !writable || backlog.full()) {
       return 0;
     }
-    return Math.max(0, H2Limits.SEND_WINDOW - queued.get());
+    return Math.max(0, H2Limits.SEND_WINDOW - queued);
   }
 
   // ---------------------------------------------------------------- loop internals
@@ -500,7 +528,7 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
     }
     finished = true;
     inbound.release();
-    waiting.clear();
+    waiting = null;
     if (started) {
       handler.resetIfOpen(id);
       handler.closed(this);

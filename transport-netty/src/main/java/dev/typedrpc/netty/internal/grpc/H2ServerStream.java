@@ -32,7 +32,8 @@ import java.util.concurrent.TimeUnit;
  * follows when that changes. Requests are read only as the call asks for them, and their bytes
  * return to the client's window only then.
  */
-final class H2ServerStream implements ServerStream, GrpcInbound.Sink, H2Exchange {
+final class H2ServerStream
+    implements ServerStream, GrpcInbound.Sink, H2Exchange, BatchFlushingHttp2Handler.PendingWriter {
   /**
    * How close to its deadline a client's reset counts as the deadline (see {@link #resetByClient}).
    */
@@ -77,6 +78,24 @@ final class H2ServerStream implements ServerStream, GrpcInbound.Sink, H2Exchange
 
   /** {@link #close} was called (set once, with CLOSE_CALLED). */
   private volatile boolean closeCalled;
+
+  /**
+   * Bytes a stream gathers into one DATA frame before it hands them to HTTP/2 at once: HTTP/2's
+   * default frame size.
+   */
+  static final int GATHER_BYTES = 16 * 1024;
+
+  /**
+   * Framed response messages not yet handed to HTTP/2 (loop only): the first message of a turn of
+   * the loop waits here alone; a second one makes it a buffer of {@link #GATHER_BYTES} that the
+   * following ones are encoded into. Written before the connection's next flush ({@link
+   * BatchFlushingHttp2Handler#writeBeforeFlush}), when full, and before the trailers; freed if the
+   * stream ends first. Null when empty.
+   */
+  private ByteBuf pending;
+
+  /** {@link #pending} is one message in a buffer of its own size. */
+  private boolean pendingAlone;
 
   private final H2Backlog backlog = new H2Backlog(this::backlogDrained);
   private volatile boolean writable;
@@ -158,6 +177,7 @@ final class H2ServerStream implements ServerStream, GrpcInbound.Sink, H2Exchange
     if (!finished) {
       finished = true;
       inbound.release();
+      dropPending();
       if (listener != null) {
         listener.onCancel(status);
       }
@@ -205,12 +225,17 @@ final class H2ServerStream implements ServerStream, GrpcInbound.Sink, H2Exchange
 
   @Override
   public void request(int n) {
-    onLoop(
-        () -> {
-          if (!finished) {
-            inbound.request(n);
-          }
-        });
+    if (loop.inEventLoop()) {
+      requestOnLoop(n);
+    } else {
+      onLoop(() -> requestOnLoop(n));
+    }
+  }
+
+  private void requestOnLoop(int n) {
+    if (!finished) {
+      inbound.request(n);
+    }
   }
 
   @Override
@@ -253,17 +278,22 @@ final class H2ServerStream implements ServerStream, GrpcInbound.Sink, H2Exchange
   public void writeMessage(Object message) {
     // cast to the exact type, so that the VarHandle call links directly
     int unused = (int) QUEUED.getAndAdd(this, 1);
-    onLoop(
-        () -> {
-          int left = (int) QUEUED.getAndAdd(this, -1) - 1;
-          if (finished) {
-            return;
-          }
-          send(message);
-          if (left == H2Limits.SEND_WINDOW - 1 && writable) {
-            ready();
-          }
-        });
+    if (loop.inEventLoop()) {
+      writeOnLoop(message); // as onLoop would, without a task object per message
+    } else {
+      onLoop(() -> writeOnLoop(message));
+    }
+  }
+
+  private void writeOnLoop(Object message) {
+    int left = (int) QUEUED.getAndAdd(this, -1) - 1;
+    if (finished) {
+      return;
+    }
+    send(message);
+    if (left == H2Limits.SEND_WINDOW - 1 && writable) {
+      ready();
+    }
   }
 
   @Override
@@ -302,16 +332,35 @@ final class H2ServerStream implements ServerStream, GrpcInbound.Sink, H2Exchange
     if (!headersSent) {
       gzipOut = decideGzip();
     }
-    ByteBuf framed;
+    int gzipFrom = gzipOut ? handler.settings().compressionThreshold() : -1;
     try {
-      framed =
-          GrpcFramer.frame(
-              ctx.alloc(),
-              method.responseCodec(),
-              message,
-              handler.settings().maxMessageSize(),
-              gzipOut ? handler.settings().compressionThreshold() : -1,
-              method.fullName());
+      if (pending == null) {
+        pending =
+            GrpcFramer.frame(
+                ctx.alloc(),
+                method.responseCodec(),
+                message,
+                handler.settings().maxMessageSize(),
+                gzipFrom,
+                method.fullName());
+        pendingAlone = true;
+      } else {
+        if (pendingAlone) { // a second message in this turn: gather from here on
+          ByteBuf first = pending;
+          pending = ctx.alloc().ioBuffer(Math.max(GATHER_BYTES, 2 * first.readableBytes()) + 64);
+          pendingAlone = false;
+          pending.writeBytes(first);
+          first.release();
+        }
+        GrpcFramer.frameInto(
+            pending,
+            ctx.alloc(),
+            method.responseCodec(),
+            message,
+            handler.settings().maxMessageSize(),
+            gzipFrom,
+            method.fullName());
+      }
     } catch (RpcException e) {
       fail(e.status());
       return;
@@ -319,14 +368,44 @@ final class H2ServerStream implements ServerStream, GrpcInbound.Sink, H2Exchange
     if (!headersSent) {
       sendHeaders(Metadata.EMPTY);
     }
-    ChannelPromise promise = backlog.track(ctx, framed.readableBytes());
-    ChannelFuture unused = handler.encoder().writeData(ctx, id, framed, 0, false, promise);
-    handler.flushSoon();
+    if (pending.readableBytes() >= GATHER_BYTES) {
+      writePending();
+      handler.flushSoon();
+    } else if (pendingAlone) { // just became non-empty
+      handler.writeBeforeFlush(this);
+    }
+  }
+
+  /** Hands the gathered messages to HTTP/2 as one DATA frame. */
+  @Override
+  public void writePending() {
+    ByteBuf data = pending;
+    if (data == null) {
+      return;
+    }
+    pending = null;
+    ChannelPromise promise = backlog.track(ctx, data.readableBytes());
+    ChannelFuture unused = handler.encoder().writeData(ctx, id, data, 0, false, promise);
+  }
+
+  private void dropPending() {
+    ByteBuf data = pending;
+    if (data != null) {
+      pending = null;
+      data.release();
+    }
   }
 
   private void sendHeaders(Metadata metadata) {
     gzipOut = decideGzip();
     headersSent = true;
+    if (!gzipOut && metadata.isEmpty()) {
+      ChannelFuture unused =
+          handler
+              .encoder()
+              .writeHeaders(ctx, id, GrpcWire.PLAIN_RESPONSE_HEADERS, 0, false, ctx.newPromise());
+      return;
+    }
     Http2Headers h =
         new DefaultHttp2Headers()
             .status(GrpcWire.OK_200)
@@ -343,12 +422,17 @@ final class H2ServerStream implements ServerStream, GrpcInbound.Sink, H2Exchange
     if (finished) {
       return;
     }
+    writePending(); // the messages before the status
     finished = true;
     inbound.release();
     Http2Headers last =
-        headersSent
-            ? GrpcWire.statusHeaders(new DefaultHttp2Headers(), status, trailers)
-            : GrpcWire.trailersOnly(status, trailers);
+        !headersSent
+            ? GrpcWire.trailersOnly(status, trailers)
+            : status.code() == Status.Code.OK
+                    && (status.description() == null || status.description().isEmpty())
+                    && trailers.isEmpty()
+                ? GrpcWire.OK_TRAILERS
+                : GrpcWire.statusHeaders(new DefaultHttp2Headers(), status, trailers);
     handler.finish(id, last, requestEnded);
   }
 
