@@ -647,7 +647,12 @@ public abstract class AbstractTransportConformanceTest {
             RpcException.class, e -> assertThat(e.status().code()).isEqualTo(Status.Code.ABORTED));
   }
 
+  /**
+   * A megabyte each way in parts: with TLS and paranoid leak detection on a loaded machine, more
+   * than the usual 30 s.
+   */
   @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void largeMessagesTravelInParts() {
     byte[] big = new byte[(1 << 20) + 12345];
     for (int i = 0; i < big.length; i++) {
@@ -803,7 +808,9 @@ public abstract class AbstractTransportConformanceTest {
     }
   }
 
+  /** Two thousand races: far more than the usual 30 s on a loaded machine. */
   @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void aCancelRacingStartIsNeverLost() throws Exception {
     StartCancelRace race = new StartCancelRace();
     RpcServer raceServer =
@@ -1158,6 +1165,7 @@ public abstract class AbstractTransportConformanceTest {
    * hedging; on every transport.
    */
   @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS) // its waits for the server to see cancels are 30 s
   void hedgedCallsTakeTheFirstAnswerAndStopAtAFatalStatus() throws Exception {
     try (HedgingScenarios scenarios = hedging()) {
       scenarios.aSlowFirstAttemptIsOvertakenByTheHedge();
