@@ -1053,7 +1053,9 @@ public abstract class AbstractTransportConformanceTest {
     return new DrainScenarios(listenUri(), this::clientUri, settings());
   }
 
+  /** Two servers and a TLS handshake between them: more than the usual 30 s on a loaded machine. */
   @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void drainLetsCallsInProgressFinishAndNewCallsGoToTheNextServer() throws Exception {
     drain().inFlightCallsFinishAndNewCallsGoToTheNextServer();
   }
