@@ -84,9 +84,17 @@ public abstract class AbstractTransportConformanceTest {
     return URI.create(clientUri.getScheme() + "://" + clientUri.getRawAuthority() + path + query);
   }
 
-  /** Limits for both ends; a small message limit keeps the size tests fast. */
+  /**
+   * Limits for both ends; a small message limit keeps the size tests fast. The connect timeout also
+   * bounds the server's handshake (TLS, upgrade, SETTINGS), which closes the connection quietly
+   * when it passes: on a loaded machine the first TLS handshake of a test class can take longer
+   * than the default 10 s, and the test's call then fails with "connection closed". No test here is
+   * about it.
+   */
   protected TransportSettings settings() {
-    return TransportSettings.DEFAULT.withMaxMessageSize(2 << 20);
+    return TransportSettings.DEFAULT
+        .withMaxMessageSize(2 << 20)
+        .withConnectTimeout(Duration.ofSeconds(30));
   }
 
   @BeforeEach
