@@ -84,9 +84,17 @@ public abstract class AbstractTransportConformanceTest {
     return URI.create(clientUri.getScheme() + "://" + clientUri.getRawAuthority() + path + query);
   }
 
-  /** Limits for both ends; a small message limit keeps the size tests fast. */
+  /**
+   * Limits for both ends; a small message limit keeps the size tests fast. The connect timeout also
+   * bounds the server's handshake (TLS, upgrade, SETTINGS), which closes the connection quietly
+   * when it passes: on a loaded machine the first TLS handshake of a test class can take longer
+   * than the default 10 s, and the test's call then fails with "connection closed". No test here is
+   * about it.
+   */
   protected TransportSettings settings() {
-    return TransportSettings.DEFAULT.withMaxMessageSize(2 << 20);
+    return TransportSettings.DEFAULT
+        .withMaxMessageSize(2 << 20)
+        .withConnectTimeout(Duration.ofSeconds(30));
   }
 
   @BeforeEach
@@ -647,7 +655,12 @@ public abstract class AbstractTransportConformanceTest {
             RpcException.class, e -> assertThat(e.status().code()).isEqualTo(Status.Code.ABORTED));
   }
 
+  /**
+   * A megabyte each way in parts: with TLS and paranoid leak detection on a loaded machine, more
+   * than the usual 30 s.
+   */
   @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void largeMessagesTravelInParts() {
     byte[] big = new byte[(1 << 20) + 12345];
     for (int i = 0; i < big.length; i++) {
@@ -803,7 +816,9 @@ public abstract class AbstractTransportConformanceTest {
     }
   }
 
+  /** Two thousand races: far more than the usual 30 s on a loaded machine. */
   @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void aCancelRacingStartIsNeverLost() throws Exception {
     StartCancelRace race = new StartCancelRace();
     RpcServer raceServer =
@@ -1046,7 +1061,9 @@ public abstract class AbstractTransportConformanceTest {
     return new DrainScenarios(listenUri(), this::clientUri, settings());
   }
 
+  /** Two servers and a TLS handshake between them: more than the usual 30 s on a loaded machine. */
   @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void drainLetsCallsInProgressFinishAndNewCallsGoToTheNextServer() throws Exception {
     drain().inFlightCallsFinishAndNewCallsGoToTheNextServer();
   }
@@ -1158,6 +1175,7 @@ public abstract class AbstractTransportConformanceTest {
    * hedging; on every transport.
    */
   @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS) // its waits for the server to see cancels are 30 s
   void hedgedCallsTakeTheFirstAnswerAndStopAtAFatalStatus() throws Exception {
     try (HedgingScenarios scenarios = hedging()) {
       scenarios.aSlowFirstAttemptIsOvertakenByTheHedge();

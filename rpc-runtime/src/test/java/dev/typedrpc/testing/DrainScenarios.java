@@ -92,7 +92,10 @@ final class DrainScenarios {
   void inFlightCallsFinishAndNewCallsGoToTheNextServer() throws Exception {
     Map<String, AtomicInteger> runs = DrainService.newRuns();
     DrainService a = new DrainService("A", runs, 3);
-    RpcServer first = start(null, a, Duration.ofSeconds(20));
+    // The held calls are released only after a call on a new connection to the next server (with
+    // TLS, a handshake that takes seconds on a loaded machine): the drain deadline must not come
+    // first, or it ends them with UNAVAILABLE.
+    RpcServer first = start(null, a, Duration.ofSeconds(90));
     RpcChannel c = connect(first.address());
     try {
       List<CompletableFuture<String>> inFlight = new ArrayList<>();
@@ -103,7 +106,7 @@ final class DrainScenarios {
       long drainStart = System.nanoTime();
       first.shutdown();
       DrainService b = new DrainService("B", runs, 0);
-      start(first.address(), b, Duration.ofSeconds(20));
+      start(first.address(), b, Duration.ofSeconds(90));
       awaitNotReady(c); // the GOAWAY reached the client: its connection takes no new calls
       assertThat(ClientCalls.blockingUnary(c, DrainService.WORK, CallOptions.DEFAULT, "new"))
           .isEqualTo("B:new");
@@ -112,14 +115,14 @@ final class DrainScenarios {
       long released = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - drainStart);
       for (int i = 0; i < 3; i++) {
         try {
-          assertThat(inFlight.get(i).get(10, TimeUnit.SECONDS)).isEqualTo("A:h" + i);
+          assertThat(inFlight.get(i).get(30, TimeUnit.SECONDS)).isEqualTo("A:h" + i);
         } catch (ExecutionException e) {
           throw new AssertionError(
               "held call " + i + " failed; released " + released + " ms after the drain began",
               e.getCause());
         }
       }
-      assertThat(first.awaitTermination(Duration.ofSeconds(10))).isTrue();
+      assertThat(first.awaitTermination(Duration.ofSeconds(30))).isTrue();
       assertThat(a.cancelled).hasValue(0);
     } finally {
       c.shutdownNow();
@@ -222,7 +225,7 @@ final class DrainScenarios {
   }
 
   private static void awaitNotReady(RpcChannel c) throws InterruptedException {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (c.state() == ConnectionState.READY && System.nanoTime() < end) {
       Thread.sleep(2);
     }

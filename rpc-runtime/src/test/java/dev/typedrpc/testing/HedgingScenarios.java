@@ -166,11 +166,13 @@ final class HedgingScenarios implements AutoCloseable {
   }
 
   /**
-   * A fatal status ends the call with that status: the other attempt is cancelled and no further
-   * attempt goes out.
+   * A fatal status ends the call with that status: every other attempt in flight is cancelled, and
+   * none goes out after it (one that did would never be cancelled: the call has ended).
    */
   void aFatalStatusStopsHedging() throws Exception {
-    // the third attempt would go out 1 s after the second: long after the fatal status arrives
+    // The third attempt goes out 1 s after the second. The fatal status usually arrives long
+    // before, but on a loaded machine it may take longer: the third attempt is then in flight when
+    // it arrives, and must be cancelled like the second.
     CallOptions options = hedged(3, Duration.ofSeconds(1), Duration.ofSeconds(30));
     assertThatThrownBy(
             () -> ClientCalls.blockingUnary(channel, HEDGED, options, "fatal:fatal-second"))
@@ -178,7 +180,13 @@ final class HedgingScenarios implements AutoCloseable {
             RpcException.class,
             e -> assertThat(e.status().code()).isEqualTo(Status.Code.INVALID_ARGUMENT));
     awaitCancelled("fatal", 1); // the second attempt
-    assertThat(executionsOf("fatal")).containsExactlyInAnyOrder("null", "1");
+    List<String> seen = List.copyOf(executionsOf("fatal"));
+    if (seen.size() > 2) {
+      awaitCancelled("fatal", 1); // the third, sent before the fatal status arrived
+      assertThat(seen).containsExactlyInAnyOrder("null", "1", "2");
+    } else {
+      assertThat(seen).containsExactlyInAnyOrder("null", "1");
+    }
   }
 
   /**

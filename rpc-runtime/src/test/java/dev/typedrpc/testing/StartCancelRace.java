@@ -66,13 +66,7 @@ public final class StartCancelRace {
     } finally {
       threads.shutdownNow();
     }
-    long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (serverCancelled.get() < serverStarted.get() && System.nanoTime() < until) {
-      Thread.sleep(10);
-    }
-    assertThat(serverCancelled.get())
-        .as("server calls that saw their cancellation, of those started")
-        .isEqualTo(serverStarted.get());
+    assertEveryStartedServerCallCancelled();
   }
 
   /**
@@ -95,13 +89,7 @@ public final class StartCancelRace {
           .as("status of call %d: %s", i, status)
           .isEqualTo(Status.Code.CANCELLED);
     }
-    long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (serverCancelled.get() < serverStarted.get() && System.nanoTime() < until) {
-      Thread.sleep(10);
-    }
-    assertThat(serverCancelled.get())
-        .as("server calls that saw their cancellation, of those started")
-        .isEqualTo(serverStarted.get());
+    assertEveryStartedServerCallCancelled();
   }
 
   /**
@@ -120,6 +108,29 @@ public final class StartCancelRace {
           .as("status of call %d: %s", i, status)
           .isEqualTo(Status.Code.CANCELLED);
     }
+  }
+
+  /**
+   * Waits (generously) until the server has seen every call it started cancelled. A request the
+   * client cancelled may still be on its way and start a server call while this waits, so the two
+   * counts are read together: cancelled first, since each call counts as started before it can
+   * count as cancelled.
+   */
+  private void assertEveryStartedServerCallCancelled() throws InterruptedException {
+    long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    int cancelled;
+    int started;
+    while (true) {
+      cancelled = serverCancelled.get();
+      started = serverStarted.get();
+      if (cancelled >= started || System.nanoTime() > until) {
+        break;
+      }
+      Thread.sleep(10);
+    }
+    assertThat(cancelled)
+        .as("server calls that saw their cancellation, of those started")
+        .isEqualTo(started);
   }
 
   /** Starts a {@link #HOLD} call with its one request; {@code closed} completes with its status. */
@@ -156,7 +167,7 @@ public final class StartCancelRace {
     Future<?> starting =
         threads.submit(
             () -> {
-              together.await(5, TimeUnit.SECONDS);
+              together.await(30, TimeUnit.SECONDS);
               call.start(listener, Metadata.EMPTY);
               call.request(1);
               call.sendLastMessage("race " + i);
@@ -165,13 +176,13 @@ public final class StartCancelRace {
     Future<?> cancelling =
         threads.submit(
             () -> {
-              together.await(5, TimeUnit.SECONDS);
+              together.await(30, TimeUnit.SECONDS);
               call.cancel("race " + i, null);
               return null;
             });
-    starting.get(10, TimeUnit.SECONDS);
-    cancelling.get(10, TimeUnit.SECONDS);
-    Status status = closed.get(10, TimeUnit.SECONDS);
+    starting.get(30, TimeUnit.SECONDS);
+    cancelling.get(30, TimeUnit.SECONDS);
+    Status status = closed.get(30, TimeUnit.SECONDS);
     assertThat(status.code())
         .as("status of call %d: %s", i, status)
         .isEqualTo(Status.Code.CANCELLED);

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * for the socket.
  */
 @ExtendWith(LeakCheck.class)
-@Timeout(value = 30, unit = TimeUnit.SECONDS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class H2BackpressureTest {
   /** Each item ("item-N") takes at least 12 bytes framed. */
   private static final long MAX_AHEAD =
@@ -71,14 +72,21 @@ class H2BackpressureTest {
     assertThat(reader.error.get()).isNull();
     CountingPublisher<String> p = service.lastCount.get();
 
+    // the server produces ahead of the one item asked for: wait for that before it settles
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (p.emitted.get() < 2 && System.nanoTime() < until) {
+      Thread.sleep(10);
+    }
     long stalled = settled(p);
     assertThat(stalled).as("items produced while the client reads one").isBetween(2L, MAX_AHEAD);
 
-    long more = 5 * MAX_AHEAD;
+    long more = 2 * MAX_AHEAD; // more than the windows let through without the reader's updates
     reader.expect(1 + more);
     reader.subscription.get().request(more);
-    assertThat(reader.all.await(20, TimeUnit.SECONDS))
-        .as("the stream resumes once the reader asks again")
+    assertThat(reader.all.await(60, TimeUnit.SECONDS))
+        .as(
+            "the stream resumes once the reader asks again (%s of %s received, %s emitted)",
+            reader.received, 1 + more, p.emitted)
         .isTrue();
     assertThat(reader.error.get()).isNull();
     assertThat(settled(p))
@@ -86,7 +94,7 @@ class H2BackpressureTest {
         .isLessThanOrEqualTo(1 + more + MAX_AHEAD);
 
     reader.subscription.get().cancel();
-    assertThat(p.cancelled.await(10, TimeUnit.SECONDS))
+    assertThat(p.cancelled.await(30, TimeUnit.SECONDS))
         .as("cancel reached the server's publisher")
         .isTrue();
   }
@@ -110,7 +118,7 @@ class H2BackpressureTest {
     final CountDownLatch first = new CountDownLatch(1);
     volatile CountDownLatch all = new CountDownLatch(1);
     private volatile long expected = Long.MAX_VALUE;
-    private long received;
+    final AtomicLong received = new AtomicLong();
 
     void expect(long total) {
       all = new CountDownLatch(1);
@@ -125,9 +133,9 @@ class H2BackpressureTest {
 
     @Override
     public void onNext(String item) {
-      received++;
+      long n = received.incrementAndGet();
       first.countDown();
-      if (received == expected) {
+      if (n == expected) {
         all.countDown();
       }
     }
