@@ -11,8 +11,8 @@ import java.util.Map;
  * rounds and the range, then the ratios typedrpc WebSocket / gRPC-Java, typedrpc WebSocket / raw
  * Netty, typedrpc HTTP/2 / gRPC-Java and gRPC-Java's client against typedrpc's server / gRPC-Java,
  * and the issue's target. The raw Netty column is the ceiling: in each row the best of the {@link
- * RawVariant}s measured (by its median; higher calls/s, lower everything else), named in the cell; a
- * second table gives every variant. Rows no system measured are left out.
+ * RawVariant}s measured (by its median; higher calls/s, lower everything else), named in the cell;
+ * a second table gives every variant. Rows no system measured are left out.
  */
 final class ResultTable {
   private record Row(String label, String key, String format, String target) {}
