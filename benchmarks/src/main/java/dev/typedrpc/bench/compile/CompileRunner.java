@@ -188,18 +188,11 @@ public final class CompileRunner {
       Path generated = fresh(name + "-gen-" + round);
       Path list = writeList(out.resolveSibling(out.getFileName() + ".args"), sources);
       long start = System.nanoTime();
-      exec(
-          javac(),
-          "-d",
-          out.toString(),
-          "-s",
-          generated.toString(),
-          "-cp",
-          tools.classPath,
-          "-processorpath",
-          tools.processorPath,
-          "-nowarn",
-          "@" + list);
+      List<String> command = new ArrayList<>();
+      command.add(javac());
+      command.addAll(withProcessor(out, generated, tools.classPath));
+      command.add("@" + list);
+      exec(command.toArray(String[]::new));
       long took = System.nanoTime() - start;
       lastOut = out;
       lastGenerated = generated;
@@ -210,18 +203,7 @@ public final class CompileRunner {
       Path out = fresh(name + "-warm-" + round++);
       Path generated = fresh(name + "-gen-" + round);
       long start = System.nanoTime();
-      compileInProcess(
-          sources,
-          List.of(
-              "-d",
-              out.toString(),
-              "-s",
-              generated.toString(),
-              "-cp",
-              tools.classPath,
-              "-processorpath",
-              tools.processorPath,
-              "-nowarn"));
+      compileInProcess(sources, withProcessor(out, generated, tools.classPath));
       long took = System.nanoTime() - start;
       lastOut = out;
       lastGenerated = generated;
@@ -239,18 +221,7 @@ public final class CompileRunner {
     deleteTree(src);
     List<Path> all = schema.write(src);
     Path before = fresh("typedrpc-before");
-    compileInProcess(
-        all,
-        List.of(
-            "-d",
-            before.toString(),
-            "-s",
-            fresh("typedrpc-before-gen").toString(),
-            "-cp",
-            tools.classPath,
-            "-processorpath",
-            tools.processorPath,
-            "-nowarn"));
+    compileInProcess(all, withProcessor(before, fresh("typedrpc-before-gen"), tools.classPath));
     List<Path> again = new ArrayList<>();
     again.add(schema.changeRecord(src, changed));
     for (int r = changed - 1; r >= 0 && schema.nests(r, r + 1); r--) {
@@ -261,17 +232,27 @@ public final class CompileRunner {
     long start = System.nanoTime();
     compileInProcess(
         again,
-        List.of(
-            "-d",
-            out.toString(),
-            "-s",
-            fresh("typedrpc-incremental-gen").toString(),
-            "-cp",
-            before + java.io.File.pathSeparator + tools.classPath,
-            "-processorpath",
-            tools.processorPath,
-            "-nowarn"));
+        withProcessor(
+            out,
+            fresh("typedrpc-incremental-gen"),
+            before + java.io.File.pathSeparator + tools.classPath));
     return System.nanoTime() - start;
+  }
+
+  /**
+   * javac's options for the typedrpc route: classes to {@code out}, sources to {@code generated}.
+   */
+  private List<String> withProcessor(Path out, Path generated, String classPath) {
+    return List.of(
+        "-d",
+        out.toString(),
+        "-s",
+        generated.toString(),
+        "-cp",
+        classPath,
+        "-processorpath",
+        tools.processorPath,
+        "-nowarn");
   }
 
   // ------------------------------------------------------------------ the protoc route

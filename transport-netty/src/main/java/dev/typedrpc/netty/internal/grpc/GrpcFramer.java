@@ -49,29 +49,8 @@ final class GrpcFramer {
       int gzipFrom,
       String method) {
     MessageCodec<Object> c = (MessageCodec<Object>) codec;
-    int size = knownSize;
-    try {
-      if (size < 0) {
-        size = c.encodedSize(message);
-      }
-    } catch (RuntimeException e) {
-      throw Status.INTERNAL
-          .withDescription("could not encode a message of " + method + ": " + e)
-          .withCause(e)
-          .asException();
-    }
-    if (size > maxSize) {
-      throw Status.RESOURCE_EXHAUSTED
-          .withDescription(
-              "message of "
-                  + size
-                  + " bytes for "
-                  + method
-                  + " exceeds the peer's limit of "
-                  + maxSize
-                  + " bytes")
-          .asException();
-    }
+    int size = knownSize >= 0 ? knownSize : encodedSize(c, message, method);
+    checkSize(size, maxSize, method);
     ByteBuf buf = alloc.ioBuffer(GrpcInbound.HEADER_LENGTH + size);
     try {
       buf.writeByte(0).writeInt(size);
@@ -114,27 +93,8 @@ final class GrpcFramer {
       return;
     }
     MessageCodec<Object> c = (MessageCodec<Object>) codec;
-    int size;
-    try {
-      size = c.encodedSize(message);
-    } catch (RuntimeException e) {
-      throw Status.INTERNAL
-          .withDescription("could not encode a message of " + method + ": " + e)
-          .withCause(e)
-          .asException();
-    }
-    if (size > maxSize) {
-      throw Status.RESOURCE_EXHAUSTED
-          .withDescription(
-              "message of "
-                  + size
-                  + " bytes for "
-                  + method
-                  + " exceeds the peer's limit of "
-                  + maxSize
-                  + " bytes")
-          .asException();
-    }
+    int size = encodedSize(c, message, method);
+    checkSize(size, maxSize, method);
     int start = out.writerIndex();
     try {
       out.ensureWritable(GrpcInbound.HEADER_LENGTH + size);
@@ -148,6 +108,32 @@ final class GrpcFramer {
       throw Status.INTERNAL
           .withDescription("could not encode a message of " + method + ": " + e)
           .withCause(e)
+          .asException();
+    }
+  }
+
+  private static int encodedSize(MessageCodec<Object> c, Object message, String method) {
+    try {
+      return c.encodedSize(message);
+    } catch (RuntimeException e) {
+      throw Status.INTERNAL
+          .withDescription("could not encode a message of " + method + ": " + e)
+          .withCause(e)
+          .asException();
+    }
+  }
+
+  private static void checkSize(int size, int maxSize, String method) {
+    if (size > maxSize) {
+      throw Status.RESOURCE_EXHAUSTED
+          .withDescription(
+              "message of "
+                  + size
+                  + " bytes for "
+                  + method
+                  + " exceeds the peer's limit of "
+                  + maxSize
+                  + " bytes")
           .asException();
     }
   }
