@@ -14,6 +14,7 @@ import dev.typedrpc.spi.TransportSettings;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +40,10 @@ final class NegotiatingTransport implements ClientTransport {
   private Listener outer;
   private int next; // guarded by this
   private ClientTransport current; // guarded by this: the attempt under way
+  // guarded by this: the attempts whose start() has not returned, each with the shutdown asked of
+  // it
+  // meanwhile or null (a transport may be shut down only once started: the starting thread does it)
+  private final IdentityHashMap<ClientTransport, Status> starting = new IdentityHashMap<>();
   private ScheduledFuture<?> timer; // guarded by this
   private ClientTransport chosen; // guarded by this
   private Status failed; // guarded by this
@@ -111,6 +116,7 @@ final class NegotiatingTransport implements ClientTransport {
           continue;
         }
         current = attempt;
+        starting.put(attempt, null);
         ClientTransport timed = attempt;
         String why = "no handshake within " + options.attemptTimeout().toMillis() + " ms";
         timer =
@@ -123,6 +129,24 @@ final class NegotiatingTransport implements ClientTransport {
       }
     }
     attempt.start(new Attempt(attempt, scheme));
+    Status shutdownMeanwhile;
+    synchronized (this) {
+      shutdownMeanwhile = starting.remove(attempt);
+    }
+    if (shutdownMeanwhile != null) {
+      attempt.shutdownNow(shutdownMeanwhile);
+    }
+  }
+
+  /** Shuts an attempt down now, or once its start() has returned if it is still starting. */
+  private void shutdownAttempt(ClientTransport attempt, Status reason) {
+    synchronized (this) {
+      if (starting.containsKey(attempt)) {
+        starting.put(attempt, reason);
+        return;
+      }
+    }
+    attempt.shutdownNow(reason);
   }
 
   /**
@@ -183,7 +207,7 @@ final class NegotiatingTransport implements ClientTransport {
       note(scheme, why);
     }
     options.transportEvents().transportAttemptFailed(scheme, why);
-    attempt.shutdownNow(Status.UNAVAILABLE.withDescription("negotiation moved on: " + why));
+    shutdownAttempt(attempt, Status.UNAVAILABLE.withDescription("negotiation moved on: " + why));
     tryNext();
   }
 
@@ -320,7 +344,7 @@ final class NegotiatingTransport implements ClientTransport {
       s.fail(reason);
     }
     if (attempt != null) {
-      attempt.shutdownNow(reason);
+      shutdownAttempt(attempt, reason);
     }
     outer.transportTerminated();
   }

@@ -108,6 +108,28 @@ class NegotiationTest {
   }
 
   @Test
+  void aChannelClosedWhileAnAttemptIsStartingShutsItDownOnceStarted() throws Exception {
+    TestTransports.SlowStart.reset();
+    // the black hole's attempt times out, so the next attempt starts on the timer's thread, as a
+    // failed attempt's next one does in production, while the channel is closed on this one
+    RpcChannel c = channel("typedrpc://" + name + ":7070/rpc", List.of("blackhole", "slowstart"));
+    CompletableFuture<String> call =
+        ClientCalls.futureUnary(c, ConformanceService.ECHO, CallOptions.DEFAULT, "x");
+    assertThat(TestTransports.SlowStart.entered.await(10, TimeUnit.SECONDS)).isTrue();
+
+    c.shutdownNow(); // while the attempt's start() runs: must neither throw nor leave it open
+    TestTransports.SlowStart.release.countDown();
+
+    assertThatThrownBy(() -> call.get(10, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(RpcException.class);
+    assertThat(c.awaitTermination(Duration.ofSeconds(10))).isTrue();
+    assertThat(TestTransports.SlowStart.EVENTS).hasSize(2);
+    assertThat(TestTransports.SlowStart.EVENTS.get(0)).isEqualTo("started");
+    assertThat(TestTransports.SlowStart.EVENTS.get(1)).startsWith("shut down: ");
+  }
+
+  @Test
   void whenNothingConnectsCallsFailWithEveryReason() throws Exception {
     RpcChannel c =
         channel("typedrpc://" + name + ":7070/rpc", List.of("refuse", "blackhole", "nosuch"));

@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Transports for negotiation tests: {@code refuse} fails at once, {@code blackhole} never answers,
  * {@code memhost://<name>:<port>/} is the in-memory transport to the server named {@code <name>},
- * {@code pingy} connects, then is sent GOAWAY too_many_pings (it records its keep-alive times).
+ * {@code pingy} connects, then is sent GOAWAY too_many_pings (it records its keep-alive times),
+ * {@code slowstart} blocks in {@code start()} until released and refuses to be shut down before.
  */
 public final class TestTransports implements TransportProvider {
   static final AtomicInteger REFUSE_ATTEMPTS = new AtomicInteger();
@@ -33,7 +34,7 @@ public final class TestTransports implements TransportProvider {
 
   @Override
   public Set<String> schemes() {
-    return Set.of("refuse", "blackhole", "memhost", "pingy", "refusing");
+    return Set.of("refuse", "blackhole", "memhost", "pingy", "refusing", "slowstart");
   }
 
   @Override
@@ -51,6 +52,7 @@ public final class TestTransports implements TransportProvider {
         BLACKHOLE_ATTEMPTS.incrementAndGet();
         yield new Dead(false);
       }
+      case "slowstart" -> new SlowStart();
       case "refusing" -> {
         ClientTransport real =
             new InMemoryTransportProvider()
@@ -136,6 +138,66 @@ public final class TestTransports implements TransportProvider {
         listener.transportShutdown(reason);
         listener.transportTerminated();
       }
+    }
+  }
+
+  /**
+   * A transport whose {@code start()} waits for {@link #RELEASE} (after counting down {@link
+   * #ENTERED}), then never connects; like the real transports, it may not be shut down before it
+   * has started. Records what happened to it in {@link #EVENTS}.
+   */
+  static final class SlowStart implements ClientTransport {
+    static volatile java.util.concurrent.CountDownLatch entered =
+        new java.util.concurrent.CountDownLatch(1);
+    static volatile java.util.concurrent.CountDownLatch release =
+        new java.util.concurrent.CountDownLatch(1);
+    static final List<String> EVENTS = new CopyOnWriteArrayList<>();
+    private volatile Listener listener;
+
+    static void reset() {
+      entered = new java.util.concurrent.CountDownLatch(1);
+      release = new java.util.concurrent.CountDownLatch(1);
+      EVENTS.clear();
+    }
+
+    @Override
+    public void start(Listener l) {
+      entered.countDown();
+      try {
+        if (!release.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+          EVENTS.add("never released");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      listener = l;
+      EVENTS.add("started");
+    }
+
+    @Override
+    public ClientStream newStream(
+        MethodDescriptor<?, ?> method,
+        Metadata headers,
+        Deadline deadline,
+        ClientStreamListener l) {
+      return FailedStream.failed(l, Status.UNAVAILABLE);
+    }
+
+    @Override
+    public void shutdown(Status reason) {
+      shutdownNow(reason);
+    }
+
+    @Override
+    public void shutdownNow(Status reason) {
+      Listener l = listener;
+      if (l == null) {
+        EVENTS.add("shut down before it started");
+        throw new IllegalStateException("start() was not called");
+      }
+      EVENTS.add("shut down: " + reason.description());
+      l.transportShutdown(reason);
+      l.transportTerminated();
     }
   }
 }
