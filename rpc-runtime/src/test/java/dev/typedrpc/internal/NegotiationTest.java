@@ -124,6 +124,8 @@ class NegotiationTest {
         .isInstanceOf(ExecutionException.class)
         .hasCauseInstanceOf(RpcException.class);
     assertThat(c.awaitTermination(Duration.ofSeconds(10))).isTrue();
+    // the attempt is shut down by the thread that started it, once its start() returned
+    assertThat(TestTransports.SlowStart.shutDown.await(10, TimeUnit.SECONDS)).isTrue();
     assertThat(TestTransports.SlowStart.EVENTS).hasSize(2);
     assertThat(TestTransports.SlowStart.EVENTS.get(0)).isEqualTo("started");
     assertThat(TestTransports.SlowStart.EVENTS.get(1)).startsWith("shut down: ");

@@ -151,12 +151,15 @@ public final class TestTransports implements TransportProvider {
         new java.util.concurrent.CountDownLatch(1);
     static volatile java.util.concurrent.CountDownLatch release =
         new java.util.concurrent.CountDownLatch(1);
+    static volatile java.util.concurrent.CountDownLatch shutDown =
+        new java.util.concurrent.CountDownLatch(1);
     static final List<String> EVENTS = new CopyOnWriteArrayList<>();
     private volatile Listener listener;
 
     static void reset() {
       entered = new java.util.concurrent.CountDownLatch(1);
       release = new java.util.concurrent.CountDownLatch(1);
+      shutDown = new java.util.concurrent.CountDownLatch(1);
       EVENTS.clear();
     }
 
@@ -193,9 +196,11 @@ public final class TestTransports implements TransportProvider {
       Listener l = listener;
       if (l == null) {
         EVENTS.add("shut down before it started");
+        shutDown.countDown();
         throw new IllegalStateException("start() was not called");
       }
       EVENTS.add("shut down: " + reason.description());
+      shutDown.countDown();
       l.transportShutdown(reason);
       l.transportTerminated();
     }
