@@ -7,7 +7,7 @@ import java.net.URI;
  * scheme and reported as not available when no transport registers it. A typedrpc server listens on
  * a {@code ws://} address, whose port also serves SSE and gRPC over h2c; the client picks the
  * transport by the scheme it connects with. F is gRPC-Java's client (as in D) against a typedrpc
- * server (as in B).
+ * server (as in B). G, H and I are peers on class paths of their own ({@link Peer}).
  */
 enum EchoSystem {
   TYPEDRPC_WS("A", "typedrpc WebSocket", "ws", "/rpc"),
@@ -19,7 +19,16 @@ enum EchoSystem {
    * A stock gRPC-Java client (D's) calling a typedrpc server over h2c: typedrpc's server side alone
    * against gRPC-Java's.
    */
-  GRPC_TO_TYPEDRPC("F", "gRPC-Java client → typedrpc server", "h2c", "");
+  GRPC_TO_TYPEDRPC("F", "gRPC-Java client → typedrpc server", "h2c", ""),
+  /**
+   * RSocket-Java 1.1.5 over TCP: request-response, and request-stream with request-n credit; raw
+   * bytes, zero-copy frame decoding. Client and server run on RSocket's class path ({@link Peer}).
+   */
+  RSOCKET_TCP("G", "RSocket-Java TCP", null, null),
+  /** G over WebSocket. */
+  RSOCKET_WS("H", "RSocket-Java WebSocket", null, null),
+  /** D's gRPC-Java client against Armeria's gRPC server, which runs on Armeria's class path. */
+  ARMERIA_GRPC("I", "gRPC-Java client → Armeria gRPC server", null, null);
 
   final String letter;
   final String title;
@@ -39,7 +48,7 @@ enum EchoSystem {
         return s;
       }
     }
-    throw new IllegalArgumentException("no system " + letter + "; use A, B, C, D, E or F");
+    throw new IllegalArgumentException("no system " + letter + "; use A to I");
   }
 
   private URI uri(int port) {
@@ -55,6 +64,9 @@ enum EchoSystem {
 
   EchoServer startServer() throws Exception {
     return switch (this) {
+      case RSOCKET_TCP, RSOCKET_WS, ARMERIA_GRPC ->
+          throw new IllegalStateException(
+              title + " runs its server on a class path of its own, in a JVM of its own");
       case GRPC -> GrpcEcho.startServer();
       case RAW_NETTY -> RawNettyEcho.startServer();
       default -> TypedrpcEcho.startServer(listenUri());
@@ -63,7 +75,9 @@ enum EchoSystem {
 
   EchoClient connect(int port) throws Exception {
     return switch (this) {
-      case GRPC, GRPC_TO_TYPEDRPC -> GrpcEcho.connect(port);
+      case GRPC, GRPC_TO_TYPEDRPC, ARMERIA_GRPC -> GrpcEcho.connect(port);
+      case RSOCKET_TCP, RSOCKET_WS ->
+          throw new IllegalStateException(title + " runs its client on RSocket's class path");
       case RAW_NETTY -> RawNettyEcho.connect(port);
       default -> TypedrpcEcho.connect(uri(port));
     };
@@ -74,6 +88,9 @@ enum EchoSystem {
    * class path).
    */
   String unavailableReason() {
+    if (Peer.server(this) != null) {
+      return Peer.server(this).unavailableReason();
+    }
     if (scheme == null) {
       return null;
     }

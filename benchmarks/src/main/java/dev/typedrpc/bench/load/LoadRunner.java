@@ -21,11 +21,11 @@ public final class LoadRunner {
 
   /** Runs a child JVM's part: {@code _server <letter>} or {@code _client <letter> [options]}. */
   public static void child(String command, List<String> args) throws Exception {
-    String letter = args.get(0);
+    EchoEndpoints system = new SystemEndpoints(EchoSystem.byLetter(args.get(0)));
     if (command.equals("_server")) {
-      ServerMain.run(letter);
+      ServerMain.run(system);
     } else {
-      ClientMain.run(letter, LoadOptions.parse(args.subList(1, args.size())));
+      ClientMain.run(system, LoadOptions.parse(args.subList(1, args.size())));
     }
   }
 }

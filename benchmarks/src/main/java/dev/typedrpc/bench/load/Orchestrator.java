@@ -68,12 +68,13 @@ public final class Orchestrator {
     return new ResultTable(options, rounds, unavailable, ceiling).toMarkdown();
   }
 
-  private Map<String, Double> runClient(EchoSystem system, LoadOptions runOptions)
+  /** Runs one client JVM of {@code system}, which starts its server JVM; returns its RESULT. */
+  static Map<String, Double> runClient(EchoSystem system, LoadOptions runOptions)
       throws IOException, InterruptedException {
     List<String> args = new ArrayList<>(List.of("_client", system.letter));
     args.addAll(runOptions.toArgs());
     Process process =
-        new ProcessBuilder(Jvms.command(runOptions, args))
+        new ProcessBuilder(Peer.clientCommand(system, runOptions, args))
             .redirectError(ProcessBuilder.Redirect.INHERIT)
             .start();
     Map<String, Double> result = null;

@@ -1,6 +1,7 @@
 package dev.typedrpc.bench.load;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -12,12 +13,13 @@ import java.util.Map;
  * Netty, typedrpc HTTP/2 / gRPC-Java and gRPC-Java's client against typedrpc's server / gRPC-Java,
  * and the issue's target. The raw Netty column is the ceiling: in each row the best of the {@link
  * RawVariant}s measured (by its median; higher calls/s, lower everything else), named in the cell;
- * a second table gives every variant. Rows no system measured are left out.
+ * a second table gives every variant, a third the peers ({@link PeerTable}). Rows no system
+ * measured are left out.
  */
 final class ResultTable {
-  private record Row(String label, String key, String format, String target) {}
+  record Row(String label, String key, String format, String target) {}
 
-  private static final List<Row> ROWS =
+  static final List<Row> ROWS =
       List.of(
           new Row("unary 1 at a time, 32 B: calls/s", "unary1.32.rate", "%,.0f", ""),
           new Row(
@@ -121,7 +123,9 @@ final class ResultTable {
                 ? "server and client in one JVM"
                 : "server and client in separate JVMs",
             RawNettyEcho.ioType()));
-    List<EchoSystem> columns = List.of(EchoSystem.values());
+    // the peers (G, H, I) have their own table
+    List<EchoSystem> columns =
+        Arrays.stream(EchoSystem.values()).filter(s -> Peer.server(s) == null).toList();
     md.append("| metric |");
     columns.forEach(
         s ->
@@ -166,6 +170,9 @@ final class ResultTable {
     md.append('\n');
     if (!ceiling.isEmpty()) {
       md.append('\n').append(variantsMarkdown());
+    }
+    if (PeerTable.shown(rounds.keySet(), unavailable.keySet())) {
+      md.append('\n').append(new PeerTable(this).toMarkdown());
     }
     return md.toString();
   }
@@ -239,7 +246,7 @@ final class ResultTable {
     return best;
   }
 
-  private List<Double> samples(EchoSystem system, String key) {
+  List<Double> samples(EchoSystem system, String key) {
     if (system == EchoSystem.RAW_NETTY && !ceiling.isEmpty()) {
       RawVariant best = bestVariant(key);
       return best == null ? List.of() : variantSamples(best, key);
@@ -252,7 +259,7 @@ final class ResultTable {
     return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
-  private String cell(EchoSystem system, Row row) {
+  String cell(EchoSystem system, Row row) {
     if (unavailable.containsKey(system)) {
       return "n/a";
     }
@@ -277,7 +284,7 @@ final class ResultTable {
         values.get(values.size() - 1));
   }
 
-  private String ratio(EchoSystem a, EchoSystem b, String key) {
+  String ratio(EchoSystem a, EchoSystem b, String key) {
     List<Double> x = samples(a, key);
     List<Double> y = samples(b, key);
     if (x.isEmpty() || y.isEmpty() || median(y) == 0) {

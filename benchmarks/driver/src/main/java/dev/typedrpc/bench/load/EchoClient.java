@@ -6,7 +6,7 @@ import java.util.concurrent.CompletableFuture;
  * One connection to an echo server, the calls the workloads make. Thread-safe: {@link #callAsync}
  * may be called while earlier calls are in flight.
  */
-interface EchoClient extends AutoCloseable {
+public interface EchoClient extends AutoCloseable {
   /**
    * One unary call, waiting for its response; fails if the response is not {@code payload}'s
    * length.

@@ -3,7 +3,7 @@ package dev.typedrpc.bench.load;
 /**
  * A running echo server on 127.0.0.1. Closing it stops it and waits (boundedly) for its threads.
  */
-interface EchoServer extends AutoCloseable {
+public interface EchoServer extends AutoCloseable {
   /** The bound port on 127.0.0.1. */
   int port();
 

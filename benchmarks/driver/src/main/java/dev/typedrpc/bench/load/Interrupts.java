@@ -1,16 +1,16 @@
 package dev.typedrpc.bench.load;
 
 /** Waiting in {@code close()} methods, which must not throw {@link InterruptedException}. */
-final class Interrupts {
+public final class Interrupts {
   /** A bounded wait that may be interrupted. */
-  interface Wait {
+  public interface Wait {
     void await() throws InterruptedException;
   }
 
   private Interrupts() {}
 
   /** Runs {@code wait}; if interrupted, stops waiting and keeps the thread's interrupt flag set. */
-  static void awaitQuietly(Wait wait) {
+  public static void awaitQuietly(Wait wait) {
     try {
       wait.await();
     } catch (InterruptedException e) {

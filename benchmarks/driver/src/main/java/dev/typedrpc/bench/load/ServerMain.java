@@ -12,15 +12,15 @@ import java.time.Duration;
  * nanoseconds used so far), {@code rss} (peak RSS in KiB), {@code quit}. It also quits when stdin
  * closes (the client died), and after an hour in any case.
  */
-final class ServerMain {
+public final class ServerMain {
   private static final Duration LIFETIME_LIMIT = Duration.ofHours(1);
 
   private ServerMain() {}
 
-  static void run(String system) throws Exception {
+  public static void run(EchoEndpoints system) throws Exception {
     Jvms.exitAfter(LIFETIME_LIMIT, "benchmark server");
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-    try (EchoServer server = EchoSystem.byLetter(system).startServer();
+    try (EchoServer server = system.startServer();
         BufferedReader in =
             new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
       out.println("PORT " + server.port());

@@ -33,8 +33,8 @@ final class ServerProcess implements ServerProbe, AutoCloseable {
     this.port = Integer.parseInt(first.substring("PORT ".length()));
   }
 
-  static ServerProcess start(EchoSystem system, LoadOptions options) throws IOException {
-    List<String> command = Jvms.command(options, List.of("_server", system.letter));
+  /** Starts the server JVM that {@code command} runs ({@link EchoEndpoints#serverCommand}). */
+  static ServerProcess start(List<String> command) throws IOException {
     return new ServerProcess(
         new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start());
   }

@@ -7,6 +7,9 @@ import java.util.List;
 
 /** Starting child JVMs on this JVM's class path, and bounding this JVM's own lifetime. */
 public final class Jvms {
+  /** The benchmarks module's entry point (not on a peer's class path). */
+  private static final String BENCH_MAIN = "dev.typedrpc.bench.BenchMain";
+
   private Jvms() {}
 
   /**
@@ -14,19 +17,33 @@ public final class Jvms {
    * flags.
    */
   static List<String> command(LoadOptions options, List<String> args) {
+    return command(options, System.getProperty("java.class.path"), BENCH_MAIN, args);
+  }
+
+  /**
+   * A command that runs {@code mainClass} from {@code classPath} with {@code args} in a new JVM
+   * with the benchmark's flags: a peer's JVM, on a class path of its own.
+   */
+  public static List<String> command(
+      LoadOptions options, String classPath, String mainClass, List<String> args) {
     List<String> flags = new ArrayList<>(LoadOptions.BASE_JVM_FLAGS);
     flags.addAll(options.jvmArgs());
-    return command(flags, args);
+    return command(flags, classPath, mainClass, args);
   }
 
   /** A command that runs {@code BenchMain} with {@code args} in a new JVM with {@code flags}. */
   public static List<String> command(List<String> flags, List<String> args) {
+    return command(flags, System.getProperty("java.class.path"), BENCH_MAIN, args);
+  }
+
+  private static List<String> command(
+      List<String> flags, String classPath, String mainClass, List<String> args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(flags);
     command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add("dev.typedrpc.bench.BenchMain");
+    command.add(classPath);
+    command.add(mainClass);
     command.addAll(args);
     return command;
   }

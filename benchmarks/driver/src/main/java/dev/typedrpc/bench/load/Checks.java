@@ -1,13 +1,13 @@
 package dev.typedrpc.bench.load;
 
 /** Sanity checks the clients apply to every response, so a broken system cannot look fast. */
-final class Checks {
+public final class Checks {
   /** No single streaming call may take longer than this; the workloads stop well before. */
-  static final long STREAM_TIMEOUT_SECONDS = 60;
+  public static final long STREAM_TIMEOUT_SECONDS = 60;
 
   private Checks() {}
 
-  static void sameLength(int sent, int received) {
+  public static void sameLength(int sent, int received) {
     if (sent != received) {
       throw new IllegalStateException("sent " + sent + " bytes, the echo returned " + received);
     }

@@ -8,7 +8,7 @@ import java.util.List;
  * Options of the end-to-end run, parsed from {@code --name=value} arguments and passed on to child
  * JVMs in the same form.
  *
- * @param rounds rounds; each runs every system once, in order A B C D E F
+ * @param rounds rounds; each runs every system once, in the order given by {@code systems}
  * @param seconds duration of each measurement
  * @param warmup duration of each workload's warm-up, per client JVM
  * @param systems letters of the systems to run
@@ -33,7 +33,7 @@ public record LoadOptions(
     int rounds = 3;
     Duration seconds = Duration.ofSeconds(5);
     Duration warmup = Duration.ofSeconds(2);
-    String systems = "ABCDEF";
+    String systems = "ABCDEFGHI";
     String workloads = "unary1,unary64,stream";
     boolean oneJvm = false;
     List<String> jvmArgs = new ArrayList<>();

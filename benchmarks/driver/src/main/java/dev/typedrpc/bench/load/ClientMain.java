@@ -8,19 +8,18 @@ import java.util.stream.Collectors;
  * --one-jvm}), warms up, measures every workload, and prints one line {@code RESULT key=value ...}
  * for the orchestrator.
  */
-final class ClientMain {
+public final class ClientMain {
   private ClientMain() {}
 
-  static void run(String letter, LoadOptions options) throws Exception {
+  public static void run(EchoEndpoints system, LoadOptions options) throws Exception {
     Jvms.exitAfter(options.clientLifetimeLimit(), "benchmark client");
-    EchoSystem system = EchoSystem.byLetter(letter);
     Map<String, Double> results;
     if (options.oneJvm()) {
       try (EchoServer server = system.startServer()) {
         results = measure(system, server.port(), ServerProbe.SAME_JVM, options);
       }
     } else {
-      try (ServerProcess server = ServerProcess.start(system, options)) {
+      try (ServerProcess server = ServerProcess.start(system.serverCommand(options))) {
         results = measure(system, server.port(), server, options);
         results.put("rss.server", server.peakRssKib() / 1024.0);
       }
@@ -34,7 +33,7 @@ final class ClientMain {
   }
 
   private static Map<String, Double> measure(
-      EchoSystem system, int port, ServerProbe probe, LoadOptions options) throws Exception {
+      EchoEndpoints system, int port, ServerProbe probe, LoadOptions options) throws Exception {
     try (EchoClient client = system.connect(port)) {
       Workloads workloads = new Workloads(client, probe, options);
       workloads.runAll(options.warmup(), false);
