@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * are; a {@code STREAM} request (count, size) is answered by that many {@code DATA} frames, written
  * while the channel is writable, then an {@code END}. How frames are written and flushed is the
  * {@link RawVariant} (both ends use the same one): one buffer per frame, Netty's flush
- * consolidation, frames packed per flush, or both.
+ * consolidation, frames packed per flush, or both; and how many stream frames go per flush.
  */
 @SuppressWarnings(
     "FutureReturnValueIgnored") // writes use the void promise: failures reach exceptionCaught
@@ -45,7 +45,6 @@ final class RawNettyEcho {
   static final byte DATA = 2;
   static final byte END = 3;
   private static final int MAX_FRAME = 1 << 20;
-  private static final int FLUSH_EVERY = 64;
   private static final boolean EPOLL = Epoll.isAvailable();
 
   private RawNettyEcho() {}
@@ -78,7 +77,7 @@ final class RawNettyEcho {
                   @Override
                   protected void initChannel(Channel ch) {
                     addFraming(ch, variant);
-                    ch.pipeline().addLast(new ServerHandler());
+                    ch.pipeline().addLast(new ServerHandler(variant.flushEvery));
                   }
                 })
             .bind(Loopback.ADDRESS, 0)
@@ -195,10 +194,15 @@ final class RawNettyEcho {
    * connection.
    */
   private static final class ServerHandler extends ChannelInboundHandlerAdapter {
+    private final int flushEvery;
     private int remaining;
     private int size;
     private boolean ended = true;
     private boolean pumping;
+
+    ServerHandler(int flushEvery) {
+      this.flushEvery = flushEvery;
+    }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -245,7 +249,7 @@ final class RawNettyEcho {
           remaining--;
           ctx.write(
               ctx.alloc().buffer(1 + size).writeByte(DATA).writeZero(size), ctx.voidPromise());
-          if (++sinceFlush == FLUSH_EVERY) {
+          if (++sinceFlush == flushEvery) {
             sinceFlush = 0;
             ctx.flush();
           }

@@ -50,6 +50,13 @@ final class ResultTable {
               "unary64.32.allocTotal",
               "%,.0f",
               "A/D ≤ 0.25"),
+          new Row(
+              "heap B/call, unary 1 at a time 1 KiB, total", "unary1.1024.allocTotal", "%,.0f", ""),
+          new Row(
+              "heap B/call, unary 64 in flight 1 KiB, total",
+              "unary64.1024.allocTotal",
+              "%,.0f",
+              ""),
           new Row("heap B/message, streaming 32 B, total", "stream.32.allocTotal", "%,.0f", ""),
           new Row(
               "CPU ns/call, unary 1 at a time 32 B, total", "unary1.32.cpuTotalNs", "%,.0f", ""),

@@ -1,5 +1,6 @@
 package dev.typedrpc.netty.internal;
 
+import dev.typedrpc.netty.internal.tls.PeerCertificates;
 import dev.typedrpc.spi.frame.FrameSink;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -12,6 +13,8 @@ import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.nio.ByteBuffer;
+import java.security.cert.X509Certificate;
+import java.util.List;
 
 /**
  * A {@link FrameSink} over one WebSocket channel. The engine encodes each frame straight into a
@@ -26,6 +29,10 @@ import java.nio.ByteBuffer;
 public final class ChannelFrameSink implements FrameSink {
   private final EventLoop loop;
   private final String defaultPeer;
+
+  /** A client's sink: its messages are masked (RFC 6455 section 5.3). */
+  private final boolean masks;
+
   private Channel channel;
   private boolean open;
   private ByteBuf pending;
@@ -34,14 +41,22 @@ public final class ChannelFrameSink implements FrameSink {
   /** The remote address as text, computed on first use (servers ask for it on every call). */
   private String peer;
 
-  public ChannelFrameSink(EventLoop loop, String defaultPeer) {
+  /** The peer's certificate chain, once known for good ({@link #peerCertificates()}). */
+  private List<X509Certificate> peerCertificates;
+
+  /**
+   * @param masks whether this is a client's sink, whose messages must be masked
+   */
+  public ChannelFrameSink(EventLoop loop, String defaultPeer, boolean masks) {
     this.loop = loop;
     this.defaultPeer = defaultPeer;
+    this.masks = masks;
   }
 
+  /** A server's sink over {@code channel}. */
   public static ChannelFrameSink of(Channel channel) {
     ChannelFrameSink sink =
-        new ChannelFrameSink(channel.eventLoop(), String.valueOf(channel.remoteAddress()));
+        new ChannelFrameSink(channel.eventLoop(), String.valueOf(channel.remoteAddress()), false);
     sink.attach(channel);
     return sink;
   }
@@ -84,14 +99,18 @@ public final class ChannelFrameSink implements FrameSink {
     ChannelFuture unused = channel.write(new BinaryWebSocketFrame(buf), channel.voidPromise());
   }
 
-  /** Copies the bytes into a pooled buffer: no {@link ByteBuffer} view of it is needed. */
+  /**
+   * Copies the bytes into a pooled buffer behind the WebSocket header, masking them on the way if
+   * this is a client ({@link WsBinaryMessage}): the frame encoder passes the finished message on,
+   * so the frame is copied once and sent as one buffer.
+   */
   @Override
   public void write(byte[] frame, int offset, int length) {
     if (!open || channel == null || !channel.isActive()) {
       return; // as above: before onOpen or after close the frame has nowhere to go
     }
-    ByteBuf buf = channel.alloc().ioBuffer(length).writeBytes(frame, offset, length);
-    ChannelFuture unused = channel.write(new BinaryWebSocketFrame(buf), channel.voidPromise());
+    ByteBuf message = WsBinaryMessage.encode(channel.alloc(), frame, offset, length, masks);
+    ChannelFuture unused = channel.write(message, channel.voidPromise());
   }
 
   @Override
@@ -162,11 +181,23 @@ public final class ChannelFrameSink implements FrameSink {
     return TransportNames.of(channel, "ws");
   }
 
+  /**
+   * Looked up once the connection is open (its TLS handshake, if any, is over by then) and kept:
+   * the server asks on every call, and the lookup searches the pipeline.
+   */
   @Override
-  public java.util.List<java.security.cert.X509Certificate> peerCertificates() {
-    return channel == null
-        ? java.util.List.of()
-        : dev.typedrpc.netty.internal.tls.PeerCertificates.of(channel);
+  public List<X509Certificate> peerCertificates() {
+    List<X509Certificate> chain = peerCertificates;
+    if (chain == null) {
+      if (channel == null) {
+        return List.of();
+      }
+      chain = PeerCertificates.of(channel);
+      if (open) {
+        peerCertificates = chain;
+      }
+    }
+    return chain;
   }
 
   @Override

@@ -57,6 +57,19 @@ final class SseDownSink implements FrameSink {
   @Override
   public void write(ByteBuffer frame) {
     frame.flip();
+    writeEvent(frame);
+  }
+
+  /**
+   * Encodes the frame from the engine's array as it is: no buffer of its own is filled first (the
+   * default would copy it into one from {@link #allocate}).
+   */
+  @Override
+  public void write(byte[] frame, int offset, int length) {
+    writeEvent(ByteBuffer.wrap(frame, offset, length));
+  }
+
+  private void writeEvent(ByteBuffer frame) {
     if (closed || !channel.isActive()) {
       return;
     }

@@ -17,19 +17,44 @@ import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 
 /**
  * Parses the {@code text/event-stream} of an SSE session: the {@code session} event, then one frame
  * per event as base64 in a {@code data:} line. Lines are bounded by the largest frame's base64
- * length. Stateful: one per channel.
+ * length; they are read as bytes and a frame is decoded from them as they are. Stateful: one per
+ * channel.
  */
 final class SseEventHandler extends ChannelInboundHandlerAdapter {
+  /** What a line array starts with; it grows (doubling) up to {@link #maxLine}. */
+  private static final int FIRST_LINE_CAPACITY = 256;
+
+  private static final byte[] EVENT_FIELD = "event:".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] DATA_FIELD = "data:".getBytes(StandardCharsets.US_ASCII);
+
   private final SseUpSink sink;
   private final int maxLine;
-  private final StringBuilder line = new StringBuilder();
+
+  /**
+   * The line being read, without its end and its {@code \r}s: {@link #lineLength} bytes. Bytes are
+   * copied here in runs between line ends, not one by one.
+   */
+  private byte[] line = new byte[FIRST_LINE_CAPACITY];
+
+  private int lineLength;
   private String event = "message";
-  private String data;
+
+  /**
+   * The event's data line (the array a finished line was read into, swapped with {@link #line}
+   * rather than copied): {@link #dataLength} bytes from {@link #dataStart}, or none while {@link
+   * #hasData} is false.
+   */
+  private byte[] data = new byte[FIRST_LINE_CAPACITY];
+
+  private int dataStart;
+  private int dataLength;
+  private boolean hasData;
   private boolean accepted;
 
   /** The answer to the SSE request was not an event stream: what it said, and its text body. */
@@ -107,47 +132,103 @@ final class SseEventHandler extends ChannelInboundHandlerAdapter {
 
   private void read(ByteBuf bytes) throws IOException {
     while (bytes.isReadable()) {
-      char c = (char) (bytes.readByte() & 0xff);
-      if (c == '\n') {
-        endLine();
-      } else if (c != '\r') {
-        if (line.length() >= maxLine) {
-          throw new IOException("SSE line longer than " + maxLine + " characters");
-        }
-        line.append(c);
+      int from = bytes.readerIndex();
+      int end = bytes.writerIndex();
+      int newline = bytes.indexOf(from, end, (byte) '\n');
+      int stop = newline < 0 ? end : newline;
+      append(bytes, from, stop - from);
+      if (newline < 0) {
+        bytes.readerIndex(end);
+        return;
       }
+      bytes.readerIndex(newline + 1);
+      endLine();
+    }
+  }
+
+  /**
+   * Adds {@code n} bytes of {@code bytes} from {@code from} to the line, leaving out {@code \r}s.
+   */
+  private void append(ByteBuf bytes, int from, int n) throws IOException {
+    if (bytes.indexOf(from, from + n, (byte) '\r') >= 0) {
+      for (int i = from; i < from + n; i++) {
+        byte b = bytes.getByte(i);
+        if (b != '\r') {
+          ensureLineRoom(1);
+          line[lineLength++] = b;
+        }
+      }
+      return;
+    }
+    ensureLineRoom(n);
+    bytes.getBytes(from, line, lineLength, n);
+    lineLength += n;
+  }
+
+  private void ensureLineRoom(int n) throws IOException {
+    int needed = lineLength + n;
+    if (needed > maxLine) {
+      throw new IOException("SSE line longer than " + maxLine + " characters");
+    }
+    if (needed > line.length) {
+      line = Arrays.copyOf(line, Math.min(maxLine, Math.max(needed, 2 * line.length)));
     }
   }
 
   private void endLine() throws IOException {
-    String l = line.toString();
-    line.setLength(0);
-    if (l.isEmpty()) {
+    int n = lineLength;
+    lineLength = 0;
+    if (n == 0) {
       dispatch();
-    } else if (l.startsWith("event:")) {
-      event = l.substring(6).strip();
-    } else if (l.startsWith("data:")) {
-      if (data != null) {
+    } else if (startsWith(line, n, EVENT_FIELD)) {
+      event =
+          new String(line, EVENT_FIELD.length, n - EVENT_FIELD.length, StandardCharsets.ISO_8859_1)
+              .strip();
+    } else if (startsWith(line, n, DATA_FIELD)) {
+      if (hasData) {
         throw new IOException("an SSE event of this transport has one data line");
       }
-      data = l.substring(5).strip();
+      int start = DATA_FIELD.length;
+      int stop = n;
+      while (start < stop && isWhitespace(line[start])) {
+        start++;
+      }
+      while (stop > start && isWhitespace(line[stop - 1])) {
+        stop--;
+      }
+      // the line's array becomes the data's, and the data's old one takes the next line
+      byte[] full = line;
+      line = data;
+      data = full;
+      dataStart = start;
+      dataLength = stop - start;
+      hasData = true;
     }
     // comments (":...") and other fields are ignored, as the SSE specification says
   }
 
+  private static boolean startsWith(byte[] bytes, int length, byte[] prefix) {
+    return length >= prefix.length
+        && Arrays.equals(bytes, 0, prefix.length, prefix, 0, prefix.length);
+  }
+
+  /** As {@link String#strip()} judges the character with this code (ISO 8859-1). */
+  private static boolean isWhitespace(byte b) {
+    return Character.isWhitespace((char) (b & 0xff));
+  }
+
   private void dispatch() {
     String name = event;
-    String payload = data;
     event = "message";
-    data = null;
-    if (payload == null) {
+    if (!hasData) {
       return;
     }
+    hasData = false;
     if (name.equals("session")) {
-      sink.onSession(payload);
+      sink.onSession(new String(data, dataStart, dataLength, StandardCharsets.ISO_8859_1));
     } else {
-      sink.onFrame(
-          ByteBuffer.wrap(Base64.getDecoder().decode(payload.getBytes(StandardCharsets.US_ASCII))));
+      // decoded from the line's bytes as they are: no string of them is made
+      sink.onFrame(Base64.getDecoder().decode(ByteBuffer.wrap(data, dataStart, dataLength)));
     }
   }
 

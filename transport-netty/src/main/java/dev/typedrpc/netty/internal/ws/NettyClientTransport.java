@@ -57,7 +57,7 @@ public final class NettyClientTransport implements ClientTransport {
       throw new IllegalStateException("already started");
     }
     EventLoop loop = IoGroups.clientGroup().next();
-    ChannelFrameSink sink = new ChannelFrameSink(loop, target.authority());
+    ChannelFrameSink sink = new ChannelFrameSink(loop, target.authority(), true);
     ReadyWatch watch = new ReadyWatch(listener);
     FrameConnection engine = FrameConnection.client(sink, settings, watch, json);
     connection = engine;
