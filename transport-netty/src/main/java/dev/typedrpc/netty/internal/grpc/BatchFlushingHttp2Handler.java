@@ -38,6 +38,12 @@ abstract class BatchFlushingHttp2Handler extends Http2ConnectionHandler {
   private boolean reading;
   private boolean flushQueued;
 
+  /** A batch of work handed over from other threads is running ({@link #beginBatch}). */
+  private boolean batching;
+
+  /** Something written in the running batch waits for its flush. */
+  private boolean batchWrote;
+
   BatchFlushingHttp2Handler(
       Http2ConnectionDecoder decoder,
       Http2ConnectionEncoder encoder,
@@ -87,11 +93,32 @@ abstract class BatchFlushingHttp2Handler extends Http2ConnectionHandler {
    * this one.
    */
   final void flushSoon() {
+    if (batching) {
+      batchWrote = true;
+      return;
+    }
     if (reading || flushQueued || flushContext == null) {
       return;
     }
     flushQueued = true;
     flushContext.executor().execute(flushTask);
+  }
+
+  /**
+   * Work handed over from other threads starts ({@link H2WriteQueue}): what it writes goes out with
+   * one flush at {@link #endBatch}, not with a task of its own.
+   */
+  final void beginBatch() {
+    batching = true;
+  }
+
+  /** The batch is over: one flush for everything it wrote. */
+  final void endBatch() {
+    batching = false;
+    if (batchWrote && flushContext != null) {
+      flush(flushContext);
+    }
+    batchWrote = false;
   }
 
   /**

@@ -22,8 +22,10 @@ import java.util.ArrayDeque;
  * <p>A message inside one DATA frame is decoded straight from that frame's buffer (through the
  * thread's scratch array when it is small: {@link GrpcScratch}); a message spread over several
  * frames is copied into one pooled buffer of its declared size, which was checked against the limit
- * first. Confined to the channel's event loop. Owns the retained slices it holds until {@link
- * #release}.
+ * first. A frame that arrives with nothing buffered before it, for a reader that asked for
+ * messages, is read where it lies: only what is left of it once the reader is served is kept, as a
+ * retained slice. Confined to the channel's event loop. Owns the retained slices it holds until
+ * {@link #release}.
  */
 final class GrpcInbound {
   static final int HEADER_LENGTH = 5;
@@ -56,6 +58,13 @@ final class GrpcInbound {
    * holds none.
    */
   private ArrayDeque<ByteBuf> parts;
+
+  /**
+   * The DATA frame being read where it lies, during {@link #onData}, when nothing was buffered
+   * before it: it is not ours (no retain), and what the reader does not take from it becomes a
+   * retained slice in {@link #parts} before {@code onData} returns. Null otherwise.
+   */
+  private ByteBuf borrowed;
 
   private Sink sink;
   private boolean gzip;
@@ -124,6 +133,20 @@ final class GrpcInbound {
       return;
     }
     int n = data.readableBytes();
+    if (n > 0 && parts == null && requested > 0 && sink != null && !delivering) {
+      // nothing waits before this frame and the reader wants messages: read them from the frame
+      // itself, and keep only what is left of it
+      readable += n;
+      received += n;
+      this.endOfStream |= endOfStream;
+      borrowed = data;
+      try {
+        deliver();
+      } finally {
+        keepRest();
+      }
+      return;
+    }
     if (n > 0) {
       if (parts == null) {
         parts = new ArrayDeque<>(4);
@@ -139,6 +162,17 @@ final class GrpcInbound {
     deliver();
   }
 
+  /** What the reader left of the borrowed frame becomes ours: a retained slice (or nothing). */
+  private void keepRest() {
+    ByteBuf rest = borrowed;
+    borrowed = null;
+    if (rest == null || done || !rest.isReadable()) {
+      return;
+    }
+    parts = new ArrayDeque<>(4);
+    parts.add(rest.retainedSlice()); // deliver() has judged it already: it waits for the reader
+  }
+
   void request(int n) {
     requested = (int) Math.min(Integer.MAX_VALUE, (long) requested + n);
     deliver();
@@ -147,6 +181,7 @@ final class GrpcInbound {
   /** Frees what is buffered; nothing is delivered afterwards. Idempotent. */
   void release() {
     done = true;
+    borrowed = null; // the caller's
     ArrayDeque<ByteBuf> p = parts;
     parts = null;
     ByteBuf b;
@@ -229,7 +264,7 @@ final class GrpcInbound {
       }
       int flags;
       long length;
-      ByteBuf head = parts.peek();
+      ByteBuf head = head();
       if (head.readableBytes() >= HEADER_LENGTH) { // read in place: no slice
         flags = head.readUnsignedByte();
         length = head.readUnsignedInt();
@@ -279,7 +314,7 @@ final class GrpcInbound {
     int length = pendingLength;
     pendingLength = -1;
     taken += length;
-    ByteBuf head = length == 0 ? null : parts.peek();
+    ByteBuf head = length == 0 ? null : head();
     if (!pendingCompressed && head != null && head.readableBytes() >= length) {
       // the whole message is in one DATA frame: decoded where it lies, no slice of it
       readable -= length;
@@ -315,7 +350,7 @@ final class GrpcInbound {
       return Unpooled.EMPTY_BUFFER;
     }
     readable -= n;
-    ByteBuf head = parts.peek();
+    ByteBuf head = head();
     if (head.readableBytes() >= n) {
       ByteBuf slice = head.readRetainedSlice(n);
       if (!head.isReadable()) {
@@ -335,8 +370,17 @@ final class GrpcInbound {
     return out;
   }
 
+  /** The first unread bytes: the borrowed frame, else the first part. */
+  private ByteBuf head() {
+    return borrowed != null ? borrowed : parts.peek();
+  }
+
   /** Releases the first part, all of it taken; the deque goes with the last one the peer sends. */
   private void releaseHead() {
+    if (borrowed != null) {
+      borrowed = null; // the caller's: nothing to release
+      return;
+    }
     parts.poll().release();
     if (endOfStream && parts.isEmpty()) {
       parts = null;

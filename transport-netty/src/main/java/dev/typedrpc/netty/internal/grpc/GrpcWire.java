@@ -97,6 +97,9 @@ public final class GrpcWire {
     if (value == null) {
       return false;
     }
+    if (APPLICATION_GRPC.contentEquals(value)) {
+      return true; // what gRPC clients and servers send: no copy of the value
+    }
     String v = value.toString().toLowerCase(java.util.Locale.ROOT);
     return v.equals("application/grpc")
         || v.startsWith("application/grpc+")
@@ -232,10 +235,14 @@ public final class GrpcWire {
    * @throws IllegalStateException if the metadata is larger than {@code maxSize} bytes
    */
   static Metadata metadata(Http2Headers headers, int maxSize) {
-    Metadata.Builder md = Metadata.builder();
+    Metadata.Builder md = null;
     int total = 0;
     for (Map.Entry<CharSequence, CharSequence> h : headers) {
-      String key = h.getKey().toString();
+      CharSequence name = h.getKey();
+      if (transportOnly(name)) {
+        continue; // named without a copy of the name: pseudo-headers and reserved keys
+      }
+      String key = name.toString();
       // grpc-encoding, grpc-accept-encoding and user-agent are handed over (as gRPC-Java does), so
       // a server can tell whether a request came compressed
       if (ReservedMetadata.isReserved(key) || !validKey(key)) {
@@ -245,6 +252,9 @@ public final class GrpcWire {
       total += key.length() + value.length();
       if (total > maxSize) {
         throw new IllegalStateException("metadata exceeds the limit of " + maxSize + " bytes");
+      }
+      if (md == null) {
+        md = Metadata.builder();
       }
       if (key.endsWith(Metadata.BINARY_SUFFIX)) {
         try {
@@ -256,7 +266,29 @@ public final class GrpcWire {
         md.putRaw(key, value.toString().getBytes(StandardCharsets.ISO_8859_1));
       }
     }
-    return md.build();
+    return md == null ? Metadata.EMPTY : md.build();
+  }
+
+  /** The reserved keys as HPACK decodes names: compared without making a string. */
+  private static final Set<AsciiString> RESERVED_NAMES = asciiSet(ReservedMetadata.KEYS);
+
+  private static Set<AsciiString> asciiSet(Set<String> keys) {
+    Set<AsciiString> set = new java.util.HashSet<>();
+    for (String k : keys) {
+      set.add(AsciiString.cached(k));
+    }
+    return Set.copyOf(set);
+  }
+
+  /**
+   * Whether a header name is the transport's (a pseudo-header or a {@link ReservedMetadata} key),
+   * decided on the name as decoded: what {@link ReservedMetadata#isReserved} says of its string.
+   */
+  static boolean transportOnly(CharSequence name) {
+    if (name.length() > 0 && name.charAt(0) == ':') {
+      return true;
+    }
+    return name instanceof AsciiString a && RESERVED_NAMES.contains(a);
   }
 
   /** Whether {@code key} is a valid metadata key ({@link Metadata#checkKey}). */
@@ -346,6 +378,9 @@ public final class GrpcWire {
   static boolean acceptsGzip(CharSequence acceptEncoding) {
     if (acceptEncoding == null) {
       return false;
+    }
+    if (ACCEPTED_ENCODINGS.contentEqualsIgnoreCase(acceptEncoding)) {
+      return true; // "gzip" alone, as typedrpc and gRPC-Java send it: no split
     }
     for (String s : acceptEncoding.toString().split(",", -1)) {
       if (s.trim().equalsIgnoreCase(GZIP)) {

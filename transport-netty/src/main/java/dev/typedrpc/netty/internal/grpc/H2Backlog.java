@@ -1,7 +1,6 @@
 package dev.typedrpc.netty.internal.grpc;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
@@ -17,8 +16,10 @@ import io.netty.util.concurrent.EventExecutor;
  * may be read from any thread.
  */
 final class H2Backlog {
+  /** One listener for every write of every stream: the promise names its backlog. */
+  private static final ChannelFutureListener WRITTEN = f -> ((Write) f).backlog.written((Write) f);
+
   private final Runnable drained;
-  private final ChannelFutureListener onWritten = this::written;
   private int bytes;
   private volatile boolean full;
 
@@ -36,8 +37,8 @@ final class H2Backlog {
   ChannelPromise track(ChannelHandlerContext ctx, int n) {
     bytes += n;
     full = bytes >= H2Limits.SEND_BUFFER;
-    Write write = new Write(ctx.channel(), ctx.executor(), n);
-    write.addListener(onWritten);
+    Write write = new Write(ctx.channel(), ctx.executor(), this, n);
+    write.addListener(WRITTEN);
     return write;
   }
 
@@ -45,23 +46,23 @@ final class H2Backlog {
     return full;
   }
 
-  private void written(ChannelFuture future) {
+  private void written(Write write) {
     boolean was = full;
-    bytes -= ((Write) future).bytes;
+    bytes -= write.bytes;
     full = bytes >= H2Limits.SEND_BUFFER;
     if (was && !full) {
       drained.run();
     }
   }
 
-  /**
-   * A write's promise that knows its size, so that one listener serves every write of the stream.
-   */
+  /** A write's promise that knows its backlog and size, so that one listener serves them all. */
   private static final class Write extends DefaultChannelPromise {
+    final H2Backlog backlog;
     final int bytes;
 
-    Write(Channel channel, EventExecutor executor, int bytes) {
+    Write(Channel channel, EventExecutor executor, H2Backlog backlog, int bytes) {
       super(channel, executor);
+      this.backlog = backlog;
       this.bytes = bytes;
     }
   }

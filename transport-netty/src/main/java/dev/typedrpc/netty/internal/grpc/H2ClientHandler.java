@@ -1,5 +1,6 @@
 package dev.typedrpc.netty.internal.grpc;
 
+import dev.typedrpc.Metadata;
 import dev.typedrpc.MethodDescriptor;
 import dev.typedrpc.Status;
 import dev.typedrpc.netty.internal.EndpointPath;
@@ -11,7 +12,9 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
+import io.netty.handler.codec.http2.DefaultHttp2Connection;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2RemoteFlowController;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
@@ -22,6 +25,7 @@ import io.netty.handler.codec.http2.Http2FrameAdapter;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.handler.codec.http2.UniformStreamByteDistributor;
 import io.netty.util.AsciiString;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -58,6 +62,7 @@ final class H2ClientHandler extends BatchFlushingHttp2Handler {
   /** Plain request headers by method name (loop only). */
   private final Map<String, Http2Headers> plainRequestHeaders = new HashMap<>();
 
+  private final H2MetadataMemo responseMetadata = new H2MetadataMemo();
   private final Http2Connection.PropertyKey streamKey;
   private final List<H2ClientStream> waiting = new ArrayList<>();
 
@@ -212,6 +217,16 @@ final class H2ClientHandler extends BatchFlushingHttp2Handler {
       }
     }
     return h;
+  }
+
+  /**
+   * The application metadata of a response's headers (loop only): made once for the responses whose
+   * headers repeat the last one's.
+   *
+   * @throws IllegalStateException if it is larger than the metadata limit
+   */
+  Metadata responseMetadata(Http2Headers headers) {
+    return responseMetadata.metadata(headers, settings.maxMetadataSize());
   }
 
   void attach(Http2Stream stream, H2ClientStream s) {
@@ -613,7 +628,15 @@ final class H2ClientHandler extends BatchFlushingHttp2Handler {
       if (H2Limits.LOG_FRAMES) {
         frameLogger(H2Limits.frameLogger());
       }
-      server(false);
+      // streams share the connection window evenly, as on the server (H2ServerHandler.Builder):
+      // Netty's default distributor keeps priority state (a queue and weights) for every stream
+      Http2Connection connection = new DefaultHttp2Connection(false);
+      connection
+          .remote()
+          .flowController(
+              new DefaultHttp2RemoteFlowController(
+                  connection, new UniformStreamByteDistributor(connection)));
+      connection(connection);
       // Netty's flood guards, explicit so that a change of its defaults cannot drop them
       encoderEnforceMaxQueuedControlFrames(H2Limits.MAX_QUEUED_CONTROL_FRAMES);
       decoderEnforceMaxConsecutiveEmptyDataFrames(H2Limits.MAX_CONSECUTIVE_EMPTY_DATA_FRAMES);

@@ -28,7 +28,8 @@ import java.util.concurrent.RejectedExecutionException;
  * the loop. Until the connection is up the stream waits (its messages and half-close are kept); its
  * listener is closed exactly once.
  */
-final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
+final class H2ClientStream
+    implements ClientStream, GrpcInbound.Sink, GrpcInbound.FlowControl, Runnable {
   /**
    * Stands for a null message (e.g. {@code Void}) in the queue of messages waiting for the
    * connection.
@@ -37,6 +38,10 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
 
   private final H2ClientHandler handler;
   private final EventLoop loop;
+
+  /** Where calls from other threads queue their work for the loop ({@link #run}). */
+  private final H2WriteQueue writes;
+
   private final MethodDescriptor<?, ?> method;
   private final Metadata headers;
   private final Deadline deadline;
@@ -46,12 +51,16 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
   // call, as H2ServerStream does.
   private static final VarHandle QUEUED;
   private static final VarHandle CANCEL_CALLED;
+  private static final VarHandle CREDIT;
+  private static final VarHandle LAST;
 
   static {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
       QUEUED = lookup.findVarHandle(H2ClientStream.class, "queued", int.class);
       CANCEL_CALLED = lookup.findVarHandle(H2ClientStream.class, "cancelCalled", boolean.class);
+      CREDIT = lookup.findVarHandle(H2ClientStream.class, "credit", long.class);
+      LAST = lookup.findVarHandle(H2ClientStream.class, "last", Object.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -63,6 +72,28 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
   /** {@link #cancel} was called (set once, with CANCEL_CALLED). */
   @SuppressWarnings("UnusedVariable") // read and written through CANCEL_CALLED only
   private volatile boolean cancelCalled;
+
+  /** Messages requested from other threads and not yet handed to the loop (with CREDIT). */
+  @SuppressWarnings("UnusedVariable") // read and written through CREDIT only
+  private volatile long credit;
+
+  /**
+   * The last request message given from another thread, waiting for {@link #run} (with LAST; null
+   * messages as NULL_MESSAGE), and its encoded size.
+   */
+  @SuppressWarnings("UnusedVariable") // read and written through LAST only
+  private volatile Object last;
+
+  private int lastSize;
+
+  /**
+   * A message or half-close was queued from another thread as a command of its own: a last message
+   * after it must queue behind it, not travel with {@link #run}.
+   */
+  private volatile boolean orderedWrites;
+
+  /** {@link #run} has asked the connection for the stream (loop only). */
+  private boolean startAsked;
 
   private final H2Backlog backlog = new H2Backlog(this::backlogDrained);
   private volatile boolean writable;
@@ -82,6 +113,9 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
   private Status finalStatus;
   private Metadata finalTrailers = Metadata.EMPTY;
 
+  /** The server's END_STREAM arrived (loop only). */
+  private boolean serverEnded;
+
   /** The server never started the call: its listener hears {@code onRefused}. */
   private boolean refused;
 
@@ -91,12 +125,14 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
   H2ClientStream(
       H2ClientHandler handler,
       EventLoop loop,
+      H2WriteQueue writes,
       MethodDescriptor<?, ?> method,
       Metadata headers,
       Deadline deadline,
       ClientStreamListener listener) {
     this.handler = handler;
     this.loop = loop;
+    this.writes = writes;
     this.method = method;
     this.headers = headers;
     // a call's own grpc-encoding (CallOptions.withCompression) overrides the address's
@@ -112,7 +148,7 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
             handler.settings().maxMessageSize(),
             Status.INTERNAL,
             ByteBufAllocator.DEFAULT,
-            n -> handler.returnBytes(id, n));
+            this); // returnBytes: no object of its own per call
     inbound.start(this);
   }
 
@@ -148,7 +184,9 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
       h.set(GrpcWire.GRPC_TIMEOUT, GrpcWire.encodeTimeout(remaining));
     }
     try {
-      GrpcWire.putMetadata(headers, h);
+      if (!headers.isEmpty()) {
+        GrpcWire.putMetadata(headers, h);
+      }
     } catch (IllegalArgumentException e) {
       // a value HTTP/2 refuses (the Metadata API refuses them first): the call ends, never hangs
       close(
@@ -221,6 +259,7 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
     if (finished) {
       return;
     }
+    serverEnded |= endStream;
     if (headersReceived) { // trailers
       finalStatus = GrpcWire.status(h, httpStatus);
       finalTrailers = metadataOrEmpty(h);
@@ -254,7 +293,7 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
     }
     Metadata md;
     try {
-      md = GrpcWire.metadata(h, handler.settings().maxMetadataSize());
+      md = handler.responseMetadata(h);
     } catch (IllegalStateException e) {
       abort(Status.RESOURCE_EXHAUSTED.withDescription("response " + e.getMessage()));
       return;
@@ -271,6 +310,7 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
   }
 
   void onData(ByteBuf data, boolean endOfStream) {
+    serverEnded |= endOfStream;
     if (!finished) {
       inbound.onData(data, endOfStream);
     }
@@ -321,6 +361,12 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
 
   // ---------------------------------------------------------------- GrpcInbound.Sink (loop)
 
+  /** The reader took {@code n} bytes: they go back to the stream's HTTP/2 window. */
+  @Override
+  public void returnBytes(int n) {
+    handler.returnBytes(id, n);
+  }
+
   @Override
   public void onMessage(Object message) {
     listener.onMessage(message);
@@ -342,8 +388,31 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
   public void request(int n) {
     if (loop.inEventLoop()) {
       requestOnLoop(n); // as onLoop would, without a task object
-    } else {
-      onLoop(() -> requestOnLoop(n));
+    } else if ((long) CREDIT.getAndAdd(this, (long) n) == 0) {
+      boolean unused = writes.add(this); // run() hands it over; no command object per request
+    }
+  }
+
+  /**
+   * The stream's work queued from other threads without a command object of its own (loop): its
+   * start (queued by the transport's {@code newStream}, so before anything else of the call), the
+   * messages requested since, and a last message given alone.
+   */
+  @Override
+  public void run() {
+    if (!startAsked) {
+      startAsked = true;
+      if (!finished) { // not cancelled before it could start
+        handler.startStream(this);
+      }
+    }
+    long n = (long) CREDIT.getAndSet(this, 0L);
+    if (n > 0) {
+      requestOnLoop((int) Math.min(Integer.MAX_VALUE, n));
+    }
+    Object m = LAST.getAndSet(this, null);
+    if (m != null) {
+      lastOnLoop(m == NULL_MESSAGE ? null : m, lastSize);
     }
   }
 
@@ -364,6 +433,7 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
   @Override
   public void writeMessage(Object message) {
     int unused = (int) QUEUED.getAndAdd(this, 1);
+    orderedWrites = true;
     onLoop(
         () -> {
           int left = (int) QUEUED.getAndAdd(this, -1) - 1;
@@ -391,28 +461,41 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
   @Override
   public void writeLastMessage(Object message, int encodedSize) {
     int unused = (int) QUEUED.getAndAdd(this, 1);
-    onLoop(
-        () -> {
-          int unusedLeft = (int) QUEUED.getAndAdd(this, -1);
-          if (encodedSize >= 0 && message != null) {
-            sizedMessage = message;
-            sizedSize = encodedSize;
-          }
-          if (finished) {
-            return;
-          }
-          if (!started) {
-            waitFor(message);
-            halfCloseWaiting = true;
-            return;
-          }
-          send(message, true);
-          handler.flushSoon();
-        });
+    if (loop.inEventLoop()) {
+      lastOnLoop(message, encodedSize);
+      return;
+    }
+    if (!orderedWrites) { // the call's only message (unary, server streaming): it goes with run()
+      lastSize = encodedSize; // published by the compare-and-set
+      if (LAST.compareAndSet(this, null, message == null ? NULL_MESSAGE : message)) {
+        boolean unusedAdded = writes.add(this);
+        return;
+      }
+    }
+    onLoop(() -> lastOnLoop(message, encodedSize));
+  }
+
+  private void lastOnLoop(Object message, int encodedSize) {
+    int unusedLeft = (int) QUEUED.getAndAdd(this, -1);
+    if (encodedSize >= 0 && message != null) {
+      sizedMessage = message;
+      sizedSize = encodedSize;
+    }
+    if (finished) {
+      return;
+    }
+    if (!started) {
+      waitFor(message);
+      halfCloseWaiting = true;
+      return;
+    }
+    send(message, true);
+    handler.flushSoon();
   }
 
   @Override
   public void halfClose() {
+    orderedWrites = true;
     onLoop(
         () -> {
           if (finished) {
@@ -530,7 +613,11 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
     inbound.release();
     waiting = null;
     if (started) {
-      handler.resetIfOpen(id);
+      if (!(serverEnded && halfClosed)) {
+        // Both sides ended: HTTP/2 closes the stream once the frame being read is handled (it
+        // applies END_STREAM after its listener returns), so a reset now would only add a frame.
+        handler.resetIfOpen(id);
+      }
       handler.closed(this);
     } else {
       handler.forget(this);
@@ -542,15 +629,12 @@ final class H2ClientStream implements ClientStream, GrpcInbound.Sink {
     }
   }
 
+  /** Runs {@code task} now on the loop, else queues it behind the call's earlier work. */
   private void onLoop(Runnable task) {
     if (loop.inEventLoop()) {
       task.run();
       return;
     }
-    try {
-      loop.execute(task);
-    } catch (RejectedExecutionException e) {
-      // the loop is gone; the stream was closed when its connection closed
-    }
+    boolean unused = writes.add(task); // false: the loop is gone, and the call with it
   }
 }

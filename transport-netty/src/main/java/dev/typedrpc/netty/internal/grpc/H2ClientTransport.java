@@ -16,7 +16,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * One gRPC-over-HTTP/2 client connection (h2c with prior knowledge, or TLS with ALPN h2) on one
@@ -29,6 +28,7 @@ public final class H2ClientTransport implements ClientTransport {
   private final TransportSettings settings;
   private volatile H2ClientHandler handler;
   private volatile EventLoop loop;
+  private volatile H2WriteQueue writes;
 
   public H2ClientTransport(H2cTarget target, TransportSettings settings) {
     this.target = target;
@@ -46,6 +46,7 @@ public final class H2ClientTransport implements ClientTransport {
             settings, target.authority(), target.gzip(), target.tls() != null, target.path());
     h.listener(listener);
     loop = l;
+    writes = new H2WriteQueue(l, h);
     handler = h;
     l.execute(
         () -> connect(l, h)); // queued before any stream, so the handler has its channel first
@@ -104,10 +105,8 @@ public final class H2ClientTransport implements ClientTransport {
       Deadline deadline,
       ClientStreamListener listener) {
     H2ClientHandler h = started();
-    H2ClientStream s = new H2ClientStream(h, loop, method, headers, deadline, listener);
-    try {
-      loop.execute(() -> h.startStream(s));
-    } catch (RejectedExecutionException e) {
+    H2ClientStream s = new H2ClientStream(h, loop, writes, method, headers, deadline, listener);
+    if (!writes.add(s)) { // the stream's first work, run(), asks the connection for a stream
       listener.onClose(
           Status.UNAVAILABLE.withDescription("the client's event loop is shut down"),
           Metadata.EMPTY);

@@ -34,7 +34,9 @@ import io.netty.handler.codec.http2.UniformStreamByteDistributor;
 import io.netty.util.AsciiString;
 import io.netty.util.AttributeKey;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -69,6 +71,19 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
   private final Http2Connection.PropertyKey streamKey;
   private ChannelHandlerContext ctx;
   private Status closeReason;
+  private String peer;
+
+  /** Paths of methods this connection was asked for ({@link #methodNames}) kept at most. */
+  private static final int METHOD_NAMES_KEPT = 256;
+
+  /**
+   * The method name of each path already served on this connection, so that a call's name is not
+   * made anew from its path (the lookup also reuses the string's cached hash). Loop only.
+   */
+  private final Map<AsciiString, String> methodNames = new HashMap<>();
+
+  /** Request metadata made once for the calls whose headers repeat the last call's. */
+  private final H2MetadataMemo requestMetadata = new H2MetadataMemo();
 
   private final H2GracefulShutdown drain = new H2GracefulShutdown(this);
 
@@ -229,6 +244,19 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
     return ctx;
   }
 
+  /**
+   * The client's address as text, made once per connection rather than per call. A racy lazy value:
+   * any thread may read it, and every thread computes the same immutable string.
+   */
+  String peer() {
+    String p = peer;
+    if (p == null) {
+      p = String.valueOf(ctx.channel().remoteAddress());
+      peer = p;
+    }
+    return p;
+  }
+
   TransportSettings settings() {
     return settings;
   }
@@ -372,11 +400,20 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
       return;
     }
     CharSequence path = headers.path();
+    String known = path instanceof AsciiString a ? methodNames.get(a) : null;
     String fullName =
-        path == null || path.length() < 2 || path.charAt(0) != '/'
-            ? ""
-            : path.toString().substring(1);
+        known != null
+            ? known
+            : path == null || path.length() < 2 || path.charAt(0) != '/'
+                ? ""
+                : path.toString().substring(1);
     MethodDescriptor<?, ?> method = listener.lookupMethod(fullName);
+    if (method != null
+        && known == null
+        && path instanceof AsciiString a
+        && methodNames.size() < METHOD_NAMES_KEPT) {
+      methodNames.put(a, fullName);
+    }
     if (method == null) {
       refuse(id, Status.UNIMPLEMENTED.withDescription(notFound(fullName)));
       return;
@@ -402,7 +439,7 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
     }
     Metadata metadata;
     try {
-      metadata = GrpcWire.metadata(headers, settings.maxMetadataSize());
+      metadata = requestMetadata.metadata(headers, settings.maxMetadataSize());
     } catch (IllegalStateException e) {
       refuse(id, Status.RESOURCE_EXHAUSTED.withDescription("request " + e.getMessage()));
       return;

@@ -33,7 +33,11 @@ import java.util.concurrent.TimeUnit;
  * return to the client's window only then.
  */
 final class H2ServerStream
-    implements ServerStream, GrpcInbound.Sink, H2Exchange, BatchFlushingHttp2Handler.PendingWriter {
+    implements ServerStream,
+        GrpcInbound.Sink,
+        GrpcInbound.FlowControl,
+        H2Exchange,
+        BatchFlushingHttp2Handler.PendingWriter {
   /**
    * How close to its deadline a client's reset counts as the deadline (see {@link #resetByClient}).
    */
@@ -127,7 +131,7 @@ final class H2ServerStream
             handler.settings().maxMessageSize(),
             Status.INVALID_ARGUMENT,
             ctx.alloc(),
-            n -> handler.returnBytes(id, n));
+            this); // returnBytes: no object of its own per call
     inbound.gzip(gzipIn);
     inbound.single(!method.kind().clientSendsMany());
   }
@@ -205,6 +209,12 @@ final class H2ServerStream
   }
 
   // ---------------------------------------------------------------- GrpcInbound.Sink (loop)
+
+  /** The reader took {@code n} bytes: they go back to the stream's HTTP/2 window. */
+  @Override
+  public void returnBytes(int n) {
+    handler.returnBytes(id, n);
+  }
 
   @Override
   public void onMessage(Object message) {
@@ -323,7 +333,7 @@ final class H2ServerStream
 
   @Override
   public String peer() {
-    return String.valueOf(ctx.channel().remoteAddress());
+    return handler.peer();
   }
 
   // ---------------------------------------------------------------- writing (loop)
