@@ -19,7 +19,15 @@ enum EchoSystem {
    * A stock gRPC-Java client (D's) calling a typedrpc server over h2c: typedrpc's server side alone
    * against gRPC-Java's.
    */
-  GRPC_TO_TYPEDRPC("F", "gRPC-Java client → typedrpc server", "h2c", "");
+  GRPC_TO_TYPEDRPC("F", "gRPC-Java client → typedrpc server", "h2c", ""),
+  /** TLS ({@link TlsEcho}): A over {@code wss://} with the JDK's provider, then with OpenSSL. */
+  TYPEDRPC_WSS_JDK("P", "typedrpc wss, JDK TLS", "wss", "/rpc"),
+  TYPEDRPC_WSS_OPENSSL("Q", "typedrpc wss, OpenSSL", "wss", "/rpc"),
+  /** B over TLS ({@code h2://}, gRPC with ALPN h2), with each provider. */
+  TYPEDRPC_H2_JDK("R", "typedrpc h2 (TLS), JDK TLS", "h2", ""),
+  TYPEDRPC_H2_OPENSSL("S", "typedrpc h2 (TLS), OpenSSL", "h2", ""),
+  /** D over TLS, with the provider gRPC-Java picks (OpenSSL, which the benchmarks carry). */
+  GRPC_TLS("T", "gRPC-Java over TLS", null, null);
 
   final String letter;
   final String title;
@@ -33,13 +41,23 @@ enum EchoSystem {
     this.path = path;
   }
 
+  /** Whether the result table shows this system only when it ran (the TLS rows). */
+  boolean onlyWhenRun() {
+    return switch (this) {
+      case TYPEDRPC_WSS_JDK, TYPEDRPC_WSS_OPENSSL, TYPEDRPC_H2_JDK, TYPEDRPC_H2_OPENSSL, GRPC_TLS ->
+          true;
+      default -> false;
+    };
+  }
+
   static EchoSystem byLetter(String letter) {
     for (EchoSystem s : values()) {
       if (s.letter.equalsIgnoreCase(letter)) {
         return s;
       }
     }
-    throw new IllegalArgumentException("no system " + letter + "; use A, B, C, D, E or F");
+    throw new IllegalArgumentException(
+        "no system " + letter + "; use A, B, C, D, E or F, or P to T (TLS)");
   }
 
   private URI uri(int port) {
@@ -57,6 +75,9 @@ enum EchoSystem {
     return switch (this) {
       case GRPC -> GrpcEcho.startServer();
       case RAW_NETTY -> RawNettyEcho.startServer();
+      case TYPEDRPC_WSS_JDK, TYPEDRPC_H2_JDK -> TlsEcho.startServer("jdk");
+      case TYPEDRPC_WSS_OPENSSL, TYPEDRPC_H2_OPENSSL -> TlsEcho.startServer("openssl");
+      case GRPC_TLS -> TlsEcho.startGrpcServer();
       default -> TypedrpcEcho.startServer(listenUri());
     };
   }
@@ -65,6 +86,9 @@ enum EchoSystem {
     return switch (this) {
       case GRPC, GRPC_TO_TYPEDRPC -> GrpcEcho.connect(port);
       case RAW_NETTY -> RawNettyEcho.connect(port);
+      case TYPEDRPC_WSS_JDK, TYPEDRPC_H2_JDK -> TlsEcho.connect(uri(port), "jdk");
+      case TYPEDRPC_WSS_OPENSSL, TYPEDRPC_H2_OPENSSL -> TlsEcho.connect(uri(port), "openssl");
+      case GRPC_TLS -> TlsEcho.connectGrpc(port);
       default -> TypedrpcEcho.connect(uri(port));
     };
   }

@@ -1,6 +1,7 @@
 package dev.typedrpc.bench.load;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -121,7 +122,10 @@ final class ResultTable {
                 ? "server and client in one JVM"
                 : "server and client in separate JVMs",
             RawNettyEcho.ioType()));
-    List<EchoSystem> columns = List.of(EchoSystem.values());
+    List<EchoSystem> columns =
+        Arrays.stream(EchoSystem.values())
+            .filter(s -> !s.onlyWhenRun() || rounds.containsKey(s) || unavailable.containsKey(s))
+            .toList();
     md.append("| metric |");
     columns.forEach(
         s ->
