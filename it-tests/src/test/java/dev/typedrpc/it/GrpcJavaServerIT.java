@@ -197,6 +197,21 @@ class GrpcJavaServerIT {
     assertThat(impl.lastRequestEncoding).isEqualTo("gzip");
   }
 
+  /**
+   * Many compressed messages each way on one connection: the client's gzip state, reset between
+   * messages, must leave each one whole.
+   */
+  @Test
+  void manyGzipMessagesOnOneConnection() {
+    PeerService compressing = PeerServiceRpc.newStub(gzipChannel);
+    for (int i = 0; i < 300; i++) {
+      String text = "gzip:" + (i + "-abcdefgh").repeat(200 + i * 7);
+      assertThat(compressing.unary(new PeerRequest(text, i)))
+          .isEqualTo(new PeerReply("echo:" + text, i));
+    }
+    assertThat(impl.lastRequestEncoding).isEqualTo("gzip");
+  }
+
   @Test
   void largeMessagesBeyondTheFlowControlWindow() {
     String big = "x".repeat(3 << 20);

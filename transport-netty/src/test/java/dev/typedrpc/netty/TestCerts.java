@@ -84,6 +84,17 @@ public final class TestCerts {
         + encode(DIR.resolve("badclient.key"));
   }
 
+  /**
+   * {@code uri} with {@code tls-provider=provider} added to its query; {@code uri} itself for a
+   * null provider (the default one).
+   */
+  public static URI withProvider(URI uri, String provider) {
+    if (provider == null) {
+      return uri;
+    }
+    return URI.create(uri + (uri.getRawQuery() == null ? "?" : "&") + "tls-provider=" + provider);
+  }
+
   private static String encode(Path p) {
     return URLEncoder.encode(p.toString(), StandardCharsets.UTF_8);
   }

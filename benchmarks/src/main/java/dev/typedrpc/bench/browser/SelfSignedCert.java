@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
  * directory), so the browser can reach the server over TLS, which HTTP/2 needs in a browser. Nobody
  * trusts it: Chromium is started with {@code --ignore-certificate-errors}.
  */
-record SelfSignedCert(Path cert, Path key) {
-  static SelfSignedCert create() throws IOException, InterruptedException {
+public record SelfSignedCert(Path cert, Path key) {
+  public static SelfSignedCert create() throws IOException, InterruptedException {
     Path dir = Files.createTempDirectory("browser-bench-tls");
     Path cert = dir.resolve("cert.pem");
     Path key = dir.resolve("key.pem");

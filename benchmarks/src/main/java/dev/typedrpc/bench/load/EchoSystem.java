@@ -28,7 +28,15 @@ enum EchoSystem {
   /** G over WebSocket. */
   RSOCKET_WS("H", "RSocket-Java WebSocket", null, null),
   /** D's gRPC-Java client against Armeria's gRPC server, which runs on Armeria's class path. */
-  ARMERIA_GRPC("I", "gRPC-Java client → Armeria gRPC server", null, null);
+  ARMERIA_GRPC("I", "gRPC-Java client → Armeria gRPC server", null, null),
+  /** TLS ({@link TlsEcho}): A over {@code wss://} with the JDK's provider, then with OpenSSL. */
+  TYPEDRPC_WSS_JDK("P", "typedrpc wss, JDK TLS", "wss", "/rpc"),
+  TYPEDRPC_WSS_OPENSSL("Q", "typedrpc wss, OpenSSL", "wss", "/rpc"),
+  /** B over TLS ({@code h2://}, gRPC with ALPN h2), with each provider. */
+  TYPEDRPC_H2_JDK("R", "typedrpc h2 (TLS), JDK TLS", "h2", ""),
+  TYPEDRPC_H2_OPENSSL("S", "typedrpc h2 (TLS), OpenSSL", "h2", ""),
+  /** D over TLS, with the provider gRPC-Java picks (OpenSSL, which the benchmarks carry). */
+  GRPC_TLS("T", "gRPC-Java over TLS", null, null);
 
   final String letter;
   final String title;
@@ -42,13 +50,22 @@ enum EchoSystem {
     this.path = path;
   }
 
+  /** Whether the result table shows this system only when it ran (the TLS rows). */
+  boolean onlyWhenRun() {
+    return switch (this) {
+      case TYPEDRPC_WSS_JDK, TYPEDRPC_WSS_OPENSSL, TYPEDRPC_H2_JDK, TYPEDRPC_H2_OPENSSL, GRPC_TLS ->
+          true;
+      default -> false;
+    };
+  }
+
   static EchoSystem byLetter(String letter) {
     for (EchoSystem s : values()) {
       if (s.letter.equalsIgnoreCase(letter)) {
         return s;
       }
     }
-    throw new IllegalArgumentException("no system " + letter + "; use A to I");
+    throw new IllegalArgumentException("no system " + letter + "; use A to I, or P to T (TLS)");
   }
 
   private URI uri(int port) {
@@ -69,6 +86,9 @@ enum EchoSystem {
               title + " runs its server on a class path of its own, in a JVM of its own");
       case GRPC -> GrpcEcho.startServer();
       case RAW_NETTY -> RawNettyEcho.startServer();
+      case TYPEDRPC_WSS_JDK, TYPEDRPC_H2_JDK -> TlsEcho.startServer("jdk");
+      case TYPEDRPC_WSS_OPENSSL, TYPEDRPC_H2_OPENSSL -> TlsEcho.startServer("openssl");
+      case GRPC_TLS -> TlsEcho.startGrpcServer();
       default -> TypedrpcEcho.startServer(listenUri());
     };
   }
@@ -79,6 +99,9 @@ enum EchoSystem {
       case RSOCKET_TCP, RSOCKET_WS ->
           throw new IllegalStateException(title + " runs its client on RSocket's class path");
       case RAW_NETTY -> RawNettyEcho.connect(port);
+      case TYPEDRPC_WSS_JDK, TYPEDRPC_H2_JDK -> TlsEcho.connect(uri(port), "jdk");
+      case TYPEDRPC_WSS_OPENSSL, TYPEDRPC_H2_OPENSSL -> TlsEcho.connect(uri(port), "openssl");
+      case GRPC_TLS -> TlsEcho.connectGrpc(port);
       default -> TypedrpcEcho.connect(uri(port));
     };
   }

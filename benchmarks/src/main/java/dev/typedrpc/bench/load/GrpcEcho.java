@@ -11,6 +11,7 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
@@ -25,12 +26,16 @@ final class GrpcEcho {
   private GrpcEcho() {}
 
   static EchoServer startServer() throws IOException {
-    Server server =
+    return startServer(null);
+  }
+
+  /** With {@code tls}: over TLS ({@link TlsEcho}). */
+  static EchoServer startServer(SslContext tls) throws IOException {
+    NettyServerBuilder builder =
         NettyServerBuilder.forAddress(new InetSocketAddress(Loopback.ADDRESS, 0))
             .directExecutor()
-            .addService(new Service())
-            .build()
-            .start();
+            .addService(new Service());
+    Server server = (tls == null ? builder : builder.sslContext(tls)).build().start();
     return new EchoServer() {
       @Override
       public int port() {
@@ -45,11 +50,16 @@ final class GrpcEcho {
   }
 
   static EchoClient connect(int port) {
-    ManagedChannel channel =
+    return connect(port, null);
+  }
+
+  /** With {@code tls}: over TLS ({@link TlsEcho}). */
+  static EchoClient connect(int port, SslContext tls) {
+    NettyChannelBuilder builder =
         NettyChannelBuilder.forAddress(new InetSocketAddress(Loopback.ADDRESS, port))
-            .usePlaintext()
-            .directExecutor()
-            .build();
+            .directExecutor();
+    ManagedChannel channel =
+        (tls == null ? builder.usePlaintext() : builder.sslContext(tls)).build();
     EchoServiceGrpc.EchoServiceBlockingStub blocking = EchoServiceGrpc.newBlockingStub(channel);
     EchoServiceGrpc.EchoServiceStub async = EchoServiceGrpc.newStub(channel);
     return new EchoClient() {

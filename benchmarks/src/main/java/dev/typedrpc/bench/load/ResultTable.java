@@ -130,9 +130,12 @@ final class ResultTable {
                 ? "server and client in one JVM"
                 : "server and client in separate JVMs",
             RawNettyEcho.ioType()));
-    // the peers (G, H, I) have their own table
+    // the peers (G, H, I) have their own table; the TLS systems (P to T) show only when run
     List<EchoSystem> columns =
-        Arrays.stream(EchoSystem.values()).filter(s -> Peer.server(s) == null).toList();
+        Arrays.stream(EchoSystem.values())
+            .filter(s -> Peer.server(s) == null)
+            .filter(s -> !s.onlyWhenRun() || rounds.containsKey(s) || unavailable.containsKey(s))
+            .toList();
     md.append("| metric |");
     columns.forEach(
         s ->

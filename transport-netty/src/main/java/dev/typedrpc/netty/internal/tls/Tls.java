@@ -22,8 +22,8 @@ import javax.net.ssl.SSLHandshakeException;
 
 /**
  * TLS for transport addresses: the query parameters that configure it and the Netty {@link
- * SslContext}s built from them (JDK provider; HTTP/2's cipher suites, which TLS 1.3 and the
- * ECDHE-GCM suites of TLS 1.2 satisfy).
+ * SslContext}s built from them (HTTP/2's cipher suites, which TLS 1.3 and the ECDHE-GCM suites of
+ * TLS 1.2 satisfy).
  *
  * <ul>
  *   <li>Server ({@code ws://} or {@code wss://} listen address): {@code tls-cert} (PEM certificate
@@ -36,6 +36,10 @@ import javax.net.ssl.SSLHandshakeException;
  *       (the host name the server's certificate must match, and the SNI name, instead of the
  *       address's host). Host names are always verified. For mutual TLS, {@code tls-cert} and
  *       {@code tls-key}: the client's own certificate chain and key, sent when the server asks.
+ *   <li>Both: {@code tls-provider} ({@code jdk} or {@code openssl}), the TLS implementation. By
+ *       default OpenSSL (BoringSSL, from {@code io.netty:netty-tcnative-boringssl-static}) when it
+ *       is on the class path and loads, otherwise the JDK's; {@code openssl} fails if it is not
+ *       available.
  * </ul>
  *
  * Thread-safe; contexts are immutable and shared by the connections of one transport.
@@ -47,9 +51,11 @@ public final class Tls {
   static final String AUTHORITY = "tls-authority";
   static final String CLIENT_AUTH = "tls-client-auth";
   static final String CLIENT_TRUST = "tls-client-trust";
+  static final String PROVIDER = "tls-provider";
 
-  public static final Set<String> SERVER_PARAMETERS = Set.of(CERT, KEY, CLIENT_AUTH, CLIENT_TRUST);
-  public static final Set<String> CLIENT_PARAMETERS = Set.of(TRUST, AUTHORITY, CERT, KEY);
+  public static final Set<String> SERVER_PARAMETERS =
+      Set.of(CERT, KEY, CLIENT_AUTH, CLIENT_TRUST, PROVIDER);
+  public static final Set<String> CLIENT_PARAMETERS = Set.of(TRUST, AUTHORITY, CERT, KEY, PROVIDER);
 
   private Tls() {}
 
@@ -63,6 +69,10 @@ public final class Tls {
     String cert = params.get(CERT);
     String key = params.get(KEY);
     if (cert == null && key == null) {
+      if (params.containsKey(PROVIDER)) {
+        throw new IllegalArgumentException(
+            PROVIDER + " needs a certificate: ?" + CERT + "=...&" + KEY + "=..., " + address);
+      }
       if (required) {
         throw new IllegalArgumentException(
             "a wss:// listen address needs a certificate: ?"
@@ -79,10 +89,11 @@ public final class Tls {
           "a TLS server needs both " + CERT + " and " + KEY + ": " + address);
     }
     ClientAuth clientAuth = clientAuth(params, address);
+    SslProvider provider = TlsProvider.of(params.get(PROVIDER), address);
     try {
       SslContextBuilder builder =
           SslContextBuilder.forServer(file(CERT, cert), file(KEY, key))
-              .sslProvider(SslProvider.JDK)
+              .sslProvider(provider)
               .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
               .applicationProtocolConfig(
                   alpn(ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1))
@@ -152,7 +163,7 @@ public final class Tls {
     }
     SslContextBuilder builder =
         SslContextBuilder.forClient()
-            .sslProvider(SslProvider.JDK)
+            .sslProvider(TlsProvider.of(params.get(PROVIDER), target))
             .endpointIdentificationAlgorithm("HTTPS") // host name verification
             .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
             .applicationProtocolConfig(alpn(protocol));
@@ -178,7 +189,7 @@ public final class Tls {
   private static ApplicationProtocolConfig alpn(String... protocols) {
     return new ApplicationProtocolConfig(
         ApplicationProtocolConfig.Protocol.ALPN,
-        // the only failure behaviours the JDK provider supports: a peer without ALPN gets no
+        // the only failure behaviours both providers support: a peer without ALPN gets no
         // protocol
         ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
         ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
@@ -205,7 +216,8 @@ public final class Tls {
     } else if (t instanceof SSLHandshakeException) {
       return TlsFailure.of(t, peer, peer, "", 0);
     } else if (t instanceof SSLException) {
-      return new SSLException("TLS with " + peer + " failed: " + t.getMessage(), t);
+      return new SSLException(
+          "TLS with " + peer + " failed: " + TlsFailure.alert(String.valueOf(t.getMessage())), t);
     }
     return cause;
   }
@@ -216,7 +228,7 @@ public final class Tls {
    */
   public static Throwable pendingHandshake(Channel ch, Throwable otherwise) {
     ClientHandshakeGuard guard = ch == null ? null : ch.pipeline().get(ClientHandshakeGuard.class);
-    return guard == null ? otherwise : guard.timedOut();
+    return guard == null || !guard.pending() ? otherwise : guard.timedOut();
   }
 
   /** The ALPN protocol the client offered was not chosen. */

@@ -8,6 +8,9 @@ import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
 import java.util.HexFormat;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLHandshakeException;
 
 /**
@@ -18,6 +21,10 @@ import javax.net.ssl.SSLHandshakeException;
  */
 public final class TlsFailure extends SSLHandshakeException {
   private static final long serialVersionUID = 1L;
+
+  /** An alert in OpenSSL's (BoringSSL's) error string, e.g. {@code SSLV3_ALERT_BAD_CERTIFICATE}. */
+  private static final Pattern OPENSSL_ALERT =
+      Pattern.compile("(?:SSLV3|TLSV1|TLSV13)_ALERT_([A-Z_]+)");
 
   private TlsFailure(String message, Throwable cause) {
     super(message);
@@ -50,7 +57,7 @@ public final class TlsFailure extends SSLHandshakeException {
   }
 
   private static String reason(Throwable cause, String name, String protocol, long timeoutMillis) {
-    String message = String.valueOf(cause.getMessage());
+    String message = alert(String.valueOf(cause.getMessage()));
     if (cause instanceof SslHandshakeTimeoutException) {
       return "the server did not complete the TLS handshake within " + timeoutMillis + " ms";
     }
@@ -64,19 +71,26 @@ public final class TlsFailure extends SSLHandshakeException {
           + cleartext(message)
           + " (a cleartext port? then use ws://, sse:// or h2c://)";
     }
+    // the trust manager's words: the JDK's provider makes them the handshake failure's message,
+    // OpenSSL keeps them in its cause
+    CertificateException certificate = find(cause, CertificateException.class);
+    String why =
+        certificate == null || certificate.getMessage() == null
+            ? message
+            : certificate.getMessage();
     if (has(cause, CertPathBuilderException.class)
         || has(cause, CertPathValidatorException.class)) {
       return "the server's certificate is not trusted ("
-          + message
+          + why
           + "); trust its CA with"
           + " tls-trust=/path/ca.pem";
     }
-    if (has(cause, CertificateException.class)
-        && (message.contains("No subject alternative") || message.contains("No name matching"))) {
+    if (certificate != null
+        && (why.contains("No subject alternative") || why.contains("No name matching"))) {
       return "the server's certificate does not match the name "
           + name
           + " ("
-          + message
+          + why
           + "); connect by a name"
           + " it has, or say which with tls-authority=name";
     }
@@ -120,12 +134,26 @@ public final class TlsFailure extends SSLHandshakeException {
     }
   }
 
+  /**
+   * An alert as the JDK's provider words it ({@code Received fatal alert: bad_certificate}) when
+   * OpenSSL's error string names one ({@code error:...:SSLV3_ALERT_BAD_CERTIFICATE}), so a failure
+   * reads the same on both providers; any other message unchanged.
+   */
+  static String alert(String message) {
+    Matcher m = OPENSSL_ALERT.matcher(message);
+    return m.find() ? "Received fatal alert: " + m.group(1).toLowerCase(Locale.ROOT) : message;
+  }
+
   private static boolean has(Throwable t, Class<? extends Throwable> type) {
+    return find(t, type) != null;
+  }
+
+  private static <T extends Throwable> T find(Throwable t, Class<T> type) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (type.isInstance(c)) {
-        return true;
+        return type.cast(c);
       }
     }
-    return false;
+    return null;
   }
 }

@@ -51,6 +51,14 @@ class TlsFailureTest {
   private final List<AutoCloseable> closeables = new ArrayList<>();
   private RpcChannel channel;
 
+  /**
+   * The {@code tls-provider} of the TLS servers and clients, or null for the default (OpenSSL on
+   * the tests' class path); a subclass runs the tests with the JDK's.
+   */
+  protected String provider() {
+    return null;
+  }
+
   @AfterEach
   void stop() throws Exception {
     if (channel != null) {
@@ -65,7 +73,10 @@ class TlsFailureTest {
   private int typedrpcServer(URI listen) throws Exception {
     RpcServer server =
         RpcServer.builder()
-            .listen(listen)
+            .listen(
+                listen.toString().contains("tls-cert")
+                    ? TestCerts.withProvider(listen, provider())
+                    : listen)
             .addService(new ConformanceService().definition())
             .build()
             .start();
@@ -85,6 +96,9 @@ class TlsFailureTest {
     URI uri =
         URI.create(
             String.format(target, "127.0.0.1:" + port) + (query.isEmpty() ? "" : "?" + query));
+    if (uri.getScheme().matches("wss|h2|sses")) {
+      uri = TestCerts.withProvider(uri, provider());
+    }
     TransportSettings settings =
         TransportSettings.DEFAULT.withConnectTimeout(Duration.ofSeconds(2));
     channel = RpcChannel.connect(uri, ChannelOptions.DEFAULT.withTransport(settings));

@@ -44,13 +44,29 @@ class TlsTest {
   private RpcServer server;
   private RpcChannel channel;
 
+  /**
+   * The {@code tls-provider} of the TLS servers and clients, or null for the default (OpenSSL on
+   * the tests' class path); a subclass runs the tests with the JDK's.
+   */
+  protected String provider() {
+    return null;
+  }
+
   private RpcServer start(URI listen) throws Exception {
-    server = RpcServer.builder().listen(listen).addService(service.definition()).build().start();
+    URI tls =
+        listen.toString().contains("tls-cert")
+            ? TestCerts.withProvider(listen, provider())
+            : listen;
+    server = RpcServer.builder().listen(tls).addService(service.definition()).build().start();
     return server;
   }
 
   private String echo(URI target, String message) {
-    channel = RpcChannel.connect(target, ChannelOptions.DEFAULT);
+    URI tls =
+        target.getScheme().matches("wss|h2|sses")
+            ? TestCerts.withProvider(target, provider())
+            : target;
+    channel = RpcChannel.connect(tls, ChannelOptions.DEFAULT);
     return ClientCalls.blockingUnary(
         channel,
         ConformanceService.ECHO,
