@@ -6,9 +6,7 @@ import dev.typedrpc.Status;
 import dev.typedrpc.spi.MessageCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufOutputStream;
 import java.io.IOException;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * Encodes one message into a pooled buffer with gRPC's 5-byte prefix (compressed flag, uint32
@@ -165,25 +163,13 @@ final class GrpcFramer {
   }
 
   /** The message gzipped and framed, or null if gzip does not make it smaller. */
-  private static ByteBuf compress(ByteBufAllocator alloc, ByteBuf framed) throws IOException {
-    ByteBuf out = alloc.ioBuffer();
-    try {
-      out.writeByte(1).writeInt(0);
-      try (GZIPOutputStream gz = new GZIPOutputStream(new ByteBufOutputStream(out))) {
-        framed.getBytes(
-            GrpcInbound.HEADER_LENGTH, gz, framed.readableBytes() - GrpcInbound.HEADER_LENGTH);
-      }
-      if (out.readableBytes() >= framed.readableBytes()) {
-        return null;
-      }
-      out.setInt(1, out.readableBytes() - GrpcInbound.HEADER_LENGTH);
-      ByteBuf result = out;
-      out = null;
-      return result;
-    } finally {
-      if (out != null) {
-        out.release();
-      }
+  private static ByteBuf compress(ByteBufAllocator alloc, ByteBuf framed) {
+    int header = GrpcInbound.HEADER_LENGTH;
+    ByteBuf body = framed.slice(framed.readerIndex() + header, framed.readableBytes() - header);
+    ByteBuf out = GrpcGzip.gzip(alloc, body, header);
+    if (out != null) {
+      out.setByte(0, 1).setInt(1, out.readableBytes() - header);
     }
+    return out;
   }
 }

@@ -85,6 +85,15 @@ public final class GrpcGzip {
    * does not make them smaller; {@code plain} is only read.
    */
   public static ByteBuf gzip(ByteBufAllocator alloc, ByteBuf plain) {
+    return gzip(alloc, plain, 0);
+  }
+
+  /**
+   * As {@link #gzip(ByteBufAllocator, ByteBuf)}, with {@code headroom} bytes left before the gzip
+   * data (the buffer's writer index starts after them) for a prefix the caller writes with {@code
+   * set} methods.
+   */
+  public static ByteBuf gzip(ByteBufAllocator alloc, ByteBuf plain, int headroom) {
     int length = plain.readableBytes();
     // header, deflated data and trailer must come in under length bytes to be worth sending
     int room = length - 1 - HEADER.length - TRAILER_SIZE;
@@ -92,19 +101,20 @@ public final class GrpcGzip {
       return null;
     }
     Coders coders = coders();
-    ByteBuf out = alloc.buffer(length - 1);
+    ByteBuf out = alloc.ioBuffer(headroom + length - 1);
     try {
       ByteBuffer in =
           plain.nioBufferCount() == 1
               ? plain.nioBuffer(plain.readerIndex(), length)
               : ByteBuffer.wrap(ByteBufUtil.getBytes(plain));
       int crc = coders.crc(in.duplicate());
-      int deflated = coders.deflate(in, out.nioBuffer(HEADER.length, room));
+      int deflated = coders.deflate(in, out.nioBuffer(headroom + HEADER.length, room));
       if (deflated < 0) {
         return null;
       }
+      out.writerIndex(headroom);
       out.writeBytes(HEADER);
-      out.writerIndex(HEADER.length + deflated);
+      out.writerIndex(headroom + HEADER.length + deflated);
       out.writeIntLE(crc);
       out.writeIntLE(length);
       ByteBuf result = out;
