@@ -22,7 +22,11 @@ public final class Metadata {
   /** Suffix marking a binary-valued key. */
   public static final String BINARY_SUFFIX = "-bin";
 
-  /** One key/value pair; {@code value} is the raw bytes (ASCII text for non-binary keys). */
+  /**
+   * One key/value pair; {@code value} is the raw bytes (ASCII text for non-binary keys). The array
+   * is not copied and may be shared (a connection reuses the metadata of calls that repeat the same
+   * headers): read it, never modify it; {@link Metadata#getBinary} returns a copy.
+   */
   @SuppressWarnings("ArrayRecordComponent") // the bytes as received and sent: no copy per call
   public record Entry(String key, byte[] value) {
     public boolean isBinary() {
