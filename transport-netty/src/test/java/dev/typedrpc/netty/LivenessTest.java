@@ -20,9 +20,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.ServiceLoader;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -106,6 +108,7 @@ class LivenessTest {
   void clientFloodingPingsGetsGoAwayTooManyPingsAndIsClosed() throws Exception {
     startServer(KeepAliveSettings.DEFAULT); // permits a PING every 5 minutes
     List<ByteBuffer> received = new CopyOnWriteArrayList<>();
+    BlockingQueue<ByteBuffer> arrivals = new LinkedBlockingQueue<>();
     CompletableFuture<Object> ended = new CompletableFuture<>();
     WebSocket.Listener listener =
         new WebSocket.Listener() {
@@ -117,7 +120,9 @@ class LivenessTest {
             data.get(bytes);
             partial.writeBytes(bytes);
             if (last) {
-              received.add(ByteBuffer.wrap(partial.toByteArray()));
+              ByteBuffer frame = ByteBuffer.wrap(partial.toByteArray());
+              received.add(frame);
+              arrivals.add(frame);
               partial.reset();
             }
             ws.request(1);
@@ -143,11 +148,23 @@ class LivenessTest {
                 URI.create("ws://127.0.0.1:" + server.localAddress().getPort() + "/rpc"), listener)
             .get(10, TimeUnit.SECONDS);
     raw.sendBinary(frame(0x01, new byte[0]), true).get(10, TimeUnit.SECONDS); // SETTINGS
-    for (int i = 0; i < 10 && !ended.isDone(); i++) {
+    // each PING waits for the server's answer (a PONG or the GOAWAY) before the next goes: a PING
+    // still unread when the server closes would make its kernel reset the connection, and a reset
+    // may discard the GOAWAY before this client reads it
+    boolean goAwaySeen = false;
+    for (int i = 0; i < 10 && !goAwaySeen && !ended.isDone(); i++) {
       try {
         raw.sendBinary(frame(0x0B, new byte[8]), true).get(10, TimeUnit.SECONDS); // PING
       } catch (java.util.concurrent.ExecutionException e) {
-        break; // the server closed while we were still flooding
+        break; // the server closed
+      }
+      for (ByteBuffer f = arrivals.poll(10, TimeUnit.SECONDS);
+          f != null;
+          f = arrivals.poll(10, TimeUnit.SECONDS)) {
+        if (f.get(0) == 0x0C || f.get(0) == 0x0D) { // PONG or GOAWAY: this PING was answered
+          goAwaySeen = f.get(0) == 0x0D;
+          break;
+        }
       }
     }
     assertThat(ended.get(20, TimeUnit.SECONDS)).isNotNull(); // closed by the server
