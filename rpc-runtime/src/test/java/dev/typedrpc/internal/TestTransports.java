@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -74,16 +76,8 @@ public final class TestTransports implements TransportProvider {
     throw new UnsupportedOperationException("client-side test transports only");
   }
 
-  /** A transport that connects, then hears the server say it pings too often and goes. */
-  private static final class TooManyPings implements ClientTransport {
-    @Override
-    public void start(Listener listener) {
-      listener.transportReady();
-      listener.tooManyPings();
-      listener.transportShutdown(Status.RESOURCE_EXHAUSTED.withDescription("too_many_pings"));
-      listener.transportTerminated();
-    }
-
+  /** The test transports here never carry a call: each fails with {@code UNAVAILABLE}. */
+  private abstract static class NoCalls implements ClientTransport {
     @Override
     public ClientStream newStream(
         MethodDescriptor<?, ?> method,
@@ -91,6 +85,17 @@ public final class TestTransports implements TransportProvider {
         Deadline deadline,
         ClientStreamListener l) {
       return FailedStream.failed(l, Status.UNAVAILABLE);
+    }
+  }
+
+  /** A transport that connects, then hears the server say it pings too often and goes. */
+  private static final class TooManyPings extends NoCalls {
+    @Override
+    public void start(Listener listener) {
+      listener.transportReady();
+      listener.tooManyPings();
+      listener.transportShutdown(Status.RESOURCE_EXHAUSTED.withDescription("too_many_pings"));
+      listener.transportTerminated();
     }
 
     @Override
@@ -101,7 +106,7 @@ public final class TestTransports implements TransportProvider {
   }
 
   /** A transport that never connects: it refuses at once, or stays silent until shut down. */
-  private static final class Dead implements ClientTransport {
+  private static final class Dead extends NoCalls {
     private final boolean refuse;
     private Listener listener;
 
@@ -116,15 +121,6 @@ public final class TestTransports implements TransportProvider {
         listener.transportShutdown(Status.UNAVAILABLE.withDescription("connection refused"));
         listener.transportTerminated();
       }
-    }
-
-    @Override
-    public ClientStream newStream(
-        MethodDescriptor<?, ?> method,
-        Metadata headers,
-        Deadline deadline,
-        ClientStreamListener l) {
-      return FailedStream.failed(l, Status.UNAVAILABLE);
     }
 
     @Override
@@ -146,20 +142,17 @@ public final class TestTransports implements TransportProvider {
    * #ENTERED}), then never connects; like the real transports, it may not be shut down before it
    * has started. Records what happened to it in {@link #EVENTS}.
    */
-  static final class SlowStart implements ClientTransport {
-    static volatile java.util.concurrent.CountDownLatch entered =
-        new java.util.concurrent.CountDownLatch(1);
-    static volatile java.util.concurrent.CountDownLatch release =
-        new java.util.concurrent.CountDownLatch(1);
-    static volatile java.util.concurrent.CountDownLatch shutDown =
-        new java.util.concurrent.CountDownLatch(1);
+  static final class SlowStart extends NoCalls {
+    static volatile CountDownLatch entered = new CountDownLatch(1);
+    static volatile CountDownLatch release = new CountDownLatch(1);
+    static volatile CountDownLatch shutDown = new CountDownLatch(1);
     static final List<String> EVENTS = new CopyOnWriteArrayList<>();
     private volatile Listener listener;
 
     static void reset() {
-      entered = new java.util.concurrent.CountDownLatch(1);
-      release = new java.util.concurrent.CountDownLatch(1);
-      shutDown = new java.util.concurrent.CountDownLatch(1);
+      entered = new CountDownLatch(1);
+      release = new CountDownLatch(1);
+      shutDown = new CountDownLatch(1);
       EVENTS.clear();
     }
 
@@ -167,7 +160,7 @@ public final class TestTransports implements TransportProvider {
     public void start(Listener l) {
       entered.countDown();
       try {
-        if (!release.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        if (!release.await(30, TimeUnit.SECONDS)) {
           EVENTS.add("never released");
         }
       } catch (InterruptedException e) {
@@ -175,15 +168,6 @@ public final class TestTransports implements TransportProvider {
       }
       listener = l;
       EVENTS.add("started");
-    }
-
-    @Override
-    public ClientStream newStream(
-        MethodDescriptor<?, ?> method,
-        Metadata headers,
-        Deadline deadline,
-        ClientStreamListener l) {
-      return FailedStream.failed(l, Status.UNAVAILABLE);
     }
 
     @Override
