@@ -79,6 +79,11 @@ final class RawFrames {
     return f.toByteArray();
   }
 
+  /** STATUS OK (an empty payload: code 0, no message, no trailers). */
+  static byte[] statusOk(int id) {
+    return header(STATUS, 0, id).toByteArray();
+  }
+
   /** A string message (field 1) of {@code text}. */
   static byte[] string(String text) {
     ByteArrayOutputStream m = new ByteArrayOutputStream();

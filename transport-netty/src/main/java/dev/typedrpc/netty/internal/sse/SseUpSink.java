@@ -44,6 +44,13 @@ final class SseUpSink implements FrameSink {
   /** How long {@link #close} waits for frames still queued to be posted. */
   private static final long CLOSE_FLUSH_NANOS = TimeUnit.SECONDS.toNanos(2);
 
+  /**
+   * How long a connection whose POSTs failed waits for its event stream to end before it is closed:
+   * a server that ends a session closes its POST connections as well, and what it sent before (the
+   * answers of calls it ran) may still be on the event stream's way.
+   */
+  static final long POST_LOSS_GRACE_MILLIS = 2000;
+
   private static final long HIGH_WATER = 256 * 1024;
   private static final long LOW_WATER = 128 * 1024;
 
@@ -62,6 +69,11 @@ final class SseUpSink implements FrameSink {
   private boolean postInFlight;
   private String session;
   private boolean ended;
+
+  /** Why POSTs can no longer be sent; null while they can. */
+  private Throwable postsLost;
+
+  private ScheduledFuture<?> postLossTimer;
 
   /** When {@link #close} stops waiting for queued frames to be posted; 0 until it is called. */
   private long closeDeadline;
@@ -170,7 +182,7 @@ final class SseUpSink implements FrameSink {
     connection.onFrame(frame);
   }
 
-  /** The event stream or a POST failed, or the server ended the stream: the connection is over. */
+  /** The event stream failed or the server ended it: the connection is over. */
   void fail(Throwable cause) {
     if (ended) {
       return;
@@ -178,6 +190,12 @@ final class SseUpSink implements FrameSink {
     ended = true;
     if (handshakeTimer != null) {
       handshakeTimer.cancel(false);
+    }
+    if (postLossTimer != null) {
+      postLossTimer.cancel(false);
+    }
+    if (cause == null) {
+      cause = postsLost; // the event stream ended after the POSTs failed: that failure says why
     }
     pending.clear();
     closeChannels();
@@ -193,10 +211,33 @@ final class SseUpSink implements FrameSink {
     }
   }
 
+  /**
+   * A POST failed (its connection closed before the answer, the answer was not 204, the connection
+   * could not be opened): no more frames can be sent, and those of the failed POST may or may not
+   * have reached the server. The event stream still says what the server did: a server that ended
+   * the session ends it too, after the answers it sent before. Calls those answers finish end as
+   * they should; the connection closes when the event stream ends, or after {@link
+   * #POST_LOSS_GRACE_MILLIS} if it does not.
+   */
+  private void postFailed(Throwable cause) {
+    if (ended || postsLost != null) {
+      return;
+    }
+    if (session == null || events == null || !events.isActive()) {
+      fail(cause);
+      return;
+    }
+    postsLost = cause;
+    postInFlight = false;
+    pending.clear();
+    pendingBytes = 0;
+    postLossTimer = loop.schedule(() -> fail(cause), POST_LOSS_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
   // ------------------------------------------------------------------ POSTs
 
   private void maybePost() {
-    if (ended || postInFlight || pending.isEmpty() || session == null) {
+    if (ended || postsLost != null || postInFlight || pending.isEmpty() || session == null) {
       return;
     }
     if (posts == null || !posts.isActive()) {
@@ -219,7 +260,7 @@ final class SseUpSink implements FrameSink {
         .addListener(
             done -> {
               if (!done.isSuccess()) {
-                fail(done.cause());
+                postFailed(done.cause());
               }
             });
     if (unwritable && pendingBytes < LOW_WATER) {
@@ -238,7 +279,7 @@ final class SseUpSink implements FrameSink {
         done -> {
           postsConnecting = false;
           if (!done.isSuccess()) {
-            fail(done.cause());
+            postFailed(done.cause());
             return;
           }
           posts = connect.channel();
@@ -252,7 +293,7 @@ final class SseUpSink implements FrameSink {
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
       postInFlight = false;
       if (!response.status().equals(HttpResponseStatus.NO_CONTENT)) {
-        fail(new IOException("the server answered a POST with " + response.status()));
+        postFailed(new IOException("the server answered a POST with " + response.status()));
         return;
       }
       maybePost();
@@ -261,7 +302,7 @@ final class SseUpSink implements FrameSink {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
       if (postInFlight) {
-        fail(new IOException("POST connection closed before the server answered"));
+        postFailed(new IOException("POST connection closed before the server answered"));
       }
       // an idle POST connection that closed is reopened for the next batch
     }
@@ -269,14 +310,14 @@ final class SseUpSink implements FrameSink {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
       if (evt instanceof SslHandshakeCompletionEvent tls && !tls.isSuccess()) {
-        fail(tls.cause()); // before the close that follows, which would not say why
+        postFailed(tls.cause()); // before the close that follows, which would not say why
       }
       ctx.fireUserEventTriggered(evt);
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      fail(cause);
+      postFailed(cause);
     }
   }
 
@@ -290,7 +331,7 @@ final class SseUpSink implements FrameSink {
   @Override
   public void write(ByteBuffer frame) {
     frame.flip();
-    if (ended) {
+    if (ended || postsLost != null) {
       return;
     }
     pending.add(frame);
