@@ -72,6 +72,9 @@ final class ServerCall<Req, Resp> implements ServerStreamListener, CallContext.R
    */
   private final Metadata versionMetadata;
 
+  /** For {@link #close(Status, Metadata, Object)}: no message goes with the status. */
+  private static final Object NO_RESPONSE = new Object();
+
   ServerCall(
       MethodHandler<Req, Resp> handler,
       List<ServerInterceptor> interceptors,
@@ -130,15 +133,25 @@ final class ServerCall<Req, Resp> implements ServerStreamListener, CallContext.R
   }
 
   private void writeMessage(Resp message) {
+    if (beforeResponse(message)) {
+      stream.writeMessage(message);
+    }
+  }
+
+  /**
+   * What goes before a response message: the interceptors see it (false if one ended the call), and
+   * the first one's headers carry this server's version.
+   */
+  private boolean beforeResponse(Resp message) {
     if (interception != null && !observed(message, false)) {
-      return;
+      return false;
     }
     // a read first: after the first message, no atomic write per message
     if (sent != 2 && (int) SENT.getAndSet(this, 2) == 0 && versionMetadata != null) {
       stream.writeHeaders(
           versionMetadata); // the client learns this server's version with the first response
     }
-    stream.writeMessage(message);
+    return true;
   }
 
   void start() {
@@ -337,8 +350,9 @@ final class ServerCall<Req, Resp> implements ServerStreamListener, CallContext.R
     if (closed) {
       return;
     }
-    writeMessage(response);
-    close(Status.OK, Metadata.EMPTY);
+    if (beforeResponse(response)) {
+      close(Status.OK, Metadata.EMPTY, response); // the message and the status in one step
+    }
   }
 
   private void awaitStage(CompletionStage<Resp> stage) {
@@ -428,6 +442,11 @@ final class ServerCall<Req, Resp> implements ServerStreamListener, CallContext.R
    * implementation.
    */
   private void close(Status status, Metadata trailers) {
+    close(status, trailers, NO_RESPONSE);
+  }
+
+  /** As above; a {@code response} other than {@link #NO_RESPONSE} is written just before. */
+  private void close(Status status, Metadata trailers, Object response) {
     if (!CLOSED.compareAndSet(this, false, true)) {
       return;
     }
@@ -445,7 +464,11 @@ final class ServerCall<Req, Resp> implements ServerStreamListener, CallContext.R
     if (interception != null) {
       interception.onClose(status, sentTrailers);
     }
-    stream.close(status, sentTrailers);
+    if (response == NO_RESPONSE) {
+      stream.close(status, sentTrailers);
+    } else {
+      stream.writeMessageAndClose(response, status, sentTrailers);
+    }
     if (status.isOk()) {
       context.complete();
     } else {

@@ -24,6 +24,16 @@ public interface ServerStream {
   void close(Status status, Metadata trailers);
 
   /**
+   * Writes {@code message}, then closes the stream with {@code status}: a unary response in one
+   * step, which a transport can hand to its thread as one task instead of two. The default does
+   * exactly that in two calls.
+   */
+  default void writeMessageAndClose(Object message, Status status, Metadata trailers) {
+    writeMessage(message);
+    close(status, trailers);
+  }
+
+  /**
    * How many response messages may be written now without buffering: the client's remaining credit,
    * or 0 while the connection's outbound buffer is full. {@link ServerStreamListener#onReady}
    * signals an increase from 0.

@@ -109,10 +109,8 @@ class SsePostLossTest {
     try (Socket stream = listener.accept()) {
       readHead(stream.getInputStream());
       OutputStream out = stream.getOutputStream();
-      out.write(
-          ("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n"
-                  + "transfer-encoding: chunked\r\n\r\n")
-              .getBytes(StandardCharsets.US_ASCII));
+      String head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n";
+      out.write((head + "transfer-encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
       chunk(out, "event: session\ndata: s1\n\n");
       event(out, RawFrames.settings(false));
       events.complete(out);
@@ -164,7 +162,7 @@ class SsePostLossTest {
   }
 
   private static int contentLength(String head) {
-    for (String line : head.split("\r\n")) {
+    for (String line : head.lines().toList()) {
       if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
         return Integer.parseInt(line.substring("content-length:".length()).trim());
       }

@@ -47,7 +47,7 @@ final class ClientFrameConnection extends FrameConnection {
       Deadline deadline,
       ClientStreamListener listener) {
     ClientFrameStream stream = new ClientFrameStream(this, method, headers, deadline, listener);
-    execute(() -> start(stream));
+    execute(stream); // the stream is its own start task (ClientFrameStream.run)
     return stream;
   }
 
@@ -109,7 +109,8 @@ final class ClientFrameConnection extends FrameConnection {
 
   // ------------------------------------------------------------ starting streams
 
-  private void start(ClientFrameStream s) {
+  /** Starts {@code s} (executor only; its start task calls this). */
+  void start(ClientFrameStream s) {
     if (s.closed) {
       return;
     }

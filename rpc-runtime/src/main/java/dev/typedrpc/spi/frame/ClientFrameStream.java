@@ -15,10 +15,24 @@ final class ClientFrameStream extends FrameStream implements ClientStream, Runna
   private static final Object NULL_LAST = new Object();
   private static final Object SENT_LAST = new Object();
   private static final VarHandle LAST;
+  private static final VarHandle FUSED;
+
+  /** In {@link #fused}: the last request message waits in {@link #last}. */
+  private static final long FUSED_LAST = 1;
+
+  /** In {@link #fused}: the start task ran, or an operation that must follow it was queued. */
+  private static final long FUSED_CLOSED = 2;
+
+  /** In {@link #fused}: reader demand is counted from this bit up. */
+  private static final int FUSED_DEMAND_SHIFT = 2;
+
+  private static final long FUSED_MAX_DEMAND = Integer.MAX_VALUE;
 
   static {
     try {
-      LAST = MethodHandles.lookup().findVarHandle(ClientFrameStream.class, "last", Object.class);
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      LAST = lookup.findVarHandle(ClientFrameStream.class, "last", Object.class);
+      FUSED = lookup.findVarHandle(ClientFrameStream.class, "fused", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -57,6 +71,15 @@ final class ClientFrameStream extends FrameStream implements ClientStream, Runna
   private volatile Object last;
 
   private int lastSize;
+
+  /**
+   * What the caller did between {@code newStream} and the start task's run on the connection's
+   * thread, done by that one task instead of a task each: reader demand ({@code request}) and the
+   * last request message ({@link #FUSED_LAST}). {@link #FUSED_CLOSED} once the task ran, or once an
+   * operation that must come after the start was queued on its own (nothing joins the start task
+   * then, so nothing overtakes it). A unary call from another thread costs one task.
+   */
+  private volatile long fused;
 
   ClientFrameStream(
       ClientFrameConnection conn,
@@ -97,7 +120,7 @@ final class ClientFrameStream extends FrameStream implements ClientStream, Runna
       if (preStartCredit.compareAndSet(c, c + n < 0 ? Long.MAX_VALUE : c + n)) {
         if (conn.runsNow()) {
           readerDemandOnly(n); // on the connection's thread already: no task
-        } else {
+        } else if (!fuseDemand(n)) {
           conn.execute(() -> readerDemandOnly(n));
         }
         return;
@@ -116,6 +139,7 @@ final class ClientFrameStream extends FrameStream implements ClientStream, Runna
     if (conn.runsNow()) {
       sendOrQueue(message);
     } else {
+      closeFusing();
       conn.execute(() -> sendOrQueue(message));
     }
   }
@@ -130,9 +154,12 @@ final class ClientFrameStream extends FrameStream implements ClientStream, Runna
       }
       sendLast(message);
     } else if (LAST.compareAndSet(this, null, message == null ? NULL_LAST : message)) {
-      lastSize = encodedSize; // read by run(), which the executor runs after this
-      conn.execute(this);
+      lastSize = encodedSize; // read by sendFusedLast(), which the executor runs after this
+      if (!fuseLast()) {
+        conn.execute(this::sendFusedLast);
+      }
     } else {
+      closeFusing();
       conn.execute(
           () -> {
             if (encodedSize >= 0) {
@@ -150,11 +177,59 @@ final class ClientFrameStream extends FrameStream implements ClientStream, Runna
   }
 
   /**
-   * Sends the last message {@link #writeLastMessage} left in {@link #last} (on the connection's
-   * thread): the stream is its own task, so a unary call's request needs no task object.
+   * The start task (executor only): starts the stream, then does what the caller did meanwhile
+   * ({@link #fused}). The stream is its own task, so starting it allocates none.
    */
   @Override
   public void run() {
+    long done = (long) FUSED.getAndSet(this, FUSED_CLOSED);
+    owner.start(this);
+    long demand = done >>> FUSED_DEMAND_SHIFT;
+    if (demand > 0 && !closed) {
+      readerDemandOnly(demand);
+    }
+    if ((done & FUSED_LAST) != 0) {
+      sendFusedLast();
+    }
+  }
+
+  private boolean fuseDemand(int n) {
+    for (long f = fused; (f & FUSED_CLOSED) == 0; f = fused) {
+      long demand = Math.min(FUSED_MAX_DEMAND, (f >>> FUSED_DEMAND_SHIFT) + n);
+      long next = (demand << FUSED_DEMAND_SHIFT) | (f & FUSED_LAST);
+      if (FUSED.compareAndSet(this, f, next)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean fuseLast() {
+    for (long f = fused; (f & FUSED_CLOSED) == 0; f = fused) {
+      if (FUSED.compareAndSet(this, f, f | FUSED_LAST)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * An operation is about to be queued on its own: nothing the caller does after it may join the
+   * start task, which would run it first.
+   */
+  private void closeFusing() {
+    for (long f = fused; (f & FUSED_CLOSED) == 0; f = fused) {
+      if (FUSED.compareAndSet(this, f, f | FUSED_CLOSED)) {
+        return;
+      }
+    }
+  }
+
+  /**
+   * Sends the last message {@link #writeLastMessage} left in {@link #last} (on the connection's
+   * thread).
+   */
+  private void sendFusedLast() {
     Object message = last == NULL_LAST ? null : last;
     LAST.setVolatile(this, SENT_LAST); // nothing kept; a second last message takes the other path
     if (lastSize >= 0) {
@@ -183,6 +258,7 @@ final class ClientFrameStream extends FrameStream implements ClientStream, Runna
 
   @Override
   public void halfClose() {
+    closeFusing();
     conn.execute(
         () -> {
           if (closed || halfClosed || halfClosePending) {

@@ -121,6 +121,21 @@ final class ServerFrameStream extends FrameStream implements ServerStream {
     }
   }
 
+  @Override
+  public void writeMessageAndClose(Object message, Status status, Metadata trailers) {
+    appCredit.decrementAndGet();
+    if (conn.runsNow()) {
+      sendMessage(message);
+      closeNow(status, trailers);
+    } else {
+      conn.execute(
+          () -> {
+            sendMessage(message);
+            closeNow(status, trailers);
+          });
+    }
+  }
+
   private void closeNow(Status status, Metadata trailers) {
     if (closed || pendingStatus != null) {
       return;

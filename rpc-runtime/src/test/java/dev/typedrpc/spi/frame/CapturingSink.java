@@ -111,9 +111,15 @@ final class CapturingSink implements FrameSink {
     }
   }
 
+  /**
+   * What {@link #inExecutor()} says: false plays a caller on another thread, whose work becomes
+   * {@link #tasks}.
+   */
+  volatile boolean onLoop = true;
+
   @Override
   public boolean inExecutor() {
-    return true;
+    return onLoop;
   }
 
   /**

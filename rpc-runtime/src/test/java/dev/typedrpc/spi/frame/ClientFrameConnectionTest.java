@@ -136,6 +136,47 @@ class ClientFrameConnectionTest {
   }
 
   @Test
+  void aUnaryCallFromAnotherThreadIsOneTaskAndSendsNoCredit() throws IOException {
+    serverSettings();
+    sink.onLoop = false; // the caller's thread: everything it does becomes a task
+    ClientStream s = conn.newStream(ConformanceService.ECHO, Metadata.EMPTY, null, streamListener);
+    s.request(1);
+    s.writeLastMessage("hi");
+    assertThat(sink.tasks).as("tasks for the connection's thread").hasSize(1);
+    sink.onLoop = true;
+    sink.runTasks();
+    assertThat(sink.frames)
+        .extracting(f -> f.get(0))
+        .containsExactly(FrameType.CALL_START, FrameType.MESSAGE);
+  }
+
+  @Test
+  void messagesWrittenFromAnotherThreadBeforeTheStartGoInOrder() throws IOException {
+    serverSettings();
+    sink.onLoop = false;
+    ClientStream s = conn.newStream(ConformanceService.ECHO, Metadata.EMPTY, null, streamListener);
+    s.writeMessage("a");
+    s.request(1);
+    s.writeLastMessage("b");
+    sink.onLoop = true;
+    sink.runTasks();
+    // the server's initial credit is one message: the first one written goes, the last one waits
+    List<ByteBuffer> messages = sink.take(FrameType.MESSAGE);
+    assertThat(messages).hasSize(1);
+    assertThat(payload(messages.get(0))).isEqualTo(FrameConnectionTest.stringMessage("a"));
+    assertThat(messages.get(0).get(1)).as("flags: not the last message").isZero();
+  }
+
+  /** The payload of a frame of stream 1 (a 3-byte header). */
+  private static byte[] payload(ByteBuffer frame) {
+    ByteBuffer p = frame.duplicate();
+    p.position(3);
+    byte[] bytes = new byte[p.remaining()];
+    p.get(bytes);
+    return bytes;
+  }
+
+  @Test
   void responseAndStatusCloseTheCall() throws IOException {
     serverSettings();
     ClientStream s = conn.newStream(ConformanceService.ECHO, Metadata.EMPTY, null, streamListener);

@@ -314,6 +314,24 @@ final class H2ServerStream
   }
 
   @Override
+  public void writeMessageAndClose(Object message, Status status, Metadata trailers) {
+    if (!CLOSE_CALLED.compareAndSet(this, false, true)) {
+      return; // closed already: a message written now would not be sent either
+    }
+    int unused = (int) QUEUED.getAndAdd(this, 1);
+    if (loop.inEventLoop()) {
+      writeOnLoop(message);
+      finish(status, trailers);
+    } else {
+      onLoop(
+          () -> {
+            writeOnLoop(message);
+            finish(status, trailers);
+          });
+    }
+  }
+
+  @Override
   public long demand() {
     if (finished || closeCalled || !writable || backlog.full()) {
       return 0;
