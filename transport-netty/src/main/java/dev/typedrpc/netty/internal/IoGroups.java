@@ -38,6 +38,7 @@ public final class IoGroups {
 
   /** A new group; {@code threads} 0 means Netty's default (twice the cores). */
   public static EventLoopGroup newGroup(int threads, String name, boolean daemon) {
+    UnsafeAdvice.checkOnce();
     return new MultiThreadIoEventLoopGroup(
         threads, new DefaultThreadFactory(name, daemon), ioHandlerFactory());
   }
