@@ -113,6 +113,8 @@ class StateListenersTest {
           }
         });
     driveThroughEveryState(); // all of it while the listener blocks in its first call
+    // listeners run on the channel's executor: the first call may start only now
+    awaitSize(seen, 1);
     assertThat(seen).containsExactly(CONNECTING);
     release.countDown();
     awaitSize(seen, EVERY_STATE.size());
