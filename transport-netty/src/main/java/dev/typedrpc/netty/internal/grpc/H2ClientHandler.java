@@ -14,7 +14,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
 import io.netty.handler.codec.http2.DefaultHttp2Connection;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
-import io.netty.handler.codec.http2.DefaultHttp2RemoteFlowController;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
@@ -25,7 +24,6 @@ import io.netty.handler.codec.http2.Http2FrameAdapter;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
-import io.netty.handler.codec.http2.UniformStreamByteDistributor;
 import io.netty.util.AsciiString;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -628,14 +626,8 @@ final class H2ClientHandler extends BatchFlushingHttp2Handler {
       if (H2Limits.LOG_FRAMES) {
         frameLogger(H2Limits.frameLogger());
       }
-      // streams share the connection window evenly, as on the server (H2ServerHandler.Builder):
-      // Netty's default distributor keeps priority state (a queue and weights) for every stream
       Http2Connection connection = new DefaultHttp2Connection(false);
-      connection
-          .remote()
-          .flowController(
-              new DefaultHttp2RemoteFlowController(
-                  connection, new UniformStreamByteDistributor(connection)));
+      connection.remote().flowController(H2Limits.sendFlowController(connection));
       connection(connection);
       // Netty's flood guards, explicit so that a change of its defaults cannot drop them
       encoderEnforceMaxQueuedControlFrames(H2Limits.MAX_QUEUED_CONTROL_FRAMES);

@@ -1,10 +1,12 @@
 package dev.typedrpc.netty.internal.grpc;
 
 import dev.typedrpc.spi.TransportSettings;
+import io.netty.handler.codec.http2.DefaultHttp2RemoteFlowController;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameLogger;
 import io.netty.handler.codec.http2.Http2LocalFlowController;
+import io.netty.handler.codec.http2.UniformStreamByteDistributor;
 import io.netty.handler.logging.LogLevel;
 
 /** HTTP/2 flow-control windows and limits shared by the gRPC client and server. */
@@ -30,6 +32,25 @@ public final class H2Limits {
    * does not queue its window.
    */
   static final int SEND_BUFFER = 32 << 10;
+
+  /**
+   * Bytes one stream may write in its turn when several streams share what the connection can send
+   * now (gRPC-Java's allocation quantum). Netty's default, 1 KiB, cut every message above it in two
+   * DATA frames as soon as 64 streams competed for the channel's 64 KiB: the receiver then copied
+   * each 1 KiB message back together.
+   */
+  static final int ALLOCATION_CHUNK = 16 << 10;
+
+  /**
+   * The flow controller for what one end sends: its streams share the connection's window evenly
+   * (Netty's default distributor, weighted by priority, keeps some 90 B per stream for weights
+   * nobody sends), in turns of {@link #ALLOCATION_CHUNK}.
+   */
+  static DefaultHttp2RemoteFlowController sendFlowController(Http2Connection connection) {
+    UniformStreamByteDistributor distributor = new UniformStreamByteDistributor(connection);
+    distributor.minAllocationChunk(ALLOCATION_CHUNK);
+    return new DefaultHttp2RemoteFlowController(connection, distributor);
+  }
 
   /**
    * System property {@code dev.typedrpc.netty.logHttp2Frames=true}: every HTTP/2 frame is logged at

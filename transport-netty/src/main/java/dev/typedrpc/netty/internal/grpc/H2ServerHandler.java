@@ -19,7 +19,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
 import io.netty.handler.codec.http2.DefaultHttp2Connection;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
-import io.netty.handler.codec.http2.DefaultHttp2RemoteFlowController;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
@@ -30,7 +29,6 @@ import io.netty.handler.codec.http2.Http2FrameAdapter;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
-import io.netty.handler.codec.http2.UniformStreamByteDistributor;
 import io.netty.util.AsciiString;
 import io.netty.util.AttributeKey;
 import java.nio.charset.StandardCharsets;
@@ -553,14 +551,8 @@ public final class H2ServerHandler extends BatchFlushingHttp2Handler {
       if (H2Limits.LOG_FRAMES) {
         frameLogger(H2Limits.frameLogger());
       }
-      // A server connection whose streams share the connection window evenly (as gRPC-Java's do):
-      // Netty's default, weighted by priority, keeps some 90 B per stream for weights nobody sends
       Http2Connection connection = new DefaultHttp2Connection(true);
-      connection
-          .remote()
-          .flowController(
-              new DefaultHttp2RemoteFlowController(
-                  connection, new UniformStreamByteDistributor(connection)));
+      connection.remote().flowController(H2Limits.sendFlowController(connection));
       connection(connection);
       initialSettings(H2ServerHandler.initialSettings(settings));
       // Netty's flood guards, explicit so that a change of its defaults cannot drop them
