@@ -53,21 +53,18 @@ final class CallContext extends RpcContext {
 
     /** The transport's URI scheme. */
     String transport();
+
+    /** The certificate chain the client presented over TLS; empty without one. */
+    List<X509Certificate> peerCertificates();
   }
 
   void responseMetadata(ResponseMetadata response) {
     this.response = response;
   }
 
-  private List<X509Certificate> peerCertificates = List.of(); // set before the call runs
-
-  void peerCertificates(List<X509Certificate> chain) {
-    this.peerCertificates = chain;
-  }
-
   @Override
   public List<X509Certificate> peerCertificates() {
-    return peerCertificates;
+    return response.peerCertificates(); // a fact of the connection: asked only by those who want it
   }
 
   @Override

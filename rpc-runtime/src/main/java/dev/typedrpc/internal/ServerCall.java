@@ -9,6 +9,7 @@ import dev.typedrpc.spi.ServerStream;
 import dev.typedrpc.spi.ServerStreamListener;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -103,7 +104,6 @@ final class ServerCall<Req, Resp> implements ServerStreamListener, CallContext.R
     this.context = new CallContext(handler.method(), headers, deadline, stream.peer(), client);
     this.serial = new SerializingExecutor(executor);
     context.responseMetadata(this);
-    context.peerCertificates(stream.peerCertificates());
   }
 
   @Override
@@ -125,6 +125,11 @@ final class ServerCall<Req, Resp> implements ServerStreamListener, CallContext.R
   @Override
   public String transport() {
     return stream.transport();
+  }
+
+  @Override
+  public List<X509Certificate> peerCertificates() {
+    return stream.peerCertificates();
   }
 
   @Override
