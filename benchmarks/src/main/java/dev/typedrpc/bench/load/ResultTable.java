@@ -67,6 +67,16 @@ final class ResultTable {
               "unary64.1024.cpuTotalNs",
               "%,.0f",
               ""),
+          new Row(
+              "CPU ns/call, unary 64 in flight 32 B, server",
+              "unary64.32.cpuServerNs",
+              "%,.0f",
+              ""),
+          new Row(
+              "CPU ns/call, unary 64 in flight 32 B, client",
+              "unary64.32.cpuClientNs",
+              "%,.0f",
+              ""),
           new Row("CPU ns/message, streaming 32 B, total", "stream.32.cpuTotalNs", "%,.0f", ""),
           new Row(
               "open loop, 32 B: maximum (unary 64 in flight), calls/s",

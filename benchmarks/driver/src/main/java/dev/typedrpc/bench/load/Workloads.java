@@ -125,6 +125,8 @@ final class Workloads {
       results.put(key + ".allocClient", (double) clientAllocated / ops);
       results.put(key + ".allocServer", (double) serverAllocated / ops);
       results.put(key + ".allocTotal", (double) (clientAllocated + serverAllocated) / ops);
+      results.put(key + ".cpuClientNs", (double) clientCpu / ops);
+      results.put(key + ".cpuServerNs", (double) serverCpu / ops);
       results.put(key + ".cpuTotalNs", (double) (clientCpu + serverCpu) / ops);
     }
     return ops * 1e9 / elapsed;
