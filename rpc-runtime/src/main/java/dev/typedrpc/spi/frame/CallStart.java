@@ -49,15 +49,22 @@ record CallStart(
       int p = payload.position();
       if (last == null
           || last.length > 127
-          || !payload.hasArray()
           || payload.remaining() < 2 + last.length
           || payload.get(p) != 0x0a // field 1, length-delimited
           || payload.get(p + 1) != last.length) {
         return null;
       }
-      int from = payload.arrayOffset() + p + 2;
-      if (!Arrays.equals(payload.array(), from, from + last.length, last, 0, last.length)) {
-        return null;
+      if (payload.hasArray()) {
+        int from = payload.arrayOffset() + p + 2;
+        if (!Arrays.equals(payload.array(), from, from + last.length, last, 0, last.length)) {
+          return null;
+        }
+      } else { // a large frame is read where it lies, often outside the heap
+        for (int i = 0; i < last.length; i++) {
+          if (payload.get(p + 2 + i) != last[i]) {
+            return null;
+          }
+        }
       }
       payload.position(p + 2 + last.length);
       return name;
