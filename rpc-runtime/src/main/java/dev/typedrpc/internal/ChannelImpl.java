@@ -45,7 +45,7 @@ public final class ChannelImpl implements RpcChannel {
   private final TransportProvider provider;
   private final Executor executor;
 
-  /** The executor runs tasks on the submitting thread ({@link #runsOnCaller}). */
+  /** The executor runs tasks on the submitting thread ({@link Executors2#runsOnCaller}). */
   private final boolean directExecutor;
 
   private final Set<ClientTransport> live = ConcurrentHashMap.newKeySet();
@@ -113,7 +113,7 @@ public final class ChannelImpl implements RpcChannel {
             : Registries.transport(target.getScheme());
     this.executor =
         options.executor() == null ? Executors2.sharedCallbackExecutor() : options.executor();
-    this.directExecutor = options.executor() != null && runsOnCaller(options.executor());
+    this.directExecutor = options.executor() != null && Executors2.runsOnCaller(options.executor());
     // listeners never run on the thread that changed the state: with a direct executor they use the
     // shared pool
     this.stateListeners =
@@ -226,17 +226,6 @@ public final class ChannelImpl implements RpcChannel {
    * then run their callbacks inline when idle instead of queueing each one (see {@link
    * SerializingExecutor#tryEnter}).
    */
-  private static boolean runsOnCaller(Executor executor) {
-    Thread caller = Thread.currentThread();
-    AtomicReference<Thread> ranOn = new AtomicReference<>();
-    try {
-      executor.execute(() -> ranOn.compareAndSet(null, Thread.currentThread()));
-    } catch (RuntimeException e) {
-      return false; // e.g. rejected: not direct as far as we can tell
-    }
-    return ranOn.get() == caller;
-  }
-
   /** The server's version of {@code service}, if known; null otherwise. */
   ServiceVersion knownServerService(String service) {
     return knownServer.get(service);

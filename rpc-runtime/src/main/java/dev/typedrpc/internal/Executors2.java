@@ -7,6 +7,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** Shared daemon thread pools of the runtime. */
 public final class Executors2 {
@@ -30,6 +31,21 @@ public final class Executors2 {
    */
   public static Executor sharedCallbackExecutor() {
     return Shared.CALLBACKS;
+  }
+
+  /**
+   * Whether {@code executor} runs a task on the submitting thread before {@code execute} returns (a
+   * direct executor, as gRPC's {@code directExecutor()}). Runs one empty task on it to find out.
+   */
+  public static boolean runsOnCaller(Executor executor) {
+    Thread caller = Thread.currentThread();
+    AtomicReference<Thread> ranOn = new AtomicReference<>();
+    try {
+      executor.execute(() -> ranOn.compareAndSet(null, Thread.currentThread()));
+    } catch (RuntimeException e) {
+      return false; // e.g. rejected: not direct as far as we can tell
+    }
+    return ranOn.get() == caller;
   }
 
   /** One timer thread for deadlines. Tasks on it must be short. */

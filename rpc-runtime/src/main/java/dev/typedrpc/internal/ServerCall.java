@@ -83,6 +83,7 @@ final class ServerCall<Req, Resp> implements ServerStreamListener, CallContext.R
       Metadata headers,
       Deadline deadline,
       Executor executor,
+      boolean directExecutor,
       dev.typedrpc.ServiceVersion serverVersion) {
     this.handler = handler;
     this.interceptors = interceptors;
@@ -102,7 +103,7 @@ final class ServerCall<Req, Resp> implements ServerStreamListener, CallContext.R
     }
     this.versionMetadata = version;
     this.context = new CallContext(handler.method(), headers, deadline, stream.peer(), client);
-    this.serial = new SerializingExecutor(executor);
+    this.serial = new SerializingExecutor(executor, directExecutor);
     context.responseMetadata(this);
   }
 

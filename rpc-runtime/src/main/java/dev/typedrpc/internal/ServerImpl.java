@@ -29,6 +29,13 @@ public final class ServerImpl implements ServerTransportListener {
   private final Map<String, Route> routes;
   private final List<ServiceVersion> services;
   private final Executor executor;
+
+  /**
+   * The executor runs tasks on the submitting thread: each call then runs its callbacks there
+   * directly while it is idle, without queueing them.
+   */
+  private final boolean directExecutor;
+
   private volatile TransportEvents transportEvents = TransportEvents.NONE;
   private volatile StaticResources staticResources;
 
@@ -69,6 +76,7 @@ public final class ServerImpl implements ServerTransportListener {
     this.routes = Map.copyOf(map);
     this.services = List.copyOf(versions);
     this.executor = executor;
+    this.directExecutor = Executors2.runsOnCaller(executor);
   }
 
   /** Where transports report connections; set before the server starts. */
@@ -115,6 +123,7 @@ public final class ServerImpl implements ServerTransportListener {
             headers,
             deadline,
             executor,
+            directExecutor,
             route.version());
     call.start();
     return call;
