@@ -104,6 +104,13 @@ public final class HttpRequestGate extends ChannelInboundHandlerAdapter {
       unavailable(ctx, refused);
       return;
     }
+    if (sse.draining() && !isSsePost(request)) {
+      // a kept-alive connection of a draining server (an SSE session's POST connection): no new
+      // work; the client takes it elsewhere, as UNAVAILABLE
+      request.release();
+      unavailable(ctx, "the server is shutting down");
+      return;
+    }
     String origin = request.headers().get(HttpHeaderNames.ORIGIN);
     if (!limits.admitsOrigin(origin)) {
       // a page of another site (cross-site WebSocket hijacking): refused before any upgrade
@@ -162,6 +169,11 @@ public final class HttpRequestGate extends ChannelInboundHandlerAdapter {
     return true;
   }
 
+  /** Whether the request carries frames to an SSE session ({@code POST <path>/sse/<id>}). */
+  private boolean isSsePost(FullHttpRequest request) {
+    return HttpMethod.POST.equals(request.method()) && request.uri().startsWith(ssePath + "/");
+  }
+
   /** Handles the SSE transport's requests; returns false for any other request. */
   private boolean routeSse(ChannelHandlerContext ctx, FullHttpRequest request) {
     String uri = request.uri();
@@ -178,7 +190,7 @@ public final class HttpRequestGate extends ChannelInboundHandlerAdapter {
       sse.openEventStream(ctx);
       return true;
     }
-    if (uri.startsWith(ssePath + "/") && HttpMethod.POST.equals(request.method())) {
+    if (isSsePost(request)) {
       try {
         if (sse.post(ctx, request, uri.substring(ssePath.length() + 1))) {
           // a session's keep-alive connection for POSTs: closed once idle (its client reopens one

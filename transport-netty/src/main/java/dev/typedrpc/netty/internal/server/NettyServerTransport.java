@@ -6,6 +6,7 @@ import dev.typedrpc.netty.internal.IoGroups;
 import dev.typedrpc.netty.internal.WsEndpoint;
 import dev.typedrpc.netty.internal.grpc.H2ServerHandler;
 import dev.typedrpc.netty.internal.sse.SseServer;
+import dev.typedrpc.netty.internal.web.Http1WebHandler;
 import dev.typedrpc.spi.ServerTransport;
 import dev.typedrpc.spi.ServerTransportListener;
 import dev.typedrpc.spi.TransportSettings;
@@ -46,6 +47,7 @@ public final class NettyServerTransport implements ServerTransport {
   private EventLoopGroup workers;
   private Channel serverChannel;
   private boolean stopping;
+  private SseServer sse;
 
   private final boolean gzipResponses;
   private final SslContext tls;
@@ -82,6 +84,7 @@ public final class NettyServerTransport implements ServerTransport {
 
   private ServerBootstrap bootstrap(ServerTransportListener listener) {
     SseServer sse = new SseServer(settings, listener, gzipResponses);
+    this.sse = sse;
     ServerBootstrap b = new ServerBootstrap();
     IoGroups.limitUnsentBytes(b, settings.serverLimits().maxUnsentSocketBytes());
     return b.group(boss, workers)
@@ -144,6 +147,8 @@ public final class NettyServerTransport implements ServerTransport {
       return terminated;
     }
     stopping = true;
+    // from now on HTTP/1.1 connections kept alive take no new session, upgrade or web call
+    sse.drain();
     // once the server channel is closed, the tracker has seen every accepted connection
     serverChannel
         .close()
@@ -174,15 +179,21 @@ public final class NettyServerTransport implements ServerTransport {
       return;
     }
     FrameConnection connection = ch.attr(FrameHandler.CONNECTION).get();
-    if (connection == null) {
-      ch.close(); // still in the HTTP handshake: no calls to finish
-    } else if (now) {
-      connection.shutdownNow(GOING_AWAY);
+    if (now) {
+      if (connection != null) {
+        connection.shutdownNow(GOING_AWAY);
+      }
       ch.close();
-    } else {
+      return;
+    }
+    // a web call in progress on HTTP/1.1 finishes; its response closes the connection
+    Http1WebHandler web = ch.pipeline().get(Http1WebHandler.class);
+    boolean webCallOpen = web != null && web.drain();
+    if (connection != null) {
       // (an SSE session's POST channels share its engine: asking it twice is harmless)
-      connection.shutdown(
-          GOING_AWAY); // GOAWAY; the engine closes the channel when its calls are done
+      connection.shutdown(GOING_AWAY); // GOAWAY; the engine closes the channel when calls are done
+    } else if (!webCallOpen) {
+      ch.close(); // idle between requests or still in its handshake: nothing to finish
     }
   }
 

@@ -69,6 +69,9 @@ public final class SseServer {
   /** Responses are gzipped by default, for clients that accept it. */
   private final boolean gzipResponses;
 
+  /** The server began a graceful shutdown: HTTP/1.1 connections take no new work. */
+  private volatile boolean draining;
+
   public SseServer(TransportSettings settings, ServerTransportListener listener) {
     this(settings, listener, false);
   }
@@ -93,6 +96,19 @@ public final class SseServer {
   public static int maxPostBody(TransportSettings settings) {
     return SseFrames.FULL_FRAMES_PER_POST
         * (settings.maxFrameSize() + WsPipelines.FRAME_HEADER_ALLOWANCE + 4);
+  }
+
+  /**
+   * The server begins a graceful shutdown: from now on its HTTP/1.1 connections take no new work (a
+   * session, a WebSocket upgrade, a web call), only the POSTs of the sessions still open.
+   */
+  public void drain() {
+    draining = true;
+  }
+
+  /** Whether {@link #drain} was called. */
+  public boolean draining() {
+    return draining;
   }
 
   /**

@@ -122,6 +122,16 @@ public final class Http1WebHandler extends ChannelDuplexHandler implements WebEx
     ctx.fireChannelInactive();
   }
 
+  /**
+   * The server drains: the call in progress finishes and its response closes the connection.
+   * Returns whether a call is in progress; without one the caller closes the connection. Event loop
+   * only.
+   */
+  public boolean drain() {
+    keepAlive = false;
+    return open;
+  }
+
   // ---------------------------------------------------------------- WebExchange
 
   @Override

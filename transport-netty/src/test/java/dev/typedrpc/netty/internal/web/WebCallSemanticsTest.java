@@ -120,6 +120,50 @@ class WebCallSemanticsTest {
     assertEquals(Status.Code.CANCELLED, service.cancelled.get(30, TimeUnit.SECONDS).code());
   }
 
+  /**
+   * A graceful shutdown lets a web call in progress on an HTTP/1.1 connection finish: its response
+   * arrives whole, says {@code connection: close}, and the connection closes after it (it used to
+   * be cut when the drain began).
+   */
+  @Test
+  void anHttp1CallInProgressFinishesWhenTheServerDrains() throws Exception {
+    byte[] body = proto("x");
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      OutputStream out = s.getOutputStream();
+      out.write(
+          ("POST /web.Test/Hold HTTP/1.1\r\nhost: x\r\ncontent-type: application/proto\r\n"
+                  + "content-length: "
+                  + body.length
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.write(body);
+      out.flush();
+      service.started.get(30, TimeUnit.SECONDS);
+
+      server.shutdown();
+      awaitNoListener(); // the listener is closed: the drain has begun
+      service.held.complete("done");
+
+      String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+      assertTrue(response.startsWith("HTTP/1.1 200 OK\r\n"), response);
+      assertTrue(
+          response.toLowerCase(java.util.Locale.ROOT).contains("connection: close"), response);
+      assertTrue(
+          response.endsWith(new String(proto("done"), StandardCharsets.ISO_8859_1)), response);
+    } // readAllBytes returned: the server closed the connection after the response
+  }
+
+  private void awaitNoListener() throws InterruptedException {
+    for (int i = 0; i < 3_000; i++) {
+      try (Socket probe = new Socket("127.0.0.1", port)) {
+        Thread.sleep(10); // still listening: look again
+      } catch (java.io.IOException refused) {
+        return;
+      }
+    }
+    throw new AssertionError("the server still listens 30 s after shutdown()");
+  }
+
   @Test
   void anHttp2StreamResetCancelsTheCall() throws Exception {
     HttpClient client =

@@ -43,6 +43,9 @@ final class WebTestService {
   /** Never answers; its cancellation status completes {@link #cancelled}. */
   static final MethodDescriptor<String, String> SLEEP = unary("Sleep");
 
+  /** Marks {@link #started}, then answers with what the test completes {@link #held} with. */
+  static final MethodDescriptor<String, String> HOLD = unary("Hold");
+
   /** Answers with the call's authorization header and transport. */
   static final MethodDescriptor<String, String> WHOAMI = unary("Whoami");
 
@@ -72,7 +75,7 @@ final class WebTestService {
 
   static final ServiceDescriptor DESCRIPTOR =
       ServiceDescriptor.of(
-          NAME, 1, List.of(ECHO, FAIL, SLEEP, WHOAMI, COUNT, HANG, FLOOD, JOIN, CHAT));
+          NAME, 1, List.of(ECHO, FAIL, SLEEP, HOLD, WHOAMI, COUNT, HANG, FLOOD, JOIN, CHAT));
 
   final CompletableFuture<Status> cancelled = new CompletableFuture<>();
 
@@ -80,7 +83,10 @@ final class WebTestService {
   final java.util.concurrent.atomic.AtomicInteger emitted =
       new java.util.concurrent.atomic.AtomicInteger();
 
-  /** Completes when a SLEEP or HANG call's implementation runs. */
+  /** HOLD's answer. */
+  final CompletableFuture<String> held = new CompletableFuture<>();
+
+  /** Completes when a SLEEP, HOLD or HANG call's implementation runs. */
   final CompletableFuture<Void> started = new CompletableFuture<>();
 
   private static MethodDescriptor<String, String> unary(String name) {
@@ -97,6 +103,12 @@ final class WebTestService {
               throw Status.NOT_FOUND.withDescription("no such thing: " + s).asException();
             })
         .unaryAsync(SLEEP, s -> sleep())
+        .unaryAsync(
+            HOLD,
+            s -> {
+              started.complete(null);
+              return held;
+            })
         .unary(
             WHOAMI,
             s ->
