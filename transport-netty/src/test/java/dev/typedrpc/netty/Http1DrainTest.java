@@ -66,17 +66,7 @@ class Http1DrainTest {
   void aSessionsPostConnectionTakesNoNewWorkOnceTheServerDrains(String request) throws Exception {
     try (Socket events = new Socket("127.0.0.1", port);
         Socket posts = new Socket("127.0.0.1", port)) {
-      String session = openSession(events);
-      // the session's call, still running when the drain begins, keeps its connections open
-      String answer =
-          post(
-              posts,
-              session,
-              RawFrames.settings(false),
-              RawFrames.callStart(1, SLEEP, null),
-              RawFrames.message(1, RawFrames.END_STREAM, RawFrames.string("x")));
-      assertThat(answer).startsWith("HTTP/1.1 204");
-      assertThat(service.sleepStarted.await(10, TimeUnit.SECONDS)).isTrue();
+      sessionWithACallInProgress(events, posts);
 
       server.shutdown();
       OutputStream out = posts.getOutputStream();
@@ -92,20 +82,32 @@ class Http1DrainTest {
   void aSessionsOwnPostsAreStillTakenWhileItDrains() throws Exception {
     try (Socket events = new Socket("127.0.0.1", port);
         Socket posts = new Socket("127.0.0.1", port)) {
-      String session = openSession(events);
-      post(
-          posts,
-          session,
-          RawFrames.settings(false),
-          RawFrames.callStart(1, SLEEP, null),
-          RawFrames.message(1, RawFrames.END_STREAM, RawFrames.string("x")));
-      assertThat(service.sleepStarted.await(10, TimeUnit.SECONDS)).isTrue();
+      String session = sessionWithACallInProgress(events, posts);
 
       server.shutdown();
 
       assertThat(post(posts, session /* nothing to say: a POST of no frames */))
           .startsWith("HTTP/1.1 204");
     }
+  }
+
+  /**
+   * Opens a session (its event stream on {@code events}) and starts a call that never ends through
+   * {@code posts}, which the session keeps as its POST connection; returns the session's id. The
+   * call, still running when the drain begins, keeps the session's connections open.
+   */
+  private String sessionWithACallInProgress(Socket events, Socket posts) throws Exception {
+    String session = openSession(events);
+    String answer =
+        post(
+            posts,
+            session,
+            RawFrames.settings(false),
+            RawFrames.callStart(1, SLEEP, null),
+            RawFrames.message(1, RawFrames.END_STREAM, RawFrames.string("x")));
+    assertThat(answer).startsWith("HTTP/1.1 204");
+    assertThat(service.sleepStarted.await(10, TimeUnit.SECONDS)).isTrue();
+    return session;
   }
 
   /** Opens an event stream on {@code socket}; returns its session id. */

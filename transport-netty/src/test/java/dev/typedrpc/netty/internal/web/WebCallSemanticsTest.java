@@ -97,17 +97,8 @@ class WebCallSemanticsTest {
 
   @Test
   void anHttp1DisconnectMidStreamCancelsTheCall() throws Exception {
-    byte[] body = envelope(0, proto("x"));
     try (Socket s = new Socket("127.0.0.1", port)) {
-      OutputStream out = s.getOutputStream();
-      out.write(
-          ("POST /web.Test/Hang HTTP/1.1\r\nhost: x\r\ncontent-type: application/connect+proto\r\n"
-                  + "content-length: "
-                  + body.length
-                  + "\r\n\r\n")
-              .getBytes(StandardCharsets.US_ASCII));
-      out.write(body);
-      out.flush();
+      post(s, "/web.Test/Hang", "application/connect+proto", envelope(0, proto("x")));
       InputStream in = s.getInputStream();
       String seen = "";
       byte[] buf = new byte[4096];
@@ -127,17 +118,8 @@ class WebCallSemanticsTest {
    */
   @Test
   void anHttp1CallInProgressFinishesWhenTheServerDrains() throws Exception {
-    byte[] body = proto("x");
     try (Socket s = new Socket("127.0.0.1", port)) {
-      OutputStream out = s.getOutputStream();
-      out.write(
-          ("POST /web.Test/Hold HTTP/1.1\r\nhost: x\r\ncontent-type: application/proto\r\n"
-                  + "content-length: "
-                  + body.length
-                  + "\r\n\r\n")
-              .getBytes(StandardCharsets.US_ASCII));
-      out.write(body);
-      out.flush();
+      post(s, "/web.Test/Hold", "application/proto", proto("x"));
       service.started.get(30, TimeUnit.SECONDS);
 
       server.shutdown();
@@ -151,6 +133,23 @@ class WebCallSemanticsTest {
       assertTrue(
           response.endsWith(new String(proto("done"), StandardCharsets.ISO_8859_1)), response);
     } // readAllBytes returned: the server closed the connection after the response
+  }
+
+  /** Sends one HTTP/1.1 POST of {@code body} on {@code s}, by hand. */
+  private static void post(Socket s, String path, String contentType, byte[] body)
+      throws java.io.IOException {
+    OutputStream out = s.getOutputStream();
+    out.write(
+        ("POST "
+                + path
+                + " HTTP/1.1\r\nhost: x\r\ncontent-type: "
+                + contentType
+                + "\r\ncontent-length: "
+                + body.length
+                + "\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+    out.write(body);
+    out.flush();
   }
 
   private void awaitNoListener() throws InterruptedException {
