@@ -8,7 +8,6 @@ import dev.typedrpc.spi.ClientStream;
 import dev.typedrpc.spi.ClientStreamListener;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.concurrent.atomic.AtomicLong;
 
 /** The client end of a call on a {@link FrameConnection}. */
 final class ClientFrameStream extends FrameStream implements ClientStream, Runnable {
@@ -16,6 +15,7 @@ final class ClientFrameStream extends FrameStream implements ClientStream, Runna
   private static final Object SENT_LAST = new Object();
   private static final VarHandle LAST;
   private static final VarHandle FUSED;
+  private static final VarHandle PRE_START_CREDIT;
 
   /** In {@link #fused}: the last request message waits in {@link #last}. */
   private static final long FUSED_LAST = 1;
@@ -33,6 +33,8 @@ final class ClientFrameStream extends FrameStream implements ClientStream, Runna
       MethodHandles.Lookup lookup = MethodHandles.lookup();
       LAST = lookup.findVarHandle(ClientFrameStream.class, "last", Object.class);
       FUSED = lookup.findVarHandle(ClientFrameStream.class, "fused", long.class);
+      PRE_START_CREDIT =
+          lookup.findVarHandle(ClientFrameStream.class, "preStartCredit", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -45,9 +47,9 @@ final class ClientFrameStream extends FrameStream implements ClientStream, Runna
 
   /**
    * Credit the application granted before CALL_START went out, folded into its {@code
-   * initial_credit}; -1 once it has gone out.
+   * initial_credit}; -1 once it has gone out. Through {@link #PRE_START_CREDIT}.
    */
-  private final AtomicLong preStartCredit = new AtomicLong();
+  private volatile long preStartCredit;
 
   /** Has an id and is in the connection's stream table. */
   boolean registered;
@@ -97,7 +99,7 @@ final class ClientFrameStream extends FrameStream implements ClientStream, Runna
 
   /** Called when CALL_START is written: returns the credit to announce in it. */
   int takeInitialCredit() {
-    long credit = preStartCredit.getAndSet(-1);
+    long credit = (long) PRE_START_CREDIT.getAndSet(this, -1L);
     // the rest of the reader's demand is granted as it takes messages (FrameStream.grantCredit)
     return (int) Math.min(credit, conn.settings.maxBufferedMessages());
   }
@@ -116,8 +118,8 @@ final class ClientFrameStream extends FrameStream implements ClientStream, Runna
     if (n <= 0) {
       throw new IllegalArgumentException("request(" + n + "): n must be positive");
     }
-    for (long c = preStartCredit.get(); c >= 0; c = preStartCredit.get()) {
-      if (preStartCredit.compareAndSet(c, c + n < 0 ? Long.MAX_VALUE : c + n)) {
+    for (long c = preStartCredit; c >= 0; c = preStartCredit) {
+      if (PRE_START_CREDIT.compareAndSet(this, c, c + n < 0 ? Long.MAX_VALUE : c + n)) {
         if (conn.runsNow()) {
           readerDemandOnly(n); // on the connection's thread already: no task
         } else if (!fuseDemand(n)) {
@@ -135,7 +137,7 @@ final class ClientFrameStream extends FrameStream implements ClientStream, Runna
 
   @Override
   public void writeMessage(Object message) {
-    appCredit.decrementAndGet();
+    useAppCredit();
     if (conn.runsNow()) {
       sendOrQueue(message);
     } else {
@@ -147,7 +149,7 @@ final class ClientFrameStream extends FrameStream implements ClientStream, Runna
   /** As {@link #writeLastMessage(Object)}; the writer uses {@code encodedSize} for its frame. */
   @Override
   public void writeLastMessage(Object message, int encodedSize) {
-    appCredit.decrementAndGet();
+    useAppCredit();
     if (conn.runsNow()) {
       if (encodedSize >= 0) {
         sized(message, encodedSize);

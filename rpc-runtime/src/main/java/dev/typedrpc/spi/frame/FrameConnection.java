@@ -215,7 +215,7 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
     }
     endBacklog();
     for (FrameStream s : streams.snapshot()) {
-      if (!s.closed && s.appCredit.get() > 0) {
+      if (!s.closed && s.hasAppCredit()) {
         s.notifyReady();
       }
     }

@@ -4,9 +4,10 @@ import com.google.protobuf.CodedInputStream;
 import dev.typedrpc.MethodDescriptor;
 import dev.typedrpc.Status;
 import dev.typedrpc.spi.MessageCodec;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * State of one call on a {@link FrameConnection}, shared by both ends: inbound credit, buffering
@@ -14,6 +15,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * confined to the connection's executor.
  */
 abstract class FrameStream {
+  private static final VarHandle APP_CREDIT;
+
+  static {
+    try {
+      APP_CREDIT = MethodHandles.lookup().findVarHandle(FrameStream.class, "appCredit", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private static final Object END_OF_INBOUND = new Object();
 
   /**
@@ -83,8 +94,11 @@ abstract class FrameStream {
   private StreamExtras extras;
 
   // outbound
-  /** Peer credit as application threads see it: decremented when they write. */
-  final AtomicLong appCredit;
+  /**
+   * Peer credit as application threads see it: decremented when they write. Any thread, through
+   * {@link #APP_CREDIT} (a field rather than an atomic object: one less object per call).
+   */
+  private volatile long appCredit;
 
   long peerCredit;
 
@@ -110,7 +124,7 @@ abstract class FrameStream {
     this.granted = initialGranted;
     this.windowLimit = conn.settings.maxBufferedMessages();
     this.peerCredit = initialPeerCredit;
-    this.appCredit = new AtomicLong(initialPeerCredit);
+    this.appCredit = initialPeerCredit;
   }
 
   /**
@@ -543,12 +557,22 @@ abstract class FrameStream {
 
   /** Messages that may be written now without buffering. Any thread. */
   public final long demand() {
-    return conn.sink.isWritable() ? Math.max(0, appCredit.get()) : 0;
+    return conn.sink.isWritable() ? Math.max(0, appCredit) : 0;
+  }
+
+  /** An application thread writes a message: one credit fewer. Any thread. */
+  final void useAppCredit() {
+    long unused = (long) APP_CREDIT.getAndAdd(this, -1L);
+  }
+
+  /** Whether application threads still see credit. Any thread. */
+  final boolean hasAppCredit() {
+    return appCredit > 0;
   }
 
   /** The peer granted {@code n} more messages. */
   final void onCredit(int n) {
-    long before = appCredit.getAndAdd(n);
+    long before = (long) APP_CREDIT.getAndAdd(this, (long) n);
     peerCredit += n;
     drainOutbox();
     if (before <= 0 && before + n > 0 && conn.sink.isWritable()) {

@@ -91,7 +91,7 @@ final class ServerFrameStream extends FrameStream implements ServerStream {
 
   @Override
   public void writeMessage(Object message) {
-    appCredit.decrementAndGet();
+    useAppCredit();
     if (conn.runsNow()) {
       sendMessage(message);
     } else {
@@ -123,7 +123,7 @@ final class ServerFrameStream extends FrameStream implements ServerStream {
 
   @Override
   public void writeMessageAndClose(Object message, Status status, Metadata trailers) {
-    appCredit.decrementAndGet();
+    useAppCredit();
     if (conn.runsNow()) {
       sendMessage(message);
       closeNow(status, trailers);
