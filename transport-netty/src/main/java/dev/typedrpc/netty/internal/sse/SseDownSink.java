@@ -79,6 +79,11 @@ final class SseDownSink implements FrameSink {
     ChannelFuture unused = channel.write(new DefaultHttpContent(event), channel.voidPromise());
   }
 
+  /** Whether the server ended the event stream ({@link #close} or {@link #abort}). */
+  boolean closedByServer() {
+    return closed;
+  }
+
   @Override
   public void discard(ByteBuffer frame) {}
 

@@ -23,6 +23,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AttributeKey;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
@@ -46,6 +47,14 @@ public final class SseServer {
    * 503.
    */
   static final int MAX_POST_CONNECTIONS = 4;
+
+  /**
+   * The session whose POSTs a connection carried last. A client that pools HTTP/1.1 connections
+   * (browsers, Node's fetch) may reuse it for another session's POSTs or event stream: it then
+   * leaves that session, so that the session's end does not close it.
+   */
+  private static final AttributeKey<SseSession> POSTS_FOR =
+      AttributeKey.valueOf(SseServer.class, "postsFor");
 
   private static final SecureRandom RANDOM = new SecureRandom();
   private final TransportSettings settings;
@@ -117,6 +126,7 @@ public final class SseServer {
    */
   public void openEventStream(ChannelHandlerContext ctx) {
     Channel channel = ctx.channel();
+    leavePreviousSession(channel, null);
     InetAddress address = remoteAddress(channel);
     AddressSlots.Refusal refusal = slots.tryAcquire(address);
     if (refusal != null) {
@@ -143,7 +153,7 @@ public final class SseServer {
     sink.writeEvent("session", id);
     FrameConnection connection = FrameConnection.server(sink, settings, listener, gzipResponses);
     SseSession session =
-        new SseSession(id, address, channel, connection, ConcurrentHashMap.newKeySet());
+        new SseSession(id, address, channel, sink, connection, ConcurrentHashMap.newKeySet());
     sessions.put(id, session);
     channel
         .attr(FrameHandler.CONNECTION)
@@ -169,10 +179,34 @@ public final class SseServer {
     if (sessions.remove(session.id(), session)) {
       slots.release(session.address());
     }
+    boolean endedHere = session.sink().closedByServer();
     session.connection().onClosed(null);
+    if (endedHere) {
+      closePostConnections(session);
+    }
+    // a client that ended its session keeps its idle POST connections: one that pools connections
+    // (browsers, Node's fetch) may already be sending its next session's requests on them, which a
+    // close now would lose. They close when idle for ssePostIdleTimeout.
+  }
+
+  /**
+   * The server ended the session: its POST connections have nothing more to carry. Each is closed
+   * on its own event loop, and only if it still carries this session's POSTs: a client that pools
+   * connections may have sent another session's request on it meanwhile.
+   */
+  private static void closePostConnections(SseSession session) {
     for (Channel post : session.postChannels()) {
-      var unused =
-          post.close(); // the session is over: its POST connections have nothing more to carry
+      try {
+        post.eventLoop()
+            .execute(
+                () -> {
+                  if (session.equals(post.attr(POSTS_FOR).get())) {
+                    var unused = post.close();
+                  }
+                });
+      } catch (RejectedExecutionException e) {
+        // the server is shutting down: its channels are closed with it
+      }
     }
   }
 
@@ -197,6 +231,7 @@ public final class SseServer {
       HttpRequestGate.respond(ctx, HttpResponseStatus.FORBIDDEN, true);
       return false;
     }
+    leavePreviousSession(ctx.channel(), session);
     Set<Channel> posts = session.postChannels();
     if (!posts.contains(ctx.channel())) {
       synchronized (posts) {
@@ -218,6 +253,17 @@ public final class SseServer {
       return false;
     }
     return true;
+  }
+
+  /**
+   * A connection that carried another session's POSTs now carries {@code next}'s (or, if null, an
+   * event stream): the other session no longer counts it among its POST connections.
+   */
+  private static void leavePreviousSession(Channel channel, SseSession next) {
+    SseSession previous = channel.attr(POSTS_FOR).getAndSet(next);
+    if (previous != null && !previous.equals(next)) {
+      previous.postChannels().remove(channel);
+    }
   }
 
   private void deliver(ChannelHandlerContext ctx, SseSession session, ByteBuf body) {
@@ -300,13 +346,14 @@ public final class SseServer {
   }
 
   /**
-   * One session: its id, the address bound to it, its event-stream channel, its engine, its POST
-   * channels.
+   * One session: its id, the address bound to it, its event-stream channel and sink, its engine,
+   * its POST channels.
    */
   record SseSession(
       String id,
       InetAddress address,
       Channel channel,
+      SseDownSink sink,
       FrameConnection connection,
       Set<Channel> postChannels) {}
 }

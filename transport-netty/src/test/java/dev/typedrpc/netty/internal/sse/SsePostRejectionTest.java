@@ -48,7 +48,8 @@ class SsePostRejectionTest {
       // the condition under test
     }
     sse.sessions.put(
-        "s", new SseServer.SseSession("s", null, stream, null, ConcurrentHashMap.newKeySet()));
+        "s",
+        new SseServer.SseSession("s", null, stream, null, null, ConcurrentHashMap.newKeySet()));
 
     ChannelHandlerContext[] context = new ChannelHandlerContext[1];
     EmbeddedChannel post =
