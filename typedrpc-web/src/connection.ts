@@ -104,6 +104,7 @@ export class Connection {
     this.link = factory({
       onOpen: () => this.sendNow(encodeFrame(FrameType.SETTINGS, 0, 0, this.settingsPayload())),
       onFrame: (bytes) => this.onFrame(bytes),
+      onSendFailed: (reason, unsent) => this.onSendFailed(reason, unsent),
       onClose: (reason) => this.onLinkClosed(reason),
     });
   }
@@ -554,6 +555,37 @@ export class Connection {
     this.flush();
     this.onLinkClosed(`protocol violation by the server: ${why}`, Code.Internal);
     this.link.close();
+  }
+
+  /**
+   * Frames can no longer be sent, but answers to those sent may still arrive: calls that may have
+   * reached the server stay for them (the link closes within a bound, ending those that get none),
+   * new calls go elsewhere. A call whose CALL_START was never sent (the link's unsent frames, or
+   * frames not handed to it yet) ends at once as never processed, so that it is safe to retry.
+   */
+  private onSendFailed(reason: string, unsent: Uint8Array[]): void {
+    const neverSent = new Set<number>();
+    for (const bytes of [...unsent, ...this.out]) {
+      const frame = decodeFrame(bytes);
+      const frames =
+        frame.type === FrameType.BATCH ? unbatch(frame.payload).map(decodeFrame) : [frame];
+      for (const f of frames) {
+        if (f.type === FrameType.CALL_START) {
+          neverSent.add(f.stream);
+        }
+      }
+    }
+    this.out = []; // the link can send nothing more
+    this.goAway();
+    for (const id of neverSent) {
+      const s = this.streams.get(id);
+      if (s !== undefined) {
+        this.streams.delete(id);
+        s.handler.onTerminated(Code.Unavailable, `${reason} (the call was never sent)`, true);
+      }
+    }
+    this.wakeSlotWaiter();
+    this.maybeFinishDrain();
   }
 
   private onLinkClosed(reason: string, code: Code = Code.Unavailable): void {

@@ -6,6 +6,12 @@ export interface LinkListener {
   onOpen(): void;
   /** One frame (which may be a BATCH) arrived. */
   onFrame(frame: Uint8Array): void;
+  /**
+   * No more frames can be sent (an SSE POST failed), though frames sent before may still be answered:
+   * the link stays open for what arrives until it closes (onClose follows, within a bound). `unsent`
+   * are the frames it had not sent yet, in order: they never reached the server.
+   */
+  onSendFailed(reason: string, unsent: Uint8Array[]): void;
   /** The link is gone (called once, also when it never opened); `reason` says why. */
   onClose(reason: string): void;
 }

@@ -14,6 +14,8 @@ const HIGH_WATER = 256 * 1024;
 const LOW_WATER = 128 * 1024;
 /** Longest event-stream line accepted: a 64 KiB frame is about 88,000 base64 characters. */
 const MAX_LINE = 1024 * 1024;
+/** How long a link whose POSTs failed waits for its event stream to end before it closes. */
+const POST_LOSS_GRACE_MS = 2000;
 
 /** Opens an SSE session at `endpoint` (http: or https:, the frame endpoint's path, e.g. /rpc). */
 export function openSse(endpoint: string, fetchFn: typeof fetch, listener: LinkListener): Link {
@@ -24,12 +26,16 @@ export function openSse(endpoint: string, fetchFn: typeof fetch, listener: LinkL
   let session: string | undefined;
   let posting = false;
   let closed = false;
+  /** Why POSTs can no longer be sent; undefined while they can. */
+  let postsLost: string | undefined;
+  let postLossTimer: ReturnType<typeof setTimeout> | undefined;
 
   const end = (reason: string) => {
     if (closed) {
       return;
     }
     closed = true;
+    clearTimeout(postLossTimer);
     pending.length = 0;
     pendingBytes = 0;
     abort.abort();
@@ -37,13 +43,30 @@ export function openSse(endpoint: string, fetchFn: typeof fetch, listener: LinkL
     listener.onClose(reason);
   };
 
+  // A POST failed: its frames may or may not have reached the server, and no more can be sent. The
+  // event stream still says what the server did (a server ending the session closes its POST
+  // connections too, after the answers it sent before): the link ends when the event stream ends,
+  // or POST_LOSS_GRACE_MS after the failure if it does not.
+  const postFailed = (reason: string) => {
+    if (closed || postsLost !== undefined) {
+      return;
+    }
+    postsLost = reason;
+    const unsent = pending.splice(0);
+    pendingBytes = 0;
+    waiters.wakeAll();
+    postLossTimer = setTimeout(() => end(reason), POST_LOSS_GRACE_MS);
+    listener.onSendFailed(reason, unsent);
+  };
+
   const post = async () => {
-    if (posting || closed || session === undefined || pending.length === 0) {
+    const stopped = closed || postsLost !== undefined;
+    if (posting || stopped || session === undefined || pending.length === 0) {
       return;
     }
     posting = true;
     try {
-      while (!closed && pending.length > 0) {
+      while (!closed && postsLost === undefined && pending.length > 0) {
         let size = 0;
         let count = 0;
         while (count < pending.length) {
@@ -74,11 +97,11 @@ export function openSse(endpoint: string, fetchFn: typeof fetch, listener: LinkL
         });
         await response.arrayBuffer().catch(() => undefined);
         if (response.status !== 204) {
-          end(`the server answered a POST with ${response.status}`);
+          postFailed(`the server answered a POST with ${response.status}`);
         }
       }
     } catch (e) {
-      end(`POST failed: ${describe(e)}`);
+      postFailed(`POST failed: ${describe(e)}`);
     } finally {
       posting = false;
     }
@@ -153,7 +176,7 @@ export function openSse(endpoint: string, fetchFn: typeof fetch, listener: LinkL
           return;
         }
       }
-      end("the server ended the SSE stream");
+      end(postsLost ?? "the server ended the SSE stream");
     } catch (e) {
       end(`SSE stream failed: ${describe(e)}`);
     }
@@ -188,7 +211,7 @@ export function openSse(endpoint: string, fetchFn: typeof fetch, listener: LinkL
   return {
     transport: "sse",
     send(frame) {
-      if (closed) {
+      if (closed || postsLost !== undefined) {
         return;
       }
       pending.push(frame);

@@ -42,7 +42,8 @@ class TypedrpcWebTest {
       List.of(
           System.getProperty(
                   "typedrpc.web.files",
-                  "bundle.test.mjs,ws.test.mjs,sse.test.mjs,fallback.test.mjs,restart-graceful.test.mjs,restart-abrupt.test.mjs")
+                  "bundle.test.mjs,ws.test.mjs,sse.test.mjs,sse-post-loss.test.mjs,fallback.test.mjs,"
+                      + "restart-graceful.test.mjs,restart-abrupt.test.mjs")
               .split(","));
 
   private static final Path MODULE = Path.of("").toAbsolutePath();
