@@ -13,6 +13,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,6 +44,8 @@ class Http1DrainTest {
         RpcServer.builder()
             .listen("ws://127.0.0.1:0/rpc")
             .addService(service.definition())
+            // long enough that a connection still open at the end of a test was kept by the drain
+            .drainTimeout(Duration.ofSeconds(60))
             .build()
             .start();
     port = server.address().getPort();
@@ -89,6 +92,40 @@ class Http1DrainTest {
       assertThat(post(posts, session /* nothing to say: a POST of no frames */))
           .startsWith("HTTP/1.1 204");
     }
+  }
+
+  /**
+   * A POST connection kept open after its client ended the session (a client that pools connections
+   * may reuse it) has nothing to finish: the drain closes it at once, as any idle connection.
+   */
+  @Test
+  void aPostConnectionLeftByAnEndedSessionClosesWhenTheServerDrains() throws Exception {
+    String session;
+    try (Socket posts = new Socket("127.0.0.1", port)) {
+      try (Socket events = new Socket("127.0.0.1", port)) {
+        session = openSession(events);
+        assertThat(post(posts, session, RawFrames.settings(false))).startsWith("HTTP/1.1 204");
+      } // the client ends its session
+      awaitSessionGone(session);
+
+      server.shutdown();
+
+      assertThat(posts.getInputStream().read()).isEqualTo(-1); // closed, not kept for 60 s
+    }
+  }
+
+  /** Waits until a POST to {@code session} is answered 404: the server has ended it. */
+  private void awaitSessionGone(String session) throws Exception {
+    for (int i = 0; i < 1_000; i++) {
+      try (Socket probe = new Socket("127.0.0.1", port)) {
+        if (post(probe, session).startsWith("HTTP/1.1 404")) {
+          return;
+        }
+      }
+      Thread.sleep(10);
+    }
+    throw new AssertionError(
+        "session " + session + " still open 10 s after its event stream closed");
   }
 
   /**

@@ -168,7 +168,7 @@ public final class NettyServerTransport implements ServerTransport {
 
   @SuppressWarnings(
       "FutureReturnValueIgnored") // closing: the channel group watches the close futures
-  private static void goAway(Channel ch, boolean now) {
+  private void goAway(Channel ch, boolean now) {
     H2ServerHandler h2 = ch.attr(H2ServerHandler.HANDLER).get();
     if (h2 != null) {
       if (now) {
@@ -189,11 +189,13 @@ public final class NettyServerTransport implements ServerTransport {
     // a web call in progress on HTTP/1.1 finishes; its response closes the connection
     Http1WebHandler web = ch.pipeline().get(Http1WebHandler.class);
     boolean webCallOpen = web != null && web.drain();
-    if (connection != null) {
+    if (connection != null && !sse.carriesEndedSession(ch)) {
       // (an SSE session's POST channels share its engine: asking it twice is harmless)
       connection.shutdown(GOING_AWAY); // GOAWAY; the engine closes the channel when calls are done
     } else if (!webCallOpen) {
-      ch.close(); // idle between requests or still in its handshake: nothing to finish
+      // idle between requests, a POST connection kept after its session ended, or still in its
+      // handshake: nothing to finish
+      ch.close();
     }
   }
 

@@ -115,6 +115,15 @@ public final class SseServer {
     draining = true;
   }
 
+  /**
+   * Whether {@code channel} last carried the POSTs of a session that has ended since: kept open for
+   * a client that may reuse it, it has nothing of that session left to finish.
+   */
+  public boolean carriesEndedSession(Channel channel) {
+    SseSession session = channel.attr(POSTS_FOR).get();
+    return session != null && !session.equals(sessions.get(session.id()));
+  }
+
   /** Whether {@link #drain} was called. */
   public boolean draining() {
     return draining;
