@@ -383,6 +383,19 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
     return closed;
   }
 
+  /**
+   * Client: frames after the CALL_START of stream {@code lastSent} can no longer reach the server
+   * (e.g. a transport's upward channel failed while its downward one still reads): the connection
+   * takes no new calls, as after a GOAWAY, and calls above {@code lastSent} fail at once as never
+   * processed, safe to retry; those up to it end as the server's answers or the close decide.
+   * Executor only.
+   */
+  public final void sendsLost(int lastSent, Status status) {
+    if (!closed) {
+      peerGoingAway(lastSent, status);
+    }
+  }
+
   final void onGoAway(int last, Status status) {
     goAwayStatus = status;
     peerGoingAway(last, status);

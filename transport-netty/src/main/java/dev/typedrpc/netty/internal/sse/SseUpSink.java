@@ -1,5 +1,6 @@
 package dev.typedrpc.netty.internal.sse;
 
+import dev.typedrpc.Status;
 import dev.typedrpc.netty.internal.IoGroups;
 import dev.typedrpc.netty.internal.WsEndpoint;
 import dev.typedrpc.netty.internal.tls.Tls;
@@ -74,6 +75,9 @@ final class SseUpSink implements FrameSink {
   private Throwable postsLost;
 
   private ScheduledFuture<?> postLossTimer;
+
+  /** The stream id of the last CALL_START put in a POST; calls above it were never posted. */
+  private int lastPostedCallStart;
 
   /** When {@link #close} stops waiting for queued frames to be posted; 0 until it is called. */
   private long closeDeadline;
@@ -217,7 +221,9 @@ final class SseUpSink implements FrameSink {
    * have reached the server. The event stream still says what the server did: a server that ended
    * the session ends it too, after the answers it sent before. Calls those answers finish end as
    * they should; the connection closes when the event stream ends, or after {@link
-   * #POST_LOSS_GRACE_MILLIS} if it does not.
+   * #POST_LOSS_GRACE_MILLIS} if it does not. The connection takes no new calls, and calls whose
+   * CALL_START was still queued fail at once as never processed (the channel retries them on a new
+   * connection), as after a server's GOAWAY.
    */
   private void postFailed(Throwable cause) {
     if (ended || postsLost != null) {
@@ -232,6 +238,10 @@ final class SseUpSink implements FrameSink {
     pending.clear();
     pendingBytes = 0;
     postLossTimer = loop.schedule(() -> fail(cause), POST_LOSS_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    connection.sendsLost(
+        lastPostedCallStart,
+        Status.UNAVAILABLE.withDescription(
+            "SSE POST to " + target.authority() + " failed: " + cause.getMessage()));
   }
 
   // ------------------------------------------------------------------ POSTs
@@ -252,6 +262,10 @@ final class SseUpSink implements FrameSink {
       }
       pending.poll();
       pendingBytes -= next.remaining();
+      int started = SseFrames.callStartStream(next);
+      if (started > 0) {
+        lastPostedCallStart = started;
+      }
       body.writeInt(next.remaining()).writeBytes(next);
     }
     postInFlight = true;
