@@ -7,10 +7,8 @@ import dev.typedrpc.ChannelOptions;
 import dev.typedrpc.RpcChannel;
 import dev.typedrpc.stub.ClientCalls;
 import dev.typedrpc.testing.DrainService;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -19,9 +17,7 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -129,7 +125,7 @@ class SsePostLossRetryTest {
   private void serve(Socket socket) {
     try (socket) {
       DataInputStream in = new DataInputStream(socket.getInputStream());
-      String head = readHead(in);
+      String head = ScriptedSse.readHead(in);
       if (head.startsWith("GET ")) {
         int session = sessions.incrementAndGet();
         callStarts.put(session, new CopyOnWriteArrayList<>());
@@ -138,8 +134,8 @@ class SsePostLossRetryTest {
         synchronized (out) {
           out.write(
               (answer + "transfer-encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-          chunk(out, "event: session\ndata: s" + session + "\n\n");
-          event(out, RawFrames.settings(false));
+          ScriptedSse.chunk(out, "event: session\ndata: s" + session + "\n\n");
+          ScriptedSse.event(out, RawFrames.settings(false));
         }
         eventStreams.put(session, out);
         in.read(); // until the client closes the event stream
@@ -148,7 +144,7 @@ class SsePostLossRetryTest {
       while (true) {
         String uri = head.split(" ")[1];
         int session = Integer.parseInt(uri.substring(uri.lastIndexOf("/s") + 2));
-        ByteBuffer body = ByteBuffer.wrap(in.readNBytes(contentLength(head)));
+        ByteBuffer body = ByteBuffer.wrap(in.readNBytes(ScriptedSse.contentLength(head)));
         List<Integer> started = new ArrayList<>();
         while (body.hasRemaining()) {
           byte[] frame = new byte[body.getInt()];
@@ -170,47 +166,14 @@ class SsePostLossRetryTest {
         OutputStream out = eventStreams.get(session);
         for (int id : started) {
           synchronized (out) {
-            event(out, RawFrames.message(id, 0, RawFrames.string("ok")));
-            event(out, RawFrames.statusOk(id));
+            ScriptedSse.event(out, RawFrames.message(id, 0, RawFrames.string("ok")));
+            ScriptedSse.event(out, RawFrames.statusOk(id));
           }
         }
-        head = readHead(in);
+        head = ScriptedSse.readHead(in);
       }
     } catch (Exception e) {
       // the client closed the connection, or the test ended
     }
-  }
-
-  private static String readHead(InputStream in) throws IOException {
-    ByteArrayOutputStream head = new ByteArrayOutputStream();
-    while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-      int b = in.read();
-      if (b < 0) {
-        throw new IOException("connection closed in a request head");
-      }
-      head.write(b);
-    }
-    return head.toString(StandardCharsets.US_ASCII);
-  }
-
-  private static int contentLength(String head) {
-    for (String line : head.lines().toList()) {
-      if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-        return Integer.parseInt(line.substring("content-length:".length()).trim());
-      }
-    }
-    return 0;
-  }
-
-  private static void event(OutputStream out, byte[] frame) throws IOException {
-    chunk(out, "data: " + Base64.getEncoder().encodeToString(frame) + "\n\n");
-  }
-
-  private static void chunk(OutputStream out, String text) throws IOException {
-    byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
-    out.write((Integer.toHexString(bytes.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
-    out.write(bytes);
-    out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
-    out.flush();
   }
 }

@@ -9,10 +9,8 @@ import dev.typedrpc.RpcException;
 import dev.typedrpc.Status;
 import dev.typedrpc.stub.ClientCalls;
 import dev.typedrpc.testing.DrainService;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -20,8 +18,6 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -67,8 +63,8 @@ class SsePostLossTest {
       int id = callClosed.get(10, TimeUnit.SECONDS);
       Thread.sleep(300); // the client has seen the POST connection close
       OutputStream out = events.get();
-      event(out, RawFrames.message(id, 0, RawFrames.string("ran")));
-      event(out, RawFrames.statusOk(id));
+      ScriptedSse.event(out, RawFrames.message(id, 0, RawFrames.string("ran")));
+      ScriptedSse.event(out, RawFrames.statusOk(id));
       out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII)); // the server ends the stream
       out.flush();
       assertThat(call.get(10, TimeUnit.SECONDS)).isEqualTo("ran");
@@ -107,12 +103,12 @@ class SsePostLossTest {
 
   private void serve() {
     try (Socket stream = listener.accept()) {
-      readHead(stream.getInputStream());
+      ScriptedSse.readHead(stream.getInputStream());
       OutputStream out = stream.getOutputStream();
       String head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n";
       out.write((head + "transfer-encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-      chunk(out, "event: session\ndata: s1\n\n");
-      event(out, RawFrames.settings(false));
+      ScriptedSse.chunk(out, "event: session\ndata: s1\n\n");
+      ScriptedSse.event(out, RawFrames.settings(false));
       events.complete(out);
       while (!callClosed.isDone()) {
         try (Socket posts = listener.accept()) {
@@ -130,7 +126,7 @@ class SsePostLossTest {
   private void servePosts(Socket posts) throws IOException {
     DataInputStream in = new DataInputStream(posts.getInputStream());
     while (true) {
-      int length = contentLength(readHead(in));
+      int length = ScriptedSse.contentLength(ScriptedSse.readHead(in));
       ByteBuffer body = ByteBuffer.wrap(in.readNBytes(length));
       while (body.hasRemaining()) {
         byte[] frame = new byte[body.getInt()];
@@ -147,38 +143,5 @@ class SsePostLossTest {
           .getOutputStream()
           .write("HTTP/1.1 204 No Content\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
     }
-  }
-
-  private static String readHead(InputStream in) throws IOException {
-    ByteArrayOutputStream head = new ByteArrayOutputStream();
-    while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-      int b = in.read();
-      if (b < 0) {
-        throw new IOException("connection closed in a request head");
-      }
-      head.write(b);
-    }
-    return head.toString(StandardCharsets.US_ASCII);
-  }
-
-  private static int contentLength(String head) {
-    for (String line : head.lines().toList()) {
-      if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-        return Integer.parseInt(line.substring("content-length:".length()).trim());
-      }
-    }
-    return 0;
-  }
-
-  private static void event(OutputStream out, byte[] frame) throws IOException {
-    chunk(out, "data: " + Base64.getEncoder().encodeToString(frame) + "\n\n");
-  }
-
-  private static void chunk(OutputStream out, String text) throws IOException {
-    byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
-    out.write((Integer.toHexString(bytes.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
-    out.write(bytes);
-    out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
-    out.flush();
   }
 }
