@@ -396,6 +396,36 @@ public abstract sealed class FrameConnection permits ClientFrameConnection, Serv
     }
   }
 
+  /**
+   * The highest stream id that {@code frame}, an encoded frame this end wrote, starts: its own if
+   * it is a CALL_START, the last CALL_START's among those a BATCH carries; -1 if it starts no call.
+   * For a transport that must know which calls it has sent ({@link #sendsLost}). Does not move the
+   * buffer's position.
+   */
+  public static int highestCallStart(ByteBuffer frame) {
+    ByteBuffer f = frame.duplicate();
+    try {
+      byte type = f.get();
+      f.get(); // flags
+      int id = FrameReader.readVarint32(f, "stream id");
+      if (type == FrameType.CALL_START) {
+        return id;
+      }
+      int highest = -1;
+      if (type == FrameType.BATCH) {
+        while (f.hasRemaining()) {
+          int length = FrameReader.readVarint32(f, "length of a batched frame");
+          int next = f.position() + length;
+          highest = Math.max(highest, highestCallStart(f.slice(f.position(), length)));
+          f.position(next);
+        }
+      }
+      return highest;
+    } catch (ProtocolException | RuntimeException e) {
+      return -1; // not a frame this end encodes
+    }
+  }
+
   final void onGoAway(int last, Status status) {
     goAwayStatus = status;
     peerGoingAway(last, status);

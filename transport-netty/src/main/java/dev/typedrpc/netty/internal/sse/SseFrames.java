@@ -39,27 +39,4 @@ final class SseFrames {
     }
     return true;
   }
-
-  /** The frame type of CALL_START, the first frame of a call. */
-  private static final byte CALL_START = 0x02;
-
-  /**
-   * The stream id of {@code frame} (type, flags, stream id as a varint) if it is a CALL_START, else
-   * -1. Does not move the buffer's position.
-   */
-  static int callStartStream(ByteBuffer frame) {
-    int at = frame.position();
-    if (frame.remaining() < 3 || frame.get(at) != CALL_START) {
-      return -1;
-    }
-    int id = 0;
-    for (int i = 0, shift = 0; i < 5 && at + 2 + i < frame.limit(); i++, shift += 7) {
-      byte b = frame.get(at + 2 + i);
-      id |= (b & 0x7f) << shift;
-      if (b >= 0) {
-        return id;
-      }
-    }
-    return -1;
-  }
 }

@@ -262,7 +262,7 @@ final class SseUpSink implements FrameSink {
       }
       pending.poll();
       pendingBytes -= next.remaining();
-      int started = SseFrames.callStartStream(next);
+      int started = FrameConnection.highestCallStart(next);
       if (started > 0) {
         lastPostedCallStart = started;
       }
