@@ -42,10 +42,8 @@ final class ScriptedSse {
 
   /** {@code text} as one HTTP chunk, flushed. */
   static void chunk(OutputStream out, String text) throws IOException {
-    byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
-    out.write((Integer.toHexString(bytes.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
-    out.write(bytes);
-    out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+    String chunk = Integer.toHexString(text.length()) + "\r\n" + text + "\r\n";
+    out.write(chunk.getBytes(StandardCharsets.US_ASCII)); // one write: the peer may close after it
     out.flush();
   }
 }

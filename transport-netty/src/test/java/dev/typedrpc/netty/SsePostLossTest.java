@@ -9,6 +9,7 @@ import dev.typedrpc.RpcException;
 import dev.typedrpc.Status;
 import dev.typedrpc.stub.ClientCalls;
 import dev.typedrpc.testing.DrainService;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -62,10 +63,14 @@ class SsePostLossTest {
           ClientCalls.futureUnary(channel, DrainService.WORK, CallOptions.DEFAULT, "w");
       int id = callClosed.get(10, TimeUnit.SECONDS);
       Thread.sleep(300); // the client has seen the POST connection close
+      // the answer and the stream's end in one write: a client whose last call ends may close the
+      // event stream at once, and a later write would fail
+      ByteArrayOutputStream tail = new ByteArrayOutputStream();
+      ScriptedSse.event(tail, RawFrames.message(id, 0, RawFrames.string("ran")));
+      ScriptedSse.event(tail, RawFrames.statusOk(id));
+      tail.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII)); // the server ends the stream
       OutputStream out = events.get();
-      ScriptedSse.event(out, RawFrames.message(id, 0, RawFrames.string("ran")));
-      ScriptedSse.event(out, RawFrames.statusOk(id));
-      out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII)); // the server ends the stream
+      out.write(tail.toByteArray());
       out.flush();
       assertThat(call.get(10, TimeUnit.SECONDS)).isEqualTo("ran");
     } finally {
