@@ -1,13 +1,25 @@
 // One call on a connection, as Connect-ES sees it: response headers and trailers, response messages
-// through async iteration with credit granted only as the consumer pulls (so at most `window`
-// messages are ever buffered), request messages sent only while the server's credit allows, a local
-// deadline timer, and cancellation (CANCEL) from an AbortSignal.
+// through async iteration with credit granted only as the consumer pulls (so at most the call's
+// window of messages is ever buffered), request messages sent only while the server's credit allows,
+// a local deadline timer, and cancellation (CANCEL) from an AbortSignal.
 
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { Entry, StatusPayload } from "./control.js";
 import type { Connection, StreamHandler } from "./connection.js";
 import { appendEntries } from "./metadata.js";
 import { cancelCodeOf, codeOf } from "./status.js";
+
+/**
+ * How many response messages a call lets the server send ahead of the consumer: at most `messages`,
+ * and once messages arrive, only as many as fit in `bytes` at the size of the last one (at least one).
+ */
+export interface ResponseWindow {
+  readonly messages: number;
+  readonly bytes: number;
+}
+
+/** The credit a call grants before it has seen a response message (and so knows their size). */
+const FIRST_WINDOW = 32;
 
 /** An error that tells the transport the server never processed the call (safe to retry). */
 export class RefusedError extends ConnectError {
@@ -21,8 +33,10 @@ export class Call implements StreamHandler {
 
   private readonly id: number;
   private readonly buffer: Uint8Array[] = [];
-  /** Messages taken by the consumer since credit was last granted. */
-  private consumed = 0;
+  /** Credit the server holds: granted and not yet used by a message. */
+  private outstanding: number;
+  /** Messages buffered and granted together at most: the window, sized by the last message. */
+  private windowLimit: number;
   /** How the call ended: null while open, "ok", or the error. */
   private end: "ok" | ConnectError | null = null;
   /** Whether this side has stopped sending (half-closed or ended). */
@@ -41,11 +55,13 @@ export class Call implements StreamHandler {
     metadata: Entry[],
     timeoutMs: number | undefined,
     private readonly signal: AbortSignal | undefined,
-    private readonly window: number,
+    private readonly window: ResponseWindow,
   ) {
     this.first = new Promise((resolve) => (this.firstResponse = resolve));
     this.onAbort = () => this.cancel(this.signal?.reason);
-    this.id = connection.startCall(method, timeoutMs, metadata, window, this);
+    this.windowLimit = Math.min(window.messages, FIRST_WINDOW);
+    this.outstanding = this.windowLimit;
+    this.id = connection.startCall(method, timeoutMs, metadata, this.outstanding, this);
     if (timeoutMs !== undefined) {
       this.timer = setTimeout(
         () =>
@@ -73,17 +89,17 @@ export class Call implements StreamHandler {
     if (this.end !== null) {
       return;
     }
-    if (this.buffer.length >= this.window) {
+    if (this.outstanding === 0) {
       // beyond the credit this call granted: a stream error
       this.fail(
-        new ConnectError(
-          `the server sent more than the ${this.window} messages it had credit for`,
-          Code.ResourceExhausted,
-        ),
+        new ConnectError("the server sent a message it had no credit for", Code.ResourceExhausted),
         Code.ResourceExhausted,
       );
       return;
     }
+    this.outstanding--;
+    const fit = Math.floor(this.window.bytes / Math.max(1, bytes.length));
+    this.windowLimit = Math.max(1, Math.min(this.window.messages, fit));
     this.buffer.push(bytes);
     this.firstResponse?.();
     this.wakePull();
@@ -134,11 +150,7 @@ export class Call implements StreamHandler {
       }
       const m = this.buffer.shift();
       if (m !== undefined) {
-        this.consumed++;
-        if (this.end === null && this.consumed >= Math.max(1, this.window >> 1)) {
-          this.connection.sendCredit(this.id, this.consumed);
-          this.consumed = 0;
-        }
+        this.renewCredit();
         return m;
       }
       if (this.end === "ok") {
@@ -148,6 +160,22 @@ export class Call implements StreamHandler {
         throw this.end;
       }
       await new Promise<void>((resolve) => (this.pullWaiter = resolve));
+    }
+  }
+
+  /**
+   * Grants the credit the window calls for, once at least half of it is missing: one CREDIT frame per
+   * half window, and the server is never left without credit while the consumer reads.
+   */
+  private renewCredit(): void {
+    if (this.end !== null) {
+      return;
+    }
+    const window = this.windowLimit - this.buffer.length;
+    const add = window - this.outstanding;
+    if (add > 0 && add * 2 >= window) {
+      this.outstanding += add;
+      this.connection.sendCredit(this.id, add);
     }
   }
 

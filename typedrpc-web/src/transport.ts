@@ -21,7 +21,7 @@ import {
   type UnaryResponse,
 } from "@connectrpc/connect";
 import { runStreamingCall, runUnaryCall } from "@connectrpc/connect/protocol";
-import { Call } from "./call.js";
+import { Call, type ResponseWindow } from "./call.js";
 import { Channel, type BackoffOptions } from "./channel.js";
 import type { Connection } from "./connection.js";
 import type { ServiceInfo } from "./control.js";
@@ -71,9 +71,15 @@ export interface TypedrpcTransportOptions {
   services?: Record<string, ServiceVersionOptions>;
   /**
    * Response messages a streaming call buffers at most: the credit it grants the server, renewed as the
-   * application reads (half a window at a time). Default 32.
+   * application reads (half a window at a time). Default 1024; at most 1024. A call grants 32 before
+   * its first response message shows how large they are.
    */
   streamWindow?: number;
+  /**
+   * Response bytes a streaming call buffers at most: the window shrinks to what fits at the size of the
+   * last message (one message at least). Default 64 KiB.
+   */
+  streamWindowBytes?: number;
   /** The largest response message accepted; default 4 MiB. */
   maxMessageSize?: number;
 }
@@ -87,6 +93,9 @@ export interface TypedrpcTransport extends Transport {
 }
 
 const DEFAULT_PATH = "/rpc";
+
+/** A call with one response message grants credit for one. */
+const UNARY_WINDOW: ResponseWindow = { messages: 1, bytes: Number.POSITIVE_INFINITY };
 
 /**
  * A Connect-ES transport that speaks typedrpc's frame protocol, over WebSocket (subprotocol
@@ -102,7 +111,10 @@ export function createTypedrpcTransport(options: TypedrpcTransportOptions): Type
   const path = url.pathname === "/" || url.pathname === "" ? DEFAULT_PATH : url.pathname.replace(/\/+$/, "");
   const httpEndpoint = `${secure ? "https" : "http"}://${url.host}${path}`;
   const wsEndpoint = `${secure ? "wss" : "ws"}://${url.host}${path}`;
-  const window = Math.max(1, Math.min(options.streamWindow ?? 32, 1024));
+  const window: ResponseWindow = {
+    messages: Math.max(1, Math.min(options.streamWindow ?? 1024, 1024)),
+    bytes: Math.max(1, options.streamWindowBytes ?? 64 * 1024),
+  };
   const maxMessageSize = options.maxMessageSize ?? 4 * 1024 * 1024;
   const services: ServiceInfo[] = Object.entries(options.services ?? {}).map(([name, v]) => ({
     name,
@@ -140,7 +152,7 @@ export function createTypedrpcTransport(options: TypedrpcTransportOptions): Type
     header: Headers,
     deadline: number | undefined,
     signal: AbortSignal,
-    callWindow: number,
+    callWindow: ResponseWindow,
   ): Promise<Call> {
     let connection = await untilAborted(channel.connection(), signal);
     // at most the server's max_concurrent_streams calls run at once; the others wait for a slot
@@ -240,7 +252,7 @@ export function createTypedrpcTransport(options: TypedrpcTransportOptions): Type
         next: async (req) => {
           const bytes = toBinary(method.input, req.message);
           for (let attempt = 1; ; attempt++) {
-            const call = await start(method, req.header, deadline, req.signal, 1);
+            const call = await start(method, req.header, deadline, req.signal, UNARY_WINDOW);
             await call.send(bytes, true);
             try {
               const first = await call.next();
@@ -286,7 +298,7 @@ export function createTypedrpcTransport(options: TypedrpcTransportOptions): Type
         req: { stream: true, method, ...request(method, header, contextValues), message: input },
         next: async (req) => {
           const single = method.methodKind === "server_streaming";
-          const call = await start(method, req.header, deadline, req.signal, single || method.methodKind === "bidi_streaming" ? window : 1);
+          const call = await start(method, req.header, deadline, req.signal, single || method.methodKind === "bidi_streaming" ? window : UNARY_WINDOW);
           void pump(call, req.message, method.input, single);
           await call.responseStarted();
           return {

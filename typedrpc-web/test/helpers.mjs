@@ -205,19 +205,36 @@ export function transportSuite(name, serverName) {
     const abort = new AbortController();
     const it = client.count({ text: key, times: 100_000 }, { signal: abort.signal })[Symbol.asyncIterator]();
     assert.equal((await it.next()).value.index, 0);
-    // the server fills the window of credit the transport granted (32 messages), then waits
+    // the call granted 32 messages before the first; that one showed they are small, so the window grew
+    // to streamWindow (1024 by default): the server fills it, then waits
     const produced = await eventually(
       async () => (await client.produced({ text: key })).index,
-      (n) => n >= 32,
+      (n) => n >= 1024,
     );
-    assert.ok(produced >= 32 && produced <= 64, `produced ${produced}`);
+    assert.ok(produced <= 1025, `produced ${produced}`);
     await new Promise((r) => setTimeout(r, 300));
     const later = (await client.produced({ text: key })).index;
-    assert.ok(later <= 64, `the server produced ${later} messages for a reader that took 1`);
+    assert.ok(later <= 1025, `the server produced ${later} messages for a reader that took 1`);
     // reading on lets the server go on
-    for (let i = 1; i < 200; i++) {
+    for (let i = 1; i < 2000; i++) {
       assert.equal((await it.next()).value.index, i);
     }
+    abort.abort();
+  });
+
+  test(`${name}: large messages shrink the window to streamWindowBytes`, async () => {
+    const key = `window-bytes-${name}`;
+    const abort = new AbortController();
+    const data = new Uint8Array(16 * 1024);
+    const it = client.count({ text: key, times: 100_000, data }, { signal: abort.signal })[Symbol.asyncIterator]();
+    for (let i = 0; i < 40; i++) {
+      assert.equal((await it.next()).value.index, i);
+    }
+    // 64 KiB by default hold 3 of these messages: the server runs at most 3 ahead of the reader (32, the
+    // credit granted before the first message, would let it run 32 ahead)
+    await new Promise((r) => setTimeout(r, 300));
+    const produced = (await client.produced({ text: key })).index;
+    assert.ok(produced >= 40 && produced <= 43, `produced ${produced} for a reader that took 40`);
     abort.abort();
   });
 
