@@ -3,7 +3,7 @@ package dev.typedrpc.bench.fanout;
 import dev.typedrpc.ResumePosition;
 import dev.typedrpc.RpcServer;
 import dev.typedrpc.Status;
-import dev.typedrpc.bench.load.Jvms;
+import dev.typedrpc.bench.driver.Jvms;
 import dev.typedrpc.redis.RedisBroadcast;
 import dev.typedrpc.redis.RedisReplayLog;
 import dev.typedrpc.replay.InMemoryReplayLog;

@@ -1,5 +1,8 @@
 package dev.typedrpc.bench.load;
 
+import dev.typedrpc.bench.driver.EchoClient;
+import dev.typedrpc.bench.driver.EchoServer;
+import dev.typedrpc.bench.driver.Loopback;
 import java.net.URI;
 
 /**

@@ -2,6 +2,11 @@ package dev.typedrpc.bench.load;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
+import dev.typedrpc.bench.driver.Checks;
+import dev.typedrpc.bench.driver.EchoClient;
+import dev.typedrpc.bench.driver.EchoServer;
+import dev.typedrpc.bench.driver.Interrupts;
+import dev.typedrpc.bench.driver.Loopback;
 import dev.typedrpc.bench.echo.grpc.EchoServiceGrpc;
 import dev.typedrpc.bench.echo.grpc.Payload;
 import dev.typedrpc.bench.echo.grpc.StreamRequest;

@@ -1,5 +1,9 @@
 package dev.typedrpc.bench.load;
 
+import dev.typedrpc.bench.driver.ClientMain;
+import dev.typedrpc.bench.driver.EchoEndpoints;
+import dev.typedrpc.bench.driver.LoadOptions;
+import dev.typedrpc.bench.driver.ServerMain;
 import java.util.ArrayList;
 import java.util.List;
 

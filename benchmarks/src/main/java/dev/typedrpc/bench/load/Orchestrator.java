@@ -1,5 +1,6 @@
 package dev.typedrpc.bench.load;
 
+import dev.typedrpc.bench.driver.LoadOptions;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

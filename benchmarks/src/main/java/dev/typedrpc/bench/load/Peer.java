@@ -1,5 +1,7 @@
 package dev.typedrpc.bench.load;
 
+import dev.typedrpc.bench.driver.Jvms;
+import dev.typedrpc.bench.driver.LoadOptions;
 import java.io.File;
 import java.net.URISyntaxException;
 import java.nio.file.Files;

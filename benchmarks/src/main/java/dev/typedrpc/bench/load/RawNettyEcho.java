@@ -1,5 +1,10 @@
 package dev.typedrpc.bench.load;
 
+import dev.typedrpc.bench.driver.Checks;
+import dev.typedrpc.bench.driver.EchoClient;
+import dev.typedrpc.bench.driver.EchoServer;
+import dev.typedrpc.bench.driver.Interrupts;
+import dev.typedrpc.bench.driver.Loopback;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;

@@ -1,5 +1,6 @@
 package dev.typedrpc.bench.load;
 
+import dev.typedrpc.bench.driver.LoadOptions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;

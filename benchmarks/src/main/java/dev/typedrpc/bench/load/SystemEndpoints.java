@@ -1,5 +1,9 @@
 package dev.typedrpc.bench.load;
 
+import dev.typedrpc.bench.driver.EchoClient;
+import dev.typedrpc.bench.driver.EchoEndpoints;
+import dev.typedrpc.bench.driver.EchoServer;
+import dev.typedrpc.bench.driver.LoadOptions;
 import java.util.List;
 
 /**

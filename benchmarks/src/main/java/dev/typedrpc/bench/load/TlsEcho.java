@@ -1,6 +1,9 @@
 package dev.typedrpc.bench.load;
 
 import dev.typedrpc.bench.browser.SelfSignedCert;
+import dev.typedrpc.bench.driver.EchoClient;
+import dev.typedrpc.bench.driver.EchoServer;
+import dev.typedrpc.bench.driver.Loopback;
 import io.grpc.netty.GrpcSslContexts;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package dev.typedrpc.bench.scale;
 
-import dev.typedrpc.bench.load.ChildJvm;
-import dev.typedrpc.bench.load.Jvms;
+import dev.typedrpc.bench.driver.ChildJvm;
+import dev.typedrpc.bench.driver.Jvms;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.typedrpc.bench.scale;
 
-import dev.typedrpc.bench.load.Loopback;
+import dev.typedrpc.bench.driver.Loopback;
 import dev.typedrpc.bench.scale.grpc.BroadcastServiceGrpc;
 import dev.typedrpc.bench.scale.grpc.SubscribeRequest;
 import io.grpc.ConnectivityState;

@@ -1,6 +1,6 @@
 package dev.typedrpc.bench.scale;
 
-import dev.typedrpc.bench.load.Jvms;
+import dev.typedrpc.bench.driver.Jvms;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package dev.typedrpc.bench.scale;
 
-import dev.typedrpc.bench.load.Jvms;
+import dev.typedrpc.bench.driver.Jvms;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -1,6 +1,6 @@
 package dev.typedrpc.bench.scale;
 
-import dev.typedrpc.bench.load.Loopback;
+import dev.typedrpc.bench.driver.Loopback;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Locale;

@@ -2,6 +2,12 @@ package dev.typedrpc.bench.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.typedrpc.bench.driver.EchoClient;
+import dev.typedrpc.bench.driver.EchoServer;
+import dev.typedrpc.bench.driver.LoadOptions;
+import dev.typedrpc.bench.driver.OpenLoop;
+import dev.typedrpc.bench.driver.ServerProbe;
+import dev.typedrpc.bench.driver.Workloads;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;

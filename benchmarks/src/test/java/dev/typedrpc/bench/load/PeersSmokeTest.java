@@ -2,6 +2,7 @@ package dev.typedrpc.bench.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.typedrpc.bench.driver.LoadOptions;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;

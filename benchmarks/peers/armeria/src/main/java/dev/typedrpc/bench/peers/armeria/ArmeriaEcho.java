@@ -2,11 +2,11 @@ package dev.typedrpc.bench.peers.armeria;
 
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.grpc.GrpcService;
-import dev.typedrpc.bench.load.EchoClient;
-import dev.typedrpc.bench.load.EchoEndpoints;
-import dev.typedrpc.bench.load.EchoServer;
-import dev.typedrpc.bench.load.LoadOptions;
-import dev.typedrpc.bench.load.Loopback;
+import dev.typedrpc.bench.driver.EchoClient;
+import dev.typedrpc.bench.driver.EchoEndpoints;
+import dev.typedrpc.bench.driver.EchoServer;
+import dev.typedrpc.bench.driver.LoadOptions;
+import dev.typedrpc.bench.driver.Loopback;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

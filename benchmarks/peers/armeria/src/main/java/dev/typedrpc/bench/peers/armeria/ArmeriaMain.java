@@ -1,6 +1,6 @@
 package dev.typedrpc.bench.peers.armeria;
 
-import dev.typedrpc.bench.load.ServerMain;
+import dev.typedrpc.bench.driver.ServerMain;
 import java.util.List;
 
 /**

@@ -1,12 +1,12 @@
 package dev.typedrpc.bench.peers.rsocket;
 
-import dev.typedrpc.bench.load.Checks;
-import dev.typedrpc.bench.load.EchoClient;
-import dev.typedrpc.bench.load.EchoEndpoints;
-import dev.typedrpc.bench.load.EchoServer;
-import dev.typedrpc.bench.load.Jvms;
-import dev.typedrpc.bench.load.LoadOptions;
-import dev.typedrpc.bench.load.Loopback;
+import dev.typedrpc.bench.driver.Checks;
+import dev.typedrpc.bench.driver.EchoClient;
+import dev.typedrpc.bench.driver.EchoEndpoints;
+import dev.typedrpc.bench.driver.EchoServer;
+import dev.typedrpc.bench.driver.Jvms;
+import dev.typedrpc.bench.driver.LoadOptions;
+import dev.typedrpc.bench.driver.Loopback;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.rsocket.Payload;

@@ -1,9 +1,9 @@
 package dev.typedrpc.bench.peers.rsocket;
 
-import dev.typedrpc.bench.load.ClientMain;
-import dev.typedrpc.bench.load.EchoEndpoints;
-import dev.typedrpc.bench.load.LoadOptions;
-import dev.typedrpc.bench.load.ServerMain;
+import dev.typedrpc.bench.driver.ClientMain;
+import dev.typedrpc.bench.driver.EchoEndpoints;
+import dev.typedrpc.bench.driver.LoadOptions;
+import dev.typedrpc.bench.driver.ServerMain;
 import java.util.List;
 
 /**

@@ -1,5 +1,6 @@
-package dev.typedrpc.bench.load;
+package dev.typedrpc.bench.driver;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -19,9 +20,9 @@ import org.HdrHistogram.Recorder;
  * how late the sender itself was. At most {@value #MAX_OUTSTANDING} calls are outstanding: beyond
  * that the sender waits (and the wait, too, counts in the latency).
  */
-final class OpenLoop {
+public final class OpenLoop {
   static final int SIZE = 32;
-  static final int[] LOAD_PERCENTS = {25, 50, 80};
+  public static final List<Integer> LOAD_PERCENTS = List.of(25, 50, 80);
   static final int MAX_OUTSTANDING = 10_000;
 
   private final EchoClient client;

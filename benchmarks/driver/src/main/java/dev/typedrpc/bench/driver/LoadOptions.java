@@ -1,4 +1,4 @@
-package dev.typedrpc.bench.load;
+package dev.typedrpc.bench.driver;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +27,7 @@ public record LoadOptions(
     boolean oneJvm,
     List<String> jvmArgs) {
   /** Heap fixed so allocation rates and RSS compare like for like; G1, as by default. */
-  static final List<String> BASE_JVM_FLAGS = List.of("-Xms512m", "-Xmx512m", "-XX:+UseG1GC");
+  public static final List<String> BASE_JVM_FLAGS = List.of("-Xms512m", "-Xmx512m", "-XX:+UseG1GC");
 
   public static LoadOptions parse(List<String> args) {
     int rounds = 3;
@@ -67,7 +67,7 @@ public record LoadOptions(
   }
 
   /** These options as arguments for a child JVM. */
-  List<String> toArgs() {
+  public List<String> toArgs() {
     List<String> args = new ArrayList<>();
     args.add("--rounds=" + rounds);
     args.add("--seconds=" + seconds.toMillis() / 1000.0);
@@ -82,7 +82,7 @@ public record LoadOptions(
   }
 
   /** These options with one more flag for the child JVMs. */
-  LoadOptions withJvmArg(String flag) {
+  public LoadOptions withJvmArg(String flag) {
     List<String> flags = new ArrayList<>(jvmArgs);
     flags.add(flag);
     return new LoadOptions(rounds, seconds, warmup, systems, workloads, oneJvm, List.copyOf(flags));

@@ -1,4 +1,4 @@
-package dev.typedrpc.bench.load;
+package dev.typedrpc.bench.driver;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

@@ -1,4 +1,4 @@
-package dev.typedrpc.bench.load;
+package dev.typedrpc.bench.driver;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,7 +16,7 @@ public final class Jvms {
    * A command that runs {@code BenchMain} with {@code args} in a new JVM with the benchmark's
    * flags.
    */
-  static List<String> command(LoadOptions options, List<String> args) {
+  public static List<String> command(LoadOptions options, List<String> args) {
     return command(options, System.getProperty("java.class.path"), BENCH_MAIN, args);
   }
 

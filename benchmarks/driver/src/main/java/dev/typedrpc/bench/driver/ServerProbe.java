@@ -1,7 +1,7 @@
-package dev.typedrpc.bench.load;
+package dev.typedrpc.bench.driver;
 
 /** Reads the server's allocation counter, CPU time and peak RSS, wherever the server runs. */
-interface ServerProbe {
+public interface ServerProbe {
   /** For a server in this JVM: its allocation and CPU time are already in {@link ProcessStats}. */
   ServerProbe SAME_JVM =
       new ServerProbe() {

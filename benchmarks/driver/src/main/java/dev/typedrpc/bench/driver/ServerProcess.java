@@ -1,4 +1,4 @@
-package dev.typedrpc.bench.load;
+package dev.typedrpc.bench.driver;
 
 import java.io.IOException;
 import java.util.List;

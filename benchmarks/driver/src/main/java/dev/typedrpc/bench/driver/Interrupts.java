@@ -1,4 +1,4 @@
-package dev.typedrpc.bench.load;
+package dev.typedrpc.bench.driver;
 
 /** Waiting in {@code close()} methods, which must not throw {@link InterruptedException}. */
 public final class Interrupts {

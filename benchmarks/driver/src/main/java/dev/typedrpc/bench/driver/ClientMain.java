@@ -1,4 +1,4 @@
-package dev.typedrpc.bench.load;
+package dev.typedrpc.bench.driver;
 
 import java.util.Map;
 import java.util.stream.Collectors;

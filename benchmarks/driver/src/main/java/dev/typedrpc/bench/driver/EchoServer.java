@@ -1,4 +1,4 @@
-package dev.typedrpc.bench.load;
+package dev.typedrpc.bench.driver;
 
 /**
  * A running echo server on 127.0.0.1. Closing it stops it and waits (boundedly) for its threads.

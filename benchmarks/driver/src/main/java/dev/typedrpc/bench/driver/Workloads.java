@@ -1,4 +1,4 @@
-package dev.typedrpc.bench.load;
+package dev.typedrpc.bench.driver;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -17,7 +17,7 @@ import org.HdrHistogram.Histogram;
  * the heap allocated and the CPU time used by client and server, per operation. Results go into a
  * flat map, e.g. {@code unary1.32.p50us}.
  */
-final class Workloads {
+public final class Workloads {
   static final int IN_FLIGHT = 64;
   static final int STREAM_MESSAGE_SIZE = 32;
 
@@ -31,13 +31,13 @@ final class Workloads {
   // calls/s of the last unary 64 in flight at 32 B: the maximum the open-loop rates are shares of
   private double maxRate32;
 
-  Workloads(EchoClient client, ServerProbe server, LoadOptions options) {
+  public Workloads(EchoClient client, ServerProbe server, LoadOptions options) {
     this.client = client;
     this.server = server;
     this.options = options;
   }
 
-  Map<String, Double> results() {
+  public Map<String, Double> results() {
     return results;
   }
 
@@ -45,7 +45,7 @@ final class Workloads {
    * Runs every selected workload for {@code each}; with {@code record} false (warm-up) nothing is
    * kept.
    */
-  void runAll(Duration each, boolean record) throws Exception {
+  public void runAll(Duration each, boolean record) throws Exception {
     for (int size : new int[] {32, 1024}) {
       byte[] payload = new byte[size];
       if (options.runs("unary1")) {

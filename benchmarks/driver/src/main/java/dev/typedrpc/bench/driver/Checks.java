@@ -1,4 +1,4 @@
-package dev.typedrpc.bench.load;
+package dev.typedrpc.bench.driver;
 
 /** Sanity checks the clients apply to every response, so a broken system cannot look fast. */
 public final class Checks {
