@@ -9,6 +9,7 @@ import dev.typedrpc.spi.ClientStream;
 import dev.typedrpc.spi.ClientStreamListener;
 import dev.typedrpc.spi.MessageCodec;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -65,7 +66,7 @@ final class RetryingStream implements ClientStream, ClientStreamListener {
   private volatile boolean committed;
 
   // guarded by this until committed:
-  private List<Object> sent = new ArrayList<>(1);
+  private List<Object> sent = List.of();
   private int bufferedBytes; // at most BUFFER_LIMIT
   private long requested;
   private boolean halfClosed;
@@ -279,7 +280,15 @@ final class RetryingStream implements ClientStream, ClientStreamListener {
       return commitHoldingLock();
     }
     bufferedBytes += (int) size + FRAME_PREFIX; // size is below BUFFER_LIMIT here
-    sent.add(message);
+    if (sent.isEmpty()) {
+      sent =
+          Collections.singletonList(message); // most calls send one message: no list of their own
+    } else {
+      if (!(sent instanceof ArrayList)) {
+        sent = new ArrayList<>(sent);
+      }
+      sent.add(message);
+    }
     return false;
   }
 
